@@ -1,0 +1,61 @@
+// Package leadline runs the lead-handling rules of a B2B sales team inside
+// your Go service: which leads get an approach request, who follows each
+// one up, how the touch cadence advances and what happens when a deadline
+// passes. Your service reports what happened (a lead arrived, it
+// inquired, a rep called, a person qualified it); leadline keeps each
+// lead's state, fires deadlines, and hands you notifications to deliver.
+//
+// The rules are those of SPEC.md, each with an id cited in the docs and
+// tests: statuses S1-S5, approach requests A1-A7, the touch cadence
+// T1-T12, engine-wide guarantees E1-E7.
+//
+// # A tour
+//
+// Build an [Engine] over a [Store] (memstore for one process, postgres
+// for several) with a [Config]:
+//
+//	eng, err := leadline.New(memstore.New(), leadline.Config{
+//		Roster:   &routing.Org{Inside: routing.Team{ID: "inside", Manager: "mgr", Reps: reps}},
+//		Notifier: leadline.NotifierFunc(sendToSlack),
+//	})
+//
+// Report events with [Engine.Handle]. Every event has an id; a repeated id
+// changes nothing (E2):
+//
+//	err = eng.Handle(ctx, lead.Event{ID: "mkto-981", Kind: lead.EventCreated, Lead: "L-1", At: t,
+//		Score: decimal.NewFromInt(120), Profile: lead.Profile{Company: "Acme", Source: "web"}})
+//	err = eng.Handle(ctx, lead.Event{ID: "mkto-982", Kind: lead.EventInquiry, Lead: "L-1", At: t})
+//
+// The inquiry from a lead scoring 100 or more made an approach request of
+// priority 1 (A1) and started the lead's cadence: its owner has 48 hours
+// for the first attempt (T1). Outbound attempts advance it stage by stage
+// (T2-T5); a contact ends it (T6).
+//
+// Call [Engine.Sweep] to fire deadlines and [Engine.Deliver] to hand the
+// resulting notifications to your [Notifier], or let [Engine.Run] do both
+// every minute. A missed Stage1 window reassigns the lead (T1, T10); a
+// missed later step reminds the owner and alerts the manager (T8); four
+// days after the last attempt without contact, the lead is recycled (T7).
+//
+// # Time
+//
+// The engine reads time only from Config.Clock (E1). Tests and
+// simulations pass clock.NewMock() and move it with Add, then call Sweep
+// themselves: weeks of cadence run in milliseconds, the same way every
+// time.
+//
+// # Errors
+//
+// Bad input returns a [*FieldError] naming the field, and changes nothing
+// (E6); errors.Is(err, [ErrInvalid]) holds for all of them. Callers
+// branch on [ErrNotFound], [ErrDuplicateEvent], [ErrConflict] and
+// [ErrInvalidTransition] with errors.Is.
+//
+// # Policy
+//
+// [Policy] holds every number and list of SPEC.md: the MQL threshold and
+// trigger table, each stage's window and playbook, the recycle wait, the
+// reassignment limit, and the calendar deadlines count on (a business
+// calendar makes "48 hours" mean 48 working hours, T11). The zero Policy
+// is SPEC.md.
+package leadline

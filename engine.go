@@ -1,0 +1,472 @@
+package leadline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/routing"
+)
+
+// Roster tells the engine who can own leads. The engine asks it at every
+// assignment and every manager alert, so a host that keeps availability
+// in its own system (an HR calendar, a CRM) sees changes at once.
+// [routing.Org] is a static Roster.
+type Roster interface {
+	// Team returns the team of role, or an empty Team if there is none.
+	Team(ctx context.Context, role routing.Role) (routing.Team, error)
+}
+
+// Config holds the engine's long-lived settings. The zero value of every
+// field means its default.
+type Config struct {
+	// Policy is what sales-ops tune: triggers and cadence. Defaults to
+	// [DefaultPolicy], SPEC.md.
+	Policy Policy
+	// Clock is where time comes from (E1): tests and simulations pass
+	// clock.NewMock(). The engine reads it once per Handle, Sweep and
+	// Deliver. Defaults to the wall clock, clock.New().
+	Clock clock.Clock
+	// Logger receives the engine's logs; lead names and e-mail addresses
+	// are never logged. Defaults to discarding everything.
+	Logger *slog.Logger
+	// Notifier delivers notifications from the outbox (E4). Defaults to
+	// logging each one through Logger at info level, which with the
+	// default Logger drops them: set it to deliver for real.
+	Notifier Notifier
+	// Roster supplies the inside team for round-robin assignment (M9) and
+	// the managers who receive alerts (A4, T8). Defaults to no team at
+	// all: leads stay unowned and notifications go to "" (an unassigned
+	// queue).
+	Roster Roster
+	// MaxRetries is how many times Handle and Sweep retry a lead whose
+	// write lost a compare-and-set race before giving up with
+	// [ErrConflict]. Defaults to 8.
+	MaxRetries int
+	// Batch is how many deadlines Sweep claims, and notifications Deliver
+	// claims, at a time. Defaults to 256.
+	Batch int
+	// Lease is how long a claimed deadline or notification stays hidden
+	// from other sweepers before it can be claimed again; a failed
+	// delivery is retried after it. Defaults to 1 minute.
+	Lease time.Duration
+	// Interval is how often [Engine.Run] sweeps and delivers. Defaults to
+	// 1 minute.
+	Interval time.Duration
+}
+
+// Engine runs the lead-handling rules over a [Store]: [Engine.Handle]
+// applies events, [Engine.Sweep] fires deadlines, [Engine.Deliver]
+// empties the outbox, [Engine.Run] does the last two in the background.
+// An Engine is safe for concurrent use, and several engines (in several
+// processes) may share one store that supports it.
+type Engine struct {
+	store    Store
+	pol      Policy
+	clock    clock.Clock
+	log      *slog.Logger
+	notifier Notifier
+	roster   Roster
+	retries  int
+	batch    int
+	lease    time.Duration
+	interval time.Duration
+}
+
+// New returns an engine over store. It panics if store is nil, a
+// programmer's error, and returns a [*FieldError] if cfg.Policy is
+// invalid.
+func New(store Store, cfg Config) (*Engine, error) {
+	if store == nil {
+		panic("leadline: New called with a nil Store")
+	}
+	if err := cfg.Policy.Validate(); err != nil {
+		return nil, prefixField("policy.", err)
+	}
+	e := &Engine{
+		store:    store,
+		pol:      cfg.Policy.normalize(),
+		clock:    cfg.Clock,
+		log:      cfg.Logger,
+		notifier: cfg.Notifier,
+		roster:   cfg.Roster,
+		retries:  cfg.MaxRetries,
+		batch:    cfg.Batch,
+		lease:    cfg.Lease,
+		interval: cfg.Interval,
+	}
+	if e.clock == nil {
+		e.clock = clock.New()
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.notifier == nil {
+		e.notifier = NotifierFunc(func(ctx context.Context, n Notification) error {
+			e.log.InfoContext(ctx, "notification", "key", n.Key, "kind", n.Kind.String(), "lead", n.Lead, "to", n.To, "rule", n.Rule)
+			return nil
+		})
+	}
+	if e.retries <= 0 {
+		e.retries = 8
+	}
+	if e.batch <= 0 {
+		e.batch = 256
+	}
+	if e.lease <= 0 {
+		e.lease = time.Minute
+	}
+	if e.interval <= 0 {
+		e.interval = time.Minute
+	}
+	return e, nil
+}
+
+// now reads the clock once for a Handle, Sweep or Deliver, to the
+// microsecond: every instant the engine writes is one a store keeps
+// exactly, so deadline keys and history read back the same from any store.
+func (e *Engine) now() time.Time { return e.clock.Now().Truncate(time.Microsecond) }
+
+// Policy returns the engine's policy with its defaults written out.
+func (e *Engine) Policy() Policy { return e.pol }
+
+// Handle applies one event (E2, E6):
+//
+//   - created: stores a new lead with status New and gives it an owner,
+//     the account owner if the event names one, else by round robin (M9);
+//   - score_changed: stores the new score;
+//   - inquiry, download: may create an approach request (A1-A7) and start
+//     a cadence (T1);
+//   - outbound: advances the cadence one stage (T2-T5, T9);
+//   - contact: ends the cadence as Connected (T6);
+//   - status_set: a person's classification (S1, S4), which stops the
+//     cadence when it takes the lead from inside sales.
+//
+// Deadlines of the lead that passed before the event fire first, in
+// order (E5). The event's At is when its step counts, clamped between the
+// cadence's latest step and the engine's now: an attempt made in time but
+// reported after its deadline fired is not late (T9, T11), and events
+// reported out of order never move a cadence backwards.
+//
+// Bad input is refused with a [*FieldError] naming the field, and nothing
+// is stored; an event for an unknown lead is one for "lead" wrapping
+// [ErrNotFound]. An event id seen before returns [ErrDuplicateEvent] and
+// changes nothing. A lost compare-and-set race is retried up to
+// Config.MaxRetries times.
+func (e *Engine) Handle(ctx context.Context, ev lead.Event) error {
+	if err := ev.Validate(); err != nil {
+		return err
+	}
+	now := e.now()
+	ch := &liveChooser{e: e, ctx: ctx, now: now}
+	for attempt := 0; ; attempt++ {
+		ch.retry()
+		err := e.handleOnce(ctx, &ev, now, ch)
+		if !errors.Is(err, ErrConflict) || attempt >= e.retries {
+			return err
+		}
+	}
+}
+
+func (e *Engine) handleOnce(ctx context.Context, ev *lead.Event, now time.Time, ch *liveChooser) error {
+	if seen, err := e.store.Seen(ctx, ev.ID); err != nil {
+		return fmt.Errorf("leadline: handle event %s: %w", ev.ID, err)
+	} else if seen {
+		return fmt.Errorf("leadline: event %s: %w", ev.ID, ErrDuplicateEvent)
+	}
+	cur, err := e.store.Lead(ctx, ev.Lead)
+	exists := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("leadline: handle event %s: %w", ev.ID, err)
+	}
+	at := ev.At.Truncate(time.Microsecond)
+	if at.After(now) {
+		at = now
+	}
+	if last := cur.Track.Last(); at.Before(last) {
+		at = last
+	}
+	if at.Before(cur.Created) {
+		at = cur.Created
+	}
+	s := step{pol: &e.pol, who: ch, now: now, l: cur}
+	if exists {
+		s.cause = ev.ID
+		if err := s.fire(at, at); err != nil {
+			return err
+		}
+	}
+	if err := s.event(ev, at, exists); err != nil {
+		return err
+	}
+	return e.apply(ctx, ev.ID, cur.Version, &s)
+}
+
+// apply writes the step's result as one atomic change.
+func (e *Engine) apply(ctx context.Context, eventID string, version int64, s *step) error {
+	s.l.Version = version
+	w := Write{
+		Event:     eventID,
+		Lead:      s.l,
+		History:   s.hist,
+		Deadlines: s.l.Deadlines(nil),
+		Outbox:    s.notes,
+	}
+	if err := e.store.Apply(ctx, w); err != nil {
+		return fmt.Errorf("leadline: save lead %s: %w", s.l.ID, err)
+	}
+	return nil
+}
+
+// Lead returns the lead with id, or an error wrapping [ErrNotFound].
+func (e *Engine) Lead(ctx context.Context, id string) (lead.Lead, error) {
+	return e.store.Lead(ctx, id)
+}
+
+// History returns the lead's history, oldest first (E3).
+func (e *Engine) History(ctx context.Context, id string) ([]lead.Change, error) {
+	return e.store.History(ctx, id)
+}
+
+// SweepResult says what a [Engine.Sweep] did.
+type SweepResult struct {
+	// Fired are the deadlines that fired, in the order they fired.
+	Fired []lead.Deadline
+	// Notifications counts the notifications the fired deadlines raised.
+	Notifications int
+}
+
+// Sweep fires every deadline that passed before the clock's now, once
+// each, in deadline order (T1, T7, T8, A4, E5): deadlines missed while no
+// process ran fire when one next runs. It returns what fired. Several
+// engines may sweep one store at once; the store's claims keep them from
+// firing a deadline twice.
+func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
+	now := e.now()
+	var res SweepResult
+	for {
+		ds, err := e.store.ClaimDue(ctx, now, e.lease, e.batch)
+		if err != nil {
+			return res, fmt.Errorf("leadline: sweep: %w", err)
+		}
+		for _, d := range ds {
+			if err := e.fireDeadline(ctx, d, now, &res); err != nil {
+				return res, err
+			}
+		}
+		if len(ds) < e.batch {
+			return res, nil
+		}
+	}
+}
+
+func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Time, res *SweepResult) error {
+	ch := &liveChooser{e: e, ctx: ctx, now: now}
+	for attempt := 0; ; attempt++ {
+		ch.retry()
+		cur, err := e.store.Lead(ctx, d.Lead)
+		if errors.Is(err, ErrNotFound) {
+			return nil // the lead is gone; its deadlines with it
+		}
+		if err != nil {
+			return fmt.Errorf("leadline: sweep %s: %w", d.Key(), err)
+		}
+		s := step{pol: &e.pol, who: ch, now: now, l: cur}
+		if err := s.fire(now, d.Due); err != nil {
+			return fmt.Errorf("leadline: sweep %s: %w", d.Key(), err)
+		}
+		if s.fired == 0 {
+			// Already fired by another sweeper, or moved by an event since
+			// the claim: nothing to do. The claim lapses on its own.
+			return nil
+		}
+		err = e.apply(ctx, "", cur.Version, &s)
+		switch {
+		case err == nil:
+			res.Fired = append(res.Fired, d)
+			res.Notifications += len(s.notes)
+			e.log.DebugContext(ctx, "deadline fired", "lead", d.Lead, "kind", d.Kind.String(), "due", d.Due)
+			return nil
+		case errors.Is(err, ErrConflict) && attempt < e.retries:
+			continue
+		default:
+			return fmt.Errorf("leadline: sweep: %w", err)
+		}
+	}
+}
+
+// DeliverResult says what a [Engine.Deliver] did.
+type DeliverResult struct {
+	Delivered int // notifications the notifier accepted and that left the outbox
+	Failed    int // notifications the notifier refused; they are retried after Config.Lease
+}
+
+// Deliver hands every notification due in the outbox to the notifier and
+// removes those it accepts (E4). A notification the notifier refuses stays
+// and is retried by a Deliver after Config.Lease. Delivery is at least
+// once: a crash between the notifier's success and the removal delivers
+// again, with the same [Notification.Key].
+func (e *Engine) Deliver(ctx context.Context) (DeliverResult, error) {
+	now := e.now()
+	var res DeliverResult
+	for {
+		ns, err := e.store.ClaimOutbox(ctx, now, e.lease, e.batch)
+		if err != nil {
+			return res, fmt.Errorf("leadline: deliver: %w", err)
+		}
+		acks := make([]string, 0, len(ns))
+		for _, n := range ns {
+			if err := e.notifier.Notify(ctx, n); err != nil {
+				res.Failed++
+				e.log.WarnContext(ctx, "notification not delivered", "key", n.Key, "attempts", n.Attempts+1, "err", err)
+				continue
+			}
+			acks = append(acks, n.Key)
+		}
+		if len(acks) > 0 {
+			if err := e.store.Ack(ctx, acks); err != nil {
+				return res, fmt.Errorf("leadline: deliver: %w", err)
+			}
+		}
+		res.Delivered += len(acks)
+		if len(ns) < e.batch {
+			return res, nil
+		}
+	}
+}
+
+// Run sweeps and delivers at once and then every Config.Interval on the
+// engine's clock, until ctx ends; it returns ctx's error. Failures are
+// logged and retried at the next tick. Hosts that drive the engine
+// themselves (tests, simulations, a cron job) call Sweep and Deliver
+// instead.
+func (e *Engine) Run(ctx context.Context) error {
+	t := e.clock.Ticker(e.interval)
+	defer t.Stop()
+	for {
+		if _, err := e.Sweep(ctx); err != nil && ctx.Err() == nil {
+			e.log.ErrorContext(ctx, "sweep failed", "err", err)
+		}
+		if _, err := e.Deliver(ctx); err != nil && ctx.Err() == nil {
+			e.log.ErrorContext(ctx, "deliver failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// liveChooser answers a step's questions from the roster and the store.
+// It serves one Handle, or one deadline of a Sweep, and keeps the
+// round-robin tickets it took across conflict retries, so that a retried
+// step takes the same places in the sequence and does not skip a rep.
+type liveChooser struct {
+	e       *Engine
+	ctx     context.Context
+	now     time.Time
+	tickets [2]uint64
+	taken   int // tickets taken from the store
+	used    int // tickets used in the current attempt
+}
+
+// retry starts an attempt over: it reuses the tickets already taken.
+func (c *liveChooser) retry() { c.used = 0 }
+
+func (c *liveChooser) ticket(seq string) (uint64, error) {
+	if c.used < c.taken {
+		c.used++
+		return c.tickets[c.used-1], nil
+	}
+	n, err := c.e.store.NextTicket(c.ctx, seq)
+	if err != nil {
+		return 0, fmt.Errorf("leadline: round robin: %w", err)
+	}
+	if c.taken < len(c.tickets) {
+		c.tickets[c.taken] = n
+		c.taken++
+		c.used = c.taken
+	}
+	return n, nil
+}
+
+func (c *liveChooser) team() (routing.Team, error) {
+	if c.e.roster == nil {
+		return routing.Team{}, nil
+	}
+	t, err := c.e.roster.Team(c.ctx, routing.RoleInside)
+	if err != nil {
+		return routing.Team{}, fmt.Errorf("leadline: roster: %w", err)
+	}
+	return t, nil
+}
+
+func (c *liveChooser) owner(exclude []string) (string, error) {
+	t, err := c.team()
+	if err != nil || len(t.Reps) == 0 {
+		return "", err
+	}
+	n, err := c.ticket("team:" + t.ID)
+	if err != nil {
+		return "", err
+	}
+	load, err := c.load(&t)
+	if err != nil {
+		return "", err
+	}
+	rep, _ := t.Pick(c.now, n, load, exclude)
+	return rep, nil
+}
+
+// load returns the reps' current loads when any rep has a capacity, and
+// nil (no limit to check) otherwise.
+func (c *liveChooser) load(t *routing.Team) (func(string) int, error) {
+	capped := false
+	for _, r := range t.Reps {
+		capped = capped || r.Capacity > 0
+	}
+	if !capped {
+		return nil, nil
+	}
+	ids := make([]string, len(t.Reps))
+	for i, r := range t.Reps {
+		ids[i] = r.ID
+	}
+	loads, err := c.e.store.Load(c.ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("leadline: rep load: %w", err)
+	}
+	return func(rep string) int {
+		for i, id := range ids {
+			if id == rep && i < len(loads) {
+				return loads[i]
+			}
+		}
+		return 0
+	}, nil
+}
+
+func (c *liveChooser) available(rep string) (bool, error) {
+	t, err := c.team()
+	if err != nil || !t.Has(rep) {
+		return false, err
+	}
+	load, err := c.load(&t)
+	if err != nil {
+		return false, err
+	}
+	return t.Eligible(rep, c.now, load), nil
+}
+
+func (c *liveChooser) manager(rep string) (string, error) {
+	t, err := c.team()
+	if err != nil {
+		return "", err
+	}
+	return t.Manager, nil
+}

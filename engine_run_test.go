@@ -1,0 +1,143 @@
+package leadline_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/leadline/leadline"
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/memstore"
+)
+
+// conflicting is a store whose next n writes lose a compare-and-set race.
+type conflicting struct {
+	*memstore.Store
+	n atomic.Int32
+}
+
+func (s *conflicting) Apply(ctx context.Context, w leadline.Write) error {
+	if s.n.Add(-1) >= 0 {
+		return fmt.Errorf("conflicting: %w", leadline.ErrConflict)
+	}
+	return s.Store.Apply(ctx, w)
+}
+
+func TestEngine_ConflictRetry(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		conflicts int32
+		wantErr   error
+	}{
+		{"a lost race is retried", 3, nil},
+		{"retries are bounded by MaxRetries", 5, leadline.ErrConflict},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			store := &conflicting{Store: memstore.New()}
+			h := newHarness(t, leadline.Config{})
+			eng, err := leadline.New(store, leadline.Config{Clock: h.clk, Roster: team(), MaxRetries: 4})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev := lead.Event{ID: "e1", Kind: lead.EventCreated, Lead: "L-1", At: monday, Score: score("120")}
+			if err := eng.Handle(t.Context(), ev); err != nil {
+				t.Fatal(err)
+			}
+			store.n.Store(tt.conflicts)
+			err = eng.Handle(t.Context(), lead.Event{ID: "e2", Kind: lead.EventInquiry, Lead: "L-1", At: monday})
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
+				t.Fatalf("Handle with %d conflicts = %v, want %v", tt.conflicts, err, tt.wantErr)
+			}
+			l, _ := store.Lead(t.Context(), "L-1")
+			if wantOpen := tt.wantErr == nil; (l.Request.State == lead.RequestOpen) != wantOpen {
+				t.Fatalf("request %v after the retries", l.Request.State)
+			}
+			// M9: the retried assignment kept its round-robin ticket, so the
+			// next lead goes to the next rep.
+			if err := eng.Handle(t.Context(), lead.Event{ID: "e3", Kind: lead.EventCreated, Lead: "L-2", At: monday}); err != nil {
+				t.Fatal(err)
+			}
+			if l2, _ := store.Lead(t.Context(), "L-2"); l2.Owner != "rep-b" {
+				t.Fatalf("second lead's owner %s, want rep-b", l2.Owner)
+			}
+		})
+	}
+}
+
+func TestEngine_Concurrent(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, leadline.Config{})
+	h.create(t, "L-1", score("120"), "rep-a")
+	const workers, each = 8, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, workers*each)
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				kind := lead.EventInquiry
+				if i%2 == 1 {
+					kind = lead.EventDownload
+				}
+				ev := lead.Event{ID: fmt.Sprintf("w%d-%d", w, i), Kind: kind, Lead: "L-1", At: monday}
+				if err := h.eng.Handle(t.Context(), ev); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("concurrent Handle: %v", err)
+	}
+	l := h.lead(t, "L-1")
+	if got := l.Activity.Inquiries + l.Activity.Downloads; got != workers*each {
+		t.Fatalf("%d activities recorded, want %d: an update was lost", got, workers*each)
+	}
+	// A6: one request for all of them.
+	if l.Request.Seq != 1 || l.Request.Priority != 1 {
+		t.Fatalf("request seq %d priority %d, want one request at priority 1", l.Request.Seq, l.Request.Priority)
+	}
+}
+
+func TestEngine_Run(t *testing.T) {
+	t.Parallel()
+	delivered := make(chan leadline.Notification, 16)
+	h := newHarness(t, leadline.Config{
+		Interval: time.Minute,
+		Notifier: leadline.NotifierFunc(func(_ context.Context, n leadline.Notification) error {
+			delivered <- n
+			return nil
+		}),
+	})
+	h.create(t, "L-1", score("120"), "rep-a")
+	h.inquiry(t, "L-1")
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- h.eng.Run(ctx) }()
+
+	// Run delivers at once, then on every tick of the engine's clock.
+	if n := <-delivered; n.Kind != leadline.NoteApproachRequest {
+		t.Fatalf("first delivery %v, want the approach request", n)
+	}
+	h.clk.Add(48*time.Hour + time.Minute) // the ticker fires; Run sweeps T1
+	got := map[leadline.NotificationKind]bool{}
+	for len(got) < 3 {
+		got[(<-delivered).Kind] = true
+	}
+	if !got[leadline.NoteReminder] || !got[leadline.NoteManagerAlert] || !got[leadline.NoteReassigned] {
+		t.Fatalf("after the tick got %v, want reminder, manager alert and reassignment", got)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v, want context.Canceled", err)
+	}
+}

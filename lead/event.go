@@ -1,0 +1,160 @@
+package lead
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/leadline/leadline/stage"
+	"github.com/shopspring/decimal"
+)
+
+// EventKind says what happened to a lead. The zero value is no kind and is
+// refused.
+type EventKind uint8
+
+// The event kinds. Stored and exchanged by key; do not reorder.
+const (
+	EventCreated      EventKind = iota + 1 // a lead arrived (from a form, a list, an event)
+	EventScoreChanged                      // marketing automation rescored it
+	EventInquiry                           // it sent an inquiry (A1, A2)
+	EventDownload                          // it downloaded a document (A3)
+	EventOutbound                          // its owner made an outbound attempt (section 3)
+	EventContact                           // a two-way contact was made (T6)
+	EventStatusSet                         // a person set its status (S1)
+	numEventKinds
+)
+
+var eventKeys = [numEventKinds]string{"", "created", "score_changed", "inquiry", "download", "outbound", "contact", "status_set"}
+
+// String returns the key: "created", "score_changed", "inquiry",
+// "download", "outbound", "contact", "status_set".
+func (k EventKind) String() string {
+	if k > 0 && k < numEventKinds {
+		return eventKeys[k]
+	}
+	return fmt.Sprintf("event(%d)", uint8(k))
+}
+
+// Valid reports whether k is one of the declared kinds.
+func (k EventKind) Valid() bool { return k > 0 && k < numEventKinds }
+
+// MarshalText returns the key.
+func (k EventKind) MarshalText() ([]byte, error) {
+	if !k.Valid() {
+		return nil, stage.Errorf("kind", "unknown event kind %d", uint8(k))
+	}
+	return []byte(eventKeys[k]), nil
+}
+
+// UnmarshalText accepts what [ParseEventKind] accepts.
+func (k *EventKind) UnmarshalText(b []byte) error {
+	v, err := ParseEventKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
+
+// ParseEventKind parses a key, ignoring case and surrounding space.
+func ParseEventKind(s string) (EventKind, error) {
+	k := strings.ToLower(strings.TrimSpace(s))
+	for i := EventCreated; i < numEventKinds; i++ {
+		if k == eventKeys[i] {
+			return i, nil
+		}
+	}
+	return 0, stage.Errorf("kind", "unknown event kind %q; want one of %s", s, strings.Join(eventKeys[1:], ", "))
+}
+
+// Event is something that happened to a lead, as the host reports it to
+// the engine. One struct carries every kind; each kind reads the fields
+// its doc names and ignores the rest.
+//
+// Every event has an ID, unique across all events, so that handling the
+// same event twice changes nothing the second time (rule E2). Use the id
+// of the source record (the marketing-automation activity id, the CRM task
+// id).
+type Event struct {
+	// ID identifies the event for deduplication (E2). Required.
+	ID string `json:"id"`
+	// Kind says what happened. Required.
+	Kind EventKind `json:"kind"`
+	// Lead is the id of the lead. Required.
+	Lead string `json:"lead"`
+	// At is when it happened at the source. Required. A step of the
+	// cadence counts at At (but never later than the engine's now), so an
+	// attempt reported late is not marked late for the delay.
+	At time.Time `json:"at"`
+	// Actor is who did it: the rep's id for outbound, contact and
+	// status_set (required there), "marketing" or a system name
+	// otherwise. History records it as "who" (E3).
+	Actor string `json:"actor,omitempty"`
+	// Score is the initial score (created) or the new score
+	// (score_changed). Any decimal, negative included (E6).
+	Score decimal.Decimal `json:"score"`
+	// Channels are the channels of an outbound attempt (required there:
+	// at least one) or the channel a contact came through (optional).
+	Channels stage.Channels `json:"channels,omitempty"`
+	// Status is the status a person set (status_set).
+	Status Status `json:"status"`
+	// Reason is why a person set the status (status_set; required, S1).
+	Reason string `json:"reason,omitempty"`
+	// Topic is the inquiry's subject or the downloaded document's name.
+	Topic string `json:"topic,omitempty"`
+	// Profile describes a new lead (created).
+	Profile Profile `json:"profile"`
+	// Owner is the account owner of a new lead, if it has one; account
+	// ownership wins over round-robin assignment (created, M9).
+	Owner string `json:"owner,omitempty"`
+}
+
+// Validate reports the first missing or malformed field as a
+// [*FieldError] (rule E6). It checks the event on its own; whether it may
+// apply to the lead is the engine's business.
+func (e *Event) Validate() error {
+	switch {
+	case e.ID == "":
+		return stage.Errorf("id", "required: every event needs a unique id (E2)")
+	case !e.Kind.Valid():
+		if e.Kind == 0 {
+			return stage.Errorf("kind", "required")
+		}
+		return stage.Errorf("kind", "unknown event kind %d", uint8(e.Kind))
+	case e.Lead == "":
+		return stage.Errorf("lead", "required")
+	case e.At.IsZero():
+		return stage.Errorf("at", "required: when the %s happened", e.Kind)
+	}
+	switch e.Kind {
+	case EventOutbound:
+		if e.Actor == "" {
+			return stage.Errorf("actor", "required: the rep who made the attempt")
+		}
+		if e.Channels == 0 {
+			return stage.Errorf("channels", "required: at least one of call, email, voicemail, meeting")
+		}
+	case EventContact:
+		if e.Actor == "" {
+			return stage.Errorf("actor", "required: the rep who made the contact")
+		}
+	case EventStatusSet:
+		if e.Actor == "" {
+			return stage.Errorf("actor", "required: the person who set the status (S1)")
+		}
+		if !e.Status.Valid() {
+			return stage.Errorf("status", "unknown status %d", uint8(e.Status))
+		}
+		if strings.TrimSpace(e.Reason) == "" {
+			return stage.Errorf("reason", "required: why the status changed (S1)")
+		}
+	}
+	if err := checkScore(e.Score); err != nil {
+		return err
+	}
+	if !e.Channels.Valid() {
+		return stage.Errorf("channels", "unknown channel bits %#x", uint8(e.Channels))
+	}
+	return nil
+}

@@ -1,0 +1,129 @@
+package lead_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/stage"
+)
+
+var allEventKinds = []lead.EventKind{
+	lead.EventCreated, lead.EventScoreChanged, lead.EventInquiry, lead.EventDownload,
+	lead.EventOutbound, lead.EventContact, lead.EventStatusSet,
+}
+
+func TestEventKind_Text(t *testing.T) {
+	t.Parallel()
+	wantKeys := []string{"created", "score_changed", "inquiry", "download", "outbound", "contact", "status_set"}
+	for i, k := range allEventKinds {
+		if !k.Valid() || k.String() != wantKeys[i] {
+			t.Errorf("EventKind(%d) = %q valid %v, want %q valid", uint8(k), k.String(), k.Valid(), wantKeys[i])
+		}
+		b, err := k.MarshalText()
+		if err != nil || string(b) != wantKeys[i] {
+			t.Errorf("%v.MarshalText() = %q, %v; want %q, nil", k, b, err, wantKeys[i])
+		}
+		var got lead.EventKind
+		if err := got.UnmarshalText([]byte(" " + string(b) + " ")); err != nil || got != k {
+			t.Errorf("UnmarshalText(%q) = %v, %v; want %v", b, got, err, k)
+		}
+		if got, err := lead.ParseEventKind("STATUS_SET"); err != nil || got != lead.EventStatusSet {
+			t.Errorf("ParseEventKind(STATUS_SET) = %v, %v", got, err)
+		}
+	}
+	for _, k := range []lead.EventKind{0, 8, 255} {
+		if k.Valid() {
+			t.Errorf("EventKind(%d).Valid() = true", uint8(k))
+		}
+		_, err := k.MarshalText()
+		wantFieldError(t, err, "kind")
+	}
+	for _, in := range []string{"", "Inquiry received", "event(3)"} {
+		_, err := lead.ParseEventKind(in)
+		wantFieldError(t, err, "kind")
+	}
+}
+
+// validEvent returns a valid event of kind k.
+func validEvent(k lead.EventKind) lead.Event {
+	e := lead.Event{
+		ID:   "ev-1",
+		Kind: k,
+		Lead: "L-1",
+		At:   time.Date(2025, 4, 7, 9, 0, 0, 0, zoneJST),
+	}
+	switch k {
+	case lead.EventCreated:
+		e.Score = decimal.NewFromInt(-5)
+		e.Profile = lead.Profile{Company: "Acme", Source: "web"}
+	case lead.EventScoreChanged:
+		e.Score = decimal.New(9999, -2)
+	case lead.EventInquiry, lead.EventDownload:
+		e.Topic = "pricing.pdf"
+	case lead.EventOutbound:
+		e.Actor, e.Channels = "rep-1", stage.Call|stage.Email
+	case lead.EventContact:
+		e.Actor = "rep-1"
+	case lead.EventStatusSet:
+		e.Actor, e.Status, e.Reason = "rep-1", lead.StatusRecycled, "evaluation more than 6 months out"
+	}
+	return e
+}
+
+func TestEvent_Validate(t *testing.T) {
+	t.Parallel()
+	with := func(k lead.EventKind, f func(*lead.Event)) lead.Event {
+		e := validEvent(k)
+		f(&e)
+		return e
+	}
+	tests := []struct {
+		name      string
+		ev        lead.Event
+		wantField string // "" means valid
+	}{
+		{name: "E2 missing id", ev: with(lead.EventInquiry, func(e *lead.Event) { e.ID = "" }), wantField: "id"},
+		{name: "missing kind", ev: with(lead.EventInquiry, func(e *lead.Event) { e.Kind = 0 }), wantField: "kind"},
+		{name: "unknown kind", ev: with(lead.EventInquiry, func(e *lead.Event) { e.Kind = 42 }), wantField: "kind"},
+		{name: "missing lead", ev: with(lead.EventInquiry, func(e *lead.Event) { e.Lead = "" }), wantField: "lead"},
+		{name: "missing at", ev: with(lead.EventInquiry, func(e *lead.Event) { e.At = time.Time{} }), wantField: "at"},
+		{name: "id is checked first", ev: lead.Event{}, wantField: "id"},
+		{name: "outbound without actor", ev: with(lead.EventOutbound, func(e *lead.Event) { e.Actor = "" }), wantField: "actor"},
+		{name: "outbound without channels", ev: with(lead.EventOutbound, func(e *lead.Event) { e.Channels = 0 }), wantField: "channels"},
+		{name: "outbound with unknown channel bits", ev: with(lead.EventOutbound, func(e *lead.Event) { e.Channels = stage.Call | 0x40 }), wantField: "channels"},
+		{name: "T6 contact without actor", ev: with(lead.EventContact, func(e *lead.Event) { e.Actor = "" }), wantField: "actor"},
+		{name: "contact with unknown channel bits", ev: with(lead.EventContact, func(e *lead.Event) { e.Channels = 0x80 }), wantField: "channels"},
+		{name: "S1 status_set without actor", ev: with(lead.EventStatusSet, func(e *lead.Event) { e.Actor = "" }), wantField: "actor"},
+		{name: "S1 status_set without reason", ev: with(lead.EventStatusSet, func(e *lead.Event) { e.Reason = "" }), wantField: "reason"},
+		{name: "S1 status_set with a blank reason", ev: with(lead.EventStatusSet, func(e *lead.Event) { e.Reason = " \t" }), wantField: "reason"},
+		{name: "E6 status_set with an unknown status", ev: with(lead.EventStatusSet, func(e *lead.Event) { e.Status = 7 }), wantField: "status"},
+		{name: "inquiry with unknown channel bits", ev: with(lead.EventInquiry, func(e *lead.Event) { e.Channels = 0x10 }), wantField: "channels"},
+		{name: "contact without channel is fine", ev: with(lead.EventContact, func(e *lead.Event) { e.Channels = 0 })},
+		{name: "inquiry needs no actor", ev: with(lead.EventInquiry, func(e *lead.Event) { e.Actor = "" })},
+		{name: "status_set to New is well formed (S4 is the engine's business)", ev: with(lead.EventStatusSet, func(e *lead.Event) { e.Status = lead.StatusNew })},
+		{name: "E6 a negative score is fine", ev: with(lead.EventScoreChanged, func(e *lead.Event) { e.Score = decimal.NewFromInt(-40) })},
+	}
+	for _, k := range allEventKinds {
+		tests = append(tests, struct {
+			name      string
+			ev        lead.Event
+			wantField string
+		}{name: "valid " + k.String(), ev: validEvent(k)})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.ev.Validate()
+			if tt.wantField == "" {
+				if err != nil {
+					t.Errorf("Validate(%+v) = %v, want nil", tt.ev, err)
+				}
+				return
+			}
+			wantFieldError(t, err, tt.wantField)
+		})
+	}
+}

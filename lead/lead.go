@@ -1,0 +1,236 @@
+package lead
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leadline/leadline/stage"
+	"github.com/shopspring/decimal"
+)
+
+// Profile is what is known about the person behind a lead. Name and Email
+// are personal data: leadline never logs them at info level.
+type Profile struct {
+	Company  string `json:"company,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Email    string `json:"email,omitempty"`
+	Source   string `json:"source,omitempty"`    // lead source: "web", "seminar", "list" (V3)
+	MASystem string `json:"ma_system,omitempty"` // the marketing-automation system the prospect uses (V1)
+	Account  string `json:"account,omitempty"`   // the CRM account the lead belongs to, if known
+	Target   bool   `json:"target,omitempty"`    // the account is a target account (V2)
+}
+
+// Lead is one lead's whole state as the engine keeps it: its
+// classification, score, owner, touch cadence, approach request and a
+// summary of its activity. It is a plain value; stores copy it in and out.
+type Lead struct {
+	ID string `json:"id"`
+	// Version counts the writes of this lead; stores compare-and-set on
+	// it. 0 means never written.
+	Version int64 `json:"version"`
+	Profile
+	Status Status          `json:"status"`
+	Score  decimal.Decimal `json:"score"`
+	// Owner is the rep who follows the lead up, "" when nobody does.
+	Owner string `json:"owner,omitempty"`
+	// AccountOwned says Owner is the lead's account owner, given when the
+	// lead was created: round robin does not replace them at the start of
+	// a cadence (M9). A T1 reassignment clears it.
+	AccountOwned bool `json:"account_owned,omitempty"`
+	// Passed lists the reps this cadence was taken from by T1
+	// reassignment, so that it does not go back to them (T10).
+	Passed  []string    `json:"passed,omitempty"`
+	Created time.Time   `json:"created"`
+	Updated time.Time   `json:"updated"`
+	Track   stage.Track `json:"track"`
+	Request Request     `json:"request"`
+	// Activity summarises the lead's inquiries and downloads (V1).
+	Activity Activity `json:"activity"`
+}
+
+// Clone returns a copy of l that shares no memory with it.
+func (l Lead) Clone() Lead {
+	l.Passed = slices.Clone(l.Passed)
+	l.Request.Reasons = slices.Clone(l.Request.Reasons)
+	return l
+}
+
+// Deadlines appends the lead's pending deadlines to dst in due order and
+// returns the extended slice. A lead has at most two: its cadence's next
+// step (T1, T3-T5, T7) and an approach request opened in the middle of a
+// cadence (A4). While the cadence is Untouched the request's due date is
+// the cadence's own deadline, so it appears once.
+func (l *Lead) Deadlines(dst []Deadline) []Deadline {
+	n := len(dst)
+	if due, ok := l.Track.Pending(); ok {
+		dst = append(dst, Deadline{Lead: l.ID, Kind: DeadlineCadence, Due: due})
+	}
+	if l.Request.State == RequestOpen && !(l.Track.Active() && l.Track.Stage == stage.Untouched) {
+		dst = append(dst, Deadline{Lead: l.ID, Kind: DeadlineRequest, Due: l.Request.Due})
+		if len(dst)-n == 2 && dst[n+1].Due.Before(dst[n].Due) {
+			dst[n], dst[n+1] = dst[n+1], dst[n]
+		}
+	}
+	return dst
+}
+
+// DeadlineKind says which of a lead's deadlines a [Deadline] is.
+type DeadlineKind uint8
+
+// The deadline kinds. Stored by key; do not reorder.
+const (
+	DeadlineCadence DeadlineKind = iota + 1 // the cadence's next step or the T7 wait
+	DeadlineRequest                         // an approach request's due date (A4)
+)
+
+// String returns the key: "cadence" or "request".
+func (k DeadlineKind) String() string {
+	switch k {
+	case DeadlineCadence:
+		return "cadence"
+	case DeadlineRequest:
+		return "request"
+	}
+	return fmt.Sprintf("deadline(%d)", uint8(k))
+}
+
+// Deadline is an instant at which the engine must look at a lead again if
+// nothing happened first. Deadlines are derived from the lead's state
+// ([Lead.Deadlines]); stores index them by Due so that a sweep finds the
+// due ones without reading every lead.
+type Deadline struct {
+	Lead string
+	Kind DeadlineKind
+	Due  time.Time
+}
+
+// Key returns a stable identity for the deadline, "L-1/cadence/<unix µs>",
+// used as the base of its notifications' idempotency keys (E4). It counts
+// microseconds, the precision every store keeps, so the key of a deadline
+// read back from PostgreSQL is the key it was written with.
+func (d Deadline) Key() string {
+	return fmt.Sprintf("%s/%s/%d", d.Lead, d.Kind, d.Due.UnixMicro())
+}
+
+// Less orders deadlines by (Due, Lead, Kind): the order in which they
+// fire (E5).
+func (d Deadline) Less(o Deadline) bool {
+	if c := d.Due.Compare(o.Due); c != 0 {
+		return c < 0
+	}
+	if d.Lead != o.Lead {
+		return d.Lead < o.Lead
+	}
+	return d.Kind < o.Kind
+}
+
+// RequestState is where an approach request stands (rule A4).
+type RequestState uint8
+
+// The request states. Stored by key; do not reorder.
+const (
+	RequestNone      RequestState = iota // the lead never had a request
+	RequestOpen                          // waiting for the owner's first approach
+	RequestDone                          // an approach was recorded
+	RequestOverdue                       // the due date passed with no approach (A4)
+	RequestCancelled                     // a person took the lead out of the cadence
+	numRequestStates
+)
+
+var requestKeys = [numRequestStates]string{"none", "open", "done", "overdue", "cancelled"}
+
+// String returns the key: "none", "open", "done", "overdue", "cancelled".
+func (s RequestState) String() string {
+	if s < numRequestStates {
+		return requestKeys[s]
+	}
+	return fmt.Sprintf("request(%d)", uint8(s))
+}
+
+// MarshalText returns the key.
+func (s RequestState) MarshalText() ([]byte, error) {
+	if s >= numRequestStates {
+		return nil, stage.Errorf("request.state", "unknown state %d", uint8(s))
+	}
+	return []byte(requestKeys[s]), nil
+}
+
+// UnmarshalText parses a key, in any case.
+func (s *RequestState) UnmarshalText(b []byte) error {
+	k := strings.ToLower(strings.TrimSpace(string(b)))
+	for i, key := range requestKeys {
+		if k == key {
+			*s = RequestState(i)
+			return nil
+		}
+	}
+	return stage.Errorf("request.state", "unknown state %q; want one of %s", string(b), strings.Join(requestKeys[:], ", "))
+}
+
+// Request is a lead's latest approach request: a task for inside sales to
+// approach the lead (SPEC section 2). It shows its due date, its state and
+// its subject, the reason it was created (A4).
+type Request struct {
+	// Seq counts the requests made for this lead; 0 means none yet.
+	Seq   uint32       `json:"seq"`
+	State RequestState `json:"state"`
+	// Priority is 1 for the most urgent (A1). A further trigger while the
+	// request is outstanding raises it to the highest of the two (A6).
+	Priority int `json:"priority"`
+	// Reasons are the rule ids of the triggers recorded on the request, in
+	// the order they came: "A1", "A3" (A6).
+	Reasons []string `json:"reasons"`
+	// Subject says in words why the request exists, one phrase per
+	// reason.
+	Subject string    `json:"subject"`
+	Opened  time.Time `json:"opened"`
+	Due     time.Time `json:"due"`
+	// Closed is when the request became done or cancelled.
+	Closed time.Time `json:"closed,omitzero"`
+}
+
+// Outstanding reports whether the request still waits for an approach:
+// open or overdue. A lead has at most one outstanding request (A6).
+func (r *Request) Outstanding() bool {
+	return r.State == RequestOpen || r.State == RequestOverdue
+}
+
+// Activity summarises what a lead did, for the worklist (V1).
+type Activity struct {
+	Inquiries int32     `json:"inquiries,omitempty"`
+	Downloads int32     `json:"downloads,omitempty"`
+	Last      time.Time `json:"last,omitzero"`
+	// LastTopic is the subject of the last inquiry or the name of the last
+	// document downloaded.
+	LastTopic string `json:"last_topic,omitempty"`
+}
+
+// Summary returns a short line for the worklist: "2 inquiries, 1 download;
+// last: pricing.pdf". It is "" when there was no activity.
+func (a Activity) Summary() string {
+	if a.Inquiries == 0 && a.Downloads == 0 {
+		return ""
+	}
+	var b strings.Builder
+	plural := func(n int32, one, many string) {
+		if n == 0 {
+			return
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		if n == 1 {
+			fmt.Fprintf(&b, "1 %s", one)
+		} else {
+			fmt.Fprintf(&b, "%d %s", n, many)
+		}
+	}
+	plural(a.Inquiries, "inquiry", "inquiries")
+	plural(a.Downloads, "download", "downloads")
+	if a.LastTopic != "" {
+		fmt.Fprintf(&b, "; last: %s", a.LastTopic)
+	}
+	return b.String()
+}

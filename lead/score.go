@@ -1,0 +1,141 @@
+package lead
+
+import (
+	"math"
+	"math/big"
+	"strings"
+
+	"github.com/leadline/leadline/stage"
+	"github.com/shopspring/decimal"
+)
+
+// Scores are decimal.Decimal (rule E7): thresholds and reports are exact,
+// with no float rounding. Scores may be negative; marketing automation
+// decays them (E6).
+
+// ParseScore parses a score written as a decimal number: "120", "99.99",
+// "-5". The empty string, NaN, infinities and anything that is not a
+// number are a [*FieldError] for "score".
+func ParseScore(s string) (decimal.Decimal, error) {
+	t := strings.TrimSpace(s)
+	if t == "" {
+		return decimal.Decimal{}, stage.Errorf("score", "empty; want a decimal number such as 120 or 99.5")
+	}
+	d, err := decimal.NewFromString(t)
+	if err != nil {
+		return decimal.Decimal{}, stage.Errorf("score", "%q is not a decimal number", s)
+	}
+	if err := checkScore(d); err != nil {
+		return decimal.Decimal{}, err
+	}
+	return d, nil
+}
+
+// MaxScoreExponent bounds a score's decimal exponent, either way: a score
+// is a number a person reads, and "1e2147483647" would take gigabytes to
+// compare with a threshold. [ParseScore] and [Event.Validate] refuse
+// scores beyond it.
+const MaxScoreExponent = 30
+
+func checkScore(d decimal.Decimal) error {
+	if e := d.Exponent(); e > MaxScoreExponent || e < -MaxScoreExponent {
+		return stage.Errorf("score", "exponent %d is out of range ±%d; a score is an ordinary decimal number", e, MaxScoreExponent)
+	}
+	return nil
+}
+
+// ScoreFromFloat converts a float score, as some marketing-automation
+// systems send it, refusing NaN and infinities with a [*FieldError] for
+// "score" (decimal.NewFromFloat would panic on them).
+func ScoreFromFloat(f float64) (decimal.Decimal, error) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return decimal.Decimal{}, stage.Errorf("score", "%v is not a finite number", f)
+	}
+	return decimal.NewFromFloat(f), nil
+}
+
+// Threshold is a score threshold prepared for fast, exact comparison. A
+// plain decimal compare allocates when the two exponents differ (99.99
+// against 100); a Threshold keeps the value rounded up to every exponent a
+// score is likely to carry, so [Threshold.Reached] compares at equal
+// exponents without allocating, and stays exact for any score.
+//
+// Build it once, when a policy is built, with [NewThreshold]. The zero
+// Threshold is unset ([Threshold.IsSet] is false), so a policy can tell
+// "not given" from a threshold of 0; it compares as 0.
+type Threshold struct {
+	d decimal.Decimal
+	// ceil[i] is the smallest multiple of 10^(i+minExp) that is >= d. A
+	// score with exponent e is >= d exactly when it is >= ceil[e-minExp],
+	// since the score itself is a multiple of 10^e.
+	ceil *[thresholdExps]decimal.Decimal
+}
+
+const (
+	minExp        = -12
+	maxExp        = 12
+	thresholdExps = maxExp - minExp + 1
+)
+
+// NewThreshold prepares d for comparison.
+func NewThreshold(d decimal.Decimal) Threshold {
+	t := Threshold{d: d, ceil: new([thresholdExps]decimal.Decimal)}
+	for i := range thresholdExps {
+		t.ceil[i] = ceilAt(d, int32(i+minExp))
+	}
+	return t
+}
+
+// ceilAt returns the smallest multiple of 10^e that is >= d, with
+// exponent exactly e.
+func ceilAt(d decimal.Decimal, e int32) decimal.Decimal {
+	c, de := d.Coefficient(), d.Exponent()
+	if e <= de {
+		scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(de-e)), nil)
+		return decimal.NewFromBigInt(c.Mul(c, scale), e)
+	}
+	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(e-de)), nil)
+	// ceil(c/scale) = -floor(-c/scale); big.Int.Div floors for a positive divisor.
+	q := new(big.Int).Div(c.Neg(c), scale)
+	return decimal.NewFromBigInt(q.Neg(q), e)
+}
+
+// IsSet reports whether t was built by [NewThreshold] or parsed.
+func (t Threshold) IsSet() bool { return t.ceil != nil }
+
+// Decimal returns the threshold's value.
+func (t Threshold) Decimal() decimal.Decimal { return t.d }
+
+// String returns the value as a decimal string.
+func (t Threshold) String() string { return t.d.String() }
+
+// Reached reports whether score >= t, exactly. It does not allocate for
+// scores whose exponent lies within ±12, which covers every score a
+// marketing-automation system sends.
+func (t Threshold) Reached(score decimal.Decimal) bool {
+	if score.Sign() == 0 {
+		// Also the zero decimal.Decimal{}, whose Cmp would allocate.
+		return t.d.Sign() <= 0
+	}
+	e := score.Exponent()
+	if t.ceil == nil || e < minExp || e > maxExp {
+		return score.GreaterThanOrEqual(t.d)
+	}
+	return score.Cmp(t.ceil[e-minExp]) >= 0
+}
+
+// MarshalText writes the value as a decimal string.
+func (t Threshold) MarshalText() ([]byte, error) { return []byte(t.d.String()), nil }
+
+// UnmarshalText parses a decimal string as [ParseScore] does.
+func (t *Threshold) UnmarshalText(b []byte) error {
+	d, err := ParseScore(string(b))
+	if err != nil {
+		if fe, ok := err.(*FieldError); ok {
+			return &FieldError{Field: "threshold", Line: fe.Line, Err: fe.Err}
+		}
+		return err
+	}
+	*t = NewThreshold(d)
+	return nil
+}

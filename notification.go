@@ -1,0 +1,115 @@
+package leadline
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/leadline/leadline/stage"
+)
+
+// NotificationKind says what a [Notification] tells its recipient.
+type NotificationKind uint8
+
+// The notification kinds. Stored by key; do not reorder.
+const (
+	NoteApproachRequest NotificationKind = iota + 1 // a new approach request for the owner (A1-A3, A5)
+	NoteRequestUpdated                              // a further trigger on an outstanding request (A6)
+	NoteReminder                                    // a deadline passed: remind the owner (A4, T8)
+	NoteManagerAlert                                // a deadline passed: tell the owner's manager (A4, T8)
+	NoteReassigned                                  // an untouched lead was handed to this rep (T1, T10)
+	NoteEscalated                                   // an untouched lead was handed to the manager (T10)
+	NoteRecycled                                    // the cadence ended without contact (T7)
+	numNotificationKinds
+)
+
+var noteKeys = [numNotificationKinds]string{"", "approach_request", "request_updated", "reminder", "manager_alert", "reassigned", "escalated", "recycled"}
+
+// String returns the key: "approach_request", "reminder", ...
+func (k NotificationKind) String() string {
+	if k > 0 && k < numNotificationKinds {
+		return noteKeys[k]
+	}
+	return fmt.Sprintf("notification(%d)", uint8(k))
+}
+
+// MarshalText returns the key.
+func (k NotificationKind) MarshalText() ([]byte, error) {
+	if k == 0 || k >= numNotificationKinds {
+		return nil, stage.Errorf("kind", "unknown notification kind %d", uint8(k))
+	}
+	return []byte(noteKeys[k]), nil
+}
+
+// UnmarshalText parses a key.
+func (k *NotificationKind) UnmarshalText(b []byte) error {
+	s := strings.ToLower(strings.TrimSpace(string(b)))
+	for i := NoteApproachRequest; i < numNotificationKinds; i++ {
+		if s == noteKeys[i] {
+			*k = i
+			return nil
+		}
+	}
+	return stage.Errorf("kind", "unknown notification kind %q; want one of %s", string(b), strings.Join(noteKeys[1:], ", "))
+}
+
+// Notification is a message for one person, raised by the engine and
+// delivered through the host's [Notifier] from an outbox (E4). It carries
+// ids and rules, never the lead's name or e-mail address: a notifier that
+// wants them reads the lead.
+type Notification struct {
+	// Key is the idempotency key: the same notification always has the
+	// same key, so a notifier that sees a key twice can drop the second
+	// (delivery is at least once). It is derived from the event id or the
+	// deadline that caused it, the kind and the recipient.
+	Key  string           `json:"key"`
+	Kind NotificationKind `json:"kind"`
+	Lead string           `json:"lead"`
+	// To is the recipient's id; "" when the lead has no owner, for a
+	// host's unassigned queue.
+	To string `json:"to"`
+	// Rule is the SPEC rule that raised it: "A1", "T1", "T8".
+	Rule string `json:"rule"`
+	// At is when the engine raised it.
+	At time.Time `json:"at"`
+	// Due is the deadline concerned: the request's due date, the missed
+	// deadline. Zero when none.
+	Due time.Time `json:"due,omitzero"`
+	// Stage is the lead's touch stage when it was raised.
+	Stage stage.Stage `json:"stage"`
+	// Priority is the approach request's priority, 0 when not about one.
+	Priority int `json:"priority,omitempty"`
+	// Subject says in words what happened.
+	Subject string `json:"subject"`
+	// Attempts counts delivery attempts before this one; set by the store.
+	Attempts int `json:"attempts"`
+}
+
+// String returns one line without personal data:
+// "reminder to rep-1 about L-7 (T8): Stage2 attempt overdue".
+func (n Notification) String() string {
+	return fmt.Sprintf("%s to %s about %s (%s): %s", n.Kind, orNobody(n.To), n.Lead, n.Rule, n.Subject)
+}
+
+func orNobody(s string) string {
+	if s == "" {
+		return "(unassigned)"
+	}
+	return s
+}
+
+// Notifier delivers notifications: e-mail, chat, a CRM task. Notify is
+// called at least once per notification, possibly again after a failure
+// or a crash, so it should drop a [Notification.Key] it has delivered
+// before. A returned error leaves the notification in the outbox for a
+// later [Engine.Deliver]. Notify may be called from several goroutines.
+type Notifier interface {
+	Notify(ctx context.Context, n Notification) error
+}
+
+// NotifierFunc adapts a function to [Notifier].
+type NotifierFunc func(ctx context.Context, n Notification) error
+
+// Notify calls f(ctx, n).
+func (f NotifierFunc) Notify(ctx context.Context, n Notification) error { return f(ctx, n) }

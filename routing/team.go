@@ -1,0 +1,195 @@
+package routing
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leadline/leadline/stage"
+)
+
+// Role is the part a person plays in following up leads.
+type Role uint8
+
+// The roles. Stored by key; do not reorder.
+const (
+	RoleInside  Role = iota + 1 // inside sales: qualifies MQLs (M1)
+	RoleField                   // field sales: closes (M1, M4)
+	RoleManager                 // a sales manager: receives alerts (A4, T8)
+	RoleOps                     // sales or marketing operations
+	numRoles
+)
+
+var roleKeys = [numRoles]string{"", "inside", "field", "manager", "ops"}
+
+// String returns the key: "inside", "field", "manager", "ops".
+func (r Role) String() string {
+	if r > 0 && r < numRoles {
+		return roleKeys[r]
+	}
+	return fmt.Sprintf("role(%d)", uint8(r))
+}
+
+// MarshalText returns the key.
+func (r Role) MarshalText() ([]byte, error) {
+	if r == 0 || r >= numRoles {
+		return nil, stage.Errorf("role", "unknown role %d", uint8(r))
+	}
+	return []byte(roleKeys[r]), nil
+}
+
+// UnmarshalText parses a key.
+func (r *Role) UnmarshalText(b []byte) error {
+	k := strings.ToLower(strings.TrimSpace(string(b)))
+	for i := RoleInside; i < numRoles; i++ {
+		if k == roleKeys[i] {
+			*r = i
+			return nil
+		}
+	}
+	return stage.Errorf("role", "unknown role %q; want one of %s", string(b), strings.Join(roleKeys[1:], ", "))
+}
+
+// Period is a span of time [From, To): an absence, a holiday.
+type Period struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
+
+// Contains reports whether t lies in [From, To).
+func (p Period) Contains(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }
+
+// Rep is one member of a sales team.
+type Rep struct {
+	ID string `json:"id"`
+	// Capacity is how many leads in a running cadence the rep may own at
+	// once; 0 means no limit. A rep at capacity is skipped (M9).
+	Capacity int `json:"capacity,omitempty"`
+	// Away lists the rep's absences; a rep away at the moment of
+	// assignment is skipped (M9).
+	Away []Period `json:"away,omitempty"`
+}
+
+// AwayAt reports whether the rep is out of office at t.
+func (r *Rep) AwayAt(t time.Time) bool {
+	for _, p := range r.Away {
+		if p.Contains(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// Team is a group of reps with one manager, who receives the team's
+// alerts (A4, T8) and its escalated leads (T10).
+type Team struct {
+	ID      string `json:"id"`
+	Manager string `json:"manager"`
+	Reps    []Rep  `json:"reps"`
+}
+
+// Has reports whether rep is a member of the team or its manager.
+func (t *Team) Has(rep string) bool {
+	return rep != "" && (rep == t.Manager || slices.ContainsFunc(t.Reps, func(r Rep) bool { return r.ID == rep }))
+}
+
+// Validate reports an empty or duplicated rep id, or a negative capacity,
+// as a [*stage.FieldError].
+func (t *Team) Validate() error {
+	seen := make(map[string]bool, len(t.Reps))
+	for i, r := range t.Reps {
+		f := fmt.Sprintf("reps[%d]", i)
+		if t.ID != "" {
+			f = t.ID + "." + f
+		}
+		switch {
+		case r.ID == "":
+			return stage.Errorf(f+".id", "required")
+		case seen[r.ID]:
+			return stage.Errorf(f+".id", "duplicate rep %q", r.ID)
+		case r.Capacity < 0:
+			return stage.Errorf(f+".capacity", "must be 0 (no limit) or more, got %d", r.Capacity)
+		}
+		seen[r.ID] = true
+	}
+	return nil
+}
+
+// Pick chooses an owner by round robin over the reps eligible at now
+// (rule M9): not away, not at capacity, and not in exclude. ticket is the
+// assignment's place in the team's sequence; the rep chosen is the
+// (ticket mod k)-th of the k eligible reps in team order, so n successive
+// tickets over a stable team give each eligible rep n/k leads, within one,
+// however the tickets are spread over concurrent callers. load returns a
+// rep's current number of leads in a running cadence; it is only called
+// for reps with a Capacity and may be nil when none has one.
+//
+// Pick is deterministic and does not allocate. It reports false when no
+// rep is eligible.
+func (t *Team) Pick(now time.Time, ticket uint64, load func(rep string) int, exclude []string) (string, bool) {
+	// Each rep is judged once, so a load that changes during the call
+	// cannot make the two passes disagree.
+	var small [64]bool
+	ok := small[:0]
+	if len(t.Reps) > len(small) {
+		ok = make([]bool, 0, len(t.Reps))
+	}
+	k := 0
+	for i := range t.Reps {
+		r := &t.Reps[i]
+		e := r.ID != "" && !slices.Contains(exclude, r.ID) && !r.AwayAt(now) &&
+			(r.Capacity == 0 || load == nil || load(r.ID) < r.Capacity)
+		ok = append(ok, e)
+		if e {
+			k++
+		}
+	}
+	if k == 0 {
+		return "", false
+	}
+	n := int(ticket % uint64(k))
+	for i, e := range ok {
+		if !e {
+			continue
+		}
+		if n == 0 {
+			return t.Reps[i].ID, true
+		}
+		n--
+	}
+	return "", false // unreachable: k eligible reps were counted above
+}
+
+// Eligible reports whether rep is a member of the team who could take a
+// lead at now: not away and below capacity (M9). load is as for
+// [Team.Pick].
+func (t *Team) Eligible(rep string, now time.Time, load func(rep string) int) bool {
+	for i := range t.Reps {
+		r := &t.Reps[i]
+		if r.ID == rep {
+			return !r.AwayAt(now) && (r.Capacity == 0 || load == nil || load(r.ID) < r.Capacity)
+		}
+	}
+	return false
+}
+
+// Org is a static roster: the inside team and, for engagement routing,
+// the field team. It implements the engine's roster.
+type Org struct {
+	Inside Team `json:"inside"`
+	Field  Team `json:"field"`
+}
+
+// Team returns the team of role; an Org has no other teams, and returns
+// an empty Team for them.
+func (o *Org) Team(_ context.Context, role Role) (Team, error) {
+	switch role {
+	case RoleInside:
+		return o.Inside, nil
+	case RoleField:
+		return o.Field, nil
+	}
+	return Team{}, nil
+}

@@ -1,0 +1,151 @@
+package routing
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/stage"
+	"github.com/shopspring/decimal"
+)
+
+// Band says which scores a [Trigger] matches, relative to the policy's
+// threshold.
+type Band uint8
+
+// The bands. Stored by key; do not reorder.
+const (
+	AnyScore Band = iota // every score
+	AtLeast              // score >= threshold: an MQL (A1, A3)
+	Below                // score < threshold (A2)
+	numBands
+)
+
+var bandKeys = [numBands]string{"any", "at_least", "below"}
+
+// String returns the key: "any", "at_least", "below".
+func (b Band) String() string {
+	if b < numBands {
+		return bandKeys[b]
+	}
+	return fmt.Sprintf("band(%d)", uint8(b))
+}
+
+// MarshalText returns the key.
+func (b Band) MarshalText() ([]byte, error) {
+	if b >= numBands {
+		return nil, stage.Errorf("band", "unknown band %d", uint8(b))
+	}
+	return []byte(bandKeys[b]), nil
+}
+
+// UnmarshalText parses a key.
+func (b *Band) UnmarshalText(text []byte) error {
+	k := strings.ToLower(strings.TrimSpace(string(text)))
+	for i, key := range bandKeys {
+		if k == key {
+			*b = Band(i)
+			return nil
+		}
+	}
+	return stage.Errorf("band", "unknown band %q; want one of %s", string(text), strings.Join(bandKeys[:], ", "))
+}
+
+// Trigger is one row of the approach-request rules (SPEC section 2): an
+// activity, a score band, and the priority and rule id of the request it
+// creates.
+type Trigger struct {
+	// On is the activity: [lead.EventInquiry] or [lead.EventDownload].
+	On lead.EventKind `json:"on"`
+	// Score is the band of scores the row matches.
+	Score Band `json:"score"`
+	// Priority of the request; 1 is the most urgent. At least 1.
+	Priority int `json:"priority"`
+	// Rule is the id recorded as the request's reason: "A1".
+	Rule string `json:"rule"`
+	// Subject says the reason in words, shown with the request (A4).
+	Subject string `json:"subject"`
+}
+
+// Triggers are the approach-request rules (A1-A3) as policy (A7). The
+// rows are tried in order and the first that matches wins; an activity no
+// row matches creates no request.
+//
+// The zero value is SPEC.md: threshold 100 and rows A1, A2, A3.
+type Triggers struct {
+	// Threshold is the MQL threshold, inclusive: a score at or above it is
+	// "at least". Defaults to 100 (A1). A zero [lead.Threshold] is unset;
+	// lead.NewThreshold(decimal.Zero) is a threshold of 0.
+	Threshold lead.Threshold `json:"threshold"`
+	// Rules are the rows. Nil means the three rows of SPEC.md.
+	Rules []Trigger `json:"rules"`
+}
+
+// DefaultTriggers returns SPEC.md's rules written out: inquiry with score
+// >= 100 is priority 1 (A1), inquiry below 100 priority 2 (A2), document
+// download with score >= 100 priority 3 (A3).
+func DefaultTriggers() Triggers {
+	return Triggers{Threshold: lead.NewThreshold(decimal.NewFromInt(100)), Rules: defaultTriggerRows()}
+}
+
+func defaultTriggerRows() []Trigger {
+	return []Trigger{
+		{On: lead.EventInquiry, Score: AtLeast, Priority: 1, Rule: "A1", Subject: "Inquiry from an MQL (score at or above the threshold)"},
+		{On: lead.EventInquiry, Score: Below, Priority: 2, Rule: "A2", Subject: "Inquiry (score below the threshold)"},
+		{On: lead.EventDownload, Score: AtLeast, Priority: 3, Rule: "A3", Subject: "Document download by an MQL"},
+	}
+}
+
+// Normalize returns t with its defaults written out; the engine calls it
+// once when it is built.
+func (t Triggers) Normalize() Triggers {
+	if !t.Threshold.IsSet() {
+		t.Threshold = lead.NewThreshold(decimal.NewFromInt(100))
+	}
+	if t.Rules == nil {
+		t.Rules = defaultTriggerRows()
+	}
+	return t
+}
+
+// Validate reports the first bad row as a [*lead.FieldError] naming it,
+// "triggers.rules[1].priority".
+func (t *Triggers) Validate() error {
+	for i, r := range t.Rules {
+		f := fmt.Sprintf("triggers.rules[%d]", i)
+		switch {
+		case r.On != lead.EventInquiry && r.On != lead.EventDownload:
+			return stage.Errorf(f+".on", "want inquiry or download, got %v", r.On)
+		case r.Score >= numBands:
+			return stage.Errorf(f+".score", "unknown band %d", uint8(r.Score))
+		case r.Priority < 1:
+			return stage.Errorf(f+".priority", "must be 1 or more, got %d", r.Priority)
+		case strings.TrimSpace(r.Rule) == "":
+			return stage.Errorf(f+".rule", "required: the rule id recorded as the request's reason")
+		}
+	}
+	return nil
+}
+
+// Match returns the first row that matches activity on with score, and
+// whether one did (A1-A3, A7). It does not allocate. Call it on a
+// normalized Triggers; on the zero value it matches nothing.
+func (t *Triggers) Match(on lead.EventKind, score decimal.Decimal) (*Trigger, bool) {
+	reached, known := false, false
+	for i := range t.Rules {
+		r := &t.Rules[i]
+		if r.On != on {
+			continue
+		}
+		if r.Score != AnyScore && !known {
+			reached, known = t.Threshold.Reached(score), true
+		}
+		switch {
+		case r.Score == AnyScore,
+			r.Score == AtLeast && reached,
+			r.Score == Below && !reached:
+			return r, true
+		}
+	}
+	return nil, false
+}

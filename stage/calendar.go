@@ -1,0 +1,33 @@
+package stage
+
+import "time"
+
+// Calendar turns a span of counted time into an absolute deadline (rule
+// T11). Deadlines are instants; a calendar decides which hours count.
+//
+// Implementations must be safe for concurrent use and deterministic: the
+// same t and d always give the same instant, and the result is never
+// before t.
+type Calendar interface {
+	// Add returns the instant at which d of counted time has passed since
+	// t. A d of zero or less returns t.
+	Add(t time.Time, d time.Duration) time.Time
+}
+
+// CalendarFunc adapts a function to [Calendar].
+type CalendarFunc func(t time.Time, d time.Duration) time.Time
+
+// Add calls f(t, d).
+func (f CalendarFunc) Add(t time.Time, d time.Duration) time.Time { return f(t, d) }
+
+// WallClock counts every hour of every day: 48h after Friday 18:00 is
+// Sunday 18:00. It is the default calendar (rule T11).
+type WallClock struct{}
+
+// Add returns t+d, or t when d <= 0.
+func (WallClock) Add(t time.Time, d time.Duration) time.Time {
+	if d <= 0 {
+		return t
+	}
+	return t.Add(d)
+}

@@ -1,0 +1,212 @@
+package stage
+
+import (
+	"fmt"
+	"time"
+)
+
+// Policy is the cadence of SPEC section 3 as sales-ops tune it: how long
+// each stage may take, what each stage's attempt does, how long to wait for
+// a contact after the last attempt, and how often an untouched lead may be
+// handed on.
+//
+// The zero value of every field means its default, so Policy{} is exactly
+// SPEC.md; [DefaultPolicy] returns it with the defaults written out. A
+// Policy is read-only once in use and safe for concurrent use.
+type Policy struct {
+	// Stage1 is the first attempt. Its Within counts from the approach
+	// request: if the owner has not made the attempt by then, the lead is
+	// reassigned (rule T1). Defaults to 48h; call, e-mail and voicemail
+	// asking for 10 minutes (T2).
+	Stage1 Step `json:"stage1"`
+	// Stage2 is due within 48h of Stage1 by default; it asks whether the
+	// lead saw the voicemail and e-mail (rule T3).
+	Stage2 Step `json:"stage2"`
+	// Stage3 is due within 48h of Stage2 by default; it sends same-industry
+	// case studies and content matched to the company (rule T4).
+	Stage3 Step `json:"stage3"`
+	// Stage4 is due within 4 days (96h) of Stage3 by default; it asks
+	// whether they need any information (rule T5).
+	Stage4 Step `json:"stage4"`
+	// RecycleAfter is how long after the Stage4 attempt the engine waits
+	// for a contact before the cadence ends and the lead is Recycled (rules
+	// T7 and S3). Defaults to 4 days (96h).
+	RecycleAfter time.Duration `json:"recycle_after"`
+	// MaxReassignments is how many times an untouched lead is handed to
+	// another rep when its Stage1 deadline passes before it goes to the
+	// manager instead (rule T10). Defaults to 2; [NoReassignment] sends it
+	// to the manager at the first missed deadline.
+	MaxReassignments int `json:"max_reassignments"`
+	// Calendar decides which hours count towards every Within and
+	// RecycleAfter (rule T11). Defaults to [WallClock]; use
+	// [BusinessCalendar] for working hours, weekends and holidays.
+	Calendar Calendar `json:"-"`
+}
+
+// NoReassignment as [Policy.MaxReassignments] sends an untouched lead to
+// the manager at its first missed deadline, with no reassignment.
+const NoReassignment = -1
+
+// Step is one stage of the cadence: its deadline and its playbook (rule
+// T12). The playbook is shown with the worklist; the engine does not send
+// the messages itself.
+type Step struct {
+	// Within is how long the owner has to make this stage's attempt,
+	// counted on the policy's calendar from the previous step (from the
+	// approach request for Stage1). Zero means the stage's default.
+	Within time.Duration `json:"within"`
+	// Channels are the channels the attempt uses. Zero means the default.
+	Channels Channels `json:"channels"`
+	// Template names the message template to send. Empty means the
+	// default.
+	Template string `json:"template"`
+	// Goal says in a sentence what the attempt is for. Empty means the
+	// default.
+	Goal string `json:"goal"`
+}
+
+var defaultSteps = [4]Step{
+	{48 * time.Hour, Call | Email | Voicemail, "stage1-intro",
+		"Call and e-mail; if nobody answers, leave a voicemail asking for 10 minutes of their time."},
+	{48 * time.Hour, Call | Email, "stage2-follow-up",
+		"Ask whether they saw the voicemail and the e-mail."},
+	{48 * time.Hour, Email, "stage3-case-studies",
+		"E-mail same-industry case studies and content matched to the company and its web history."},
+	{96 * time.Hour, Email, "stage4-anything-needed",
+		"E-mail asking whether they need any information."},
+}
+
+const (
+	defaultRecycleAfter     = 96 * time.Hour
+	defaultMaxReassignments = 2
+)
+
+// DefaultPolicy returns the cadence of SPEC.md with every default written
+// out: 48h, 48h, 48h and 4 days for Stage1..Stage4 (T1, T3-T5), recycle 4
+// days after Stage4 (T7), two reassignments (T10), wall-clock time (T11).
+func DefaultPolicy() Policy {
+	return Policy{
+		Stage1:           defaultSteps[0],
+		Stage2:           defaultSteps[1],
+		Stage3:           defaultSteps[2],
+		Stage4:           defaultSteps[3],
+		RecycleAfter:     defaultRecycleAfter,
+		MaxReassignments: defaultMaxReassignments,
+		Calendar:         WallClock{},
+	}
+}
+
+// Normalize returns p with every zero field replaced by its default. The
+// transitions read defaults themselves; Normalize is for showing a policy.
+func (p Policy) Normalize() Policy {
+	for s := Stage1; s <= Stage4; s++ {
+		*p.stepPtr(s) = p.Playbook(s)
+	}
+	if p.RecycleAfter == 0 {
+		p.RecycleAfter = defaultRecycleAfter
+	}
+	if p.MaxReassignments == 0 {
+		p.MaxReassignments = defaultMaxReassignments
+	}
+	if p.Calendar == nil {
+		p.Calendar = WallClock{}
+	}
+	return p
+}
+
+// Validate reports the first bad field as a [*FieldError]: a negative
+// Within or RecycleAfter, a MaxReassignments below [NoReassignment], or a
+// channel set with unknown bits. Zero fields are valid: they mean the
+// default.
+func (p *Policy) Validate() error {
+	for s := Stage1; s <= Stage4; s++ {
+		st := p.step(s)
+		if st.Within < 0 {
+			return Errorf(s.Key()+".within", "must not be negative, got %v", st.Within)
+		}
+		if !st.Channels.Valid() {
+			return Errorf(s.Key()+".channels", "unknown channel bits %#x", uint8(st.Channels))
+		}
+	}
+	if p.RecycleAfter < 0 {
+		return Errorf("recycle_after", "must not be negative, got %v", p.RecycleAfter)
+	}
+	if p.MaxReassignments < NoReassignment {
+		return Errorf("max_reassignments", "must be %d (none) or more, got %d", NoReassignment, p.MaxReassignments)
+	}
+	return nil
+}
+
+// Playbook returns the step of s with defaults filled in (rule T12). It
+// returns the zero Step for Untouched and Connected, which have none.
+func (p *Policy) Playbook(s Stage) Step {
+	if !s.Attempted() {
+		return Step{}
+	}
+	st := p.step(s)
+	d := defaultSteps[s-1]
+	if st.Within == 0 {
+		st.Within = d.Within
+	}
+	if st.Channels == 0 {
+		st.Channels = d.Channels
+	}
+	if st.Template == "" {
+		st.Template = d.Template
+	}
+	if st.Goal == "" {
+		st.Goal = d.Goal
+	}
+	return st
+}
+
+// Window returns how long the attempt that reaches s may take after the
+// previous step, with the default applied. It panics if s is not
+// Stage1..Stage4.
+func (p *Policy) Window(s Stage) time.Duration {
+	if w := p.step(s).Within; w != 0 {
+		return w
+	}
+	return defaultSteps[s-1].Within
+}
+
+func (p *Policy) recycleAfter() time.Duration {
+	if p.RecycleAfter != 0 {
+		return p.RecycleAfter
+	}
+	return defaultRecycleAfter
+}
+
+func (p *Policy) maxReassignments() int {
+	if p.MaxReassignments != 0 {
+		return max(p.MaxReassignments, 0)
+	}
+	return defaultMaxReassignments
+}
+
+// Add returns the instant d of counted time after t on the policy's
+// calendar (T11): t+d on the default wall clock.
+func (p *Policy) Add(t time.Time, d time.Duration) time.Time { return p.add(t, d) }
+
+func (p *Policy) add(t time.Time, d time.Duration) time.Time {
+	if p.Calendar == nil {
+		return WallClock{}.Add(t, d)
+	}
+	return p.Calendar.Add(t, d)
+}
+
+func (p *Policy) step(s Stage) Step { return *p.stepPtr(s) }
+
+func (p *Policy) stepPtr(s Stage) *Step {
+	switch s {
+	case Stage1:
+		return &p.Stage1
+	case Stage2:
+		return &p.Stage2
+	case Stage3:
+		return &p.Stage3
+	case Stage4:
+		return &p.Stage4
+	}
+	panic(fmt.Sprintf("stage: no step for %v", s))
+}

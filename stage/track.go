@@ -1,0 +1,320 @@
+package stage
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// End says how the most recent cadence of a lead ended.
+type End uint8
+
+// The ways a cadence ends. Stored by key; do not reorder.
+const (
+	EndNone      End = iota // no cadence has ended: none started, or one is running
+	EndConnected            // a two-way contact was made (T6)
+	EndExhausted            // Stage4 passed its wait with no contact (T7)
+	EndStopped              // a person took the lead out of the cadence (S4, S5)
+	numEnds
+)
+
+var endKeys = [numEnds]string{"", "connected", "exhausted", "stopped"}
+
+// String returns the key: "", "connected", "exhausted" or "stopped".
+func (e End) String() string {
+	if e < numEnds {
+		return endKeys[e]
+	}
+	return fmt.Sprintf("end(%d)", uint8(e))
+}
+
+// MarshalText returns the key.
+func (e End) MarshalText() ([]byte, error) {
+	if e >= numEnds {
+		return nil, Errorf("end", "unknown end %d", uint8(e))
+	}
+	return []byte(endKeys[e]), nil
+}
+
+// UnmarshalText parses a key.
+func (e *End) UnmarshalText(b []byte) error {
+	k := strings.ToLower(strings.TrimSpace(string(b)))
+	for i, key := range endKeys {
+		if k == key {
+			*e = End(i)
+			return nil
+		}
+	}
+	return Errorf("end", "unknown end %q; want one of connected, exhausted, stopped or empty", string(b))
+}
+
+// Track is one lead's touch cadence: where it stands, when each step
+// happened, the pending deadline, late marks and reassignments (SPEC
+// section 3). The zero value is a lead that never had a cadence.
+//
+// Track is a plain value: the transitions below are methods of [Policy]
+// that update a *Track in place and report their [Effects]. They read no
+// clock; now is passed in. On error the track is unchanged.
+type Track struct {
+	// Stage is the touch stage.
+	Stage Stage
+	// End is how the latest cadence ended; EndNone while one runs.
+	End End
+	// Overdue is set when Due passed without the step being made (T8); the
+	// deadline has fired and will not fire again.
+	Overdue bool
+	// Late has bit s set when stage s was reached after its deadline (T9).
+	Late uint8
+	// Missed has bit s set when the deadline for reaching stage s fired
+	// (T8); bit Stage1 for the untouched window (T1).
+	Missed uint8
+	// Reassignments counts T1 reassignments in this cadence (T10).
+	Reassignments uint8
+	// Cadence counts the cadences started on this lead; 0 means none yet.
+	// A stage only goes back, to Untouched, when Cadence grows.
+	Cadence uint32
+	// Started is when the current cadence began: the approach request, or
+	// the first attempt when there was none.
+	Started time.Time
+	// Reached[i] is when Stage i+1 was reached in this cadence; zero if not
+	// yet. Use [Track.At].
+	Reached [4]time.Time
+	// Ended is when the cadence ended: the contact, the recycle, the stop.
+	Ended time.Time
+	// Due is the deadline of the next step: the Stage1..Stage4 attempt, or
+	// after Stage4 the end of the T7 wait. Zero when none.
+	Due time.Time
+}
+
+// Active reports whether a cadence is running: started and not ended.
+func (t *Track) Active() bool { return t.Cadence > 0 && t.End == EndNone }
+
+// Pending returns the deadline that will fire if nothing happens first,
+// and whether there is one. A fired deadline is not pending (T8 fires
+// once).
+func (t *Track) Pending() (time.Time, bool) {
+	if !t.Active() || t.Overdue || t.Due.IsZero() {
+		return time.Time{}, false
+	}
+	return t.Due, true
+}
+
+// Last returns the instant of the track's latest step: the start of the
+// cadence, an attempt, or its end. Zero for a track with no steps.
+func (t *Track) Last() time.Time {
+	last := t.Started
+	for _, r := range t.Reached {
+		if r.After(last) {
+			last = r
+		}
+	}
+	if t.Ended.After(last) {
+		last = t.Ended
+	}
+	return last
+}
+
+// At returns when s was reached in the current cadence: Started for
+// Untouched, Ended for Connected, zero if s was not reached.
+func (t *Track) At(s Stage) time.Time {
+	switch {
+	case s == Untouched:
+		return t.Started
+	case s.Attempted():
+		return t.Reached[s-1]
+	case s == Connected && t.End == EndConnected:
+		return t.Ended
+	}
+	return time.Time{}
+}
+
+// IsLate reports whether s was reached after its deadline (T9).
+func (t *Track) IsLate(s Stage) bool { return s < 8 && t.Late&(1<<s) != 0 }
+
+// HasMissed reports whether the deadline for reaching s fired (T8).
+func (t *Track) HasMissed(s Stage) bool { return s < 8 && t.Missed&(1<<s) != 0 }
+
+// Effects are what a transition asks the engine to do besides updating
+// the track. They are bits; a deadline passing may ask for several.
+type Effects uint8
+
+// The effects.
+const (
+	RemindOwner  Effects = 1 << iota // remind the owner of the missed step (A4, T8)
+	AlertManager                     // notify the owner's manager (A4, T8)
+	Reassign                         // hand the untouched lead to another rep (T1, T10)
+	Escalate                         // hand the untouched lead to the manager (T10)
+	Recycle                          // the cadence is exhausted: recycle the lead (T7, S3)
+	Late                             // the attempt came after its deadline (T9)
+	numEffects   = 6
+)
+
+var effectKeys = [numEffects]string{"remind_owner", "alert_manager", "reassign", "escalate", "recycle", "late"}
+
+// Has reports whether every effect of e2 is in e.
+func (e Effects) Has(e2 Effects) bool { return e&e2 == e2 }
+
+// String returns the keys joined with "|", "remind_owner|alert_manager",
+// or "" for none.
+func (e Effects) String() string {
+	var b strings.Builder
+	for i, k := range effectKeys {
+		if e&(1<<i) != 0 {
+			if b.Len() > 0 {
+				b.WriteByte('|')
+			}
+			b.WriteString(k)
+		}
+	}
+	return b.String()
+}
+
+// Begin starts a new cadence at Untouched with the Stage1 window running
+// from now (rule T1): an approach request was made. It refuses, with
+// [ErrInvalidTransition], while a cadence is running: a further trigger is
+// recorded on the running one (A6).
+func (p *Policy) Begin(t *Track, now time.Time) error {
+	if t.Active() {
+		return &FieldError{Field: "stage", Err: fmt.Errorf("%w: a cadence is already running at %v", ErrInvalidTransition, t.Stage)}
+	}
+	*t = Track{
+		Stage:   Untouched,
+		Cadence: t.Cadence + 1,
+		Started: now,
+		Due:     p.add(now, p.Window(Stage1)),
+	}
+	return nil
+}
+
+// Attempt records one outbound attempt at now, whatever its channels: the
+// cadence advances one stage (SPEC section 3). The next deadline counts
+// from now (T3-T5); after Stage4 the T7 wait starts. An attempt after its
+// deadline is accepted, advances, and is marked late (T9); a deadline is
+// met when the attempt is at or before it (T11). Lateness is judged on
+// now, the attempt's own time, even if the deadline already fired: an
+// attempt made in time but reported after the reminder is not late.
+//
+// An attempt on a lead with no running cadence starts one at Stage1: a rep
+// may call a lead before any approach request. An attempt at Stage4 is
+// accepted and changes nothing: Stage4 is the last stage, and its wait is
+// not extended. An attempt on a Connected lead is refused with
+// [ErrInvalidTransition]: the cadence ended with the contact (T6).
+func (p *Policy) Attempt(t *Track, now time.Time) (Effects, error) {
+	if t.Stage == Connected {
+		return 0, &FieldError{Field: "stage", Err: fmt.Errorf("%w: an outbound attempt on a Connected lead; the cadence ended with the contact (T6)", ErrInvalidTransition)}
+	}
+	if !t.Active() {
+		*t = Track{
+			Stage:   Stage1,
+			Cadence: t.Cadence + 1,
+			Started: now,
+			Reached: [4]time.Time{now},
+			Due:     p.add(now, p.Window(Stage2)),
+		}
+		return 0, nil
+	}
+	if t.Stage == Stage4 {
+		return 0, nil
+	}
+	next := t.Stage + 1
+	var eff Effects
+	if now.After(t.Due) {
+		t.Late |= 1 << next
+		eff = Late
+	}
+	t.Stage = next
+	t.Reached[next-1] = now
+	t.Overdue = false
+	if next < Stage4 {
+		t.Due = p.add(now, p.Window(next+1))
+	} else {
+		t.Due = p.add(now, p.recycleAfter())
+	}
+	return eff, nil
+}
+
+// Contact records a two-way contact at now: an answered call, a reply, a
+// meeting. From any stage the lead becomes Connected and the cadence ends
+// (rule T6). That includes a cadence that already ended exhausted or
+// stopped: a reply to the Stage4 e-mail that comes after the recycle is
+// still a contact, and the rep needs to see it (the lead's status is a
+// person's call, S4). A contact on a Connected lead changes nothing.
+func (p *Policy) Contact(t *Track, now time.Time) Effects {
+	if t.Stage == Connected {
+		return 0
+	}
+	t.Stage = Connected
+	t.End = EndConnected
+	t.Ended = now
+	t.Overdue = false
+	t.Due = time.Time{}
+	return 0
+}
+
+// Expire fires the pending deadline if it passed before now, and reports
+// what the engine must do (rules T1, T7, T8, T10). A deadline passes when
+// now is after it: a step recorded at the deadline itself meets it (T11).
+// A fired deadline never fires again.
+//
+//   - Untouched: remind the owner, alert the manager, and Reassign, or
+//     Escalate to the manager once MaxReassignments is reached (T1, T10).
+//     After a reassignment the engine calls [Policy.Reassigned].
+//   - Stage1..Stage3: remind the owner and alert the manager (T8); the
+//     next attempt will be marked late (T9).
+//   - Stage4: the wait is over without contact; the cadence ends
+//     exhausted and the lead is to be recycled (T7, S3).
+func (p *Policy) Expire(t *Track, now time.Time) Effects {
+	due, ok := t.Pending()
+	if !ok || !now.After(due) {
+		return 0
+	}
+	switch t.Stage {
+	case Untouched:
+		t.Overdue = true
+		t.Missed |= 1 << Stage1
+		if int(t.Reassignments) < p.maxReassignments() {
+			return RemindOwner | AlertManager | Reassign
+		}
+		return RemindOwner | AlertManager | Escalate
+	case Stage4:
+		t.End = EndExhausted
+		t.Ended = due
+		t.Due = time.Time{}
+		return Recycle
+	default:
+		t.Overdue = true
+		t.Missed |= 1 << (t.Stage + 1)
+		return RemindOwner | AlertManager
+	}
+}
+
+// Reassigned gives an untouched lead's new owner a fresh Stage1 window
+// from now (rule T10). The window runs from the reassignment, not from the
+// missed deadline: a rep gets the whole window even when the deadline was
+// found late (E5). It refuses with [ErrInvalidTransition] unless the
+// cadence is running at Untouched.
+func (p *Policy) Reassigned(t *Track, now time.Time) error {
+	if !t.Active() || t.Stage != Untouched {
+		return &FieldError{Field: "stage", Err: fmt.Errorf("%w: only an untouched lead in a running cadence is reassigned, not %v", ErrInvalidTransition, t.Stage)}
+	}
+	if t.Reassignments < 255 {
+		t.Reassignments++
+	}
+	t.Overdue = false
+	t.Due = p.add(now, p.Window(Stage1))
+	return nil
+}
+
+// Stop ends a running cadence at now because a person took the lead out
+// of it, for example by setting its status to Customer (S4, S5). Its
+// deadline is dropped. Stop on a track with no running cadence does
+// nothing.
+func (p *Policy) Stop(t *Track, now time.Time) {
+	if !t.Active() {
+		return
+	}
+	t.End = EndStopped
+	t.Ended = now
+	t.Due = time.Time{}
+	t.Overdue = false
+}

@@ -1,0 +1,126 @@
+package leadline
+
+import (
+	"context"
+	"time"
+
+	"github.com/leadline/leadline/lead"
+)
+
+// Store is where the engine keeps leads, their history, their pending
+// deadlines, the ids of events it has handled, the notification outbox
+// and the round-robin sequence. memstore implements it in memory and
+// postgres on PostgreSQL; storetest.Run checks an implementation against
+// this contract.
+//
+// Every method honours ctx and may be called from several goroutines.
+// Values passed in and returned are copies: neither side keeps or mutates
+// the other's slices. Instants are kept to the microsecond at least (the
+// engine writes whole microseconds, as PostgreSQL keeps them) and compared
+// with Equal, not ==. A claim "until T" hides its item before T and lets
+// it be claimed again at T or later.
+type Store interface {
+	// Lead returns the lead with id, or an error wrapping
+	// [lead.ErrNotFound].
+	Lead(ctx context.Context, id string) (lead.Lead, error)
+
+	// Seen reports whether the event id was recorded by [Store.Apply]
+	// (E2).
+	Seen(ctx context.Context, eventID string) (bool, error)
+
+	// Apply makes one write, all or nothing:
+	//   - if w.Event is not "" and was recorded before, it returns an error
+	//     wrapping [lead.ErrDuplicateEvent] and writes nothing, even when
+	//     the version is stale too: a redelivered event reads as handled;
+	//     otherwise it records it;
+	//   - w.Lead.Version is the version the engine read: 0 to create the
+	//     lead (an error wrapping [lead.ErrConflict] if it exists), else
+	//     the stored version (ErrConflict if it differs). The stored
+	//     version becomes w.Lead.Version+1, whatever else w.Lead says;
+	//   - w.History is appended to the lead's history in order;
+	//   - w.Deadlines replaces the lead's pending deadlines, dropping any
+	//     claim on the old ones;
+	//   - w.Outbox is appended to the outbox, skipping a notification
+	//     whose Key is already pending there or earlier in w.Outbox.
+	// An empty lead id, or a history entry or deadline of another lead, is
+	// refused with a [*FieldError] and nothing is written.
+	Apply(ctx context.Context, w Write) error
+
+	// ClaimDue returns up to limit pending deadlines whose Due is before
+	// now and that are not claimed, in (Due, Lead, Kind) order (E5), and
+	// claims them until now+lease: a later ClaimDue before then skips
+	// them, so concurrent sweepers share the work. An [Store.Apply] of the
+	// lead replaces its deadlines and ends the claim; a claim that is
+	// never followed by one expires, and the deadline is claimable again.
+	// A limit below 1 claims nothing.
+	ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]lead.Deadline, error)
+
+	// ClaimOutbox returns up to limit notifications that are not hidden by
+	// an earlier claim at now, in the order they were written, and hides
+	// them until now+lease, with Attempts counting earlier claims.
+	// Notification.At plays no part. A notification stays in the outbox
+	// until acknowledged, so one that is claimed and never acknowledged is
+	// delivered again (at least once, E4). A limit below 1 claims nothing.
+	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Notification, error)
+
+	// Ack removes delivered notifications from the outbox by key. Unknown
+	// keys are ignored.
+	Ack(ctx context.Context, keys []string) error
+
+	// NextTicket returns the next number of the named sequence, starting
+	// at 0, atomically: no two calls get the same number (M9).
+	NextTicket(ctx context.Context, sequence string) (uint64, error)
+
+	// Load returns, for each rep, how many leads they own whose cadence is
+	// running ([stage.Track.Active]), in the order of reps (M9).
+	Load(ctx context.Context, reps []string) ([]int, error)
+
+	// Leads returns the leads that match q, ordered by id.
+	Leads(ctx context.Context, q Query) ([]lead.Lead, error)
+
+	// History returns the lead's history in the order it was written, or
+	// an empty slice for a lead with none.
+	History(ctx context.Context, id string) ([]lead.Change, error)
+}
+
+// Write is one atomic change of a lead, see [Store.Apply].
+type Write struct {
+	// Event is the id of the event being handled, recorded so that it is
+	// handled once (E2); "" for a change caused by a deadline.
+	Event string
+	// Lead is the lead's new state; its Version is the version that was
+	// read, 0 for a new lead.
+	Lead lead.Lead
+	// History is appended to the lead's history (E3).
+	History []lead.Change
+	// Deadlines are the lead's pending deadlines after the change
+	// ([lead.Lead.Deadlines]); they replace the stored ones.
+	Deadlines []lead.Deadline
+	// Outbox are the notifications the change raised (E4).
+	Outbox []Notification
+}
+
+// Query selects leads for [Store.Leads].
+type Query struct {
+	// Owner keeps leads owned by this rep; "" keeps every owner.
+	Owner string
+	// Attempted keeps leads whose cadence is running at Stage1..Stage4:
+	// the worklist (V1).
+	Attempted bool
+	// After keeps leads whose id sorts after it, for paging.
+	After string
+	// Limit caps the number of leads returned; 0 means no cap.
+	Limit int
+}
+
+// Match reports whether l satisfies q's filters (not After or Limit).
+// Stores may use it to filter.
+func (q *Query) Match(l *lead.Lead) bool {
+	if q.Owner != "" && l.Owner != q.Owner {
+		return false
+	}
+	if q.Attempted && !(l.Track.Active() && l.Track.Stage.Attempted()) {
+		return false
+	}
+	return true
+}

@@ -1,0 +1,1106 @@
+// Package storetest checks an implementation of [leadline.Store] against
+// the contract written in that interface's doc comments, as
+// testing/fstest.TestFS checks an fs.FS and river's riverdrivertest checks
+// a driver. memstore and postgres both run it; a change to the contract
+// starts with a new case here.
+//
+// A store's tests call [Run] with a function that makes an empty store:
+//
+//	func TestStore(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) leadline.Store { return memstore.New() })
+//	}
+//
+// Subtests are grouped by method and named after the sentence of the
+// contract they check, so a failure reads as the rule the store broke:
+//
+//	TestStore/ClaimDue/claimed_deadline_is_skipped_until_now+lease
+//
+// The last group, Model, runs random sequences of calls against a
+// reference model of the contract with pgregory.net/rapid; run more of
+// them with "go test ./memstore -run TestStore/Model -rapid.checks=10000".
+// The round trip of a lead fails when a field is
+// added to [lead.Lead] without a value in the suite's fixture, so that a
+// store cannot silently drop it.
+//
+// # What Run asks of newStore
+//
+// newStore is called once per subtest, and once per rapid check in Model,
+// and must return an empty store that shares nothing with the stores of
+// other calls: the subtests of a group run in parallel
+// ([testing.T.Parallel]). A database store gives each its own schema or
+// database and drops it in t.Cleanup.
+//
+// # Readings the suite fixes
+//
+// Where the contract leaves room, the suite takes one reading:
+//
+//   - Instants are compared with [time.Time.Equal]: a store keeps the
+//     instant, not the zone or the monotonic reading. The suite's instants
+//     have whole microseconds, the precision of PostgreSQL's timestamptz.
+//   - Scores are compared with [decimal.Decimal.Equal]; a nil slice equals
+//     an empty one.
+//   - "Before now" is strict: a deadline due at now is not claimed. A
+//     claim until now+lease hides a deadline or a notification from a
+//     claim at any instant before now+lease, and from none at or after it.
+//   - "Oldest first" in the outbox is write order. The suite gives the
+//     notifications of one test the same At, so a store that orders by At
+//     and then by write order also passes.
+//   - Event ids are global: an event recorded by a write of one lead is a
+//     duplicate in a write of another. A duplicate event is reported even
+//     when the write's version is stale too.
+//   - A refused call, including one with a cancelled context, changes
+//     nothing.
+//
+// The suite never calls ClaimDue or ClaimOutbox with a limit below 1; the
+// contract does not say what that means.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/leadline/leadline"
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/stage"
+)
+
+// Run runs the Store contract against fresh stores made by newStore
+// (called once per subtest, so each subtest starts empty).
+func Run(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	t.Helper()
+	groups := []struct {
+		name string
+		run  func(t *testing.T, newStore func(t *testing.T) leadline.Store)
+	}{
+		{"Lead", testLead},
+		{"Apply", testApply},
+		{"Seen", testSeen},
+		{"History", testHistory},
+		{"ClaimDue", testClaimDue},
+		{"ClaimOutbox", testClaimOutbox},
+		{"NextTicket", testNextTicket},
+		{"Load", testLoad},
+		{"Leads", testLeads},
+		{"Concurrency", testConcurrency},
+		{"Context", testContext},
+		{"Model", testModel},
+	}
+	for _, g := range groups {
+		t.Run(g.name, func(t *testing.T) { g.run(t, newStore) })
+	}
+}
+
+// cases runs each case as a parallel subtest on a fresh store.
+func cases(t *testing.T, newStore func(t *testing.T) leadline.Store, cs map[string]func(t *testing.T, st leadline.Store)) {
+	names := make([]string, 0, len(cs))
+	for name := range cs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			cs[name](t, newStore(t))
+		})
+	}
+}
+
+func testLead(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"unknown id is ErrNotFound": func(t *testing.T, st leadline.Store) {
+			_, err := st.Lead(t.Context(), "L-404")
+			wantErr(t, "Lead(L-404)", err, lead.ErrNotFound)
+		},
+
+		"round trip keeps every field": func(t *testing.T, st leadline.Store) {
+			want := fullLead("L-1")
+			checkFull(t, want, "lead.Lead.Version")
+			mustApply(t, st, leadline.Write{Lead: want})
+			want.Version = 1
+			checkLead(t, "Lead(L-1)", mustLead(t, st, "L-1"), want)
+		},
+
+		"round trip keeps zero fields zero": func(t *testing.T, st leadline.Store) {
+			want := lead.Lead{ID: "L-1"}
+			mustApply(t, st, leadline.Write{Lead: want})
+			want.Version = 1
+			got := mustLead(t, st, "L-1")
+			checkLead(t, "Lead(L-1)", got, want)
+			if !got.Created.IsZero() || !got.Track.Due.IsZero() || !got.Request.Closed.IsZero() {
+				t.Fatalf("Lead(L-1) has Created %v, Track.Due %v, Request.Closed %v; want zero instants", got.Created, got.Track.Due, got.Request.Closed)
+			}
+		},
+
+		"returned lead is a copy": func(t *testing.T, st leadline.Store) {
+			want := fullLead("L-1")
+			mustApply(t, st, leadline.Write{Lead: want})
+			want.Version = 1
+			got := mustLead(t, st, "L-1")
+			got.Passed[0] = "mutated"
+			got.Passed = append(got.Passed, "appended")
+			got.Request.Reasons[0] = "mutated"
+			got.Owner = "mutated"
+			checkLead(t, "Lead(L-1) after mutating an earlier result", mustLead(t, st, "L-1"), want)
+		},
+
+		"written lead is a copy": func(t *testing.T, st leadline.Store) {
+			l := fullLead("L-1")
+			want := l.Clone()
+			want.Version = 1
+			mustApply(t, st, leadline.Write{Lead: l})
+			l.Passed[0] = "mutated"
+			l.Request.Reasons[1] = "mutated"
+			checkLead(t, "Lead(L-1) after mutating the written lead", mustLead(t, st, "L-1"), want)
+		},
+	})
+}
+
+func testApply(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"create with version 0 stores version 1": func(t *testing.T, st leadline.Store) {
+			mustApply(t, st, leadline.Write{Lead: newLead("L-1", "rep-1")})
+			if got := mustLead(t, st, "L-1"); got.Version != 1 {
+				t.Fatalf("Lead(L-1).Version = %d after create, want 1", got.Version)
+			}
+		},
+
+		"create of an existing lead is ErrConflict": func(t *testing.T, st leadline.Store) {
+			mustCreate(t, st, newLead("L-1", "rep-1"))
+			err := st.Apply(t.Context(), leadline.Write{Lead: newLead("L-1", "rep-2")})
+			wantErr(t, "Apply(create L-1 again)", err, lead.ErrConflict)
+			if got := mustLead(t, st, "L-1"); got.Owner != "rep-1" || got.Version != 1 {
+				t.Fatalf("Lead(L-1) = owner %q version %d, want rep-1 version 1", got.Owner, got.Version)
+			}
+		},
+
+		"update with the read version stores version+1 and the new state": func(t *testing.T, st leadline.Store) {
+			l := mustCreate(t, st, newLead("L-1", "rep-1"))
+			for want := int64(2); want <= 4; want++ {
+				l.Owner = fmt.Sprintf("rep-%d", want)
+				mustApply(t, st, leadline.Write{Lead: l})
+				l.Version = want
+				checkLead(t, "Lead(L-1)", mustLead(t, st, "L-1"), l)
+			}
+		},
+
+		"update with a stale version is ErrConflict": func(t *testing.T, st leadline.Store) {
+			l := mustCreate(t, st, newLead("L-1", "rep-1"))
+			mustApply(t, st, leadline.Write{Lead: l}) // version 2
+			for _, v := range []int64{0, 1, 3, -1} {
+				l.Version = v
+				err := st.Apply(t.Context(), leadline.Write{Lead: l})
+				wantErr(t, fmt.Sprintf("Apply(L-1 read at version %d, stored 2)", v), err, lead.ErrConflict)
+			}
+			if got := mustLead(t, st, "L-1"); got.Version != 2 {
+				t.Fatalf("Lead(L-1).Version = %d, want 2", got.Version)
+			}
+		},
+
+		"update of an unknown lead is ErrConflict": func(t *testing.T, st leadline.Store) {
+			l := newLead("L-1", "rep-1")
+			l.Version = 3
+			err := st.Apply(t.Context(), leadline.Write{Lead: l})
+			wantErr(t, "Apply(L-1 read at version 3, not stored)", err, lead.ErrConflict)
+			_, err = st.Lead(t.Context(), "L-1")
+			wantErr(t, "Lead(L-1) after a refused update", err, lead.ErrNotFound)
+		},
+
+		"refused write changes nothing": testRefusedWrite,
+
+		"Apply leaves the write as it was": func(t *testing.T, st leadline.Store) {
+			n := note("n-1", "L-1")
+			n.Attempts = 3
+			w := leadline.Write{
+				Event:     "ev-1",
+				Lead:      fullLead("L-1"),
+				History:   []lead.Change{change("L-1", "ev-1", lead.FieldLead, "", "recycled", t0)},
+				Deadlines: []lead.Deadline{deadline("L-1", lead.DeadlineCadence, at(time.Hour))},
+				Outbox:    []leadline.Notification{n, n},
+			}
+			want := w
+			want.Lead = w.Lead.Clone()
+			want.History = slices.Clone(w.History)
+			want.Deadlines = slices.Clone(w.Deadlines)
+			want.Outbox = slices.Clone(w.Outbox)
+			mustApply(t, st, w)
+			if d := diff(w, want); d != "" {
+				t.Fatalf("Apply changed the write it was given:%s", d)
+			}
+		},
+	})
+}
+
+// testRefusedWrite checks that a write refused with ErrConflict or
+// ErrDuplicateEvent leaves the lead, its history, its deadlines and their
+// claims, the outbox, the seen event ids and the load as they were.
+func testRefusedWrite(t *testing.T, st leadline.Store) {
+	ctx := t.Context()
+	l := newLead("L-1", "rep-1")
+	l.Track = running(stage.Stage1)
+	first := leadline.Write{
+		Event:     "ev-1",
+		Lead:      l,
+		History:   []lead.Change{change("L-1", "ev-1", lead.FieldLead, "", "lead", t0)},
+		Deadlines: []lead.Deadline{deadline("L-1", lead.DeadlineCadence, at(time.Hour))},
+		Outbox:    []leadline.Notification{note("n-1", "L-1")},
+	}
+	mustApply(t, st, first)
+	// An unrelated event id, to tell "nothing recorded" from "nothing at
+	// all".
+	mustApply(t, st, leadline.Write{Event: "ev-other", Lead: newLead("L-2", "rep-2")})
+	// Claim the deadline: a refused write must not end the claim.
+	now := at(2 * time.Hour)
+	if got := mustClaimDue(t, st, now, lease, 10); len(got) != 1 {
+		t.Fatalf("ClaimDue = %s, want L-1's deadline", deadlines(got))
+	}
+
+	stored := l
+	stored.Version = 1
+	refused := func(event string, version int64) leadline.Write {
+		changed := l
+		changed.Version = version
+		changed.Owner = "rep-9"
+		changed.Track = stage.Track{}
+		return leadline.Write{
+			Event:     event,
+			Lead:      changed,
+			History:   []lead.Change{change("L-1", event, lead.FieldOwner, "rep-1", "rep-9", at(time.Hour))},
+			Deadlines: []lead.Deadline{deadline("L-1", lead.DeadlineRequest, at(-time.Hour))},
+			Outbox:    []leadline.Notification{note("n-2", "L-1")},
+		}
+	}
+	for _, c := range []struct {
+		name    string
+		w       leadline.Write
+		wantErr error
+	}{
+		{"stale version", refused("ev-2", 0), lead.ErrConflict},
+		{"newer version", refused("ev-2", 2), lead.ErrConflict},
+		{"duplicate event", refused("ev-other", 1), lead.ErrDuplicateEvent},
+		{"duplicate event of the lead itself", refused("ev-1", 1), lead.ErrDuplicateEvent},
+	} {
+		err := st.Apply(ctx, c.w)
+		wantErr(t, fmt.Sprintf("Apply(%s)", c.name), err, c.wantErr)
+	}
+
+	checkLead(t, "Lead(L-1) after refused writes", mustLead(t, st, "L-1"), stored)
+	checkHistory(t, "History(L-1) after refused writes", mustHistory(t, st, "L-1"), first.History)
+	if mustSeen(t, st, "ev-2") {
+		t.Fatal("Seen(ev-2) = true after refused writes, want false")
+	}
+	if got := mustLoad(t, st, "rep-1", "rep-9"); !slices.Equal(got, []int{1, 0}) {
+		t.Fatalf("Load(rep-1, rep-9) = %v after refused writes, want [1 0]", got)
+	}
+	// The claim still holds, and the refused write's deadline is absent.
+	if got := mustClaimDue(t, st, now, lease, 10); len(got) != 0 {
+		t.Fatalf("ClaimDue during the claim = %s after refused writes, want none", deadlines(got))
+	}
+	checkDeadlines(t, "ClaimDue after the claim", mustClaimDue(t, st, now.Add(lease), lease, 10), first.Deadlines)
+	checkNotes(t, "ClaimOutbox after refused writes", mustClaimOutbox(t, st, now, lease, 10), first.Outbox)
+}
+
+func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"Seen is false before the write and true after": func(t *testing.T, st leadline.Store) {
+			if mustSeen(t, st, "ev-1") {
+				t.Fatal("Seen(ev-1) = true on an empty store")
+			}
+			mustApply(t, st, leadline.Write{Event: "ev-1", Lead: newLead("L-1", "rep-1")})
+			if !mustSeen(t, st, "ev-1") {
+				t.Fatal("Seen(ev-1) = false after a write with it")
+			}
+			if mustSeen(t, st, "ev-2") {
+				t.Fatal("Seen(ev-2) = true, never written")
+			}
+		},
+
+		"duplicate event is ErrDuplicateEvent and writes nothing": func(t *testing.T, st leadline.Store) {
+			l := mustCreate(t, st, newLead("L-1", "rep-1"))
+			mustApply(t, st, leadline.Write{Event: "ev-1", Lead: l})
+			l.Version = 2
+			l.Owner = "rep-2"
+			err := st.Apply(t.Context(), leadline.Write{
+				Event:   "ev-1",
+				Lead:    l,
+				History: []lead.Change{change("L-1", "ev-1", lead.FieldOwner, "rep-1", "rep-2", t0)},
+			})
+			wantErr(t, "Apply(ev-1 again)", err, lead.ErrDuplicateEvent)
+			if got := mustLead(t, st, "L-1"); got.Version != 2 || got.Owner != "rep-1" {
+				t.Fatalf("Lead(L-1) = version %d owner %q, want version 2 owner rep-1", got.Version, got.Owner)
+			}
+			if h := mustHistory(t, st, "L-1"); len(h) != 0 {
+				t.Fatalf("History(L-1) has %d entries, want none", len(h))
+			}
+		},
+
+		"event ids are global: a duplicate on another lead creates nothing": func(t *testing.T, st leadline.Store) {
+			mustApply(t, st, leadline.Write{Event: "ev-1", Lead: newLead("L-1", "rep-1")})
+			err := st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: newLead("L-2", "rep-1")})
+			wantErr(t, "Apply(L-2 with L-1's event)", err, lead.ErrDuplicateEvent)
+			_, err = st.Lead(t.Context(), "L-2")
+			wantErr(t, "Lead(L-2)", err, lead.ErrNotFound)
+		},
+
+		"duplicate event is reported even when the version is stale": func(t *testing.T, st leadline.Store) {
+			l := newLead("L-1", "rep-1")
+			mustApply(t, st, leadline.Write{Event: "ev-1", Lead: l})
+			// A redelivered create: version 0 is stale now, but the event
+			// was handled, which is what the caller needs to know.
+			err := st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: l})
+			wantErr(t, "Apply(ev-1 again at version 0)", err, lead.ErrDuplicateEvent)
+		},
+
+		"empty event is never recorded": func(t *testing.T, st leadline.Store) {
+			l := mustCreate(t, st, newLead("L-1", "rep-1"))
+			mustApply(t, st, leadline.Write{Lead: l})
+			if mustSeen(t, st, "") {
+				t.Fatal(`Seen("") = true, want false: "" is a change caused by a deadline`)
+			}
+		},
+
+		"event of a refused write is not recorded": func(t *testing.T, st leadline.Store) {
+			mustCreate(t, st, newLead("L-1", "rep-1"))
+			err := st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: newLead("L-1", "rep-1")})
+			wantErr(t, "Apply(create L-1 again)", err, lead.ErrConflict)
+			if mustSeen(t, st, "ev-1") {
+				t.Fatal("Seen(ev-1) = true after the write was refused")
+			}
+			l := mustLead(t, st, "L-1")
+			mustApply(t, st, leadline.Write{Event: "ev-1", Lead: l})
+		},
+	})
+}
+
+func testHistory(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"unknown lead has an empty history": func(t *testing.T, st leadline.Store) {
+			if h := mustHistory(t, st, "L-404"); len(h) != 0 {
+				t.Fatalf("History(L-404) = %v, want empty", h)
+			}
+		},
+
+		"lead written without changes has an empty history": func(t *testing.T, st leadline.Store) {
+			mustCreate(t, st, newLead("L-1", "rep-1"))
+			if h := mustHistory(t, st, "L-1"); len(h) != 0 {
+				t.Fatalf("History(L-1) = %v, want empty", h)
+			}
+		},
+
+		"history is appended in write order": func(t *testing.T, st leadline.Store) {
+			var want []lead.Change
+			l := newLead("L-1", "rep-1")
+			other := newLead("L-2", "rep-1")
+			for i := range 4 {
+				// Later writes carry earlier instants: the order is the
+				// order of writing, not of At.
+				when := at(time.Duration(10-i) * time.Hour)
+				hs := []lead.Change{
+					change("L-1", fmt.Sprintf("ev-%d", i), lead.FieldStatus, "new", "lead", when),
+					change("L-1", fmt.Sprintf("ev-%d", i), lead.FieldStage, "untouched", "stage1", when),
+				}
+				hs[1].Actor, hs[1].Rule, hs[1].Reason = lead.ActorEngine, "T9", ""
+				mustApply(t, st, leadline.Write{Lead: l, History: hs[:i%2+1]})
+				want = append(want, hs[:i%2+1]...)
+				l.Version++
+				// Another lead's history interleaves and stays its own.
+				mustApply(t, st, leadline.Write{Lead: other, History: []lead.Change{change("L-2", "", lead.FieldOwner, "", "rep-1", when)}})
+				other.Version++
+			}
+			checkHistory(t, "History(L-1)", mustHistory(t, st, "L-1"), want)
+			if h := mustHistory(t, st, "L-2"); len(h) != 4 {
+				t.Fatalf("History(L-2) has %d entries, want 4", len(h))
+			}
+		},
+
+		"history is copied in and out": func(t *testing.T, st leadline.Store) {
+			hs := []lead.Change{change("L-1", "ev-1", lead.FieldLead, "", "new", t0)}
+			want := slices.Clone(hs)
+			mustApply(t, st, leadline.Write{Lead: newLead("L-1", "rep-1"), History: hs})
+			hs[0].To = "mutated"
+			got := mustHistory(t, st, "L-1")
+			checkHistory(t, "History(L-1) after mutating the written history", got, want)
+			got[0].To = "mutated"
+			checkHistory(t, "History(L-1) after mutating an earlier result", mustHistory(t, st, "L-1"), want)
+		},
+	})
+}
+
+// schedule writes lead id with deadlines ds, creating it if needed, and
+// returns its new version.
+func schedule(tb testing.TB, st leadline.Store, id string, version int64, ds ...lead.Deadline) int64 {
+	tb.Helper()
+	l := newLead(id, "rep-1")
+	l.Version = version
+	mustApply(tb, st, leadline.Write{Lead: l, Deadlines: ds})
+	return version + 1
+}
+
+func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"nothing scheduled claims nothing": func(t *testing.T, st leadline.Store) {
+			checkDeadlines(t, "ClaimDue", mustClaimDue(t, st, at(far), lease, 10), nil)
+		},
+
+		"only deadlines due strictly before now are claimed": func(t *testing.T, st leadline.Store) {
+			now := at(time.Hour)
+			early := deadline("L-1", lead.DeadlineCadence, now.Add(-time.Microsecond))
+			schedule(t, st, "L-1", 0, early)
+			schedule(t, st, "L-2", 0, deadline("L-2", lead.DeadlineCadence, now))
+			schedule(t, st, "L-3", 0, deadline("L-3", lead.DeadlineCadence, now.Add(time.Microsecond)))
+			checkDeadlines(t, "ClaimDue(now)", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{early})
+		},
+
+		"due deadlines come in (Due, Lead, Kind) order across leads": func(t *testing.T, st leadline.Store) {
+			t1, t2, t3 := at(time.Hour), at(2*time.Hour), at(3*time.Hour)
+			// Written in an order that is none of the sorted ones; ties on
+			// Due with different leads and with different kinds; instants a
+			// microsecond apart that lead order would put the other way.
+			writes := map[string][]lead.Deadline{
+				"L-b": {deadline("L-b", lead.DeadlineRequest, t1), deadline("L-b", lead.DeadlineCadence, t2)},
+				"L-c": {deadline("L-c", lead.DeadlineCadence, t1)},
+				"L-a": {deadline("L-a", lead.DeadlineRequest, t2), deadline("L-a", lead.DeadlineCadence, t2)},
+				"L-d": {deadline("L-d", lead.DeadlineCadence, t3)},
+				"L-0": {deadline("L-0", lead.DeadlineRequest, t3.Add(-time.Microsecond)), deadline("L-0", lead.DeadlineCadence, t1.Add(time.Microsecond))},
+			}
+			for _, id := range []string{"L-c", "L-a", "L-d", "L-b", "L-0"} {
+				schedule(t, st, id, 0, writes[id]...)
+			}
+			want := []lead.Deadline{
+				deadline("L-b", lead.DeadlineRequest, t1),
+				deadline("L-c", lead.DeadlineCadence, t1),
+				deadline("L-0", lead.DeadlineCadence, t1.Add(time.Microsecond)),
+				deadline("L-a", lead.DeadlineCadence, t2),
+				deadline("L-a", lead.DeadlineRequest, t2),
+				deadline("L-b", lead.DeadlineCadence, t2),
+				deadline("L-0", lead.DeadlineRequest, t3.Add(-time.Microsecond)),
+				deadline("L-d", lead.DeadlineCadence, t3),
+			}
+			checkDeadlines(t, "ClaimDue", mustClaimDue(t, st, at(far), lease, 10), want)
+		},
+
+		"limit caps a claim and the next claim continues in order": func(t *testing.T, st leadline.Store) {
+			var want []lead.Deadline
+			for i := range 5 {
+				id := fmt.Sprintf("L-%d", i)
+				d := deadline(id, lead.DeadlineCadence, at(time.Duration(i)*time.Minute))
+				schedule(t, st, id, 0, d)
+				want = append(want, d)
+			}
+			now := at(time.Hour)
+			checkDeadlines(t, "ClaimDue(limit 2)", mustClaimDue(t, st, now, lease, 2), want[:2])
+			checkDeadlines(t, "second ClaimDue(limit 2)", mustClaimDue(t, st, now, lease, 2), want[2:4])
+			checkDeadlines(t, "third ClaimDue(limit 2)", mustClaimDue(t, st, now, lease, 2), want[4:])
+			checkDeadlines(t, "fourth ClaimDue(limit 2)", mustClaimDue(t, st, now, lease, 2), nil)
+		},
+
+		"claimed deadline is skipped until now+lease": func(t *testing.T, st leadline.Store) {
+			a := deadline("L-1", lead.DeadlineCadence, at(0))
+			b := deadline("L-2", lead.DeadlineCadence, at(time.Minute))
+			schedule(t, st, "L-1", 0, a)
+			now := at(time.Hour)
+			checkDeadlines(t, "ClaimDue", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{a})
+			// A deadline scheduled during the claim is claimed on its own.
+			schedule(t, st, "L-2", 0, b)
+			checkDeadlines(t, "ClaimDue during the claim", mustClaimDue(t, st, now.Add(time.Second), lease, 10), []lead.Deadline{b})
+			checkDeadlines(t, "ClaimDue just before now+lease", mustClaimDue(t, st, now.Add(lease-time.Microsecond), lease, 10), nil)
+			checkDeadlines(t, "ClaimDue at now+lease", mustClaimDue(t, st, now.Add(lease), lease, 10), []lead.Deadline{a})
+			checkDeadlines(t, "ClaimDue at the end of both claims", mustClaimDue(t, st, now.Add(3*lease), lease, 10), []lead.Deadline{a, b})
+		},
+
+		"Apply of the lead ends the claim": func(t *testing.T, st leadline.Store) {
+			d := deadline("L-1", lead.DeadlineCadence, at(0))
+			v := schedule(t, st, "L-1", 0, d)
+			other := deadline("L-2", lead.DeadlineCadence, at(0))
+			schedule(t, st, "L-2", 0, other)
+			now := at(time.Hour)
+			checkDeadlines(t, "ClaimDue", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{d, other})
+			// The same deadline written again is a new one: claimable at
+			// once. The other lead's claim holds.
+			schedule(t, st, "L-1", v, d)
+			checkDeadlines(t, "ClaimDue after Apply(L-1)", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{d})
+		},
+
+		"Apply replaces the lead's deadlines": func(t *testing.T, st leadline.Store) {
+			v := schedule(t, st, "L-1", 0,
+				deadline("L-1", lead.DeadlineCadence, at(time.Hour)),
+				deadline("L-1", lead.DeadlineRequest, at(2*time.Hour)))
+			other := deadline("L-2", lead.DeadlineCadence, at(3*time.Hour))
+			schedule(t, st, "L-2", 0, other)
+			next := deadline("L-1", lead.DeadlineCadence, at(4*time.Hour))
+			schedule(t, st, "L-1", v, next)
+			checkDeadlines(t, "ClaimDue", mustClaimDue(t, st, at(far), lease, 10), []lead.Deadline{other, next})
+		},
+
+		"Apply with no deadlines drops the lead's": func(t *testing.T, st leadline.Store) {
+			v := schedule(t, st, "L-1", 0,
+				deadline("L-1", lead.DeadlineCadence, at(time.Hour)),
+				deadline("L-1", lead.DeadlineRequest, at(2*time.Hour)))
+			now := at(day)
+			mustClaimDue(t, st, now, lease, 1) // a claimed one goes too
+			schedule(t, st, "L-1", v)
+			checkDeadlines(t, "ClaimDue", mustClaimDue(t, st, at(far), lease, 10), nil)
+		},
+
+		"claimed deadlines are returned as written": func(t *testing.T, st leadline.Store) {
+			d := deadline("L-1", lead.DeadlineRequest, at(time.Hour+123456*time.Microsecond))
+			ds := []lead.Deadline{d}
+			schedule(t, st, "L-1", 0, ds...)
+			ds[0].Lead = "mutated"
+			got := mustClaimDue(t, st, at(day), lease, 10)
+			checkDeadlines(t, "ClaimDue", got, []lead.Deadline{d})
+			if got[0].Key() != d.Key() {
+				t.Fatalf("ClaimDue()[0].Key() = %s, want %s", got[0].Key(), d.Key())
+			}
+			got[0].Lead, got[0].Due = "mutated", t0
+			checkDeadlines(t, "ClaimDue after the lease and a mutated result", mustClaimDue(t, st, at(day).Add(lease), lease, 10), []lead.Deadline{d})
+		},
+	})
+}
+
+// enqueue writes lead id with notifications ns, creating it if needed,
+// and returns its new version.
+func enqueue(tb testing.TB, st leadline.Store, id string, version int64, ns ...leadline.Notification) int64 {
+	tb.Helper()
+	l := newLead(id, "rep-1")
+	l.Version = version
+	mustApply(tb, st, leadline.Write{Lead: l, Outbox: ns})
+	return version + 1
+}
+
+// attempted returns n with Attempts set.
+func attempted(n leadline.Notification, attempts int) leadline.Notification {
+	n.Attempts = attempts
+	return n
+}
+
+func testClaimOutbox(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"empty outbox claims nothing": func(t *testing.T, st leadline.Store) {
+			checkNotes(t, "ClaimOutbox", mustClaimOutbox(t, st, t0, lease, 10), nil)
+		},
+
+		"notifications come oldest first, up to limit": func(t *testing.T, st leadline.Store) {
+			n1, n2, n3, n4 := note("n-b", "L-1"), note("n-a", "L-1"), note("n-d", "L-2"), note("n-c", "L-1")
+			v := enqueue(t, st, "L-1", 0, n1, n2)
+			enqueue(t, st, "L-2", 0, n3)
+			enqueue(t, st, "L-1", v, n4)
+			now := at(time.Hour)
+			checkNotes(t, "ClaimOutbox(limit 3)", mustClaimOutbox(t, st, now, lease, 3), []leadline.Notification{n1, n2, n3})
+			checkNotes(t, "second ClaimOutbox(limit 3)", mustClaimOutbox(t, st, now, lease, 3), []leadline.Notification{n4})
+			checkNotes(t, "third ClaimOutbox(limit 3)", mustClaimOutbox(t, st, now, lease, 3), nil)
+		},
+
+		"claimed notification is hidden until now+lease, then claimed again with Attempts": func(t *testing.T, st leadline.Store) {
+			n := note("n-1", "L-1")
+			n.Attempts = 7 // set by the store, not the writer
+			enqueue(t, st, "L-1", 0, n)
+			now := at(time.Hour)
+			checkNotes(t, "ClaimOutbox", mustClaimOutbox(t, st, now, lease, 10), []leadline.Notification{attempted(n, 0)})
+			checkNotes(t, "ClaimOutbox just before now+lease", mustClaimOutbox(t, st, now.Add(lease-time.Microsecond), lease, 10), nil)
+			now = now.Add(lease)
+			checkNotes(t, "ClaimOutbox at now+lease", mustClaimOutbox(t, st, now, lease, 10), []leadline.Notification{attempted(n, 1)})
+			now = now.Add(lease)
+			checkNotes(t, "third ClaimOutbox", mustClaimOutbox(t, st, now, 2*lease, 10), []leadline.Notification{attempted(n, 2)})
+			checkNotes(t, "ClaimOutbox during a longer lease", mustClaimOutbox(t, st, now.Add(lease), lease, 10), nil)
+		},
+
+		"notifications claimed again keep their place": func(t *testing.T, st leadline.Store) {
+			n1, n2, n3 := note("n-1", "L-1"), note("n-2", "L-1"), note("n-3", "L-1")
+			enqueue(t, st, "L-1", 0, n1, n2, n3)
+			now := at(time.Hour)
+			checkNotes(t, "ClaimOutbox(limit 1)", mustClaimOutbox(t, st, now, lease, 1), []leadline.Notification{n1})
+			checkNotes(t, "ClaimOutbox(limit 1) at +1s", mustClaimOutbox(t, st, now.Add(time.Second), lease, 1), []leadline.Notification{n2})
+			checkNotes(t, "ClaimOutbox after both leases", mustClaimOutbox(t, st, now.Add(2*lease), lease, 10),
+				[]leadline.Notification{attempted(n1, 1), attempted(n2, 1), n3})
+		},
+
+		"Ack removes by key and ignores unknown keys": func(t *testing.T, st leadline.Store) {
+			n1, n2, n3 := note("n-1", "L-1"), note("n-2", "L-1"), note("n-3", "L-1")
+			enqueue(t, st, "L-1", 0, n1, n2, n3)
+			now := at(time.Hour)
+			mustClaimOutbox(t, st, now, lease, 2)
+			mustAck(t, st, "n-1", "n-404")
+			mustAck(t, st, "n-3") // never claimed: removed all the same
+			mustAck(t, st)
+			checkNotes(t, "ClaimOutbox after Ack", mustClaimOutbox(t, st, now.Add(lease), lease, 10), []leadline.Notification{attempted(n2, 1)})
+			mustAck(t, st, "n-2", "n-2")
+			checkNotes(t, "ClaimOutbox after acking all", mustClaimOutbox(t, st, at(far), lease, 10), nil)
+		},
+
+		"a pending key in a later write is skipped": func(t *testing.T, st leadline.Store) {
+			n := note("n-1", "L-1")
+			again := n
+			again.Subject = "the second one"
+			other := note("n-2", "L-1")
+			v := enqueue(t, st, "L-1", 0, n)
+			now := at(time.Hour)
+			checkNotes(t, "ClaimOutbox", mustClaimOutbox(t, st, now, lease, 10), []leadline.Notification{n})
+			// Pending though claimed: the write's other notification goes
+			// in, its duplicate does not.
+			v = enqueue(t, st, "L-1", v, again, other)
+			enqueue(t, st, "L-1", v, again)
+			checkNotes(t, "ClaimOutbox after the lease", mustClaimOutbox(t, st, now.Add(lease), lease, 10), []leadline.Notification{attempted(n, 1), other})
+		},
+
+		"a key repeated within one write is kept once": func(t *testing.T, st leadline.Store) {
+			n := note("n-1", "L-1")
+			again := n
+			again.Subject = "the second one"
+			enqueue(t, st, "L-1", 0, n, again)
+			checkNotes(t, "ClaimOutbox", mustClaimOutbox(t, st, at(time.Hour), lease, 10), []leadline.Notification{n})
+		},
+
+		"an acknowledged key may be written again": func(t *testing.T, st leadline.Store) {
+			n := note("n-1", "L-1")
+			v := enqueue(t, st, "L-1", 0, n)
+			mustAck(t, st, "n-1")
+			enqueue(t, st, "L-1", v, n)
+			checkNotes(t, "ClaimOutbox", mustClaimOutbox(t, st, at(time.Hour), lease, 10), []leadline.Notification{n})
+		},
+
+		"outbox is copied in and out": func(t *testing.T, st leadline.Store) {
+			n := note("n-1", "L-1")
+			ns := []leadline.Notification{n}
+			enqueue(t, st, "L-1", 0, ns...)
+			ns[0].Subject = "mutated"
+			now := at(time.Hour)
+			got := mustClaimOutbox(t, st, now, lease, 10)
+			checkNotes(t, "ClaimOutbox", got, []leadline.Notification{n})
+			got[0].Subject, got[0].Key = "mutated", "mutated"
+			checkNotes(t, "ClaimOutbox after the lease and a mutated result", mustClaimOutbox(t, st, now.Add(lease), lease, 10), []leadline.Notification{attempted(n, 1)})
+		},
+	})
+}
+
+func testNextTicket(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"numbers start at 0 and count up per sequence": func(t *testing.T, st leadline.Store) {
+			next := func(seq string) uint64 {
+				t.Helper()
+				n, err := st.NextTicket(t.Context(), seq)
+				if err != nil {
+					t.Fatalf("NextTicket(%s) = %v, want nil", seq, err)
+				}
+				return n
+			}
+			for _, c := range []struct {
+				seq  string
+				want uint64
+			}{{"team-a", 0}, {"team-a", 1}, {"team-b", 0}, {"team-a", 2}, {"team-b", 1}, {"", 0}, {"team-a", 3}} {
+				if got := next(c.seq); got != c.want {
+					t.Fatalf("NextTicket(%s) = %d, want %d", c.seq, got, c.want)
+				}
+			}
+		},
+
+		"concurrent calls get distinct consecutive numbers": func(t *testing.T, st leadline.Store) {
+			const workers, calls = 8, 200
+			got := make([][]uint64, workers)
+			together(workers, func(w int) {
+				for range calls {
+					n, err := st.NextTicket(t.Context(), "team-a")
+					if err != nil {
+						t.Errorf("NextTicket(team-a) = %v, want nil", err)
+						return
+					}
+					got[w] = append(got[w], n)
+				}
+			})
+			all := slices.Sorted(slices.Values(slices.Concat(got...)))
+			if len(all) != workers*calls {
+				t.Fatalf("got %d numbers, want %d", len(all), workers*calls)
+			}
+			for i, n := range all {
+				if n != uint64(i) {
+					t.Fatalf("sorted numbers[%d] = %d, want %d: numbers repeat or skip", i, n, i)
+				}
+			}
+		},
+	})
+}
+
+// owned returns a lead of owner with track tr.
+func owned(id, owner string, tr stage.Track) lead.Lead {
+	l := newLead(id, owner)
+	l.Track = tr
+	return l
+}
+
+func testLoad(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"counts running cadences per owner in the order asked": func(t *testing.T, st leadline.Store) {
+			for _, l := range []lead.Lead{
+				owned("L-1", "rep-1", running(stage.Untouched)),
+				owned("L-2", "rep-1", running(stage.Stage2)),
+				owned("L-3", "rep-1", running(stage.Stage4)),
+				owned("L-4", "rep-1", ended(stage.Connected, stage.EndConnected)),
+				owned("L-5", "rep-1", ended(stage.Stage4, stage.EndExhausted)),
+				owned("L-6", "rep-1", ended(stage.Stage1, stage.EndStopped)),
+				owned("L-7", "rep-1", stage.Track{}),
+				owned("L-8", "rep-2", running(stage.Stage1)),
+				owned("L-9", "", running(stage.Stage1)),
+			} {
+				mustCreate(t, st, l)
+			}
+			if got := mustLoad(t, st, "rep-2", "rep-1", "rep-404", "rep-1"); !slices.Equal(got, []int{1, 3, 0, 3}) {
+				t.Fatalf("Load(rep-2, rep-1, rep-404, rep-1) = %v, want [1 3 0 3]", got)
+			}
+			if got := mustLoad(t, st); len(got) != 0 {
+				t.Fatalf("Load() = %v, want empty", got)
+			}
+		},
+
+		"follows writes that change the owner or the cadence": func(t *testing.T, st leadline.Store) {
+			l := mustCreate(t, st, owned("L-1", "rep-1", stage.Track{}))
+			mustCreate(t, st, owned("L-2", "rep-1", running(stage.Stage1)))
+			steps := []struct {
+				name  string
+				owner string
+				track stage.Track
+				want  []int // rep-1, rep-2
+			}{
+				{"cadence starts", "rep-1", running(stage.Untouched), []int{2, 0}},
+				{"stage advances", "rep-1", running(stage.Stage1), []int{2, 0}},
+				{"reassigned (T1)", "rep-2", running(stage.Untouched), []int{1, 1}},
+				{"owner and cadence unchanged", "rep-2", running(stage.Untouched), []int{1, 1}},
+				{"connected (T6)", "rep-2", ended(stage.Connected, stage.EndConnected), []int{1, 0}},
+				{"owner changes on an ended cadence", "rep-1", ended(stage.Connected, stage.EndConnected), []int{1, 0}},
+				{"new cadence", "rep-1", running(stage.Untouched), []int{2, 0}},
+				{"handed over while stopped", "rep-2", ended(stage.Stage2, stage.EndStopped), []int{1, 0}},
+			}
+			for _, s := range steps {
+				l.Owner, l.Track = s.owner, s.track
+				mustApply(t, st, leadline.Write{Lead: l})
+				l.Version++
+				if got := mustLoad(t, st, "rep-1", "rep-2"); !slices.Equal(got, s.want) {
+					t.Fatalf("after %s: Load(rep-1, rep-2) = %v, want %v", s.name, got, s.want)
+				}
+			}
+		},
+	})
+}
+
+func testLeads(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	// The ids sort as bytes: "L-10" before "L-2".
+	fill := func(tb testing.TB, st leadline.Store) {
+		tb.Helper()
+		for _, l := range []lead.Lead{
+			owned("L-2", "rep-1", running(stage.Stage2)),
+			owned("L-10", "rep-1", running(stage.Untouched)),
+			owned("L-3", "rep-2", running(stage.Stage4)),
+			owned("L-1", "rep-1", ended(stage.Connected, stage.EndConnected)),
+			owned("L-5", "rep-1", ended(stage.Stage3, stage.EndStopped)),
+			owned("L-4", "rep-1", running(stage.Stage1)),
+			owned("L-6", "", running(stage.Stage3)),
+			owned("L-7", "rep-2", stage.Track{}),
+		} {
+			mustCreate(tb, st, l)
+		}
+	}
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"empty store has no leads": func(t *testing.T, st leadline.Store) {
+			checkLeadIDs(t, "Leads({})", mustLeads(t, st, leadline.Query{}))
+		},
+
+		"queries filter and order by id": func(t *testing.T, st leadline.Store) {
+			fill(t, st)
+			for _, c := range []struct {
+				q    leadline.Query
+				want []string
+			}{
+				{leadline.Query{}, []string{"L-1", "L-10", "L-2", "L-3", "L-4", "L-5", "L-6", "L-7"}},
+				{leadline.Query{Owner: "rep-1"}, []string{"L-1", "L-10", "L-2", "L-4", "L-5"}},
+				{leadline.Query{Owner: "rep-404"}, nil},
+				{leadline.Query{Attempted: true}, []string{"L-2", "L-3", "L-4", "L-6"}},
+				{leadline.Query{Owner: "rep-1", Attempted: true}, []string{"L-2", "L-4"}},
+				{leadline.Query{After: "L-2"}, []string{"L-3", "L-4", "L-5", "L-6", "L-7"}},
+				{leadline.Query{After: "L-10", Limit: 2}, []string{"L-2", "L-3"}},
+				{leadline.Query{Limit: 3}, []string{"L-1", "L-10", "L-2"}},
+				{leadline.Query{Owner: "rep-1", After: "L-1", Limit: 2}, []string{"L-10", "L-2"}},
+				{leadline.Query{Attempted: true, After: "L-6"}, nil},
+			} {
+				checkLeadIDs(t, fmt.Sprintf("Leads(%+v)", c.q), mustLeads(t, st, c.q), c.want...)
+			}
+		},
+
+		"paging with After and Limit visits every lead once": func(t *testing.T, st leadline.Store) {
+			fill(t, st)
+			var got []string
+			q := leadline.Query{Limit: 3}
+			for range 10 {
+				page := mustLeads(t, st, q)
+				if len(page) == 0 {
+					break
+				}
+				for _, l := range page {
+					got = append(got, l.ID)
+				}
+				q.After = page[len(page)-1].ID
+			}
+			want := []string{"L-1", "L-10", "L-2", "L-3", "L-4", "L-5", "L-6", "L-7"}
+			if !slices.Equal(got, want) {
+				t.Fatalf("pages of 3 = %q, want %q", got, want)
+			}
+		},
+
+		"returned leads are copies of the stored state": func(t *testing.T, st leadline.Store) {
+			want := fullLead("L-1")
+			mustApply(t, st, leadline.Write{Lead: want})
+			want.Version = 1
+			got := mustLeads(t, st, leadline.Query{})
+			checkLeadIDs(t, "Leads({})", got, "L-1")
+			checkLead(t, "Leads({})[0]", got[0], want)
+			got[0].Passed[0] = "mutated"
+			got[0].Request.Reasons[0] = "mutated"
+			checkLead(t, "Lead(L-1) after mutating a Leads result", mustLead(t, st, "L-1"), want)
+		},
+	})
+}
+
+func testConcurrency(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	const workers = 8
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"read-modify-write loses no update": func(t *testing.T, st leadline.Store) {
+			const writes = 50 // per worker
+			ctx := t.Context()
+			mustCreate(t, st, owned("L-1", "rep-1", running(stage.Untouched)))
+			together(workers, func(w int) {
+				for i := 0; i < writes; {
+					l, err := st.Lead(ctx, "L-1")
+					if err != nil {
+						t.Errorf("Lead(L-1) = %v, want nil", err)
+						return
+					}
+					l.Activity.Inquiries++
+					l.Owner = fmt.Sprintf("rep-%d", w)
+					err = st.Apply(ctx, leadline.Write{
+						Event:   fmt.Sprintf("ev-%d-%d", w, i),
+						Lead:    l,
+						History: []lead.Change{change("L-1", fmt.Sprintf("ev-%d-%d", w, i), lead.FieldOwner, "", l.Owner, t0)},
+					})
+					switch {
+					case errors.Is(err, lead.ErrConflict):
+						continue // reread and retry
+					case err != nil:
+						t.Errorf("Apply(L-1 version %d) = %v, want nil or ErrConflict", l.Version, err)
+						return
+					}
+					i++
+				}
+			})
+			if t.Failed() {
+				return
+			}
+			got := mustLead(t, st, "L-1")
+			if got.Version != 1+workers*writes || got.Activity.Inquiries != workers*writes {
+				t.Fatalf("Lead(L-1) = version %d, %d inquiries after %d successful updates; want version %d, %d inquiries",
+					got.Version, got.Activity.Inquiries, workers*writes, 1+workers*writes, workers*writes)
+			}
+			if h := mustHistory(t, st, "L-1"); len(h) != workers*writes {
+				t.Fatalf("History(L-1) has %d entries, want %d", len(h), workers*writes)
+			}
+			// The lead's owner is the last writer's; the load is one, on
+			// that owner.
+			reps, want := make([]string, workers), make([]int, workers)
+			for w := range workers {
+				reps[w] = fmt.Sprintf("rep-%d", w)
+				if reps[w] == got.Owner {
+					want[w] = 1
+				}
+			}
+			if load := mustLoad(t, st, reps...); !slices.Equal(load, want) {
+				t.Fatalf("Load(%q) = %v with owner %s, want %v", reps, load, got.Owner, want)
+			}
+		},
+
+		"concurrent creates of one lead: one wins": func(t *testing.T, st leadline.Store) {
+			errs := make([]error, workers)
+			together(workers, func(w int) {
+				errs[w] = st.Apply(t.Context(), leadline.Write{Lead: newLead("L-1", fmt.Sprintf("rep-%d", w))})
+			})
+			checkOneWins(t, errs, lead.ErrConflict)
+			if got := mustLead(t, st, "L-1"); got.Version != 1 {
+				t.Fatalf("Lead(L-1).Version = %d, want 1", got.Version)
+			}
+		},
+
+		"concurrent writes of one event: one wins": func(t *testing.T, st leadline.Store) {
+			errs := make([]error, workers)
+			together(workers, func(w int) {
+				id := fmt.Sprintf("L-%d", w)
+				errs[w] = st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: newLead(id, "rep-1")})
+			})
+			checkOneWins(t, errs, lead.ErrDuplicateEvent)
+			if got := mustLeads(t, st, leadline.Query{}); len(got) != 1 {
+				t.Fatalf("Leads({}) has %d leads, want the one whose write won", len(got))
+			}
+		},
+
+		"concurrent sweepers share due deadlines, each claimed once": func(t *testing.T, st leadline.Store) {
+			const leads = 100
+			want := map[string]bool{}
+			for i := range leads {
+				id := fmt.Sprintf("L-%03d", i)
+				ds := []lead.Deadline{deadline(id, lead.DeadlineCadence, at(time.Duration(i)*time.Second))}
+				if i%3 == 0 {
+					ds = append(ds, deadline(id, lead.DeadlineRequest, at(time.Duration(i)*time.Second)))
+				}
+				schedule(t, st, id, 0, ds...)
+				for _, d := range ds {
+					want[d.Key()] = true
+				}
+			}
+			got := make([][]lead.Deadline, workers)
+			now := at(day)
+			together(workers, func(w int) {
+				for {
+					ds, err := st.ClaimDue(t.Context(), now, time.Hour, 7)
+					if err != nil {
+						t.Errorf("ClaimDue = %v, want nil", err)
+						return
+					}
+					if len(ds) == 0 {
+						return
+					}
+					for i := 1; i < len(ds); i++ {
+						if !ds[i-1].Less(ds[i]) {
+							t.Errorf("ClaimDue = %s, not in (Due, Lead, Kind) order", deadlines(ds))
+						}
+					}
+					got[w] = append(got[w], ds...)
+				}
+			})
+			claimed := map[string]int{}
+			for _, d := range slices.Concat(got...) {
+				claimed[d.Key()]++
+			}
+			for k := range want {
+				if claimed[k] != 1 {
+					t.Errorf("deadline %s claimed %d times, want once", k, claimed[k])
+				}
+			}
+			if len(claimed) != len(want) {
+				t.Errorf("%d distinct deadlines claimed, want %d", len(claimed), len(want))
+			}
+		},
+
+		"concurrent deliverers share the outbox, each notification claimed once": func(t *testing.T, st leadline.Store) {
+			const leads = 50
+			for i := range leads {
+				id := fmt.Sprintf("L-%03d", i)
+				enqueue(t, st, id, 0, note(id+"/a", id), note(id+"/b", id))
+			}
+			got := make([][]leadline.Notification, workers)
+			together(workers, func(w int) {
+				for {
+					ns, err := st.ClaimOutbox(t.Context(), at(time.Hour), time.Hour, 3)
+					if err != nil {
+						t.Errorf("ClaimOutbox = %v, want nil", err)
+						return
+					}
+					if len(ns) == 0 {
+						return
+					}
+					got[w] = append(got[w], ns...)
+				}
+			})
+			claimed := map[string]int{}
+			for _, n := range slices.Concat(got...) {
+				claimed[n.Key]++
+				if n.Attempts != 0 {
+					t.Errorf("notification %s claimed with Attempts %d, want 0", n.Key, n.Attempts)
+				}
+			}
+			for i := range leads {
+				for _, k := range []string{fmt.Sprintf("L-%03d/a", i), fmt.Sprintf("L-%03d/b", i)} {
+					if claimed[k] != 1 {
+						t.Errorf("notification %s claimed %d times, want once", k, claimed[k])
+					}
+				}
+			}
+		},
+	})
+}
+
+// together runs f(0) .. f(n-1) on n goroutines released at the same
+// moment, so that their calls overlap, and waits for them.
+func together(n int, f func(w int)) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Go(func() {
+			<-start
+			f(w)
+		})
+	}
+	close(start)
+	wg.Wait()
+}
+
+// checkOneWins fails the test unless exactly one of errs is nil and the
+// others wrap lose.
+func checkOneWins(tb testing.TB, errs []error, lose error) {
+	tb.Helper()
+	won := 0
+	for i, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, lose):
+			tb.Errorf("writer %d: Apply = %v, want nil or an error wrapping %q", i, err, lose)
+		}
+	}
+	if won != 1 {
+		tb.Fatalf("%d of %d concurrent writes succeeded, want 1", won, len(errs))
+	}
+}
+
+func testContext(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"cancelled context is refused and changes nothing": func(t *testing.T, st leadline.Store) {
+			d := deadline("L-1", lead.DeadlineCadence, at(0))
+			n := note("n-1", "L-1")
+			l := mustCreate(t, st, newLead("L-1", "rep-1"))
+			mustApply(t, st, leadline.Write{Lead: l, Deadlines: []lead.Deadline{d}, Outbox: []leadline.Notification{n}})
+
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			now := at(time.Hour)
+			for _, c := range []struct {
+				name string
+				call func(ctx context.Context) error
+			}{
+				{"Lead", func(ctx context.Context) error { _, err := st.Lead(ctx, "L-1"); return err }},
+				{"Seen", func(ctx context.Context) error { _, err := st.Seen(ctx, "ev-1"); return err }},
+				{"Apply", func(ctx context.Context) error {
+					return st.Apply(ctx, leadline.Write{Event: "ev-1", Lead: newLead("L-2", "rep-1")})
+				}},
+				{"ClaimDue", func(ctx context.Context) error { _, err := st.ClaimDue(ctx, now, lease, 10); return err }},
+				{"ClaimOutbox", func(ctx context.Context) error { _, err := st.ClaimOutbox(ctx, now, lease, 10); return err }},
+				{"Ack", func(ctx context.Context) error { return st.Ack(ctx, []string{"n-1"}) }},
+				{"NextTicket", func(ctx context.Context) error { _, err := st.NextTicket(ctx, "team-a"); return err }},
+				{"Load", func(ctx context.Context) error { _, err := st.Load(ctx, []string{"rep-1"}); return err }},
+				{"Leads", func(ctx context.Context) error { _, err := st.Leads(ctx, leadline.Query{}); return err }},
+				{"History", func(ctx context.Context) error { _, err := st.History(ctx, "L-1"); return err }},
+			} {
+				wantErr(t, c.name+" with a cancelled context", c.call(ctx), context.Canceled)
+			}
+
+			_, err := st.Lead(t.Context(), "L-2")
+			wantErr(t, "Lead(L-2) after a cancelled Apply", err, lead.ErrNotFound)
+			if mustSeen(t, st, "ev-1") {
+				t.Fatal("Seen(ev-1) = true after a cancelled Apply")
+			}
+			checkDeadlines(t, "ClaimDue after a cancelled one", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{d})
+			checkNotes(t, "ClaimOutbox after a cancelled one and a cancelled Ack", mustClaimOutbox(t, st, now, lease, 10), []leadline.Notification{n})
+			if got, err := st.NextTicket(t.Context(), "team-a"); err != nil || got != 0 {
+				t.Fatalf("NextTicket(team-a) after a cancelled one = %d, %v; want 0, nil", got, err)
+			}
+		},
+	})
+}
