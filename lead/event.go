@@ -22,10 +22,17 @@ const (
 	EventOutbound                          // its owner made an outbound attempt (section 3)
 	EventContact                           // a two-way contact was made (T6)
 	EventStatusSet                         // a person set its status (S1)
+	EventResponse                          // it responded to a campaign (section 5)
+	EventBANT                              // inside sales recorded BANT (M10)
+	EventHandoff                           // inside sales handed it to field sales as a Pre-SQL (M10)
+	EventAccept                            // field sales accepted the Pre-SQL: an SQL (M10)
+	EventReject                            // field sales rejected the Pre-SQL, with a reason (M10)
+	EventFeedback                          // field sales recorded its follow-up (M5)
 	numEventKinds
 )
 
-var eventKeys = [numEventKinds]string{"", "created", "score_changed", "inquiry", "download", "outbound", "contact", "status_set"}
+var eventKeys = [numEventKinds]string{"", "created", "score_changed", "inquiry", "download", "outbound", "contact", "status_set",
+	"response", "bant", "handoff", "accept", "reject", "feedback"}
 
 // String returns the key: "created", "score_changed", "inquiry",
 // "download", "outbound", "contact", "status_set".
@@ -108,6 +115,25 @@ type Event struct {
 	// Owner is the account owner of a new lead, if it has one; account
 	// ownership wins over round-robin assignment (created, M9).
 	Owner string `json:"owner,omitempty"`
+
+	// Campaign is the campaign responded to (response; required there).
+	Campaign string `json:"campaign,omitempty"`
+	// Response is what the person did (response; required there).
+	Response ResponseKind `json:"response,omitempty"`
+	// InvitedBy is the rep who invited the person, MetBy the field rep
+	// who met them at the event (response, M4).
+	InvitedBy string `json:"invited_by,omitempty"`
+	MetBy     string `json:"met_by,omitempty"`
+	// Answers are survey answers, question to answer (response, M8).
+	Answers map[string]string `json:"answers,omitempty"`
+	// BANT is what was learnt (bant); filled fields overwrite, empty ones
+	// keep what was known.
+	BANT BANT `json:"bant,omitzero"`
+	// To is the field rep a Pre-SQL is handed to (handoff); "" means the
+	// account owner, else field assignment (M4, M9).
+	To string `json:"to,omitempty"`
+	// Feedback is field sales' record (feedback, M5).
+	Feedback Feedback `json:"feedback,omitzero"`
 }
 
 // Validate reports the first missing or malformed field as a
@@ -138,6 +164,36 @@ func (e *Event) Validate() error {
 	case EventContact:
 		if e.Actor == "" {
 			return stage.Errorf("actor", "required: the rep who made the contact")
+		}
+	case EventResponse:
+		if e.Campaign == "" {
+			return stage.Errorf("campaign", "required: the campaign responded to")
+		}
+		if !e.Response.Valid() {
+			return stage.Errorf("response", "required: one of %s", strings.Join(responseKeys[1:], ", "))
+		}
+	case EventBANT, EventHandoff, EventAccept, EventFeedback:
+		if e.Actor == "" {
+			return stage.Errorf("actor", "required: the rep who %s", map[EventKind]string{
+				EventBANT: "recorded BANT", EventHandoff: "hands the lead off", EventAccept: "accepts the Pre-SQL", EventFeedback: "gives the feedback"}[e.Kind])
+		}
+		if e.Kind == EventBANT && e.BANT.Known() == 0 {
+			return stage.Errorf("bant", "required: at least one of budget, authority, need, timeline")
+		}
+		if e.Kind == EventFeedback {
+			if err := e.Feedback.Validate(); err != nil {
+				return err
+			}
+		}
+	case EventReject:
+		if e.Actor == "" {
+			return stage.Errorf("actor", "required: the field rep who rejects the Pre-SQL")
+		}
+		if strings.TrimSpace(e.Reason) == "" {
+			return stage.Errorf("reason", "required: why the Pre-SQL is rejected (M10)")
+		}
+		if e.Status != StatusLead && e.Status != StatusRecycled {
+			return stage.Errorf("status", "want lead (back to inside sales) or recycled, got %v (M10)", e.Status)
 		}
 	case EventStatusSet:
 		if e.Actor == "" {

@@ -48,12 +48,30 @@ type Lead struct {
 	Request Request     `json:"request"`
 	// Activity summarises the lead's inquiries and downloads (V1).
 	Activity Activity `json:"activity"`
+
+	// Desk says who follows the lead up: inside sales (the default) or
+	// field sales, once routed there by engagement (M4), the direct model
+	// (M1) or a hand-off (M10).
+	Desk Desk `json:"desk"`
+	// Responses are the lead's campaign responses, oldest first (M2, M6).
+	Responses []Touch `json:"responses,omitempty"`
+	// BANT is what inside sales has learnt (M10).
+	BANT BANT `json:"bant,omitzero"`
+	// Handoff is where the lead stands in the hand-off to field sales
+	// (M10); HandedBy is the inside rep who handed it, HandedTo the field
+	// rep it was handed to.
+	Handoff  Handoff `json:"handoff"`
+	HandedBy string  `json:"handed_by,omitempty"`
+	HandedTo string  `json:"handed_to,omitempty"`
+	// Feedback is field sales' record of its follow-up (M5).
+	Feedback Feedback `json:"feedback,omitzero"`
 }
 
 // Clone returns a copy of l that shares no memory with it.
 func (l Lead) Clone() Lead {
 	l.Passed = slices.Clone(l.Passed)
 	l.Request.Reasons = slices.Clone(l.Request.Reasons)
+	l.Responses = slices.Clone(l.Responses)
 	return l
 }
 

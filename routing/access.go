@@ -1,0 +1,110 @@
+package routing
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/stage"
+)
+
+// Viewer is who is reading: every read of a lead names one, and sees
+// only what the follow-up model allows (M2).
+type Viewer struct {
+	Rep  string `json:"rep"`
+	Team string `json:"team,omitempty"`
+	Role Role   `json:"role"`
+}
+
+// Validate reports a missing role, or a rep-level role without a rep, as
+// a [*stage.FieldError].
+func (v Viewer) Validate() error {
+	switch {
+	case v.Role == 0 || v.Role >= numRoles:
+		return stage.Errorf("viewer.role", "required: one of inside, field, manager, ops")
+	case (v.Role == RoleInside || v.Role == RoleField) && v.Rep == "":
+		return stage.Errorf("viewer.rep", "required for role %v", v.Role)
+	}
+	return nil
+}
+
+// Access is how much of a lead a viewer may see.
+type Access uint8
+
+// The access levels.
+const (
+	NoAccess      Access = iota // the lead does not exist for the viewer
+	SummaryAccess               // only its campaign responses: campaign, response, date (M2)
+	FullAccess                  // everything
+)
+
+// String returns "none", "summary" or "full".
+func (a Access) String() string {
+	switch a {
+	case NoAccess:
+		return "none"
+	case SummaryAccess:
+		return "summary"
+	case FullAccess:
+		return "full"
+	}
+	return fmt.Sprintf("access(%d)", uint8(a))
+}
+
+// Access returns what v may see of l (rule M2). It is an access rule, not
+// a display filter: a lead v may not see does not exist for v.
+//
+// Inside reps, managers and ops see every lead. In an inside-first
+// organisation a field rep sees a lead fully only when it is on the field
+// desk with them as its owner: routed to them by M4 or the direct model,
+// or handed to them as a Pre-SQL (M10). With [Rules.FieldSummary] on, a
+// field rep sees every other lead's campaign responses and nothing else.
+// In direct and field-only organisations there is no inside desk to
+// protect, and field reps see every lead.
+func (r *Rules) Access(v Viewer, l *lead.Lead) Access {
+	switch v.Role {
+	case RoleInside, RoleManager, RoleOps:
+		return FullAccess
+	case RoleField:
+	default:
+		return NoAccess
+	}
+	org := r.Organisation
+	if org == Direct || org == FieldOnly {
+		return FullAccess
+	}
+	if v.Rep != "" && l.Desk == lead.DeskField && l.Owner == v.Rep {
+		return FullAccess
+	}
+	if r.FieldSummary {
+		return SummaryAccess
+	}
+	return NoAccess
+}
+
+// Summary is the part of a lead that field sales may see under the M2
+// policy switch: which campaigns it responded to, how, and when.
+type Summary struct {
+	Lead      string            `json:"lead"`
+	Responses []ResponseSummary `json:"responses"`
+}
+
+// ResponseSummary is one campaign response without its details.
+type ResponseSummary struct {
+	Campaign string            `json:"campaign"`
+	Response lead.ResponseKind `json:"response"`
+	At       time.Time         `json:"at"`
+}
+
+// Summarize returns l's response summary (M2). Invitation lists are
+// marketing's working data, not responses, and are left out.
+func Summarize(l *lead.Lead) Summary {
+	s := Summary{Lead: l.ID, Responses: make([]ResponseSummary, 0, len(l.Responses))}
+	for _, t := range l.Responses {
+		if t.Kind == lead.ResponseListed {
+			continue
+		}
+		s.Responses = append(s.Responses, ResponseSummary{Campaign: t.Campaign, Response: t.Kind, At: t.At})
+	}
+	return s
+}
