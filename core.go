@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
 )
 
@@ -27,6 +28,12 @@ type chooser interface {
 	// available reports whether rep is an inside rep who could take a
 	// lead now: not away, not at capacity (M9).
 	available(rep string) (bool, error)
+	// fieldOwner picks a field rep by round robin (M4, M9); "" when
+	// nobody is eligible.
+	fieldOwner() (string, error)
+	// onField reports whether rep is on the field team. With no field
+	// team in the roster every named rep is taken at the host's word.
+	onField(rep string) (bool, error)
 }
 
 // step is one application of the rules to one lead.
@@ -38,6 +45,8 @@ type step struct {
 	// cause is the event id or the deadline key behind the current change;
 	// it makes history traceable and notification keys stable (E4).
 	cause string
+	// camp is the campaign of a response event, loaded by the engine.
+	camp *routing.Campaign
 	l     lead.Lead
 	hist  []lead.Change
 	notes []Notification
@@ -69,6 +78,18 @@ func (s *step) event(ev *lead.Event, at time.Time, exists bool) error {
 		s.contact(ev, at)
 	case lead.EventStatusSet:
 		return s.statusSet(ev, at)
+	case lead.EventResponse:
+		return s.response(ev, s.camp, at)
+	case lead.EventBANT:
+		s.bant(ev, at)
+	case lead.EventHandoff:
+		return s.handoff(ev, at)
+	case lead.EventAccept:
+		return s.accept(ev, at)
+	case lead.EventReject:
+		return s.reject(ev, at)
+	case lead.EventFeedback:
+		return s.feedback(ev, at)
 	}
 	return nil
 }
@@ -91,9 +112,9 @@ func (s *step) created(ev *lead.Event, at time.Time) error {
 	return nil
 }
 
-// trigger applies an inquiry or a download: A1-A3 by the policy's table
-// (A7), suppressed on protected statuses (S5), re-engaging a recycled lead
-// (A5), merged into an outstanding request (A6).
+// trigger applies an inquiry or a download. A lead with field sales goes
+// on with its field owner, who hears of it (M4); any other takes the
+// approach-request path.
 func (s *step) trigger(ev *lead.Event, at time.Time) error {
 	a := &s.l.Activity
 	if ev.Kind == lead.EventInquiry {
@@ -105,7 +126,19 @@ func (s *step) trigger(ev *lead.Event, at time.Time) error {
 	if ev.Topic != "" {
 		a.LastTopic = ev.Topic
 	}
-	row, ok := s.pol.Triggers.Match(ev.Kind, s.l.Score)
+	if s.l.Desk == lead.DeskField {
+		s.notify(NoteActivity, s.l.Owner, "M4", time.Time{}, 0, fmt.Sprintf("%s: %s %s", s.l.ID, ev.Kind, orDash(ev.Topic)))
+		return nil
+	}
+	return s.request(ev.Kind, at)
+}
+
+// request is the approach-request path: A1-A3 by the policy's table (A7)
+// for an activity of kind, suppressed on protected statuses (S5),
+// re-engaging a recycled lead (A5), merged into an outstanding request
+// (A6).
+func (s *step) request(kind lead.EventKind, at time.Time) error {
+	row, ok := s.pol.Triggers.Match(kind, s.l.Score)
 	if !ok {
 		return nil
 	}

@@ -194,6 +194,16 @@ func (e *Engine) handleOnce(ctx context.Context, ev *lead.Event, now time.Time, 
 		at = cur.Created
 	}
 	s := step{pol: &e.pol, who: ch, now: now, l: cur}
+	if ev.Kind == lead.EventResponse {
+		c, err := e.store.Campaign(ctx, ev.Campaign)
+		if errors.Is(err, ErrNotFound) {
+			return &FieldError{Field: "campaign", Err: fmt.Errorf("no campaign %q; save it first: %w", ev.Campaign, ErrNotFound)}
+		}
+		if err != nil {
+			return fmt.Errorf("leadline: handle event %s: %w", ev.ID, err)
+		}
+		s.camp = &c
+	}
 	if exists {
 		s.cause = ev.ID
 		if err := s.fire(at, at); err != nil {
@@ -220,16 +230,6 @@ func (e *Engine) apply(ctx context.Context, eventID string, version int64, s *st
 		return fmt.Errorf("leadline: save lead %s: %w", s.l.ID, err)
 	}
 	return nil
-}
-
-// Lead returns the lead with id, or an error wrapping [ErrNotFound].
-func (e *Engine) Lead(ctx context.Context, id string) (lead.Lead, error) {
-	return e.store.Lead(ctx, id)
-}
-
-// History returns the lead's history, oldest first (E3).
-func (e *Engine) History(ctx context.Context, id string) ([]lead.Change, error) {
-	return e.store.History(ctx, id)
 }
 
 // SweepResult says what a [Engine.Sweep] did.
@@ -395,11 +395,11 @@ func (c *liveChooser) ticket(seq string) (uint64, error) {
 	return n, nil
 }
 
-func (c *liveChooser) team() (routing.Team, error) {
+func (c *liveChooser) team(role routing.Role) (routing.Team, error) {
 	if c.e.roster == nil {
 		return routing.Team{}, nil
 	}
-	t, err := c.e.roster.Team(c.ctx, routing.RoleInside)
+	t, err := c.e.roster.Team(c.ctx, role)
 	if err != nil {
 		return routing.Team{}, fmt.Errorf("leadline: roster: %w", err)
 	}
@@ -407,7 +407,16 @@ func (c *liveChooser) team() (routing.Team, error) {
 }
 
 func (c *liveChooser) owner(exclude []string) (string, error) {
-	t, err := c.team()
+	return c.pick(routing.RoleInside, exclude)
+}
+
+func (c *liveChooser) fieldOwner() (string, error) {
+	return c.pick(routing.RoleField, nil)
+}
+
+// pick takes the next round-robin place of role's team (M9).
+func (c *liveChooser) pick(role routing.Role, exclude []string) (string, error) {
+	t, err := c.team(role)
 	if err != nil || len(t.Reps) == 0 {
 		return "", err
 	}
@@ -452,7 +461,7 @@ func (c *liveChooser) load(t *routing.Team) (func(string) int, error) {
 }
 
 func (c *liveChooser) available(rep string) (bool, error) {
-	t, err := c.team()
+	t, err := c.team(routing.RoleInside)
 	if err != nil || !t.Has(rep) {
 		return false, err
 	}
@@ -463,8 +472,27 @@ func (c *liveChooser) available(rep string) (bool, error) {
 	return t.Eligible(rep, c.now, load), nil
 }
 
+func (c *liveChooser) onField(rep string) (bool, error) {
+	t, err := c.team(routing.RoleField)
+	if err != nil {
+		return false, err
+	}
+	return len(t.Reps) == 0 || t.Has(rep), nil
+}
+
+// manager returns the manager of rep's team: the field team's for a field
+// rep, else the inside team's.
 func (c *liveChooser) manager(rep string) (string, error) {
-	t, err := c.team()
+	if rep != "" {
+		f, err := c.team(routing.RoleField)
+		if err != nil {
+			return "", err
+		}
+		if f.Has(rep) && f.Manager != "" {
+			return f.Manager, nil
+		}
+	}
+	t, err := c.team(routing.RoleInside)
 	if err != nil {
 		return "", err
 	}

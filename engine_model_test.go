@@ -284,7 +284,7 @@ func TestEngine_Model(t *testing.T) {
 				now := h.clk.Now()
 				for _, id := range ids {
 					m := models[id]
-					l, err := h.eng.Lead(t.Context(), id)
+					l, err := h.eng.Lead(t.Context(), ops, id)
 					if !m.exists {
 						if !errors.Is(err, leadline.ErrNotFound) {
 							rt.Fatalf("%s: Lead = %v, want ErrNotFound", id, err)

@@ -38,7 +38,7 @@ func ExampleEngine_Handle() {
 			panic(err)
 		}
 	}
-	l, _ := eng.Lead(ctx, "L-1")
+	l, _ := eng.Lead(ctx, routing.Viewer{Rep: "aiko", Role: routing.RoleInside}, "L-1")
 	fmt.Println("owner:", l.Owner)
 	fmt.Println("request:", l.Request.State, "priority", l.Request.Priority, l.Request.Reasons)
 	fmt.Println("due:", l.Request.Due.Format("Mon 15:04"))
@@ -76,7 +76,7 @@ func ExampleEngine_Sweep() {
 	clk.Add(48*time.Hour + time.Minute)
 	res, _ := eng.Sweep(ctx)
 	_, _ = eng.Deliver(ctx)
-	l, _ := eng.Lead(ctx, "L-1")
+	l, _ := eng.Lead(ctx, routing.Viewer{Rep: "aiko", Role: routing.RoleInside}, "L-1")
 	fmt.Println(len(res.Fired), "deadline fired; owner now", l.Owner)
 	// Output:
 	// approach_request to aiko (A1)
@@ -101,7 +101,7 @@ func ExampleEngine_Handle_businessCalendar() {
 	})
 	_ = eng.Handle(ctx, lead.Event{ID: "e1", Kind: lead.EventCreated, Lead: "L-1", At: clk.Now(), Score: decimal.NewFromInt(100)})
 	_ = eng.Handle(ctx, lead.Event{ID: "e2", Kind: lead.EventInquiry, Lead: "L-1", At: clk.Now()})
-	l, _ := eng.Lead(ctx, "L-1")
+	l, _ := eng.Lead(ctx, routing.Viewer{Rep: "aiko", Role: routing.RoleInside}, "L-1")
 	fmt.Println("due:", l.Request.Due.In(jst).Format("Mon 2006-01-02 15:04"))
 	// Output:
 	// due: Wed 2025-09-24 12:00

@@ -24,6 +24,9 @@ var jst = time.FixedZone("JST", 9*3600)
 // monday is the start of every test: Monday 2026-04-06 09:00 JST.
 var monday = time.Date(2026, 4, 6, 9, 0, 0, 0, jst)
 
+// ops reads everything (M2); the tests of visibility use other viewers.
+var ops = routing.Viewer{Rep: "ops", Role: routing.RoleOps}
+
 // team is the inside team of the tests: three reps and a manager.
 func team() *routing.Org {
 	return &routing.Org{Inside: routing.Team{
@@ -127,7 +130,7 @@ func (h *harness) sweep(tb testing.TB) leadline.SweepResult {
 
 func (h *harness) lead(tb testing.TB, id string) lead.Lead {
 	tb.Helper()
-	l, err := h.eng.Lead(tb.Context(), id)
+	l, err := h.eng.Lead(tb.Context(), ops, id)
 	if err != nil {
 		tb.Fatalf("Lead(%s): %v", id, err)
 	}
@@ -136,7 +139,7 @@ func (h *harness) lead(tb testing.TB, id string) lead.Lead {
 
 func (h *harness) history(tb testing.TB, id string) []lead.Change {
 	tb.Helper()
-	hs, err := h.eng.History(tb.Context(), id)
+	hs, err := h.eng.History(tb.Context(), ops, id)
 	if err != nil {
 		tb.Fatalf("History(%s): %v", id, err)
 	}
@@ -203,11 +206,11 @@ type snapshot struct {
 
 func (h *harness) snapshot(tb testing.TB, id string) snapshot {
 	tb.Helper()
-	l, err := h.eng.Lead(tb.Context(), id)
+	l, err := h.eng.Lead(tb.Context(), ops, id)
 	if err != nil && !errors.Is(err, leadline.ErrNotFound) {
 		tb.Fatal(err)
 	}
-	hs, err := h.eng.History(tb.Context(), id)
+	hs, err := h.eng.History(tb.Context(), ops, id)
 	if err != nil {
 		tb.Fatal(err)
 	}

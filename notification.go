@@ -21,10 +21,16 @@ const (
 	NoteReassigned                                  // an untouched lead was handed to this rep (T1, T10)
 	NoteEscalated                                   // an untouched lead was handed to the manager (T10)
 	NoteRecycled                                    // the cadence ended without contact (T7)
+	NoteFieldFollowUp                               // a lead routed to this field rep by engagement or model (M4, M1, M8)
+	NoteActivity                                    // a lead with field sales responded or inquired again (M4)
+	NoteHandoff                                     // a Pre-SQL handed to this field rep (M10)
+	NoteAccepted                                    // the field rep accepted this inside rep's Pre-SQL (M10)
+	NoteRejected                                    // the field rep rejected this inside rep's Pre-SQL (M10)
 	numNotificationKinds
 )
 
-var noteKeys = [numNotificationKinds]string{"", "approach_request", "request_updated", "reminder", "manager_alert", "reassigned", "escalated", "recycled"}
+var noteKeys = [numNotificationKinds]string{"", "approach_request", "request_updated", "reminder", "manager_alert", "reassigned", "escalated", "recycled",
+	"field_follow_up", "activity", "handoff", "accepted", "rejected"}
 
 // String returns the key: "approach_request", "reminder", ...
 func (k NotificationKind) String() string {

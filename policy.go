@@ -21,6 +21,10 @@ type Policy struct {
 	// Defaults to 48h, 48h, 48h, 4 days, a 4-day wait, 2 reassignments and
 	// wall-clock time.
 	Cadence stage.Policy `json:"cadence"`
+	// Routing decides who follows up campaign responses, who sees what,
+	// and what a hand-off needs (M1-M10). Defaults to an inside-first
+	// organisation with M3's engagement table and the triggers' threshold.
+	Routing routing.Rules `json:"routing"`
 	// RequestWindow is how long the owner has to approach a lead for a
 	// request made while its cadence is already past Untouched (A4): the
 	// request is due this long after the trigger, counted on the cadence's
@@ -31,18 +35,16 @@ type Policy struct {
 
 // DefaultPolicy returns SPEC.md's policy with every default written out.
 func DefaultPolicy() Policy {
-	p := Policy{
-		Triggers: routing.DefaultTriggers(),
-		Cadence:  stage.DefaultPolicy(),
-	}
-	p.RequestWindow = p.Cadence.Window(stage.Stage1)
-	return p
+	return Policy{}.normalize()
 }
 
 // Validate reports the first bad field as a [*FieldError]: a negative
 // window, a trigger row without a rule id or with a priority below 1.
 func (p *Policy) Validate() error {
 	if err := p.Triggers.Validate(); err != nil {
+		return err
+	}
+	if err := p.Routing.Validate(); err != nil {
 		return err
 	}
 	if err := p.Cadence.Validate(); err != nil {
@@ -57,6 +59,7 @@ func (p *Policy) Validate() error {
 // normalize fills the defaults in, once, when the engine is built.
 func (p Policy) normalize() Policy {
 	p.Triggers = p.Triggers.Normalize()
+	p.Routing = p.Routing.Normalize(p.Triggers.Threshold)
 	p.Cadence = p.Cadence.Normalize()
 	if p.RequestWindow == 0 {
 		p.RequestWindow = p.Cadence.Window(stage.Stage1)

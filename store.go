@@ -2,9 +2,11 @@ package leadline
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/routing"
 )
 
 // Store is where the engine keeps leads, their history, their pending
@@ -81,6 +83,19 @@ type Store interface {
 	// History returns the lead's history in the order it was written, or
 	// an empty slice for a lead with none.
 	History(ctx context.Context, id string) ([]lead.Change, error)
+
+	// Campaign returns the campaign with id, or an error wrapping
+	// [lead.ErrNotFound].
+	Campaign(ctx context.Context, id string) (routing.Campaign, error)
+
+	// PutCampaign writes a campaign, compare-and-set like Apply:
+	// c.Version is the version read, 0 to create (an error wrapping
+	// [lead.ErrConflict] if it exists), else the stored version
+	// (ErrConflict if it differs). The stored version becomes c.Version+1.
+	PutCampaign(ctx context.Context, c routing.Campaign) error
+
+	// Campaigns returns every campaign, ordered by id.
+	Campaigns(ctx context.Context) ([]routing.Campaign, error)
 }
 
 // Write is one atomic change of a lead, see [Store.Apply].
@@ -107,6 +122,8 @@ type Query struct {
 	// Attempted keeps leads whose cadence is running at Stage1..Stage4:
 	// the worklist (V1).
 	Attempted bool
+	// Campaign keeps leads with a response to this campaign (M6).
+	Campaign string
 	// After keeps leads whose id sorts after it, for paging.
 	After string
 	// Limit caps the number of leads returned; 0 means no cap.
@@ -120,6 +137,9 @@ func (q *Query) Match(l *lead.Lead) bool {
 		return false
 	}
 	if q.Attempted && !(l.Track.Active() && l.Track.Stage.Attempted()) {
+		return false
+	}
+	if q.Campaign != "" && !slices.ContainsFunc(l.Responses, func(t lead.Touch) bool { return t.Campaign == q.Campaign }) {
 		return false
 	}
 	return true

@@ -13,11 +13,13 @@ import (
 var allEventKinds = []lead.EventKind{
 	lead.EventCreated, lead.EventScoreChanged, lead.EventInquiry, lead.EventDownload,
 	lead.EventOutbound, lead.EventContact, lead.EventStatusSet,
+	lead.EventResponse, lead.EventBANT, lead.EventHandoff, lead.EventAccept, lead.EventReject, lead.EventFeedback,
 }
 
 func TestEventKind_Text(t *testing.T) {
 	t.Parallel()
-	wantKeys := []string{"created", "score_changed", "inquiry", "download", "outbound", "contact", "status_set"}
+	wantKeys := []string{"created", "score_changed", "inquiry", "download", "outbound", "contact", "status_set",
+		"response", "bant", "handoff", "accept", "reject", "feedback"}
 	for i, k := range allEventKinds {
 		if !k.Valid() || k.String() != wantKeys[i] {
 			t.Errorf("EventKind(%d) = %q valid %v, want %q valid", uint8(k), k.String(), k.Valid(), wantKeys[i])
@@ -34,7 +36,7 @@ func TestEventKind_Text(t *testing.T) {
 			t.Errorf("ParseEventKind(STATUS_SET) = %v, %v", got, err)
 		}
 	}
-	for _, k := range []lead.EventKind{0, 8, 255} {
+	for _, k := range []lead.EventKind{0, 14, 255} {
 		if k.Valid() {
 			t.Errorf("EventKind(%d).Valid() = true", uint8(k))
 		}
@@ -69,6 +71,16 @@ func validEvent(k lead.EventKind) lead.Event {
 		e.Actor = "rep-1"
 	case lead.EventStatusSet:
 		e.Actor, e.Status, e.Reason = "rep-1", lead.StatusRecycled, "evaluation more than 6 months out"
+	case lead.EventResponse:
+		e.Campaign, e.Response, e.MetBy = "uc-2026", lead.ResponseAttended, "field-1"
+	case lead.EventBANT:
+		e.Actor, e.BANT = "rep-1", lead.BANT{Need: "routing rules", Timeline: "this quarter"}
+	case lead.EventHandoff, lead.EventAccept:
+		e.Actor = "rep-1"
+	case lead.EventReject:
+		e.Actor, e.Status, e.Reason = "field-1", lead.StatusLead, "no budget this year"
+	case lead.EventFeedback:
+		e.Actor, e.Feedback = "field-1", lead.Feedback{Target: true, State: lead.InProgress}
 	}
 	return e
 }
@@ -105,6 +117,16 @@ func TestEvent_Validate(t *testing.T) {
 		{name: "inquiry needs no actor", ev: with(lead.EventInquiry, func(e *lead.Event) { e.Actor = "" })},
 		{name: "status_set to New is well formed (S4 is the engine's business)", ev: with(lead.EventStatusSet, func(e *lead.Event) { e.Status = lead.StatusNew })},
 		{name: "E6 a negative score is fine", ev: with(lead.EventScoreChanged, func(e *lead.Event) { e.Score = decimal.NewFromInt(-40) })},
+		{name: "E6 a score beyond the exponent range", ev: with(lead.EventScoreChanged, func(e *lead.Event) { e.Score = decimal.New(1, 31) }), wantField: "score"},
+		{name: "response without campaign", ev: with(lead.EventResponse, func(e *lead.Event) { e.Campaign = "" }), wantField: "campaign"},
+		{name: "response without a kind", ev: with(lead.EventResponse, func(e *lead.Event) { e.Response = 0 }), wantField: "response"},
+		{name: "M10 bant without actor", ev: with(lead.EventBANT, func(e *lead.Event) { e.Actor = "" }), wantField: "actor"},
+		{name: "M10 bant with nothing known", ev: with(lead.EventBANT, func(e *lead.Event) { e.BANT = lead.BANT{Need: "  "} }), wantField: "bant"},
+		{name: "M10 handoff without actor", ev: with(lead.EventHandoff, func(e *lead.Event) { e.Actor = "" }), wantField: "actor"},
+		{name: "M10 reject without reason", ev: with(lead.EventReject, func(e *lead.Event) { e.Reason = "" }), wantField: "reason"},
+		{name: "M10 reject to a status other than lead or recycled", ev: with(lead.EventReject, func(e *lead.Event) { e.Status = lead.StatusCustomer }), wantField: "status"},
+		{name: "M5 feedback with an unknown state", ev: with(lead.EventFeedback, func(e *lead.Event) { e.Feedback.State = 9 }), wantField: "follow_up_state"},
+		{name: "M5 feedback with an unknown outcome", ev: with(lead.EventFeedback, func(e *lead.Event) { e.Feedback.Opportunity = 9 }), wantField: "opportunity"},
 	}
 	for _, k := range allEventKinds {
 		tests = append(tests, struct {

@@ -22,12 +22,18 @@ const (
 	FieldStage                    // its touch stage (section 3)
 	FieldOwner                    // its owner (M9, T1, T10)
 	FieldRequest                  // its approach request's state (A1-A6, S5)
+	FieldResponse                 // a campaign response was recorded (M2, M6)
+	FieldRoute                    // a routing decision: its desk, and why (M1-M8)
+	FieldBANT                     // what is known of its BANT (M10)
+	FieldHandoff                  // its hand-off to field sales (M10)
+	FieldFeedback                 // field sales' feedback (M5)
 	numFields
 )
 
-var fieldKeys = [numFields]string{"", "lead", "status", "stage", "owner", "request"}
+var fieldKeys = [numFields]string{"", "lead", "status", "stage", "owner", "request", "response", "route", "bant", "handoff", "feedback"}
 
-// String returns the key: "lead", "status", "stage", "owner", "request".
+// String returns the key: "lead", "status", "stage", "owner", "request",
+// "response", "route", "bant", "handoff", "feedback".
 func (f Field) String() string {
 	if f > 0 && f < numFields {
 		return fieldKeys[f]

@@ -199,7 +199,8 @@ func TestChange_String(t *testing.T) {
 
 func TestField_Text(t *testing.T) {
 	t.Parallel()
-	want := map[lead.Field]string{lead.FieldLead: "lead", lead.FieldStatus: "status", lead.FieldStage: "stage", lead.FieldOwner: "owner", lead.FieldRequest: "request"}
+	want := map[lead.Field]string{lead.FieldLead: "lead", lead.FieldStatus: "status", lead.FieldStage: "stage", lead.FieldOwner: "owner", lead.FieldRequest: "request",
+		lead.FieldResponse: "response", lead.FieldRoute: "route", lead.FieldBANT: "bant", lead.FieldHandoff: "handoff", lead.FieldFeedback: "feedback"}
 	for f, key := range want {
 		b, err := f.MarshalText()
 		if f.String() != key || err != nil || string(b) != key {
@@ -210,7 +211,7 @@ func TestField_Text(t *testing.T) {
 			t.Errorf("UnmarshalText(%q) = %v, %v", key, got, err)
 		}
 	}
-	for _, f := range []lead.Field{0, 6} {
+	for _, f := range []lead.Field{0, 11} {
 		_, err := f.MarshalText()
 		wantFieldError(t, err, "field")
 	}

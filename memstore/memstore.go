@@ -41,6 +41,7 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
 )
 
@@ -64,6 +65,8 @@ type Store struct {
 	// load counts, per owner, the leads whose cadence is running; owners
 	// with none are absent.
 	load map[string]int
+	// campaigns holds the campaigns by id.
+	campaigns map[string]*routing.Campaign
 }
 
 // record is one lead as the store keeps it.
@@ -84,6 +87,8 @@ func New() *Store {
 		outbox:  outbox{byKey: make(map[string]*message)},
 		tickets: make(map[string]uint64),
 		load:    make(map[string]int),
+
+		campaigns: make(map[string]*routing.Campaign),
 	}
 }
 
@@ -354,4 +359,65 @@ func (s *Store) History(ctx context.Context, id string) ([]lead.Change, error) {
 		h = r.history
 	}
 	return append(make([]lead.Change, 0, len(h)), h...), nil
+}
+
+// Campaign returns a copy of the campaign with id, or an error wrapping
+// [lead.ErrNotFound].
+func (s *Store) Campaign(ctx context.Context, id string) (routing.Campaign, error) {
+	if err := ctx.Err(); err != nil {
+		return routing.Campaign{}, fmt.Errorf("memstore: campaign %s: %w", id, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.campaigns[id]
+	if c == nil {
+		return routing.Campaign{}, fmt.Errorf("memstore: campaign %s: %w", id, lead.ErrNotFound)
+	}
+	return cloneCampaign(c), nil
+}
+
+// PutCampaign writes a campaign, compare-and-set on its version, as
+// [leadline.Store] says. A campaign with an empty id is refused with a
+// [*lead.FieldError].
+func (s *Store) PutCampaign(ctx context.Context, c routing.Campaign) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memstore: put campaign %s: %w", c.ID, err)
+	}
+	if c.ID == "" {
+		return fmt.Errorf("memstore: put campaign: %w", stage.Errorf("campaign.id", "required"))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var stored int64
+	if old := s.campaigns[c.ID]; old != nil {
+		stored = old.Version
+	}
+	if c.Version != stored || (stored == 0 && s.campaigns[c.ID] != nil) {
+		return fmt.Errorf("memstore: put campaign %s: read version %d, stored %d: %w", c.ID, c.Version, stored, lead.ErrConflict)
+	}
+	c = cloneCampaign(&c)
+	c.Version = stored + 1
+	s.campaigns[c.ID] = &c
+	return nil
+}
+
+// Campaigns returns copies of every campaign, ordered by id.
+func (s *Store) Campaigns(ctx context.Context) ([]routing.Campaign, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("memstore: campaigns: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]routing.Campaign, 0, len(s.campaigns))
+	for _, c := range s.campaigns {
+		out = append(out, cloneCampaign(c))
+	}
+	slices.SortFunc(out, func(a, b routing.Campaign) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func cloneCampaign(c *routing.Campaign) routing.Campaign {
+	cp := *c
+	cp.Changes = slices.Clone(c.Changes)
+	return cp
 }

@@ -55,7 +55,9 @@ func (b *Band) UnmarshalText(text []byte) error {
 // activity, a score band, and the priority and rule id of the request it
 // creates.
 type Trigger struct {
-	// On is the activity: [lead.EventInquiry] or [lead.EventDownload].
+	// On is the activity: [lead.EventInquiry], [lead.EventDownload], or
+	// [lead.EventResponse] for a campaign response routed to inside sales
+	// that is neither an inquiry nor a download (M1).
 	On lead.EventKind `json:"on"`
 	// Score is the band of scores the row matches.
 	Score Band `json:"score"`
@@ -71,7 +73,11 @@ type Trigger struct {
 // rows are tried in order and the first that matches wins; an activity no
 // row matches creates no request.
 //
-// The zero value is SPEC.md: threshold 100 and rows A1, A2, A3.
+// The zero value is SPEC.md: threshold 100 and rows A1, A2, A3, and a
+// fourth row for campaign responses that routing sends to inside sales:
+// an MQL's response (a seminar attended, a booth visited) is priority 2
+// (M1; SPEC is silent on its priority, and we put it beside A2: a
+// response from an MQL is worth a call, after an MQL's own inquiry).
 type Triggers struct {
 	// Threshold is the MQL threshold, inclusive: a score at or above it is
 	// "at least". Defaults to 100 (A1). A zero [lead.Threshold] is unset;
@@ -83,7 +89,8 @@ type Triggers struct {
 
 // DefaultTriggers returns SPEC.md's rules written out: inquiry with score
 // >= 100 is priority 1 (A1), inquiry below 100 priority 2 (A2), document
-// download with score >= 100 priority 3 (A3).
+// download with score >= 100 priority 3 (A3), and a campaign response
+// with score >= 100 routed to inside sales priority 2 (M1).
 func DefaultTriggers() Triggers {
 	return Triggers{Threshold: lead.NewThreshold(decimal.NewFromInt(100)), Rules: defaultTriggerRows()}
 }
@@ -93,6 +100,7 @@ func defaultTriggerRows() []Trigger {
 		{On: lead.EventInquiry, Score: AtLeast, Priority: 1, Rule: "A1", Subject: "Inquiry from an MQL (score at or above the threshold)"},
 		{On: lead.EventInquiry, Score: Below, Priority: 2, Rule: "A2", Subject: "Inquiry (score below the threshold)"},
 		{On: lead.EventDownload, Score: AtLeast, Priority: 3, Rule: "A3", Subject: "Document download by an MQL"},
+		{On: lead.EventResponse, Score: AtLeast, Priority: 2, Rule: "M1", Subject: "Campaign response from an MQL"},
 	}
 }
 
@@ -114,8 +122,8 @@ func (t *Triggers) Validate() error {
 	for i, r := range t.Rules {
 		f := fmt.Sprintf("triggers.rules[%d]", i)
 		switch {
-		case r.On != lead.EventInquiry && r.On != lead.EventDownload:
-			return stage.Errorf(f+".on", "want inquiry or download, got %v", r.On)
+		case r.On != lead.EventInquiry && r.On != lead.EventDownload && r.On != lead.EventResponse:
+			return stage.Errorf(f+".on", "want inquiry, download or response, got %v", r.On)
 		case r.Score >= numBands:
 			return stage.Errorf(f+".score", "unknown band %d", uint8(r.Score))
 		case r.Priority < 1:

@@ -172,9 +172,10 @@ func TestTriggers_Normalize(t *testing.T) {
 		{lead.EventInquiry, routing.AtLeast, 1, "A1"},
 		{lead.EventInquiry, routing.Below, 2, "A2"},
 		{lead.EventDownload, routing.AtLeast, 3, "A3"},
+		{lead.EventResponse, routing.AtLeast, 2, "M1"},
 	}
 	if len(want.Rules) != len(wantRows) {
-		t.Fatalf("DefaultTriggers has %d rows, want 3", len(want.Rules))
+		t.Fatalf("DefaultTriggers has %d rows, want %d", len(want.Rules), len(wantRows))
 	}
 	for i, w := range wantRows {
 		r := want.Rules[i]
@@ -214,8 +215,8 @@ func TestTriggers_Validate(t *testing.T) {
 		{name: "zero", trig: routing.Triggers{}},
 		{name: "default", trig: routing.DefaultTriggers()},
 		{name: "download any score", trig: second(func(r *routing.Trigger) { r.On, r.Score = lead.EventDownload, routing.AnyScore })},
-		{name: "A7 on must be inquiry or download: created", trig: second(func(r *routing.Trigger) { r.On = lead.EventCreated }), wantField: "triggers.rules[1].on"},
-		{name: "A7 on must be inquiry or download: zero", trig: second(func(r *routing.Trigger) { r.On = 0 }), wantField: "triggers.rules[1].on"},
+		{name: "A7 on must be inquiry, download or response: created", trig: second(func(r *routing.Trigger) { r.On = lead.EventCreated }), wantField: "triggers.rules[1].on"},
+		{name: "A7 on must be inquiry, download or response: zero", trig: second(func(r *routing.Trigger) { r.On = 0 }), wantField: "triggers.rules[1].on"},
 		{name: "A7 on must be inquiry or download: outbound", trig: second(func(r *routing.Trigger) { r.On = lead.EventOutbound }), wantField: "triggers.rules[1].on"},
 		{name: "A7 unknown band", trig: second(func(r *routing.Trigger) { r.Score = 3 }), wantField: "triggers.rules[1].score"},
 		{name: "A7 priority 0", trig: second(func(r *routing.Trigger) { r.Priority = 0 }), wantField: "triggers.rules[1].priority"},

@@ -112,6 +112,16 @@ func fullLead(id string) lead.Lead {
 			Last:      at(6 * day),
 			LastTopic: "pricing.pdf",
 		},
+		Desk: lead.DeskField,
+		Responses: []lead.Touch{
+			{Campaign: "uc-2026", Kind: lead.ResponseInvited, At: at(2 * day), By: "field-1"},
+			{Campaign: "uc-2026", Kind: lead.ResponseAttended, At: at(4 * day), By: "field-1"},
+		},
+		BANT:     lead.BANT{Budget: "5M yen", Authority: "IT director", Need: "lead routing", Timeline: "Q3"},
+		Handoff:  lead.HandoffAccepted,
+		HandedBy: "rep-1",
+		HandedTo: "field-1",
+		Feedback: lead.Feedback{Target: true, State: lead.InProgress, Opportunity: lead.OutcomeYes, Comment: "demo booked, 来週", By: "field-1", At: at(7 * day)},
 	}
 }
 

@@ -108,7 +108,7 @@ func TestRun_Rules(t *testing.T) {
 		t.Errorf("store holds %d leads, want 300", len(leads))
 	}
 	for _, l := range leads {
-		h, err := s.eng.History(ctx, l.ID)
+		h, err := s.eng.History(ctx, s.ops, l.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
 )
 
@@ -131,7 +133,10 @@ func (s *sim) closeDay(ctx context.Context) error {
 	}
 	var changes []lead.Change
 	for _, id := range s.ids {
-		h, err := s.eng.History(ctx, id)
+		h, err := s.eng.History(ctx, s.ops, id)
+		if errors.Is(err, leadline.ErrNotFound) {
+			continue // not arrived yet
+		}
 		if err != nil {
 			return err
 		}
@@ -329,7 +334,10 @@ func (s *sim) summary(ctx context.Context) error {
 	statusCount := map[lead.Status]int{}
 	stageCount := map[stage.Stage]int{}
 	for _, id := range s.ids {
-		h, err := s.eng.History(ctx, id)
+		h, err := s.eng.History(ctx, s.ops, id)
+		if errors.Is(err, leadline.ErrNotFound) {
+			continue // not arrived yet
+		}
 		if err != nil {
 			return err
 		}
@@ -356,7 +364,7 @@ func (s *sim) summary(ctx context.Context) error {
 				get(owner).recycled++
 			}
 		}
-		l, err := s.eng.Lead(ctx, id)
+		l, err := s.eng.Lead(ctx, s.ops, id)
 		if err != nil {
 			return err
 		}
@@ -367,7 +375,7 @@ func (s *sim) summary(ctx context.Context) error {
 	}
 	work := map[string][]lead.Lead{}
 	for _, id := range s.order {
-		ls, err := s.store.Leads(ctx, leadline.Query{Owner: id, Attempted: true})
+		ls, err := s.eng.Leads(ctx, routing.Viewer{Rep: id, Role: routing.RoleInside}, leadline.Query{Owner: id, Attempted: true})
 		if err != nil {
 			return err
 		}

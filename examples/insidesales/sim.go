@@ -167,6 +167,9 @@ type sim struct {
 	store      *memstore.Store
 	eng        *leadline.Engine
 	pol        leadline.Policy
+	// ops is the simulation's own view of the leads: it plays every rep,
+	// so it reads as operations, who see everything (M2).
+	ops routing.Viewer
 	// work is the team's working calendar: reps act only when it is open,
 	// whatever calendar the deadlines count on.
 	work    *stage.BusinessCalendar
@@ -199,6 +202,7 @@ func newSim(opts options) (*sim, error) {
 		return nil, fmt.Errorf("business calendar: %w", err)
 	}
 	s := &sim{
+		ops:     routing.Viewer{Rep: "simulation", Role: routing.RoleOps},
 		opts:    opts,
 		loc:     loc,
 		start:   time.Date(2026, time.April, 6, 9, 0, 0, 0, loc),
@@ -586,7 +590,7 @@ func (s *sim) market(ctx context.Context, a *action) error {
 }
 
 func (s *sim) rescore(ctx context.Context, id string, at time.Time, delta decimal.Decimal, why string) error {
-	l, err := s.eng.Lead(ctx, id)
+	l, err := s.eng.Lead(ctx, s.ops, id)
 	if err != nil {
 		return err
 	}
@@ -655,7 +659,7 @@ func (s *sim) react(ctx context.Context) error {
 // the first one on an untouched lead, an earlier one on a lead in
 // cadence.
 func (s *sim) planFirst(ctx context.Context, n leadline.Notification) error {
-	l, err := s.eng.Lead(ctx, n.Lead)
+	l, err := s.eng.Lead(ctx, s.ops, n.Lead)
 	if err != nil {
 		return err
 	}
@@ -760,7 +764,7 @@ func (s *sim) attempt(ctx context.Context, a *action) error {
 		return nil // superseded by a later plan
 	}
 	sl.planned = time.Time{}
-	l, err := s.eng.Lead(ctx, a.lead)
+	l, err := s.eng.Lead(ctx, s.ops, a.lead)
 	if err != nil {
 		return err
 	}
@@ -793,7 +797,7 @@ func (s *sim) attempt(ctx context.Context, a *action) error {
 	if err := s.handle(ctx, "crm", lead.Event{Kind: lead.EventOutbound, Lead: a.lead, At: a.at, Actor: a.rep, Channels: ch}); err != nil {
 		return err
 	}
-	if l, err = s.eng.Lead(ctx, a.lead); err != nil {
+	if l, err = s.eng.Lead(ctx, s.ops, a.lead); err != nil {
 		return err
 	}
 	if l.Track.Stage == stage.Stage1 && sl.kind == badData {
@@ -845,7 +849,7 @@ func (s *sim) maybeAnswer(l *lead.Lead, ch stage.Channels, at time.Time) {
 // contact plays a lead's answer: the cadence ends Connected (T6) and the
 // owner qualifies the lead soon after (S1).
 func (s *sim) contact(ctx context.Context, a *action) error {
-	l, err := s.eng.Lead(ctx, a.lead)
+	l, err := s.eng.Lead(ctx, s.ops, a.lead)
 	if err != nil {
 		return err
 	}
@@ -884,7 +888,7 @@ func (s *sim) contact(ctx context.Context, a *action) error {
 // later: a protected lead may inquire again (suppressed, S5), a recycled
 // one may come back (A5).
 func (s *sim) setStatus(ctx context.Context, a *action) error {
-	l, err := s.eng.Lead(ctx, a.lead)
+	l, err := s.eng.Lead(ctx, s.ops, a.lead)
 	if err != nil {
 		return err
 	}
@@ -934,7 +938,7 @@ func (s *sim) countRules(ctx context.Context) (ruleCounts, error) {
 		}
 	}
 	for _, id := range s.ids {
-		h, err := s.eng.History(ctx, id)
+		h, err := s.eng.History(ctx, s.ops, id)
 		if err != nil {
 			if errors.Is(err, leadline.ErrNotFound) {
 				continue

@@ -1,0 +1,197 @@
+package leadline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/routing"
+)
+
+// Reads take a viewer: every read of a lead shows only what the follow-up
+// model lets that person see (M2). A lead a viewer may not see does not
+// exist for them: its id gives [ErrNotFound], exactly as an unknown id.
+
+// Lead returns the lead with id if v may see all of it (M2), or an error
+// wrapping [ErrNotFound].
+func (e *Engine) Lead(ctx context.Context, v routing.Viewer, id string) (lead.Lead, error) {
+	if err := v.Validate(); err != nil {
+		return lead.Lead{}, err
+	}
+	l, err := e.store.Lead(ctx, id)
+	if err != nil {
+		return lead.Lead{}, fmt.Errorf("leadline: lead %s: %w", id, err)
+	}
+	if e.pol.Routing.Access(v, &l) != routing.FullAccess {
+		return lead.Lead{}, fmt.Errorf("leadline: lead %s: %w", id, ErrNotFound)
+	}
+	return l, nil
+}
+
+// History returns the lead's history, oldest first (E3), if v may see the
+// lead (M2); else an error wrapping [ErrNotFound].
+func (e *Engine) History(ctx context.Context, v routing.Viewer, id string) ([]lead.Change, error) {
+	if _, err := e.Lead(ctx, v, id); err != nil {
+		return nil, err
+	}
+	return e.store.History(ctx, id)
+}
+
+// Summary returns the lead's campaign responses (campaign, response,
+// date) if v may see at least that much: field reps see it for every lead
+// when the policy's FieldSummary switch is on (M2). Else an error
+// wrapping [ErrNotFound].
+func (e *Engine) Summary(ctx context.Context, v routing.Viewer, id string) (routing.Summary, error) {
+	if err := v.Validate(); err != nil {
+		return routing.Summary{}, err
+	}
+	l, err := e.store.Lead(ctx, id)
+	if err != nil {
+		return routing.Summary{}, fmt.Errorf("leadline: lead %s: %w", id, err)
+	}
+	if e.pol.Routing.Access(v, &l) == routing.NoAccess {
+		return routing.Summary{}, fmt.Errorf("leadline: lead %s: %w", id, ErrNotFound)
+	}
+	return routing.Summarize(&l), nil
+}
+
+// Leads returns the leads that match q and that v may see all of (M2),
+// ordered by id. q.Limit counts the leads v sees.
+func (e *Engine) Leads(ctx context.Context, v routing.Viewer, q Query) ([]lead.Lead, error) {
+	if err := v.Validate(); err != nil {
+		return nil, err
+	}
+	// With a limit, read pages of that size until enough are visible.
+	var out []lead.Lead
+	for {
+		page, err := e.store.Leads(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("leadline: leads: %w", err)
+		}
+		for i := range page {
+			if e.pol.Routing.Access(v, &page[i]) == routing.FullAccess {
+				out = append(out, page[i])
+				if q.Limit > 0 && len(out) == q.Limit {
+					return out, nil
+				}
+			}
+		}
+		if q.Limit == 0 || len(page) < q.Limit {
+			return out, nil
+		}
+		q.After = page[len(page)-1].ID
+	}
+}
+
+// SaveCampaign creates or updates a campaign; c.Version is the version
+// read, 0 to create, and a stale one is refused with [ErrConflict]. The
+// follow-up model is agreed at kickoff (M7): once a campaign has started
+// its model changes only through [Engine.ChangeModel], which records who
+// and why, and its recorded changes are kept whatever c says.
+func (e *Engine) SaveCampaign(ctx context.Context, c routing.Campaign) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.Version > 0 {
+		old, err := e.store.Campaign(ctx, c.ID)
+		if err != nil {
+			return fmt.Errorf("leadline: save campaign %s: %w", c.ID, err)
+		}
+		if started := !old.Start.IsZero() && !e.now().Before(old.Start); started && c.Model != old.Model {
+			return &FieldError{Field: "campaign.model", Err: fmt.Errorf("%w: campaign %s has started; change its model with ChangeModel, saying who and why (M7)", ErrInvalidTransition, c.ID)}
+		}
+		c.Changes = old.Changes
+	} else {
+		c.Changes = nil
+	}
+	if err := e.store.PutCampaign(ctx, c); err != nil {
+		return fmt.Errorf("leadline: save campaign %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// ChangeModel changes a campaign's follow-up model (M7). After the
+// campaign's start the change is recorded with by and reason, which are
+// then required. A lost compare-and-set race is retried.
+func (e *Engine) ChangeModel(ctx context.Context, id string, to routing.Model, by, reason string) error {
+	for attempt := 0; ; attempt++ {
+		c, err := e.store.Campaign(ctx, id)
+		if err != nil {
+			return fmt.Errorf("leadline: change model of %s: %w", id, err)
+		}
+		if err := c.ChangeModel(to, e.now(), by, reason); err != nil {
+			return err
+		}
+		err = e.store.PutCampaign(ctx, c)
+		if err == nil || !errors.Is(err, ErrConflict) || attempt >= e.retries {
+			if err != nil {
+				return fmt.Errorf("leadline: change model of %s: %w", id, err)
+			}
+			return nil
+		}
+	}
+}
+
+// Campaign returns the campaign with id, or an error wrapping
+// [ErrNotFound].
+func (e *Engine) Campaign(ctx context.Context, id string) (routing.Campaign, error) {
+	c, err := e.store.Campaign(ctx, id)
+	if err != nil {
+		return routing.Campaign{}, fmt.Errorf("leadline: campaign %s: %w", id, err)
+	}
+	return c, nil
+}
+
+// CallList returns inside sales' call list for a campaign (M6): the leads
+// on its invitation list whom no field rep invited and who have not
+// registered yet, ordered by id. Field reps cannot read it.
+func (e *Engine) CallList(ctx context.Context, v routing.Viewer, campaign string) ([]lead.Lead, error) {
+	if err := v.Validate(); err != nil {
+		return nil, err
+	}
+	if v.Role == routing.RoleField {
+		return nil, &FieldError{Field: "viewer.role", Err: fmt.Errorf("%w: the call list is inside sales' (M6)", ErrInvalidTransition)}
+	}
+	if _, err := e.Campaign(ctx, campaign); err != nil {
+		return nil, err
+	}
+	leads, err := e.store.Leads(ctx, Query{Campaign: campaign})
+	if err != nil {
+		return nil, fmt.Errorf("leadline: call list %s: %w", campaign, err)
+	}
+	ch := &liveChooser{e: e, ctx: ctx, now: e.now()}
+	out := leads[:0]
+	for _, l := range leads {
+		listed, covered := false, false
+		for _, t := range l.Responses {
+			if t.Campaign != campaign {
+				continue
+			}
+			switch t.Kind {
+			case lead.ResponseListed:
+				listed = true
+			case lead.ResponseInvited:
+				field, err := ch.onField(t.By)
+				if err != nil {
+					return nil, err
+				}
+				covered = covered || field && ch.hasField()
+			case lead.ResponseRegistered, lead.ResponseAttended:
+				covered = true
+			}
+		}
+		if listed && !covered && !l.Status.Protected() {
+			out = append(out, l)
+		}
+	}
+	return slices.Clip(out), nil
+}
+
+// hasField reports whether the roster has a field team; without one no
+// invitation can be told to be field's.
+func (c *liveChooser) hasField() bool {
+	t, err := c.team(routing.RoleField)
+	return err == nil && len(t.Reps) > 0
+}
