@@ -46,7 +46,7 @@ type step struct {
 	// it makes history traceable and notification keys stable (E4).
 	cause string
 	// camp is the campaign of a response event, loaded by the engine.
-	camp *routing.Campaign
+	camp  *routing.Campaign
 	l     lead.Lead
 	hist  []lead.Change
 	notes []Notification

@@ -93,7 +93,7 @@ func (s *step) fieldRep(rep string) (bool, error) {
 // once field sales follows a person up, inside sales does not call them
 // (M4, the car dealer of the second source text).
 func (s *step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at time.Time) error {
-	rule := d.Why.Rules()[0]
+	rule := d.Rule()
 	why := fmt.Sprintf("campaign %s: %v", c.ID, d)
 	if s.l.Desk == lead.DeskField && (d.To == routing.Field || d.To == routing.Inside) {
 		s.record(at, lead.ActorEngine, lead.FieldRoute, lead.DeskField.String(), lead.DeskField.String(), "M4", why+"; already with field sales")

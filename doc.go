@@ -37,6 +37,26 @@
 // missed later step reminds the owner and alerts the manager (T8); four
 // days after the last attempt without contact, the lead is recycled (T7).
 //
+// # Routing by engagement
+//
+// Campaign responses ([lead.EventResponse]) are routed by the policy's
+// [routing.Rules] (M1-M8): a high-engagement campaign, or a field rep who
+// invited or met the person, sends the lead to field sales, to that rep;
+// otherwise the follow-up model decides between inside sales' approach
+// requests, field sales and nurture. Every decision is recorded in the
+// lead's history with its reasons as rule ids, so "why did this lead go
+// to this rep?" has an answer. Inside sales records BANT and hands a
+// Pre-SQL to field sales, who accept or reject it (M10); field sales
+// records its follow-up (M5), also as a CSV sheet
+// ([Engine.ExportFeedback], [Engine.ImportFeedback]).
+//
+// Every read names a [routing.Viewer], and sees only what the model
+// allows (M2): in an inside-first organisation a field rep asking for a
+// lead that is not theirs gets [ErrNotFound], exactly as for an unknown
+// id.
+//
+//	l, err := eng.Lead(ctx, routing.Viewer{Rep: "field-2", Role: routing.RoleField}, "L-1")
+//
 // # Time
 //
 // The engine reads time only from Config.Clock (E1). Tests and

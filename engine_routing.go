@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 
 	"github.com/leadline/leadline/lead"
@@ -194,4 +195,113 @@ func (e *Engine) CallList(ctx context.Context, v routing.Viewer, campaign string
 func (c *liveChooser) hasField() bool {
 	t, err := c.team(routing.RoleField)
 	return err == nil && len(t.Reps) > 0
+}
+
+// ExportFeedback writes the field feedback sheet (M5) as CSV: one row per
+// lead with field sales that v may see, limited to leads that responded
+// to campaign unless it is "". It returns the number of rows. Write
+// "\ufeff" to w first if the sheet is for Excel.
+func (e *Engine) ExportFeedback(ctx context.Context, v routing.Viewer, w io.Writer, campaign string) (int, error) {
+	leads, err := e.Leads(ctx, v, Query{Campaign: campaign})
+	if err != nil {
+		return 0, err
+	}
+	var rows []routing.FeedbackRow
+	for _, l := range leads {
+		if l.Desk != lead.DeskField {
+			continue
+		}
+		row := routing.FeedbackRow{Lead: l.ID, Company: l.Company, Owner: l.Owner, Feedback: l.Feedback}
+		for _, t := range slices.Backward(l.Responses) {
+			if routesOn(t.Kind) && (campaign == "" || t.Campaign == campaign) {
+				row.Campaign, row.Responded = t.Campaign, t.At
+				break
+			}
+		}
+		rows = append(rows, row)
+	}
+	if err := routing.WriteFeedbackCSV(w, rows); err != nil {
+		return 0, fmt.Errorf("leadline: export feedback: %w", err)
+	}
+	return len(rows), nil
+}
+
+// ImportFeedback reads a field feedback sheet (M5) and records each row
+// as v's feedback. Every row is checked first: the sheet itself
+// ([routing.ReadFeedbackCSV]), then that each lead exists, that v may see
+// it, and that it is with field sales. If any row is bad nothing is
+// applied, and the error is a [*routing.ImportError] listing every bad
+// row with its line and field. importID names this import: importing the
+// same sheet again with the same id changes nothing (E2). It returns the
+// number of rows applied.
+func (e *Engine) ImportFeedback(ctx context.Context, v routing.Viewer, r io.Reader, importID string) (int, error) {
+	if err := v.Validate(); err != nil {
+		return 0, err
+	}
+	if v.Role == routing.RoleInside {
+		return 0, &FieldError{Field: "viewer.role", Err: fmt.Errorf("%w: feedback is field sales' (M5)", ErrInvalidTransition)}
+	}
+	if importID == "" {
+		return 0, &FieldError{Field: "import", Err: errors.New("required: an id for this import, so that importing it again changes nothing (E2)")}
+	}
+	rows, err := routing.ReadFeedbackCSV(r)
+	if err != nil {
+		return 0, err
+	}
+	var bad []*FieldError
+	for _, row := range rows {
+		l, err := e.Lead(ctx, v, row.Lead)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			bad = append(bad, &FieldError{Field: routing.ColLead, Line: row.Line, Err: fmt.Errorf("no lead %q: %w", row.Lead, ErrNotFound)})
+		case err != nil:
+			return 0, err
+		case l.Desk != lead.DeskField:
+			bad = append(bad, &FieldError{Field: routing.ColLead, Line: row.Line, Err: fmt.Errorf("%w: lead %q is not with field sales", ErrInvalidTransition, row.Lead)})
+		}
+	}
+	if len(bad) > 0 {
+		return 0, &routing.ImportError{Errs: bad}
+	}
+	actor := first(v.Rep, v.Role.String())
+	now := e.now()
+	applied := 0
+	for _, row := range rows {
+		err := e.Handle(ctx, lead.Event{ID: importID + "/" + row.Lead, Kind: lead.EventFeedback, Lead: row.Lead,
+			At: now, Actor: actor, Feedback: row.Feedback})
+		switch {
+		case errors.Is(err, ErrDuplicateEvent):
+		case err != nil:
+			return applied, fmt.Errorf("leadline: import feedback %s, line %d: %w", importID, row.Line, err)
+		default:
+			applied++
+		}
+	}
+	return applied, nil
+}
+
+// Credits returns what each rep did for a campaign, and inside sales'
+// registrations and attendance against the campaign's targets (M6):
+// registrations and attendance to the rep who drove them, Pre-SQLs to
+// the inside rep who handed them off, opportunities to the field rep who
+// owns them. Counts reveal no lead, so every role may read them.
+func (e *Engine) Credits(ctx context.Context, v routing.Viewer, campaign string) ([]routing.Credit, routing.Progress, error) {
+	if err := v.Validate(); err != nil {
+		return nil, routing.Progress{}, err
+	}
+	c, err := e.Campaign(ctx, campaign)
+	if err != nil {
+		return nil, routing.Progress{}, err
+	}
+	leads, err := e.store.Leads(ctx, Query{Campaign: campaign})
+	if err != nil {
+		return nil, routing.Progress{}, fmt.Errorf("leadline: credits %s: %w", campaign, err)
+	}
+	credits := routing.Credits(campaign, leads)
+	ch := &liveChooser{e: e, ctx: ctx, now: e.now()}
+	inside, err := ch.team(routing.RoleInside)
+	if err != nil {
+		return nil, routing.Progress{}, err
+	}
+	return credits, routing.InsideProgress(&c, credits, &inside), nil
 }

@@ -17,16 +17,16 @@ type Field uint8
 
 // The fields history records. Stored by key; do not reorder.
 const (
-	FieldLead    Field = iota + 1 // the lead was created: from "", to its status
-	FieldStatus                   // its status (S1, S3, A5)
-	FieldStage                    // its touch stage (section 3)
-	FieldOwner                    // its owner (M9, T1, T10)
-	FieldRequest                  // its approach request's state (A1-A6, S5)
-	FieldResponse                 // a campaign response was recorded (M2, M6)
-	FieldRoute                    // a routing decision: its desk, and why (M1-M8)
-	FieldBANT                     // what is known of its BANT (M10)
-	FieldHandoff                  // its hand-off to field sales (M10)
-	FieldFeedback                 // field sales' feedback (M5)
+	FieldLead     Field = iota + 1 // the lead was created: from "", to its status
+	FieldStatus                    // its status (S1, S3, A5)
+	FieldStage                     // its touch stage (section 3)
+	FieldOwner                     // its owner (M9, T1, T10)
+	FieldRequest                   // its approach request's state (A1-A6, S5)
+	FieldResponse                  // a campaign response was recorded (M2, M6)
+	FieldRoute                     // a routing decision: its desk, and why (M1-M8)
+	FieldBANT                      // what is known of its BANT (M10)
+	FieldHandoff                   // its hand-off to field sales (M10)
+	FieldFeedback                  // field sales' feedback (M5)
 	numFields
 )
 

@@ -204,8 +204,8 @@ func (c *Campaign) Validate() error {
 		return stage.Errorf("campaign.type", "%q is not a campaign type key (a-z, 0-9, _)", c.Type)
 	case c.Engagement >= numEngagements:
 		return stage.Errorf("campaign.engagement", "unknown engagement %d", uint8(c.Engagement))
-	case c.Model >= numModels:
-		return stage.Errorf("campaign.model", "unknown model %d", uint8(c.Model))
+	case !campaignModel(c.Model):
+		return stage.Errorf("campaign.model", "want inside_first, direct, hybrid or empty (the organisation's), got %v; field_only is an organisation's model (M8)", c.Model)
 	case c.Targets.Registrations < 0:
 		return stage.Errorf("campaign.targets.registrations", "must not be negative, got %d", c.Targets.Registrations)
 	case c.Targets.Attendance < 0:
@@ -214,18 +214,25 @@ func (c *Campaign) Validate() error {
 	return nil
 }
 
+// campaignModel reports whether m is a model a campaign may agree (M7):
+// field-only describes an organisation, not a campaign (M8).
+func campaignModel(m Model) bool {
+	return m == OrgDefault || m == InsideFirst || m == Direct || m == Hybrid
+}
+
 // ChangeModel sets the campaign's follow-up model at now (M7). Before the
 // campaign starts the model may change freely, as kickoff discussions
 // go; from its start on, the change is recorded with who made it and why,
-// and both are required.
+// and both are required. A campaign with no Start (an always-on web form)
+// has no "before": every change of its model is recorded.
 func (c *Campaign) ChangeModel(to Model, now time.Time, by, reason string) error {
-	if to >= numModels {
-		return stage.Errorf("model", "unknown model %d", uint8(to))
+	if !campaignModel(to) {
+		return stage.Errorf("model", "want inside_first, direct, hybrid or empty (the organisation's), got %v", to)
 	}
 	if to == c.Model {
 		return nil
 	}
-	if !c.Start.IsZero() && !now.Before(c.Start) {
+	if c.Start.IsZero() || !now.Before(c.Start) {
 		if by == "" {
 			return stage.Errorf("by", "required: who changes the model of a campaign that has started (M7)")
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -26,6 +27,11 @@ type FeedbackRow struct {
 	Campaign  string    // campaign (export only)
 	Responded time.Time // responded_at, RFC 3339 (export only)
 	Owner     string    // owner (export only)
+	// Line is the 1-based line of the CSV the row starts on, set by
+	// [ReadFeedbackCSV] so that whoever applies the rows can report a
+	// problem where the user will look for it; [WriteFeedbackCSV] ignores
+	// it.
+	Line int
 	// Feedback is follow_up_target (yes/no), follow_up_state
 	// (not_started, in_progress, done), opportunity (yes, no or empty)
 	// and comment. By and At are not on the sheet: the import leaves them
@@ -83,6 +89,10 @@ const (
 // MaxFeedbackField bytes, every byte a doubled quote, fit with room to
 // spare.
 const maxRecordBytes = 1 << 20
+
+// maxColumns bounds the header: a sheet with more columns than this is
+// refused as a whole rather than column by column.
+const maxColumns = 100
 
 // Pseudo-fields of a [stage.FieldError] in an [ImportError] that is about
 // the header or a whole row rather than one column.
@@ -151,8 +161,8 @@ func (e *ImportError) Unwrap() []error {
 // line breaks as LF.
 //
 // WriteFeedbackCSV checks every row before it writes anything and refuses
-// what ReadFeedbackCSV would refuse: an empty or space-padded lead id, a
-// duplicate lead id, an unknown state or outcome, text that is not UTF-8,
+// what ReadFeedbackCSV would refuse: an empty or space-padded lead id, or
+// one with a line break or another control character, a duplicate lead id, an unknown state or outcome, text that is not UTF-8,
 // a field over [MaxFeedbackField] bytes, more than [MaxFeedbackRows] rows.
 // The error is a [*stage.FieldError] naming the row, "rows[3].comment".
 //
@@ -167,13 +177,9 @@ func WriteFeedbackCSV(w io.Writer, rows []FeedbackRow) error {
 	records = append(records, feedbackHeader)
 	seen := make(map[string]int, len(rows))
 	for i, row := range rows {
-		rec, err := feedbackRecord(row)
-		if err != nil {
-			var fe *stage.FieldError
-			if errors.As(err, &fe) {
-				return &stage.FieldError{Field: fmt.Sprintf("rows[%d].%s", i, fe.Field), Err: fe.Err}
-			}
-			return err
+		rec, fe := feedbackRecord(row)
+		if fe != nil {
+			return &stage.FieldError{Field: fmt.Sprintf("rows[%d].%s", i, fe.Field), Err: fe.Err}
 		}
 		if j, dup := seen[row.Lead]; dup {
 			return stage.Errorf(fmt.Sprintf("rows[%d].%s", i, ColLead), "duplicate of rows[%d]: lead %q", j, row.Lead)
@@ -190,7 +196,7 @@ func WriteFeedbackCSV(w io.Writer, rows []FeedbackRow) error {
 
 // feedbackRecord returns row's cells, or a *stage.FieldError naming the
 // column.
-func feedbackRecord(row FeedbackRow) ([]string, error) {
+func feedbackRecord(row FeedbackRow) ([]string, *stage.FieldError) {
 	if err := checkLeadID(row.Lead); err != nil {
 		return nil, err
 	}
@@ -230,7 +236,7 @@ func feedbackRecord(row FeedbackRow) ([]string, error) {
 }
 
 // checkLeadID refuses a lead id the sheet cannot carry back exactly.
-func checkLeadID(id string) error {
+func checkLeadID(id string) *stage.FieldError {
 	switch {
 	case id == "":
 		return stage.Errorf(ColLead, "required")
@@ -238,6 +244,8 @@ func checkLeadID(id string) error {
 		return stage.Errorf(ColLead, "not valid UTF-8")
 	case strings.TrimFunc(id, unicode.IsSpace) != id:
 		return stage.Errorf(ColLead, "%q has leading or trailing space", id)
+	case strings.ContainsFunc(id, unicode.IsControl):
+		return stage.Errorf(ColLead, "%q holds a line break or another control character", id)
 	}
 	return nil
 }
@@ -299,8 +307,9 @@ func unescapeCell(s string) string {
 //     follow_up_target, follow_up_state, opportunity and comment are
 //     required; company, campaign, responded_at and owner may be there and
 //     are ignored; any other column is an error.
-//   - lead_id is trimmed and required, and may appear once in a sheet: a
-//     second row for a lead is an error on the later line.
+//   - lead_id is trimmed and required, holds no line break or other
+//     control character, and may appear once in a sheet: a second row for
+//     a lead is an error on the later line.
 //   - follow_up_target is yes or no, also y/n, true/false, 1/0, in any
 //     case; opportunity the same or empty (not known yet).
 //   - follow_up_state is not_started, in_progress or done, in any case,
@@ -362,8 +371,14 @@ func (im *importer) next() (rec []string, ok bool, err error) {
 		return nil, false, nil
 	}
 	if pe, isParse := errors.AsType[*csv.ParseError](err); isParse {
-		line := max(pe.Line, 1)
-		im.fail(line, FieldRow, "malformed CSV at column %d: %w", pe.Column, pe.Err)
+		// The row that starts at StartLine is the one to fix; an
+		// unclosed quote is only noticed at the end of the input.
+		line := max(pe.StartLine, 1)
+		if pe.Line != pe.StartLine {
+			im.fail(line, FieldRow, "malformed CSV in the row that starts here, at line %d, column %d: %w", pe.Line, pe.Column, pe.Err)
+		} else {
+			im.fail(line, FieldRow, "malformed CSV at column %d: %w", pe.Column, pe.Err)
+		}
 		return nil, false, nil
 	}
 	return nil, false, fmt.Errorf("routing: read feedback csv: %w", err)
@@ -382,6 +397,10 @@ func (im *importer) read() ([]FeedbackRow, error) {
 		if len(im.errs) == 0 {
 			im.fail(1, FieldHeader, "empty sheet; want the header %s", strings.Join(feedbackHeader, ","))
 		}
+		return im.result(nil)
+	}
+	if len(head) > maxColumns {
+		im.fail(im.line, FieldHeader, "%d columns; the sheet has %d: %s", len(head), numCols, strings.Join(feedbackHeader, ","))
 		return im.result(nil)
 	}
 	cols := im.header(head)
@@ -413,16 +432,18 @@ func (im *importer) read() ([]FeedbackRow, error) {
 			continue
 		}
 		row, good := im.row(rec, cols)
-		if !good {
-			continue
+		if row.Lead != "" && checkLeadID(row.Lead) == nil {
+			// A lead's first row counts even when another of its
+			// fields is bad, so that both problems are reported.
+			if prev, dup := seen[row.Lead]; dup {
+				line, _ := im.cr.FieldPos(cols[iLead])
+				im.fail(line, ColLead, "duplicate of line %d: lead %q", prev, row.Lead)
+				continue
+			}
+			seen[row.Lead], _ = im.cr.FieldPos(cols[iLead])
 		}
-		if prev, dup := seen[row.Lead]; dup {
-			line, _ := im.cr.FieldPos(cols[iLead])
-			im.fail(line, ColLead, "duplicate of line %d: lead %q", prev, row.Lead)
-			continue
-		}
-		seen[row.Lead], _ = im.cr.FieldPos(cols[iLead])
-		if len(im.errs) == 0 {
+		if good && len(im.errs) == 0 {
+			row.Line, _ = im.cr.FieldPos(0)
 			rows = append(rows, row)
 		}
 	}
@@ -443,7 +464,7 @@ func (im *importer) header(head []string) [numCols]int {
 			continue
 		}
 		key := strings.ToLower(strings.TrimSpace(name))
-		i := indexOf(feedbackHeader, key)
+		i := slices.Index(feedbackHeader, key)
 		switch {
 		case key == "":
 			im.fail(line, FieldHeader, "column %d has no name; want one of %s", j+1, strings.Join(feedbackHeader, ", "))
@@ -484,8 +505,8 @@ func (im *importer) row(rec []string, cols [numCols]int) (FeedbackRow, bool) {
 	}
 	if j := cols[iLead]; j >= 0 {
 		row.Lead = unescapeCell(strings.TrimFunc(rec[j], unicode.IsSpace))
-		if err := checkLeadID(row.Lead); err != nil {
-			bad(iLead, errors.Unwrap(err))
+		if fe := checkLeadID(row.Lead); fe != nil {
+			bad(iLead, fe.Err)
 		}
 	}
 	if j := cols[iTarget]; j >= 0 {
@@ -548,15 +569,6 @@ func blankRecord(rec []string) bool {
 		}
 	}
 	return true
-}
-
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
-		}
-	}
-	return -1
 }
 
 // errRecordTooLong is returned by a recordLimit when a record runs past

@@ -66,7 +66,7 @@ const (
 	BecauseSurvey                              // M8: the survey answers qualify
 	BecauseSurveyFailed                        // M8: the survey answers do not qualify
 	BecauseCampaignModel                       // M7: the campaign's own agreed model applies
-	numReasons = iota
+	numReasons             = iota
 )
 
 var reasonInfo = [numReasons]struct{ rule, text string }{
@@ -131,6 +131,36 @@ type Decision struct {
 	Owner string
 	// Why holds at least one reason.
 	Why Reasons
+}
+
+// Rule returns the id of the rule that decided the destination: S5 for a
+// protected lead, M3 for a high-engagement campaign, M4 for a field rep's
+// invitation or meeting, M8 for a field-only organisation's survey, M1
+// for the follow-up model otherwise. The other rules in Why say how the
+// decision was carried out (who the owner is, M7's agreed model).
+func (d Decision) Rule() string {
+	for _, p := range decisive {
+		if d.Why&p.why != 0 {
+			return p.rule
+		}
+	}
+	if rules := d.Why.Rules(); len(rules) > 0 {
+		return rules[0]
+	}
+	return ""
+}
+
+// decisive lists the reasons that decide a destination, strongest first.
+var decisive = [...]struct {
+	why  Reasons
+	rule string
+}{
+	{BecauseProtected, "S5"},
+	{BecauseStatus, "S2"},
+	{BecauseHighEngagement, "M3"},
+	{BecauseInvited | BecauseMet, "M4"},
+	{BecauseSurvey | BecauseSurveyFailed, "M8"},
+	{BecauseDirect | BecauseInsideFirst | BecauseHybrid, "M1"},
 }
 
 // String reads "field to rep-3 (M4 invited by a field rep)".
@@ -207,7 +237,7 @@ func (r Rules) Normalize(threshold lead.Threshold) Rules {
 	if !r.Threshold.IsSet() {
 		r.Threshold = threshold
 		if !r.Threshold.IsSet() {
-			r.Threshold = lead.NewThreshold(decimal.NewFromInt(100))
+			r.Threshold = defaultThreshold
 		}
 	}
 	if r.Statuses == 0 {
@@ -215,7 +245,10 @@ func (r Rules) Normalize(threshold lead.Threshold) Rules {
 	}
 	if r.InsideTypes == nil {
 		r.InsideTypes = []CampaignType{WebInquiry}
+	} else {
+		r.InsideTypes = slices.Clone(r.InsideTypes)
 	}
+	r.Survey = slices.Clone(r.Survey)
 	if r.Handoff == 0 {
 		r.Handoff = lead.BANTNeed | lead.BANTTimeline
 	}
@@ -298,7 +331,8 @@ func (r *Rules) ModelOf(c *Campaign) Model {
 
 // Route decides who follows up a lead's response to a campaign (SPEC
 // section 5). It is a pure function of the policy, the lead, the campaign
-// and the response, and does not allocate:
+// and the response (nil means no rep and no answers), and does not
+// allocate:
 //
 //  1. A lead whose status is protected (S5) or not routed by the policy
 //     goes nowhere.
@@ -314,6 +348,10 @@ func (r *Rules) ModelOf(c *Campaign) Model {
 //     send MQLs and the inside types (web inquiries) to inside sales and
 //     nurture the rest.
 func (r *Rules) Route(l *lead.Lead, c *Campaign, resp *Response) Decision {
+	var none Response
+	if resp == nil {
+		resp = &none
+	}
 	statuses := r.Statuses
 	if statuses == 0 {
 		statuses = lead.StatusSetOf(lead.StatusNew, lead.StatusLead, lead.StatusRecycled)
@@ -386,10 +424,14 @@ func (r *Rules) field(l *lead.Lead, why Reasons) Decision {
 
 func (r *Rules) mql(score decimal.Decimal) bool {
 	if !r.Threshold.IsSet() {
-		return score.GreaterThanOrEqual(decimal.NewFromInt(100))
+		return defaultThreshold.Reached(score)
 	}
 	return r.Threshold.Reached(score)
 }
+
+// defaultThreshold is SPEC's 100 (A1), prepared once; it is never
+// changed.
+var defaultThreshold = lead.NewThreshold(decimal.NewFromInt(100))
 
 func (r *Rules) insideType(t CampaignType) bool {
 	if r.InsideTypes == nil {

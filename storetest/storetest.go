@@ -66,6 +66,7 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
 )
 
@@ -86,6 +87,7 @@ func Run(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 		{"NextTicket", testNextTicket},
 		{"Load", testLoad},
 		{"Leads", testLeads},
+		{"Campaigns", testCampaigns},
 		{"Concurrency", testConcurrency},
 		{"Context", testContext},
 		{"Model", testModel},
@@ -862,6 +864,110 @@ func testLeads(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 	})
 }
 
+// fullCampaign returns a campaign with every field set.
+func fullCampaign(id string) routing.Campaign {
+	return routing.Campaign{
+		ID:         id,
+		Name:       "User Conference 2026",
+		Type:       routing.OwnEvent,
+		Engagement: routing.High,
+		Model:      routing.Hybrid,
+		Start:      at(10 * day),
+		Targets:    routing.Targets{Registrations: 120, Attendance: 80},
+		Changes: []routing.ModelChange{
+			{At: at(11 * day), By: "mgr-1", From: routing.InsideFirst, To: routing.Hybrid, Reason: "field sales invited most attendees"},
+		},
+	}
+}
+
+func testCampaigns(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"unknown id is ErrNotFound": func(t *testing.T, st leadline.Store) {
+			_, err := st.Campaign(t.Context(), "c-404")
+			wantErr(t, "Campaign(c-404)", err, lead.ErrNotFound)
+		},
+
+		"round trip keeps every field and sets the version": func(t *testing.T, st leadline.Store) {
+			want := fullCampaign("c-1")
+			checkFull(t, want, "routing.Campaign.Version")
+			if err := st.PutCampaign(t.Context(), want); err != nil {
+				t.Fatalf("PutCampaign(new) = %v", err)
+			}
+			got, err := st.Campaign(t.Context(), "c-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want.Version = 1
+			if d := diff(got, want); d != "" {
+				t.Fatalf("Campaign(c-1) differs from what was written:%s", d)
+			}
+		},
+
+		"compare-and-set on the version": func(t *testing.T, st leadline.Store) {
+			c := fullCampaign("c-1")
+			if err := st.PutCampaign(t.Context(), c); err != nil {
+				t.Fatal(err)
+			}
+			wantErr(t, "PutCampaign(create again)", st.PutCampaign(t.Context(), c), lead.ErrConflict)
+			c.Version = 1
+			c.Name = "renamed"
+			if err := st.PutCampaign(t.Context(), c); err != nil {
+				t.Fatalf("PutCampaign(version 1) = %v", err)
+			}
+			c.Name = "stale"
+			wantErr(t, "PutCampaign(stale version 1)", st.PutCampaign(t.Context(), c), lead.ErrConflict)
+			got, _ := st.Campaign(t.Context(), "c-1")
+			if got.Version != 2 || got.Name != "renamed" {
+				t.Fatalf("after a stale write: version %d name %q, want 2 renamed", got.Version, got.Name)
+			}
+		},
+
+		"returned and written campaigns are copies": func(t *testing.T, st leadline.Store) {
+			c := fullCampaign("c-1")
+			if err := st.PutCampaign(t.Context(), c); err != nil {
+				t.Fatal(err)
+			}
+			c.Changes[0].Reason = "mutated after the write"
+			got, _ := st.Campaign(t.Context(), "c-1")
+			got.Changes[0].Reason = "mutated after the read"
+			again, _ := st.Campaign(t.Context(), "c-1")
+			if again.Changes[0].Reason != fullCampaign("c-1").Changes[0].Reason {
+				t.Fatalf("stored change reason = %q: the store shares memory with its callers", again.Changes[0].Reason)
+			}
+		},
+
+		"Campaigns lists every campaign by id": func(t *testing.T, st leadline.Store) {
+			for _, id := range []string{"c-2", "c-10", "c-1"} {
+				if err := st.PutCampaign(t.Context(), fullCampaign(id)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cs, err := st.Campaigns(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, c := range cs {
+				ids = append(ids, c.ID)
+			}
+			if want := []string{"c-1", "c-10", "c-2"}; !slices.Equal(ids, want) {
+				t.Fatalf("Campaigns() = %q, want %q", ids, want)
+			}
+		},
+
+		"Leads filters by campaign response": func(t *testing.T, st leadline.Store) {
+			a, b, c := newLead("L-1", "rep-1"), newLead("L-2", "rep-1"), newLead("L-3", "rep-1")
+			a.Responses = []lead.Touch{{Campaign: "c-1", Kind: lead.ResponseAttended, At: at(0)}}
+			b.Responses = []lead.Touch{{Campaign: "c-2", Kind: lead.ResponseListed, At: at(0)}, {Campaign: "c-1", Kind: lead.ResponseListed, At: at(0)}}
+			c.Responses = []lead.Touch{{Campaign: "c-2", Kind: lead.ResponseAttended, At: at(0)}}
+			for _, l := range []lead.Lead{a, b, c} {
+				mustCreate(t, st, l)
+			}
+			checkLeadIDs(t, "Leads({Campaign: c-1})", mustLeads(t, st, leadline.Query{Campaign: "c-1"}), "L-1", "L-2")
+		},
+	})
+}
+
 func testConcurrency(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 	const workers = 8
 	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
@@ -1087,12 +1193,17 @@ func testContext(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 				{"Load", func(ctx context.Context) error { _, err := st.Load(ctx, []string{"rep-1"}); return err }},
 				{"Leads", func(ctx context.Context) error { _, err := st.Leads(ctx, leadline.Query{}); return err }},
 				{"History", func(ctx context.Context) error { _, err := st.History(ctx, "L-1"); return err }},
+				{"Campaign", func(ctx context.Context) error { _, err := st.Campaign(ctx, "c-1"); return err }},
+				{"PutCampaign", func(ctx context.Context) error { return st.PutCampaign(ctx, routing.Campaign{ID: "c-1"}) }},
+				{"Campaigns", func(ctx context.Context) error { _, err := st.Campaigns(ctx); return err }},
 			} {
 				wantErr(t, c.name+" with a cancelled context", c.call(ctx), context.Canceled)
 			}
 
 			_, err := st.Lead(t.Context(), "L-2")
 			wantErr(t, "Lead(L-2) after a cancelled Apply", err, lead.ErrNotFound)
+			_, err = st.Campaign(t.Context(), "c-1")
+			wantErr(t, "Campaign(c-1) after a cancelled PutCampaign", err, lead.ErrNotFound)
 			if mustSeen(t, st, "ev-1") {
 				t.Fatal("Seen(ev-1) = true after a cancelled Apply")
 			}

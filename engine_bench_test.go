@@ -1,0 +1,167 @@
+package leadline_test
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/leadline/leadline"
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/memstore"
+	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/stage"
+	"github.com/shopspring/decimal"
+)
+
+// benchEngine returns an engine on a fresh memstore with n leads created
+// and the mock clock at monday. Notifications are dropped by the default
+// notifier; the benchmarks measure Handle, not delivery.
+func benchEngine(b *testing.B, n int) (*leadline.Engine, *clock.Mock, *memstore.Store) {
+	b.Helper()
+	clk := clock.NewMock()
+	clk.Set(monday)
+	st := memstore.New()
+	eng, err := leadline.New(st, leadline.Config{Clock: clk, Roster: org()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := eng.SaveCampaign(ctx, webinar); err != nil {
+		b.Fatal(err)
+	}
+	for i := range n {
+		ev := lead.Event{ID: "c-" + strconv.Itoa(i), Kind: lead.EventCreated, Lead: benchID(i), At: monday,
+			Score: decimal.NewFromInt(int64(i % 150)), Profile: lead.Profile{Company: "Acme", Source: "web"}}
+		if err := eng.Handle(ctx, ev); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return eng, clk, st
+}
+
+func benchID(i int) string { return fmt.Sprintf("L-%07d", i) }
+
+// BenchmarkHandle measures Engine.Handle on memstore for each event kind,
+// over 10,000 leads (issue 5: 1,000,000 events per second, at most 4
+// allocations per event).
+func BenchmarkHandle(b *testing.B) {
+	const leads = 10_000
+	kinds := []struct {
+		name string
+		ev   func(i int) lead.Event
+	}{
+		{"created", func(i int) lead.Event {
+			return lead.Event{Kind: lead.EventCreated, Lead: "N-" + strconv.Itoa(i), Score: decimal.NewFromInt(42)}
+		}},
+		{"score_changed", func(i int) lead.Event {
+			return lead.Event{Kind: lead.EventScoreChanged, Lead: benchID(i % leads), Score: decimal.NewFromInt(int64(i % 200))}
+		}},
+		{"inquiry", func(i int) lead.Event { return lead.Event{Kind: lead.EventInquiry, Lead: benchID(i % leads)} }},
+		{"download", func(i int) lead.Event { return lead.Event{Kind: lead.EventDownload, Lead: benchID(i % leads)} }},
+		{"outbound", func(i int) lead.Event {
+			return lead.Event{Kind: lead.EventOutbound, Lead: benchID(i % leads), Actor: "rep-a", Channels: stage.Call}
+		}},
+		{"contact", func(i int) lead.Event {
+			return lead.Event{Kind: lead.EventContact, Lead: benchID(i % leads), Actor: "rep-a"}
+		}},
+		{"status_set", func(i int) lead.Event {
+			st := []lead.Status{lead.StatusLead, lead.StatusRecycled}[i%2]
+			return lead.Event{Kind: lead.EventStatusSet, Lead: benchID(i % leads), Actor: "rep-a", Status: st, Reason: "reviewed"}
+		}},
+		{"response", func(i int) lead.Event {
+			return lead.Event{Kind: lead.EventResponse, Lead: benchID(i % leads), Campaign: webinar.ID, Response: lead.ResponseAttended}
+		}},
+	}
+	for _, k := range kinds {
+		b.Run(k.name, func(b *testing.B) {
+			eng, _, _ := benchEngine(b, leads)
+			ctx := context.Background()
+			ids := make([]string, 0, 1<<16)
+			for i := range cap(ids) {
+				ids = append(ids, "e-"+strconv.Itoa(i))
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				ev := k.ev(i)
+				if i < len(ids) {
+					ev.ID = ids[i]
+				} else {
+					ev.ID = "e-" + strconv.Itoa(i)
+				}
+				ev.At = monday
+				if err := eng.Handle(ctx, ev); err != nil && k.name != "outbound" {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// BenchmarkSweep measures a sweep that fires 10,000 due deadlines among
+// 1,000,000 scheduled (issue 5: under 10 ms). Each iteration builds the
+// schedule outside the timer and sweeps once.
+func BenchmarkSweep(b *testing.B) {
+	if testing.Short() {
+		b.Skip("builds 1,000,000 leads")
+	}
+	const scheduled, due = 1_000_000, 10_000
+	clk := clock.NewMock()
+	clk.Set(monday)
+	st := memstore.New()
+	eng, err := leadline.New(st, leadline.Config{Clock: clk, Roster: org(), Batch: 1024,
+		Notifier: leadline.NotifierFunc(func(context.Context, leadline.Notification) error { return nil })})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	// Leads whose Stage2 deadline is 48h after their Stage1 attempt: the
+	// first `due` attempted at monday, the rest a week later.
+	for i := range scheduled {
+		l := lead.Lead{ID: benchID(i), Status: lead.StatusLead, Owner: "rep-a", Created: monday}
+		at := monday
+		if i >= due {
+			at = monday.Add(7 * 24 * time.Hour)
+		}
+		pol := stage.DefaultPolicy()
+		if _, err := pol.Attempt(&l.Track, at); err != nil {
+			b.Fatal(err)
+		}
+		if err := st.Apply(ctx, leadline.Write{Lead: l, Deadlines: l.Deadlines(nil)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	clk.Add(49 * time.Hour)
+	b.ReportAllocs()
+	fired := 0
+	for b.Loop() {
+		res, err := eng.Sweep(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fired += len(res.Fired)
+		b.StopTimer()
+		// Put the fired deadlines back for the next iteration: each lead's
+		// Stage2 deadline pending again, at its old instant.
+		if len(res.Fired) > 0 {
+			for _, d := range res.Fired {
+				l, _ := st.Lead(ctx, d.Lead)
+				l.Track.Overdue = false
+				if err := st.Apply(ctx, leadline.Write{Lead: l, Deadlines: l.Deadlines(nil)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.StartTimer()
+	}
+	if fired != due*b.N {
+		b.Fatalf("fired %d deadlines over %d sweeps, want %d each", fired, b.N, due)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/due, "ns/deadline")
+}
+
+var _ = routing.Viewer{}
