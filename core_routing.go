@@ -96,6 +96,18 @@ func (s *step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at
 	rule := d.Rule()
 	why := fmt.Sprintf("campaign %s: %v", c.ID, d)
 	if s.l.Desk == lead.DeskField && (d.To == routing.Field || d.To == routing.Inside) {
+		// M4 names a rep: the one who invited or met the person takes
+		// over a field lead that nobody has worked yet (field assignment
+		// or the account owner got it first, before the meeting was
+		// recorded). A lead already being worked stays with its rep.
+		if d.To == routing.Field && d.Owner != "" && d.Owner != s.l.Owner && d.Why&(routing.BecauseInvited|routing.BecauseMet) != 0 &&
+			s.l.Handoff == lead.HandoffNone && s.l.Feedback.At.IsZero() {
+			s.record(at, lead.ActorEngine, lead.FieldRoute, lead.DeskField.String(), lead.DeskField.String(), "M4", why)
+			s.setOwner(at, d.Owner, "M4", why)
+			s.notify(NoteFieldFollowUp, d.Owner, "M4", time.Time{}, 0,
+				fmt.Sprintf("Follow up %s from campaign %s: %v", s.l.ID, c.ID, d.Why))
+			return nil
+		}
 		s.record(at, lead.ActorEngine, lead.FieldRoute, lead.DeskField.String(), lead.DeskField.String(), "M4", why+"; already with field sales")
 		s.notify(NoteActivity, s.l.Owner, "M4", time.Time{}, 0,
 			fmt.Sprintf("%s %s in campaign %s", s.l.ID, ev.Response, c.ID))
@@ -206,6 +218,9 @@ func (s *step) handoff(ev *lead.Event, at time.Time) error {
 		fmt.Sprintf("Pre-SQL handed to %s with %v known", rep, known))
 	s.l.Handoff, s.l.HandedBy, s.l.HandedTo = lead.HandoffPreSQL, ev.Actor, rep
 	s.toField(at, rep, "M10", "Pre-SQL handed off by "+ev.Actor)
+	if !s.l.Feedback.Target {
+		s.l.Feedback = lead.Feedback{Target: true, State: lead.NotStarted}
+	}
 	s.notify(NoteHandoff, rep, "M10", time.Time{}, 0, fmt.Sprintf("Pre-SQL %s handed to you by %s", s.l.ID, ev.Actor))
 	return nil
 }

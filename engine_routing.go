@@ -22,13 +22,23 @@ func (e *Engine) Lead(ctx context.Context, v routing.Viewer, id string) (lead.Le
 		return lead.Lead{}, err
 	}
 	l, err := e.store.Lead(ctx, id)
-	if err != nil {
-		return lead.Lead{}, fmt.Errorf("leadline: lead %s: %w", id, err)
+	if err == nil && e.pol.Routing.Access(v, &l) != routing.FullAccess {
+		err = ErrNotFound
 	}
-	if e.pol.Routing.Access(v, &l) != routing.FullAccess {
-		return lead.Lead{}, fmt.Errorf("leadline: lead %s: %w", id, ErrNotFound)
+	if err != nil {
+		return lead.Lead{}, readError(id, err)
 	}
 	return l, nil
+}
+
+// readError words a failed read of lead id. A lead the viewer may not see
+// and a lead that does not exist give the very same error, so that no
+// reader can tell them apart (M2).
+func readError(id string, err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("leadline: lead %s: %w", id, ErrNotFound)
+	}
+	return fmt.Errorf("leadline: lead %s: %w", id, err)
 }
 
 // History returns the lead's history, oldest first (E3), if v may see the
@@ -49,11 +59,11 @@ func (e *Engine) Summary(ctx context.Context, v routing.Viewer, id string) (rout
 		return routing.Summary{}, err
 	}
 	l, err := e.store.Lead(ctx, id)
-	if err != nil {
-		return routing.Summary{}, fmt.Errorf("leadline: lead %s: %w", id, err)
+	if err == nil && e.pol.Routing.Access(v, &l) == routing.NoAccess {
+		err = ErrNotFound
 	}
-	if e.pol.Routing.Access(v, &l) == routing.NoAccess {
-		return routing.Summary{}, fmt.Errorf("leadline: lead %s: %w", id, ErrNotFound)
+	if err != nil {
+		return routing.Summary{}, readError(id, err)
 	}
 	return routing.Summarize(&l), nil
 }
@@ -212,9 +222,16 @@ func (e *Engine) ExportFeedback(ctx context.Context, v routing.Viewer, w io.Writ
 			continue
 		}
 		row := routing.FeedbackRow{Lead: l.ID, Company: l.Company, Owner: l.Owner, Feedback: l.Feedback}
-		for _, t := range slices.Backward(l.Responses) {
-			if routesOn(t.Kind) && (campaign == "" || t.Campaign == campaign) {
-				row.Campaign, row.Responded = t.Campaign, t.At
+		// The response that brought the lead to field sales, else its
+		// latest response of the campaign (a Pre-SQL from a no-show).
+		for _, routed := range []bool{true, false} {
+			for _, t := range slices.Backward(l.Responses) {
+				if (routesOn(t.Kind) || !routed && t.Kind != lead.ResponseListed) && (campaign == "" || t.Campaign == campaign) {
+					row.Campaign, row.Responded = t.Campaign, t.At
+					break
+				}
+			}
+			if row.Campaign != "" {
 				break
 			}
 		}

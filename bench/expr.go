@@ -74,8 +74,12 @@ func exprMapEnv(in *ExprInput) map[string]any {
 	return map[string]any{"Status": in.Status, "Score": in.Score, "Type": in.Type, "Invited": in.Invited, "Met": in.Met}
 }
 
-func newExprRoute() *vm.Program    { return exprCompile(exprRouteCode, &ExprInput{}, expr.AsKind(reflect.String)) }
-func newExprRouteMap() *vm.Program { return exprCompile(exprRouteCode, exprMapEnvType, expr.AsKind(reflect.String)) }
+func newExprRoute() *vm.Program {
+	return exprCompile(exprRouteCode, &ExprInput{}, expr.AsKind(reflect.String))
+}
+func newExprRouteMap() *vm.Program {
+	return exprCompile(exprRouteCode, exprMapEnvType, expr.AsKind(reflect.String))
+}
 
 func exprDest(out any) Dest {
 	switch out {

@@ -70,11 +70,13 @@ type GruleTrigger struct {
 	Activity string
 	Score    decimal.Decimal
 	Priority int64  // output: 0 for none
-	Rule     string // output
+	RuleID   string // output (Rule is a GRL keyword)
 }
 
 // ScoreAtLeast reports whether the score is at least n.
-func (f *GruleTrigger) ScoreAtLeast(n int64) bool { return f.Score.GreaterThanOrEqual(decimal.New(n, 0)) }
+func (f *GruleTrigger) ScoreAtLeast(n int64) bool {
+	return f.Score.GreaterThanOrEqual(decimal.New(n, 0))
+}
 
 const gruleTriggerGRL = `
 rule A1 "W3: inquiry from an MQL: priority 1" salience 30 {
@@ -82,7 +84,7 @@ rule A1 "W3: inquiry from an MQL: priority 1" salience 30 {
 		T.Activity == "inquiry" && T.ScoreAtLeast(100)
 	then
 		T.Priority = 1;
-		T.Rule = "A1";
+		T.RuleID = "A1";
 		Complete();
 }
 
@@ -91,7 +93,7 @@ rule A2 "W3: inquiry below the threshold: priority 2" salience 20 {
 		T.Activity == "inquiry" && !T.ScoreAtLeast(100)
 	then
 		T.Priority = 2;
-		T.Rule = "A2";
+		T.RuleID = "A2";
 		Complete();
 }
 
@@ -100,7 +102,7 @@ rule A3 "W3: document download by an MQL: priority 3" salience 10 {
 		T.Activity == "download" && T.ScoreAtLeast(100)
 	then
 		T.Priority = 3;
-		T.Rule = "A3";
+		T.RuleID = "A3";
 		Complete();
 }
 `
@@ -178,7 +180,7 @@ func (g *gruleRules) route(f *GruleRoute, fresh bool) error {
 
 // trigger evaluates W3 on f, clearing its output first.
 func (g *gruleRules) trigger(f *GruleTrigger) error {
-	f.Priority, f.Rule = 0, ""
+	f.Priority, f.RuleID = 0, ""
 	return g.execShared("T", f)
 }
 
@@ -200,5 +202,5 @@ func gruleTrig(f *GruleTrigger) Trig {
 	if f.Priority == 0 {
 		return Trig{}
 	}
-	return Trig{int(f.Priority), f.Rule}
+	return Trig{int(f.Priority), f.RuleID}
 }

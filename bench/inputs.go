@@ -195,3 +195,22 @@ func boundaryInputs() []Input {
 	}
 	return ins
 }
+
+// sameExponentThresholds returns, for each input, the threshold 100 at
+// the exponent of its score (100 or 100.00): the compare that never
+// rescales.
+func sameExponentThresholds(ins []Input) []decimal.Decimal {
+	out := make([]decimal.Decimal, len(ins))
+	for i, in := range ins {
+		e := in.Score.Exponent()
+		if e > 0 || e < -10 {
+			panic(fmt.Sprintf("bench: no threshold at exponent %d", e))
+		}
+		c := int64(100)
+		for range -e {
+			c *= 10
+		}
+		out[i] = decimal.New(c, e)
+	}
+	return out
+}

@@ -93,6 +93,16 @@ func llState(l *llLead) string {
 	return l.Track.Stage.String()
 }
 
+// llStatus maps a leadline status to the workloads' by key.
+func llStatus(s lead.Status) Status {
+	for i, k := range statusKeys {
+		if k == s.Key() {
+			return Status(i)
+		}
+	}
+	panic(fmt.Sprintf("bench: leadline status %v has no key here", s))
+}
+
 // llRouteInput is one W2 input in leadline's types.
 type llRouteInput struct {
 	Lead     lead.Lead

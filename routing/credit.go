@@ -80,7 +80,11 @@ func Credits(campaign string, leads []lead.Lead) []Credit {
 		}
 		switch l.Handoff {
 		case lead.HandoffPreSQL, lead.HandoffAccepted, lead.HandoffRejected:
-			credit(l.HandedBy).PreSQLs++
+			// An opportunity field sales confirmed itself (M5) was
+			// accepted with no inside rep behind it: no Pre-SQL.
+			if l.HandedBy != "" {
+				credit(l.HandedBy).PreSQLs++
+			}
 		}
 		if l.Feedback.Opportunity == lead.OutcomeYes || l.Handoff == lead.HandoffAccepted {
 			owner := l.HandedTo

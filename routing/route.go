@@ -134,9 +134,10 @@ type Decision struct {
 }
 
 // Rule returns the id of the rule that decided the destination: S5 for a
-// protected lead, M3 for a high-engagement campaign, M4 for a field rep's
-// invitation or meeting, M8 for a field-only organisation's survey, M1
-// for the follow-up model otherwise. The other rules in Why say how the
+// protected lead, M4 for a field rep's invitation or meeting (the personal
+// tie wins: the car dealer's customer), M3 for a high-engagement campaign,
+// M8 for a field-only organisation's survey, M1 for the follow-up model
+// otherwise. The other rules in Why say how the
 // decision was carried out (who the owner is, M7's agreed model).
 func (d Decision) Rule() string {
 	for _, p := range decisive {
@@ -157,8 +158,8 @@ var decisive = [...]struct {
 }{
 	{BecauseProtected, "S5"},
 	{BecauseStatus, "S2"},
-	{BecauseHighEngagement, "M3"},
 	{BecauseInvited | BecauseMet, "M4"},
+	{BecauseHighEngagement, "M3"},
 	{BecauseSurvey | BecauseSurveyFailed, "M8"},
 	{BecauseDirect | BecauseInsideFirst | BecauseHybrid, "M1"},
 }
@@ -372,8 +373,11 @@ func (r *Rules) Route(l *lead.Lead, c *Campaign, resp *Response) Decision {
 		if high {
 			why |= BecauseHighEngagement
 		}
-		if model == FieldOnly {
+		switch model {
+		case FieldOnly:
 			why |= BecauseFieldOnly
+		case Hybrid:
+			why |= BecauseHybrid
 		}
 		switch {
 		case resp.InvitedBy != "":

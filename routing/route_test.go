@@ -195,7 +195,7 @@ func TestRules_Route_M4(t *testing.T) {
 		{name: "M4 M6 hybrid campaign after the event: engaged leads route to field",
 			lead: ld(lead.StatusLead, s150), camp: withModel(ownEvent, routing.Hybrid),
 			resp: routing.Response{MetBy: "suzuki"},
-			want: routing.Decision{To: routing.Field, Owner: "suzuki", Why: routing.BecauseCampaignModel | routing.BecauseHighEngagement | routing.BecauseMet}},
+			want: routing.Decision{To: routing.Field, Owner: "suzuki", Why: routing.BecauseCampaignModel | routing.BecauseHighEngagement | routing.BecauseMet | routing.BecauseHybrid}},
 	})
 }
 
