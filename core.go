@@ -156,7 +156,7 @@ func (s *step) request(kind lead.EventKind, at time.Time) error {
 		s.record(at, lead.ActorEngine, lead.FieldRequest, req.State.String(), req.State.String(), "A6",
 			fmt.Sprintf("%s recorded on the outstanding request; priority %d", row.Rule, req.Priority))
 		s.notify(NoteRequestUpdated, s.l.Owner, "A6", req.Due, req.Priority,
-			fmt.Sprintf("%s recorded on your approach request: %s; priority %d, due %s", row.Rule, row.Subject, req.Priority, stamp(req.Due)))
+			fmt.Sprintf("%s recorded on your approach request: %s; priority %d, due %s", row.Rule, row.Subject, req.Priority, s.stamp(req.Due)))
 	default:
 		rule := row.Rule
 		if s.l.Status == lead.StatusRecycled {
@@ -177,7 +177,7 @@ func (s *step) request(kind lead.EventKind, at time.Time) error {
 		from := req.State
 		due := s.pol.Cadence.Add(at, s.pol.RequestWindow)
 		if s.l.Track.Stage == stage.Untouched {
-			due = s.l.Track.Due // the request is the cadence's T1 window
+			due = s.time(s.l.Track.Due) // the request is the cadence's T1 window
 		}
 		*req = lead.Request{
 			Seq:      req.Seq + 1,
@@ -190,7 +190,7 @@ func (s *step) request(kind lead.EventKind, at time.Time) error {
 		}
 		s.record(at, lead.ActorEngine, lead.FieldRequest, from.String(), req.State.String(), row.Rule, row.Subject)
 		s.notify(NoteApproachRequest, s.l.Owner, rule, due, row.Priority,
-			fmt.Sprintf("Approach request, priority %d (%s): %s; due %s", row.Priority, row.Rule, row.Subject, stamp(due)))
+			fmt.Sprintf("Approach request, priority %d (%s): %s; due %s", row.Priority, row.Rule, row.Subject, s.stamp(due)))
 	}
 	return nil
 }
@@ -251,7 +251,7 @@ func (s *step) outbound(ev *lead.Event, at time.Time) error {
 	rule, why := stageRules[tr.Stage], "attempt by "+ev.Channels.String()
 	switch {
 	case eff.Has(stage.Late):
-		rule, why = "T9", why+"; late, due "+stamp(prev.Due)
+		rule, why = "T9", why+"; late, due "+s.stamp(prev.Due.Time())
 	case tr.Stage == prev.Stage:
 		why += "; Stage4 is the last stage, nothing advances"
 	}
@@ -324,10 +324,11 @@ func (s *step) fire(at, upTo time.Time) error {
 
 func (s *step) fireOne(d lead.Deadline, at time.Time) error {
 	s.cause = d.Key()
+	d.Due = d.Due.In(s.now.Location())
 	owner := s.l.Owner
 	if d.Kind == lead.DeadlineRequest {
-		s.setRequestState(at, lead.RequestOverdue, "A4", "due "+stamp(d.Due)+" passed with no approach")
-		s.notify(NoteReminder, owner, "A4", d.Due, s.l.Request.Priority, "Approach request overdue since "+stamp(d.Due))
+		s.setRequestState(at, lead.RequestOverdue, "A4", "due "+s.stamp(d.Due)+" passed with no approach")
+		s.notify(NoteReminder, owner, "A4", d.Due, s.l.Request.Priority, "Approach request overdue since "+s.stamp(d.Due))
 		return s.alertManager(owner, "A4", d.Due, "approach request")
 	}
 	tr := &s.l.Track
@@ -342,10 +343,10 @@ func (s *step) fireOne(d lead.Deadline, at time.Time) error {
 	rule, what := "T8", (from+1).String()+" attempt"
 	if from == stage.Untouched {
 		rule = "T1"
-		s.setRequestState(at, lead.RequestOverdue, "A4", "due "+stamp(d.Due)+" passed with no approach")
+		s.setRequestState(at, lead.RequestOverdue, "A4", "due "+s.stamp(d.Due)+" passed with no approach")
 	}
-	s.record(at, lead.ActorEngine, lead.FieldStage, from.Key(), from.Key(), rule, what+" overdue since "+stamp(d.Due))
-	s.notify(NoteReminder, owner, rule, d.Due, 0, what+" overdue since "+stamp(d.Due))
+	s.record(at, lead.ActorEngine, lead.FieldStage, from.Key(), from.Key(), rule, what+" overdue since "+s.stamp(d.Due))
+	s.notify(NoteReminder, owner, rule, d.Due, 0, what+" overdue since "+s.stamp(d.Due))
 	if err := s.alertManager(owner, rule, d.Due, what); err != nil {
 		return err
 	}
@@ -364,7 +365,7 @@ func (s *step) alertManager(owner, rule string, due time.Time, what string) erro
 		return err
 	}
 	s.notify(NoteManagerAlert, mgr, rule, due, s.l.Request.Priority,
-		fmt.Sprintf("%s missed: %s for %s was due %s", orNobody(owner), what, s.l.ID, stamp(due)))
+		fmt.Sprintf("%s missed: %s for %s was due %s", orNobody(owner), what, s.l.ID, s.stamp(due)))
 	return nil
 }
 
@@ -392,13 +393,13 @@ func (s *step) reassign(at time.Time) error {
 	if err := s.pol.Cadence.Reassigned(&s.l.Track, at); err != nil {
 		return err
 	}
-	due := s.l.Track.Due
+	due := s.time(s.l.Track.Due)
 	if s.l.Request.Outstanding() {
 		s.l.Request.Due = due
-		s.setRequestState(at, lead.RequestOpen, "T10", "fresh window for the new owner, due "+stamp(due))
+		s.setRequestState(at, lead.RequestOpen, "T10", "fresh window for the new owner, due "+s.stamp(due))
 	}
 	s.notify(NoteReassigned, rep, "T1", due, s.l.Request.Priority,
-		fmt.Sprintf("Untouched lead %s reassigned to you from %s; first attempt due %s", s.l.ID, orNobody(old), stamp(due)))
+		fmt.Sprintf("Untouched lead %s reassigned to you from %s; first attempt due %s", s.l.ID, orNobody(old), s.stamp(due)))
 	return nil
 }
 
@@ -412,7 +413,7 @@ func (s *step) escalate(at time.Time) error {
 	}
 	s.setOwner(at, mgr, "T10", fmt.Sprintf("untouched after %d reassignments", s.l.Track.Reassignments))
 	s.l.AccountOwned = false
-	s.notify(NoteEscalated, mgr, "T10", s.l.Track.Due, s.l.Request.Priority,
+	s.notify(NoteEscalated, mgr, "T10", s.time(s.l.Track.Due), s.l.Request.Priority,
 		fmt.Sprintf("Untouched lead %s handed to you after %d reassignments (last owner %s)", s.l.ID, s.l.Track.Reassignments, orNobody(old)))
 	return nil
 }
@@ -427,7 +428,7 @@ func (s *step) recycle(at time.Time) error {
 		s.record(at, lead.ActorEngine, lead.FieldStatus, s.l.Status.Key(), s.l.Status.Key(), "S5", "protected status is not recycled")
 	}
 	s.closeRequest(at, lead.ActorEngine, lead.RequestCancelled, "T7", "cadence exhausted")
-	s.notify(NoteRecycled, s.l.Owner, "T7", s.l.Track.Ended, 0, "No contact after Stage4; lead "+s.l.ID+" recycled to marketing")
+	s.notify(NoteRecycled, s.l.Owner, "T7", s.time(s.l.Track.Ended), 0, "No contact after Stage4; lead "+s.l.ID+" recycled to marketing")
 	return nil
 }
 
@@ -479,8 +480,19 @@ func (s *step) notify(kind NotificationKind, to, rule string, due time.Time, pri
 	})
 }
 
-// stamp formats an instant for a subject line, in its own location.
-func stamp(t time.Time) string { return t.Format("2006-01-02 15:04 MST") }
+// time returns a track instant as a time.Time in the zone of the
+// engine's clock, as every other instant the engine writes.
+func (s *step) time(i stage.Instant) time.Time {
+	if i.IsZero() {
+		return time.Time{}
+	}
+	return i.Time().In(s.now.Location())
+}
+
+// stamp formats an instant for a subject line in the zone of the
+// engine's clock, so that subjects read in the team's time whatever zone
+// the instant was stored in.
+func (s *step) stamp(t time.Time) string { return t.In(s.now.Location()).Format("2006-01-02 15:04 MST") }
 
 func orDash(s string) string {
 	if s == "" {

@@ -346,8 +346,8 @@ func TestEngine_Cadence(t *testing.T) {
 			t.Fatalf("fired %v owner %q; want one deadline and a new owner", res.Fired, l.Owner)
 		}
 		fresh := h.clk.Now().Add(48 * time.Hour)
-		if !l.Track.Due.Equal(fresh) || !l.Request.Due.Equal(fresh) || l.Request.State != lead.RequestOpen {
-			t.Fatalf("due %v / request %v due %v; want both %v, open", l.Track.Due, l.Request.State, l.Request.Due, fresh)
+		if !l.Track.Due.Time().Equal(fresh) || !l.Request.Due.Equal(fresh) || l.Request.State != lead.RequestOpen {
+			t.Fatalf("due %v / request %v due %v; want both %v, open", l.Track.Due.Time(), l.Request.State, l.Request.Due, fresh)
 		}
 		if hs := changes(h.history(t, "L-1"), lead.FieldOwner, "T1"); len(hs) != 1 || hs[0].From != "rep-a" || hs[0].To != l.Owner {
 			t.Fatalf("T1 owner history = %v", hs)
@@ -404,8 +404,8 @@ func TestEngine_Cadence(t *testing.T) {
 			h.clk.Add(3 * time.Hour)
 			h.attempt(t, "L-1")
 			l := h.lead(t, "L-1")
-			if l.Track.Stage != w.stage || !l.Track.Due.Equal(h.clk.Now().Add(w.within)) {
-				t.Fatalf("after an attempt: %v due %v; want %v due %v", l.Track.Stage, l.Track.Due, w.stage, h.clk.Now().Add(w.within))
+			if l.Track.Stage != w.stage || !l.Track.Due.Time().Equal(h.clk.Now().Add(w.within)) {
+				t.Fatalf("after an attempt: %v due %v; want %v due %v", l.Track.Stage, l.Track.Due.Time(), w.stage, h.clk.Now().Add(w.within))
 			}
 		}
 		if l := h.lead(t, "L-1"); l.Request.State != lead.RequestDone {
@@ -622,8 +622,8 @@ func TestEngine_Guarantees(t *testing.T) {
 		// Each lead was reassigned once, with a fresh window from now: the
 		// missed windows do not cascade through the team.
 		for _, id := range []string{"L-1", "L-2", "L-3"} {
-			if l := h.lead(t, id); l.Track.Reassignments != 1 || !l.Track.Due.Equal(h.clk.Now().Add(48*time.Hour)) {
-				t.Fatalf("%s: %d reassignments, due %v", id, l.Track.Reassignments, l.Track.Due)
+			if l := h.lead(t, id); l.Track.Reassignments != 1 || !l.Track.Due.Time().Equal(h.clk.Now().Add(48*time.Hour)) {
+				t.Fatalf("%s: %d reassignments, due %v", id, l.Track.Reassignments, l.Track.Due.Time())
 			}
 		}
 	})

@@ -19,20 +19,21 @@ import (
 // to the package variables below so nothing is optimised away.
 
 var (
-	sinkErr      error
-	sinkBool     bool
-	sinkStr      string
-	sinkAny      any
-	sinkStatus   Status
-	sinkHand     handLead
-	sinkLLStatus lead.Status
-	sinkLLEnd    stage.End
-	sinkEffects  stage.Effects
-	sinkDest     Dest
-	sinkDecision routing.Decision
-	sinkTrig     Trig
-	sinkTrigger  *routing.Trigger
-	sinkInt      int64
+	sinkErr       error
+	sinkBool      bool
+	sinkStr       string
+	sinkAny       any
+	sinkStatus    Status
+	sinkHand      handLead
+	sinkHandTimed handTimedLead
+	sinkLLStatus  lead.Status
+	sinkLLEnd     stage.End
+	sinkEffects   stage.Effects
+	sinkDest      Dest
+	sinkDecision  routing.Decision
+	sinkTrig      Trig
+	sinkTrigger   *routing.Trigger
+	sinkInt       int64
 )
 
 func BenchmarkW1Cadence(b *testing.B) {
@@ -56,6 +57,17 @@ func BenchmarkW1Cadence(b *testing.B) {
 				b.Fatal(err)
 			}
 			sinkHand = l
+		}
+	})
+	b.Run("handwritten-deadlines", func(b *testing.B) {
+		at := newLLCadence().at
+		b.ReportAllocs()
+		for b.Loop() {
+			l, err := handTimedCadence(&at)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sinkHandTimed = l
 		}
 	})
 	b.Run("stateless-fresh-queued", func(b *testing.B) {

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"errors"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -110,4 +111,43 @@ func handTrigger(in *Input) Trig {
 		}
 	}
 	return Trig{}
+}
+
+// handTimedLead is W1 as a careful engineer writes it when the cadence
+// must also keep its deadlines, as leadline's does (T1-T9): when each
+// step happened, the next deadline, and which steps were late. It is
+// not a PEERS.md row; it shows what the bare state machine leaves out.
+type handTimedLead struct {
+	Stage   handStage
+	Status  Status
+	Late    uint8
+	Started int64    // Unix nanoseconds
+	Reached [4]int64 // Stage1..Stage4
+	Due     int64
+}
+
+// handWindows are the default windows in nanoseconds: Stage1..Stage4,
+// then the T7 wait.
+var handWindows = [5]int64{int64(48 * time.Hour), int64(48 * time.Hour), int64(48 * time.Hour), int64(96 * time.Hour), int64(96 * time.Hour)}
+
+// handTimedCadence runs W1 with deadlines at the given instants: the
+// approach request, four attempts, and a sweep after the T7 wait.
+func handTimedCadence(at *[6]time.Time) (handTimedLead, error) {
+	l := handTimedLead{Status: StatusLead}
+	t0 := at[0].UnixNano()
+	l.Started, l.Due = t0, t0+handWindows[0]
+	for i := 1; i <= 4; i++ {
+		n := at[i].UnixNano()
+		if n > l.Due {
+			l.Late |= 1 << i
+		}
+		l.Stage++
+		l.Reached[i-1] = n
+		l.Due = n + handWindows[i]
+	}
+	if at[5].UnixNano() <= l.Due || l.Stage != handStage4 {
+		return l, errHandInvalid
+	}
+	l.Stage, l.Status = handExhausted, StatusRecycled
+	return l, nil
 }

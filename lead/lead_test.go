@@ -40,7 +40,7 @@ func TestLead_Deadlines(t *testing.T) {
 	untouched := trackAt(t, stage.Untouched) // due requestedAt+48h
 	stage1 := trackAt(t, stage.Stage1)       // reached +1h, due +49h
 	fired := trackAt(t, stage.Stage1)
-	pol.Expire(&fired, fired.Due.Add(time.Hour))
+	pol.Expire(&fired, fired.Due.Time().Add(time.Hour))
 	connected := trackAt(t, stage.Stage2)
 	pol.Contact(&connected, requestedAt.Add(3*time.Hour))
 	stopped := trackAt(t, stage.Untouched)
@@ -63,25 +63,25 @@ func TestLead_Deadlines(t *testing.T) {
 		want    []lead.Deadline
 	}{
 		{name: "a fresh lead has none", want: nil},
-		{name: "T1 the cadence deadline while Untouched", track: untouched, want: []lead.Deadline{cadence(untouched.Due)}},
-		{name: "T3 the cadence deadline at Stage1", track: stage1, want: []lead.Deadline{cadence(stage1.Due)}},
-		{name: "A4 an open request while Untouched appears once, as the cadence's", track: untouched, request: open(untouched.Due),
-			want: []lead.Deadline{cadence(untouched.Due)}},
+		{name: "T1 the cadence deadline while Untouched", track: untouched, want: []lead.Deadline{cadence(untouched.Due.Time())}},
+		{name: "T3 the cadence deadline at Stage1", track: stage1, want: []lead.Deadline{cadence(stage1.Due.Time())}},
+		{name: "A4 an open request while Untouched appears once, as the cadence's", track: untouched, request: open(untouched.Due.Time()),
+			want: []lead.Deadline{cadence(untouched.Due.Time())}},
 		{name: "A4 an open request mid-cadence, due first", track: stage1, request: open(early),
-			want: []lead.Deadline{request(early), cadence(stage1.Due)}},
+			want: []lead.Deadline{request(early), cadence(stage1.Due.Time())}},
 		{name: "A4 an open request mid-cadence, due last", track: stage1, request: open(late),
-			want: []lead.Deadline{cadence(stage1.Due), request(late)}},
-		{name: "A4 an open request due with the cadence: cadence first", track: stage1, request: open(stage1.Due),
-			want: []lead.Deadline{cadence(stage1.Due), request(stage1.Due)}},
+			want: []lead.Deadline{cadence(stage1.Due.Time()), request(late)}},
+		{name: "A4 an open request due with the cadence: cadence first", track: stage1, request: open(stage1.Due.Time()),
+			want: []lead.Deadline{cadence(stage1.Due.Time()), request(stage1.Due.Time())}},
 		{name: "A4 an open request with no cadence", request: open(early), want: []lead.Deadline{request(early)}},
 		{name: "A4 an open request after a stop", track: stopped, request: open(early), want: []lead.Deadline{request(early)}},
 		{name: "T8 a fired cadence deadline is not pending", track: fired, want: nil},
 		{name: "T8 a fired cadence deadline beside an open request", track: fired, request: open(late), want: []lead.Deadline{request(late)}},
 		{name: "T6 Connected has none", track: connected, want: nil},
 		{name: "A4 an overdue request has fired", track: stage1, request: lead.Request{State: lead.RequestOverdue, Due: early},
-			want: []lead.Deadline{cadence(stage1.Due)}},
+			want: []lead.Deadline{cadence(stage1.Due.Time())}},
 		{name: "a done request has none", track: stage1, request: lead.Request{State: lead.RequestDone, Due: early},
-			want: []lead.Deadline{cadence(stage1.Due)}},
+			want: []lead.Deadline{cadence(stage1.Due.Time())}},
 		{name: "a cancelled request has none", request: lead.Request{State: lead.RequestCancelled, Due: early}, want: nil},
 	}
 	for _, tt := range tests {

@@ -22,7 +22,7 @@ func ExamplePolicy_Attempt() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("%v, Stage1 due %s\n", tr.Stage, tr.Due.Format(layout))
+	fmt.Printf("%v, Stage1 due %s\n", tr.Stage, tr.Due.Time().In(jst).Format(layout))
 
 	for _, after := range []time.Duration{50 * time.Hour, 70 * time.Hour, 100 * time.Hour} {
 		eff, err := pol.Attempt(&tr, requested.Add(after))
@@ -30,15 +30,15 @@ func ExamplePolicy_Attempt() {
 			fmt.Println(err)
 			return
 		}
-		fmt.Printf("attempt: %v %q, next due %s\n", tr.Stage, eff, tr.Due.Format(layout))
+		fmt.Printf("attempt: %v %q, next due %s\n", tr.Stage, eff, tr.Due.Time().In(jst).Format(layout))
 	}
 
-	fmt.Printf("expire: %q\n", pol.Expire(&tr, tr.Due.Add(time.Hour)))
-	eff, _ := pol.Attempt(&tr, tr.Due.Add(2*time.Hour))
-	fmt.Printf("attempt: %v %q, late %v, wait until %s\n", tr.Stage, eff, tr.IsLate(stage.Stage4), tr.Due.Format(layout))
-	fmt.Printf("expire: %q, end %q\n", pol.Expire(&tr, tr.Due.Add(time.Minute)), tr.End)
+	fmt.Printf("expire: %q\n", pol.Expire(&tr, tr.Due.Time().Add(time.Hour)))
+	eff, _ := pol.Attempt(&tr, tr.Due.Time().Add(2*time.Hour))
+	fmt.Printf("attempt: %v %q, late %v, wait until %s\n", tr.Stage, eff, tr.IsLate(stage.Stage4), tr.Due.Time().In(jst).Format(layout))
+	fmt.Printf("expire: %q, end %q\n", pol.Expire(&tr, tr.Due.Time().Add(time.Minute)), tr.End)
 
-	_, err := pol.Attempt(&tr, tr.Due.Add(time.Hour))
+	_, err := pol.Attempt(&tr, tr.Due.Time().Add(time.Hour))
 	fmt.Println("new cadence:", err == nil, tr.Stage, tr.Cadence)
 
 	// Output:

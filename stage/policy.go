@@ -38,8 +38,9 @@ type Policy struct {
 	// to the manager at the first missed deadline.
 	MaxReassignments int `json:"max_reassignments"`
 	// Calendar decides which hours count towards every Within and
-	// RecycleAfter (rule T11). Defaults to [WallClock]; use
-	// [BusinessCalendar] for working hours, weekends and holidays.
+	// RecycleAfter (rule T11). nil, the default, is wall-clock time, as
+	// [WallClock]; use [BusinessCalendar] for working hours, weekends and
+	// holidays.
 	Calendar Calendar `json:"-"`
 }
 
@@ -83,7 +84,8 @@ const (
 
 // DefaultPolicy returns the cadence of SPEC.md with every default written
 // out: 48h, 48h, 48h and 4 days for Stage1..Stage4 (T1, T3-T5), recycle 4
-// days after Stage4 (T7), two reassignments (T10), wall-clock time (T11).
+// days after Stage4 (T7), two reassignments (T10), wall-clock time (T11,
+// a nil Calendar).
 func DefaultPolicy() Policy {
 	return Policy{
 		Stage1:           defaultSteps[0],
@@ -92,7 +94,6 @@ func DefaultPolicy() Policy {
 		Stage4:           defaultSteps[3],
 		RecycleAfter:     defaultRecycleAfter,
 		MaxReassignments: defaultMaxReassignments,
-		Calendar:         WallClock{},
 	}
 }
 
@@ -107,9 +108,6 @@ func (p Policy) Normalize() Policy {
 	}
 	if p.MaxReassignments == 0 {
 		p.MaxReassignments = defaultMaxReassignments
-	}
-	if p.Calendar == nil {
-		p.Calendar = WallClock{}
 	}
 	return p
 }
@@ -161,14 +159,30 @@ func (p *Policy) Playbook(s Stage) Step {
 }
 
 // Window returns how long the attempt that reaches s may take after the
-// previous step, with the default applied. It panics if s is not
-// Stage1..Stage4.
+// previous step, with the default applied; 0 for Untouched and
+// Connected, which no attempt reaches.
 func (p *Policy) Window(s Stage) time.Duration {
-	if w := p.step(s).Within; w != 0 {
-		return w
+	var w time.Duration
+	switch s {
+	case Stage1:
+		w = p.Stage1.Within
+	case Stage2:
+		w = p.Stage2.Within
+	case Stage3:
+		w = p.Stage3.Within
+	case Stage4:
+		w = p.Stage4.Within
+	default:
+		return 0
 	}
-	return defaultSteps[s-1].Within
+	if w == 0 {
+		w = defaultWindows[s&7]
+	}
+	return w
 }
+
+// defaultWindows are the default Within of each stage, by stage.
+var defaultWindows = [8]time.Duration{Stage1: 48 * time.Hour, Stage2: 48 * time.Hour, Stage3: 48 * time.Hour, Stage4: 96 * time.Hour}
 
 func (p *Policy) recycleAfter() time.Duration {
 	if p.RecycleAfter != 0 {
@@ -186,13 +200,31 @@ func (p *Policy) maxReassignments() int {
 
 // Add returns the instant d of counted time after t on the policy's
 // calendar (T11): t+d on the default wall clock.
-func (p *Policy) Add(t time.Time, d time.Duration) time.Time { return p.add(t, d) }
-
-func (p *Policy) add(t time.Time, d time.Duration) time.Time {
-	if p.Calendar == nil {
+func (p *Policy) Add(t time.Time, d time.Duration) time.Time {
+	switch p.Calendar.(type) {
+	case nil, WallClock:
 		return WallClock{}.Add(t, d)
 	}
 	return p.Calendar.Add(t, d)
+}
+
+// add is Add on instants: integer arithmetic on the wall clock, small
+// enough to inline on the cadence's hot path; other calendars go through
+// addOn.
+//
+// d is positive: windows and waits are validated and defaulted.
+func (p *Policy) add(t Instant, d time.Duration) Instant {
+	if p.Calendar == nil {
+		return t + Instant(d)
+	}
+	return p.addOn(t, d)
+}
+
+func (p *Policy) addOn(t Instant, d time.Duration) Instant {
+	if _, wall := p.Calendar.(WallClock); wall {
+		return t + Instant(d)
+	}
+	return InstantOf(p.Calendar.Add(t.Time(), d))
 }
 
 func (p *Policy) step(s Stage) Step { return *p.stepPtr(s) }

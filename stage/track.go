@@ -75,15 +75,15 @@ type Track struct {
 	Cadence uint32
 	// Started is when the current cadence began: the approach request, or
 	// the first attempt when there was none.
-	Started time.Time
+	Started Instant
 	// Reached[i] is when Stage i+1 was reached in this cadence; zero if not
 	// yet. Use [Track.At].
-	Reached [4]time.Time
+	Reached [4]Instant
 	// Ended is when the cadence ended: the contact, the recycle, the stop.
-	Ended time.Time
+	Ended Instant
 	// Due is the deadline of the next step: the Stage1..Stage4 attempt, or
 	// after Stage4 the end of the T7 wait. Zero when none.
-	Due time.Time
+	Due Instant
 }
 
 // Active reports whether a cadence is running: started and not ended.
@@ -93,25 +93,22 @@ func (t *Track) Active() bool { return t.Cadence > 0 && t.End == EndNone }
 // and whether there is one. A fired deadline is not pending (T8 fires
 // once).
 func (t *Track) Pending() (time.Time, bool) {
-	if !t.Active() || t.Overdue || t.Due.IsZero() {
+	if !t.pending() {
 		return time.Time{}, false
 	}
-	return t.Due, true
+	return t.Due.Time(), true
 }
+
+func (t *Track) pending() bool { return t.Active() && !t.Overdue && t.Due != 0 }
 
 // Last returns the instant of the track's latest step: the start of the
 // cadence, an attempt, or its end. Zero for a track with no steps.
 func (t *Track) Last() time.Time {
-	last := t.Started
+	last := max(t.Started, t.Ended)
 	for _, r := range t.Reached {
-		if r.After(last) {
-			last = r
-		}
+		last = max(last, r)
 	}
-	if t.Ended.After(last) {
-		last = t.Ended
-	}
-	return last
+	return last.Time()
 }
 
 // At returns when s was reached in the current cadence: Started for
@@ -119,11 +116,11 @@ func (t *Track) Last() time.Time {
 func (t *Track) At(s Stage) time.Time {
 	switch {
 	case s == Untouched:
-		return t.Started
+		return t.Started.Time()
 	case s.Attempted():
-		return t.Reached[s-1]
+		return t.Reached[s-1].Time()
 	case s == Connected && t.End == EndConnected:
-		return t.Ended
+		return t.Ended.Time()
 	}
 	return time.Time{}
 }
@@ -177,11 +174,12 @@ func (p *Policy) Begin(t *Track, now time.Time) error {
 	if t.Active() {
 		return &FieldError{Field: "stage", Err: fmt.Errorf("%w: a cadence is already running at %v", ErrInvalidTransition, t.Stage)}
 	}
+	n := InstantOf(now)
 	*t = Track{
 		Stage:   Untouched,
 		Cadence: t.Cadence + 1,
-		Started: now,
-		Due:     p.add(now, p.Window(Stage1)),
+		Started: n,
+		Due:     p.add(n, p.Window(Stage1)),
 	}
 	return nil
 }
@@ -201,15 +199,16 @@ func (p *Policy) Begin(t *Track, now time.Time) error {
 // [ErrInvalidTransition]: the cadence ended with the contact (T6).
 func (p *Policy) Attempt(t *Track, now time.Time) (Effects, error) {
 	if t.Stage == Connected {
-		return 0, &FieldError{Field: "stage", Err: fmt.Errorf("%w: an outbound attempt on a Connected lead; the cadence ended with the contact (T6)", ErrInvalidTransition)}
+		return 0, errAttemptConnected()
 	}
+	n := InstantOf(now)
 	if !t.Active() {
 		*t = Track{
 			Stage:   Stage1,
 			Cadence: t.Cadence + 1,
-			Started: now,
-			Reached: [4]time.Time{now},
-			Due:     p.add(now, p.Window(Stage2)),
+			Started: n,
+			Reached: [4]Instant{n},
+			Due:     p.add(n, p.Window(Stage2)),
 		}
 		return 0, nil
 	}
@@ -218,19 +217,23 @@ func (p *Policy) Attempt(t *Track, now time.Time) (Effects, error) {
 	}
 	next := t.Stage + 1
 	var eff Effects
-	if now.After(t.Due) {
+	if n > t.Due {
 		t.Late |= 1 << next
 		eff = Late
 	}
 	t.Stage = next
-	t.Reached[next-1] = now
+	t.Reached[(next-1)&3] = n
 	t.Overdue = false
+	d := p.recycleAfter()
 	if next < Stage4 {
-		t.Due = p.add(now, p.Window(next+1))
-	} else {
-		t.Due = p.add(now, p.recycleAfter())
+		d = p.Window(next + 1)
 	}
+	t.Due = p.add(n, d)
 	return eff, nil
+}
+
+func errAttemptConnected() error {
+	return &FieldError{Field: "stage", Err: fmt.Errorf("%w: an outbound attempt on a Connected lead; the cadence ended with the contact (T6)", ErrInvalidTransition)}
 }
 
 // Contact records a two-way contact at now: an answered call, a reply, a
@@ -245,9 +248,9 @@ func (p *Policy) Contact(t *Track, now time.Time) Effects {
 	}
 	t.Stage = Connected
 	t.End = EndConnected
-	t.Ended = now
+	t.Ended = InstantOf(now)
 	t.Overdue = false
-	t.Due = time.Time{}
+	t.Due = 0
 	return 0
 }
 
@@ -264,10 +267,10 @@ func (p *Policy) Contact(t *Track, now time.Time) Effects {
 //   - Stage4: the wait is over without contact; the cadence ends
 //     exhausted and the lead is to be recycled (T7, S3).
 func (p *Policy) Expire(t *Track, now time.Time) Effects {
-	due, ok := t.Pending()
-	if !ok || !now.After(due) {
+	if !t.pending() || InstantOf(now) <= t.Due {
 		return 0
 	}
+	due := t.Due
 	switch t.Stage {
 	case Untouched:
 		t.Overdue = true
@@ -279,7 +282,7 @@ func (p *Policy) Expire(t *Track, now time.Time) Effects {
 	case Stage4:
 		t.End = EndExhausted
 		t.Ended = due
-		t.Due = time.Time{}
+		t.Due = 0
 		return Recycle
 	default:
 		t.Overdue = true
@@ -301,7 +304,7 @@ func (p *Policy) Reassigned(t *Track, now time.Time) error {
 		t.Reassignments++
 	}
 	t.Overdue = false
-	t.Due = p.add(now, p.Window(Stage1))
+	t.Due = p.add(InstantOf(now), p.Window(Stage1))
 	return nil
 }
 
@@ -314,7 +317,7 @@ func (p *Policy) Stop(t *Track, now time.Time) {
 		return
 	}
 	t.End = EndStopped
-	t.Ended = now
-	t.Due = time.Time{}
+	t.Ended = InstantOf(now)
+	t.Due = 0
 	t.Overdue = false
 }

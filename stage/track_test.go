@@ -74,7 +74,7 @@ func reached(tb testing.TB, p *stage.Policy, s stage.Stage) (stage.Track, time.T
 func exhausted(tb testing.TB, p *stage.Policy) (stage.Track, time.Time) {
 	tb.Helper()
 	tr, _ := reached(tb, p, stage.Stage4)
-	due := tr.Due
+	due := tr.Due.Time()
 	if eff := p.Expire(&tr, due.Add(time.Minute)); eff != stage.Recycle {
 		tb.Fatalf("Expire after the T7 wait = %v, want recycle", eff)
 	}
@@ -112,14 +112,14 @@ func TestPolicy_Begin_T1(t *testing.T) {
 	if tr.Stage != stage.Untouched || tr.Cadence != 1 || !tr.Active() || tr.End != stage.EndNone {
 		t.Errorf("Begin = stage %v cadence %d active %v end %q; want Untouched, 1, true, none", tr.Stage, tr.Cadence, tr.Active(), tr.End)
 	}
-	if want := requestedAt.Add(48 * oneHour); !tr.Due.Equal(want) {
-		t.Errorf("T1 Begin: Due = %v, want %v (48h after the request)", tr.Due, want)
+	if want := requestedAt.Add(48 * oneHour); !tr.Due.Time().Equal(want) {
+		t.Errorf("T1 Begin: Due = %v, want %v (48h after the request)", tr.Due.Time(), want)
 	}
-	if due, ok := tr.Pending(); !ok || !due.Equal(tr.Due) {
-		t.Errorf("Pending() = %v, %v; want %v, true", due, ok, tr.Due)
+	if due, ok := tr.Pending(); !ok || !due.Equal(tr.Due.Time()) {
+		t.Errorf("Pending() = %v, %v; want %v, true", due, ok, tr.Due.Time())
 	}
-	if !tr.Started.Equal(requestedAt) || !tr.At(stage.Untouched).Equal(requestedAt) {
-		t.Errorf("Started = %v, At(Untouched) = %v; want %v", tr.Started, tr.At(stage.Untouched), requestedAt)
+	if !tr.Started.Time().Equal(requestedAt) || !tr.At(stage.Untouched).Equal(requestedAt) {
+		t.Errorf("Started = %v, At(Untouched) = %v; want %v", tr.Started.Time(), tr.At(stage.Untouched), requestedAt)
 	}
 }
 
@@ -143,7 +143,7 @@ func TestPolicy_Begin(t *testing.T) {
 			if err := pol.Begin(&tr, at); err != nil {
 				t.Fatalf("Begin(ended track) error = %v", err)
 			}
-			want := stage.Track{Stage: stage.Untouched, Cadence: 2, Started: at, Due: at.Add(48 * oneHour)}
+			want := stage.Track{Stage: stage.Untouched, Cadence: 2, Started: stage.InstantOf(at), Due: stage.InstantOf(at.Add(48 * oneHour))}
 			if tr != want {
 				t.Errorf("Begin(ended track) =\n %+v\nwant %+v", tr, want)
 			}
@@ -189,7 +189,7 @@ func TestPolicy_Expire_T1(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			tr := begun(t, &pol, requestedAt)
-			due := tr.Due
+			due := tr.Due.Time()
 			now := requestedAt.Add(tt.after)
 			if got := pol.Expire(&tr, now); got != tt.want {
 				t.Fatalf("Expire(Untouched, +%v) = %q, want %q", tt.after, got, tt.want)
@@ -235,7 +235,7 @@ func TestPolicy_Expire_T10(t *testing.T) {
 			pol := stage.Policy{MaxReassignments: tt.max}
 			tr := begun(t, &pol, requestedAt)
 			for i := 0; ; i++ {
-				due := tr.Due
+				due := tr.Due.Time()
 				found := due.Add(5 * oneHour) // E5: the sweep runs a while after the deadline
 				got := pol.Expire(&tr, found)
 				if i == tt.wantReassigns {
@@ -253,17 +253,17 @@ func TestPolicy_Expire_T10(t *testing.T) {
 				if int(tr.Reassignments) != i+1 {
 					t.Errorf("Reassignments = %d, want %d", tr.Reassignments, i+1)
 				}
-				if want := found.Add(48 * oneHour); !tr.Due.Equal(want) {
-					t.Fatalf("T10 Reassigned at %v: Due = %v, want %v (48h from the reassignment)", found, tr.Due, want)
+				if want := found.Add(48 * oneHour); !tr.Due.Time().Equal(want) {
+					t.Fatalf("T10 Reassigned at %v: Due = %v, want %v (48h from the reassignment)", found, tr.Due.Time(), want)
 				}
 				if tr.Overdue {
 					t.Errorf("Reassigned left Overdue set")
 				}
-				if got := pol.Expire(&tr, tr.Due); got != 0 {
+				if got := pol.Expire(&tr, tr.Due.Time()); got != 0 {
 					t.Fatalf("T11 Expire at the fresh deadline itself = %q, want nothing", got)
 				}
 			}
-			if got := pol.Expire(&tr, tr.Due.Add(30*oneDay)); got != 0 {
+			if got := pol.Expire(&tr, tr.Due.Time().Add(30*oneDay)); got != 0 {
 				t.Errorf("T8 Expire after the escalation = %q, want nothing: a deadline fires once", got)
 			}
 			if _, ok := tr.Pending(); ok {
@@ -286,8 +286,8 @@ func TestPolicy_Reassigned_T10(t *testing.T) {
 		if err := pol.Reassigned(&tr, found); err != nil {
 			t.Fatal(err)
 		}
-		if want := requestedAt.Add(108 * oneHour); !tr.Due.Equal(want) {
-			t.Fatalf("Due = %v, want %v", tr.Due, want)
+		if want := requestedAt.Add(108 * oneHour); !tr.Due.Time().Equal(want) {
+			t.Fatalf("Due = %v, want %v", tr.Due.Time(), want)
 		}
 		if eff := pol.Expire(&tr, requestedAt.Add(107*oneHour+59*time.Minute)); eff != 0 {
 			t.Errorf("Expire inside the fresh window = %q, want nothing", eff)
@@ -353,11 +353,11 @@ func TestPolicy_Attempt_T2T5(t *testing.T) {
 			if eff != 0 || tr.Stage != tt.want {
 				t.Fatalf("Attempt(%v) = %v, effects %q; want %v, none", tt.from, tr.Stage, eff, tt.want)
 			}
-			if want := at.Add(tt.wantWait); !tr.Due.Equal(want) {
-				t.Errorf("Attempt(%v): Due = %v, want %v (%v after the attempt)", tt.from, tr.Due, want, tt.wantWait)
+			if want := at.Add(tt.wantWait); !tr.Due.Time().Equal(want) {
+				t.Errorf("Attempt(%v): Due = %v, want %v (%v after the attempt)", tt.from, tr.Due.Time(), want, tt.wantWait)
 			}
-			if due, ok := tr.Pending(); !ok || !due.Equal(tr.Due) {
-				t.Errorf("Pending() = %v, %v; want %v, true", due, ok, tr.Due)
+			if due, ok := tr.Pending(); !ok || !due.Equal(tr.Due.Time()) {
+				t.Errorf("Pending() = %v, %v; want %v, true", due, ok, tr.Due.Time())
 			}
 			if !tr.At(tt.want).Equal(at) {
 				t.Errorf("At(%v) = %v, want %v", tt.want, tr.At(tt.want), at)
@@ -372,9 +372,9 @@ func TestPolicy_Attempt_T2T5(t *testing.T) {
 					t.Errorf("At(%v) = %v for a stage not reached", s, tr.At(s))
 				}
 			}
-			if tr.Cadence != before.Cadence || !tr.Started.Equal(before.Started) || !tr.Active() || tr.Late != 0 {
+			if tr.Cadence != before.Cadence || !tr.Started.Time().Equal(before.Started.Time()) || !tr.Active() || tr.Late != 0 {
 				t.Errorf("Attempt changed cadence %d->%d, started %v->%v, active %v, late %#x",
-					before.Cadence, tr.Cadence, before.Started, tr.Started, tr.Active(), tr.Late)
+					before.Cadence, tr.Cadence, before.Started.Time(), tr.Started.Time(), tr.Active(), tr.Late)
 			}
 		})
 	}
@@ -402,9 +402,9 @@ func TestPolicy_Attempt_startsCadence(t *testing.T) {
 			want := stage.Track{
 				Stage:   stage.Stage1,
 				Cadence: tt.wantCadence,
-				Started: at,
-				Reached: [4]time.Time{at},
-				Due:     at.Add(48 * oneHour),
+				Started: stage.InstantOf(at),
+				Reached: [4]stage.Instant{stage.InstantOf(at)},
+				Due:     stage.InstantOf(at.Add(48 * oneHour)),
 			}
 			if eff != 0 || tr != want {
 				t.Errorf("Attempt = %q,\n %+v\nwant no effects,\n %+v", eff, tr, want)
@@ -471,7 +471,7 @@ func TestPolicy_Contact_T6(t *testing.T) {
 	overdue := func(s stage.Stage) build {
 		return func(tb testing.TB) (stage.Track, time.Time) {
 			tr, _ := reached(tb, &pol, s)
-			now := tr.Due.Add(oneHour)
+			now := tr.Due.Time().Add(oneHour)
 			if eff := pol.Expire(&tr, now); eff == 0 {
 				tb.Fatalf("Expire(%v) fired nothing", s)
 			}
@@ -502,11 +502,11 @@ func TestPolicy_Contact_T6(t *testing.T) {
 			if tr.Stage != stage.Connected || tr.End != stage.EndConnected || tr.Active() {
 				t.Errorf("Contact(%v) = stage %v end %q active %v; want Connected, connected, not active", before.Stage, tr.Stage, tr.End, tr.Active())
 			}
-			if !tr.Ended.Equal(now) || !tr.At(stage.Connected).Equal(now) {
-				t.Errorf("Contact(%v): Ended = %v, At(Connected) = %v; want %v", before.Stage, tr.Ended, tr.At(stage.Connected), now)
+			if !tr.Ended.Time().Equal(now) || !tr.At(stage.Connected).Equal(now) {
+				t.Errorf("Contact(%v): Ended = %v, At(Connected) = %v; want %v", before.Stage, tr.Ended.Time(), tr.At(stage.Connected), now)
 			}
 			if due, ok := tr.Pending(); ok || !tr.Due.IsZero() || tr.Overdue {
-				t.Errorf("Contact(%v): Pending() = %v, %v, Due %v, Overdue %v; want no deadline", before.Stage, due, ok, tr.Due, tr.Overdue)
+				t.Errorf("Contact(%v): Pending() = %v, %v, Due %v, Overdue %v; want no deadline", before.Stage, due, ok, tr.Due.Time(), tr.Overdue)
 			}
 			if tr.Cadence != before.Cadence || tr.Reached != before.Reached || tr.Late != before.Late || tr.Missed != before.Missed {
 				t.Errorf("Contact(%v) rewrote the cadence's history:\n got %+v\nwant %+v", before.Stage, tr, before)
@@ -531,11 +531,11 @@ func TestPolicy_Contact_afterExhaustion(t *testing.T) {
 	pol := stage.DefaultPolicy()
 	tr, _ := exhausted(t, &pol)
 	before := tr
-	at := before.Ended.Add(oneDay)
+	at := before.Ended.Time().Add(oneDay)
 	pol.Contact(&tr, at)
-	if tr.Stage != stage.Connected || tr.End != stage.EndConnected || !tr.Ended.Equal(at) || tr.Cadence != before.Cadence || tr.Active() {
+	if tr.Stage != stage.Connected || tr.End != stage.EndConnected || !tr.Ended.Time().Equal(at) || tr.Cadence != before.Cadence || tr.Active() {
 		t.Errorf("T6 Contact after exhaustion: stage %v end %q ended %v cadence %d active %v; want Connected, connected, %v, %d, false",
-			tr.Stage, tr.End, tr.Ended, tr.Cadence, tr.Active(), at, before.Cadence)
+			tr.Stage, tr.End, tr.Ended.Time(), tr.Cadence, tr.Active(), at, before.Cadence)
 	}
 }
 
@@ -544,7 +544,7 @@ func TestPolicy_Contact_beforeCadence(t *testing.T) {
 	pol := stage.DefaultPolicy()
 	var tr stage.Track
 	pol.Contact(&tr, requestedAt)
-	if tr.Stage != stage.Connected || tr.End != stage.EndConnected || tr.Cadence != 0 || tr.Active() || !tr.Ended.Equal(requestedAt) {
+	if tr.Stage != stage.Connected || tr.End != stage.EndConnected || tr.Cadence != 0 || tr.Active() || !tr.Ended.Time().Equal(requestedAt) {
 		t.Errorf("T6 Contact(no cadence) = %+v, want Connected, ended at %v, no cadence", tr, requestedAt)
 	}
 	if err := pol.Begin(&tr, requestedAt.Add(oneDay)); err != nil || tr.Stage != stage.Untouched || tr.Cadence != 1 {
@@ -557,8 +557,8 @@ func TestPolicy_Expire_T7(t *testing.T) {
 	pol := stage.DefaultPolicy()
 	tr, last := reached(t, &pol, stage.Stage4)
 	due := last.Add(96 * oneHour)
-	if !tr.Due.Equal(due) {
-		t.Fatalf("T7 Stage4 at %v: Due = %v, want %v (4 days later)", last, tr.Due, due)
+	if !tr.Due.Time().Equal(due) {
+		t.Fatalf("T7 Stage4 at %v: Due = %v, want %v (4 days later)", last, tr.Due.Time(), due)
 	}
 	if eff := pol.Expire(&tr, due); eff != 0 || !tr.Active() {
 		t.Fatalf("T11 Expire at the end of the T7 wait = %q, active %v; want nothing, active", eff, tr.Active())
@@ -569,8 +569,8 @@ func TestPolicy_Expire_T7(t *testing.T) {
 	if tr.End != stage.EndExhausted || tr.Active() || tr.Stage != stage.Stage4 {
 		t.Errorf("T7 after the wait: end %q, active %v, stage %v; want exhausted, false, Stage4", tr.End, tr.Active(), tr.Stage)
 	}
-	if !tr.Ended.Equal(due) {
-		t.Errorf("T7 E5 Ended = %v, want the deadline %v", tr.Ended, due)
+	if !tr.Ended.Time().Equal(due) {
+		t.Errorf("T7 E5 Ended = %v, want the deadline %v", tr.Ended.Time(), due)
 	}
 	if d, ok := tr.Pending(); ok {
 		t.Errorf("Pending() = %v, true after exhaustion, want none", d)
@@ -590,7 +590,7 @@ func TestPolicy_Expire_T7_clearsDue(t *testing.T) {
 	pol := stage.DefaultPolicy()
 	tr, _ := exhausted(t, &pol)
 	if !tr.Due.IsZero() {
-		t.Errorf("after T7 exhaustion Due = %v, want zero (Track.Due: \"Zero when none\")", tr.Due)
+		t.Errorf("after T7 exhaustion Due = %v, want zero (Track.Due: \"Zero when none\")", tr.Due.Time())
 	}
 }
 
@@ -610,7 +610,7 @@ func TestPolicy_Expire_T8(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			tr, _ := reached(t, &pol, tt.from)
-			due := tr.Due
+			due := tr.Due.Time()
 			if eff := pol.Expire(&tr, due); eff != 0 {
 				t.Fatalf("T11 Expire(%v) at the deadline = %q, want nothing", tt.from, eff)
 			}
@@ -659,7 +659,7 @@ func TestPolicy_Attempt_T9(t *testing.T) {
 			t.Run(o.name+" from "+from.String(), func(t *testing.T) {
 				t.Parallel()
 				tr, _ := reached(t, &pol, from)
-				due := tr.Due
+				due := tr.Due.Time()
 				if o.w.expireAt != 0 {
 					if eff := pol.Expire(&tr, due.Add(o.w.expireAt)); eff == 0 {
 						t.Fatalf("Expire(%v) fired nothing", from)
@@ -712,8 +712,8 @@ func TestPolicy_Calendar_T11(t *testing.T) {
 	if err := pol.Begin(&tr, requestedAt); err != nil {
 		t.Fatal(err)
 	}
-	if want := requestedAt.Add(96 * oneHour); !tr.Due.Equal(want) {
-		t.Fatalf("T11 Begin with a double-time calendar: Due = %v, want %v", tr.Due, want)
+	if want := requestedAt.Add(96 * oneHour); !tr.Due.Time().Equal(want) {
+		t.Fatalf("T11 Begin with a double-time calendar: Due = %v, want %v", tr.Due.Time(), want)
 	}
 	if eff := pol.Expire(&tr, requestedAt.Add(95*oneHour)); eff != 0 {
 		t.Fatalf("T11 Expire at 95h wall clock = %q, want nothing: the calendar counts 47.5h", eff)
@@ -725,8 +725,8 @@ func TestPolicy_Calendar_T11(t *testing.T) {
 	if err := pol.Reassigned(&tr, reassignedAt); err != nil {
 		t.Fatal(err)
 	}
-	if want := reassignedAt.Add(96 * oneHour); !tr.Due.Equal(want) {
-		t.Fatalf("T10 T11 Reassigned: Due = %v, want %v", tr.Due, want)
+	if want := reassignedAt.Add(96 * oneHour); !tr.Due.Time().Equal(want) {
+		t.Fatalf("T10 T11 Reassigned: Due = %v, want %v", tr.Due.Time(), want)
 	}
 	at := reassignedAt
 	wantWaits := []time.Duration{96 * oneHour, 96 * oneHour, 192 * oneHour, 192 * oneHour}
@@ -735,8 +735,8 @@ func TestPolicy_Calendar_T11(t *testing.T) {
 		if eff := attempt(t, &pol, &tr, at); eff != 0 {
 			t.Fatalf("attempt %d = %q, want on time", i+1, eff)
 		}
-		if want := at.Add(wait); !tr.Due.Equal(want) {
-			t.Errorf("T11 Attempt to %v: Due = %v, want %v", tr.Stage, tr.Due, want)
+		if want := at.Add(wait); !tr.Due.Time().Equal(want) {
+			t.Errorf("T11 Attempt to %v: Due = %v, want %v", tr.Stage, tr.Due.Time(), want)
 		}
 	}
 	if got, want := pol.Add(requestedAt, oneHour), requestedAt.Add(2*oneHour); !got.Equal(want) {
@@ -761,16 +761,16 @@ func TestPolicy_Stop(t *testing.T) {
 		before := tr
 		now := last.Add(oneHour)
 		pol.Stop(&tr, now)
-		if tr.End != stage.EndStopped || tr.Active() || tr.Stage != s || !tr.Ended.Equal(now) {
-			t.Errorf("Stop(%v) = end %q, active %v, stage %v, ended %v; want stopped, false, %v, %v", s, tr.End, tr.Active(), tr.Stage, tr.Ended, s, now)
+		if tr.End != stage.EndStopped || tr.Active() || tr.Stage != s || !tr.Ended.Time().Equal(now) {
+			t.Errorf("Stop(%v) = end %q, active %v, stage %v, ended %v; want stopped, false, %v, %v", s, tr.End, tr.Active(), tr.Stage, tr.Ended.Time(), s, now)
 		}
 		if d, ok := tr.Pending(); ok || !tr.Due.IsZero() {
-			t.Errorf("Stop(%v) kept a deadline: Pending() = %v, %v, Due %v", s, d, ok, tr.Due)
+			t.Errorf("Stop(%v) kept a deadline: Pending() = %v, %v, Due %v", s, d, ok, tr.Due.Time())
 		}
 		if tr.Cadence != before.Cadence || tr.Reached != before.Reached {
 			t.Errorf("Stop(%v) rewrote the cadence: %+v", s, tr)
 		}
-		if eff := pol.Expire(&tr, before.Due.Add(oneDay)); eff != 0 {
+		if eff := pol.Expire(&tr, before.Due.Time().Add(oneDay)); eff != 0 {
 			t.Errorf("Expire after Stop(%v) = %q, want nothing", s, eff)
 		}
 	}
@@ -1122,8 +1122,8 @@ func (m *cadenceModel) check(t *rapid.T) {
 	if ok && (!due.Equal(m.due) || due.Before(m.lastStep)) {
 		t.Fatalf("Pending() = %v; want %v, not before the last step %v", due, m.due, m.lastStep)
 	}
-	if ok && !tr.Due.Equal(due) {
-		t.Fatalf("Due = %v but Pending() = %v", tr.Due, due)
+	if ok && !tr.Due.Time().Equal(due) {
+		t.Fatalf("Due = %v but Pending() = %v", tr.Due.Time(), due)
 	}
 	if tr.Overdue != (m.running && m.fired) {
 		t.Fatalf("Overdue = %v; model says fired %v while running %v", tr.Overdue, m.fired, m.running)
@@ -1141,8 +1141,8 @@ func (m *cadenceModel) check(t *rapid.T) {
 	if int(tr.Reassignments) != m.reassigned {
 		t.Fatalf("Reassignments = %d, model says %d", tr.Reassignments, m.reassigned)
 	}
-	if !tr.Ended.Equal(m.ended) && !m.running {
-		t.Fatalf("Ended = %v, model says %v", tr.Ended, m.ended)
+	if !tr.Ended.Time().Equal(m.ended) && !m.running {
+		t.Fatalf("Ended = %v, model says %v", tr.Ended.Time(), m.ended)
 	}
 	m.prevStage, m.prevCadence, m.prevEnd = tr.Stage, tr.Cadence, tr.End
 }

@@ -47,9 +47,9 @@ func newLead(id, owner string) lead.Lead {
 
 // running returns a track whose cadence runs at s, due a day after t0.
 func running(s stage.Stage) stage.Track {
-	tr := stage.Track{Stage: s, Cadence: 1, Started: t0, Due: at(day)}
+	tr := stage.Track{Stage: s, Cadence: 1, Started: stage.InstantOf(t0), Due: stage.InstantOf(at(day))}
 	for i := stage.Stage1; i <= s && i <= stage.Stage4; i++ {
-		tr.Reached[i-1] = at(time.Duration(i) * time.Hour)
+		tr.Reached[i-1] = stage.InstantOf(at(time.Duration(i) * time.Hour))
 	}
 	return tr
 }
@@ -57,7 +57,7 @@ func running(s stage.Stage) stage.Track {
 // ended returns a track whose cadence ended at s, how end says.
 func ended(s stage.Stage, end stage.End) stage.Track {
 	tr := running(s)
-	tr.End, tr.Ended, tr.Due = end, at(2*day), time.Time{}
+	tr.End, tr.Ended, tr.Due = end, stage.InstantOf(at(2*day)), 0
 	return tr
 }
 
@@ -91,10 +91,10 @@ func fullLead(id string) lead.Lead {
 			Missed:        1 << stage.Stage1,
 			Reassignments: 2,
 			Cadence:       3,
-			Started:       at(time.Hour),
-			Reached:       [4]time.Time{at(2 * time.Hour), at(day), at(3 * day), at(5 * day)},
-			Ended:         at(12 * day),
-			Due:           at(11 * day),
+			Started:       stage.InstantOf(at(time.Hour)),
+			Reached:       [4]stage.Instant{stage.InstantOf(at(2 * time.Hour)), stage.InstantOf(at(day)), stage.InstantOf(at(3 * day)), stage.InstantOf(at(5 * day))},
+			Ended:         stage.InstantOf(at(12 * day)),
+			Due:           stage.InstantOf(at(11 * day)),
 		},
 		Request: lead.Request{
 			Seq:      4,

@@ -134,7 +134,7 @@ func testLead(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			got := mustLead(t, st, "L-1")
 			checkLead(t, "Lead(L-1)", got, want)
 			if !got.Created.IsZero() || !got.Track.Due.IsZero() || !got.Request.Closed.IsZero() {
-				t.Fatalf("Lead(L-1) has Created %v, Track.Due %v, Request.Closed %v; want zero instants", got.Created, got.Track.Due, got.Request.Closed)
+				t.Fatalf("Lead(L-1) has Created %v, Track.Due.Time() %v, Request.Closed %v; want zero instants", got.Created, got.Track.Due.Time(), got.Request.Closed)
 			}
 		},
 

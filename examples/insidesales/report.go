@@ -457,14 +457,14 @@ func (s *sim) worklist(id string, ls []lead.Lead, now time.Time) {
 		return
 	}
 	slices.SortStableFunc(ls, func(a, b lead.Lead) int {
-		if c := a.Track.Due.Compare(b.Track.Due); c != 0 {
+		if c := a.Track.Due.Time().Compare(b.Track.Due.Time()); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
 	overdue := 0
 	for _, l := range ls {
-		if l.Track.Overdue || l.Track.Due.Before(now) {
+		if l.Track.Overdue || l.Track.Due.Time().Before(now) {
 			overdue++
 		}
 	}
@@ -477,9 +477,9 @@ func (s *sim) worklist(id string, ls []lead.Lead, now time.Time) {
 	fmt.Fprintln(tw, "  \tlead\tstage\tcompany\tname\tscore\tMA\tactivity\tnext step")
 	for _, l := range ls {
 		tr := &l.Track
-		overdue := tr.Overdue || tr.Due.Before(now)
+		overdue := tr.Overdue || tr.Due.Time().Before(now)
 		var next string
-		due := tr.Due.In(s.loc).Format("Mon 01-02 15:04")
+		due := tr.Due.Time().In(s.loc).Format("Mon 01-02 15:04")
 		switch {
 		case tr.Stage == stage.Stage4:
 			next = "recycled " + due + " unless they answer (T7)"
