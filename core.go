@@ -492,7 +492,9 @@ func (s *step) time(i stage.Instant) time.Time {
 // stamp formats an instant for a subject line in the zone of the
 // engine's clock, so that subjects read in the team's time whatever zone
 // the instant was stored in.
-func (s *step) stamp(t time.Time) string { return t.In(s.now.Location()).Format("2006-01-02 15:04 MST") }
+func (s *step) stamp(t time.Time) string {
+	return t.In(s.now.Location()).Format("2006-01-02 15:04 MST")
+}
 
 func orDash(s string) string {
 	if s == "" {
