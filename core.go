@@ -16,30 +16,17 @@ import (
 // owners, and it produces the new lead, its history and its
 // notifications. The engine (engine.go) loads, calls and saves.
 
-// chooser answers the two questions a step cannot answer from the lead:
-// who takes it next (M9) and who manages a rep. The engine's chooser asks
-// the roster and the store; tests pass a fixed one.
-type chooser interface {
-	// owner picks an inside rep by round robin, skipping exclude; "" when
-	// nobody is eligible.
-	owner(exclude []string) (string, error)
-	// manager returns rep's manager, "" when unknown.
-	manager(rep string) (string, error)
-	// available reports whether rep is an inside rep who could take a
-	// lead now: not away, not at capacity (M9).
-	available(rep string) (bool, error)
-	// fieldOwner picks a field rep by round robin (M4, M9); "" when
-	// nobody is eligible.
-	fieldOwner() (string, error)
-	// onField reports whether rep is on the field team. With no field
-	// team in the roster every named rep is taken at the host's word.
-	onField(rep string) (bool, error)
-}
+// The step asks its liveChooser (engine.go) the questions it cannot
+// answer from the lead: who takes it next (M9), who manages a rep, who is
+// on the field team. The chooser reads the roster and the store's
+// round-robin sequence; everything else a step needs is in its fields. It
+// is a value inside the step, not an interface or a pointer, so that it
+// lives on the stack of Handle and Sweep and costs no allocation.
 
 // step is one application of the rules to one lead.
 type step struct {
 	pol *Policy
-	who chooser
+	who liveChooser
 	// now is the engine's instant: when notifications are raised.
 	now time.Time
 	// cause is the event id or the deadline key behind the current change;
@@ -48,6 +35,7 @@ type step struct {
 	// camp is the campaign of a response event, loaded by the engine.
 	camp  *routing.Campaign
 	l     lead.Lead
+	sc    *scratch // the pooled buffers behind hist and notes, if any
 	hist  []lead.Change
 	notes []Notification
 	fired int
@@ -127,7 +115,7 @@ func (s *step) trigger(ev *lead.Event, at time.Time) error {
 		a.LastTopic = ev.Topic
 	}
 	if s.l.Desk == lead.DeskField {
-		s.notify(NoteActivity, s.l.Owner, "M4", time.Time{}, 0, fmt.Sprintf("%s: %s %s", s.l.ID, ev.Kind, orDash(ev.Topic)))
+		s.notify(NoteActivity, s.l.Owner, "M4", time.Time{}, 0, ev.Kind.String()+" "+orDash(ev.Topic))
 		return nil
 	}
 	return s.request(ev.Kind, at)
@@ -148,15 +136,14 @@ func (s *step) request(kind lead.EventKind, at time.Time) error {
 		s.record(at, lead.ActorEngine, lead.FieldRequest, req.State.String(), req.State.String(), "S5",
 			fmt.Sprintf("%s trigger suppressed: status is %v", row.Rule, s.l.Status))
 	case req.Outstanding():
-		if !slices.Contains(req.Reasons, row.Rule) {
-			req.Reasons = append(req.Reasons, row.Rule)
+		if !req.Reasons.Has(row.Rule) {
+			req.Reasons = req.Reasons.Add(row.Rule)
 			req.Subject += "; " + row.Subject
 		}
 		req.Priority = min(req.Priority, row.Priority)
 		s.record(at, lead.ActorEngine, lead.FieldRequest, req.State.String(), req.State.String(), "A6",
 			fmt.Sprintf("%s recorded on the outstanding request; priority %d", row.Rule, req.Priority))
-		s.notify(NoteRequestUpdated, s.l.Owner, "A6", req.Due, req.Priority,
-			fmt.Sprintf("%s recorded on your approach request: %s; priority %d, due %s", row.Rule, row.Subject, req.Priority, s.stamp(req.Due)))
+		s.notify(NoteRequestUpdated, s.l.Owner, "A6", req.Due, req.Priority, row.Subject)
 	default:
 		rule := row.Rule
 		if s.l.Status == lead.StatusRecycled {
@@ -183,14 +170,13 @@ func (s *step) request(kind lead.EventKind, at time.Time) error {
 			Seq:      req.Seq + 1,
 			State:    lead.RequestOpen,
 			Priority: row.Priority,
-			Reasons:  []string{row.Rule},
+			Reasons:  lead.RuleIDs(row.Rule),
 			Subject:  row.Subject,
 			Opened:   at,
 			Due:      due,
 		}
 		s.record(at, lead.ActorEngine, lead.FieldRequest, from.String(), req.State.String(), row.Rule, row.Subject)
-		s.notify(NoteApproachRequest, s.l.Owner, rule, due, row.Priority,
-			fmt.Sprintf("Approach request, priority %d (%s): %s; due %s", row.Priority, row.Rule, row.Subject, s.stamp(due)))
+		s.notify(NoteApproachRequest, s.l.Owner, rule, due, row.Priority, row.Subject)
 	}
 	return nil
 }
@@ -227,6 +213,20 @@ func (s *step) staff(at time.Time) error {
 	return nil
 }
 
+// attemptOverdue is the history reason of a missed deadline by the stage
+// it was for; the instant is in the change's Event, the deadline's key.
+var attemptOverdue = [8]string{stage.Stage1: "Stage1 attempt overdue", stage.Stage2: "Stage2 attempt overdue",
+	stage.Stage3: "Stage3 attempt overdue", stage.Stage4: "Stage4 attempt overdue"}
+
+// attemptBy is the history reason of an attempt by each set of channels,
+// built once so that recording an attempt formats nothing.
+var attemptBy = func() (a [16]string) {
+	for c := range a {
+		a[c] = "attempt by " + stage.Channels(c).String()
+	}
+	return a
+}()
+
 var stageRules = [...]string{stage.Stage1: "T2", stage.Stage2: "T3", stage.Stage3: "T4", stage.Stage4: "T5"}
 
 // outbound applies an outbound attempt (T2-T5, T9). On a protected lead
@@ -248,7 +248,7 @@ func (s *step) outbound(ev *lead.Event, at time.Time) error {
 	if tr.Cadence != prev.Cadence {
 		s.l.Passed = nil
 	}
-	rule, why := stageRules[tr.Stage], "attempt by "+ev.Channels.String()
+	rule, why := stageRules[tr.Stage], attemptBy[ev.Channels&0xf]
 	switch {
 	case eff.Has(stage.Late):
 		rule, why = "T9", why+"; late, due "+s.stamp(prev.Due.Time())
@@ -327,9 +327,9 @@ func (s *step) fireOne(d lead.Deadline, at time.Time) error {
 	d.Due = d.Due.In(s.now.Location())
 	owner := s.l.Owner
 	if d.Kind == lead.DeadlineRequest {
-		s.setRequestState(at, lead.RequestOverdue, "A4", "due "+s.stamp(d.Due)+" passed with no approach")
-		s.notify(NoteReminder, owner, "A4", d.Due, s.l.Request.Priority, "Approach request overdue since "+s.stamp(d.Due))
-		return s.alertManager(owner, "A4", d.Due, "approach request")
+		s.setRequestState(at, lead.RequestOverdue, "A4", "due date passed with no approach")
+		s.notify(NoteReminder, owner, "A4", d.Due, s.l.Request.Priority, "")
+		return s.alertManager(owner, "A4", d.Due)
 	}
 	tr := &s.l.Track
 	from := tr.Stage
@@ -340,14 +340,14 @@ func (s *step) fireOne(d lead.Deadline, at time.Time) error {
 	case eff.Has(stage.Recycle):
 		return s.recycle(at)
 	}
-	rule, what := "T8", (from+1).String()+" attempt"
+	rule, what := "T8", attemptOverdue[(from+1)&7]
 	if from == stage.Untouched {
 		rule = "T1"
-		s.setRequestState(at, lead.RequestOverdue, "A4", "due "+s.stamp(d.Due)+" passed with no approach")
+		s.setRequestState(at, lead.RequestOverdue, "A4", "due date passed with no approach")
 	}
-	s.record(at, lead.ActorEngine, lead.FieldStage, from.Key(), from.Key(), rule, what+" overdue since "+s.stamp(d.Due))
-	s.notify(NoteReminder, owner, rule, d.Due, 0, what+" overdue since "+s.stamp(d.Due))
-	if err := s.alertManager(owner, rule, d.Due, what); err != nil {
+	s.record(at, lead.ActorEngine, lead.FieldStage, from.Key(), from.Key(), rule, what)
+	s.notify(NoteReminder, owner, rule, d.Due, 0, "")
+	if err := s.alertManager(owner, rule, d.Due); err != nil {
 		return err
 	}
 	switch {
@@ -359,13 +359,12 @@ func (s *step) fireOne(d lead.Deadline, at time.Time) error {
 	return nil
 }
 
-func (s *step) alertManager(owner, rule string, due time.Time, what string) error {
+func (s *step) alertManager(owner, rule string, due time.Time) error {
 	mgr, err := s.who.manager(owner)
 	if err != nil {
 		return err
 	}
-	s.notify(NoteManagerAlert, mgr, rule, due, s.l.Request.Priority,
-		fmt.Sprintf("%s missed: %s for %s was due %s", orNobody(owner), what, s.l.ID, s.stamp(due)))
+	s.notify(NoteManagerAlert, mgr, rule, due, s.l.Request.Priority, owner)
 	return nil
 }
 
@@ -398,8 +397,7 @@ func (s *step) reassign(at time.Time) error {
 		s.l.Request.Due = due
 		s.setRequestState(at, lead.RequestOpen, "T10", "fresh window for the new owner, due "+s.stamp(due))
 	}
-	s.notify(NoteReassigned, rep, "T1", due, s.l.Request.Priority,
-		fmt.Sprintf("Untouched lead %s reassigned to you from %s; first attempt due %s", s.l.ID, orNobody(old), s.stamp(due)))
+	s.notify(NoteReassigned, rep, "T1", due, s.l.Request.Priority, old)
 	return nil
 }
 
@@ -413,8 +411,7 @@ func (s *step) escalate(at time.Time) error {
 	}
 	s.setOwner(at, mgr, "T10", fmt.Sprintf("untouched after %d reassignments", s.l.Track.Reassignments))
 	s.l.AccountOwned = false
-	s.notify(NoteEscalated, mgr, "T10", s.time(s.l.Track.Due), s.l.Request.Priority,
-		fmt.Sprintf("Untouched lead %s handed to you after %d reassignments (last owner %s)", s.l.ID, s.l.Track.Reassignments, orNobody(old)))
+	s.notify(NoteEscalated, mgr, "T10", s.time(s.l.Track.Due), s.l.Request.Priority, old)
 	return nil
 }
 
@@ -428,7 +425,7 @@ func (s *step) recycle(at time.Time) error {
 		s.record(at, lead.ActorEngine, lead.FieldStatus, s.l.Status.Key(), s.l.Status.Key(), "S5", "protected status is not recycled")
 	}
 	s.closeRequest(at, lead.ActorEngine, lead.RequestCancelled, "T7", "cadence exhausted")
-	s.notify(NoteRecycled, s.l.Owner, "T7", s.time(s.l.Track.Ended), 0, "No contact after Stage4; lead "+s.l.ID+" recycled to marketing")
+	s.notify(NoteRecycled, s.l.Owner, "T7", s.time(s.l.Track.Ended), 0, "")
 	return nil
 }
 
@@ -463,6 +460,9 @@ func (s *step) closeRequest(at time.Time, actor string, to lead.RequestState, ru
 }
 
 func (s *step) record(at time.Time, actor string, f lead.Field, from, to, rule, why string) {
+	if s.hist == nil {
+		s.hist = make([]lead.Change, 0, 4) // most steps write one to four
+	}
 	s.hist = append(s.hist, lead.Change{
 		Lead: s.l.ID, At: at, Actor: actor, Event: s.cause,
 		Field: f, From: from, To: to, Rule: rule, Reason: why,
@@ -472,11 +472,14 @@ func (s *step) record(at time.Time, actor string, f lead.Field, from, to, rule, 
 	}
 }
 
-func (s *step) notify(kind NotificationKind, to, rule string, due time.Time, priority int, subject string) {
+func (s *step) notify(kind NotificationKind, to, rule string, due time.Time, priority int, detail string) {
+	if s.notes == nil {
+		s.notes = make([]Notification, 0, 2) // an owner and a manager
+	}
 	s.notes = append(s.notes, Notification{
 		Key:  s.cause + "/" + kind.String() + "/" + to,
 		Kind: kind, Lead: s.l.ID, To: to, Rule: rule,
-		At: s.now, Due: due, Stage: s.l.Track.Stage, Priority: priority, Subject: subject,
+		At: s.now, Due: due, Stage: s.l.Track.Stage, Priority: priority, Detail: detail,
 	})
 }
 

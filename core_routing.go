@@ -104,13 +104,11 @@ func (s *step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at
 			s.l.Handoff == lead.HandoffNone && s.l.Feedback.At.IsZero() {
 			s.record(at, lead.ActorEngine, lead.FieldRoute, lead.DeskField.String(), lead.DeskField.String(), "M4", why)
 			s.setOwner(at, d.Owner, "M4", why)
-			s.notify(NoteFieldFollowUp, d.Owner, "M4", time.Time{}, 0,
-				fmt.Sprintf("Follow up %s from campaign %s: %v", s.l.ID, c.ID, d.Why))
+			s.notify(NoteFieldFollowUp, d.Owner, "M4", time.Time{}, 0, c.ID)
 			return nil
 		}
 		s.record(at, lead.ActorEngine, lead.FieldRoute, lead.DeskField.String(), lead.DeskField.String(), "M4", why+"; already with field sales")
-		s.notify(NoteActivity, s.l.Owner, "M4", time.Time{}, 0,
-			fmt.Sprintf("%s %s in campaign %s", s.l.ID, ev.Response, c.ID))
+		s.notify(NoteActivity, s.l.Owner, "M4", time.Time{}, 0, ev.Response.String()+" in "+c.ID)
 		return nil
 	}
 	switch d.To {
@@ -126,8 +124,7 @@ func (s *step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at
 			}
 		}
 		s.toField(at, rep, rule, why)
-		s.notify(NoteFieldFollowUp, rep, rule, time.Time{}, 0,
-			fmt.Sprintf("Follow up %s from campaign %s: %v", s.l.ID, c.ID, d.Why))
+		s.notify(NoteFieldFollowUp, rep, rule, time.Time{}, 0, c.ID)
 		if s.l.Feedback.At.IsZero() && !s.l.Feedback.Target {
 			s.l.Feedback = lead.Feedback{Target: true, State: lead.NotStarted}
 		}
@@ -221,7 +218,7 @@ func (s *step) handoff(ev *lead.Event, at time.Time) error {
 	if !s.l.Feedback.Target {
 		s.l.Feedback = lead.Feedback{Target: true, State: lead.NotStarted}
 	}
-	s.notify(NoteHandoff, rep, "M10", time.Time{}, 0, fmt.Sprintf("Pre-SQL %s handed to you by %s", s.l.ID, ev.Actor))
+	s.notify(NoteHandoff, rep, "M10", time.Time{}, 0, ev.Actor)
 	return nil
 }
 
@@ -252,7 +249,7 @@ func (s *step) accept(ev *lead.Event, at time.Time) error {
 	s.record(at, ev.Actor, lead.FieldHandoff, s.l.Handoff.String(), lead.HandoffAccepted.String(), "M10", "accepted: an SQL")
 	s.l.Handoff = lead.HandoffAccepted
 	if s.l.HandedBy != "" {
-		s.notify(NoteAccepted, s.l.HandedBy, "M10", time.Time{}, 0, fmt.Sprintf("%s accepted your Pre-SQL %s", ev.Actor, s.l.ID))
+		s.notify(NoteAccepted, s.l.HandedBy, "M10", time.Time{}, 0, ev.Actor)
 	}
 	return nil
 }
@@ -277,7 +274,7 @@ func (s *step) reject(ev *lead.Event, at time.Time) error {
 		s.setStatus(at, ev.Actor, lead.StatusRecycled, "M10", ev.Reason)
 	}
 	if s.l.HandedBy != "" {
-		s.notify(NoteRejected, s.l.HandedBy, "M10", time.Time{}, 0, fmt.Sprintf("%s rejected your Pre-SQL %s: %s", ev.Actor, s.l.ID, ev.Reason))
+		s.notify(NoteRejected, s.l.HandedBy, "M10", time.Time{}, 0, ev.Actor+": "+ev.Reason)
 	}
 	return nil
 }
@@ -302,7 +299,7 @@ func (s *step) feedback(ev *lead.Event, at time.Time) error {
 			s.l.HandedTo = s.l.Owner
 		}
 		if s.l.HandedBy != "" {
-			s.notify(NoteAccepted, s.l.HandedBy, "M5", time.Time{}, 0, fmt.Sprintf("%s confirmed an opportunity on %s", ev.Actor, s.l.ID))
+			s.notify(NoteAccepted, s.l.HandedBy, "M5", time.Time{}, 0, ev.Actor)
 		}
 	}
 	return nil

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/benbjohnson/clock"
@@ -75,6 +77,42 @@ type Engine struct {
 	batch    int
 	lease    time.Duration
 	interval time.Duration
+	// scratch recycles the history and notification buffers of steps:
+	// a store copies what it is given (the Store contract), so the
+	// buffers are free again once Apply returns.
+	scratch sync.Pool
+}
+
+// scratch is the reusable memory of one step.
+type scratch struct {
+	hist  []lead.Change
+	notes []Notification
+}
+
+// newStep returns a step for l with buffers from the engine's pool; give
+// them back with done.
+func (e *Engine) newStep(ch liveChooser, now time.Time, l lead.Lead) step {
+	s := step{pol: &e.pol, who: ch, now: now, l: l}
+	sc, _ := e.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{hist: make([]lead.Change, 0, 4), notes: make([]Notification, 0, 2)}
+	}
+	s.sc, s.hist, s.notes = sc, sc.hist[:0], sc.notes[:0]
+	return s
+}
+
+// done clears the step's buffers, so that they hold no lead's data, and
+// returns them to the pool. A step must not be used after it.
+func (e *Engine) done(s *step) {
+	sc := s.sc
+	if sc == nil || cap(s.hist) > 64 || cap(s.notes) > 64 {
+		return
+	}
+	clear(s.hist)
+	clear(s.notes)
+	sc.hist, sc.notes = s.hist[:0], s.notes[:0]
+	s.sc, s.hist, s.notes = nil, nil, nil
+	e.scratch.Put(sc)
 }
 
 // New returns an engine over store. It panics if store is nil, a
@@ -162,10 +200,10 @@ func (e *Engine) Handle(ctx context.Context, ev lead.Event) error {
 		return err
 	}
 	now := e.now()
-	ch := &liveChooser{e: e, ctx: ctx, now: now}
+	ch := liveChooser{e: e, ctx: ctx, now: now}
 	for attempt := 0; ; attempt++ {
 		ch.retry()
-		err := e.handleOnce(ctx, &ev, now, ch)
+		err := e.handleOnce(ctx, &ev, now, &ch)
 		if !errors.Is(err, ErrConflict) || attempt >= e.retries {
 			return err
 		}
@@ -173,11 +211,20 @@ func (e *Engine) Handle(ctx context.Context, ev lead.Event) error {
 }
 
 func (e *Engine) handleOnce(ctx context.Context, ev *lead.Event, now time.Time, ch *liveChooser) error {
-	if seen, err := e.store.Seen(ctx, ev.ID); err != nil {
-		return fmt.Errorf("leadline: handle event %s: %w", ev.ID, err)
-	} else if seen {
-		return fmt.Errorf("leadline: event %s: %w", ev.ID, ErrDuplicateEvent)
+	err := e.handleStep(ctx, ev, now, ch)
+	if _, ok := errors.AsType[*FieldError](err); ok {
+		// Refused against the lead's state: the event may be one handled
+		// before, which changed that state (a created lead that now
+		// exists). A repeat is reported as such, not as bad input (E2).
+		// Apply itself refuses a repeat that would otherwise succeed.
+		if seen, serr := e.store.Seen(ctx, ev.ID); serr == nil && seen {
+			return fmt.Errorf("leadline: event %s: %w", ev.ID, ErrDuplicateEvent)
+		}
 	}
+	return err
+}
+
+func (e *Engine) handleStep(ctx context.Context, ev *lead.Event, now time.Time, ch *liveChooser) error {
 	cur, err := e.store.Lead(ctx, ev.Lead)
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -193,7 +240,11 @@ func (e *Engine) handleOnce(ctx context.Context, ev *lead.Event, now time.Time, 
 	if at.Before(cur.Created) {
 		at = cur.Created
 	}
-	s := step{pol: &e.pol, who: ch, now: now, l: cur}
+	s := e.newStep(*ch, now, cur)
+	defer func() {
+		*ch = s.who // keep the round-robin tickets for a retry
+		e.done(&s)
+	}()
 	if ev.Kind == lead.EventResponse {
 		c, err := e.store.Campaign(ctx, ev.Campaign)
 		if errors.Is(err, ErrNotFound) {
@@ -213,18 +264,30 @@ func (e *Engine) handleOnce(ctx context.Context, ev *lead.Event, now time.Time, 
 	if err := s.event(ev, at, exists); err != nil {
 		return err
 	}
-	return e.apply(ctx, ev.ID, cur.Version, &s)
+	return e.apply(ctx, ev.ID, &cur, &s)
 }
 
 // apply writes the step's result as one atomic change.
-func (e *Engine) apply(ctx context.Context, eventID string, version int64, s *step) error {
-	s.l.Version = version
+func (e *Engine) apply(ctx context.Context, eventID string, old *lead.Lead, s *step) error {
+	s.l.Version = old.Version
 	w := Write{
-		Event:     eventID,
-		Lead:      s.l,
-		History:   s.hist,
-		Deadlines: s.l.Deadlines(nil),
-		Outbox:    s.notes,
+		Event:   eventID,
+		Lead:    s.l,
+		History: s.hist,
+		Outbox:  s.notes,
+		At:      s.now,
+	}
+	if r := e.pol.Retention.History; r > 0 {
+		w.HistorySince = s.now.Add(-r)
+	}
+	if r := e.pol.Retention.Events; r > 0 {
+		w.EventsSince = s.now.Add(-r)
+	}
+	var was, is [2]lead.Deadline
+	if now := s.l.Deadlines(is[:0]); old.Version > 0 && slices.Equal(old.Deadlines(was[:0]), now) {
+		w.KeepDeadlines = true
+	} else {
+		w.Deadlines = slices.Clone(now)
 	}
 	if err := e.store.Apply(ctx, w); err != nil {
 		return fmt.Errorf("leadline: save lead %s: %w", s.l.ID, err)
@@ -265,7 +328,7 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 }
 
 func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Time, res *SweepResult) error {
-	ch := &liveChooser{e: e, ctx: ctx, now: now}
+	ch := liveChooser{e: e, ctx: ctx, now: now}
 	for attempt := 0; ; attempt++ {
 		ch.retry()
 		cur, err := e.store.Lead(ctx, d.Lead)
@@ -275,21 +338,29 @@ func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Tim
 		if err != nil {
 			return fmt.Errorf("leadline: sweep %s: %w", d.Key(), err)
 		}
-		s := step{pol: &e.pol, who: ch, now: now, l: cur}
-		if err := s.fire(now, d.Due); err != nil {
+		s := e.newStep(ch, now, cur)
+		err = s.fire(now, d.Due)
+		ch = s.who // keep the round-robin tickets for a retry
+		if err != nil {
+			e.done(&s)
 			return fmt.Errorf("leadline: sweep %s: %w", d.Key(), err)
 		}
 		if s.fired == 0 {
 			// Already fired by another sweeper, or moved by an event since
 			// the claim: nothing to do. The claim lapses on its own.
+			e.done(&s)
 			return nil
 		}
-		err = e.apply(ctx, "", cur.Version, &s)
+		err = e.apply(ctx, "", &cur, &s)
+		notes := len(s.notes)
+		e.done(&s)
 		switch {
 		case err == nil:
 			res.Fired = append(res.Fired, d)
-			res.Notifications += len(s.notes)
-			e.log.DebugContext(ctx, "deadline fired", "lead", d.Lead, "kind", d.Kind.String(), "due", d.Due)
+			res.Notifications += notes
+			if e.log.Enabled(ctx, slog.LevelDebug) {
+				e.log.DebugContext(ctx, "deadline fired", "lead", d.Lead, "kind", d.Kind.String(), "due", d.Due)
+			}
 			return nil
 		case errors.Is(err, ErrConflict) && attempt < e.retries:
 			continue

@@ -47,7 +47,7 @@ func TestEngine_Triggers(t *testing.T) {
 				return
 			}
 			r := l.Request
-			if r.State != lead.RequestOpen || r.Priority != tt.wantPriority || !slices.Equal(r.Reasons, []string{tt.wantRule}) {
+			if r.State != lead.RequestOpen || r.Priority != tt.wantPriority || !slices.Equal(r.Reasons.List(), []string{tt.wantRule}) {
 				t.Fatalf("request = %v priority %d reasons %v; want open priority %d reasons [%s]", r.State, r.Priority, r.Reasons, tt.wantPriority, tt.wantRule)
 			}
 			// A4: the request shows its due date, state and subject; T1: due
@@ -93,7 +93,7 @@ func TestEngine_TriggerPolicy(t *testing.T) {
 			r := h.lead(t, "L-1").Request
 			got := ""
 			if r.State == lead.RequestOpen {
-				got = r.Reasons[0]
+				got = r.Reasons.First()
 			}
 			if got != tt.wantRule {
 				t.Fatalf("request rule = %q, want %q", got, tt.wantRule)
@@ -113,7 +113,7 @@ func TestEngine_ApproachRequests(t *testing.T) {
 		h.must(t, lead.Event{Kind: lead.EventDownload, Lead: "L-1"}) // A3, priority 3
 		h.inquiry(t, "L-1")                                          // A1, priority 1
 		r := h.lead(t, "L-1").Request
-		if r.Seq != 1 || r.State != lead.RequestOpen || r.Priority != 1 || !slices.Equal(r.Reasons, []string{"A2", "A3", "A1"}) {
+		if r.Seq != 1 || r.State != lead.RequestOpen || r.Priority != 1 || !slices.Equal(r.Reasons.List(), []string{"A2", "A3", "A1"}) {
 			t.Fatalf("request = seq %d %v priority %d reasons %v; want seq 1 open priority 1 reasons [A2 A3 A1]", r.Seq, r.State, r.Priority, r.Reasons)
 		}
 		h.sweep(t)

@@ -40,7 +40,7 @@ func ExampleEngine_Handle() {
 	}
 	l, _ := eng.Lead(ctx, routing.Viewer{Rep: "aiko", Role: routing.RoleInside}, "L-1")
 	fmt.Println("owner:", l.Owner)
-	fmt.Println("request:", l.Request.State, "priority", l.Request.Priority, l.Request.Reasons)
+	fmt.Println("request:", l.Request.State, "priority", l.Request.Priority, l.Request.Reasons.List())
 	fmt.Println("due:", l.Request.Due.Format("Mon 15:04"))
 	fmt.Println("stage:", l.Track.Stage)
 	// Output:

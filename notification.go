@@ -86,16 +86,59 @@ type Notification struct {
 	Stage stage.Stage `json:"stage"`
 	// Priority is the approach request's priority, 0 when not about one.
 	Priority int `json:"priority,omitempty"`
-	// Subject says in words what happened.
-	Subject string `json:"subject"`
+	// Detail completes [Notification.Subject]: the trigger's subject for
+	// an approach request, the rep who missed a deadline or lost the lead
+	// for an alert or a reassignment, the campaign for a field follow-up,
+	// the rep who acted (and why) for a hand-off, an acceptance or a
+	// rejection.
+	Detail string `json:"detail,omitempty"`
 	// Attempts counts delivery attempts before this one; set by the store.
 	Attempts int `json:"attempts"`
 }
 
 // String returns one line without personal data:
-// "reminder to rep-1 about L-7 (T8): Stage2 attempt overdue".
+// "reminder to rep-1 about L-7 (T8): Stage2 attempt on L-7 overdue since ...".
 func (n Notification) String() string {
-	return fmt.Sprintf("%s to %s about %s (%s): %s", n.Kind, orNobody(n.To), n.Lead, n.Rule, n.Subject)
+	return fmt.Sprintf("%s to %s about %s (%s): %s", n.Kind, orNobody(n.To), n.Lead, n.Rule, n.Subject())
+}
+
+// Subject says in words what happened, for a message to the recipient.
+// It is written from the notification's fields when asked for, so that
+// raising a notification costs no formatting; times read in Due's zone,
+// the zone of the engine's clock.
+func (n Notification) Subject() string {
+	due := n.Due.Format("2006-01-02 15:04 MST")
+	what := (n.Stage + 1).String() + " attempt"
+	if n.Rule == "A4" {
+		what = "approach request"
+	}
+	switch n.Kind {
+	case NoteApproachRequest:
+		return fmt.Sprintf("Approach request for %s, priority %d (%s): %s; due %s", n.Lead, n.Priority, n.Rule, n.Detail, due)
+	case NoteRequestUpdated:
+		return fmt.Sprintf("Approach request for %s updated (A6): %s; priority %d, due %s", n.Lead, n.Detail, n.Priority, due)
+	case NoteReminder:
+		return fmt.Sprintf("The %s for %s is overdue since %s", what, n.Lead, due)
+	case NoteManagerAlert:
+		return fmt.Sprintf("%s missed the %s for %s, due %s", orNobody(n.Detail), what, n.Lead, due)
+	case NoteReassigned:
+		return fmt.Sprintf("Untouched lead %s reassigned to you from %s; first attempt due %s", n.Lead, orNobody(n.Detail), due)
+	case NoteEscalated:
+		return fmt.Sprintf("Untouched lead %s handed to you after its reassignments (last owner %s)", n.Lead, orNobody(n.Detail))
+	case NoteRecycled:
+		return fmt.Sprintf("No contact after Stage4: %s recycled to marketing", n.Lead)
+	case NoteFieldFollowUp:
+		return fmt.Sprintf("Follow up %s from campaign %s", n.Lead, n.Detail)
+	case NoteActivity:
+		return fmt.Sprintf("%s, with you in field sales, is active again: %s", n.Lead, n.Detail)
+	case NoteHandoff:
+		return fmt.Sprintf("Pre-SQL %s handed to you by %s", n.Lead, n.Detail)
+	case NoteAccepted:
+		return fmt.Sprintf("%s accepted the Pre-SQL %s", n.Detail, n.Lead)
+	case NoteRejected:
+		return fmt.Sprintf("Pre-SQL %s rejected by %s", n.Lead, n.Detail)
+	}
+	return n.Kind.String() + " " + n.Lead
 }
 
 func orNobody(s string) string {

@@ -31,6 +31,23 @@ type Policy struct {
 	// calendar. A request that starts a cadence is due at the cadence's
 	// Stage1 deadline instead (T1). Defaults to the Stage1 window, 48h.
 	RequestWindow time.Duration `json:"request_window"`
+	// Retention bounds what a store must keep only for deduplication and
+	// audit, so that an in-memory store's memory stays bounded. Defaults
+	// to keeping everything (E2, E3).
+	Retention Retention `json:"retention"`
+}
+
+// Retention says how long a store must keep a lead's history and the ids
+// of handled events. A store may keep more; it must not keep less.
+type Retention struct {
+	// History is how far back a lead's history must reach (E3): a store
+	// may drop entries older than this, counted from the lead's latest
+	// write. 0 keeps every entry.
+	History time.Duration `json:"history"`
+	// Events is how long an event id is remembered, so that a repeat
+	// changes nothing (E2). A repeat that arrives later than this after
+	// the first is handled as new. 0 remembers every id.
+	Events time.Duration `json:"events"`
 }
 
 // DefaultPolicy returns SPEC.md's policy with every default written out.
@@ -52,6 +69,12 @@ func (p *Policy) Validate() error {
 	}
 	if p.RequestWindow < 0 {
 		return stage.Errorf("request_window", "must not be negative, got %v", p.RequestWindow)
+	}
+	if p.Retention.History < 0 {
+		return stage.Errorf("retention.history", "must not be negative, got %v", p.Retention.History)
+	}
+	if p.Retention.Events < 0 {
+		return stage.Errorf("retention.events", "must not be negative, got %v", p.Retention.Events)
 	}
 	return nil
 }

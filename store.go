@@ -41,9 +41,13 @@ type Store interface {
 	//     version becomes w.Lead.Version+1, whatever else w.Lead says;
 	//   - w.History is appended to the lead's history in order;
 	//   - w.Deadlines replaces the lead's pending deadlines, dropping any
-	//     claim on the old ones;
+	//     claim on the old ones; with w.KeepDeadlines the pending deadlines
+	//     and their claims stay as they are and w.Deadlines is ignored;
 	//   - w.Outbox is appended to the outbox, skipping a notification
-	//     whose Key is already pending there or earlier in w.Outbox.
+	//     whose Key is already pending there or earlier in w.Outbox;
+	//   - the store may then drop the lead's history entries before
+	//     w.HistorySince, and forget event ids recorded by writes whose At
+	//     is before w.EventsSince; it need not.
 	// An empty lead id, or a history entry or deadline of another lead, is
 	// refused with a [*FieldError] and nothing is written.
 	Apply(ctx context.Context, w Write) error
@@ -111,8 +115,20 @@ type Write struct {
 	// Deadlines are the lead's pending deadlines after the change
 	// ([lead.Lead.Deadlines]); they replace the stored ones.
 	Deadlines []lead.Deadline
+	// KeepDeadlines says the change left the lead's pending deadlines as
+	// they were (a score change, say): the store keeps them, and any claim
+	// on them, and ignores Deadlines. It spares the store the work of
+	// re-indexing them.
+	KeepDeadlines bool
 	// Outbox are the notifications the change raised (E4).
 	Outbox []Notification
+	// At is the engine's instant for the write: when Event was handled.
+	At time.Time
+	// HistorySince and EventsSince are the policy's retention
+	// ([Retention]) as instants: the store may drop this lead's history
+	// entries before HistorySince and forget event ids recorded before
+	// EventsSince. Zero keeps everything.
+	HistorySince, EventsSince time.Time
 }
 
 // Query selects leads for [Store.Leads].

@@ -1,8 +1,10 @@
 package lead
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,7 +72,6 @@ type Lead struct {
 // Clone returns a copy of l that shares no memory with it.
 func (l Lead) Clone() Lead {
 	l.Passed = slices.Clone(l.Passed)
-	l.Request.Reasons = slices.Clone(l.Request.Reasons)
 	l.Responses = slices.Clone(l.Responses)
 	return l
 }
@@ -129,7 +130,13 @@ type Deadline struct {
 // microseconds, the precision every store keeps, so the key of a deadline
 // read back from PostgreSQL is the key it was written with.
 func (d Deadline) Key() string {
-	return fmt.Sprintf("%s/%s/%d", d.Lead, d.Kind, d.Due.UnixMicro())
+	b := make([]byte, 0, len(d.Lead)+len("/cadence/")+20)
+	b = append(b, d.Lead...)
+	b = append(b, '/')
+	b = append(b, d.Kind.String()...)
+	b = append(b, '/')
+	b = strconv.AppendInt(b, d.Due.UnixMicro(), 10)
+	return string(b)
 }
 
 // Less orders deadlines by (Due, Lead, Kind): the order in which they
@@ -199,7 +206,7 @@ type Request struct {
 	Priority int `json:"priority"`
 	// Reasons are the rule ids of the triggers recorded on the request, in
 	// the order they came: "A1", "A3" (A6).
-	Reasons []string `json:"reasons"`
+	Reasons RuleIDs `json:"reasons"`
 	// Subject says in words why the request exists, one phrase per
 	// reason.
 	Subject string    `json:"subject"`
@@ -251,4 +258,78 @@ func (a Activity) Summary() string {
 		fmt.Fprintf(&b, "; last: %s", a.LastTopic)
 	}
 	return b.String()
+}
+
+// RuleIDs is a list of rule ids kept as one string, "A2,A3,A1". A string
+// is immutable, so a lead is copied in and out of a store without copying
+// its reasons. The zero value is the empty list.
+type RuleIDs string
+
+// RuleIDsOf returns the list of ids, in order, without duplicates.
+func RuleIDsOf(ids ...string) RuleIDs {
+	var r RuleIDs
+	for _, id := range ids {
+		r = r.Add(id)
+	}
+	return r
+}
+
+// Has reports whether id is in r.
+func (r RuleIDs) Has(id string) bool {
+	for part := range strings.SplitSeq(string(r), ",") {
+		if part == id && id != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Add returns r with id at the end, or r itself when id is in it or
+// empty.
+func (r RuleIDs) Add(id string) RuleIDs {
+	switch {
+	case id == "" || r.Has(id):
+		return r
+	case r == "":
+		return RuleIDs(id)
+	}
+	return r + "," + RuleIDs(id)
+}
+
+// List returns the ids in order; nil for the empty list.
+func (r RuleIDs) List() []string {
+	if r == "" {
+		return nil
+	}
+	return strings.Split(string(r), ",")
+}
+
+// First returns the first id, "" for the empty list.
+func (r RuleIDs) First() string {
+	s, _, _ := strings.Cut(string(r), ",")
+	return s
+}
+
+// MarshalJSON writes the ids as a JSON array.
+func (r RuleIDs) MarshalJSON() ([]byte, error) {
+	ids := r.List()
+	if ids == nil {
+		ids = []string{}
+	}
+	return json.Marshal(ids)
+}
+
+// UnmarshalJSON reads a JSON array of ids, or null.
+func (r *RuleIDs) UnmarshalJSON(b []byte) error {
+	var ids []string
+	if err := json.Unmarshal(b, &ids); err != nil {
+		return stage.Errorf("reasons", "want an array of rule ids: %v", err)
+	}
+	for i, id := range ids {
+		if id == "" || strings.ContainsAny(id, ", ") {
+			return stage.Errorf(fmt.Sprintf("reasons[%d]", i), "%q is not a rule id", id)
+		}
+	}
+	*r = RuleIDsOf(ids...)
+	return nil
 }

@@ -1,6 +1,8 @@
 package lead_test
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -47,7 +49,7 @@ func TestLead_Deadlines(t *testing.T) {
 	pol.Stop(&stopped, requestedAt.Add(time.Hour))
 
 	open := func(due time.Time) lead.Request {
-		return lead.Request{Seq: 1, State: lead.RequestOpen, Priority: 1, Reasons: []string{"A1"}, Opened: requestedAt, Due: due}
+		return lead.Request{Seq: 1, State: lead.RequestOpen, Priority: 1, Reasons: "A1", Opened: requestedAt, Due: due}
 	}
 	early, late := requestedAt.Add(10*time.Hour), requestedAt.Add(100*time.Hour)
 	cadence := func(due time.Time) lead.Deadline {
@@ -121,20 +123,21 @@ func TestLead_Clone(t *testing.T) {
 		ID:      "L-1",
 		Score:   decimal.NewFromInt(120),
 		Passed:  []string{"rep-1", "rep-2"},
-		Request: lead.Request{Reasons: []string{"A1", "A3"}},
+		Request: lead.Request{Reasons: "A1,A3"},
 		Track:   trackAt(t, stage.Stage2),
 	}
+	orig.Responses = []lead.Touch{{Campaign: "uc", Kind: lead.ResponseAttended}}
 	c := orig.Clone()
-	if !slices.Equal(c.Passed, orig.Passed) || !slices.Equal(c.Request.Reasons, orig.Request.Reasons) || c.Track != orig.Track || !c.Score.Equal(orig.Score) {
+	if !slices.Equal(c.Passed, orig.Passed) || c.Request.Reasons != orig.Request.Reasons || c.Track != orig.Track || !c.Score.Equal(orig.Score) {
 		t.Fatalf("Clone() = %+v, want a copy of %+v", c, orig)
 	}
 	c.Passed[0] = "mutated"
-	c.Request.Reasons[1] = "mutated"
+	c.Responses[0].Campaign = "mutated"
 	c.Passed = append(c.Passed, "rep-3")
-	c.Request.Reasons = append(c.Request.Reasons, "A2")
+	c.Request.Reasons = c.Request.Reasons.Add("A2")
 	c.Track.Stage = stage.Connected
-	if orig.Passed[0] != "rep-1" || orig.Request.Reasons[1] != "A3" || len(orig.Passed) != 2 || len(orig.Request.Reasons) != 2 {
-		t.Errorf("mutating the clone changed the original: Passed %v, Reasons %v", orig.Passed, orig.Request.Reasons)
+	if orig.Passed[0] != "rep-1" || orig.Request.Reasons != "A1,A3" || len(orig.Passed) != 2 || orig.Responses[0].Campaign != "uc" {
+		t.Errorf("mutating the clone changed the original: Passed %v, Reasons %v, Responses %v", orig.Passed, orig.Request.Reasons, orig.Responses)
 	}
 	if orig.Track.Stage != stage.Stage2 {
 		t.Errorf("mutating the clone's track changed the original's to %v", orig.Track.Stage)
@@ -147,8 +150,8 @@ func TestLead_Clone(t *testing.T) {
 	if orig2.Passed[1] != "x" {
 		t.Errorf("the clone's append overwrote the original's backing array: %v", orig2.Passed)
 	}
-	if z := (lead.Lead{}).Clone(); z.Passed != nil || z.Request.Reasons != nil {
-		t.Errorf("Clone of nil slices = %v, %v; want nil", z.Passed, z.Request.Reasons)
+	if z := (lead.Lead{}).Clone(); z.Passed != nil || z.Responses != nil {
+		t.Errorf("Clone of nil slices = %v, %v; want nil", z.Passed, z.Responses)
 	}
 }
 
@@ -306,5 +309,35 @@ func TestDeadline_Less(t *testing.T) {
 		if got := tt.a.Less(tt.b); got != tt.want {
 			t.Errorf("%s: %v.Less(%v) = %v, want %v", tt.name, tt.a, tt.b, got, tt.want)
 		}
+	}
+}
+
+func TestRuleIDs(t *testing.T) {
+	t.Parallel()
+	r := lead.RuleIDsOf("A2", "A3", "A2", "", "A1")
+	if r != "A2,A3,A1" || !r.Has("A3") || r.Has("A") || r.Has("") || r.First() != "A2" {
+		t.Fatalf("RuleIDsOf = %q (Has A3 %v, First %q)", r, r.Has("A3"), r.First())
+	}
+	if got := r.List(); !slices.Equal(got, []string{"A2", "A3", "A1"}) {
+		t.Fatalf("List() = %v", got)
+	}
+	if r.Add("A3") != r || lead.RuleIDs("").Add("A5") != "A5" || lead.RuleIDs("").List() != nil {
+		t.Fatal("Add or List of the edge cases")
+	}
+	b, err := json.Marshal(r)
+	if err != nil || string(b) != `["A2","A3","A1"]` {
+		t.Fatalf("MarshalJSON = %s, %v", b, err)
+	}
+	var back lead.RuleIDs
+	if err := json.Unmarshal(b, &back); err != nil || back != r {
+		t.Fatalf("UnmarshalJSON = %q, %v", back, err)
+	}
+	for _, bad := range []string{`["A1,A2"]`, `[""]`, `"A1"`} {
+		if err := json.Unmarshal([]byte(bad), &back); !errors.Is(err, lead.ErrInvalid) {
+			t.Errorf("UnmarshalJSON(%s) = %v, want ErrInvalid", bad, err)
+		}
+	}
+	if b, _ := json.Marshal(lead.RuleIDs("")); string(b) != "[]" {
+		t.Errorf("MarshalJSON(empty) = %s, want []", b)
 	}
 }

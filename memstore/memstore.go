@@ -169,7 +169,9 @@ func (s *Store) Apply(ctx context.Context, w leadline.Write) error {
 			r.history[i].Lead = r.lead.ID // share one copy of the id
 		}
 	}
-	s.schedule(r, w.Deadlines)
+	if !w.KeepDeadlines {
+		s.schedule(r, w.Deadlines)
+	}
 	for _, n := range w.Outbox {
 		s.outbox.push(n)
 	}

@@ -56,7 +56,7 @@ func benchLead(i int) lead.Lead {
 		Created: t0,
 		Updated: t0,
 		Track:   stage.Track{Stage: stage.Stage1, Cadence: 1, Started: stage.InstantOf(t0), Reached: [4]stage.Instant{stage.InstantOf(t0)}, Due: stage.InstantOf(t0.Add(48 * time.Hour))},
-		Request: lead.Request{Seq: 1, State: lead.RequestDone, Priority: 2, Reasons: []string{"A1"}, Subject: "pricing inquiry", Opened: t0, Due: t0.Add(48 * time.Hour), Closed: t0},
+		Request: lead.Request{Seq: 1, State: lead.RequestDone, Priority: 2, Reasons: "A1", Subject: "pricing inquiry", Opened: t0, Due: t0.Add(48 * time.Hour), Closed: t0},
 	}
 }
 

@@ -130,6 +130,8 @@ func (t *Triggers) Validate() error {
 			return stage.Errorf(f+".priority", "must be 1 or more, got %d", r.Priority)
 		case strings.TrimSpace(r.Rule) == "":
 			return stage.Errorf(f+".rule", "required: the rule id recorded as the request's reason")
+		case strings.ContainsAny(r.Rule, ", \t"):
+			return stage.Errorf(f+".rule", "%q: a rule id has no commas or spaces", r.Rule)
 		}
 	}
 	return nil

@@ -100,7 +100,7 @@ func fullLead(id string) lead.Lead {
 			Seq:      4,
 			State:    lead.RequestOverdue,
 			Priority: 2,
-			Reasons:  []string{"A1", "A3"},
+			Reasons:  "A1,A3",
 			Subject:  "pricing inquiry; seminar attended",
 			Opened:   at(time.Hour),
 			Due:      at(day + time.Hour),
@@ -142,7 +142,7 @@ func note(key, id string) leadline.Notification {
 		Due:      at(-time.Hour),
 		Stage:    stage.Stage2,
 		Priority: 1,
-		Subject:  "Stage2 attempt overdue",
+		Detail:   "rep-9",
 	}
 }
 

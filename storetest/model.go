@@ -198,7 +198,7 @@ func testModel(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 					}
 					for range rapid.IntRange(0, 2).Draw(rt, "notifications") {
 						n := note(rapid.SampledFrom(modelKeys).Draw(rt, "key"), id)
-						n.Subject = fmt.Sprintf("step %d", step)
+						n.Detail = fmt.Sprintf("step %d", step)
 						w.Outbox = append(w.Outbox, n)
 					}
 					err := st.Apply(ctx, w)

@@ -145,7 +145,7 @@ func testLead(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			got := mustLead(t, st, "L-1")
 			got.Passed[0] = "mutated"
 			got.Passed = append(got.Passed, "appended")
-			got.Request.Reasons[0] = "mutated"
+			got.Responses[0].By = "mutated"
 			got.Owner = "mutated"
 			checkLead(t, "Lead(L-1) after mutating an earlier result", mustLead(t, st, "L-1"), want)
 		},
@@ -156,7 +156,7 @@ func testLead(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			want.Version = 1
 			mustApply(t, st, leadline.Write{Lead: l})
 			l.Passed[0] = "mutated"
-			l.Request.Reasons[1] = "mutated"
+			l.Responses[1].By = "mutated"
 			checkLead(t, "Lead(L-1) after mutating the written lead", mustLead(t, st, "L-1"), want)
 		},
 	})
@@ -448,6 +448,22 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkDeadlines(t, "ClaimDue", mustClaimDue(t, st, at(far), lease, 10), nil)
 		},
 
+		"KeepDeadlines keeps the deadlines and their claims": func(t *testing.T, st leadline.Store) {
+			now := at(time.Hour)
+			d := deadline("L-1", lead.DeadlineCadence, at(0))
+			v := schedule(t, st, "L-1", 0, d)
+			checkDeadlines(t, "ClaimDue(now)", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{d})
+			l := mustLead(t, st, "L-1")
+			l.Owner = "rep-2"
+			other := deadline("L-1", lead.DeadlineCadence, at(day))
+			mustApply(t, st, leadline.Write{Lead: l, KeepDeadlines: true, Deadlines: []lead.Deadline{other}})
+			if got := mustLead(t, st, "L-1").Version; got != v+1 {
+				t.Fatalf("version after a KeepDeadlines write = %d, want %d", got, v+1)
+			}
+			checkDeadlines(t, "ClaimDue(now) while the claim stands", mustClaimDue(t, st, now, lease, 10), nil)
+			checkDeadlines(t, "ClaimDue(now+lease)", mustClaimDue(t, st, now.Add(lease), lease, 10), []lead.Deadline{d})
+		},
+
 		"only deadlines due strictly before now are claimed": func(t *testing.T, st leadline.Store) {
 			now := at(time.Hour)
 			early := deadline("L-1", lead.DeadlineCadence, now.Add(-time.Microsecond))
@@ -637,7 +653,7 @@ func testClaimOutbox(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 		"a pending key in a later write is skipped": func(t *testing.T, st leadline.Store) {
 			n := note("n-1", "L-1")
 			again := n
-			again.Subject = "the second one"
+			again.Detail = "the second one"
 			other := note("n-2", "L-1")
 			v := enqueue(t, st, "L-1", 0, n)
 			now := at(time.Hour)
@@ -652,7 +668,7 @@ func testClaimOutbox(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 		"a key repeated within one write is kept once": func(t *testing.T, st leadline.Store) {
 			n := note("n-1", "L-1")
 			again := n
-			again.Subject = "the second one"
+			again.Detail = "the second one"
 			enqueue(t, st, "L-1", 0, n, again)
 			checkNotes(t, "ClaimOutbox", mustClaimOutbox(t, st, at(time.Hour), lease, 10), []leadline.Notification{n})
 		},
@@ -669,11 +685,11 @@ func testClaimOutbox(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			n := note("n-1", "L-1")
 			ns := []leadline.Notification{n}
 			enqueue(t, st, "L-1", 0, ns...)
-			ns[0].Subject = "mutated"
+			ns[0].Detail = "mutated"
 			now := at(time.Hour)
 			got := mustClaimOutbox(t, st, now, lease, 10)
 			checkNotes(t, "ClaimOutbox", got, []leadline.Notification{n})
-			got[0].Subject, got[0].Key = "mutated", "mutated"
+			got[0].Detail, got[0].Key = "mutated", "mutated"
 			checkNotes(t, "ClaimOutbox after the lease and a mutated result", mustClaimOutbox(t, st, now.Add(lease), lease, 10), []leadline.Notification{attempted(n, 1)})
 		},
 	})
@@ -858,7 +874,7 @@ func testLeads(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkLeadIDs(t, "Leads({})", got, "L-1")
 			checkLead(t, "Leads({})[0]", got[0], want)
 			got[0].Passed[0] = "mutated"
-			got[0].Request.Reasons[0] = "mutated"
+			got[0].Responses[0].Campaign = "mutated"
 			checkLead(t, "Lead(L-1) after mutating a Leads result", mustLead(t, st, "L-1"), want)
 		},
 	})

@@ -289,7 +289,7 @@ func (s *sim) explain(l *lead.Lead, campaign string, last lead.Change) (dest, st
 		note = fmt.Sprintf("Pre-SQL to %s rejected, back to %s", l.HandedTo, l.Owner)
 	case last.To == "inside":
 		dest = l.Owner + " (inside)"
-		note = fmt.Sprintf("MQL: approach request P%d (%s), %s", l.Request.Priority, strings.Join(l.Request.Reasons, ", "), cadence(l))
+		note = fmt.Sprintf("MQL: approach request P%d (%s), %s", l.Request.Priority, strings.Join(l.Request.Reasons.List(), ", "), cadence(l))
 	default:
 		dest = last.To
 		if last.To == "nurture" {

@@ -644,7 +644,7 @@ func (s *sim) routed(ctx context.Context, id string) (string, error) {
 	case r.To == "field":
 		return fmt.Sprintf("to field sales (%s)", r.Rule), nil
 	case r.To == "inside" && l.Request.Outstanding():
-		return fmt.Sprintf("to inside sales as approach requests P%d (%s)", l.Request.Priority, l.Request.Reasons[0]), nil
+		return fmt.Sprintf("to inside sales as approach requests P%d (%s)", l.Request.Priority, l.Request.Reasons.First()), nil
 	case r.To == "nurture":
 		return fmt.Sprintf("nurtured (%s)", r.Rule), nil
 	}
