@@ -84,7 +84,7 @@ func (s *step) event(ev *lead.Event, at time.Time, exists bool) error {
 
 func (s *step) created(ev *lead.Event, at time.Time) error {
 	s.l = lead.Lead{ID: ev.Lead, Profile: ev.Profile, Score: ev.Score, Created: at}
-	s.record(at, ev.Actor, lead.FieldLead, "", lead.StatusNew.Key(), "", "created from source "+orDash(ev.Profile.Source))
+	s.record(at, ev.Actor, lead.FieldLead, "", lead.StatusNew.Key(), "", ev.Profile.Source) // the reason is the lead source
 	if ev.Owner != "" {
 		s.setOwner(at, ev.Owner, "M9", "account owner")
 		s.l.AccountOwned = true

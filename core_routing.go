@@ -38,7 +38,7 @@ func (s *step) response(ev *lead.Event, c *routing.Campaign, at time.Time) error
 		by = first(ev.MetBy, ev.Actor)
 	}
 	s.l.Responses = append(s.l.Responses, lead.Touch{Campaign: c.ID, Kind: ev.Response, At: at, By: by})
-	why := fmt.Sprintf("%s %q (%s)", ev.Response, c.ID, c.Type)
+	why := c.ID // the history's reason names the campaign, and the rep behind it
 	if by != "" {
 		why += " by " + by
 	}
@@ -94,7 +94,7 @@ func (s *step) fieldRep(rep string) (bool, error) {
 // (M4, the car dealer of the second source text).
 func (s *step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at time.Time) error {
 	rule := d.Rule()
-	why := fmt.Sprintf("campaign %s: %v", c.ID, d)
+	why := d.Why.String() // the campaign is in the response entry just before
 	if s.l.Desk == lead.DeskField && (d.To == routing.Field || d.To == routing.Inside) {
 		// M4 names a rep: the one who invited or met the person takes
 		// over a field lead that nobody has worked yet (field assignment

@@ -491,7 +491,7 @@ func (c *liveChooser) pick(role routing.Role, exclude []string) (string, error) 
 	if err != nil || len(t.Reps) == 0 {
 		return "", err
 	}
-	n, err := c.ticket("team:" + t.ID)
+	n, err := c.ticket(t.ID) // one sequence per team (M9)
 	if err != nil {
 		return "", err
 	}

@@ -3,6 +3,7 @@ package leadline_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -127,6 +128,51 @@ func BenchmarkHandle(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkHandleMix measures Engine.Handle over a day's mix of events on
+// 10,000 leads, as marketing automation and a sales team send them: most
+// are score changes, then activity, attempts, contacts and decisions.
+// Run it with -cpu 1 for issue 5's "events per second on one core".
+func BenchmarkHandleMix(b *testing.B) {
+	const leads = 10_000
+	eng, _, _ := benchEngine(b, leads)
+	ctx := context.Background()
+	ids, lids, scores := eventIDs(), benchIDs(), benchScores()
+	// Out of every 100 events.
+	mix := make([]lead.EventKind, 0, 100)
+	for kind, n := range map[lead.EventKind]int{
+		lead.EventScoreChanged: 70, lead.EventDownload: 10, lead.EventInquiry: 4,
+		lead.EventOutbound: 10, lead.EventContact: 3, lead.EventStatusSet: 2, lead.EventResponse: 1,
+	} {
+		for range n {
+			mix = append(mix, kind)
+		}
+	}
+	slices.Sort(mix)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		ev := lead.Event{ID: ids[i], Kind: mix[(i*37)%100], Lead: lids[(i*7919)%leads], At: monday}
+		switch ev.Kind {
+		case lead.EventScoreChanged:
+			ev.Score = scores[i%200]
+		case lead.EventOutbound:
+			ev.Actor, ev.Channels = "rep-a", stage.Call|stage.Email
+		case lead.EventContact:
+			ev.Actor = "rep-a"
+		case lead.EventStatusSet:
+			ev.Actor, ev.Status, ev.Reason = "rep-a", lead.StatusLead, "reviewed"
+		case lead.EventResponse:
+			ev.Campaign, ev.Response = webinar.ID, lead.ResponseAttended
+		}
+		// An attempt on a connected lead is refused; the rest must pass.
+		if err := eng.Handle(ctx, ev); err != nil && ev.Kind != lead.EventOutbound {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
 // BenchmarkSweep measures a sweep that fires 10,000 due deadlines among
