@@ -57,6 +57,16 @@
 //
 //	l, err := eng.Lead(ctx, routing.Viewer{Rep: "field-2", Role: routing.RoleField}, "L-1")
 //
+// # Storage and retention
+//
+// A [Store] keeps every lead, its history, its pending deadlines, the ids
+// of handled events, the outbox and the round-robin sequences; writes are
+// compare-and-set on a lead's version, all or nothing. memstore keeps
+// them in memory for one process; storetest.Run is the contract every
+// store passes. By default nothing is forgotten (E2, E3); a policy's
+// [Retention] lets a store drop history and event ids older than a
+// window, which bounds an in-memory store's size.
+//
 // # Time
 //
 // The engine reads time only from Config.Clock (E1). Tests and

@@ -191,7 +191,7 @@ func testModel(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 					for i := range rapid.IntRange(0, 2).Draw(rt, "changes") {
 						w.History = append(w.History, change(id, w.Event, lead.FieldStage, "", fmt.Sprintf("step %d.%d", step, i), m.now))
 					}
-					for range rapid.IntRange(0, 2).Draw(rt, "deadlines") {
+					for range rapid.IntRange(0, 3).Draw(rt, "deadlines") {
 						kind := rapid.SampledFrom([]lead.DeadlineKind{lead.DeadlineCadence, lead.DeadlineRequest}).Draw(rt, "kind")
 						due := m.now.Add(time.Duration(rapid.IntRange(-3, 3).Draw(rt, "due")) * 30 * time.Minute)
 						w.Deadlines = append(w.Deadlines, deadline(id, kind, due))

@@ -49,7 +49,14 @@
 //     duplicate in a write of another. A duplicate event is reported even
 //     when the write's version is stale too.
 //   - A refused call, including one with a cancelled context, changes
+//     nothing; a refused write with HistorySince or EventsSince forgets
 //     nothing.
+//   - Retention is checked from below: the history entries of a lead
+//     whose At is at or after its last write's HistorySince, and the ids
+//     of writes whose At is at or after the last write's EventsSince, must
+//     be kept, in order, with repeats refused; what is older may go or
+//     stay. A write's HistorySince trims only its own lead's history,
+//     while its EventsSince counts the ids of every lead's writes.
 //
 // The suite never calls ClaimDue or ClaimOutbox with a limit below 1; the
 // contract does not say what that means.
@@ -82,6 +89,7 @@ func Run(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 		{"Apply", testApply},
 		{"Seen", testSeen},
 		{"History", testHistory},
+		{"Retention", testRetention},
 		{"ClaimDue", testClaimDue},
 		{"ClaimOutbox", testClaimOutbox},
 		{"NextTicket", testNextTicket},
@@ -136,6 +144,24 @@ func testLead(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			if !got.Created.IsZero() || !got.Track.Due.IsZero() || !got.Request.Closed.IsZero() {
 				t.Fatalf("Lead(L-1) has Created %v, Track.Due.Time() %v, Request.Closed %v; want zero instants", got.Created, got.Track.Due.Time(), got.Request.Closed)
 			}
+		},
+
+		"update replaces every field, set or cleared": func(t *testing.T, st leadline.Store) {
+			// Full, then bare, then full again: a store that keeps part of
+			// a lead apart (the fields most leads leave zero, say) must
+			// clear it and fill it again.
+			full := fullLead("L-1")
+			mustApply(t, st, leadline.Write{Lead: full})
+			bare := newLead("L-1", "rep-2")
+			bare.Version = 1
+			mustApply(t, st, leadline.Write{Lead: bare})
+			bare.Version = 2
+			checkLead(t, "Lead(L-1) after a full lead was replaced by a bare one", mustLead(t, st, "L-1"), bare)
+			full.Version = 2
+			full.Passed = full.Passed[:1]
+			mustApply(t, st, leadline.Write{Lead: full})
+			full.Version = 3
+			checkLead(t, "Lead(L-1) after a bare lead was replaced by a full one", mustLead(t, st, "L-1"), full)
 		},
 
 		"returned lead is a copy": func(t *testing.T, st leadline.Store) {
@@ -562,6 +588,25 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			mustClaimDue(t, st, now, lease, 1) // a claimed one goes too
 			schedule(t, st, "L-1", v)
 			checkDeadlines(t, "ClaimDue", mustClaimDue(t, st, at(far), lease, 10), nil)
+		},
+
+		"a lead may have any number of deadlines": func(t *testing.T, st leadline.Store) {
+			// The engine writes at most two; the contract sets no limit.
+			many := func(n int, base time.Duration) []lead.Deadline {
+				ds := make([]lead.Deadline, n)
+				for i := range ds {
+					ds[i] = deadline("L-1", lead.DeadlineCadence, at(base+time.Duration(i)*time.Minute))
+				}
+				return ds
+			}
+			v := schedule(t, st, "L-1", 0, many(5, 0)...)
+			now := at(time.Hour)
+			checkDeadlines(t, "ClaimDue(limit 2)", mustClaimDue(t, st, now, lease, 2), many(5, 0)[:2])
+			v = schedule(t, st, "L-1", v, many(3, 10*time.Minute)...)
+			checkDeadlines(t, "ClaimDue after rescheduling to three", mustClaimDue(t, st, now, lease, 10), many(3, 10*time.Minute))
+			v = schedule(t, st, "L-1", v, many(1, 20*time.Minute)...)
+			schedule(t, st, "L-1", v, many(4, 30*time.Minute)...)
+			checkDeadlines(t, "ClaimDue after rescheduling to one, then four", mustClaimDue(t, st, now, lease, 10), many(4, 30*time.Minute))
 		},
 
 		"claimed deadlines are returned as written": func(t *testing.T, st leadline.Store) {
