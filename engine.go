@@ -217,7 +217,7 @@ func (e *Engine) handleOnce(ctx context.Context, ev *lead.Event, now time.Time, 
 		// before, which changed that state (a created lead that now
 		// exists). A repeat is reported as such, not as bad input (E2).
 		// Apply itself refuses a repeat that would otherwise succeed.
-		if seen, serr := e.store.Seen(ctx, ev.ID); serr == nil && seen {
+		if seen, serr := e.store.Seen(ctx, ev.Lead, ev.ID); serr == nil && seen {
 			return fmt.Errorf("leadline: event %s: %w", ev.ID, ErrDuplicateEvent)
 		}
 	}

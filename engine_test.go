@@ -694,7 +694,7 @@ func TestEngine_BadInput(t *testing.T) {
 			if after := h.snapshot(t, "L-1"); !after.same(before) {
 				t.Fatalf("store changed: %+v -> %+v", before, after)
 			}
-			if seen, _ := h.store.Seen(t.Context(), "x"); seen {
+			if seen, _ := h.store.Seen(t.Context(), tt.ev.Lead, "x"); seen {
 				t.Fatalf("a refused event's id was recorded; a corrected retry would be dropped")
 			}
 		})

@@ -26,15 +26,17 @@ type Store interface {
 	// [lead.ErrNotFound].
 	Lead(ctx context.Context, id string) (lead.Lead, error)
 
-	// Seen reports whether the event id was recorded by [Store.Apply]
-	// (E2).
-	Seen(ctx context.Context, eventID string) (bool, error)
+	// Seen reports whether the event id was recorded by an [Store.Apply]
+	// of the lead (E2). An event belongs to one lead, so its repeats are
+	// looked for there.
+	Seen(ctx context.Context, leadID, eventID string) (bool, error)
 
 	// Apply makes one write, all or nothing:
-	//   - if w.Event is not "" and was recorded before, it returns an error
-	//     wrapping [lead.ErrDuplicateEvent] and writes nothing, even when
-	//     the version is stale too: a redelivered event reads as handled;
-	//     otherwise it records it;
+	//   - if w.Event is not "" and was recorded for this lead before, it
+	//     returns an error wrapping [lead.ErrDuplicateEvent] and writes
+	//     nothing, even when the version is stale too: a redelivered event
+	//     reads as handled; otherwise it records it for the lead. Ids are
+	//     per lead: the same id on another lead is another event;
 	//   - w.Lead.Version is the version the engine read: 0 to create the
 	//     lead (an error wrapping [lead.ErrConflict] if it exists), else
 	//     the stored version (ErrConflict if it differs). The stored
@@ -46,8 +48,8 @@ type Store interface {
 	//   - w.Outbox is appended to the outbox, skipping a notification
 	//     whose Key is already pending there or earlier in w.Outbox;
 	//   - the store may then drop the lead's history entries before
-	//     w.HistorySince, and forget event ids recorded by writes whose At
-	//     is before w.EventsSince; it need not.
+	//     w.HistorySince, and forget the lead's event ids recorded by
+	//     writes whose At is before w.EventsSince; it need not.
 	// An empty lead id, or a history entry or deadline of another lead, is
 	// refused with a [*FieldError] and nothing is written.
 	Apply(ctx context.Context, w Write) error
@@ -126,8 +128,8 @@ type Write struct {
 	At time.Time
 	// HistorySince and EventsSince are the policy's retention
 	// ([Retention]) as instants: the store may drop this lead's history
-	// entries before HistorySince and forget event ids recorded before
-	// EventsSince. Zero keeps everything.
+	// entries before HistorySince and forget its event ids recorded before
+	// EventsSince. Zero keeps everything. At is required with EventsSince.
 	HistorySince, EventsSince time.Time
 }
 

@@ -67,6 +67,7 @@ package memstore
 
 import (
 	"context"
+	"hash/maphash"
 	"fmt"
 	"slices"
 	"strings"
@@ -89,8 +90,13 @@ type Store struct {
 	leads map[string]*record
 	// dict interns the strings that records and history entries repeat.
 	dict dict
-	// seen holds the event ids recorded by Apply (E2).
-	seen seen
+	// seed keys the hashes event ids are kept as.
+	seed maphash.Seed
+	// hint is the record Lead returned last. An engine reads a lead and
+	// then writes it, and the write's id is the very string Lead handed
+	// out, so comparing it with the hint's id (a pointer compare when
+	// they are the same string) spares Apply a second map lookup.
+	hint *record
 	// arena holds the pending deadlines. pending orders the unclaimed ones
 	// by (Due, Lead, Kind); claimed orders the claimed ones by the end of
 	// their claim. Each deadline of a record is in exactly one of them.
@@ -111,7 +117,7 @@ func New() *Store {
 	s := &Store{
 		leads:   make(map[string]*record),
 		dict:    newDict(),
-		seen:    newSeen(),
+		seed:    maphash.MakeSeed(),
 		arena:   newArena(),
 		outbox:  outbox{byKey: make(map[string]*message)},
 		tickets: make(map[string]uint64),
@@ -132,23 +138,37 @@ func (s *Store) Lead(ctx context.Context, id string) (l lead.Lead, err error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r := s.leads[id]
+	r := s.record(id)
 	if r == nil {
 		return lead.Lead{}, fmt.Errorf("memstore: lead %s: %w", id, lead.ErrNotFound)
 	}
+	s.hint = r
 	s.decode(r, &l)
 	return l, nil
 }
 
-// Seen reports whether an [Store.Apply] recorded the event id (E2). It is
-// false for "".
-func (s *Store) Seen(ctx context.Context, eventID string) (bool, error) {
+// record returns the record of lead id, nil if none, looking at the hint
+// before the map.
+func (s *Store) record(id string) *record {
+	if h := s.hint; h != nil && h.id == id {
+		return h
+	}
+	return s.leads[id]
+}
+
+// Seen reports whether an [Store.Apply] of the lead recorded the event id
+// (E2). It is false for "".
+func (s *Store) Seen(ctx context.Context, leadID, eventID string) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, fmt.Errorf("memstore: seen %s: %w", eventID, err)
 	}
+	if eventID == "" {
+		return false, nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.seen.has(eventID), nil
+	r := s.leads[leadID]
+	return r != nil && seenIn(r, s.idKey(eventID)), nil
 }
 
 // Apply makes one write, all or nothing, as [leadline.Store] says. Besides
@@ -169,10 +189,14 @@ func (s *Store) Apply(ctx context.Context, w leadline.Write) error {
 
 	// Check everything first: nothing below the checks can fail, so a
 	// refused write changes nothing.
-	if s.seen.has(w.Event) {
-		return fmt.Errorf("memstore: apply %s: event %s: %w", id, w.Event, lead.ErrDuplicateEvent)
+	r := s.record(id)
+	var key uint64
+	if w.Event != "" {
+		key = s.idKey(w.Event)
+		if r != nil && seenIn(r, key) {
+			return fmt.Errorf("memstore: apply %s: event %s: %w", id, w.Event, lead.ErrDuplicateEvent)
+		}
 	}
-	r := s.leads[id]
 	var stored int64
 	if r != nil {
 		stored = r.version
@@ -182,12 +206,14 @@ func (s *Store) Apply(ctx context.Context, w leadline.Write) error {
 	}
 
 	at := instantOf(w.At)
-	s.seen.record(w.Event, at, !w.EventsSince.IsZero(), instantOf(w.EventsSince))
 	if r == nil {
 		r = &record{id: id}
 		s.leads[id] = r
 	} else {
 		s.count(r, -1)
+	}
+	if w.Event != "" {
+		recordID(r, key, at, !w.EventsSince.IsZero(), instantOf(w.EventsSince))
 	}
 	s.encode(r, &w.Lead)
 	r.version = stored + 1

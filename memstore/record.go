@@ -74,7 +74,7 @@ type record struct {
 	// loc is the zone the instants come back in, see zone.
 	loc *time.Location
 
-	company, name, email, account, lastTopic string
+	company, name, email string
 
 	score decimal.Decimal
 
@@ -82,8 +82,8 @@ type record struct {
 
 	track stage.Track
 
-	// Codes in Store.dict.
-	owner, source, maSystem, reasons, subject uint32
+	// Codes in Store.dict: strings that repeat across leads.
+	owner, source, maSystem, reasons, subject, account, lastTopic uint32
 
 	priority             int32 // see flagPriority
 	seq                  uint32
@@ -102,6 +102,8 @@ type record struct {
 
 	// history is the lead's history in write order.
 	history []change
+	// ids are the lead's recorded event ids in write order (E2).
+	ids []seenID
 	// dl are the numbers in Store.arena of the lead's first two pending
 	// deadlines; 0 for none.
 	dl [2]uint32
@@ -141,7 +143,7 @@ func needsRare(l *lead.Lead) bool {
 // deadlines.
 func (s *Store) encode(r *record, l *lead.Lead) {
 	d := &s.dict
-	r.company, r.name, r.email, r.account, r.lastTopic = l.Company, l.Name, l.Email, l.Account, l.Activity.LastTopic
+	r.company, r.name, r.email = l.Company, l.Name, l.Email
 	r.score = l.Score
 	r.loc = zone(l)
 	r.created, r.updated = instantOf(l.Created), instantOf(l.Updated)
@@ -153,6 +155,8 @@ func (s *Store) encode(r *record, l *lead.Lead) {
 	r.maSystem = d.swap(r.maSystem, l.MASystem)
 	r.reasons = d.swap(r.reasons, string(l.Request.Reasons))
 	r.subject = d.swap(r.subject, l.Request.Subject)
+	r.account = d.swap(r.account, l.Account)
+	r.lastTopic = d.swap(r.lastTopic, l.Activity.LastTopic)
 	r.seq, r.priority = l.Request.Seq, int32(l.Request.Priority)
 	r.inquiries, r.downloads = l.Activity.Inquiries, l.Activity.Downloads
 	r.status, r.reqState, r.desk, r.handoff = l.Status, l.Request.State, l.Desk, l.Handoff
@@ -212,7 +216,7 @@ func overwrite[T any](dst, src []T) []T {
 func (s *Store) decode(r *record, l *lead.Lead) {
 	d, loc := &s.dict, r.loc
 	l.ID, l.Version = r.id, r.version
-	l.Company, l.Name, l.Email, l.Account = r.company, r.name, r.email, r.account
+	l.Company, l.Name, l.Email, l.Account = r.company, r.name, r.email, d.str(r.account)
 	l.Source, l.MASystem = d.str(r.source), d.str(r.maSystem)
 	l.Target = r.flags&flagTarget != 0
 	l.Status, l.Score, l.Owner = r.status, r.score, d.str(r.owner)
@@ -224,7 +228,7 @@ func (s *Store) decode(r *record, l *lead.Lead) {
 	q.Reasons, q.Subject = lead.RuleIDs(d.str(r.reasons)), d.str(r.subject)
 	q.Opened, q.Due, q.Closed = r.opened.time(loc), r.due.time(loc), r.closed.time(loc)
 	a := &l.Activity
-	a.Inquiries, a.Downloads, a.Last, a.LastTopic = r.inquiries, r.downloads, r.last.time(loc), r.lastTopic
+	a.Inquiries, a.Downloads, a.Last, a.LastTopic = r.inquiries, r.downloads, r.last.time(loc), d.str(r.lastTopic)
 	l.Desk, l.Handoff = r.desk, r.handoff
 	x := r.rare
 	if x == nil {

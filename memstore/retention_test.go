@@ -21,9 +21,9 @@ func retained(w leadline.Write, at time.Time, window time.Duration) leadline.Wri
 	return w
 }
 
-// TestStore_Apply_forgetsOldEventIDs checks that the ids of writes before
-// EventsSince are forgotten a generation at a time: the store holds at
-// most two windows of ids, in at most two generations.
+// TestStore_Apply_forgetsOldEventIDs checks that the lead's ids of writes
+// before EventsSince are forgotten on its writes: the store holds a
+// window of its ids.
 func TestStore_Apply_forgetsOldEventIDs(t *testing.T) {
 	const (
 		window = 3 * time.Hour
@@ -39,16 +39,13 @@ func TestStore_Apply_forgetsOldEventIDs(t *testing.T) {
 			t.Fatal(err)
 		}
 		l.Version++
-		if n, max := st.seen.len(), 2*int(window/every)+1; n > max {
-			t.Fatalf("after write %d: %d ids kept, want at most %d (two windows)", i, n, max)
-		}
-		if n := len(st.seen.gens); n > 2 {
-			t.Fatalf("after write %d: %d generations, want at most 2", i, n)
+		if n, max := len(st.leads["L-1"].ids), int(window/every)+1; n > max {
+			t.Fatalf("after write %d: %d ids kept, want at most %d (a window)", i, n, max)
 		}
 	}
-	for i := range writes - 2*int(window/every) {
-		if ev := fmt.Sprintf("ev-%d", i); st.seen.has(ev) {
-			t.Fatalf("Seen(%s) = true, written more than two windows before the last write", ev)
+	for i := range writes - int(window/every) - 1 {
+		if ev := fmt.Sprintf("ev-%d", i); seenIn(st.leads["L-1"], st.idKey(ev)) {
+			t.Fatalf("Seen(%s) = true, written more than a window before the last write", ev)
 		}
 	}
 }

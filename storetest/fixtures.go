@@ -188,12 +188,12 @@ func mustHistory(tb testing.TB, st leadline.Store, id string) []lead.Change {
 	return h
 }
 
-// mustSeen reports whether st recorded event.
-func mustSeen(tb testing.TB, st leadline.Store, event string) bool {
+// mustSeen reports whether st recorded event for lead id.
+func mustSeen(tb testing.TB, st leadline.Store, id, event string) bool {
 	tb.Helper()
-	ok, err := st.Seen(tb.Context(), event)
+	ok, err := st.Seen(tb.Context(), id, event)
 	if err != nil {
-		tb.Fatalf("Seen(%q) = %v, want nil", event, err)
+		tb.Fatalf("Seen(%s, %q) = %v, want nil", id, event, err)
 	}
 	return ok
 }

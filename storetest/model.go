@@ -61,7 +61,7 @@ var (
 
 // apply is Store.Apply.
 func (m *model) apply(w leadline.Write) error {
-	if w.Event != "" && m.seen[w.Event] {
+	if w.Event != "" && m.seen[w.Lead.ID+"/"+w.Event] {
 		return lead.ErrDuplicateEvent
 	}
 	id := w.Lead.ID
@@ -69,7 +69,7 @@ func (m *model) apply(w leadline.Write) error {
 		return lead.ErrConflict
 	}
 	if w.Event != "" {
-		m.seen[w.Event] = true
+		m.seen[w.Lead.ID+"/"+w.Event] = true // ids are per lead
 	}
 	l := w.Lead.Clone()
 	l.Version++
@@ -290,9 +290,11 @@ func testModel(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 					if want := m.load(modelReps); err != nil || !slices.Equal(got, want) {
 						rt.Fatalf("Load(%q) = %v, %v; want %v (M9)", modelReps, got, err, want)
 					}
-					for _, ev := range modelEvents {
-						if ok, err := st.Seen(ctx, ev); err != nil || ok != m.seen[ev] {
-							rt.Fatalf("Seen(%q) = %v, %v; want %v (E2)", ev, ok, err, m.seen[ev])
+					for _, id := range modelLeads {
+						for _, ev := range modelEvents {
+							if ok, err := st.Seen(ctx, id, ev); err != nil || ok != m.seen[id+"/"+ev] {
+								rt.Fatalf("Seen(%s, %q) = %v, %v; want %v (E2)", id, ev, ok, err, m.seen[id+"/"+ev])
+							}
 						}
 					}
 				},

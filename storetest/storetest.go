@@ -309,7 +309,6 @@ func testRefusedWrite(t *testing.T, st leadline.Store) {
 	}{
 		{"stale version", refused("ev-2", 0), lead.ErrConflict},
 		{"newer version", refused("ev-2", 2), lead.ErrConflict},
-		{"duplicate event", refused("ev-other", 1), lead.ErrDuplicateEvent},
 		{"duplicate event of the lead itself", refused("ev-1", 1), lead.ErrDuplicateEvent},
 	} {
 		err := st.Apply(ctx, c.w)
@@ -318,7 +317,7 @@ func testRefusedWrite(t *testing.T, st leadline.Store) {
 
 	checkLead(t, "Lead(L-1) after refused writes", mustLead(t, st, "L-1"), stored)
 	checkHistory(t, "History(L-1) after refused writes", mustHistory(t, st, "L-1"), first.History)
-	if mustSeen(t, st, "ev-2") {
+	if mustSeen(t, st, "L-1", "ev-2") {
 		t.Fatal("Seen(ev-2) = true after refused writes, want false")
 	}
 	if got := mustLoad(t, st, "rep-1", "rep-9"); !slices.Equal(got, []int{1, 0}) {
@@ -335,14 +334,14 @@ func testRefusedWrite(t *testing.T, st leadline.Store) {
 func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
 		"Seen is false before the write and true after": func(t *testing.T, st leadline.Store) {
-			if mustSeen(t, st, "ev-1") {
+			if mustSeen(t, st, "L-1", "ev-1") {
 				t.Fatal("Seen(ev-1) = true on an empty store")
 			}
 			mustApply(t, st, leadline.Write{Event: "ev-1", Lead: newLead("L-1", "rep-1")})
-			if !mustSeen(t, st, "ev-1") {
+			if !mustSeen(t, st, "L-1", "ev-1") {
 				t.Fatal("Seen(ev-1) = false after a write with it")
 			}
-			if mustSeen(t, st, "ev-2") {
+			if mustSeen(t, st, "L-1", "ev-2") {
 				t.Fatal("Seen(ev-2) = true, never written")
 			}
 		},
@@ -366,12 +365,15 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"event ids are global: a duplicate on another lead creates nothing": func(t *testing.T, st leadline.Store) {
+		"event ids are per lead: the same id on another lead is another event": func(t *testing.T, st leadline.Store) {
 			mustApply(t, st, leadline.Write{Event: "ev-1", Lead: newLead("L-1", "rep-1")})
-			err := st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: newLead("L-2", "rep-1")})
-			wantErr(t, "Apply(L-2 with L-1's event)", err, lead.ErrDuplicateEvent)
-			_, err = st.Lead(t.Context(), "L-2")
-			wantErr(t, "Lead(L-2)", err, lead.ErrNotFound)
+			if mustSeen(t, st, "L-2", "ev-1") {
+				t.Fatal("Seen(L-2, ev-1) = true; L-1 recorded it")
+			}
+			mustApply(t, st, leadline.Write{Event: "ev-1", Lead: newLead("L-2", "rep-1")})
+			if !mustSeen(t, st, "L-2", "ev-1") || !mustSeen(t, st, "L-1", "ev-1") {
+				t.Fatal("Seen(ev-1) = false for a lead that recorded it")
+			}
 		},
 
 		"duplicate event is reported even when the version is stale": func(t *testing.T, st leadline.Store) {
@@ -386,7 +388,7 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 		"empty event is never recorded": func(t *testing.T, st leadline.Store) {
 			l := mustCreate(t, st, newLead("L-1", "rep-1"))
 			mustApply(t, st, leadline.Write{Lead: l})
-			if mustSeen(t, st, "") {
+			if mustSeen(t, st, "L-1", "") {
 				t.Fatal(`Seen("") = true, want false: "" is a change caused by a deadline`)
 			}
 		},
@@ -395,7 +397,7 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			mustCreate(t, st, newLead("L-1", "rep-1"))
 			err := st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: newLead("L-1", "rep-1")})
 			wantErr(t, "Apply(create L-1 again)", err, lead.ErrConflict)
-			if mustSeen(t, st, "ev-1") {
+			if mustSeen(t, st, "L-1", "ev-1") {
 				t.Fatal("Seen(ev-1) = true after the write was refused")
 			}
 			l := mustLead(t, st, "L-1")
@@ -1097,14 +1099,16 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 		},
 
 		"concurrent writes of one event: one wins": func(t *testing.T, st leadline.Store) {
+			l := mustCreate(t, st, newLead("L-1", "rep-1"))
 			errs := make([]error, workers)
 			together(workers, func(w int) {
-				id := fmt.Sprintf("L-%d", w)
-				errs[w] = st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: newLead(id, "rep-1")})
+				c := l
+				c.Owner = fmt.Sprintf("rep-%d", w)
+				errs[w] = st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: c})
 			})
 			checkOneWins(t, errs, lead.ErrDuplicateEvent)
-			if got := mustLeads(t, st, leadline.Query{}); len(got) != 1 {
-				t.Fatalf("Leads({}) has %d leads, want the one whose write won", len(got))
+			if got := mustLead(t, st, "L-1"); got.Version != l.Version+1 {
+				t.Fatalf("Lead(L-1).Version = %d, want %d: one write", got.Version, l.Version+1)
 			}
 		},
 
@@ -1243,7 +1247,7 @@ func testContext(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 				call func(ctx context.Context) error
 			}{
 				{"Lead", func(ctx context.Context) error { _, err := st.Lead(ctx, "L-1"); return err }},
-				{"Seen", func(ctx context.Context) error { _, err := st.Seen(ctx, "ev-1"); return err }},
+				{"Seen", func(ctx context.Context) error { _, err := st.Seen(ctx, "L-1", "ev-1"); return err }},
 				{"Apply", func(ctx context.Context) error {
 					return st.Apply(ctx, leadline.Write{Event: "ev-1", Lead: newLead("L-2", "rep-1")})
 				}},
@@ -1265,7 +1269,7 @@ func testContext(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			wantErr(t, "Lead(L-2) after a cancelled Apply", err, lead.ErrNotFound)
 			_, err = st.Campaign(t.Context(), "c-1")
 			wantErr(t, "Campaign(c-1) after a cancelled PutCampaign", err, lead.ErrNotFound)
-			if mustSeen(t, st, "ev-1") {
+			if mustSeen(t, st, "L-1", "ev-1") {
 				t.Fatal("Seen(ev-1) = true after a cancelled Apply")
 			}
 			checkDeadlines(t, "ClaimDue after a cancelled one", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{d})
