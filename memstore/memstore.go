@@ -67,8 +67,8 @@ package memstore
 
 import (
 	"context"
-	"hash/maphash"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
