@@ -119,7 +119,7 @@ func New() *Store {
 		dict:    newDict(),
 		seed:    maphash.MakeSeed(),
 		arena:   newArena(),
-		outbox:  outbox{byKey: make(map[string]*message)},
+		outbox:  outbox{byKey: make(map[string]int)},
 		tickets: make(map[string]uint64),
 		load:    make(map[string]int),
 

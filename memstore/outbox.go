@@ -7,14 +7,16 @@ import (
 )
 
 // outbox is the notification outbox: a FIFO in write order with an index
-// by key (E4).
+// by key (E4). Messages are kept by value, so that writing one costs no
+// allocation of its own.
 type outbox struct {
-	// queue holds the pending messages in write order; an acknowledged
-	// one leaves a nil until the next compaction.
-	queue []*message
-	// holes counts the nils in queue.
+	// queue holds the messages in write order; an acknowledged one stays,
+	// dead, until the next compaction.
+	queue []message
+	// holes counts the dead messages in queue.
 	holes int
-	byKey map[string]*message
+	// byKey gives the position in queue of each live message.
+	byKey map[string]int
 }
 
 // message is one pending notification.
@@ -23,8 +25,7 @@ type message struct {
 	n leadline.Notification
 	// hidden is when a claim's lease ends; zero if never claimed.
 	hidden time.Time
-	// index is the message's position in queue.
-	index int
+	live   bool
 }
 
 // push appends n unless a notification with its key is pending.
@@ -33,20 +34,20 @@ func (o *outbox) push(n leadline.Notification) {
 		return
 	}
 	n.Attempts = 0
-	m := &message{n: n, index: len(o.queue)}
-	o.queue = append(o.queue, m)
-	o.byKey[n.Key] = m
+	o.byKey[n.Key] = len(o.queue)
+	o.queue = append(o.queue, message{n: n, live: true})
 }
 
 // claim returns up to limit messages not hidden at now, oldest first, and
 // hides them until until.
 func (o *outbox) claim(now, until time.Time, limit int) []leadline.Notification {
 	var out []leadline.Notification
-	for _, m := range o.queue {
+	for i := range o.queue {
 		if len(out) >= limit {
 			break
 		}
-		if m == nil || now.Before(m.hidden) {
+		m := &o.queue[i]
+		if !m.live || now.Before(m.hidden) {
 			continue
 		}
 		out = append(out, m.n)
@@ -58,12 +59,12 @@ func (o *outbox) claim(now, until time.Time, limit int) []leadline.Notification 
 
 // remove removes the message with key, if any.
 func (o *outbox) remove(key string) {
-	m, ok := o.byKey[key]
+	i, ok := o.byKey[key]
 	if !ok {
 		return
 	}
 	delete(o.byKey, key)
-	o.queue[m.index] = nil
+	o.queue[i] = message{} // drop its strings for the collector
 	o.holes++
 	if len(o.byKey) == 0 {
 		clear(o.queue)
@@ -73,14 +74,18 @@ func (o *outbox) remove(key string) {
 	}
 }
 
-// compact drops the holes from queue.
+// compact drops the dead messages from queue, in place: the array is
+// kept at its high-water mark for the messages to come, since a sweep
+// fills the outbox and a delivery empties it again, over and over.
 func (o *outbox) compact() {
-	q := make([]*message, 0, len(o.queue)-o.holes)
-	for _, m := range o.queue {
-		if m != nil {
-			m.index = len(q)
-			q = append(q, m)
+	n := 0
+	for i := range o.queue {
+		if m := &o.queue[i]; m.live {
+			o.byKey[m.n.Key] = n
+			o.queue[n] = *m
+			n++
 		}
 	}
-	o.queue, o.holes = q, 0
+	clear(o.queue[n:])
+	o.queue, o.holes = o.queue[:n], 0
 }
