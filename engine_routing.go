@@ -172,7 +172,11 @@ func (e *Engine) CallList(ctx context.Context, v routing.Viewer, campaign string
 	if err != nil {
 		return nil, fmt.Errorf("leadline: call list %s: %w", campaign, err)
 	}
-	ch := &liveChooser{e: e, ctx: ctx, now: e.now()}
+	ch := liveChooser{e: e, ctx: ctx, now: e.now()}
+	field, err := ch.team(routing.RoleField)
+	if err != nil {
+		return nil, err
+	}
 	out := leads[:0]
 	for _, l := range leads {
 		listed, covered := false, false
@@ -184,11 +188,9 @@ func (e *Engine) CallList(ctx context.Context, v routing.Viewer, campaign string
 			case lead.ResponseListed:
 				listed = true
 			case lead.ResponseInvited:
-				field, err := ch.onField(t.By)
-				if err != nil {
-					return nil, err
-				}
-				covered = covered || field && ch.hasField()
+				// Field covers the lead if a field rep invited it; with
+				// no field team in the roster no invitation is field's.
+				covered = covered || field.Has(t.By)
 			case lead.ResponseRegistered, lead.ResponseAttended:
 				covered = true
 			}
@@ -198,13 +200,6 @@ func (e *Engine) CallList(ctx context.Context, v routing.Viewer, campaign string
 		}
 	}
 	return slices.Clip(out), nil
-}
-
-// hasField reports whether the roster has a field team; without one no
-// invitation can be told to be field's.
-func (c *liveChooser) hasField() bool {
-	t, err := c.team(routing.RoleField)
-	return err == nil && len(t.Reps) > 0
 }
 
 // ExportFeedback writes the field feedback sheet (M5) as CSV: one row per

@@ -433,8 +433,8 @@ func (r *Rules) mql(score decimal.Decimal) bool {
 	return r.Threshold.Reached(score)
 }
 
-// defaultThreshold is SPEC's 100 (A1), prepared once; it is never
-// changed.
+// defaultThreshold is SPEC's 100 (A1) for the triggers and the routing
+// rules, prepared once; a Threshold is never changed, so it is shared.
 var defaultThreshold = lead.NewThreshold(decimal.NewFromInt(100))
 
 func (r *Rules) insideType(t CampaignType) bool {

@@ -92,7 +92,7 @@ type Triggers struct {
 // download with score >= 100 priority 3 (A3), and a campaign response
 // with score >= 100 routed to inside sales priority 2 (M1).
 func DefaultTriggers() Triggers {
-	return Triggers{Threshold: lead.NewThreshold(decimal.NewFromInt(100)), Rules: defaultTriggerRows()}
+	return Triggers{}.Normalize()
 }
 
 func defaultTriggerRows() []Trigger {
@@ -108,7 +108,7 @@ func defaultTriggerRows() []Trigger {
 // once when it is built.
 func (t Triggers) Normalize() Triggers {
 	if !t.Threshold.IsSet() {
-		t.Threshold = lead.NewThreshold(decimal.NewFromInt(100))
+		t.Threshold = defaultThreshold
 	}
 	if t.Rules == nil {
 		t.Rules = defaultTriggerRows()

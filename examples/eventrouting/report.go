@@ -509,16 +509,35 @@ func (r *report) credits(ctx context.Context) error {
 	return nil
 }
 
-// tally formats counts as "14 to inside sales, 12 nurtured", most
-// first, skipping zeros.
-func tally(keys []string, counts map[string]int) string {
-	keys = slices.Clone(keys)
-	slices.SortStableFunc(keys, func(a, b string) int { return cmp.Compare(counts[b], counts[a]) })
-	var parts []string
-	for _, k := range keys {
-		if n := counts[k]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, k))
-		}
+// routeCount counts a batch's leads by where routing sent them, for the
+// batch's log line.
+type routeCount struct {
+	n     map[string]int
+	total int
+}
+
+// countRoute counts lead id under where it was routed.
+func (s *sim) countRoute(ctx context.Context, c *routeCount, id string) error {
+	k, err := s.routed(ctx, id)
+	if err != nil {
+		return err
+	}
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	c.n[k]++
+	c.total++
+	return nil
+}
+
+// String formats the counts as "14 to inside sales, 12 nurtured", most
+// first, ties in alphabetical order.
+func (c routeCount) String() string {
+	keys := slices.Sorted(maps.Keys(c.n))
+	slices.SortStableFunc(keys, func(a, b string) int { return cmp.Compare(c.n[b], c.n[a]) })
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%d %s", c.n[k], k)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -536,14 +555,6 @@ func countList(keys []string, counts map[string]int) string {
 		return "none"
 	}
 	return strings.Join(parts, ", ")
-}
-
-func sum(counts map[string]int) int {
-	n := 0
-	for _, v := range counts {
-		n += v
-	}
-	return n
 }
 
 func orDash(s string) string {

@@ -667,8 +667,7 @@ func (s *sim) lastRoute(ctx context.Context, id string) (lead.Change, bool, erro
 
 // webinarUpload: the media company sends the live webinar's attendees.
 func (s *sim) webinarUpload(ctx context.Context, at time.Time) error {
-	got := map[string]int{}
-	var keys []string
+	var got routeCount
 	for _, id := range s.ids {
 		p := s.people[id]
 		if p.home != webID || p.replay {
@@ -681,33 +680,18 @@ func (s *sim) webinarUpload(ctx context.Context, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		k, err := s.routed(ctx, id)
-		if err != nil {
+		if err := s.countRoute(ctx, &got, id); err != nil {
 			return err
 		}
-		if got[k] == 0 {
-			keys = append(keys, k)
-		}
-		got[k]++
 	}
-	slices.Sort(keys)
-	s.logf(at, "%s: %d live attendees uploaded: %s", webID, sum(got), tally(keys, got))
+	s.logf(at, "%s: %d live attendees uploaded: %s", webID, got.total, got)
 	return nil
 }
 
 // syndicationBatch: the syndication vendor delivers the April batch; the
 // webinar's field-invited client downloaded the white paper too.
 func (s *sim) syndicationBatch(ctx context.Context, at time.Time) error {
-	got := map[string]int{}
-	var keys []string
-	count := func(id string) error {
-		k, err := s.routed(ctx, id)
-		if got[k] == 0 {
-			keys = append(keys, k)
-		}
-		got[k]++
-		return err
-	}
+	var got routeCount
 	for _, id := range s.ids {
 		p := s.people[id]
 		if p.home != ocsID {
@@ -719,7 +703,7 @@ func (s *sim) syndicationBatch(ctx context.Context, at time.Time) error {
 		if err := s.respond(ctx, at, id, ocsID, lead.ResponseDownloaded, "syndication-vendor", nil); err != nil {
 			return err
 		}
-		if err := count(id); err != nil {
+		if err := s.countRoute(ctx, &got, id); err != nil {
 			return err
 		}
 	}
@@ -728,13 +712,12 @@ func (s *sim) syndicationBatch(ctx context.Context, at time.Time) error {
 			if err := s.respond(ctx, at, id, ocsID, lead.ResponseDownloaded, "syndication-vendor", nil); err != nil {
 				return err
 			}
-			if err := count(id); err != nil {
+			if err := s.countRoute(ctx, &got, id); err != nil {
 				return err
 			}
 		}
 	}
-	slices.Sort(keys)
-	s.logf(at, "%s: %d downloads delivered: %s", ocsID, sum(got), tally(keys, got))
+	s.logf(at, "%s: %d downloads delivered: %s", ocsID, got.total, got)
 	return nil
 }
 
@@ -756,8 +739,7 @@ func (s *sim) changeWebinarModel(ctx context.Context, at time.Time) error {
 
 // replayUpload: the media company sends the replay viewers.
 func (s *sim) replayUpload(ctx context.Context, at time.Time) error {
-	got := map[string]int{}
-	var keys []string
+	var got routeCount
 	for _, id := range s.ids {
 		p := s.people[id]
 		if !p.replay {
@@ -769,17 +751,11 @@ func (s *sim) replayUpload(ctx context.Context, at time.Time) error {
 		if err := s.respond(ctx, at, id, webID, lead.ResponseVisited, "media-partner", nil); err != nil {
 			return err
 		}
-		k, err := s.routed(ctx, id)
-		if err != nil {
+		if err := s.countRoute(ctx, &got, id); err != nil {
 			return err
 		}
-		if got[k] == 0 {
-			keys = append(keys, k)
-		}
-		got[k]++
 	}
-	slices.Sort(keys)
-	s.logf(at, "%s: %d replay viewers uploaded, now under the direct model: %s", webID, sum(got), tally(keys, got))
+	s.logf(at, "%s: %d replay viewers uploaded, now under the direct model: %s", webID, got.total, got)
 	return nil
 }
 
