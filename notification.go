@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/stage"
 )
 
@@ -43,7 +44,7 @@ func (k NotificationKind) String() string {
 // MarshalText returns the key.
 func (k NotificationKind) MarshalText() ([]byte, error) {
 	if k == 0 || k >= numNotificationKinds {
-		return nil, stage.Errorf("kind", "unknown notification kind %d", uint8(k))
+		return nil, leaderr.Errorf("kind", "unknown notification kind %d", uint8(k))
 	}
 	return []byte(noteKeys[k]), nil
 }
@@ -57,7 +58,7 @@ func (k *NotificationKind) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return stage.Errorf("kind", "unknown notification kind %q; want one of %s", string(b), strings.Join(noteKeys[1:], ", "))
+	return leaderr.Errorf("kind", "unknown notification kind %q; want one of %s", string(b), strings.Join(noteKeys[1:], ", "))
 }
 
 // Notification is a message for one person, raised by the engine and

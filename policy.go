@@ -3,6 +3,7 @@ package leadline
 import (
 	"time"
 
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
 )
@@ -68,13 +69,13 @@ func (p *Policy) Validate() error {
 		return prefixField("cadence.", err)
 	}
 	if p.RequestWindow < 0 {
-		return stage.Errorf("request_window", "must not be negative, got %v", p.RequestWindow)
+		return leaderr.Errorf("request_window", "must not be negative, got %v", p.RequestWindow)
 	}
 	if p.Retention.History < 0 {
-		return stage.Errorf("retention.history", "must not be negative, got %v", p.Retention.History)
+		return leaderr.Errorf("retention.history", "must not be negative, got %v", p.Retention.History)
 	}
 	if p.Retention.Events < 0 {
-		return stage.Errorf("retention.events", "must not be negative, got %v", p.Retention.Events)
+		return leaderr.Errorf("retention.events", "must not be negative, got %v", p.Retention.Events)
 	}
 	return nil
 }

@@ -9,36 +9,50 @@ import (
 	"github.com/leadline/leadline/routing"
 )
 
-// Store is where the engine keeps leads, their history, their pending
-// deadlines, the ids of events it has handled, the notification outbox
-// and the round-robin sequence. memstore implements it in memory and
-// postgres on PostgreSQL; storetest.Run checks an implementation against
-// this contract.
+// Store is everything the engine keeps: leads with their history,
+// pending deadlines, handled event ids and round-robin sequences
+// ([LeadStore]), the notification outbox ([Outbox]), campaigns
+// ([CampaignStore]) and the read side that lists leads ([ReadStore]).
+// memstore implements it in memory; storetest.Run checks an
+// implementation against this contract, group by group.
 //
 // Every method honours ctx and may be called from several goroutines.
 // Values passed in and returned are copies: neither side keeps or mutates
 // the other's slices. Instants are kept to the microsecond at least (the
-// engine writes whole microseconds, as PostgreSQL keeps them) and compared
-// with Equal, not ==. A claim "until T" hides its item before T and lets
-// it be claimed again at T or later.
+// engine writes whole microseconds) and compared with Equal, not ==. A
+// claim "until T" hides its item before T and lets it be claimed again at
+// T or later. Errors wrap the sentinels of package leaderr
+// ([ErrNotFound], [ErrConflict], [ErrDuplicateEvent]) so that the engine
+// can branch on them whatever the store.
 type Store interface {
+	LeadStore
+	Outbox
+	CampaignStore
+	ReadStore
+}
+
+// LeadStore keeps leads and everything written with them in one
+// compare-and-set write: history, pending deadlines, handled event ids,
+// and the notifications the write raised. It also hands out round-robin
+// tickets and counts reps' loads (M9).
+type LeadStore interface {
 	// Lead returns the lead with id, or an error wrapping
-	// [lead.ErrNotFound].
+	// [leaderr.ErrNotFound].
 	Lead(ctx context.Context, id string) (lead.Lead, error)
 
-	// Seen reports whether the event id was recorded by an [Store.Apply]
+	// Seen reports whether the event id was recorded by an [LeadStore.Apply]
 	// of the lead (E2). An event belongs to one lead, so its repeats are
 	// looked for there.
 	Seen(ctx context.Context, leadID, eventID string) (bool, error)
 
 	// Apply makes one write, all or nothing:
 	//   - if w.Event is not "" and was recorded for this lead before, it
-	//     returns an error wrapping [lead.ErrDuplicateEvent] and writes
+	//     returns an error wrapping [leaderr.ErrDuplicateEvent] and writes
 	//     nothing, even when the version is stale too: a redelivered event
 	//     reads as handled; otherwise it records it for the lead. Ids are
 	//     per lead: the same id on another lead is another event;
 	//   - w.Lead.Version is the version the engine read: 0 to create the
-	//     lead (an error wrapping [lead.ErrConflict] if it exists), else
+	//     lead (an error wrapping [leaderr.ErrConflict] if it exists), else
 	//     the stored version (ErrConflict if it differs). The stored
 	//     version becomes w.Lead.Version+1, whatever else w.Lead says;
 	//   - w.History is appended to the lead's history in order;
@@ -57,12 +71,24 @@ type Store interface {
 	// ClaimDue returns up to limit pending deadlines whose Due is before
 	// now and that are not claimed, in (Due, Lead, Kind) order (E5), and
 	// claims them until now+lease: a later ClaimDue before then skips
-	// them, so concurrent sweepers share the work. An [Store.Apply] of the
+	// them, so concurrent sweepers share the work. An [LeadStore.Apply] of the
 	// lead replaces its deadlines and ends the claim; a claim that is
 	// never followed by one expires, and the deadline is claimable again.
 	// A limit below 1 claims nothing.
 	ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]lead.Deadline, error)
 
+	// NextTicket returns the next number of the named sequence, starting
+	// at 0, atomically: no two calls get the same number (M9).
+	NextTicket(ctx context.Context, sequence string) (uint64, error)
+
+	// Load returns, for each rep, how many leads they own whose cadence is
+	// running ([stage.Track.Active]), in the order of reps (M9).
+	Load(ctx context.Context, reps []string) ([]int, error)
+}
+
+// Outbox holds the notifications written by [LeadStore.Apply] until a
+// notifier accepts them (E4).
+type Outbox interface {
 	// ClaimOutbox returns up to limit notifications that are not hidden by
 	// an earlier claim at now, in the order they were written, and hides
 	// them until now+lease, with Attempts counting earlier claims.
@@ -74,29 +100,17 @@ type Store interface {
 	// Ack removes delivered notifications from the outbox by key. Unknown
 	// keys are ignored.
 	Ack(ctx context.Context, keys []string) error
+}
 
-	// NextTicket returns the next number of the named sequence, starting
-	// at 0, atomically: no two calls get the same number (M9).
-	NextTicket(ctx context.Context, sequence string) (uint64, error)
-
-	// Load returns, for each rep, how many leads they own whose cadence is
-	// running ([stage.Track.Active]), in the order of reps (M9).
-	Load(ctx context.Context, reps []string) ([]int, error)
-
-	// Leads returns the leads that match q, ordered by id.
-	Leads(ctx context.Context, q Query) ([]lead.Lead, error)
-
-	// History returns the lead's history in the order it was written, or
-	// an empty slice for a lead with none.
-	History(ctx context.Context, id string) ([]lead.Change, error)
-
+// CampaignStore keeps campaigns (M7).
+type CampaignStore interface {
 	// Campaign returns the campaign with id, or an error wrapping
-	// [lead.ErrNotFound].
+	// [leaderr.ErrNotFound].
 	Campaign(ctx context.Context, id string) (routing.Campaign, error)
 
 	// PutCampaign writes a campaign, compare-and-set like Apply:
 	// c.Version is the version read, 0 to create (an error wrapping
-	// [lead.ErrConflict] if it exists), else the stored version
+	// [leaderr.ErrConflict] if it exists), else the stored version
 	// (ErrConflict if it differs). The stored version becomes c.Version+1.
 	PutCampaign(ctx context.Context, c routing.Campaign) error
 
@@ -104,7 +118,18 @@ type Store interface {
 	Campaigns(ctx context.Context) ([]routing.Campaign, error)
 }
 
-// Write is one atomic change of a lead, see [Store.Apply].
+// ReadStore is the read side: the queries that list leads and read
+// history, for the engine's scoped reads and for reports.
+type ReadStore interface {
+	// Leads returns the leads that match q, ordered by id.
+	Leads(ctx context.Context, q Query) ([]lead.Lead, error)
+
+	// History returns the lead's history in the order it was written, or
+	// an empty slice for a lead with none.
+	History(ctx context.Context, id string) ([]lead.Change, error)
+}
+
+// Write is one atomic change of a lead, see [LeadStore.Apply].
 type Write struct {
 	// Event is the id of the event being handled, recorded so that it is
 	// handled once (E2); "" for a change caused by a deadline.

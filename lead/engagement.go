@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leadline/leadline/stage"
+	"github.com/leadline/leadline/leaderr"
 )
 
 // This file holds what SPEC section 5 adds to a lead: who follows it up,
@@ -83,7 +83,7 @@ func (d Desk) String() string {
 // MarshalText returns the key.
 func (d Desk) MarshalText() ([]byte, error) {
 	if d >= numDesks {
-		return nil, stage.Errorf("desk", "unknown desk %d", uint8(d))
+		return nil, leaderr.Errorf("desk", "unknown desk %d", uint8(d))
 	}
 	return []byte(deskKeys[d]), nil
 }
@@ -126,7 +126,7 @@ func (k ResponseKind) Valid() bool { return k > 0 && k < numResponseKinds }
 // MarshalText returns the key.
 func (k ResponseKind) MarshalText() ([]byte, error) {
 	if !k.Valid() {
-		return nil, stage.Errorf("response", "unknown response %d", uint8(k))
+		return nil, leaderr.Errorf("response", "unknown response %d", uint8(k))
 	}
 	return []byte(responseKeys[k]), nil
 }
@@ -263,7 +263,7 @@ func (h Handoff) String() string {
 // MarshalText returns the key.
 func (h Handoff) MarshalText() ([]byte, error) {
 	if h >= numHandoffs {
-		return nil, stage.Errorf("handoff", "unknown hand-off state %d", uint8(h))
+		return nil, leaderr.Errorf("handoff", "unknown hand-off state %d", uint8(h))
 	}
 	return []byte(handoffKeys[h]), nil
 }
@@ -298,7 +298,7 @@ func (s FollowState) String() string {
 // MarshalText returns the key.
 func (s FollowState) MarshalText() ([]byte, error) {
 	if s >= numFollowStates {
-		return nil, stage.Errorf("follow_up_state", "unknown follow-up state %d", uint8(s))
+		return nil, leaderr.Errorf("follow_up_state", "unknown follow-up state %d", uint8(s))
 	}
 	return []byte(followKeys[s]), nil
 }
@@ -334,7 +334,7 @@ func (o Outcome) String() string {
 // MarshalText returns the key.
 func (o Outcome) MarshalText() ([]byte, error) {
 	if o >= numOutcomes {
-		return nil, stage.Errorf("opportunity", "unknown outcome %d", uint8(o))
+		return nil, leaderr.Errorf("opportunity", "unknown outcome %d", uint8(o))
 	}
 	return []byte(outcomeKeys[o]), nil
 }
@@ -350,7 +350,7 @@ func (o *Outcome) UnmarshalText(b []byte) error {
 	case "no", "n", "false":
 		*o = OutcomeNo
 	default:
-		return stage.Errorf("opportunity", "want yes, no or empty, got %q", string(b))
+		return leaderr.Errorf("opportunity", "want yes, no or empty, got %q", string(b))
 	}
 	return nil
 }
@@ -368,19 +368,19 @@ type Feedback struct {
 	At time.Time `json:"at,omitzero"`
 }
 
-// Validate reports an unknown state or outcome as a [*FieldError].
+// Validate reports an unknown state or outcome as a [*leaderr.FieldError].
 func (f *Feedback) Validate() error {
 	switch {
 	case f.State >= numFollowStates:
-		return stage.Errorf("follow_up_state", "unknown follow-up state %d", uint8(f.State))
+		return leaderr.Errorf("follow_up_state", "unknown follow-up state %d", uint8(f.State))
 	case f.Opportunity >= numOutcomes:
-		return stage.Errorf("opportunity", "unknown outcome %d", uint8(f.Opportunity))
+		return leaderr.Errorf("opportunity", "unknown outcome %d", uint8(f.Opportunity))
 	}
 	return nil
 }
 
 // parseKey finds b, trimmed and lower-cased, among keys and calls set
-// with its index, or returns a *FieldError for field listing the keys.
+// with its index, or returns a *leaderr.FieldError for field listing the keys.
 func parseKey(b []byte, keys []string, field string, set func(int)) error {
 	k := strings.ToLower(strings.TrimSpace(string(b)))
 	for i, key := range keys {
@@ -389,5 +389,5 @@ func parseKey(b []byte, keys []string, field string, set func(int)) error {
 			return nil
 		}
 	}
-	return stage.Errorf(field, "unknown %s %q; want one of %s", field, string(b), strings.Join(keys, ", "))
+	return leaderr.Errorf(field, "unknown %s %q; want one of %s", field, string(b), strings.Join(keys, ", "))
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/stage"
 	"github.com/shopspring/decimal"
 )
@@ -49,7 +50,7 @@ func (k EventKind) Valid() bool { return k > 0 && k < numEventKinds }
 // MarshalText returns the key.
 func (k EventKind) MarshalText() ([]byte, error) {
 	if !k.Valid() {
-		return nil, stage.Errorf("kind", "unknown event kind %d", uint8(k))
+		return nil, leaderr.Errorf("kind", "unknown event kind %d", uint8(k))
 	}
 	return []byte(eventKeys[k]), nil
 }
@@ -72,7 +73,7 @@ func ParseEventKind(s string) (EventKind, error) {
 			return i, nil
 		}
 	}
-	return 0, stage.Errorf("kind", "unknown event kind %q; want one of %s", s, strings.Join(eventKeys[1:], ", "))
+	return 0, leaderr.Errorf("kind", "unknown event kind %q; want one of %s", s, strings.Join(eventKeys[1:], ", "))
 }
 
 // Event is something that happened to a lead, as the host reports it to
@@ -137,48 +138,48 @@ type Event struct {
 }
 
 // Validate reports the first missing or malformed field as a
-// [*FieldError] (rule E6). It checks the event on its own; whether it may
+// [*leaderr.FieldError] (rule E6). It checks the event on its own; whether it may
 // apply to the lead is the engine's business.
 func (e *Event) Validate() error {
 	switch {
 	case e.ID == "":
-		return stage.Errorf("id", "required: every event needs a unique id (E2)")
+		return leaderr.Errorf("id", "required: every event needs a unique id (E2)")
 	case !e.Kind.Valid():
 		if e.Kind == 0 {
-			return stage.Errorf("kind", "required")
+			return leaderr.Errorf("kind", "required")
 		}
-		return stage.Errorf("kind", "unknown event kind %d", uint8(e.Kind))
+		return leaderr.Errorf("kind", "unknown event kind %d", uint8(e.Kind))
 	case e.Lead == "":
-		return stage.Errorf("lead", "required")
+		return leaderr.Errorf("lead", "required")
 	case e.At.IsZero():
-		return stage.Errorf("at", "required: when the %s happened", e.Kind)
+		return leaderr.Errorf("at", "required: when the %s happened", e.Kind)
 	}
 	switch e.Kind {
 	case EventOutbound:
 		if e.Actor == "" {
-			return stage.Errorf("actor", "required: the rep who made the attempt")
+			return leaderr.Errorf("actor", "required: the rep who made the attempt")
 		}
 		if e.Channels == 0 {
-			return stage.Errorf("channels", "required: at least one of call, email, voicemail, meeting")
+			return leaderr.Errorf("channels", "required: at least one of call, email, voicemail, meeting")
 		}
 	case EventContact:
 		if e.Actor == "" {
-			return stage.Errorf("actor", "required: the rep who made the contact")
+			return leaderr.Errorf("actor", "required: the rep who made the contact")
 		}
 	case EventResponse:
 		if e.Campaign == "" {
-			return stage.Errorf("campaign", "required: the campaign responded to")
+			return leaderr.Errorf("campaign", "required: the campaign responded to")
 		}
 		if !e.Response.Valid() {
-			return stage.Errorf("response", "required: one of %s", strings.Join(responseKeys[1:], ", "))
+			return leaderr.Errorf("response", "required: one of %s", strings.Join(responseKeys[1:], ", "))
 		}
 	case EventBANT, EventHandoff, EventAccept, EventFeedback:
 		if e.Actor == "" {
-			return stage.Errorf("actor", "required: the rep who %s", map[EventKind]string{
+			return leaderr.Errorf("actor", "required: the rep who %s", map[EventKind]string{
 				EventBANT: "recorded BANT", EventHandoff: "hands the lead off", EventAccept: "accepts the Pre-SQL", EventFeedback: "gives the feedback"}[e.Kind])
 		}
 		if e.Kind == EventBANT && e.BANT.Known() == 0 {
-			return stage.Errorf("bant", "required: at least one of budget, authority, need, timeline")
+			return leaderr.Errorf("bant", "required: at least one of budget, authority, need, timeline")
 		}
 		if e.Kind == EventFeedback {
 			if err := e.Feedback.Validate(); err != nil {
@@ -187,30 +188,30 @@ func (e *Event) Validate() error {
 		}
 	case EventReject:
 		if e.Actor == "" {
-			return stage.Errorf("actor", "required: the field rep who rejects the Pre-SQL")
+			return leaderr.Errorf("actor", "required: the field rep who rejects the Pre-SQL")
 		}
 		if strings.TrimSpace(e.Reason) == "" {
-			return stage.Errorf("reason", "required: why the Pre-SQL is rejected (M10)")
+			return leaderr.Errorf("reason", "required: why the Pre-SQL is rejected (M10)")
 		}
 		if e.Status != StatusLead && e.Status != StatusRecycled {
-			return stage.Errorf("status", "want lead (back to inside sales) or recycled, got %v (M10)", e.Status)
+			return leaderr.Errorf("status", "want lead (back to inside sales) or recycled, got %v (M10)", e.Status)
 		}
 	case EventStatusSet:
 		if e.Actor == "" {
-			return stage.Errorf("actor", "required: the person who set the status (S1)")
+			return leaderr.Errorf("actor", "required: the person who set the status (S1)")
 		}
 		if !e.Status.Valid() {
-			return stage.Errorf("status", "unknown status %d", uint8(e.Status))
+			return leaderr.Errorf("status", "unknown status %d", uint8(e.Status))
 		}
 		if strings.TrimSpace(e.Reason) == "" {
-			return stage.Errorf("reason", "required: why the status changed (S1)")
+			return leaderr.Errorf("reason", "required: why the status changed (S1)")
 		}
 	}
 	if err := checkScore(e.Score); err != nil {
 		return err
 	}
 	if !e.Channels.Valid() {
-		return stage.Errorf("channels", "unknown channel bits %#x", uint8(e.Channels))
+		return leaderr.Errorf("channels", "unknown channel bits %#x", uint8(e.Channels))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 )
 
 // ExampleParseStatus parses statuses as a CRM export spells them: by key
@@ -12,7 +13,7 @@ import (
 func ExampleParseStatus() {
 	for _, in := range []string{"lead", "Disqualified (mktg)", "DISQUALIFIED_SALES", "vip"} {
 		s, err := lead.ParseStatus(in)
-		if fe, ok := errors.AsType[*lead.FieldError](err); ok {
+		if fe, ok := errors.AsType[*leaderr.FieldError](err); ok {
 			fmt.Printf("%q: bad %s\n", in, fe.Field)
 			continue
 		}

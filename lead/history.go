@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leadline/leadline/stage"
+	"github.com/leadline/leadline/leaderr"
 )
 
 // ActorEngine is the Actor of a change the engine made on its own: a
@@ -44,7 +44,7 @@ func (f Field) String() string {
 // MarshalText returns the key.
 func (f Field) MarshalText() ([]byte, error) {
 	if f == 0 || f >= numFields {
-		return nil, stage.Errorf("field", "unknown field %d", uint8(f))
+		return nil, leaderr.Errorf("field", "unknown field %d", uint8(f))
 	}
 	return []byte(fieldKeys[f]), nil
 }
@@ -58,7 +58,7 @@ func (f *Field) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return stage.Errorf("field", "unknown field %q; want one of %s", string(b), strings.Join(fieldKeys[1:], ", "))
+	return leaderr.Errorf("field", "unknown field %q; want one of %s", string(b), strings.Join(fieldKeys[1:], ", "))
 }
 
 // Change is one entry of a lead's history: who changed what, when, from

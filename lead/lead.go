@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/stage"
 	"github.com/shopspring/decimal"
 )
@@ -177,7 +178,7 @@ func (s RequestState) String() string {
 // MarshalText returns the key.
 func (s RequestState) MarshalText() ([]byte, error) {
 	if s >= numRequestStates {
-		return nil, stage.Errorf("request.state", "unknown state %d", uint8(s))
+		return nil, leaderr.Errorf("request.state", "unknown state %d", uint8(s))
 	}
 	return []byte(requestKeys[s]), nil
 }
@@ -191,7 +192,7 @@ func (s *RequestState) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return stage.Errorf("request.state", "unknown state %q; want one of %s", string(b), strings.Join(requestKeys[:], ", "))
+	return leaderr.Errorf("request.state", "unknown state %q; want one of %s", string(b), strings.Join(requestKeys[:], ", "))
 }
 
 // Request is a lead's latest approach request: a task for inside sales to
@@ -323,11 +324,11 @@ func (r RuleIDs) MarshalJSON() ([]byte, error) {
 func (r *RuleIDs) UnmarshalJSON(b []byte) error {
 	var ids []string
 	if err := json.Unmarshal(b, &ids); err != nil {
-		return stage.Errorf("reasons", "want an array of rule ids: %v", err)
+		return leaderr.Errorf("reasons", "want an array of rule ids: %v", err)
 	}
 	for i, id := range ids {
 		if id == "" || strings.ContainsAny(id, ", ") {
-			return stage.Errorf(fmt.Sprintf("reasons[%d]", i), "%q is not a rule id", id)
+			return leaderr.Errorf(fmt.Sprintf("reasons[%d]", i), "%q is not a rule id", id)
 		}
 	}
 	*r = RuleIDsOf(ids...)

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/stage"
 )
 
@@ -333,8 +334,8 @@ func TestRuleIDs(t *testing.T) {
 		t.Fatalf("UnmarshalJSON = %q, %v", back, err)
 	}
 	for _, bad := range []string{`["A1,A2"]`, `[""]`, `"A1"`} {
-		if err := json.Unmarshal([]byte(bad), &back); !errors.Is(err, lead.ErrInvalid) {
-			t.Errorf("UnmarshalJSON(%s) = %v, want ErrInvalid", bad, err)
+		if err := json.Unmarshal([]byte(bad), &back); !errors.Is(err, leaderr.ErrInvalid) {
+			t.Errorf("UnmarshalJSON(%s) = %v, want leaderr.ErrInvalid", bad, err)
 		}
 	}
 	if b, _ := json.Marshal(lead.RuleIDs("")); string(b) != "[]" {

@@ -5,7 +5,7 @@ import (
 	"math/big"
 	"strings"
 
-	"github.com/leadline/leadline/stage"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/shopspring/decimal"
 )
 
@@ -15,15 +15,15 @@ import (
 
 // ParseScore parses a score written as a decimal number: "120", "99.99",
 // "-5". The empty string, NaN, infinities and anything that is not a
-// number are a [*FieldError] for "score".
+// number are a [*leaderr.FieldError] for "score".
 func ParseScore(s string) (decimal.Decimal, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
-		return decimal.Decimal{}, stage.Errorf("score", "empty; want a decimal number such as 120 or 99.5")
+		return decimal.Decimal{}, leaderr.Errorf("score", "empty; want a decimal number such as 120 or 99.5")
 	}
 	d, err := decimal.NewFromString(t)
 	if err != nil {
-		return decimal.Decimal{}, stage.Errorf("score", "%q is not a decimal number", s)
+		return decimal.Decimal{}, leaderr.Errorf("score", "%q is not a decimal number", s)
 	}
 	if err := checkScore(d); err != nil {
 		return decimal.Decimal{}, err
@@ -39,17 +39,17 @@ const MaxScoreExponent = 30
 
 func checkScore(d decimal.Decimal) error {
 	if e := d.Exponent(); e > MaxScoreExponent || e < -MaxScoreExponent {
-		return stage.Errorf("score", "exponent %d is out of range ±%d; a score is an ordinary decimal number", e, MaxScoreExponent)
+		return leaderr.Errorf("score", "exponent %d is out of range ±%d; a score is an ordinary decimal number", e, MaxScoreExponent)
 	}
 	return nil
 }
 
 // ScoreFromFloat converts a float score, as some marketing-automation
-// systems send it, refusing NaN and infinities with a [*FieldError] for
+// systems send it, refusing NaN and infinities with a [*leaderr.FieldError] for
 // "score" (decimal.NewFromFloat would panic on them).
 func ScoreFromFloat(f float64) (decimal.Decimal, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return decimal.Decimal{}, stage.Errorf("score", "%v is not a finite number", f)
+		return decimal.Decimal{}, leaderr.Errorf("score", "%v is not a finite number", f)
 	}
 	return decimal.NewFromFloat(f), nil
 }
@@ -131,8 +131,8 @@ func (t Threshold) MarshalText() ([]byte, error) { return []byte(t.d.String()), 
 func (t *Threshold) UnmarshalText(b []byte) error {
 	d, err := ParseScore(string(b))
 	if err != nil {
-		if fe, ok := err.(*FieldError); ok {
-			return &FieldError{Field: "threshold", Line: fe.Line, Err: fe.Err}
+		if fe, ok := err.(*leaderr.FieldError); ok {
+			return &leaderr.FieldError{Field: "threshold", Line: fe.Line, Err: fe.Err}
 		}
 		return err
 	}

@@ -310,7 +310,7 @@ func TestThreshold_Text(t *testing.T) {
 }
 
 // FuzzParseScore checks that ParseScore never panics, refuses with a
-// *FieldError for "score" only, and that a parsed score's String parses
+// *leaderr.FieldError for "score" only, and that a parsed score's String parses
 // back to an Equal decimal.
 func FuzzParseScore(f *testing.F) {
 	for _, s := range []string{"120", "-5", "99.99", "100.00", "", "  ", "NaN", "Inf", "abc", "1e3", ".5", "-0", "1_000", "99,5", "0x10", "1e-12"} {

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/leadline/leadline/stage"
+	"github.com/leadline/leadline/leaderr"
 )
 
 // Status is a lead's classification (SPEC section 1). The zero value is
@@ -64,7 +64,7 @@ func (s Status) Worked() bool { return s == StatusNew || s == StatusLead }
 // MarshalText returns the key.
 func (s Status) MarshalText() ([]byte, error) {
 	if !s.Valid() {
-		return nil, stage.Errorf("status", "unknown status %d", uint8(s))
+		return nil, leaderr.Errorf("status", "unknown status %d", uint8(s))
 	}
 	return []byte(statusKeys[s]), nil
 }
@@ -81,7 +81,7 @@ func (s *Status) UnmarshalText(b []byte) error {
 
 // ParseStatus parses a key ("disqualified_mktg") or a display name
 // ("Disqualified (mktg)"), ignoring case and surrounding space. Anything
-// else is a [*FieldError] for "status" that lists the keys.
+// else is a [*leaderr.FieldError] for "status" that lists the keys.
 func ParseStatus(s string) (Status, error) {
 	k := strings.ToLower(strings.TrimSpace(s))
 	for i := range numStatuses {
@@ -89,20 +89,20 @@ func ParseStatus(s string) (Status, error) {
 			return i, nil
 		}
 	}
-	return 0, stage.Errorf("status", "unknown status %q; want one of %s", s, strings.Join(statusKeys[:], ", "))
+	return 0, leaderr.Errorf("status", "unknown status %q; want one of %s", s, strings.Join(statusKeys[:], ", "))
 }
 
 // PersonTransition reports whether a person may change a lead's status
 // from from to to (rules S1, S4): any status may be set from any other,
 // except back to New once the lead has been reviewed. Setting the status a
 // lead already has is allowed and changes nothing. The error is a
-// [*FieldError] for "status" wrapping [ErrInvalidTransition].
+// [*leaderr.FieldError] for "status" wrapping [leaderr.ErrInvalidTransition].
 func PersonTransition(from, to Status) error {
 	if !to.Valid() {
-		return stage.Errorf("status", "unknown status %d", uint8(to))
+		return leaderr.Errorf("status", "unknown status %d", uint8(to))
 	}
 	if to == StatusNew && from != StatusNew {
-		return &FieldError{Field: "status", Err: fmt.Errorf("%w: %v cannot go back to New (S4)", ErrInvalidTransition, from)}
+		return &leaderr.FieldError{Field: "status", Err: fmt.Errorf("%w: %v cannot go back to New (S4)", leaderr.ErrInvalidTransition, from)}
 	}
 	return nil
 }
@@ -118,5 +118,5 @@ func AutoTransition(from, to Status) error {
 		to == StatusLead && from == StatusRecycled:
 		return nil
 	}
-	return &FieldError{Field: "status", Err: fmt.Errorf("%w: the engine does not move %v to %v on its own (S4)", ErrInvalidTransition, from, to)}
+	return &leaderr.FieldError{Field: "status", Err: fmt.Errorf("%w: the engine does not move %v to %v on its own (S4)", leaderr.ErrInvalidTransition, from, to)}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 )
 
 // allStatuses lists the statuses of SPEC section 1 in declaration order.
@@ -23,22 +24,22 @@ type fatalfer interface {
 	Fatalf(format string, args ...any)
 }
 
-// wantFieldError fails unless err is a *lead.FieldError for field that
-// matches lead.ErrInvalid (rule E6).
-func wantFieldError(tb fatalfer, err error, field string) *lead.FieldError {
+// wantFieldError fails unless err is a *leaderr.FieldError for field that
+// matches leaderr.ErrInvalid (rule E6).
+func wantFieldError(tb fatalfer, err error, field string) *leaderr.FieldError {
 	tb.Helper()
 	if err == nil {
-		tb.Fatalf("err = nil, want a *FieldError for %q", field)
+		tb.Fatalf("err = nil, want a *leaderr.FieldError for %q", field)
 	}
-	fe, ok := errors.AsType[*lead.FieldError](err)
+	fe, ok := errors.AsType[*leaderr.FieldError](err)
 	if !ok {
-		tb.Fatalf("err = %v (%T), want a *FieldError for %q", err, err, field)
+		tb.Fatalf("err = %v (%T), want a *leaderr.FieldError for %q", err, err, field)
 	}
 	if fe.Field != field {
-		tb.Fatalf("FieldError.Field = %q, want %q (err: %v)", fe.Field, field, err)
+		tb.Fatalf("leaderr.FieldError.Field = %q, want %q (err: %v)", fe.Field, field, err)
 	}
-	if !errors.Is(err, lead.ErrInvalid) {
-		tb.Fatalf("errors.Is(%v, ErrInvalid) = false, want true (E6)", err)
+	if !errors.Is(err, leaderr.ErrInvalid) {
+		tb.Fatalf("errors.Is(%v, leaderr.ErrInvalid) = false, want true (E6)", err)
 	}
 	return fe
 }
@@ -190,18 +191,18 @@ func TestPersonTransition(t *testing.T) {
 				continue
 			}
 			if err == nil {
-				t.Errorf("S4 PersonTransition(%v, %v) = nil, want ErrInvalidTransition", from, to)
+				t.Errorf("S4 PersonTransition(%v, %v) = nil, want leaderr.ErrInvalidTransition", from, to)
 				continue
 			}
 			wantFieldError(t, err, "status")
-			if !errors.Is(err, lead.ErrInvalidTransition) {
-				t.Errorf("S4 PersonTransition(%v, %v) = %v, want ErrInvalidTransition", from, to, err)
+			if !errors.Is(err, leaderr.ErrInvalidTransition) {
+				t.Errorf("S4 PersonTransition(%v, %v) = %v, want leaderr.ErrInvalidTransition", from, to, err)
 			}
 		}
 	}
 	err := lead.PersonTransition(lead.StatusLead, lead.Status(7))
 	wantFieldError(t, err, "status")
-	if errors.Is(err, lead.ErrInvalidTransition) {
+	if errors.Is(err, leaderr.ErrInvalidTransition) {
 		t.Errorf("PersonTransition(Lead, Status(7)) = %v: an unknown status is bad input, not a transition", err)
 	}
 }
@@ -225,12 +226,12 @@ func TestAutoTransition(t *testing.T) {
 				continue
 			}
 			if err == nil {
-				t.Errorf("S4 AutoTransition(%v, %v) = nil, want ErrInvalidTransition", from, to)
+				t.Errorf("S4 AutoTransition(%v, %v) = nil, want leaderr.ErrInvalidTransition", from, to)
 				continue
 			}
 			wantFieldError(t, err, "status")
-			if !errors.Is(err, lead.ErrInvalidTransition) {
-				t.Errorf("S4 AutoTransition(%v, %v) = %v, want ErrInvalidTransition", from, to, err)
+			if !errors.Is(err, leaderr.ErrInvalidTransition) {
+				t.Errorf("S4 AutoTransition(%v, %v) = %v, want leaderr.ErrInvalidTransition", from, to, err)
 			}
 		}
 	}
@@ -263,7 +264,7 @@ func TestStatus_Protected_Worked(t *testing.T) {
 }
 
 // FuzzParseStatus checks that ParseStatus never panics, refuses with a
-// *FieldError for "status" only, and that whatever it accepts survives
+// *leaderr.FieldError for "status" only, and that whatever it accepts survives
 // MarshalText and ParseStatus, and String and ParseStatus, unchanged.
 func FuzzParseStatus(f *testing.F) {
 	for _, s := range allStatuses {

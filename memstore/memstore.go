@@ -76,8 +76,8 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
-	"github.com/leadline/leadline/stage"
 )
 
 var _ leadline.Store = (*Store)(nil)
@@ -131,7 +131,7 @@ func New() *Store {
 }
 
 // Lead returns a copy of the lead with id, or an error wrapping
-// [lead.ErrNotFound].
+// [leaderr.ErrNotFound].
 func (s *Store) Lead(ctx context.Context, id string) (l lead.Lead, err error) {
 	if err := ctx.Err(); err != nil {
 		return lead.Lead{}, fmt.Errorf("memstore: lead %s: %w", id, err)
@@ -140,7 +140,7 @@ func (s *Store) Lead(ctx context.Context, id string) (l lead.Lead, err error) {
 	defer s.mu.Unlock()
 	r := s.record(id)
 	if r == nil {
-		return lead.Lead{}, fmt.Errorf("memstore: lead %s: %w", id, lead.ErrNotFound)
+		return lead.Lead{}, fmt.Errorf("memstore: lead %s: %w", id, leaderr.ErrNotFound)
 	}
 	s.hint = r
 	s.decode(r, &l)
@@ -172,7 +172,7 @@ func (s *Store) Seen(ctx context.Context, leadID, eventID string) (bool, error) 
 }
 
 // Apply makes one write, all or nothing, as [leadline.Store] says. Besides
-// the contract's errors it refuses, with a [*lead.FieldError], a lead with
+// the contract's errors it refuses, with a [*leaderr.FieldError], a lead with
 // an empty id and a change or deadline of another lead than w.Lead. With
 // w.HistorySince or w.EventsSince it then trims the lead's history and
 // forgets old event ids, as the package's Retention section says.
@@ -194,7 +194,7 @@ func (s *Store) Apply(ctx context.Context, w leadline.Write) error {
 	if w.Event != "" {
 		key = s.idKey(w.Event)
 		if r != nil && seenIn(r, key) {
-			return fmt.Errorf("memstore: apply %s: event %s: %w", id, w.Event, lead.ErrDuplicateEvent)
+			return fmt.Errorf("memstore: apply %s: event %s: %w", id, w.Event, leaderr.ErrDuplicateEvent)
 		}
 	}
 	var stored int64
@@ -202,7 +202,7 @@ func (s *Store) Apply(ctx context.Context, w leadline.Write) error {
 		stored = r.version
 	}
 	if w.Lead.Version != stored {
-		return fmt.Errorf("memstore: apply %s: read version %d, stored %d: %w", id, w.Lead.Version, stored, lead.ErrConflict)
+		return fmt.Errorf("memstore: apply %s: read version %d, stored %d: %w", id, w.Lead.Version, stored, leaderr.ErrConflict)
 	}
 
 	at := instantOf(w.At)
@@ -234,16 +234,16 @@ func (s *Store) Apply(ctx context.Context, w leadline.Write) error {
 // check refuses a write the store cannot file under its lead.
 func check(w *leadline.Write) error {
 	if w.Lead.ID == "" {
-		return stage.Errorf("id", "a lead needs an id")
+		return leaderr.Errorf("id", "a lead needs an id")
 	}
 	for i, c := range w.History {
 		if c.Lead != w.Lead.ID {
-			return stage.Errorf(fmt.Sprintf("history[%d].lead", i), "change of lead %q in a write of lead %q", c.Lead, w.Lead.ID)
+			return leaderr.Errorf(fmt.Sprintf("history[%d].lead", i), "change of lead %q in a write of lead %q", c.Lead, w.Lead.ID)
 		}
 	}
 	for i, d := range w.Deadlines {
 		if d.Lead != w.Lead.ID {
-			return stage.Errorf(fmt.Sprintf("deadlines[%d].lead", i), "deadline of lead %q in a write of lead %q", d.Lead, w.Lead.ID)
+			return leaderr.Errorf(fmt.Sprintf("deadlines[%d].lead", i), "deadline of lead %q in a write of lead %q", d.Lead, w.Lead.ID)
 		}
 	}
 	return nil
@@ -428,7 +428,7 @@ func (s *Store) History(ctx context.Context, id string) ([]lead.Change, error) {
 }
 
 // Campaign returns a copy of the campaign with id, or an error wrapping
-// [lead.ErrNotFound].
+// [leaderr.ErrNotFound].
 func (s *Store) Campaign(ctx context.Context, id string) (routing.Campaign, error) {
 	if err := ctx.Err(); err != nil {
 		return routing.Campaign{}, fmt.Errorf("memstore: campaign %s: %w", id, err)
@@ -437,20 +437,20 @@ func (s *Store) Campaign(ctx context.Context, id string) (routing.Campaign, erro
 	defer s.mu.Unlock()
 	c := s.campaigns[id]
 	if c == nil {
-		return routing.Campaign{}, fmt.Errorf("memstore: campaign %s: %w", id, lead.ErrNotFound)
+		return routing.Campaign{}, fmt.Errorf("memstore: campaign %s: %w", id, leaderr.ErrNotFound)
 	}
 	return cloneCampaign(c), nil
 }
 
 // PutCampaign writes a campaign, compare-and-set on its version, as
 // [leadline.Store] says. A campaign with an empty id is refused with a
-// [*lead.FieldError].
+// [*leaderr.FieldError].
 func (s *Store) PutCampaign(ctx context.Context, c routing.Campaign) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("memstore: put campaign %s: %w", c.ID, err)
 	}
 	if c.ID == "" {
-		return fmt.Errorf("memstore: put campaign: %w", stage.Errorf("campaign.id", "required"))
+		return fmt.Errorf("memstore: put campaign: %w", leaderr.Errorf("campaign.id", "required"))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -459,7 +459,7 @@ func (s *Store) PutCampaign(ctx context.Context, c routing.Campaign) error {
 		stored = old.Version
 	}
 	if c.Version != stored || (stored == 0 && s.campaigns[c.ID] != nil) {
-		return fmt.Errorf("memstore: put campaign %s: read version %d, stored %d: %w", c.ID, c.Version, stored, lead.ErrConflict)
+		return fmt.Errorf("memstore: put campaign %s: read version %d, stored %d: %w", c.ID, c.Version, stored, leaderr.ErrConflict)
 	}
 	c = cloneCampaign(&c)
 	c.Version = stored + 1

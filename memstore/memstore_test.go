@@ -9,6 +9,7 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/stage"
 	"github.com/leadline/leadline/storetest"
@@ -33,10 +34,10 @@ func TestStore_Apply_refusesMisfiledRecords(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			st := memstore.New()
 			err := st.Apply(t.Context(), c.w)
-			if _, ok := errors.AsType[*lead.FieldError](err); !ok || !errors.Is(err, lead.ErrInvalid) {
+			if _, ok := errors.AsType[*leaderr.FieldError](err); !ok || !errors.Is(err, leaderr.ErrInvalid) {
 				t.Fatalf("Apply = %v, want a *FieldError", err)
 			}
-			if _, err := st.Lead(t.Context(), c.w.Lead.ID); !errors.Is(err, lead.ErrNotFound) {
+			if _, err := st.Lead(t.Context(), c.w.Lead.ID); !errors.Is(err, leaderr.ErrNotFound) {
 				t.Fatalf("Lead(%q) after a refused write = %v, want ErrNotFound", c.w.Lead.ID, err)
 			}
 		})

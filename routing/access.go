@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/lead"
-	"github.com/leadline/leadline/stage"
+	"github.com/leadline/leadline/leaderr"
 )
 
 // Viewer is who is reading: every read of a lead names one, and sees
@@ -17,13 +17,13 @@ type Viewer struct {
 }
 
 // Validate reports a missing role, or a rep-level role without a rep, as
-// a [*stage.FieldError].
+// a [*leaderr.FieldError].
 func (v Viewer) Validate() error {
 	switch {
 	case v.Role == 0 || v.Role >= numRoles:
-		return stage.Errorf("viewer.role", "required: one of inside, field, manager, ops")
+		return leaderr.Errorf("viewer.role", "required: one of inside, field, manager, ops")
 	case (v.Role == RoleInside || v.Role == RoleField) && v.Rep == "":
-		return stage.Errorf("viewer.rep", "required for role %v", v.Role)
+		return leaderr.Errorf("viewer.rep", "required for role %v", v.Role)
 	}
 	return nil
 }

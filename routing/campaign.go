@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leadline/leadline/stage"
+	"github.com/leadline/leadline/leaderr"
 )
 
 // CampaignType is the kind of campaign a lead responded to. The built-in
@@ -75,7 +75,7 @@ func (e Engagement) String() string {
 // MarshalText returns the key.
 func (e Engagement) MarshalText() ([]byte, error) {
 	if e >= numEngagements {
-		return nil, stage.Errorf("engagement", "unknown engagement %d", uint8(e))
+		return nil, leaderr.Errorf("engagement", "unknown engagement %d", uint8(e))
 	}
 	return []byte(engagementKeys[e]), nil
 }
@@ -93,7 +93,7 @@ func (e *Engagement) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return stage.Errorf("engagement", "unknown engagement %q; want one of %s", string(b), strings.Join(engagementKeys[:], ", "))
+	return leaderr.Errorf("engagement", "unknown engagement %q; want one of %s", string(b), strings.Join(engagementKeys[:], ", "))
 }
 
 // Model is a follow-up model: who follows up the leads of a campaign, or
@@ -135,7 +135,7 @@ func (m Model) String() string {
 // MarshalText returns the key.
 func (m Model) MarshalText() ([]byte, error) {
 	if m >= numModels {
-		return nil, stage.Errorf("model", "unknown model %d", uint8(m))
+		return nil, leaderr.Errorf("model", "unknown model %d", uint8(m))
 	}
 	return []byte(modelKeys[m]), nil
 }
@@ -149,7 +149,7 @@ func (m *Model) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return stage.Errorf("model", "unknown model %q; want one of %s", string(b), strings.Join(modelKeys[1:], ", "))
+	return leaderr.Errorf("model", "unknown model %q; want one of %s", string(b), strings.Join(modelKeys[1:], ", "))
 }
 
 // Campaign is a marketing campaign as routing needs it: its type, its
@@ -195,21 +195,21 @@ type ModelChange struct {
 	Reason string    `json:"reason"`
 }
 
-// Validate reports the first bad field as a [*stage.FieldError].
+// Validate reports the first bad field as a [*leaderr.FieldError].
 func (c *Campaign) Validate() error {
 	switch {
 	case c.ID == "":
-		return stage.Errorf("campaign.id", "required")
+		return leaderr.Errorf("campaign.id", "required")
 	case !c.Type.Valid():
-		return stage.Errorf("campaign.type", "%q is not a campaign type key (a-z, 0-9, _)", c.Type)
+		return leaderr.Errorf("campaign.type", "%q is not a campaign type key (a-z, 0-9, _)", c.Type)
 	case c.Engagement >= numEngagements:
-		return stage.Errorf("campaign.engagement", "unknown engagement %d", uint8(c.Engagement))
+		return leaderr.Errorf("campaign.engagement", "unknown engagement %d", uint8(c.Engagement))
 	case !campaignModel(c.Model):
-		return stage.Errorf("campaign.model", "want inside_first, direct, hybrid or empty (the organisation's), got %v; field_only is an organisation's model (M8)", c.Model)
+		return leaderr.Errorf("campaign.model", "want inside_first, direct, hybrid or empty (the organisation's), got %v; field_only is an organisation's model (M8)", c.Model)
 	case c.Targets.Registrations < 0:
-		return stage.Errorf("campaign.targets.registrations", "must not be negative, got %d", c.Targets.Registrations)
+		return leaderr.Errorf("campaign.targets.registrations", "must not be negative, got %d", c.Targets.Registrations)
 	case c.Targets.Attendance < 0:
-		return stage.Errorf("campaign.targets.attendance", "must not be negative, got %d", c.Targets.Attendance)
+		return leaderr.Errorf("campaign.targets.attendance", "must not be negative, got %d", c.Targets.Attendance)
 	}
 	return nil
 }
@@ -227,17 +227,17 @@ func campaignModel(m Model) bool {
 // has no "before": every change of its model is recorded.
 func (c *Campaign) ChangeModel(to Model, now time.Time, by, reason string) error {
 	if !campaignModel(to) {
-		return stage.Errorf("model", "want inside_first, direct, hybrid or empty (the organisation's), got %v", to)
+		return leaderr.Errorf("model", "want inside_first, direct, hybrid or empty (the organisation's), got %v", to)
 	}
 	if to == c.Model {
 		return nil
 	}
 	if c.Start.IsZero() || !now.Before(c.Start) {
 		if by == "" {
-			return stage.Errorf("by", "required: who changes the model of a campaign that has started (M7)")
+			return leaderr.Errorf("by", "required: who changes the model of a campaign that has started (M7)")
 		}
 		if strings.TrimSpace(reason) == "" {
-			return stage.Errorf("reason", "required: why the model of a started campaign changes (M7)")
+			return leaderr.Errorf("reason", "required: why the model of a started campaign changes (M7)")
 		}
 		c.Changes = append(c.Changes, ModelChange{At: now, By: by, From: c.Model, To: to, Reason: reason})
 	}

@@ -10,8 +10,8 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
-	"github.com/leadline/leadline/stage"
 )
 
 // kickoff is the campaign's kickoff meeting; confStart the event's start.
@@ -110,7 +110,7 @@ func TestCampaign_ChangeModel_M7_noStart(t *testing.T) {
 		t.Fatalf("Validate() = %v; a campaign may have no start", err)
 	}
 	err := c.ChangeModel(routing.Direct, confStart, "", "")
-	if fe, ok := errors.AsType[*stage.FieldError](err); !ok || fe.Field != "by" || c.Model != routing.InsideFirst {
+	if fe, ok := errors.AsType[*leaderr.FieldError](err); !ok || fe.Field != "by" || c.Model != routing.InsideFirst {
 		t.Fatalf("ChangeModel(no start, no who) = %v, model %v; want a FieldError for by and no change", err, c.Model)
 	}
 	if err := c.ChangeModel(routing.Direct, confStart, "mgr-1", "field team took over web leads"); err != nil || len(c.Changes) != 1 {
@@ -195,7 +195,7 @@ func make41() string {
 func TestCampaign_Validate_fieldOnlyModel(t *testing.T) {
 	t.Parallel()
 	c := routing.Campaign{ID: "c", Type: routing.ExternalSeminar, Model: routing.FieldOnly}
-	if fe, ok := errors.AsType[*stage.FieldError](c.Validate()); !ok || fe.Field != "campaign.model" {
+	if fe, ok := errors.AsType[*leaderr.FieldError](c.Validate()); !ok || fe.Field != "campaign.model" {
 		t.Fatalf("Validate(field_only campaign) = %v, want a FieldError for campaign.model", c.Validate())
 	}
 	c.Model = routing.InsideFirst
@@ -358,13 +358,13 @@ func TestEngagementModel_Text(t *testing.T) {
 	var e routing.Engagement
 	wantFieldError(t, e.UnmarshalText([]byte("medium")), "engagement")
 	wantFieldError(t, m.UnmarshalText([]byte("outsourced")), "model")
-	if _, err := routing.Engagement(9).MarshalText(); !errors.Is(err, stage.ErrInvalid) {
+	if _, err := routing.Engagement(9).MarshalText(); !errors.Is(err, leaderr.ErrInvalid) {
 		t.Errorf("Engagement(9).MarshalText error %v, want ErrInvalid", err)
 	}
 	if err := e.UnmarshalText([]byte(" ")); err != nil || e != routing.ByType {
 		t.Errorf("Engagement.UnmarshalText(\" \") = %v, %v; want by_type", e, err)
 	}
-	if _, err := routing.Model(9).MarshalText(); !errors.Is(err, stage.ErrInvalid) {
+	if _, err := routing.Model(9).MarshalText(); !errors.Is(err, leaderr.ErrInvalid) {
 		t.Errorf("Model(9).MarshalText error %v, want ErrInvalid", err)
 	}
 

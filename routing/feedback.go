@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leadline/leadline/lead"
-	"github.com/leadline/leadline/stage"
+	"github.com/leadline/leadline/leaderr"
 )
 
 // This file is the field feedback sheet of rule M5: where a tool cannot
@@ -94,7 +94,7 @@ const maxRecordBytes = 1 << 20
 // refused as a whole rather than column by column.
 const maxColumns = 100
 
-// Pseudo-fields of a [stage.FieldError] in an [ImportError] that is about
+// Pseudo-fields of a [leaderr.FieldError] in an [ImportError] that is about
 // the header or a whole row rather than one column.
 const (
 	FieldHeader = "header" // the header row: a missing, unknown or duplicate column
@@ -102,15 +102,15 @@ const (
 )
 
 // ImportError reports every problem [ReadFeedbackCSV] found in a sheet,
-// in line order. Each is a [*stage.FieldError] whose Line is the 1-based
+// in line order. Each is a [*leaderr.FieldError] whose Line is the 1-based
 // line of the CSV where the problem is (the header is usually line 1; a
 // quoted comment may span lines) and whose Field is the column's name,
 // or [FieldHeader] or [FieldRow].
 //
-// errors.Is(err, [stage.ErrInvalid]) holds, and errors.AsType[*stage.FieldError]
+// errors.Is(err, [leaderr.ErrInvalid]) holds, and errors.AsType[*leaderr.FieldError]
 // finds the first problem; range over Errs for all of them.
 type ImportError struct {
-	Errs []*stage.FieldError
+	Errs []*leaderr.FieldError
 }
 
 // Error lists every problem, one a line:
@@ -164,14 +164,14 @@ func (e *ImportError) Unwrap() []error {
 // what ReadFeedbackCSV would refuse: an empty or space-padded lead id, or
 // one with a line break or another control character, a duplicate lead id, an unknown state or outcome, text that is not UTF-8,
 // a field over [MaxFeedbackField] bytes, more than [MaxFeedbackRows] rows.
-// The error is a [*stage.FieldError] naming the row, "rows[3].comment".
+// The error is a [*leaderr.FieldError] naming the row, "rows[3].comment".
 //
 // Excel opens a CSV without a byte-order mark in the system's code page
 // (Shift_JIS on a Japanese Windows); to have it read Japanese text as
 // UTF-8, write "\ufeff" to w first. ReadFeedbackCSV skips it.
 func WriteFeedbackCSV(w io.Writer, rows []FeedbackRow) error {
 	if len(rows) > MaxFeedbackRows {
-		return stage.Errorf("rows", "%d rows; a sheet holds at most %d", len(rows), MaxFeedbackRows)
+		return leaderr.Errorf("rows", "%d rows; a sheet holds at most %d", len(rows), MaxFeedbackRows)
 	}
 	records := make([][]string, 0, len(rows)+1)
 	records = append(records, feedbackHeader)
@@ -179,10 +179,10 @@ func WriteFeedbackCSV(w io.Writer, rows []FeedbackRow) error {
 	for i, row := range rows {
 		rec, fe := feedbackRecord(row)
 		if fe != nil {
-			return &stage.FieldError{Field: fmt.Sprintf("rows[%d].%s", i, fe.Field), Err: fe.Err}
+			return &leaderr.FieldError{Field: fmt.Sprintf("rows[%d].%s", i, fe.Field), Err: fe.Err}
 		}
 		if j, dup := seen[row.Lead]; dup {
-			return stage.Errorf(fmt.Sprintf("rows[%d].%s", i, ColLead), "duplicate of rows[%d]: lead %q", j, row.Lead)
+			return leaderr.Errorf(fmt.Sprintf("rows[%d].%s", i, ColLead), "duplicate of rows[%d]: lead %q", j, row.Lead)
 		}
 		seen[row.Lead] = i
 		records = append(records, rec)
@@ -194,19 +194,19 @@ func WriteFeedbackCSV(w io.Writer, rows []FeedbackRow) error {
 	return nil
 }
 
-// feedbackRecord returns row's cells, or a *stage.FieldError naming the
+// feedbackRecord returns row's cells, or a *leaderr.FieldError naming the
 // column.
-func feedbackRecord(row FeedbackRow) ([]string, *stage.FieldError) {
+func feedbackRecord(row FeedbackRow) ([]string, *leaderr.FieldError) {
 	if err := checkLeadID(row.Lead); err != nil {
 		return nil, err
 	}
 	state, err := row.Feedback.State.MarshalText()
 	if err != nil {
-		return nil, stage.Errorf(ColState, "unknown follow-up state %d", uint8(row.Feedback.State))
+		return nil, leaderr.Errorf(ColState, "unknown follow-up state %d", uint8(row.Feedback.State))
 	}
 	opp, err := row.Feedback.Opportunity.MarshalText()
 	if err != nil {
-		return nil, stage.Errorf(ColOpportunity, "unknown outcome %d", uint8(row.Feedback.Opportunity))
+		return nil, leaderr.Errorf(ColOpportunity, "unknown outcome %d", uint8(row.Feedback.Opportunity))
 	}
 	target := "no"
 	if row.Feedback.Target {
@@ -236,28 +236,28 @@ func feedbackRecord(row FeedbackRow) ([]string, *stage.FieldError) {
 }
 
 // checkLeadID refuses a lead id the sheet cannot carry back exactly.
-func checkLeadID(id string) *stage.FieldError {
+func checkLeadID(id string) *leaderr.FieldError {
 	switch {
 	case id == "":
-		return stage.Errorf(ColLead, "required")
+		return leaderr.Errorf(ColLead, "required")
 	case !utf8.ValidString(id):
-		return stage.Errorf(ColLead, "not valid UTF-8")
+		return leaderr.Errorf(ColLead, "not valid UTF-8")
 	case strings.TrimFunc(id, unicode.IsSpace) != id:
-		return stage.Errorf(ColLead, "%q has leading or trailing space", id)
+		return leaderr.Errorf(ColLead, "%q has leading or trailing space", id)
 	case strings.ContainsFunc(id, unicode.IsControl):
-		return stage.Errorf(ColLead, "%q holds a line break or another control character", id)
+		return leaderr.Errorf(ColLead, "%q holds a line break or another control character", id)
 	}
 	return nil
 }
 
 // checkCell refuses a cell, as the CSV holds it, that is too long or not
 // UTF-8. The caller sets Field.
-func checkCell(v string) *stage.FieldError {
+func checkCell(v string) *leaderr.FieldError {
 	switch {
 	case len(v) > MaxFeedbackField:
-		return &stage.FieldError{Err: fmt.Errorf("%d bytes; a field holds at most %d", len(v), MaxFeedbackField)}
+		return &leaderr.FieldError{Err: fmt.Errorf("%d bytes; a field holds at most %d", len(v), MaxFeedbackField)}
 	case !utf8.ValidString(v):
-		return &stage.FieldError{Err: errors.New(`not valid UTF-8; save the sheet as "CSV UTF-8"`)}
+		return &leaderr.FieldError{Err: errors.New(`not valid UTF-8; save the sheet as "CSV UTF-8"`)}
 	}
 	return nil
 }
@@ -337,12 +337,12 @@ func ReadFeedbackCSV(r io.Reader) ([]FeedbackRow, error) {
 type importer struct {
 	cr   *csv.Reader
 	lim  *recordLimit
-	errs []*stage.FieldError
+	errs []*leaderr.FieldError
 	line int // the line of the last record read, for errors with no position
 }
 
 func (im *importer) fail(line int, field, format string, args ...any) {
-	fe := stage.Errorf(field, format, args...)
+	fe := leaderr.Errorf(field, format, args...)
 	fe.Line = line
 	im.errs = append(im.errs, fe)
 }

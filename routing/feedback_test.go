@@ -15,8 +15,8 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
-	"github.com/leadline/leadline/stage"
 )
 
 // sheetHeader is the header WriteFeedbackCSV writes (M5).
@@ -34,18 +34,18 @@ type problem struct {
 }
 
 // problems returns where err's problems are, failing unless err is an
-// *ImportError that matches stage.ErrInvalid (E6) and has a
-// *stage.FieldError first.
+// *ImportError that matches leaderr.ErrInvalid (E6) and has a
+// *leaderr.FieldError first.
 func problems(tb testing.TB, err error) []problem {
 	tb.Helper()
 	ie, ok := errors.AsType[*routing.ImportError](err)
 	if !ok {
 		tb.Fatalf("err = %v (%T), want an *ImportError", err, err)
 	}
-	if !errors.Is(err, stage.ErrInvalid) {
+	if !errors.Is(err, leaderr.ErrInvalid) {
 		tb.Fatalf("errors.Is(err, ErrInvalid) = false, want true (E6); err: %v", err)
 	}
-	first, ok := errors.AsType[*stage.FieldError](err)
+	first, ok := errors.AsType[*leaderr.FieldError](err)
 	if !ok || len(ie.Errs) == 0 || first != ie.Errs[0] {
 		tb.Fatalf("errors.AsType[*FieldError] = %v, %v; want the first of %d problems", first, ok, len(ie.Errs))
 	}
@@ -380,7 +380,7 @@ func TestReadFeedbackCSV_readError(t *testing.T) {
 		if rows != nil || !errors.Is(err, boom) {
 			t.Errorf("ReadFeedbackCSV(%q then an error) = %d rows, %v; want none and the read error", in, len(rows), err)
 		}
-		if errors.Is(err, stage.ErrInvalid) {
+		if errors.Is(err, leaderr.ErrInvalid) {
 			t.Errorf("ReadFeedbackCSV(%q then an error): a read error matches ErrInvalid", in)
 		}
 	}
@@ -388,7 +388,7 @@ func TestReadFeedbackCSV_readError(t *testing.T) {
 
 func TestImportError_Error(t *testing.T) {
 	t.Parallel()
-	ie := &routing.ImportError{Errs: []*stage.FieldError{
+	ie := &routing.ImportError{Errs: []*leaderr.FieldError{
 		{Line: 4, Field: "follow_up_state", Err: errors.New("want not_started, in_progress or done")},
 		{Line: 7, Field: "lead_id", Err: errors.New("duplicate of line 3")},
 	}}
@@ -548,7 +548,7 @@ func TestWriteFeedbackCSV_writeError(t *testing.T) {
 	t.Parallel()
 	boom := errors.New("disk full")
 	err := routing.WriteFeedbackCSV(failWriter{boom}, feedbackRows())
-	if !errors.Is(err, boom) || errors.Is(err, stage.ErrInvalid) {
+	if !errors.Is(err, boom) || errors.Is(err, leaderr.ErrInvalid) {
 		t.Errorf("WriteFeedbackCSV to a failing writer = %v, want the write error and not ErrInvalid", err)
 	}
 }
@@ -581,7 +581,7 @@ func TestFeedbackCSV_roundTripProperty(t *testing.T) {
 		}
 		var buf bytes.Buffer
 		if err := routing.WriteFeedbackCSV(&buf, rows); err != nil {
-			if _, ok := errors.AsType[*stage.FieldError](err); !ok || !errors.Is(err, stage.ErrInvalid) {
+			if _, ok := errors.AsType[*leaderr.FieldError](err); !ok || !errors.Is(err, leaderr.ErrInvalid) {
 				t.Fatalf("WriteFeedbackCSV error %v (%T), want a *FieldError", err, err)
 			}
 			return
@@ -638,7 +638,7 @@ func FuzzReadFeedbackCSV(f *testing.F) {
 			if !ok || len(ie.Errs) == 0 {
 				t.Fatalf("error %v (%T), want an *ImportError with problems", err, err)
 			}
-			if !errors.Is(err, stage.ErrInvalid) {
+			if !errors.Is(err, leaderr.ErrInvalid) {
 				t.Fatalf("error %v does not match ErrInvalid", err)
 			}
 			for _, fe := range ie.Errs {

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/leadline/leadline/lead"
-	"github.com/leadline/leadline/stage"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/shopspring/decimal"
 )
 
@@ -36,7 +36,7 @@ func (d Destination) String() string {
 // MarshalText returns the key.
 func (d Destination) MarshalText() ([]byte, error) {
 	if d >= numDestinations {
-		return nil, stage.Errorf("destination", "unknown destination %d", uint8(d))
+		return nil, leaderr.Errorf("destination", "unknown destination %d", uint8(d))
 	}
 	return []byte(destinationKeys[d]), nil
 }
@@ -257,36 +257,36 @@ func (r Rules) Normalize(threshold lead.Threshold) Rules {
 	return r
 }
 
-// Validate reports the first bad field as a [*stage.FieldError].
+// Validate reports the first bad field as a [*leaderr.FieldError].
 func (r *Rules) Validate() error {
 	switch r.Organisation {
 	case OrgDefault, InsideFirst, Direct, FieldOnly:
 	default:
-		return stage.Errorf("routing.organisation", "want inside_first, direct or field_only, got %v", r.Organisation)
+		return leaderr.Errorf("routing.organisation", "want inside_first, direct or field_only, got %v", r.Organisation)
 	}
 	for _, t := range slices.Sorted(maps.Keys(r.Types)) {
 		if !t.Valid() {
-			return stage.Errorf("routing.types", "%q is not a campaign type key (a-z, 0-9, _)", t)
+			return leaderr.Errorf("routing.types", "%q is not a campaign type key (a-z, 0-9, _)", t)
 		}
 		if e := r.Types[t]; e != Low && e != High {
-			return stage.Errorf("routing.types."+string(t), "want low or high, got %v", e)
+			return leaderr.Errorf("routing.types."+string(t), "want low or high, got %v", e)
 		}
 	}
 	for i, t := range r.InsideTypes {
 		if !t.Valid() {
-			return stage.Errorf(fmt.Sprintf("routing.inside_types[%d]", i), "%q is not a campaign type key", t)
+			return leaderr.Errorf(fmt.Sprintf("routing.inside_types[%d]", i), "%q is not a campaign type key", t)
 		}
 	}
 	for i, p := range r.Survey {
 		if strings.TrimSpace(p.Question) == "" {
-			return stage.Errorf(fmt.Sprintf("routing.survey[%d].question", i), "required")
+			return leaderr.Errorf(fmt.Sprintf("routing.survey[%d].question", i), "required")
 		}
 		if len(p.AnyOf) == 0 {
-			return stage.Errorf(fmt.Sprintf("routing.survey[%d].any_of", i), "required: the answers that qualify")
+			return leaderr.Errorf(fmt.Sprintf("routing.survey[%d].any_of", i), "required: the answers that qualify")
 		}
 	}
 	if !r.Handoff.Valid() {
-		return stage.Errorf("routing.handoff", "unknown BANT bits %#x", uint8(r.Handoff))
+		return leaderr.Errorf("routing.handoff", "unknown BANT bits %#x", uint8(r.Handoff))
 	}
 	return nil
 }

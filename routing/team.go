@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/leadline/leadline/stage"
+	"github.com/leadline/leadline/leaderr"
 )
 
 // Role is the part a person plays in following up leads.
@@ -35,7 +35,7 @@ func (r Role) String() string {
 // MarshalText returns the key.
 func (r Role) MarshalText() ([]byte, error) {
 	if r == 0 || r >= numRoles {
-		return nil, stage.Errorf("role", "unknown role %d", uint8(r))
+		return nil, leaderr.Errorf("role", "unknown role %d", uint8(r))
 	}
 	return []byte(roleKeys[r]), nil
 }
@@ -49,7 +49,7 @@ func (r *Role) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return stage.Errorf("role", "unknown role %q; want one of %s", string(b), strings.Join(roleKeys[1:], ", "))
+	return leaderr.Errorf("role", "unknown role %q; want one of %s", string(b), strings.Join(roleKeys[1:], ", "))
 }
 
 // Period is a span of time [From, To): an absence, a holiday.
@@ -96,7 +96,7 @@ func (t *Team) Has(rep string) bool {
 }
 
 // Validate reports an empty or duplicated rep id, or a negative capacity,
-// as a [*stage.FieldError].
+// as a [*leaderr.FieldError].
 func (t *Team) Validate() error {
 	seen := make(map[string]bool, len(t.Reps))
 	for i, r := range t.Reps {
@@ -106,11 +106,11 @@ func (t *Team) Validate() error {
 		}
 		switch {
 		case r.ID == "":
-			return stage.Errorf(f+".id", "required")
+			return leaderr.Errorf(f+".id", "required")
 		case seen[r.ID]:
-			return stage.Errorf(f+".id", "duplicate rep %q", r.ID)
+			return leaderr.Errorf(f+".id", "duplicate rep %q", r.ID)
 		case r.Capacity < 0:
-			return stage.Errorf(f+".capacity", "must be 0 (no limit) or more, got %d", r.Capacity)
+			return leaderr.Errorf(f+".capacity", "must be 0 (no limit) or more, got %d", r.Capacity)
 		}
 		seen[r.ID] = true
 	}

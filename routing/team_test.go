@@ -12,8 +12,8 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
-	"github.com/leadline/leadline/stage"
 )
 
 var zoneJST = time.FixedZone("JST", 9*3600)
@@ -285,7 +285,7 @@ func TestTeam_Validate(t *testing.T) {
 // returns the field.
 func wantFieldErrorSuffix(tb fatalfer, err error, suffix string) string {
 	tb.Helper()
-	fe, ok := errors.AsType[*stage.FieldError](err)
+	fe, ok := errors.AsType[*leaderr.FieldError](err)
 	if !ok {
 		tb.Fatalf("err = %v (%T), want a *FieldError", err, err)
 	}

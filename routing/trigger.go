@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/leadline/leadline/lead"
-	"github.com/leadline/leadline/stage"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/shopspring/decimal"
 )
 
@@ -34,7 +34,7 @@ func (b Band) String() string {
 // MarshalText returns the key.
 func (b Band) MarshalText() ([]byte, error) {
 	if b >= numBands {
-		return nil, stage.Errorf("band", "unknown band %d", uint8(b))
+		return nil, leaderr.Errorf("band", "unknown band %d", uint8(b))
 	}
 	return []byte(bandKeys[b]), nil
 }
@@ -48,7 +48,7 @@ func (b *Band) UnmarshalText(text []byte) error {
 			return nil
 		}
 	}
-	return stage.Errorf("band", "unknown band %q; want one of %s", string(text), strings.Join(bandKeys[:], ", "))
+	return leaderr.Errorf("band", "unknown band %q; want one of %s", string(text), strings.Join(bandKeys[:], ", "))
 }
 
 // Trigger is one row of the approach-request rules (SPEC section 2): an
@@ -116,22 +116,22 @@ func (t Triggers) Normalize() Triggers {
 	return t
 }
 
-// Validate reports the first bad row as a [*lead.FieldError] naming it,
+// Validate reports the first bad row as a [*leaderr.FieldError] naming it,
 // "triggers.rules[1].priority".
 func (t *Triggers) Validate() error {
 	for i, r := range t.Rules {
 		f := fmt.Sprintf("triggers.rules[%d]", i)
 		switch {
 		case r.On != lead.EventInquiry && r.On != lead.EventDownload && r.On != lead.EventResponse:
-			return stage.Errorf(f+".on", "want inquiry, download or response, got %v", r.On)
+			return leaderr.Errorf(f+".on", "want inquiry, download or response, got %v", r.On)
 		case r.Score >= numBands:
-			return stage.Errorf(f+".score", "unknown band %d", uint8(r.Score))
+			return leaderr.Errorf(f+".score", "unknown band %d", uint8(r.Score))
 		case r.Priority < 1:
-			return stage.Errorf(f+".priority", "must be 1 or more, got %d", r.Priority)
+			return leaderr.Errorf(f+".priority", "must be 1 or more, got %d", r.Priority)
 		case strings.TrimSpace(r.Rule) == "":
-			return stage.Errorf(f+".rule", "required: the rule id recorded as the request's reason")
+			return leaderr.Errorf(f+".rule", "required: the rule id recorded as the request's reason")
 		case strings.ContainsAny(r.Rule, ", \t"):
-			return stage.Errorf(f+".rule", "%q: a rule id has no commas or spaces", r.Rule)
+			return leaderr.Errorf(f+".rule", "%q: a rule id has no commas or spaces", r.Rule)
 		}
 	}
 	return nil

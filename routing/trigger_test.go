@@ -10,8 +10,8 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
-	"github.com/leadline/leadline/stage"
 )
 
 // fatalfer is the part of testing.TB the error helpers need; *rapid.T has
@@ -21,21 +21,21 @@ type fatalfer interface {
 	Fatalf(format string, args ...any)
 }
 
-// wantFieldError fails unless err is a *stage.FieldError for field that
-// matches stage.ErrInvalid (rule E6).
+// wantFieldError fails unless err is a *leaderr.FieldError for field that
+// matches leaderr.ErrInvalid (rule E6).
 func wantFieldError(tb fatalfer, err error, field string) {
 	tb.Helper()
 	if err == nil {
 		tb.Fatalf("err = nil, want a *FieldError for %q", field)
 	}
-	fe, ok := errors.AsType[*stage.FieldError](err)
+	fe, ok := errors.AsType[*leaderr.FieldError](err)
 	if !ok {
 		tb.Fatalf("err = %v (%T), want a *FieldError for %q", err, err, field)
 	}
 	if fe.Field != field {
 		tb.Fatalf("FieldError.Field = %q, want %q (err: %v)", fe.Field, field, err)
 	}
-	if !errors.Is(err, stage.ErrInvalid) {
+	if !errors.Is(err, leaderr.ErrInvalid) {
 		tb.Fatalf("errors.Is(%v, ErrInvalid) = false, want true (E6)", err)
 	}
 }

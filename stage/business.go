@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/leadline/leadline/leaderr"
 	"github.com/rickar/cal/v2"
 	"github.com/rickar/cal/v2/jp"
 	"github.com/rickar/cal/v2/us"
@@ -91,8 +92,8 @@ type BusinessCalendar struct {
 var _ Calendar = (*BusinessCalendar)(nil)
 
 // NewBusinessCalendar validates h and builds its calendar (rule T11). A bad
-// field is reported as a [*FieldError] naming it, such as "calendar.end"
-// or "calendar.closed[2]"; errors.Is(err, [ErrInvalid]) holds.
+// field is reported as a [*leaderr.FieldError] naming it, such as "calendar.end"
+// or "calendar.closed[2]"; errors.Is(err, [leaderr.ErrInvalid]) holds.
 func NewBusinessCalendar(h BusinessHours) (*BusinessCalendar, error) {
 	c := &BusinessCalendar{
 		closed:   make(map[bizDate]bool),
@@ -103,19 +104,19 @@ func NewBusinessCalendar(h BusinessHours) (*BusinessCalendar, error) {
 		h.Zone = "UTC"
 	}
 	if h.Zone == "Local" {
-		return nil, Errorf("calendar.zone", "zone %q depends on the host, name one such as Asia/Tokyo", h.Zone)
+		return nil, leaderr.Errorf("calendar.zone", "zone %q depends on the host, name one such as Asia/Tokyo", h.Zone)
 	}
 	loc, err := time.LoadLocation(h.Zone)
 	if err != nil {
-		return nil, Errorf("calendar.zone", "unknown zone %q: %v", h.Zone, err)
+		return nil, leaderr.Errorf("calendar.zone", "unknown zone %q: %v", h.Zone, err)
 	}
 	c.loc = loc
 
 	if h.Start < 0 || h.Start >= bizDay {
-		return nil, Errorf("calendar.start", "must be from 0 to under 24h, got %v", h.Start)
+		return nil, leaderr.Errorf("calendar.start", "must be from 0 to under 24h, got %v", h.Start)
 	}
 	if h.End < 0 {
-		return nil, Errorf("calendar.end", "must not be negative, got %v", h.End)
+		return nil, leaderr.Errorf("calendar.end", "must not be negative, got %v", h.End)
 	}
 	if h.Start == 0 {
 		h.Start = bizDefaultStart
@@ -124,7 +125,7 @@ func NewBusinessCalendar(h BusinessHours) (*BusinessCalendar, error) {
 		h.End = bizDefaultEnd
 	}
 	if h.End <= h.Start || h.End > bizDay {
-		return nil, Errorf("calendar.end", "must be after start %v and at most 24h, got %v", h.Start, h.End)
+		return nil, leaderr.Errorf("calendar.end", "must be after start %v and at most 24h, got %v", h.Start, h.End)
 	}
 
 	days := h.Workdays
@@ -134,7 +135,7 @@ func NewBusinessCalendar(h BusinessHours) (*BusinessCalendar, error) {
 	h.Workdays = nil
 	for _, wd := range days {
 		if wd < time.Sunday || wd > time.Saturday {
-			return nil, Errorf("calendar.workdays", "weekday %d out of range 0 (Sunday) to 6 (Saturday)", int(wd))
+			return nil, leaderr.Errorf("calendar.workdays", "weekday %d out of range 0 (Sunday) to 6 (Saturday)", int(wd))
 		}
 		c.workday[wd] = true
 	}
@@ -150,7 +151,7 @@ func NewBusinessCalendar(h BusinessHours) (*BusinessCalendar, error) {
 		k := strings.ToLower(key)
 		set, ok := businessHolidays[k]
 		if !ok {
-			return nil, Errorf("calendar.holidays", "unknown holiday set %q, want one of %s", key, strings.Join(slices.Sorted(maps.Keys(businessHolidays)), ", "))
+			return nil, leaderr.Errorf("calendar.holidays", "unknown holiday set %q, want one of %s", key, strings.Join(slices.Sorted(maps.Keys(businessHolidays)), ", "))
 		}
 		if !slices.Contains(h.Holidays, k) {
 			h.Holidays = append(h.Holidays, k)
@@ -162,7 +163,7 @@ func NewBusinessCalendar(h BusinessHours) (*BusinessCalendar, error) {
 	for i, s := range h.Closed {
 		d, err := time.Parse(time.DateOnly, s)
 		if err != nil {
-			return nil, Errorf(fmt.Sprintf("calendar.closed[%d]", i), "not a date %q, want YYYY-MM-DD", s)
+			return nil, leaderr.Errorf(fmt.Sprintf("calendar.closed[%d]", i), "not a date %q, want YYYY-MM-DD", s)
 		}
 		c.closed[bizDateOf(d)] = true
 	}

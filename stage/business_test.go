@@ -13,6 +13,7 @@ import (
 	"github.com/rickar/cal/v2/us"
 	"pgregory.net/rapid"
 
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/stage"
 )
 
@@ -247,15 +248,15 @@ func TestNewBusinessCalendar_invalid(t *testing.T) {
 			if err == nil {
 				t.Fatalf("NewBusinessCalendar(%+v) = %v, nil, want error on %s", tt.h, c, tt.wantField)
 			}
-			fe, ok := errors.AsType[*stage.FieldError](err)
+			fe, ok := errors.AsType[*leaderr.FieldError](err)
 			if !ok {
-				t.Fatalf("NewBusinessCalendar(%+v) error %T, want *stage.FieldError", tt.h, err)
+				t.Fatalf("NewBusinessCalendar(%+v) error %T, want *leaderr.FieldError", tt.h, err)
 			}
 			if fe.Field != tt.wantField {
 				t.Errorf("NewBusinessCalendar(%+v) error on %q, want %q (%v)", tt.h, fe.Field, tt.wantField, err)
 			}
-			if !errors.Is(err, stage.ErrInvalid) {
-				t.Errorf("errors.Is(%v, ErrInvalid) = false, want true", err)
+			if !errors.Is(err, leaderr.ErrInvalid) {
+				t.Errorf("errors.Is(%v, leaderr.ErrInvalid) = false, want true", err)
 			}
 		})
 	}

@@ -2,6 +2,8 @@ package stage
 
 import (
 	"time"
+
+	"github.com/leadline/leadline/leaderr"
 )
 
 // Instant is a point in time as Unix nanoseconds. A [Track] keeps its
@@ -54,7 +56,7 @@ func (i *Instant) UnmarshalText(b []byte) error {
 	}
 	t, err := time.Parse(time.RFC3339Nano, string(b))
 	if err != nil {
-		return Errorf("instant", "%q is not an RFC 3339 time", string(b))
+		return leaderr.Errorf("instant", "%q is not an RFC 3339 time", string(b))
 	}
 	*i = InstantOf(t)
 	return nil

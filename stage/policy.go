@@ -3,6 +3,8 @@ package stage
 import (
 	"fmt"
 	"time"
+
+	"github.com/leadline/leadline/leaderr"
 )
 
 // Policy is the cadence of SPEC section 3 as sales-ops tune it: how long
@@ -112,7 +114,7 @@ func (p Policy) Normalize() Policy {
 	return p
 }
 
-// Validate reports the first bad field as a [*FieldError]: a negative
+// Validate reports the first bad field as a [*leaderr.FieldError]: a negative
 // Within or RecycleAfter, a MaxReassignments below [NoReassignment], or a
 // channel set with unknown bits. Zero fields are valid: they mean the
 // default.
@@ -120,17 +122,17 @@ func (p *Policy) Validate() error {
 	for s := Stage1; s <= Stage4; s++ {
 		st := p.step(s)
 		if st.Within < 0 {
-			return Errorf(s.Key()+".within", "must not be negative, got %v", st.Within)
+			return leaderr.Errorf(s.Key()+".within", "must not be negative, got %v", st.Within)
 		}
 		if !st.Channels.Valid() {
-			return Errorf(s.Key()+".channels", "unknown channel bits %#x", uint8(st.Channels))
+			return leaderr.Errorf(s.Key()+".channels", "unknown channel bits %#x", uint8(st.Channels))
 		}
 	}
 	if p.RecycleAfter < 0 {
-		return Errorf("recycle_after", "must not be negative, got %v", p.RecycleAfter)
+		return leaderr.Errorf("recycle_after", "must not be negative, got %v", p.RecycleAfter)
 	}
 	if p.MaxReassignments < NoReassignment {
-		return Errorf("max_reassignments", "must be %d (none) or more, got %d", NoReassignment, p.MaxReassignments)
+		return leaderr.Errorf("max_reassignments", "must be %d (none) or more, got %d", NoReassignment, p.MaxReassignments)
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package stage
 import (
 	"fmt"
 	"strings"
+
+	"github.com/leadline/leadline/leaderr"
 )
 
 // Stage is the touch stage of a lead: how far its cadence of outbound
@@ -53,7 +55,7 @@ func (s Stage) Attempted() bool { return s >= Stage1 && s <= Stage4 }
 // MarshalText returns the key.
 func (s Stage) MarshalText() ([]byte, error) {
 	if !s.Valid() {
-		return nil, Errorf("stage", "unknown stage %d", uint8(s))
+		return nil, leaderr.Errorf("stage", "unknown stage %d", uint8(s))
 	}
 	return []byte(stageKeys[s]), nil
 }
@@ -70,7 +72,7 @@ func (s *Stage) UnmarshalText(b []byte) error {
 
 // ParseStage parses a key ("stage2") or a display name ("Stage2"), ignoring
 // case and surrounding space; "Stage 2", "Touch Stage2" and "Touch Stage
-// 2" are accepted as CRM exports spell them. Anything else is a [*FieldError] for "stage".
+// 2" are accepted as CRM exports spell them. Anything else is a [*leaderr.FieldError] for "stage".
 func ParseStage(s string) (Stage, error) {
 	k := strings.ToLower(strings.TrimSpace(s))
 	if rest, ok := strings.CutPrefix(k, "touch "); ok && strings.HasPrefix(rest, "stage") {
@@ -84,7 +86,7 @@ func ParseStage(s string) (Stage, error) {
 			return Stage(i), nil
 		}
 	}
-	return 0, Errorf("stage", "unknown stage %q; want one of %s", s, strings.Join(stageKeys[:], ", "))
+	return 0, leaderr.Errorf("stage", "unknown stage %q; want one of %s", s, strings.Join(stageKeys[:], ", "))
 }
 
 // Channels is a set of outreach channels. An outbound attempt may use
@@ -135,7 +137,7 @@ func (c Channels) String() string {
 // MarshalText returns [Channels.String].
 func (c Channels) MarshalText() ([]byte, error) {
 	if !c.Valid() {
-		return nil, Errorf("channels", "unknown channel bits %#x", uint8(c))
+		return nil, leaderr.Errorf("channels", "unknown channel bits %#x", uint8(c))
 	}
 	return []byte(c.String()), nil
 }
@@ -168,7 +170,7 @@ func ParseChannels(s string) (Channels, error) {
 			}
 		}
 		if !found {
-			return 0, Errorf("channels", "unknown channel %q; want any of %s", strings.TrimSpace(part), strings.Join(channelKeys[:], ", "))
+			return 0, leaderr.Errorf("channels", "unknown channel %q; want any of %s", strings.TrimSpace(part), strings.Join(channelKeys[:], ", "))
 		}
 	}
 	return c, nil

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/stage"
 )
 
@@ -20,22 +21,22 @@ type fatalfer interface {
 	Fatalf(format string, args ...any)
 }
 
-// wantFieldError fails unless err is a *stage.FieldError for field that
-// matches stage.ErrInvalid (rule E6).
-func wantFieldError(tb fatalfer, err error, field string) *stage.FieldError {
+// wantFieldError fails unless err is a *leaderr.FieldError for field that
+// matches leaderr.ErrInvalid (rule E6).
+func wantFieldError(tb fatalfer, err error, field string) *leaderr.FieldError {
 	tb.Helper()
 	if err == nil {
-		tb.Fatalf("err = nil, want a *FieldError for %q", field)
+		tb.Fatalf("err = nil, want a *leaderr.FieldError for %q", field)
 	}
-	fe, ok := errors.AsType[*stage.FieldError](err)
+	fe, ok := errors.AsType[*leaderr.FieldError](err)
 	if !ok {
-		tb.Fatalf("err = %v (%T), want a *FieldError for %q", err, err, field)
+		tb.Fatalf("err = %v (%T), want a *leaderr.FieldError for %q", err, err, field)
 	}
 	if fe.Field != field {
-		tb.Fatalf("FieldError.Field = %q, want %q (err: %v)", fe.Field, field, err)
+		tb.Fatalf("leaderr.FieldError.Field = %q, want %q (err: %v)", fe.Field, field, err)
 	}
-	if !errors.Is(err, stage.ErrInvalid) {
-		tb.Fatalf("errors.Is(%v, ErrInvalid) = false, want true (E6)", err)
+	if !errors.Is(err, leaderr.ErrInvalid) {
+		tb.Fatalf("errors.Is(%v, leaderr.ErrInvalid) = false, want true (E6)", err)
 	}
 	return fe
 }
@@ -194,12 +195,12 @@ func TestParseStage(t *testing.T) {
 // TestParseStage_onlyDocumentedSpellings checks the rest of ParseStage's
 // doc: besides keys and display names in any case with surrounding space,
 // only "Stage 2" and "Touch Stage2" are accepted; "anything else is a
-// *FieldError".
+// *leaderr.FieldError".
 func TestParseStage_onlyDocumentedSpellings(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{"s t a g e 2", "Con nected", "Un touched", "Touch Connected", "touch untouched"} {
 		if got, err := stage.ParseStage(in); err == nil {
-			t.Errorf("ParseStage(%q) = %v, nil; want a *FieldError: not a documented spelling", in, got)
+			t.Errorf("ParseStage(%q) = %v, nil; want a *leaderr.FieldError: not a documented spelling", in, got)
 		}
 	}
 }
@@ -414,11 +415,11 @@ func TestFieldError(t *testing.T) {
 	cause := errors.New("boom")
 	tests := []struct {
 		name     string
-		err      *stage.FieldError
+		err      *leaderr.FieldError
 		wantText string
 	}{
-		{"no line", &stage.FieldError{Field: "stage2.within", Err: cause}, "leadline: stage2.within: boom"},
-		{"line", &stage.FieldError{Field: "stage2.within", Line: 12, Err: cause}, "leadline: line 12: stage2.within: boom"},
+		{"no line", &leaderr.FieldError{Field: "stage2.within", Err: cause}, "leadline: stage2.within: boom"},
+		{"line", &leaderr.FieldError{Field: "stage2.within", Line: 12, Err: cause}, "leadline: line 12: stage2.within: boom"},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.wantText {
@@ -427,20 +428,20 @@ func TestFieldError(t *testing.T) {
 		if !errors.Is(tt.err, cause) {
 			t.Errorf("%s: errors.Is(err, cause) = false; Unwrap lost the cause", tt.name)
 		}
-		if !errors.Is(tt.err, stage.ErrInvalid) {
-			t.Errorf("%s: errors.Is(err, ErrInvalid) = false, want true (E6)", tt.name)
+		if !errors.Is(tt.err, leaderr.ErrInvalid) {
+			t.Errorf("%s: errors.Is(err, leaderr.ErrInvalid) = false, want true (E6)", tt.name)
 		}
-		if errors.Is(tt.err, stage.ErrInvalidTransition) {
-			t.Errorf("%s: errors.Is(err, ErrInvalidTransition) = true for an unrelated cause", tt.name)
+		if errors.Is(tt.err, leaderr.ErrInvalidTransition) {
+			t.Errorf("%s: errors.Is(err, leaderr.ErrInvalidTransition) = true for an unrelated cause", tt.name)
 		}
 	}
-	wrapped := fmt.Errorf("policy: %w", stage.Errorf("stage1.within", "%w: nope", stage.ErrInvalidTransition))
+	wrapped := fmt.Errorf("policy: %w", leaderr.Errorf("stage1.within", "%w: nope", leaderr.ErrInvalidTransition))
 	fe := wantFieldError(t, wrapped, "stage1.within")
 	if fe.Line != 0 {
-		t.Errorf("Errorf gave Line %d, want 0", fe.Line)
+		t.Errorf("leaderr.Errorf gave Line %d, want 0", fe.Line)
 	}
-	if !errors.Is(wrapped, stage.ErrInvalidTransition) {
-		t.Error("Errorf with %w does not wrap its argument")
+	if !errors.Is(wrapped, leaderr.ErrInvalidTransition) {
+		t.Error("leaderr.Errorf with %w does not wrap its argument")
 	}
 }
 
@@ -471,7 +472,7 @@ func TestWallClock_Add(t *testing.T) {
 }
 
 // FuzzParseStage checks that ParseStage never panics, refuses with a
-// *FieldError for "stage" only, and that whatever it accepts survives
+// *leaderr.FieldError for "stage" only, and that whatever it accepts survives
 // MarshalText and ParseStage unchanged.
 func FuzzParseStage(f *testing.F) {
 	for _, s := range allStages {
@@ -508,7 +509,7 @@ func FuzzParseStage(f *testing.F) {
 }
 
 // FuzzParseChannels checks that ParseChannels never panics, refuses with a
-// *FieldError for "channels" only, and that every set it accepts is valid
+// *leaderr.FieldError for "channels" only, and that every set it accepts is valid
 // and survives MarshalText and ParseChannels unchanged.
 func FuzzParseChannels(f *testing.F) {
 	for _, s := range []string{"", "call", "call,email", "Call + Voicemail", "meeting+voicemail,email+call", " , + ", "fax", "call email", "call;email", "channels(0x10)", "EMAIL,,call"} {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/leadline/leadline/leaderr"
 )
 
 // End says how the most recent cadence of a lead ended.
@@ -31,7 +33,7 @@ func (e End) String() string {
 // MarshalText returns the key.
 func (e End) MarshalText() ([]byte, error) {
 	if e >= numEnds {
-		return nil, Errorf("end", "unknown end %d", uint8(e))
+		return nil, leaderr.Errorf("end", "unknown end %d", uint8(e))
 	}
 	return []byte(endKeys[e]), nil
 }
@@ -45,7 +47,7 @@ func (e *End) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return Errorf("end", "unknown end %q; want one of connected, exhausted, stopped or empty", string(b))
+	return leaderr.Errorf("end", "unknown end %q; want one of connected, exhausted, stopped or empty", string(b))
 }
 
 // Track is one lead's touch cadence: where it stands, when each step
@@ -168,11 +170,11 @@ func (e Effects) String() string {
 
 // Begin starts a new cadence at Untouched with the Stage1 window running
 // from now (rule T1): an approach request was made. It refuses, with
-// [ErrInvalidTransition], while a cadence is running: a further trigger is
+// [leaderr.ErrInvalidTransition], while a cadence is running: a further trigger is
 // recorded on the running one (A6).
 func (p *Policy) Begin(t *Track, now time.Time) error {
 	if t.Active() {
-		return &FieldError{Field: "stage", Err: fmt.Errorf("%w: a cadence is already running at %v", ErrInvalidTransition, t.Stage)}
+		return &leaderr.FieldError{Field: "stage", Err: fmt.Errorf("%w: a cadence is already running at %v", leaderr.ErrInvalidTransition, t.Stage)}
 	}
 	n := InstantOf(now)
 	*t = Track{
@@ -196,7 +198,7 @@ func (p *Policy) Begin(t *Track, now time.Time) error {
 // may call a lead before any approach request. An attempt at Stage4 is
 // accepted and changes nothing: Stage4 is the last stage, and its wait is
 // not extended. An attempt on a Connected lead is refused with
-// [ErrInvalidTransition]: the cadence ended with the contact (T6).
+// [leaderr.ErrInvalidTransition]: the cadence ended with the contact (T6).
 func (p *Policy) Attempt(t *Track, now time.Time) (Effects, error) {
 	if t.Stage == Connected {
 		return 0, errAttemptConnected()
@@ -233,7 +235,7 @@ func (p *Policy) Attempt(t *Track, now time.Time) (Effects, error) {
 }
 
 func errAttemptConnected() error {
-	return &FieldError{Field: "stage", Err: fmt.Errorf("%w: an outbound attempt on a Connected lead; the cadence ended with the contact (T6)", ErrInvalidTransition)}
+	return &leaderr.FieldError{Field: "stage", Err: fmt.Errorf("%w: an outbound attempt on a Connected lead; the cadence ended with the contact (T6)", leaderr.ErrInvalidTransition)}
 }
 
 // Contact records a two-way contact at now: an answered call, a reply, a
@@ -294,11 +296,11 @@ func (p *Policy) Expire(t *Track, now time.Time) Effects {
 // Reassigned gives an untouched lead's new owner a fresh Stage1 window
 // from now (rule T10). The window runs from the reassignment, not from the
 // missed deadline: a rep gets the whole window even when the deadline was
-// found late (E5). It refuses with [ErrInvalidTransition] unless the
+// found late (E5). It refuses with [leaderr.ErrInvalidTransition] unless the
 // cadence is running at Untouched.
 func (p *Policy) Reassigned(t *Track, now time.Time) error {
 	if !t.Active() || t.Stage != Untouched {
-		return &FieldError{Field: "stage", Err: fmt.Errorf("%w: only an untouched lead in a running cadence is reassigned, not %v", ErrInvalidTransition, t.Stage)}
+		return &leaderr.FieldError{Field: "stage", Err: fmt.Errorf("%w: only an untouched lead in a running cadence is reassigned, not %v", leaderr.ErrInvalidTransition, t.Stage)}
 	}
 	if t.Reassignments < 255 {
 		t.Reassignments++

@@ -7,6 +7,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/stage"
 )
 
@@ -92,13 +93,13 @@ func stopped(tb testing.TB, p *stage.Policy) (stage.Track, time.Time) {
 	return tr, at.Add(oneHour)
 }
 
-// wantTransitionError fails unless err is an ErrInvalidTransition for field
+// wantTransitionError fails unless err is an leaderr.ErrInvalidTransition for field
 // "stage" and the track equals before.
 func wantTransitionError(tb fatalfer, err error, before, after stage.Track) {
 	tb.Helper()
 	wantFieldError(tb, err, "stage")
-	if !errors.Is(err, stage.ErrInvalidTransition) {
-		tb.Fatalf("errors.Is(%v, ErrInvalidTransition) = false, want true", err)
+	if !errors.Is(err, leaderr.ErrInvalidTransition) {
+		tb.Fatalf("errors.Is(%v, leaderr.ErrInvalidTransition) = false, want true", err)
 	}
 	if after != before {
 		tb.Fatalf("a refused transition changed the track:\n got %+v\nwant %+v", after, before)

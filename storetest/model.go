@@ -10,6 +10,7 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/stage"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
@@ -62,11 +63,11 @@ var (
 // apply is Store.Apply.
 func (m *model) apply(w leadline.Write) error {
 	if w.Event != "" && m.seen[w.Lead.ID+"/"+w.Event] {
-		return lead.ErrDuplicateEvent
+		return leaderr.ErrDuplicateEvent
 	}
 	id := w.Lead.ID
 	if w.Lead.Version != m.leads[id].Version {
-		return lead.ErrConflict
+		return leaderr.ErrConflict
 	}
 	if w.Event != "" {
 		m.seen[w.Lead.ID+"/"+w.Event] = true // ids are per lead
@@ -252,7 +253,7 @@ func testModel(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 					got, err := st.Lead(ctx, id)
 					want, ok := m.leads[id]
 					switch {
-					case !ok && !errors.Is(err, lead.ErrNotFound):
+					case !ok && !errors.Is(err, leaderr.ErrNotFound):
 						rt.Fatalf("Lead(%s) = %v, want ErrNotFound", id, err)
 					case ok && err != nil:
 						rt.Fatalf("Lead(%s) = %v", id, err)

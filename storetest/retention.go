@@ -7,6 +7,7 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 )
 
 // window is the retention the Retention cases write with.
@@ -46,7 +47,7 @@ func testRetention(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 					t.Fatalf("Seen(%s, %s) = false; written at +%dh, at or after EventsSince +%v (E2)", l.ID, ev, i, since.Sub(t0))
 				}
 				err := st.Apply(t.Context(), retained(leadline.Write{Event: ev, Lead: l}, last))
-				wantErr(t, fmt.Sprintf("Apply(%s, %s again within the window)", l.ID, ev), err, lead.ErrDuplicateEvent)
+				wantErr(t, fmt.Sprintf("Apply(%s, %s again within the window)", l.ID, ev), err, leaderr.ErrDuplicateEvent)
 			}
 			for _, l := range ls {
 				if got := mustLead(t, st, l.ID).Version; got != l.Version {
@@ -76,7 +77,7 @@ func testRetention(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 				t.Fatal("Seen(ev-late) = false; written at +10h, EventsSince is +9h (E2)")
 			}
 			err := st.Apply(t.Context(), retained(leadline.Write{Event: "ev-late", Lead: l}, at(12*time.Hour)))
-			wantErr(t, "Apply(ev-late again)", err, lead.ErrDuplicateEvent)
+			wantErr(t, "Apply(ev-late again)", err, leaderr.ErrDuplicateEvent)
 		},
 
 		"a refused write forgets nothing": func(t *testing.T, st leadline.Store) {
@@ -85,7 +86,7 @@ func testRetention(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 				History: []lead.Change{change("L-1", "ev-1", lead.FieldLead, "", "lead", t0)}})
 			// A stale write whose window would drop everything.
 			err := st.Apply(t.Context(), retained(leadline.Write{Event: "ev-2", Lead: l}, at(far)))
-			wantErr(t, "Apply(stale version)", err, lead.ErrConflict)
+			wantErr(t, "Apply(stale version)", err, leaderr.ErrConflict)
 			if !mustSeen(t, st, "L-1", "ev-1") {
 				t.Fatal("Seen(ev-1) = false after a refused write")
 			}

@@ -73,6 +73,7 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
 )
@@ -124,7 +125,7 @@ func testLead(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
 		"unknown id is ErrNotFound": func(t *testing.T, st leadline.Store) {
 			_, err := st.Lead(t.Context(), "L-404")
-			wantErr(t, "Lead(L-404)", err, lead.ErrNotFound)
+			wantErr(t, "Lead(L-404)", err, leaderr.ErrNotFound)
 		},
 
 		"round trip keeps every field": func(t *testing.T, st leadline.Store) {
@@ -200,7 +201,7 @@ func testApply(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 		"create of an existing lead is ErrConflict": func(t *testing.T, st leadline.Store) {
 			mustCreate(t, st, newLead("L-1", "rep-1"))
 			err := st.Apply(t.Context(), leadline.Write{Lead: newLead("L-1", "rep-2")})
-			wantErr(t, "Apply(create L-1 again)", err, lead.ErrConflict)
+			wantErr(t, "Apply(create L-1 again)", err, leaderr.ErrConflict)
 			if got := mustLead(t, st, "L-1"); got.Owner != "rep-1" || got.Version != 1 {
 				t.Fatalf("Lead(L-1) = owner %q version %d, want rep-1 version 1", got.Owner, got.Version)
 			}
@@ -222,7 +223,7 @@ func testApply(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			for _, v := range []int64{0, 1, 3, -1} {
 				l.Version = v
 				err := st.Apply(t.Context(), leadline.Write{Lead: l})
-				wantErr(t, fmt.Sprintf("Apply(L-1 read at version %d, stored 2)", v), err, lead.ErrConflict)
+				wantErr(t, fmt.Sprintf("Apply(L-1 read at version %d, stored 2)", v), err, leaderr.ErrConflict)
 			}
 			if got := mustLead(t, st, "L-1"); got.Version != 2 {
 				t.Fatalf("Lead(L-1).Version = %d, want 2", got.Version)
@@ -233,9 +234,9 @@ func testApply(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			l := newLead("L-1", "rep-1")
 			l.Version = 3
 			err := st.Apply(t.Context(), leadline.Write{Lead: l})
-			wantErr(t, "Apply(L-1 read at version 3, not stored)", err, lead.ErrConflict)
+			wantErr(t, "Apply(L-1 read at version 3, not stored)", err, leaderr.ErrConflict)
 			_, err = st.Lead(t.Context(), "L-1")
-			wantErr(t, "Lead(L-1) after a refused update", err, lead.ErrNotFound)
+			wantErr(t, "Lead(L-1) after a refused update", err, leaderr.ErrNotFound)
 		},
 
 		"refused write changes nothing": testRefusedWrite,
@@ -307,9 +308,9 @@ func testRefusedWrite(t *testing.T, st leadline.Store) {
 		w       leadline.Write
 		wantErr error
 	}{
-		{"stale version", refused("ev-2", 0), lead.ErrConflict},
-		{"newer version", refused("ev-2", 2), lead.ErrConflict},
-		{"duplicate event of the lead itself", refused("ev-1", 1), lead.ErrDuplicateEvent},
+		{"stale version", refused("ev-2", 0), leaderr.ErrConflict},
+		{"newer version", refused("ev-2", 2), leaderr.ErrConflict},
+		{"duplicate event of the lead itself", refused("ev-1", 1), leaderr.ErrDuplicateEvent},
 	} {
 		err := st.Apply(ctx, c.w)
 		wantErr(t, fmt.Sprintf("Apply(%s)", c.name), err, c.wantErr)
@@ -356,7 +357,7 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 				Lead:    l,
 				History: []lead.Change{change("L-1", "ev-1", lead.FieldOwner, "rep-1", "rep-2", t0)},
 			})
-			wantErr(t, "Apply(ev-1 again)", err, lead.ErrDuplicateEvent)
+			wantErr(t, "Apply(ev-1 again)", err, leaderr.ErrDuplicateEvent)
 			if got := mustLead(t, st, "L-1"); got.Version != 2 || got.Owner != "rep-1" {
 				t.Fatalf("Lead(L-1) = version %d owner %q, want version 2 owner rep-1", got.Version, got.Owner)
 			}
@@ -382,7 +383,7 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			// A redelivered create: version 0 is stale now, but the event
 			// was handled, which is what the caller needs to know.
 			err := st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: l})
-			wantErr(t, "Apply(ev-1 again at version 0)", err, lead.ErrDuplicateEvent)
+			wantErr(t, "Apply(ev-1 again at version 0)", err, leaderr.ErrDuplicateEvent)
 		},
 
 		"empty event is never recorded": func(t *testing.T, st leadline.Store) {
@@ -396,7 +397,7 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 		"event of a refused write is not recorded": func(t *testing.T, st leadline.Store) {
 			mustCreate(t, st, newLead("L-1", "rep-1"))
 			err := st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: newLead("L-1", "rep-1")})
-			wantErr(t, "Apply(create L-1 again)", err, lead.ErrConflict)
+			wantErr(t, "Apply(create L-1 again)", err, leaderr.ErrConflict)
 			if mustSeen(t, st, "L-1", "ev-1") {
 				t.Fatal("Seen(ev-1) = true after the write was refused")
 			}
@@ -947,7 +948,7 @@ func testCampaigns(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
 		"unknown id is ErrNotFound": func(t *testing.T, st leadline.Store) {
 			_, err := st.Campaign(t.Context(), "c-404")
-			wantErr(t, "Campaign(c-404)", err, lead.ErrNotFound)
+			wantErr(t, "Campaign(c-404)", err, leaderr.ErrNotFound)
 		},
 
 		"round trip keeps every field and sets the version": func(t *testing.T, st leadline.Store) {
@@ -971,14 +972,14 @@ func testCampaigns(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			if err := st.PutCampaign(t.Context(), c); err != nil {
 				t.Fatal(err)
 			}
-			wantErr(t, "PutCampaign(create again)", st.PutCampaign(t.Context(), c), lead.ErrConflict)
+			wantErr(t, "PutCampaign(create again)", st.PutCampaign(t.Context(), c), leaderr.ErrConflict)
 			c.Version = 1
 			c.Name = "renamed"
 			if err := st.PutCampaign(t.Context(), c); err != nil {
 				t.Fatalf("PutCampaign(version 1) = %v", err)
 			}
 			c.Name = "stale"
-			wantErr(t, "PutCampaign(stale version 1)", st.PutCampaign(t.Context(), c), lead.ErrConflict)
+			wantErr(t, "PutCampaign(stale version 1)", st.PutCampaign(t.Context(), c), leaderr.ErrConflict)
 			got, _ := st.Campaign(t.Context(), "c-1")
 			if got.Version != 2 || got.Name != "renamed" {
 				t.Fatalf("after a stale write: version %d name %q, want 2 renamed", got.Version, got.Name)
@@ -1053,7 +1054,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 						History: []lead.Change{change("L-1", fmt.Sprintf("ev-%d-%d", w, i), lead.FieldOwner, "", l.Owner, t0)},
 					})
 					switch {
-					case errors.Is(err, lead.ErrConflict):
+					case errors.Is(err, leaderr.ErrConflict):
 						continue // reread and retry
 					case err != nil:
 						t.Errorf("Apply(L-1 version %d) = %v, want nil or ErrConflict", l.Version, err)
@@ -1092,7 +1093,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			together(workers, func(w int) {
 				errs[w] = st.Apply(t.Context(), leadline.Write{Lead: newLead("L-1", fmt.Sprintf("rep-%d", w))})
 			})
-			checkOneWins(t, errs, lead.ErrConflict)
+			checkOneWins(t, errs, leaderr.ErrConflict)
 			if got := mustLead(t, st, "L-1"); got.Version != 1 {
 				t.Fatalf("Lead(L-1).Version = %d, want 1", got.Version)
 			}
@@ -1106,7 +1107,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 				c.Owner = fmt.Sprintf("rep-%d", w)
 				errs[w] = st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: c})
 			})
-			checkOneWins(t, errs, lead.ErrDuplicateEvent)
+			checkOneWins(t, errs, leaderr.ErrDuplicateEvent)
 			if got := mustLead(t, st, "L-1"); got.Version != l.Version+1 {
 				t.Fatalf("Lead(L-1).Version = %d, want %d: one write", got.Version, l.Version+1)
 			}
@@ -1266,9 +1267,9 @@ func testContext(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 
 			_, err := st.Lead(t.Context(), "L-2")
-			wantErr(t, "Lead(L-2) after a cancelled Apply", err, lead.ErrNotFound)
+			wantErr(t, "Lead(L-2) after a cancelled Apply", err, leaderr.ErrNotFound)
 			_, err = st.Campaign(t.Context(), "c-1")
-			wantErr(t, "Campaign(c-1) after a cancelled PutCampaign", err, lead.ErrNotFound)
+			wantErr(t, "Campaign(c-1) after a cancelled PutCampaign", err, leaderr.ErrNotFound)
 			if mustSeen(t, st, "L-1", "ev-1") {
 				t.Fatal("Seen(ev-1) = true after a cancelled Apply")
 			}
