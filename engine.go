@@ -1,6 +1,7 @@
 package leadline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/benbjohnson/clock"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/rules"
 )
 
 // Roster tells the engine who can own leads. The engine asks it at every
@@ -26,8 +29,8 @@ type Roster interface {
 // Config holds the engine's long-lived settings. The zero value of every
 // field means its default.
 type Config struct {
-	// Policy is what sales-ops tune: triggers and cadence. Defaults to
-	// [DefaultPolicy], SPEC.md.
+	// Policy is what sales-ops tune: triggers, cadence, routing and
+	// retention. Defaults to [DefaultPolicy], the rule book.
 	Policy Policy
 	// Clock is where time comes from (E1): tests and simulations pass
 	// clock.NewMock(). The engine reads it once per Handle, Sweep and
@@ -36,9 +39,10 @@ type Config struct {
 	// Logger receives the engine's logs; lead names and e-mail addresses
 	// are never logged. Defaults to discarding everything.
 	Logger *slog.Logger
-	// Notifier delivers notifications from the outbox (E4). Defaults to
-	// logging each one through Logger at info level, which with the
-	// default Logger drops them: set it to deliver for real.
+	// Notifier delivers notifications from the outbox (E4). With none,
+	// notifications stay in the outbox (E9): [Engine.Deliver] delivers
+	// nothing and [Engine.Run] only sweeps, so that forgetting this field
+	// loses nothing; set it, and the backlog is delivered in order.
 	Notifier Notifier
 	// Roster supplies the inside team for round-robin assignment (M9) and
 	// the managers who receive alerts (A4, T8). Defaults to no team at
@@ -61,11 +65,47 @@ type Config struct {
 	Interval time.Duration
 }
 
+// The defaults of [Config]'s numbers.
+const (
+	MaxRetriesDefault = 8
+	BatchDefault      = 256
+	LeaseDefault      = time.Minute
+	IntervalDefault   = time.Minute
+)
+
+// Validate reports every bad field of c, each a [*FieldError] named as
+// in a configuration file ("config.lease", "policy.cadence.stage2.within"),
+// joined with errors.Join; nil when c is good. Zero means the default;
+// a negative number is refused, never replaced by the default.
+func (c *Config) Validate() error {
+	var errs []error
+	if err := c.Policy.Validate(); err != nil {
+		errs = append(errs, leaderr.Prefix("policy.", err))
+	}
+	if c.MaxRetries < 0 {
+		errs = append(errs, leaderr.Errorf("config.max_retries", "must not be negative, got %d", c.MaxRetries))
+	}
+	if c.Batch < 0 {
+		errs = append(errs, leaderr.Errorf("config.batch", "must not be negative, got %d", c.Batch))
+	}
+	if c.Lease < 0 {
+		errs = append(errs, leaderr.Errorf("config.lease", "must not be negative, got %v", c.Lease))
+	}
+	if c.Interval < 0 {
+		errs = append(errs, leaderr.Errorf("config.interval", "must not be negative, got %v", c.Interval))
+	}
+	return errors.Join(errs...)
+}
+
 // Engine runs the lead-handling rules over a [Store]: [Engine.Handle]
 // applies events, [Engine.Sweep] fires deadlines, [Engine.Deliver]
 // empties the outbox, [Engine.Run] does the last two in the background.
 // An Engine is safe for concurrent use, and several engines (in several
 // processes) may share one store that supports it.
+//
+// The zero Engine is not usable (it has no store); build one with [New].
+// The engine loads, asks package rules, and saves: every rule is decided
+// there, none here.
 type Engine struct {
 	store    Store
 	pol      Policy
@@ -83,83 +123,78 @@ type Engine struct {
 	scratch sync.Pool
 }
 
-// scratch is the reusable memory of one step.
+// scratch is the reusable memory of one rule application: the step's
+// buffers and the staff it asks, so that Handle and Sweep allocate
+// nothing of their own.
 type scratch struct {
-	hist  []lead.Change
-	notes []Notification
+	step  rules.Step
+	staff liveChooser
 }
 
 // newStep returns a step for l with buffers from the engine's pool; give
 // them back with done.
-func (e *Engine) newStep(ch liveChooser, now time.Time, l lead.Lead) step {
-	s := step{pol: &e.pol, who: ch, now: now, l: l}
+func (e *Engine) newStep(ctx context.Context, now time.Time, l lead.Lead) *scratch {
 	sc, _ := e.scratch.Get().(*scratch)
 	if sc == nil {
-		sc = &scratch{hist: make([]lead.Change, 0, 4), notes: make([]Notification, 0, 2)}
+		sc = &scratch{step: rules.Step{History: make([]lead.Change, 0, 4), Notes: make([]Notification, 0, 2)}}
 	}
-	s.sc, s.hist, s.notes = sc, sc.hist[:0], sc.notes[:0]
-	return s
+	sc.staff = liveChooser{e: e, ctx: ctx, now: now}
+	sc.step = rules.Step{Policy: &e.pol, Staff: &sc.staff, Now: now, Lead: l,
+		History: sc.step.History[:0], Notes: sc.step.Notes[:0]}
+	return sc
+}
+
+// again starts the step of sc over on l, after a lost compare-and-set
+// race: the round-robin tickets already taken are used again, so that a
+// retried step takes the same places in the sequence and skips no rep.
+func (sc *scratch) again(l lead.Lead) {
+	clear(sc.step.History)
+	clear(sc.step.Notes)
+	sc.step = rules.Step{Policy: sc.step.Policy, Staff: sc.step.Staff, Now: sc.step.Now, Lead: l,
+		History: sc.step.History[:0], Notes: sc.step.Notes[:0]}
+	sc.staff.used = 0
 }
 
 // done clears the step's buffers, so that they hold no lead's data, and
-// returns them to the pool. A step must not be used after it.
-func (e *Engine) done(s *step) {
-	sc := s.sc
-	if sc == nil || cap(s.hist) > 64 || cap(s.notes) > 64 {
+// returns them to the pool. sc must not be used after it.
+func (e *Engine) done(sc *scratch) {
+	if cap(sc.step.History) > 64 || cap(sc.step.Notes) > 64 {
 		return
 	}
-	clear(s.hist)
-	clear(s.notes)
-	sc.hist, sc.notes = s.hist[:0], s.notes[:0]
-	s.sc, s.hist, s.notes = nil, nil, nil
+	clear(sc.step.History)
+	clear(sc.step.Notes)
+	sc.step = rules.Step{History: sc.step.History[:0], Notes: sc.step.Notes[:0]}
+	sc.staff = liveChooser{}
 	e.scratch.Put(sc)
 }
 
 // New returns an engine over store. It panics if store is nil, a
-// programmer's error, and returns a [*FieldError] if cfg.Policy is
-// invalid.
+// programmer's error, and returns [Config.Validate]'s error if cfg is
+// invalid. Zero fields of cfg take their defaults.
 func New(store Store, cfg Config) (*Engine, error) {
 	if store == nil {
 		panic("leadline: New called with a nil Store")
 	}
-	if err := cfg.Policy.Validate(); err != nil {
-		return nil, prefixField("policy.", err)
+	if err := cfg.Validate(); err != nil {
+		return nil, err
 	}
 	e := &Engine{
 		store:    store,
-		pol:      cfg.Policy.normalize(),
+		pol:      cfg.Policy.Normalize(),
 		clock:    cfg.Clock,
 		log:      cfg.Logger,
 		notifier: cfg.Notifier,
 		roster:   cfg.Roster,
-		retries:  cfg.MaxRetries,
-		batch:    cfg.Batch,
-		lease:    cfg.Lease,
-		interval: cfg.Interval,
+		retries:  cmp.Or(cfg.MaxRetries, MaxRetriesDefault),
+		batch:    cmp.Or(cfg.Batch, BatchDefault),
+		lease:    cmp.Or(cfg.Lease, LeaseDefault),
+		interval: cmp.Or(cfg.Interval, IntervalDefault),
 	}
 	if e.clock == nil {
 		e.clock = clock.New()
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
-	}
-	if e.notifier == nil {
-		e.notifier = NotifierFunc(func(ctx context.Context, n Notification) error {
-			e.log.InfoContext(ctx, "notification", "key", n.Key, "kind", n.Kind.String(), "lead", n.Lead, "to", n.To, "rule", n.Rule)
-			return nil
-		})
-	}
-	if e.retries <= 0 {
-		e.retries = 8
-	}
-	if e.batch <= 0 {
-		e.batch = 256
-	}
-	if e.lease <= 0 {
-		e.lease = time.Minute
-	}
-	if e.interval <= 0 {
-		e.interval = time.Minute
 	}
 	return e, nil
 }
@@ -191,28 +226,30 @@ func (e *Engine) Policy() Policy { return e.pol }
 // reported out of order never move a cadence backwards.
 //
 // Bad input is refused with a [*FieldError] naming the field, and nothing
-// is stored; an event for an unknown lead is one for "lead" wrapping
-// [ErrNotFound]. An event id seen before returns [ErrDuplicateEvent] and
-// changes nothing. A lost compare-and-set race is retried up to
+// is stored. An event for a lead that does not exist yet returns an error
+// wrapping [ErrNotFound], and no FieldError: the host retries it once the
+// lead's created event is in (E9). A created event for an existing lead
+// is a FieldError for "lead" wrapping [ErrExists]. An event id seen before returns
+// [ErrDuplicateEvent] and changes nothing. A lost compare-and-set race is retried up to
 // Config.MaxRetries times.
 func (e *Engine) Handle(ctx context.Context, ev lead.Event) error {
 	if err := ev.Validate(); err != nil {
 		return err
 	}
 	now := e.now()
-	ch := liveChooser{e: e, ctx: ctx, now: now}
+	sc := e.newStep(ctx, now, lead.Lead{})
+	defer e.done(sc)
 	for attempt := 0; ; attempt++ {
-		ch.retry()
-		err := e.handleOnce(ctx, &ev, now, &ch)
+		err := e.handleOnce(ctx, &ev, sc)
 		if !errors.Is(err, ErrConflict) || attempt >= e.retries {
 			return err
 		}
 	}
 }
 
-func (e *Engine) handleOnce(ctx context.Context, ev *lead.Event, now time.Time, ch *liveChooser) error {
-	err := e.handleStep(ctx, ev, now, ch)
-	if _, ok := errors.AsType[*FieldError](err); ok {
+func (e *Engine) handleOnce(ctx context.Context, ev *lead.Event, sc *scratch) error {
+	err := e.handleStep(ctx, ev, sc)
+	if _, bad := errors.AsType[*FieldError](err); bad {
 		// Refused against the lead's state: the event may be one handled
 		// before, which changed that state (a created lead that now
 		// exists). A repeat is reported as such, not as bad input (E2).
@@ -224,73 +261,56 @@ func (e *Engine) handleOnce(ctx context.Context, ev *lead.Event, now time.Time, 
 	return err
 }
 
-func (e *Engine) handleStep(ctx context.Context, ev *lead.Event, now time.Time, ch *liveChooser) error {
+func (e *Engine) handleStep(ctx context.Context, ev *lead.Event, sc *scratch) error {
 	cur, err := e.store.Lead(ctx, ev.Lead)
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("leadline: handle event %s: %w", ev.ID, err)
 	}
-	at := ev.At.Truncate(time.Microsecond)
-	if at.After(now) {
-		at = now
-	}
-	if last := cur.Track.Last(); at.Before(last) {
-		at = last
-	}
-	if at.Before(cur.Created) {
-		at = cur.Created
-	}
-	s := e.newStep(*ch, now, cur)
-	defer func() {
-		*ch = s.who // keep the round-robin tickets for a retry
-		e.done(&s)
-	}()
-	if ev.Kind == lead.EventResponse {
+	sc.again(cur)
+	var camp *routing.Campaign
+	if ev.Kind == lead.EventResponse && exists {
 		c, err := e.store.Campaign(ctx, ev.Campaign)
 		if errors.Is(err, ErrNotFound) {
-			return &FieldError{Field: "campaign", Err: fmt.Errorf("no campaign %q; save it first: %w", ev.Campaign, ErrNotFound)}
+			// Like an unknown lead, not bad input: the campaign may be
+			// saved after its first responses arrive (E9).
+			return fmt.Errorf("leadline: event %s: campaign %s: %w", ev.ID, ev.Campaign, ErrNotFound)
 		}
 		if err != nil {
 			return fmt.Errorf("leadline: handle event %s: %w", ev.ID, err)
 		}
-		s.camp = &c
+		camp = &c
 	}
-	if exists {
-		s.cause = ev.ID
-		if err := s.fire(at, at); err != nil {
-			return err
-		}
-	}
-	if err := s.event(ev, at, exists); err != nil {
+	if err := sc.step.Event(ev, exists, camp); err != nil {
 		return err
 	}
-	return e.apply(ctx, ev.ID, &cur, &s)
+	return e.apply(ctx, ev.ID, &cur, &sc.step)
 }
 
 // apply writes the step's result as one atomic change.
-func (e *Engine) apply(ctx context.Context, eventID string, old *lead.Lead, s *step) error {
-	s.l.Version = old.Version
+func (e *Engine) apply(ctx context.Context, eventID string, old *lead.Lead, s *rules.Step) error {
+	s.Lead.Version = old.Version
 	w := Write{
 		Event:   eventID,
-		Lead:    s.l,
-		History: s.hist,
-		Outbox:  s.notes,
-		At:      s.now,
+		Lead:    s.Lead,
+		History: s.History,
+		Outbox:  s.Notes,
+		At:      s.Now,
 	}
 	if r := e.pol.Retention.History; r > 0 {
-		w.HistorySince = s.now.Add(-r)
+		w.HistorySince = s.Now.Add(-r)
 	}
 	if r := e.pol.Retention.Events; r > 0 {
-		w.EventsSince = s.now.Add(-r)
+		w.EventsSince = s.Now.Add(-r)
 	}
 	var was, is [2]lead.Deadline
-	if now := s.l.Deadlines(is[:0]); old.Version > 0 && slices.Equal(old.Deadlines(was[:0]), now) {
+	if now := s.Lead.Deadlines(is[:0]); old.Version > 0 && slices.Equal(old.Deadlines(was[:0]), now) {
 		w.KeepDeadlines = true
 	} else {
 		w.Deadlines = slices.Clone(now)
 	}
 	if err := e.store.Apply(ctx, w); err != nil {
-		return fmt.Errorf("leadline: save lead %s: %w", s.l.ID, err)
+		return fmt.Errorf("leadline: save lead %s: %w", s.Lead.ID, err)
 	}
 	return nil
 }
@@ -328,9 +348,9 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 }
 
 func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Time, res *SweepResult) error {
-	ch := liveChooser{e: e, ctx: ctx, now: now}
+	sc := e.newStep(ctx, now, lead.Lead{})
+	defer e.done(sc)
 	for attempt := 0; ; attempt++ {
-		ch.retry()
 		cur, err := e.store.Lead(ctx, d.Lead)
 		if errors.Is(err, ErrNotFound) {
 			return nil // the lead is gone; its deadlines with it
@@ -338,26 +358,20 @@ func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Tim
 		if err != nil {
 			return fmt.Errorf("leadline: sweep %s: %w", d.Key(), err)
 		}
-		s := e.newStep(ch, now, cur)
-		err = s.fire(now, d.Due)
-		ch = s.who // keep the round-robin tickets for a retry
-		if err != nil {
-			e.done(&s)
+		sc.again(cur)
+		if err := sc.step.Fire(d.Due); err != nil {
 			return fmt.Errorf("leadline: sweep %s: %w", d.Key(), err)
 		}
-		if s.fired == 0 {
+		if sc.step.Fired == 0 {
 			// Already fired by another sweeper, or moved by an event since
 			// the claim: nothing to do. The claim lapses on its own.
-			e.done(&s)
 			return nil
 		}
-		err = e.apply(ctx, "", &cur, &s)
-		notes := len(s.notes)
-		e.done(&s)
+		err = e.apply(ctx, "", &cur, &sc.step)
 		switch {
 		case err == nil:
 			res.Fired = append(res.Fired, d)
-			res.Notifications += notes
+			res.Notifications += len(sc.step.Notes)
 			if e.log.Enabled(ctx, slog.LevelDebug) {
 				e.log.DebugContext(ctx, "deadline fired", "lead", d.Lead, "kind", d.Kind.String(), "due", d.Due)
 			}
@@ -381,7 +395,14 @@ type DeliverResult struct {
 // and is retried by a Deliver after Config.Lease. Delivery is at least
 // once: a crash between the notifier's success and the removal delivers
 // again, with the same [Notification.Key].
+//
+// With no Config.Notifier, Deliver delivers nothing and returns a zero
+// result: the notifications stay in the outbox until an engine with a
+// notifier delivers them (E9).
 func (e *Engine) Deliver(ctx context.Context) (DeliverResult, error) {
+	if e.notifier == nil {
+		return DeliverResult{}, nil
+	}
 	now := e.now()
 	var res DeliverResult
 	for {
@@ -446,9 +467,6 @@ type liveChooser struct {
 	used    int // tickets used in the current attempt
 }
 
-// retry starts an attempt over: it reuses the tickets already taken.
-func (c *liveChooser) retry() { c.used = 0 }
-
 func (c *liveChooser) ticket(seq string) (uint64, error) {
 	if c.used < c.taken {
 		c.used++
@@ -477,16 +495,11 @@ func (c *liveChooser) team(role routing.Role) (routing.Team, error) {
 	return t, nil
 }
 
-func (c *liveChooser) owner(exclude []string) (string, error) {
-	return c.pick(routing.RoleInside, exclude)
-}
+var _ rules.Staff = (*liveChooser)(nil)
 
-func (c *liveChooser) fieldOwner() (string, error) {
-	return c.pick(routing.RoleField, nil)
-}
-
-// pick takes the next round-robin place of role's team (M9).
-func (c *liveChooser) pick(role routing.Role, exclude []string) (string, error) {
+// Next implements [rules.Staff]: the next round-robin place of role's
+// team, one sequence per team in the store (M9).
+func (c *liveChooser) Next(role routing.Role, exclude []string) (string, error) {
 	t, err := c.team(role)
 	if err != nil || len(t.Reps) == 0 {
 		return "", err
@@ -531,7 +544,8 @@ func (c *liveChooser) load(t *routing.Team) (func(string) int, error) {
 	}, nil
 }
 
-func (c *liveChooser) available(rep string) (bool, error) {
+// Available implements [rules.Staff].
+func (c *liveChooser) Available(rep string) (bool, error) {
 	t, err := c.team(routing.RoleInside)
 	if err != nil || !t.Has(rep) {
 		return false, err
@@ -543,29 +557,28 @@ func (c *liveChooser) available(rep string) (bool, error) {
 	return t.Eligible(rep, c.now, load), nil
 }
 
-func (c *liveChooser) onField(rep string) (bool, error) {
+// OnField implements [rules.Staff].
+func (c *liveChooser) OnField(rep string) (bool, error) {
 	t, err := c.team(routing.RoleField)
 	if err != nil {
 		return false, err
 	}
-	return len(t.Reps) == 0 || t.Has(rep), nil
+	return rules.OnFieldTeam(&t, rep), nil
 }
 
-// manager returns the manager of rep's team: the field team's for a field
-// rep, else the inside team's.
-func (c *liveChooser) manager(rep string) (string, error) {
+// Manager implements [rules.Staff].
+func (c *liveChooser) Manager(rep string) (string, error) {
+	var field routing.Team
 	if rep != "" {
 		f, err := c.team(routing.RoleField)
 		if err != nil {
 			return "", err
 		}
-		if f.Has(rep) && f.Manager != "" {
-			return f.Manager, nil
-		}
+		field = f
 	}
-	t, err := c.team(routing.RoleInside)
+	inside, err := c.team(routing.RoleInside)
 	if err != nil {
 		return "", err
 	}
-	return t.Manager, nil
+	return rules.ManagerOf(&inside, &field, rep), nil
 }

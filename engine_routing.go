@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/rules"
 )
 
 // Reads take a viewer: every read of a lead shows only what the follow-up
@@ -105,17 +105,17 @@ func (e *Engine) SaveCampaign(ctx context.Context, c routing.Campaign) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	var old *routing.Campaign
 	if c.Version > 0 {
-		old, err := e.store.Campaign(ctx, c.ID)
+		o, err := e.store.Campaign(ctx, c.ID)
 		if err != nil {
 			return fmt.Errorf("leadline: save campaign %s: %w", c.ID, err)
 		}
-		if started := !old.Start.IsZero() && !e.now().Before(old.Start); started && c.Model != old.Model {
-			return &FieldError{Field: "campaign.model", Err: fmt.Errorf("%w: campaign %s has started; change its model with ChangeModel, saying who and why (M7)", ErrInvalidTransition, c.ID)}
-		}
-		c.Changes = old.Changes
-	} else {
-		c.Changes = nil
+		old = &o
+	}
+	c, err := rules.SaveCampaign(old, c, e.now())
+	if err != nil {
+		return err
 	}
 	if err := e.store.PutCampaign(ctx, c); err != nil {
 		return fmt.Errorf("leadline: save campaign %s: %w", c.ID, err)
@@ -162,9 +162,6 @@ func (e *Engine) CallList(ctx context.Context, v routing.Viewer, campaign string
 	if err := v.Validate(); err != nil {
 		return nil, err
 	}
-	if v.Role == routing.RoleField {
-		return nil, &FieldError{Field: "viewer.role", Err: fmt.Errorf("%w: the call list is inside sales' (M6)", ErrInvalidTransition)}
-	}
 	if _, err := e.Campaign(ctx, campaign); err != nil {
 		return nil, err
 	}
@@ -177,29 +174,7 @@ func (e *Engine) CallList(ctx context.Context, v routing.Viewer, campaign string
 	if err != nil {
 		return nil, err
 	}
-	out := leads[:0]
-	for _, l := range leads {
-		listed, covered := false, false
-		for _, t := range l.Responses {
-			if t.Campaign != campaign {
-				continue
-			}
-			switch t.Kind {
-			case lead.ResponseListed:
-				listed = true
-			case lead.ResponseInvited:
-				// Field covers the lead if a field rep invited it; with
-				// no field team in the roster no invitation is field's.
-				covered = covered || field.Has(t.By)
-			case lead.ResponseRegistered, lead.ResponseAttended:
-				covered = true
-			}
-		}
-		if listed && !covered && !l.Status.Protected() {
-			out = append(out, l)
-		}
-	}
-	return slices.Clip(out), nil
+	return rules.CallList(v, campaign, leads, &field)
 }
 
 // ExportFeedback writes the field feedback sheet (M5) as CSV: one row per
@@ -211,27 +186,7 @@ func (e *Engine) ExportFeedback(ctx context.Context, v routing.Viewer, w io.Writ
 	if err != nil {
 		return 0, err
 	}
-	var rows []routing.FeedbackRow
-	for _, l := range leads {
-		if l.Desk != lead.DeskField {
-			continue
-		}
-		row := routing.FeedbackRow{Lead: l.ID, Company: l.Company, Owner: l.Owner, Feedback: l.Feedback}
-		// The response that brought the lead to field sales, else its
-		// latest response of the campaign (a Pre-SQL from a no-show).
-		for _, routed := range []bool{true, false} {
-			for _, t := range slices.Backward(l.Responses) {
-				if (routesOn(t.Kind) || !routed && t.Kind != lead.ResponseListed) && (campaign == "" || t.Campaign == campaign) {
-					row.Campaign, row.Responded = t.Campaign, t.At
-					break
-				}
-			}
-			if row.Campaign != "" {
-				break
-			}
-		}
-		rows = append(rows, row)
-	}
+	rows := rules.FeedbackRows(leads, campaign)
 	if err := routing.WriteFeedbackCSV(w, rows); err != nil {
 		return 0, fmt.Errorf("leadline: export feedback: %w", err)
 	}
@@ -250,8 +205,9 @@ func (e *Engine) ImportFeedback(ctx context.Context, v routing.Viewer, r io.Read
 	if err := v.Validate(); err != nil {
 		return 0, err
 	}
-	if v.Role == routing.RoleInside {
-		return 0, &FieldError{Field: "viewer.role", Err: fmt.Errorf("%w: feedback is field sales' (M5)", ErrInvalidTransition)}
+	actor, err := rules.FeedbackImporter(v)
+	if err != nil {
+		return 0, err
 	}
 	if importID == "" {
 		return 0, &FieldError{Field: "import", Err: errors.New("required: an id for this import, so that importing it again changes nothing (E2)")}
@@ -268,14 +224,15 @@ func (e *Engine) ImportFeedback(ctx context.Context, v routing.Viewer, r io.Read
 			bad = append(bad, &FieldError{Field: routing.ColLead, Line: row.Line, Err: fmt.Errorf("no lead %q: %w", row.Lead, ErrNotFound)})
 		case err != nil:
 			return 0, err
-		case l.Desk != lead.DeskField:
-			bad = append(bad, &FieldError{Field: routing.ColLead, Line: row.Line, Err: fmt.Errorf("%w: lead %q is not with field sales", ErrInvalidTransition, row.Lead)})
+		default:
+			if err := rules.CheckFeedback(&l); err != nil {
+				bad = append(bad, &FieldError{Field: routing.ColLead, Line: row.Line, Err: errors.Unwrap(err)})
+			}
 		}
 	}
 	if len(bad) > 0 {
 		return 0, &routing.ImportError{Errs: bad}
 	}
-	actor := first(v.Rep, v.Role.String())
 	now := e.now()
 	applied := 0
 	for _, row := range rows {

@@ -656,6 +656,32 @@ func TestEngine_Guarantees(t *testing.T) {
 	})
 }
 
+func TestEngine_Handle_unknownLead(t *testing.T) {
+	t.Parallel()
+	// E9: an event for a lead that does not exist yet is not bad input:
+	// the created event may still be on its way. It is a plain not-found,
+	// which a host retries, never a FieldError, which it would drop.
+	h := newHarness(t, leadline.Config{})
+	ev := lead.Event{ID: "x", Kind: lead.EventInquiry, Lead: "L-404", At: monday}
+	err := h.eng.Handle(t.Context(), ev)
+	if !errors.Is(err, leadline.ErrNotFound) {
+		t.Fatalf("Handle(event for an unknown lead) = %v, want ErrNotFound (E9)", err)
+	}
+	if errors.Is(err, leadline.ErrInvalid) {
+		t.Fatalf("Handle(event for an unknown lead) = %v matches ErrInvalid; a host could not tell it from bad input (E9)", err)
+	}
+	if seen, _ := h.store.Seen(t.Context(), "L-404", "x"); seen {
+		t.Fatalf("the refused event's id was recorded; the retry after the created event would be dropped")
+	}
+	h.create(t, "L-404", score("120"), "rep-a")
+	if err := h.eng.Handle(t.Context(), ev); err != nil {
+		t.Fatalf("the retry after the created event = %v, want nil", err)
+	}
+	if r := h.lead(t, "L-404").Request; r.Priority != 1 {
+		t.Fatalf("the retried inquiry made priority %d, want 1 (A1)", r.Priority)
+	}
+}
+
 func TestEngine_BadInput(t *testing.T) {
 	t.Parallel()
 	// E6: each bad input is a typed error naming the field, and the store
@@ -666,7 +692,6 @@ func TestEngine_BadInput(t *testing.T) {
 		wantField string
 		wantIs    error
 	}{
-		{"E6 an event for an unknown lead", lead.Event{ID: "x", Kind: lead.EventInquiry, Lead: "L-404", At: monday}, "lead", leadline.ErrNotFound},
 		{"E6 an event without an id", lead.Event{Kind: lead.EventInquiry, Lead: "L-1", At: monday}, "id", nil},
 		{"E6 an event without a time", lead.Event{ID: "x", Kind: lead.EventInquiry, Lead: "L-1"}, "at", nil},
 		{"E6 an event without a kind", lead.Event{ID: "x", Lead: "L-1", At: monday}, "kind", nil},

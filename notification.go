@@ -2,152 +2,34 @@ package leadline
 
 import (
 	"context"
-	"fmt"
-	"strings"
-	"time"
 
-	"github.com/leadline/leadline/leaderr"
-	"github.com/leadline/leadline/stage"
+	"github.com/leadline/leadline/rules"
 )
 
-// NotificationKind says what a [Notification] tells its recipient.
-type NotificationKind uint8
+// Notification is a message for one person, raised by the rules and
+// delivered through the host's [Notifier] from an outbox (E4); see
+// [rules.Notification].
+type Notification = rules.Notification
 
-// The notification kinds. Stored by key; do not reorder.
+// NotificationKind says what a [Notification] tells its recipient; see
+// [rules.NotificationKind].
+type NotificationKind = rules.NotificationKind
+
+// The notification kinds, re-exported from package rules.
 const (
-	NoteApproachRequest NotificationKind = iota + 1 // a new approach request for the owner (A1-A3, A5)
-	NoteRequestUpdated                              // a further trigger on an outstanding request (A6)
-	NoteReminder                                    // a deadline passed: remind the owner (A4, T8)
-	NoteManagerAlert                                // a deadline passed: tell the owner's manager (A4, T8)
-	NoteReassigned                                  // an untouched lead was handed to this rep (T1, T10)
-	NoteEscalated                                   // an untouched lead was handed to the manager (T10)
-	NoteRecycled                                    // the cadence ended without contact (T7)
-	NoteFieldFollowUp                               // a lead routed to this field rep by engagement or model (M4, M1, M8)
-	NoteActivity                                    // a lead with field sales responded or inquired again (M4)
-	NoteHandoff                                     // a Pre-SQL handed to this field rep (M10)
-	NoteAccepted                                    // the field rep accepted this inside rep's Pre-SQL (M10)
-	NoteRejected                                    // the field rep rejected this inside rep's Pre-SQL (M10)
-	numNotificationKinds
+	NoteApproachRequest = rules.NoteApproachRequest
+	NoteRequestUpdated  = rules.NoteRequestUpdated
+	NoteReminder        = rules.NoteReminder
+	NoteManagerAlert    = rules.NoteManagerAlert
+	NoteReassigned      = rules.NoteReassigned
+	NoteEscalated       = rules.NoteEscalated
+	NoteRecycled        = rules.NoteRecycled
+	NoteFieldFollowUp   = rules.NoteFieldFollowUp
+	NoteActivity        = rules.NoteActivity
+	NoteHandoff         = rules.NoteHandoff
+	NoteAccepted        = rules.NoteAccepted
+	NoteRejected        = rules.NoteRejected
 )
-
-var noteKeys = [numNotificationKinds]string{"", "approach_request", "request_updated", "reminder", "manager_alert", "reassigned", "escalated", "recycled",
-	"field_follow_up", "activity", "handoff", "accepted", "rejected"}
-
-// String returns the key: "approach_request", "reminder", ...
-func (k NotificationKind) String() string {
-	if k > 0 && k < numNotificationKinds {
-		return noteKeys[k]
-	}
-	return fmt.Sprintf("notification(%d)", uint8(k))
-}
-
-// MarshalText returns the key.
-func (k NotificationKind) MarshalText() ([]byte, error) {
-	if k == 0 || k >= numNotificationKinds {
-		return nil, leaderr.Errorf("kind", "unknown notification kind %d", uint8(k))
-	}
-	return []byte(noteKeys[k]), nil
-}
-
-// UnmarshalText parses a key.
-func (k *NotificationKind) UnmarshalText(b []byte) error {
-	s := strings.ToLower(strings.TrimSpace(string(b)))
-	for i := NoteApproachRequest; i < numNotificationKinds; i++ {
-		if s == noteKeys[i] {
-			*k = i
-			return nil
-		}
-	}
-	return leaderr.Errorf("kind", "unknown notification kind %q; want one of %s", string(b), strings.Join(noteKeys[1:], ", "))
-}
-
-// Notification is a message for one person, raised by the engine and
-// delivered through the host's [Notifier] from an outbox (E4). It carries
-// ids and rules, never the lead's name or e-mail address: a notifier that
-// wants them reads the lead.
-type Notification struct {
-	// Key is the idempotency key: the same notification always has the
-	// same key, so a notifier that sees a key twice can drop the second
-	// (delivery is at least once). It is derived from the event id or the
-	// deadline that caused it, the kind and the recipient.
-	Key  string           `json:"key"`
-	Kind NotificationKind `json:"kind"`
-	Lead string           `json:"lead"`
-	// To is the recipient's id; "" when the lead has no owner, for a
-	// host's unassigned queue.
-	To string `json:"to"`
-	// Rule is the SPEC rule that raised it: "A1", "T1", "T8".
-	Rule string `json:"rule"`
-	// At is when the engine raised it.
-	At time.Time `json:"at"`
-	// Due is the deadline concerned: the request's due date, the missed
-	// deadline. Zero when none.
-	Due time.Time `json:"due,omitzero"`
-	// Stage is the lead's touch stage when it was raised.
-	Stage stage.Stage `json:"stage"`
-	// Priority is the approach request's priority, 0 when not about one.
-	Priority int `json:"priority,omitempty"`
-	// Detail completes [Notification.Subject]: the trigger's subject for
-	// an approach request, the rep who missed a deadline or lost the lead
-	// for an alert or a reassignment, the campaign for a field follow-up,
-	// the rep who acted (and why) for a hand-off, an acceptance or a
-	// rejection.
-	Detail string `json:"detail,omitempty"`
-	// Attempts counts delivery attempts before this one; set by the store.
-	Attempts int `json:"attempts"`
-}
-
-// String returns one line without personal data:
-// "reminder to rep-1 about L-7 (T8): Stage2 attempt on L-7 overdue since ...".
-func (n Notification) String() string {
-	return fmt.Sprintf("%s to %s about %s (%s): %s", n.Kind, orNobody(n.To), n.Lead, n.Rule, n.Subject())
-}
-
-// Subject says in words what happened, for a message to the recipient.
-// It is written from the notification's fields when asked for, so that
-// raising a notification costs no formatting; times read in Due's zone,
-// the zone of the engine's clock.
-func (n Notification) Subject() string {
-	due := n.Due.Format("2006-01-02 15:04 MST")
-	what := (n.Stage + 1).String() + " attempt"
-	if n.Rule == "A4" {
-		what = "approach request"
-	}
-	switch n.Kind {
-	case NoteApproachRequest:
-		return fmt.Sprintf("Approach request for %s, priority %d (%s): %s; due %s", n.Lead, n.Priority, n.Rule, n.Detail, due)
-	case NoteRequestUpdated:
-		return fmt.Sprintf("Approach request for %s updated (A6): %s; priority %d, due %s", n.Lead, n.Detail, n.Priority, due)
-	case NoteReminder:
-		return fmt.Sprintf("The %s for %s is overdue since %s", what, n.Lead, due)
-	case NoteManagerAlert:
-		return fmt.Sprintf("%s missed the %s for %s, due %s", orNobody(n.Detail), what, n.Lead, due)
-	case NoteReassigned:
-		return fmt.Sprintf("Untouched lead %s reassigned to you from %s; first attempt due %s", n.Lead, orNobody(n.Detail), due)
-	case NoteEscalated:
-		return fmt.Sprintf("Untouched lead %s handed to you after its reassignments (last owner %s)", n.Lead, orNobody(n.Detail))
-	case NoteRecycled:
-		return fmt.Sprintf("No contact after Stage4: %s recycled to marketing", n.Lead)
-	case NoteFieldFollowUp:
-		return fmt.Sprintf("Follow up %s from campaign %s", n.Lead, n.Detail)
-	case NoteActivity:
-		return fmt.Sprintf("%s, with you in field sales, is active again: %s", n.Lead, n.Detail)
-	case NoteHandoff:
-		return fmt.Sprintf("Pre-SQL %s handed to you by %s", n.Lead, n.Detail)
-	case NoteAccepted:
-		return fmt.Sprintf("%s accepted the Pre-SQL %s", n.Detail, n.Lead)
-	case NoteRejected:
-		return fmt.Sprintf("Pre-SQL %s rejected by %s", n.Lead, n.Detail)
-	}
-	return n.Kind.String() + " " + n.Lead
-}
-
-func orNobody(s string) string {
-	if s == "" {
-		return "(unassigned)"
-	}
-	return s
-}
 
 // Notifier delivers notifications: e-mail, chat, a CRM task. Notify is
 // called at least once per notification, possibly again after a failure

@@ -283,14 +283,14 @@ func TestRules_Validate(t *testing.T) {
 
 func TestRules_Normalize(t *testing.T) {
 	t.Parallel()
-	t.Run("defaults are SPEC.md", func(t *testing.T) {
+	t.Run("defaults are the rule book", func(t *testing.T) {
 		t.Parallel()
 		n := routing.Rules{}.Normalize(lead.Threshold{})
 		if n.Organisation != routing.InsideFirst {
 			t.Errorf("M1 Organisation = %v, want inside_first", n.Organisation)
 		}
-		if !n.Threshold.IsSet() || !n.Threshold.Decimal().Equal(decimal.NewFromInt(100)) {
-			t.Errorf("A1 Threshold = %v, want 100", n.Threshold)
+		if th := n.Threshold(); !th.IsSet() || !th.Decimal().Equal(decimal.NewFromInt(100)) {
+			t.Errorf("A1 Threshold() = %v, want 100", th)
 		}
 		if want := lead.StatusSetOf(lead.StatusNew, lead.StatusLead, lead.StatusRecycled); n.Statuses != want {
 			t.Errorf("Statuses = %v, want %v", n.Statuses, want)
@@ -305,20 +305,24 @@ func TestRules_Normalize(t *testing.T) {
 			t.Errorf("M2 FieldSummary %v, M8 Survey %v; want off and none", n.FieldSummary, n.Survey)
 		}
 	})
-	t.Run("the triggers' threshold when the policy has none", func(t *testing.T) {
+	t.Run("A7 the one threshold is the triggers'", func(t *testing.T) {
 		t.Parallel()
 		n := routing.Rules{}.Normalize(lead.NewThreshold(decimal.NewFromInt(80)))
-		if !n.Threshold.Decimal().Equal(decimal.NewFromInt(80)) {
-			t.Errorf("Threshold = %v, want 80", n.Threshold)
+		if th := n.Threshold(); !th.Decimal().Equal(decimal.NewFromInt(80)) {
+			t.Errorf("Threshold() = %v, want 80", th)
+		}
+		n = n.Normalize(lead.NewThreshold(decimal.NewFromInt(60)))
+		if th := n.Threshold(); !th.Decimal().Equal(decimal.NewFromInt(60)) {
+			t.Errorf("normalized again with 60: Threshold() = %v, want 60 (A7: routing has no threshold of its own)", th)
 		}
 	})
 	t.Run("set values are kept", func(t *testing.T) {
 		t.Parallel()
-		r := routing.Rules{Organisation: routing.Direct, Threshold: lead.NewThreshold(decimal.NewFromInt(50)),
+		r := routing.Rules{Organisation: routing.Direct,
 			Statuses: lead.StatusSetOf(lead.StatusLead), InsideTypes: []routing.CampaignType{}, Handoff: lead.BANTBudget,
 			Types: map[routing.CampaignType]routing.Engagement{"x": routing.High}}
 		n := r.Normalize(lead.NewThreshold(decimal.NewFromInt(80)))
-		if n.Organisation != routing.Direct || !n.Threshold.Decimal().Equal(decimal.NewFromInt(50)) || n.Statuses != r.Statuses ||
+		if n.Organisation != routing.Direct || n.Statuses != r.Statuses ||
 			n.InsideTypes == nil || len(n.InsideTypes) != 0 || n.Handoff != lead.BANTBudget {
 			t.Errorf("Normalize changed set values: %+v", n)
 		}

@@ -192,8 +192,8 @@ type Predicate struct {
 }
 
 // Rules is the routing policy of SPEC section 5. The zero value is
-// SPEC.md: an inside-first organisation, M3's engagement table, threshold
-// 100, New, Lead and Recycled leads routed, web inquiries always to
+// the rule book: an inside-first organisation, M3's engagement table,
+// the policy's one MQL threshold, New, Lead and Recycled leads routed, web inquiries always to
 // inside sales, and a survey that qualifies nobody.
 type Rules struct {
 	// Organisation is the organisation's follow-up model: InsideFirst,
@@ -204,9 +204,9 @@ type Rules struct {
 	// ones, or overrides of the built-ins (M3). A type that is neither
 	// here nor built in is Low.
 	Types map[CampaignType]Engagement `json:"types,omitempty"`
-	// Threshold is the MQL threshold, inclusive. Defaults to the
-	// triggers' threshold, 100 (A1).
-	Threshold lead.Threshold `json:"threshold"`
+	// threshold is the MQL threshold, inclusive: always the triggers'
+	// one, set by Normalize, so that the two cannot disagree (A7).
+	threshold lead.Threshold
 	// Statuses are the statuses whose leads are routed. Defaults to New,
 	// Lead and Recycled; protected statuses are never routed (S5) even if
 	// listed.
@@ -229,18 +229,15 @@ type Rules struct {
 	Handoff lead.BANTSet `json:"handoff,omitempty"`
 }
 
-// Normalize returns r with its defaults written out, using threshold
-// when r has none; the engine calls it once.
+// Normalize returns r with its defaults written out. threshold is the
+// one MQL threshold of the policy, the triggers' (A7): routing has none
+// of its own, so that no policy can route at one threshold and trigger
+// at another. An unset threshold means the default, 100.
 func (r Rules) Normalize(threshold lead.Threshold) Rules {
 	if r.Organisation == OrgDefault {
 		r.Organisation = InsideFirst
 	}
-	if !r.Threshold.IsSet() {
-		r.Threshold = threshold
-		if !r.Threshold.IsSet() {
-			r.Threshold = defaultThreshold
-		}
-	}
+	r.threshold = threshold
 	if r.Statuses == 0 {
 		r.Statuses = lead.StatusSetOf(lead.StatusNew, lead.StatusLead, lead.StatusRecycled)
 	}
@@ -426,11 +423,20 @@ func (r *Rules) field(l *lead.Lead, why Reasons) Decision {
 	return Decision{To: Field, Why: why | BecauseFieldAssignment}
 }
 
+// Threshold returns the MQL threshold the rules route by: the one given
+// to [Rules.Normalize], or the default 100 (A1, A7).
+func (r *Rules) Threshold() lead.Threshold {
+	if !r.threshold.IsSet() {
+		return defaultThreshold
+	}
+	return r.threshold
+}
+
 func (r *Rules) mql(score decimal.Decimal) bool {
-	if !r.Threshold.IsSet() {
+	if !r.threshold.IsSet() {
 		return defaultThreshold.Reached(score)
 	}
-	return r.Threshold.Reached(score)
+	return r.threshold.Reached(score)
 }
 
 // defaultThreshold is SPEC's 100 (A1) for the triggers and the routing

@@ -28,6 +28,7 @@ func score(tb testing.TB, s string) decimal.Decimal {
 type routeCase struct {
 	name  string
 	rules routing.Rules
+	mql   lead.Threshold // the policy's one MQL threshold (A7); zero is 100
 	lead  lead.Lead
 	camp  routing.Campaign
 	resp  routing.Response
@@ -41,8 +42,12 @@ func checkRoute(t *testing.T, tests []routeCase) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			norm := tt.rules.Normalize(lead.Threshold{})
-			for _, r := range []*routing.Rules{&tt.rules, &norm} {
+			norm := tt.rules.Normalize(tt.mql)
+			rs := []*routing.Rules{&tt.rules, &norm}
+			if tt.mql.IsSet() {
+				rs = rs[1:] // only Normalize hands routing the threshold
+			}
+			for _, r := range rs {
 				got := r.Route(&tt.lead, &tt.camp, &tt.resp)
 				if got != tt.want {
 					t.Errorf("Route = %v, want %v", got, tt.want)
@@ -106,7 +111,7 @@ func TestRules_Route_M1(t *testing.T) {
 			want: routing.Decision{To: routing.Nurture, Why: routing.BecauseInsideFirst | routing.BecauseBelowThreshold}},
 		{name: "M1 inside-first: no inside types in the policy", rules: routing.Rules{InsideTypes: []routing.CampaignType{}}, lead: ld(lead.StatusLead, s0), camp: webForm,
 			want: routing.Decision{To: routing.Nurture, Why: routing.BecauseInsideFirst | routing.BecauseBelowThreshold}},
-		{name: "M1 inside-first: the policy's threshold", rules: routing.Rules{Threshold: lead.NewThreshold(decimal.NewFromInt(50))}, lead: ld(lead.StatusLead, score(t, "50")), camp: thirdParty,
+		{name: "M1 inside-first: the policy's threshold", mql: lead.NewThreshold(decimal.NewFromInt(50)), lead: ld(lead.StatusLead, score(t, "50")), camp: thirdParty,
 			want: routing.Decision{To: routing.Inside, Why: routing.BecauseInsideFirst | routing.BecauseMQL}},
 		{name: "M1 direct: an MQL goes straight to field sales, to be assigned", rules: direct, lead: ld(lead.StatusLead, s150), camp: syndicated,
 			want: routing.Decision{To: routing.Field, Why: routing.BecauseDirect | routing.BecauseMQL | routing.BecauseFieldAssignment}},
@@ -297,7 +302,7 @@ func TestRules_Route_carDealer(t *testing.T) {
 	for _, org := range []routing.Model{routing.OrgDefault, routing.InsideFirst, routing.Direct, routing.FieldOnly} {
 		policies = append(policies,
 			routing.Rules{Organisation: org},
-			routing.Rules{Organisation: org, Threshold: lead.NewThreshold(decimal.Zero), InsideTypes: []routing.CampaignType{routing.OwnEvent, routing.ExternalSeminar}},
+			routing.Rules{Organisation: org, InsideTypes: []routing.CampaignType{routing.OwnEvent, routing.ExternalSeminar}}.Normalize(lead.NewThreshold(decimal.Zero)),
 			routing.Rules{Organisation: org, Types: map[routing.CampaignType]routing.Engagement{routing.OwnEvent: routing.Low, routing.UserGroup: routing.Low},
 				Survey: []routing.Predicate{{Question: "timeline", AnyOf: []string{"soon"}}}},
 		)
@@ -470,8 +475,10 @@ func drawRouteInput(t *rapid.T, answers, normalized bool) routeInput {
 			rapid.SampledFrom(drawnTypes).Draw(t, "type key"): rapid.SampledFrom([]routing.Engagement{routing.Low, routing.High}).Draw(t, "type engagement"),
 		}
 	}
+	var mql lead.Threshold
 	if rapid.Bool().Draw(t, "threshold set") {
-		r.Threshold = lead.NewThreshold(decimal.New(rapid.Int64Range(-100, 20000).Draw(t, "threshold"), -int32(rapid.IntRange(0, 2).Draw(t, "threshold places"))))
+		mql = lead.NewThreshold(decimal.New(rapid.Int64Range(-100, 20000).Draw(t, "threshold"), -int32(rapid.IntRange(0, 2).Draw(t, "threshold places"))))
+		normalized = true // only Normalize hands routing a threshold (A7)
 	}
 	r.Statuses = lead.StatusSet(rapid.Uint8Range(0, 127).Draw(t, "statuses"))
 	if rapid.Bool().Draw(t, "inside types") {
@@ -481,7 +488,7 @@ func drawRouteInput(t *rapid.T, answers, normalized bool) routeInput {
 		r.Survey = []routing.Predicate{{Question: "timeline", AnyOf: []string{"soon", "this year"}}}
 	}
 	if normalized {
-		*r = r.Normalize(lead.Threshold{})
+		*r = r.Normalize(mql)
 	}
 	in.lead = lead.Lead{
 		ID:     "L-1",

@@ -1,0 +1,200 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/stage"
+)
+
+// This file holds rules T1-T10: the touch cadence, its deadlines, reassignment, escalation and recycling.
+
+// attemptOverdue is the history reason of a missed deadline by the stage
+// it was for; the instant is in the change's Event, the deadline's key.
+var attemptOverdue = [8]string{stage.Stage1: "Stage1 attempt overdue", stage.Stage2: "Stage2 attempt overdue",
+	stage.Stage3: "Stage3 attempt overdue", stage.Stage4: "Stage4 attempt overdue"}
+
+// attemptBy is the history reason of an attempt by each set of channels,
+// built once so that recording an attempt formats nothing.
+var attemptBy = func() (a [16]string) {
+	for c := range a {
+		a[c] = "attempt by " + stage.Channels(c).String()
+	}
+	return a
+}()
+
+var stageRules = [...]string{stage.Stage1: "T2", stage.Stage2: "T3", stage.Stage3: "T4", stage.Stage4: "T5"}
+
+// outbound applies an outbound attempt (T2-T5, T9). On a protected lead
+// with no running cadence the attempt is recorded but starts none: a call
+// to a customer or a partner is account work, not an inside-sales cadence
+// with deadlines and alerts (S5).
+func (s *Step) outbound(ev *lead.Event, at time.Time) error {
+	prev := s.Lead.Track
+	if s.Lead.Status.Protected() && !prev.Active() && prev.Stage != stage.Connected {
+		s.record(at, ev.Actor, lead.FieldStage, prev.Stage.Key(), prev.Stage.Key(), "S5",
+			"attempt by "+ev.Channels.String()+" recorded; "+s.Lead.Status.String()+" leads get no cadence")
+		return nil
+	}
+	eff, err := s.Policy.Cadence.Attempt(&s.Lead.Track, at)
+	if err != nil {
+		return err
+	}
+	tr := &s.Lead.Track
+	if tr.Cadence != prev.Cadence {
+		s.Lead.Passed = nil
+	}
+	rule, why := stageRules[tr.Stage], attemptBy[ev.Channels&0xf]
+	switch {
+	case eff.Has(stage.Late):
+		rule, why = "T9", why+"; late, due "+s.stamp(prev.Due.Time())
+	case tr.Stage == prev.Stage:
+		why += "; Stage4 is the last stage, nothing advances"
+	}
+	s.record(at, ev.Actor, lead.FieldStage, prev.Stage.Key(), tr.Stage.Key(), rule, why)
+	s.closeRequest(at, ev.Actor, lead.RequestDone, "A4", "approach recorded")
+	return nil
+}
+
+func (s *Step) contact(ev *lead.Event, at time.Time) {
+	prev := s.Lead.Track.Stage
+	s.Policy.Cadence.Contact(&s.Lead.Track, at)
+	if prev != stage.Connected {
+		why := "two-way contact"
+		if ev.Channels != 0 {
+			why += " by " + ev.Channels.String()
+		}
+		s.record(at, ev.Actor, lead.FieldStage, prev.Key(), stage.Connected.Key(), "T6", why)
+	}
+	s.closeRequest(at, ev.Actor, lead.RequestDone, "T6", "contact made")
+}
+
+// fire fires the lead's pending deadlines that passed before at and are
+// due no later than upTo, in due order (E5), as of instant at.
+func (s *Step) fire(at, upTo time.Time) error {
+	var buf [2]lead.Deadline
+	// A lead has at most two pending deadlines; firing one may create
+	// another (a T1 reassignment), always after at. The bound only guards
+	// against a calendar that returns its input.
+	for range 8 {
+		ds := s.Lead.Deadlines(buf[:0])
+		if len(ds) == 0 || !ds[0].Due.Before(at) || ds[0].Due.After(upTo) {
+			return nil
+		}
+		if err := s.fireOne(ds[0], at); err != nil {
+			return err
+		}
+		s.Fired++
+	}
+	return nil
+}
+
+func (s *Step) fireOne(d lead.Deadline, at time.Time) error {
+	s.cause = d.Key()
+	d.Due = d.Due.In(s.Now.Location())
+	owner := s.Lead.Owner
+	if d.Kind == lead.DeadlineRequest {
+		s.setRequestState(at, lead.RequestOverdue, "A4", "due date passed with no approach")
+		s.notify(NoteReminder, owner, "A4", d.Due, s.Lead.Request.Priority, "")
+		return s.alertManager(owner, "A4", d.Due)
+	}
+	tr := &s.Lead.Track
+	from := tr.Stage
+	eff := s.Policy.Cadence.Expire(tr, at)
+	switch {
+	case eff == 0:
+		return nil
+	case eff.Has(stage.Recycle):
+		return s.recycle(at)
+	}
+	rule, what := "T8", attemptOverdue[(from+1)&7]
+	if from == stage.Untouched {
+		rule = "T1"
+		s.setRequestState(at, lead.RequestOverdue, "A4", "due date passed with no approach")
+	}
+	s.record(at, lead.ActorEngine, lead.FieldStage, from.Key(), from.Key(), rule, what)
+	s.notify(NoteReminder, owner, rule, d.Due, 0, "")
+	if err := s.alertManager(owner, rule, d.Due); err != nil {
+		return err
+	}
+	switch {
+	case eff.Has(stage.Reassign):
+		return s.reassign(at)
+	case eff.Has(stage.Escalate):
+		return s.escalate(at)
+	}
+	return nil
+}
+
+func (s *Step) alertManager(owner, rule string, due time.Time) error {
+	mgr, err := s.Staff.Manager(owner)
+	if err != nil {
+		return err
+	}
+	s.notify(NoteManagerAlert, mgr, rule, due, s.Lead.Request.Priority, owner)
+	return nil
+}
+
+// reassign hands an untouched lead to another inside rep with a fresh
+// window (T1, T10), never back to a rep it was taken from while another
+// is eligible, and to the manager when nobody else is.
+func (s *Step) reassign(at time.Time) error {
+	old := s.Lead.Owner
+	exclude := append(slices.Clone(s.Lead.Passed), old)
+	rep, err := s.Staff.Next(routing.RoleInside, exclude)
+	if err == nil && rep == "" && len(s.Lead.Passed) > 0 {
+		rep, err = s.Staff.Next(routing.RoleInside, []string{old})
+	}
+	if err != nil {
+		return err
+	}
+	if rep == "" || rep == old {
+		return s.escalate(at)
+	}
+	if old != "" {
+		s.Lead.Passed = append(s.Lead.Passed, old)
+	}
+	s.setOwner(at, rep, "T1", "untouched past the Stage1 window")
+	s.Lead.AccountOwned = false
+	if err := s.Policy.Cadence.Reassigned(&s.Lead.Track, at); err != nil {
+		return err
+	}
+	due := s.time(s.Lead.Track.Due)
+	if s.Lead.Request.Outstanding() {
+		s.Lead.Request.Due = due
+		s.setRequestState(at, lead.RequestOpen, "T10", "fresh window for the new owner, due "+s.stamp(due))
+	}
+	s.notify(NoteReassigned, rep, "T1", due, s.Lead.Request.Priority, old)
+	return nil
+}
+
+// escalate hands an untouched lead to its owner's manager instead of
+// looping (T10). The lead keeps no deadline: the manager decides.
+func (s *Step) escalate(at time.Time) error {
+	old := s.Lead.Owner
+	mgr, err := s.Staff.Manager(old)
+	if err != nil || mgr == "" || mgr == old {
+		return err
+	}
+	s.setOwner(at, mgr, "T10", fmt.Sprintf("untouched after %d reassignments", s.Lead.Track.Reassignments))
+	s.Lead.AccountOwned = false
+	s.notify(NoteEscalated, mgr, "T10", s.time(s.Lead.Track.Due), s.Lead.Request.Priority, old)
+	return nil
+}
+
+// recycle ends an exhausted cadence: the lead goes back to marketing
+// (T7, S3) unless its status is protected (S5).
+func (s *Step) recycle(at time.Time) error {
+	s.record(at, lead.ActorEngine, lead.FieldStage, stage.Stage4.Key(), stage.Stage4.Key(), "T7", "cadence exhausted: no contact after Stage4")
+	if err := lead.AutoTransition(s.Lead.Status, lead.StatusRecycled); err == nil {
+		s.setStatus(at, lead.ActorEngine, lead.StatusRecycled, "T7", "no contact after the Stage4 attempt (S3)")
+	} else if s.Lead.Status.Protected() {
+		s.record(at, lead.ActorEngine, lead.FieldStatus, s.Lead.Status.Key(), s.Lead.Status.Key(), "S5", "protected status is not recycled")
+	}
+	s.closeRequest(at, lead.ActorEngine, lead.RequestCancelled, "T7", "cadence exhausted")
+	s.notify(NoteRecycled, s.Lead.Owner, "T7", s.time(s.Lead.Track.Ended), 0, "")
+	return nil
+}

@@ -1,0 +1,111 @@
+package rules
+
+import (
+	"time"
+
+	"github.com/leadline/leadline/leaderr"
+	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/stage"
+)
+
+// Policy holds every number and list of the rule book that sales-ops
+// tune: the approach-request triggers, the touch cadence, the routing by
+// engagement, and how long a store keeps history. The zero value of each
+// field means its default, so Policy{} is exactly the rule book, and
+// [DefaultPolicy] writes the defaults out.
+//
+// A value that derives from another is never written out: there is one
+// MQL threshold, Triggers.Threshold, which routing reads too (A7), and a
+// zero RequestWindow reads the Stage1 window whatever that is. So no
+// edit of a default policy can leave two values disagreeing.
+type Policy struct {
+	// Triggers are the approach-request rules: the MQL threshold, the one
+	// every rule that says "MQL" reads, and which activity at which score
+	// makes a request of which priority (A1-A3, A7). Defaults to
+	// threshold 100 with rows A1, A2, A3.
+	Triggers routing.Triggers `json:"triggers"`
+	// Cadence is the touch cadence: each stage's window and playbook, the
+	// recycle wait, the reassignment limit and the calendar (T1-T12).
+	// Defaults to 48h, 48h, 48h, 4 days, a 4-day wait, 2 reassignments and
+	// wall-clock time.
+	Cadence stage.Policy `json:"cadence"`
+	// Routing decides who follows up campaign responses, who sees what,
+	// and what a hand-off needs (M1-M10). Defaults to an inside-first
+	// organisation with M3's engagement table; its MQL threshold is
+	// Triggers.Threshold.
+	Routing routing.Rules `json:"routing"`
+	// RequestWindow is how long the owner has to approach a lead for a
+	// request made while its cadence is already past Untouched (A4): the
+	// request is due this long after the trigger, counted on the cadence's
+	// calendar. A request that starts a cadence is due at the cadence's
+	// Stage1 deadline instead (T1). Zero, the default, means the Stage1
+	// window (48h unless the cadence says otherwise).
+	RequestWindow time.Duration `json:"request_window,omitempty"`
+	// Retention bounds what a store must keep only for deduplication and
+	// audit, so that an in-memory store's memory stays bounded. Defaults
+	// to keeping everything (E2, E3).
+	Retention Retention `json:"retention"`
+}
+
+// Retention says how long a store must keep a lead's history and the ids
+// of handled events. A store may keep more; it must not keep less.
+type Retention struct {
+	// History is how far back a lead's history must reach (E3): a store
+	// may drop entries older than this, counted from the lead's latest
+	// write. 0 keeps every entry.
+	History time.Duration `json:"history,omitempty"`
+	// Events is how long an event id is remembered, so that a repeat
+	// changes nothing (E2). A repeat that arrives later than this after
+	// the first is handled as new. 0 remembers every id.
+	Events time.Duration `json:"events,omitempty"`
+}
+
+// DefaultPolicy returns the rule book's policy with every default that
+// has a value of its own written out.
+func DefaultPolicy() Policy {
+	return Policy{}.Normalize()
+}
+
+// Validate reports the first bad field as a [*leaderr.FieldError]: a
+// negative window, a trigger row without a rule id or with a priority
+// below 1.
+func (p *Policy) Validate() error {
+	if err := p.Triggers.Validate(); err != nil {
+		return err
+	}
+	if err := p.Routing.Validate(); err != nil {
+		return err
+	}
+	if err := p.Cadence.Validate(); err != nil {
+		return leaderr.Prefix("cadence.", err)
+	}
+	if p.RequestWindow < 0 {
+		return leaderr.Errorf("request_window", "must not be negative, got %v", p.RequestWindow)
+	}
+	if p.Retention.History < 0 {
+		return leaderr.Errorf("retention.history", "must not be negative, got %v", p.Retention.History)
+	}
+	if p.Retention.Events < 0 {
+		return leaderr.Errorf("retention.events", "must not be negative, got %v", p.Retention.Events)
+	}
+	return nil
+}
+
+// Normalize returns p with its defaults filled in, as the rules read it;
+// the engine calls it once, when it is built. It is idempotent, and it
+// derives Routing's threshold from Triggers every time, so a policy
+// normalized, edited and normalized again stays consistent (A7).
+func (p Policy) Normalize() Policy {
+	p.Triggers = p.Triggers.Normalize()
+	p.Routing = p.Routing.Normalize(p.Triggers.Threshold)
+	p.Cadence = p.Cadence.Normalize()
+	return p
+}
+
+// requestWindow is RequestWindow, or the Stage1 window when it is zero.
+func (p *Policy) requestWindow() time.Duration {
+	if p.RequestWindow > 0 {
+		return p.RequestWindow
+	}
+	return p.Cadence.Window(stage.Stage1)
+}

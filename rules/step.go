@@ -1,0 +1,218 @@
+package rules
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
+	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/stage"
+)
+
+// Step is one application of the rules to one lead: set its inputs, call
+// [Step.Event] or [Step.Fire] once, and read its outputs. It reads no
+// clock, store or global; what it cannot know from its inputs it asks
+// [Staff]. The engine loads the lead, runs a Step and saves Lead,
+// History and Notes in one write.
+//
+// History and Notes are appended to, so a caller may hand in emptied
+// buffers of its own to spare allocations; a Step never keeps them after
+// it returns. When Event or Fire returns an error the Step's outputs are
+// partial and must be discarded.
+type Step struct {
+	// Policy is the policy the rules read; it must have been through
+	// [Policy.Normalize] (the engine's is). Required.
+	Policy *Policy
+	// Staff answers the questions about people. Required.
+	Staff Staff
+	// Now is the instant of the application: when deadlines are judged
+	// and notifications raised (E1).
+	Now time.Time
+	// Lead is the lead's state: the stored lead on input (the zero Lead
+	// when it does not exist yet), its new state on output.
+	Lead lead.Lead
+	// History receives the changes made, in order (E3).
+	History []lead.Change
+	// Notes receives the notifications raised, in order (E4).
+	Notes []Notification
+	// Fired counts the deadlines that fired.
+	Fired int
+
+	// cause is the event id or the deadline key behind the current
+	// change; it makes history traceable and notification keys stable.
+	cause string
+}
+
+// Event applies ev to s.Lead (rules A1-A8, S1-S5, T2-T9, M1-M10). exists
+// says whether s.Lead was loaded from the store; camp is the campaign of
+// a response event, and may be nil for any other.
+//
+// The event counts at its own instant ev.At, clamped between the
+// cadence's latest step and s.Now (T9, T11): an attempt made in time but
+// reported after its deadline fired is not late, and events reported out
+// of order never move a cadence backwards. The lead's deadlines that
+// passed before that instant fire first, in order (E5).
+//
+// A refused event returns a [*leaderr.FieldError] (bad input, E6), or an
+// error wrapping [leaderr.ErrNotFound] when the lead does not exist yet
+// (E9); a created event for an existing lead is a FieldError for "lead"
+// wrapping [leaderr.ErrExists];
+// errors from Staff come back as they are.
+func (s *Step) Event(ev *lead.Event, exists bool, camp *routing.Campaign) error {
+	s.cause = ev.ID
+	if ev.Kind == lead.EventCreated {
+		if exists {
+			return &leaderr.FieldError{Field: "lead", Err: fmt.Errorf("lead %s: %w", ev.Lead, leaderr.ErrExists)}
+		}
+		return s.created(ev, s.instant(ev.At))
+	}
+	if !exists {
+		return fmt.Errorf("leadline: lead %s: %w", ev.Lead, leaderr.ErrNotFound)
+	}
+	if ev.Kind == lead.EventResponse && (camp == nil || camp.ID != ev.Campaign) {
+		return leaderr.Errorf("campaign", "the campaign %q of a response must be given", ev.Campaign)
+	}
+	at := s.instant(ev.At)
+	if err := s.fire(at, at); err != nil {
+		return err
+	}
+	s.cause = ev.ID
+	switch ev.Kind {
+	case lead.EventScoreChanged:
+		s.Lead.Score = ev.Score
+	case lead.EventInquiry, lead.EventDownload:
+		return s.trigger(ev, at)
+	case lead.EventOutbound:
+		return s.outbound(ev, at)
+	case lead.EventContact:
+		s.contact(ev, at)
+	case lead.EventStatusSet:
+		return s.statusSet(ev, at)
+	case lead.EventResponse:
+		return s.response(ev, camp, at)
+	case lead.EventBANT:
+		s.bant(ev, at)
+	case lead.EventHandoff:
+		return s.handoff(ev, at)
+	case lead.EventAccept:
+		return s.accept(ev, at)
+	case lead.EventReject:
+		return s.reject(ev, at)
+	case lead.EventFeedback:
+		return s.feedback(ev, at)
+	}
+	return nil
+}
+
+// instant is when an event's step counts (T9, T11): its own instant to
+// the microsecond, no later than s.Now, no earlier than the cadence's
+// latest step or the lead's creation.
+func (s *Step) instant(at time.Time) time.Time {
+	at = at.Truncate(time.Microsecond)
+	if at.After(s.Now) {
+		at = s.Now
+	}
+	if last := s.Lead.Track.Last(); at.Before(last) {
+		at = last
+	}
+	if at.Before(s.Lead.Created) {
+		at = s.Lead.Created
+	}
+	return at
+}
+
+// Fire fires the lead's pending deadlines that passed before s.Now and
+// are due no later than upTo, in due order (T1, T7, T8, A4, E5). A sweep
+// that claimed one deadline passes its due instant as upTo, so that it
+// fires that deadline and the earlier ones, never a later one it did not
+// claim.
+func (s *Step) Fire(upTo time.Time) error {
+	return s.fire(s.Now, upTo)
+}
+
+func (s *Step) record(at time.Time, actor string, f lead.Field, from, to, rule, why string) {
+	if s.History == nil {
+		s.History = make([]lead.Change, 0, 4) // most steps write one to four
+	}
+	s.History = append(s.History, lead.Change{
+		Lead: s.Lead.ID, At: at, Actor: actor, Event: s.cause,
+		Field: f, From: from, To: to, Rule: rule, Reason: why,
+	})
+	if at.After(s.Lead.Updated) {
+		s.Lead.Updated = at
+	}
+}
+
+func (s *Step) notify(kind NotificationKind, to, rule string, due time.Time, priority int, detail string) {
+	if s.Notes == nil {
+		s.Notes = make([]Notification, 0, 2) // an owner and a manager
+	}
+	s.Notes = append(s.Notes, Notification{
+		Key:  s.cause + "/" + kind.String() + "/" + to,
+		Kind: kind, Lead: s.Lead.ID, To: to, Rule: rule,
+		At: s.Now, Due: due, Stage: s.Lead.Track.Stage, Priority: priority, Detail: detail,
+	})
+}
+
+func (s *Step) setOwner(at time.Time, rep, rule, why string) {
+	s.record(at, lead.ActorEngine, lead.FieldOwner, s.Lead.Owner, rep, rule, why)
+	s.Lead.Owner = rep
+}
+
+func (s *Step) setStatus(at time.Time, actor string, to lead.Status, rule, why string) {
+	s.record(at, actor, lead.FieldStatus, s.Lead.Status.Key(), to.Key(), rule, why)
+	s.Lead.Status = to
+}
+
+func (s *Step) setRequestState(at time.Time, to lead.RequestState, rule, why string) {
+	from := s.Lead.Request.State
+	if from == to {
+		return
+	}
+	s.Lead.Request.State = to
+	s.record(at, lead.ActorEngine, lead.FieldRequest, from.String(), to.String(), rule, why)
+}
+
+// closeRequest ends an outstanding request as done or cancelled.
+func (s *Step) closeRequest(at time.Time, actor string, to lead.RequestState, rule, why string) {
+	req := &s.Lead.Request
+	if !req.Outstanding() {
+		return
+	}
+	s.record(at, actor, lead.FieldRequest, req.State.String(), to.String(), rule, why)
+	req.State = to
+	req.Closed = at
+}
+
+// time returns a track instant as a time.Time in the zone of the
+// engine's clock, as every other instant the engine writes.
+func (s *Step) time(i stage.Instant) time.Time {
+	if i.IsZero() {
+		return time.Time{}
+	}
+	return i.Time().In(s.Now.Location())
+}
+
+// stamp formats an instant for a subject line in the zone of the
+// engine's clock, so that subjects read in the team's time whatever zone
+// the instant was stored in.
+func (s *Step) stamp(t time.Time) string {
+	return t.In(s.Now.Location()).Format("2006-01-02 15:04 MST")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func first(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
