@@ -253,9 +253,12 @@ func TestEngine_Status(t *testing.T) {
 			if l.Request.State != lead.RequestNone || l.Status != st {
 				t.Fatalf("request %v status %v; want none, %v", l.Request.State, l.Status, st)
 			}
-			hs := changes(h.history(t, "L-1"), lead.FieldRequest, "S5")
-			if len(hs) != 1 || hs[0].To != hs[0].From || !strings.Contains(hs[0].Reason, "A1 trigger suppressed") {
-				t.Fatalf("S5 history = %v, want one entry recording the suppressed A1 trigger", hs)
+			if hs := changes(h.history(t, "L-1"), lead.FieldRequest, "S5"); len(hs) != 0 {
+				t.Fatalf("S5 request history = %v, want none: the request did not change (E8)", hs)
+			}
+			hs := changes(h.history(t, "L-1"), lead.FieldTrigger, "S5")
+			if len(hs) != 1 || hs[0].From != "" || hs[0].To != "A1" || !strings.Contains(hs[0].Reason, "suppressed") {
+				t.Fatalf("S5 trigger history = %v, want one entry recording the suppressed A1 trigger", hs)
 			}
 		})
 	}

@@ -27,13 +27,14 @@ const (
 	FieldBANT                      // what is known of its BANT (M10)
 	FieldHandoff                   // its hand-off to field sales (M10)
 	FieldFeedback                  // field sales' feedback (M5)
+	FieldTrigger                   // a trigger that changed nothing: from "", to its rule id, and why (S5)
 	numFields
 )
 
-var fieldKeys = [numFields]string{"", "lead", "status", "stage", "owner", "request", "response", "route", "bant", "handoff", "feedback"}
+var fieldKeys = [numFields]string{"", "lead", "status", "stage", "owner", "request", "response", "route", "bant", "handoff", "feedback", "trigger"}
 
 // String returns the key: "lead", "status", "stage", "owner", "request",
-// "response", "route", "bant", "handoff", "feedback".
+// "response", "route", "bant", "handoff", "feedback", "trigger".
 func (f Field) String() string {
 	if f > 0 && f < numFields {
 		return fieldKeys[f]

@@ -15,7 +15,11 @@ import (
 // bant records what inside sales learnt (M10).
 func (s *Step) bant(ev *lead.Event, at time.Time) {
 	from := s.Lead.BANT.Known()
-	s.Lead.BANT = s.Lead.BANT.Merge(ev.BANT)
+	merged := s.Lead.BANT.Merge(ev.BANT)
+	if merged == s.Lead.BANT {
+		return // nothing new: no history entry for a change that changed nothing (E8)
+	}
+	s.Lead.BANT = merged
 	s.record(at, ev.Actor, lead.FieldBANT, from.String(), s.Lead.BANT.Known().String(), "M10", "BANT recorded")
 }
 
@@ -136,6 +140,9 @@ func (s *Step) feedback(ev *lead.Event, at time.Time) error {
 	}
 	prev := s.Lead.Feedback
 	f := ev.Feedback
+	if f.Target == prev.Target && f.State == prev.State && f.Opportunity == prev.Opportunity && f.Comment == prev.Comment && !prev.At.IsZero() {
+		return nil // the same feedback again: nothing changed (E8)
+	}
 	f.By, f.At = ev.Actor, at
 	s.Lead.Feedback = f
 	s.record(at, ev.Actor, lead.FieldFeedback, feedbackKey(prev), feedbackKey(f), "M5", f.Comment)

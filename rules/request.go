@@ -62,8 +62,10 @@ func (s *Step) request(kind lead.EventKind, at time.Time) error {
 	req := &s.Lead.Request
 	switch {
 	case s.Lead.Status.Protected():
-		s.record(at, lead.ActorEngine, lead.FieldRequest, req.State.String(), req.State.String(), "S5",
-			fmt.Sprintf("%s trigger suppressed: status is %v", row.Rule, s.Lead.Status))
+		// Recorded as a trigger, not as a request "done -> done": the
+		// request did not change, the rule decided (S5, E8).
+		s.record(at, lead.ActorEngine, lead.FieldTrigger, "", row.Rule, "S5",
+			fmt.Sprintf("suppressed: status is %v", s.Lead.Status))
 	case req.Outstanding():
 		if !req.Reasons.Has(row.Rule) {
 			req.Reasons = req.Reasons.Add(row.Rule)

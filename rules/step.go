@@ -156,6 +156,9 @@ func (s *Step) notify(kind NotificationKind, to, rule string, due time.Time, pri
 }
 
 func (s *Step) setOwner(at time.Time, rep, rule, why string) {
+	if rep == s.Lead.Owner {
+		return
+	}
 	s.record(at, lead.ActorEngine, lead.FieldOwner, s.Lead.Owner, rep, rule, why)
 	s.Lead.Owner = rep
 }
