@@ -2,9 +2,9 @@
 // Go and with the libraries a Go team would otherwise embed:
 // qmuntal/stateless and looplab/fsm for the touch cadence (W1),
 // expr-lang/expr and hyperjumptech/grule-rule-engine for the routing
-// decision (W2) and the approach-request trigger (W3). The workloads,
-// inputs and peer usage are defined in ../../shared/PEERS.md; README.md
-// has the results and the command that regenerates them.
+// decision (W2) and the approach-request trigger (W3), on the same fixed
+// inputs. README.md describes the workloads and each peer's usage, and has
+// the results and the command that regenerates them.
 //
 // It is its own module so that leadline's go.mod never names a peer.
 // Every implementation is checked against the hand-written answer on the

@@ -24,7 +24,7 @@ func inputSets(tb testing.TB) map[string][]Input {
 	return map[string][]Input{"inputs": inputs, "boundary": boundaryInputs()}
 }
 
-func TestInputs_AsPEERSDefines(t *testing.T) {
+func TestInputs_asDefined(t *testing.T) {
 	again := makeInputs()
 	for i := range again {
 		a, b := again[i], inputs[i]

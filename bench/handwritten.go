@@ -116,7 +116,7 @@ func handTrigger(in *Input) Trig {
 // handTimedLead is W1 as a careful engineer writes it when the cadence
 // must also keep its deadlines, as leadline's does (T1-T9): when each
 // step happened, the next deadline, and which steps were late. It is
-// not a PEERS.md row; it shows what the bare state machine leaves out.
+// not one of the peer comparison's rows; it shows what the bare state machine leaves out.
 type handTimedLead struct {
 	Stage   handStage
 	Status  Status

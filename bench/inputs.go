@@ -7,7 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Status is a lead's status as the workloads see it, in SPEC order. Each
+// Status is a lead's status as the workloads see it, in the rule book's order (docs/RULES.md, section 1). Each
 // implementation maps it to its own representation when its inputs are
 // prepared, outside the timed loop.
 type Status uint8
@@ -115,7 +115,7 @@ const numInputs = 1024
 // inputSeed seeds the PCG; changing it changes every number in README.md.
 var inputSeed = [2]uint64{0x1ead_11e5, 0x5eed_0005}
 
-// inputs are the 1,024 fixed pseudo-random leads of PEERS.md.
+// inputs are the 1,024 fixed pseudo-random leads every workload runs on.
 var inputs = makeInputs()
 
 // makeInputs draws the inputs from a PCG with a fixed seed:

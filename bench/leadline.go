@@ -20,7 +20,7 @@ type llLead struct {
 	Track  stage.Track
 }
 
-// llCadence runs W1 on the default cadence policy (SPEC.md: 48h, 48h,
+// llCadence runs W1 on the default cadence policy (T1-T7: 48h, 48h,
 // 48h, 4 days, recycle after 4 days, wall clock).
 type llCadence struct {
 	policy stage.Policy
@@ -111,7 +111,7 @@ type llRouteInput struct {
 }
 
 // llRouter is W2: rules routing only Lead (the "status != Lead -> none"
-// of W2), otherwise SPEC.md's: inside-first, M3's engagement table,
+// of W2), otherwise the defaults: inside-first, M3's engagement table,
 // threshold 100, web inquiries to inside sales.
 type llRouter struct {
 	rules routing.Rules
@@ -164,7 +164,7 @@ type llTriggerInput struct {
 	Score decimal.Decimal
 }
 
-// llTrigger is W3: SPEC.md's triggers, normalized once.
+// llTrigger is W3: the default triggers (A1-A3), normalized once.
 type llTrigger struct {
 	triggers routing.Triggers
 	in       []llTriggerInput

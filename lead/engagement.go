@@ -8,7 +8,7 @@ import (
 	"github.com/leadline/leadline/leaderr"
 )
 
-// This file holds what SPEC section 5 adds to a lead: who follows it up,
+// This file holds what routing by engagement (M1-M13) adds to a lead: who follows it up,
 // its campaign responses, its BANT and hand-off, and field feedback.
 
 // StatusSet is a set of statuses, for policies that name several.

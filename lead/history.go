@@ -77,7 +77,7 @@ type Change struct {
 	// states.
 	From string `json:"from"`
 	To   string `json:"to"`
-	// Rule is the id of the SPEC rule that made the change ("T1"), or ""
+	// Rule is the id of the rule that made the change ("T1"), or ""
 	// for a person's decision.
 	Rule string `json:"rule,omitempty"`
 	// Reason says why: the person's reason (S1) or the engine's

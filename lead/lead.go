@@ -196,7 +196,7 @@ func (s *RequestState) UnmarshalText(b []byte) error {
 }
 
 // Request is a lead's latest approach request: a task for inside sales to
-// approach the lead (SPEC section 2). It shows its due date, its state and
+// approach the lead (A1-A9). It shows its due date, its state and
 // its subject, the reason it was created (A4).
 type Request struct {
 	// Seq counts the requests made for this lead; 0 means none yet.

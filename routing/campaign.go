@@ -9,7 +9,7 @@ import (
 )
 
 // CampaignType is the kind of campaign a lead responded to. The built-in
-// types below cover SPEC M3; a policy may declare more (user-defined
+// types below cover rule M3; a policy may declare more (user-defined
 // types) with their engagement level. Types are lower-case keys.
 type CampaignType string
 
@@ -49,7 +49,7 @@ func (t CampaignType) Valid() bool {
 	return true
 }
 
-// Engagement is how engaged a campaign's respondents are with sales (SPEC
+// Engagement is how engaged a campaign's respondents are with sales (rule
 // M3): high when sales invited many of them or met them at the event.
 type Engagement uint8
 
@@ -97,7 +97,7 @@ func (e *Engagement) UnmarshalText(b []byte) error {
 }
 
 // Model is a follow-up model: who follows up the leads of a campaign, or
-// of a whole organisation (SPEC M1, M7, M8).
+// of a whole organisation (M1, M7, M8).
 type Model uint8
 
 // The follow-up models. Stored by key; do not reorder.

@@ -249,7 +249,7 @@ func TestRules_Validate(t *testing.T) {
 		r         routing.Rules
 		wantField string
 	}{
-		{name: "zero is SPEC.md", r: routing.Rules{}},
+		{name: "zero is the rule book", r: routing.Rules{}},
 		{name: "normalized", r: routing.Rules{}.Normalize(lead.Threshold{})},
 		{name: "full", r: routing.Rules{Organisation: routing.FieldOnly,
 			Types:       map[routing.CampaignType]routing.Engagement{"partner_summit": routing.High},
@@ -283,7 +283,7 @@ func TestRules_Validate(t *testing.T) {
 
 func TestRules_Normalize(t *testing.T) {
 	t.Parallel()
-	t.Run("defaults are the rule book", func(t *testing.T) {
+	t.Run("defaults are the rule book's", func(t *testing.T) {
 		t.Parallel()
 		n := routing.Rules{}.Normalize(lead.Threshold{})
 		if n.Organisation != routing.InsideFirst {

@@ -12,14 +12,14 @@ import (
 	"github.com/leadline/leadline/routing"
 )
 
-// ExampleRules_Route routes the car dealer's customer of the second
-// source text and two people from a third-party webinar. A field rep,
+// ExampleRules_Route routes the car dealer's customer (M4) and
+// two people from a third-party webinar. A field rep,
 // sato, invited the first to the annual user conference and met him
 // there: sato follows him up, not inside sales, whatever his score (M3,
 // M4). The webinar is low-engagement: an MQL goes to inside sales (M1),
 // the rest to nurturing.
 func ExampleRules_Route() {
-	rules := routing.Rules{}.Normalize(lead.Threshold{}) // SPEC.md: inside-first, threshold 100
+	rules := routing.Rules{}.Normalize(lead.Threshold{}) // the defaults: inside-first, threshold 100
 	conf := routing.Campaign{ID: "conf-2025", Type: routing.OwnEvent}
 	webinar := routing.Campaign{ID: "media-webinar", Type: routing.ExternalSeminar}
 

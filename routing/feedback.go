@@ -142,8 +142,8 @@ func (e *ImportError) Unwrap() []error {
 	return errs
 }
 
-// WriteFeedbackCSV writes the field feedback sheet (rule M5, SPEC's **D**
-// CSV export) to w: the header
+// WriteFeedbackCSV writes the field feedback sheet (rule M5, our CSV
+// export) to w: the header
 //
 //	lead_id,company,campaign,responded_at,owner,follow_up_target,follow_up_state,opportunity,comment
 //
@@ -296,7 +296,7 @@ func unescapeCell(s string) string {
 	return s
 }
 
-// ReadFeedbackCSV reads a field feedback sheet (rule M5, SPEC's **D** CSV
+// ReadFeedbackCSV reads a field feedback sheet (rule M5, our CSV
 // import) as [WriteFeedbackCSV] writes it, or as a spreadsheet saves it
 // back:
 //

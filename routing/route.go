@@ -191,9 +191,10 @@ type Predicate struct {
 	AnyOf    []string `json:"any_of"`
 }
 
-// Rules is the routing policy of SPEC section 5. The zero value is
-// the rule book: an inside-first organisation, M3's engagement table,
-// the policy's one MQL threshold, New, Lead and Recycled leads routed, web inquiries always to
+// Rules is the routing policy of M1-M13. The zero value is the rule
+// book's default: an inside-first organisation, M3's engagement table,
+// the policy's one MQL threshold (A7), New, Lead and Recycled leads
+// routed, web inquiries always to
 // inside sales, and a survey that qualifies nobody.
 type Rules struct {
 	// Organisation is the organisation's follow-up model: InsideFirst,
@@ -327,8 +328,7 @@ func (r *Rules) ModelOf(c *Campaign) Model {
 	return c.Model
 }
 
-// Route decides who follows up a lead's response to a campaign (SPEC
-// section 5). It is a pure function of the policy, the lead, the campaign
+// Route decides who follows up a lead's response to a campaign (M1-M8). It is a pure function of the policy, the lead, the campaign
 // and the response (nil means no rep and no answers), and does not
 // allocate:
 //
@@ -439,7 +439,7 @@ func (r *Rules) mql(score decimal.Decimal) bool {
 	return r.threshold.Reached(score)
 }
 
-// defaultThreshold is SPEC's 100 (A1) for the triggers and the routing
+// defaultThreshold is the rule book's 100 (A1) for the triggers and the routing
 // rules, prepared once; a Threshold is never changed, so it is shared.
 var defaultThreshold = lead.NewThreshold(decimal.NewFromInt(100))
 

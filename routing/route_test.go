@@ -286,7 +286,7 @@ func TestRules_Route_S5(t *testing.T) {
 	checkRoute(t, tests)
 }
 
-// TestRules_Route_carDealer is the car dealer of the second source text
+// TestRules_Route_carDealer is the car dealer's customer
 // (M4): a person a field rep invited, who came and met that same rep, is
 // followed up by that rep and never by inside sales (the "call centre"
 // that asks how the visit went), whatever the score, the campaign's type,
@@ -350,7 +350,7 @@ func TestRules_Route_carDealer(t *testing.T) {
 	}
 }
 
-// w2 is PEERS.md's W2 routing decision, written out by hand.
+// w2 is the benchmarks' W2 routing decision, written out by hand.
 func w2(st lead.Status, typ routing.CampaignType, invited, met bool, s decimal.Decimal) routing.Destination {
 	switch {
 	case st != lead.StatusLead:
@@ -363,7 +363,7 @@ func w2(st lead.Status, typ routing.CampaignType, invited, met bool, s decimal.D
 	return routing.Nurture
 }
 
-// TestRules_Route_W2 checks Route against PEERS.md's W2 table on its
+// TestRules_Route_W2 checks Route against the benchmarks' W2 table on its
 // inputs: 1,024 seeded pseudo-random leads, half with whole scores and
 // half with two places, one in eight near 100, half of them Lead, and a
 // boundary grid.
@@ -578,7 +578,7 @@ func TestRules_Route_allocs(t *testing.T) {
 }
 
 // TestRules_Route_allocsZeroRules checks that Route does not allocate on
-// the zero (not normalized) Rules either, which is SPEC.md: hosts and
+// the zero (not normalized) Rules either, which is the rule book's default: hosts and
 // benchmarks route with Rules literals.
 func TestRules_Route_allocsZeroRules(t *testing.T) {
 	var zero routing.Rules

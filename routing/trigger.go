@@ -51,7 +51,7 @@ func (b *Band) UnmarshalText(text []byte) error {
 	return leaderr.Errorf("band", "unknown band %q; want one of %s", string(text), strings.Join(bandKeys[:], ", "))
 }
 
-// Trigger is one row of the approach-request rules (SPEC section 2): an
+// Trigger is one row of the approach-request rules (A1-A7): an
 // activity, a score band, and the priority and rule id of the request it
 // creates.
 type Trigger struct {
@@ -73,21 +73,21 @@ type Trigger struct {
 // rows are tried in order and the first that matches wins; an activity no
 // row matches creates no request.
 //
-// The zero value is SPEC.md: threshold 100 and rows A1, A2, A3, and a
+// The zero value is the rule book's: threshold 100 and rows A1, A2, A3, and a
 // fourth row for campaign responses that routing sends to inside sales:
 // an MQL's response (a seminar attended, a booth visited) is priority 2
-// (M1; SPEC is silent on its priority, and we put it beside A2: a
+// (M1: our decision; we put it beside A2: a
 // response from an MQL is worth a call, after an MQL's own inquiry).
 type Triggers struct {
 	// Threshold is the MQL threshold, inclusive: a score at or above it is
 	// "at least". Defaults to 100 (A1). A zero [lead.Threshold] is unset;
 	// lead.NewThreshold(decimal.Zero) is a threshold of 0.
 	Threshold lead.Threshold `json:"threshold"`
-	// Rules are the rows. Nil means the three rows of SPEC.md.
+	// Rules are the rows. Nil means the rule book's rows (A1-A3, M1).
 	Rules []Trigger `json:"rules"`
 }
 
-// DefaultTriggers returns SPEC.md's rules written out: inquiry with score
+// DefaultTriggers returns the rule book's triggers written out: inquiry with score
 // >= 100 is priority 1 (A1), inquiry below 100 priority 2 (A2), document
 // download with score >= 100 priority 3 (A3), and a campaign response
 // with score >= 100 routed to inside sales priority 2 (M1).

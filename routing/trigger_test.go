@@ -43,7 +43,7 @@ func wantFieldError(tb fatalfer, err error, field string) {
 // otherKinds are the event kinds that never create a request.
 var otherKinds = []lead.EventKind{0, lead.EventCreated, lead.EventScoreChanged, lead.EventOutbound, lead.EventContact, lead.EventStatusSet, 42}
 
-func TestTriggers_Match_SPEC(t *testing.T) {
+func TestTriggers_Match_ruleBook(t *testing.T) {
 	t.Parallel()
 	type want struct {
 		rule     string // "" means no match

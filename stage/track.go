@@ -51,8 +51,8 @@ func (e *End) UnmarshalText(b []byte) error {
 }
 
 // Track is one lead's touch cadence: where it stands, when each step
-// happened, the pending deadline, late marks and reassignments (SPEC
-// section 3). The zero value is a lead that never had a cadence.
+// happened, the pending deadline, late marks and reassignments
+// (T1-T10). The zero value is a lead that never had a cadence.
 //
 // Track is a plain value: the transitions below are methods of [Policy]
 // that update a *Track in place and report their [Effects]. They read no
@@ -187,7 +187,7 @@ func (p *Policy) Begin(t *Track, now time.Time) error {
 }
 
 // Attempt records one outbound attempt at now, whatever its channels: the
-// cadence advances one stage (SPEC section 3). The next deadline counts
+// cadence advances one stage (T2-T5). The next deadline counts
 // from now (T3-T5); after Stage4 the T7 wait starts. An attempt after its
 // deadline is accepted, advances, and is marked late (T9); a deadline is
 // met when the attempt is at or before it (T11). Lateness is judged on

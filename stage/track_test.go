@@ -852,9 +852,9 @@ func TestTrack_IsLate_HasMissed_bits(t *testing.T) {
 	}
 }
 
-// cadenceModel is the rapid model of one lead's Track: what SPEC section 3
-// says the track must look like after each transition, written without the
-// stage package's own arithmetic.
+// cadenceModel is the rapid model of one lead's Track: what the cadence
+// rules (T1-T12) say the track must look like after each transition,
+// written without the stage package's own arithmetic.
 type cadenceModel struct {
 	pol  stage.Policy
 	wait [5]time.Duration // wait[s]: how long after reaching s the next deadline falls

@@ -200,7 +200,7 @@ func newSim(opts options) (*sim, error) {
 	for _, id := range fieldReps {
 		s.org.Field.Reps = append(s.org.Field.Reps, routing.Rep{ID: id})
 	}
-	// An inside-first organisation (M1), SPEC's defaults, with M2's
+	// An inside-first organisation (M1), the rule book's defaults, with M2's
 	// switch on: field reps see a summary of every campaign response.
 	pol := leadline.Policy{Routing: routing.Rules{FieldSummary: true}}
 	s.eng, err = leadline.New(s.store, leadline.Config{
