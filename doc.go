@@ -5,9 +5,13 @@
 // inquired, a rep called, a person qualified it); leadline keeps each
 // lead's state, fires deadlines, and hands you notifications to deliver.
 //
-// The rules are those of SPEC.md, each with an id cited in the docs and
-// tests: statuses S1-S5, approach requests A1-A7, the touch cadence
-// T1-T12, engine-wide guarantees E1-E7.
+// The rules are those of the rule book, docs/RULES.md, each with an id
+// cited in the docs and tests: statuses S1-S5, approach requests A1-A9,
+// the touch cadence T1-T14, views V1-V10, routing by engagement M1-M13,
+// engine-wide guarantees E1-E10. The book says, for each, the reading we
+// chose where the rule leaves room, where it lives and whether it is
+// built yet. The rules themselves are pure code in package rules; the
+// [Engine] loads a lead, asks them, and saves what they decided.
 //
 // # A tour
 //
@@ -76,16 +80,27 @@
 //
 // # Errors
 //
-// Bad input returns a [*FieldError] naming the field, and changes nothing
-// (E6); errors.Is(err, [ErrInvalid]) holds for all of them. Callers
-// branch on [ErrNotFound], [ErrDuplicateEvent], [ErrConflict] and
-// [ErrInvalidTransition] with errors.Is.
+// Errors are defined once, in package leaderr, and re-exported here.
+// Compare with errors.Is and errors.AsType; they arrive wrapped:
+//
+//	error                     meaning                                 what the host does
+//	*FieldError (ErrInvalid)  bad input; nothing changed (E6)         fix the input (HTTP 400)
+//	ErrInvalidTransition      well formed, not allowed from this      fix the input (HTTP 409)
+//	                          state; wrapped in a *FieldError
+//	ErrNotFound               no such lead or campaign, or hidden     retry later: the created event may
+//	                          from the viewer (E9, M2)                still be on its way (HTTP 404)
+//	ErrExists                 a created event for a taken id          treat as done (HTTP 409)
+//	ErrDuplicateEvent         the event id was handled before (E2)    treat as done (HTTP 200)
+//	ErrConflict               lost a compare-and-set race after       retry (HTTP 503)
+//	                          Config.MaxRetries retries
+//
+// Any other error is the store's or the roster's: retry with backoff.
 //
 // # Policy
 //
-// [Policy] holds every number and list of SPEC.md: the MQL threshold and
+// [Policy] holds every number and list of the rule book: the MQL threshold and
 // trigger table, each stage's window and playbook, the recycle wait, the
 // reassignment limit, and the calendar deadlines count on (a business
 // calendar makes "48 hours" mean 48 working hours, T11). The zero Policy
-// is SPEC.md.
+// is the rule book.
 package leadline

@@ -15,7 +15,7 @@ import (
 )
 
 // model is what the engine should hold for one lead, computed by the
-// simplest reading of SPEC sections 1-3 with the default policy.
+// simplest reading of the rule book's sections S, A and T (docs/RULES.md) with the default policy.
 type model struct {
 	exists    bool
 	status    lead.Status

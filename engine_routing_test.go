@@ -68,7 +68,7 @@ func (h *harness) routeOf(tb testing.TB, id string) lead.Change {
 
 func TestEngine_RoutingCarDealer(t *testing.T) {
 	t.Parallel()
-	// M4, the second source text: a person a field rep invited, who came
+	// M4 (docs/RULES.md, the car dealer): a person a field rep invited, who came
 	// to the showroom and met that rep, is called back by that rep, never
 	// by a call centre.
 	for _, sc := range []string{"20", "150"} {

@@ -75,7 +75,7 @@ type Notification struct {
 	// To is the recipient's id; "" when the lead has no owner, for a
 	// host's unassigned queue.
 	To string `json:"to"`
-	// Rule is the SPEC rule that raised it: "A1", "T1", "T8".
+	// Rule is the id of the rule (docs/RULES.md) that raised it: "A1", "T1", "T8".
 	Rule string `json:"rule"`
 	// At is when the engine raised it.
 	At time.Time `json:"at"`

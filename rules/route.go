@@ -87,7 +87,7 @@ func (s *Step) fieldRep(rep string) (bool, error) {
 // route carries out a routing decision. A lead already with field sales
 // stays there whatever the decision, and its owner hears of the response:
 // once field sales follows a person up, inside sales does not call them
-// (M4, the car dealer of the second source text).
+// (M4: the car dealer of the rule book).
 func (s *Step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at time.Time) error {
 	rule := d.Rule()
 	why := d.Why.String() // the campaign is in the response entry just before
