@@ -27,7 +27,7 @@ const (
 	FieldBANT                      // what is known of its BANT (M10)
 	FieldHandoff                   // its hand-off to field sales (M10)
 	FieldFeedback                  // field sales' feedback (M5)
-	FieldTrigger                   // a trigger that changed nothing: from "", to its rule id, and why (S5)
+	FieldTrigger                   // a trigger that made no new request: from "", to its rule id; suppressed (S5) or recorded on the open one (A6)
 	numFields
 )
 

@@ -72,8 +72,10 @@ func (s *Step) request(kind lead.EventKind, at time.Time) error {
 			req.Subject += "; " + row.Subject
 		}
 		req.Priority = min(req.Priority, row.Priority)
-		s.record(at, lead.ActorEngine, lead.FieldRequest, req.State.String(), req.State.String(), "A6",
-			fmt.Sprintf("%s recorded on the outstanding request; priority %d", row.Rule, req.Priority))
+		// A trigger, not a request "open -> open": the request keeps
+		// its state; the entry says which trigger was added to it (E8).
+		s.record(at, lead.ActorEngine, lead.FieldTrigger, "", row.Rule, "A6",
+			fmt.Sprintf("recorded on the outstanding request; priority %d", req.Priority))
 		s.notify(NoteRequestUpdated, s.Lead.Owner, "A6", req.Due, req.Priority, row.Subject)
 	default:
 		rule := row.Rule
