@@ -1,0 +1,104 @@
+package leadline_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
+	"github.com/leadline/leadline"
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/memstore"
+	"github.com/shopspring/decimal"
+)
+
+func TestConfig_Validate(t *testing.T) {
+	t.Parallel()
+	// A negative number is refused, never replaced by the default; zero
+	// means the default.
+	tests := []struct {
+		name   string
+		cfg    leadline.Config
+		fields []string
+	}{
+		{"zero is every default", leadline.Config{}, nil},
+		{"negative retries", leadline.Config{MaxRetries: -1}, []string{"config.max_retries"}},
+		{"negative batch", leadline.Config{Batch: -5}, []string{"config.batch"}},
+		{"negative lease", leadline.Config{Lease: -time.Second}, []string{"config.lease"}},
+		{"negative interval", leadline.Config{Interval: -time.Minute}, []string{"config.interval"}},
+		{"every problem at once", leadline.Config{MaxRetries: -1, Lease: -1, Policy: leadline.Policy{RequestWindow: -time.Hour}},
+			[]string{"policy.request_window", "config.max_retries", "config.lease"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.cfg.Validate()
+			_, newErr := leadline.New(memstore.New(), tt.cfg)
+			if len(tt.fields) == 0 {
+				if err != nil || newErr != nil {
+					t.Fatalf("Validate = %v, New = %v; want nil", err, newErr)
+				}
+				return
+			}
+			if newErr == nil {
+				t.Fatalf("New accepted %+v", tt.cfg)
+			}
+			if !errors.Is(err, leadline.ErrInvalid) {
+				t.Fatalf("Validate = %v, want ErrInvalid", err)
+			}
+			var got []string
+			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+				fe, ok := errors.AsType[*leadline.FieldError](e)
+				if !ok {
+					t.Fatalf("Validate joined %v, not a FieldError", e)
+				}
+				got = append(got, fe.Field)
+			}
+			if len(got) != len(tt.fields) {
+				t.Fatalf("Validate fields %v, want %v", got, tt.fields)
+			}
+			for i := range got {
+				if got[i] != tt.fields[i] {
+					t.Fatalf("Validate fields %v, want %v", got, tt.fields)
+				}
+			}
+		})
+	}
+}
+
+func TestEngine_noNotifier(t *testing.T) {
+	t.Parallel()
+	// E9: with no notifier configured nothing is dropped: notifications
+	// stay in the outbox until an engine with a notifier delivers them.
+	store := memstore.New()
+	clk := clock.NewMock()
+	clk.Set(monday)
+	eng, err := leadline.New(store, leadline.Config{Clock: clk, Roster: team()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	if err := eng.Handle(ctx, lead.Event{ID: "c", Kind: lead.EventCreated, Lead: "L-1", At: monday, Score: decimal.NewFromInt(120), Owner: "rep-a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.Handle(ctx, lead.Event{ID: "i", Kind: lead.EventInquiry, Lead: "L-1", At: monday}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := eng.Deliver(ctx)
+	if err != nil || res.Delivered != 0 || res.Failed != 0 {
+		t.Fatalf("Deliver with no notifier = %+v, %v; want nothing done", res, err)
+	}
+	var got []leadline.Notification
+	eng2, err := leadline.New(store, leadline.Config{Clock: clk, Roster: team(),
+		Notifier: leadline.NotifierFunc(func(_ context.Context, n leadline.Notification) error { got = append(got, n); return nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := eng2.Deliver(ctx); err != nil || res.Delivered != 1 {
+		t.Fatalf("Deliver with a notifier = %+v, %v; want the kept approach request", res, err)
+	}
+	if len(got) != 1 || got[0].Kind != leadline.NoteApproachRequest || got[0].Rule != "A1" {
+		t.Fatalf("delivered %v, want the A1 approach request", got)
+	}
+}
