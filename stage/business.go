@@ -91,9 +91,9 @@ type BusinessCalendar struct {
 	hours      BusinessHours // defaults filled in; never changes
 	start, end time.Duration // hours.Start and hours.End since midnight
 	loc        *time.Location
-	workday [7]bool
-	sets    []*cal.Holiday
-	closed  map[bizDate]bool
+	workday    [7]bool
+	sets       []*cal.Holiday
+	closed     map[bizDate]bool
 
 	mu       sync.Mutex
 	years    map[int]bool // years whose holidays are in holidays
