@@ -8,7 +8,7 @@ import (
 	"github.com/leadline/leadline/leaderr"
 )
 
-// This file holds what SPEC section 5 adds to a lead: who follows it up,
+// This file holds what rule book section 5 adds to a lead: who follows it up,
 // its campaign responses, its BANT and hand-off, and field feedback.
 
 // StatusSet is a set of statuses, for policies that name several.
@@ -141,7 +141,7 @@ func (k *ResponseKind) UnmarshalText(b []byte) error {
 type Touch struct {
 	Campaign string       `json:"campaign"`
 	Kind     ResponseKind `json:"kind"`
-	At       time.Time    `json:"at"`
+	At       time.Time    `json:"at,omitzero"`
 	// By is the rep behind the response: who invited the person
 	// (invited), who drove the registration or attendance (the inviter,
 	// M6), who met them (met). "" when nobody did.

@@ -65,7 +65,7 @@ func (f *Field) UnmarshalText(b []byte) error {
 // what to what, and why (rules S1, E3). Reports and audits read it.
 type Change struct {
 	Lead string    `json:"lead"`
-	At   time.Time `json:"at"`
+	At   time.Time `json:"at,omitzero"`
 	// Actor is who made the change: a person's id, or [ActorEngine].
 	Actor string `json:"actor"`
 	// Event is the id of the event that caused the change, or the key of
@@ -76,7 +76,7 @@ type Change struct {
 	// states.
 	From string `json:"from"`
 	To   string `json:"to"`
-	// Rule is the id of the SPEC rule that made the change ("T1"), or ""
+	// Rule is the id of the rule that made the change ("T1"), or ""
 	// for a person's decision.
 	Rule string `json:"rule,omitempty"`
 	// Reason says why: the person's reason (S1) or the engine's
