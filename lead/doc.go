@@ -1,5 +1,5 @@
 // Package lead holds a lead's state and what can happen to it: the
-// statuses of SPEC section 1 and their transitions (S1-S5), the [Lead]
+// statuses of rule book section 1 and their transitions (S1-S5), the [Lead]
 // value with its approach [Request] and touch [stage.Track], the [Event]s
 // a host reports, the history of changes (E3), scores as decimals (E7),
 // and the sentinel errors every store and the engine share.

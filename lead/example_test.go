@@ -9,7 +9,7 @@ import (
 )
 
 // ExampleParseStatus parses statuses as a CRM export spells them: by key
-// or by display name, in any case (SPEC section 1).
+// or by display name, in any case (rule book section 1).
 func ExampleParseStatus() {
 	for _, in := range []string{"lead", "Disqualified (mktg)", "DISQUALIFIED_SALES", "vip"} {
 		s, err := lead.ParseStatus(in)

@@ -7,14 +7,14 @@ import (
 	"github.com/leadline/leadline/leaderr"
 )
 
-// Status is a lead's classification (SPEC section 1). The zero value is
+// Status is a lead's classification (rule book section 1). The zero value is
 // [StatusNew]: not yet reviewed by inside sales.
 //
 // Statuses are stored and exchanged by key ("disqualified_mktg"), never by
 // number; the numbers may change between releases.
 type Status uint8
 
-// The statuses of SPEC section 1.
+// The statuses of rule book section 1.
 const (
 	StatusNew               Status = iota // not yet reviewed by inside sales
 	StatusLead                            // inside sales works it (S2)
@@ -29,7 +29,7 @@ const (
 var statusKeys = [numStatuses]string{"new", "lead", "recycled", "customer", "partner", "disqualified_mktg", "disqualified_sales"}
 var statusNames = [numStatuses]string{"New", "Lead", "Recycled", "Customer", "Partner", "Disqualified (mktg)", "Disqualified (sales)"}
 
-// String returns the display name of SPEC section 1: "Lead",
+// String returns the display name of rule book section 1: "Lead",
 // "Disqualified (mktg)".
 func (s Status) String() string {
 	if s < numStatuses {

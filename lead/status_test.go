@@ -11,7 +11,7 @@ import (
 	"github.com/leadline/leadline/leaderr"
 )
 
-// allStatuses lists the statuses of SPEC section 1 in declaration order.
+// allStatuses lists the statuses of rule book section 1 in declaration order.
 var allStatuses = []lead.Status{
 	lead.StatusNew, lead.StatusLead, lead.StatusRecycled, lead.StatusCustomer,
 	lead.StatusPartner, lead.StatusDisqualifiedMktg, lead.StatusDisqualifiedSales,
@@ -48,7 +48,7 @@ func TestStatus_String(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		s        lead.Status
-		wantName string // SPEC section 1, exactly
+		wantName string // rule book section 1, exactly
 		wantKey  string
 	}{
 		{lead.StatusNew, "New", "new"},
@@ -72,7 +72,7 @@ func TestStatus_String(t *testing.T) {
 		}
 	}
 	if lead.Status(0) != lead.StatusNew {
-		t.Error("the zero Status is not New (SPEC section 1)")
+		t.Error("the zero Status is not New (rule book section 1)")
 	}
 }
 

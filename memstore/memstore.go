@@ -35,7 +35,7 @@
 // (BenchmarkMemory). The store does not keep a [lead.Lead] (688 bytes)
 // but a 336-byte record: instants as Unix nanoseconds, the strings many
 // leads repeat (owner, source, rule ids, subjects) as four-byte codes in
-// a counted dictionary, and the fields of SPEC section 5 that most leads
+// a counted dictionary, and the fields of rule book section 5 that most leads
 // never use behind one pointer, nil for most. A change of history takes
 // 64 bytes (a [lead.Change] 144): no lead id, the actor, keys and rule as
 // codes. A pending deadline takes 40 bytes, in one arena and two heaps

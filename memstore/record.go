@@ -62,7 +62,7 @@ func zone(l *lead.Lead) *time.Location {
 // record is one lead as the store keeps it: the fields of a [lead.Lead],
 // its history and its pending deadlines, in about half the memory of a
 // lead.Lead (688 bytes). Instants are [instant]s; the strings many leads
-// share are [dict] codes; the fields of SPEC section 5 that most leads
+// share are [dict] codes; the fields of rule book section 5 that most leads
 // never use are behind rare, nil for most leads. Strings and the score's
 // decimal are immutable and shared with the caller; slices are copied.
 //
@@ -116,7 +116,7 @@ const (
 	flagPriority                 // Request.Priority does not fit record.priority; it is in rare.priority
 )
 
-// rare holds what a lead seldom has: the fields of SPEC section 5, a
+// rare holds what a lead seldom has: the fields of rule book section 5, a
 // priority beyond int32, and deadlines beyond the second.
 type rare struct {
 	passed    []string

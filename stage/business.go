@@ -49,7 +49,7 @@ type BusinessHours struct {
 	// dates in Zone: "2026-12-29". Defaults to none.
 	Closed []string `json:"closed,omitempty"`
 	// CountDays chooses how Add reads a duration. False, the default,
-	// follows SPEC T11 literally: every hour of d is a working hour, so 48h
+	// follows rule T11 literally: every hour of d is a working hour, so 48h
 	// is 48 working hours (more than five 9-hour days). True is the
 	// reading many sales teams expect: each whole 24h of d is one working
 	// day, landing at the same clock time, and the remainder under 24h
@@ -195,7 +195,7 @@ func MustBusinessCalendar(h BusinessHours) *BusinessCalendar {
 // instant at which d of working time has passed since t, in the calendar's
 // location. A d of zero or less returns t unchanged.
 //
-// By default (CountDays false) Add follows SPEC T11 literally and counts
+// By default (CountDays false) Add follows rule T11 literally and counts
 // working hours only: a start outside working hours counts from the next
 // opening, and a deadline that uses up a day exactly lands at that day's
 // closing time rather than the next opening. With 09:00-18:00, Monday to

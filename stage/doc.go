@@ -1,4 +1,4 @@
-// Package stage implements the touch cadence of SPEC section 3: the stages
+// Package stage implements the touch cadence of rule book section 3: the stages
 // Untouched, Stage1..Stage4 and Connected, the deadline of each step, what
 // happens when one passes, and the calendars deadlines are counted on.
 //

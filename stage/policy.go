@@ -7,13 +7,13 @@ import (
 	"github.com/leadline/leadline/leaderr"
 )
 
-// Policy is the cadence of SPEC section 3 as sales-ops tune it: how long
+// Policy is the cadence of rule book section 3 as sales-ops tune it: how long
 // each stage may take, what each stage's attempt does, how long to wait for
 // a contact after the last attempt, and how often an untouched lead may be
 // handed on.
 //
 // The zero value of every field means its default, so Policy{} is exactly
-// SPEC.md; [DefaultPolicy] returns it with the defaults written out. A
+// the rule book; [DefaultPolicy] returns it with the defaults written out. A
 // Policy is read-only once in use and safe for concurrent use.
 type Policy struct {
 	// Stage1 is the first attempt. Its Within counts from the approach
@@ -84,7 +84,7 @@ const (
 	defaultMaxReassignments = 2
 )
 
-// DefaultPolicy returns the cadence of SPEC.md with every default written
+// DefaultPolicy returns the cadence of the rule book with every default written
 // out: 48h, 48h, 48h and 4 days for Stage1..Stage4 (T1, T3-T5), recycle 4
 // days after Stage4 (T7), two reassignments (T10), wall-clock time (T11,
 // a nil Calendar).

@@ -16,7 +16,7 @@ func TestPolicy_Validate(t *testing.T) {
 		pol       stage.Policy
 		wantField string // "" means valid
 	}{
-		{name: "zero policy is SPEC.md", pol: stage.Policy{}},
+		{name: "zero policy is the rule book", pol: stage.Policy{}},
 		{name: "DefaultPolicy", pol: stage.DefaultPolicy()},
 		{name: "T10 NoReassignment", pol: stage.Policy{MaxReassignments: stage.NoReassignment}},
 		{name: "T10 many reassignments", pol: stage.Policy{MaxReassignments: 100}},
@@ -214,7 +214,7 @@ func TestPolicy_Playbook_T12(t *testing.T) {
 }
 
 // TestPolicy_Add_nilCalendar checks that Policy{} and DefaultPolicy() count
-// time the same way, as "Policy{} is exactly SPEC.md" promises, including
+// time the same way, as "Policy{} is exactly the rule book" promises, including
 // the Calendar contract that a d of zero or less returns t.
 func TestPolicy_Add_nilCalendar(t *testing.T) {
 	t.Parallel()

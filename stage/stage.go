@@ -8,7 +8,7 @@ import (
 )
 
 // Stage is the touch stage of a lead: how far its cadence of outbound
-// attempts has gone (SPEC section 3). The zero value is [Untouched].
+// attempts has gone (rule book section 3). The zero value is [Untouched].
 //
 // Stages are stored and exchanged by their key ("stage2"), never by number;
 // the numbers may change between releases.

@@ -223,7 +223,7 @@ func (p *Policy) Begin(t *Track, now time.Time) error {
 }
 
 // Attempt records one outbound attempt at now, whatever its channels: the
-// cadence advances one stage (SPEC section 3). The next deadline counts
+// cadence advances one stage (rule book section 3). The next deadline counts
 // from now (T3-T5); after Stage4 the T7 wait starts. An attempt after its
 // deadline is accepted, advances, and is marked late (T9); a deadline is
 // met when the attempt is at or before it (T11). Lateness is judged on

@@ -852,7 +852,7 @@ func TestTrack_IsLate_HasMissed_bits(t *testing.T) {
 	}
 }
 
-// cadenceModel is the rapid model of one lead's Track: what SPEC section 3
+// cadenceModel is the rapid model of one lead's Track: what rule book section 3
 // says the track must look like after each transition, written without the
 // stage package's own arithmetic.
 type cadenceModel struct {
