@@ -168,7 +168,7 @@ func (m *model) contact() {
 
 // setStatus returns whether the engine must refuse it (S4).
 func (m *model) setStatus(to lead.Status) bool {
-	if to == lead.StatusNew && m.status != lead.StatusNew {
+	if to == lead.StatusNew { // S4: never set by a person, not even on a New lead
 		return true
 	}
 	if to == m.status {

@@ -92,7 +92,7 @@ func TestEngine_Concurrent(t *testing.T) {
 			}
 		})
 	}
-	wg.Wait()
+	waitGroup(t, &wg, "concurrent Handle calls")
 	close(errs)
 	for err := range errs {
 		t.Fatalf("concurrent Handle: %v", err)
@@ -125,19 +125,52 @@ func TestEngine_Run(t *testing.T) {
 	go func() { done <- h.eng.Run(ctx) }()
 
 	// Run delivers at once, then on every tick of the engine's clock.
-	if n := <-delivered; n.Kind != leadline.NoteApproachRequest {
+	if n := receive(t, delivered, "the approach request's delivery"); n.Kind != leadline.NoteApproachRequest {
 		t.Fatalf("first delivery %v, want the approach request", n)
 	}
 	h.clk.Add(48*time.Hour + time.Minute) // the ticker fires; Run sweeps T1
 	got := map[leadline.NotificationKind]bool{}
 	for len(got) < 3 {
-		got[(<-delivered).Kind] = true
+		got[receive(t, delivered, "the deliveries after the tick").Kind] = true
 	}
 	if !got[leadline.NoteReminder] || !got[leadline.NoteManagerAlert] || !got[leadline.NoteReassigned] {
 		t.Fatalf("after the tick got %v, want reminder, manager alert and reassignment", got)
 	}
 	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
+	if err := receive(t, done, "Run to return after cancel"); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v, want context.Canceled", err)
+	}
+}
+
+// runTimeout bounds every wait of these tests on the engine's goroutines:
+// generous, since a test that waits this long has hung.
+const runTimeout = 10 * time.Second
+
+// receive returns the next value from ch, failing tb if none comes within
+// runTimeout; what says what was awaited.
+func receive[T any](tb testing.TB, ch <-chan T, what string) T {
+	tb.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(runTimeout):
+		tb.Fatalf("no %s after %v", what, runTimeout)
+		panic("unreachable")
+	}
+}
+
+// waitGroup waits for wg, failing tb if it has not finished within
+// runTimeout.
+func waitGroup(tb testing.TB, wg *sync.WaitGroup, what string) {
+	tb.Helper()
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(runTimeout):
+		tb.Fatalf("%s have not returned after %v", what, runTimeout)
 	}
 }

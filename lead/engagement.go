@@ -141,7 +141,7 @@ func (k *ResponseKind) UnmarshalText(b []byte) error {
 type Touch struct {
 	Campaign string       `json:"campaign"`
 	Kind     ResponseKind `json:"kind"`
-	At       time.Time    `json:"at"`
+	At       time.Time    `json:"at,omitzero"`
 	// By is the rep behind the response: who invited the person
 	// (invited), who drove the registration or attendance (the inviter,
 	// M6), who met them (met). "" when nobody did.

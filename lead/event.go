@@ -94,7 +94,7 @@ type Event struct {
 	// At is when it happened at the source. Required. A step of the
 	// cadence counts at At (but never later than the engine's now), so an
 	// attempt reported late is not marked late for the delay.
-	At time.Time `json:"at"`
+	At time.Time `json:"at,omitzero"`
 	// Actor is who did it: the rep's id for outbound, contact and
 	// status_set (required there), "marketing" or a system name
 	// otherwise. History records it as "who" (E3).
@@ -105,14 +105,16 @@ type Event struct {
 	// Channels are the channels of an outbound attempt (required there:
 	// at least one) or the channel a contact came through (optional).
 	Channels stage.Channels `json:"channels,omitempty"`
-	// Status is the status a person set (status_set).
-	Status Status `json:"status"`
+	// Status is the status a person set (status_set; required, and never
+	// New, S4) or the status a rejected Pre-SQL goes back to (reject;
+	// required: lead or recycled, M10).
+	Status Status `json:"status,omitzero"`
 	// Reason is why a person set the status (status_set; required, S1).
 	Reason string `json:"reason,omitempty"`
 	// Topic is the inquiry's subject or the downloaded document's name.
 	Topic string `json:"topic,omitempty"`
 	// Profile describes a new lead (created).
-	Profile Profile `json:"profile"`
+	Profile Profile `json:"profile,omitzero"`
 	// Owner is the account owner of a new lead, if it has one; account
 	// ownership wins over round-robin assignment (created, M9).
 	Owner string `json:"owner,omitempty"`
@@ -193,12 +195,23 @@ func (e *Event) Validate() error {
 		if strings.TrimSpace(e.Reason) == "" {
 			return leaderr.Errorf("reason", "required: why the Pre-SQL is rejected (M10)")
 		}
+		if e.Status == StatusNew {
+			return leaderr.Errorf("status", "required: lead (back to inside sales) or recycled (M10)")
+		}
 		if e.Status != StatusLead && e.Status != StatusRecycled {
 			return leaderr.Errorf("status", "want lead (back to inside sales) or recycled, got %v (M10)", e.Status)
 		}
 	case EventStatusSet:
 		if e.Actor == "" {
 			return leaderr.Errorf("actor", "required: the person who set the status (S1)")
+		}
+		if e.Status == StatusNew {
+			// The zero Status is New, which a person may never set (S4):
+			// an event without a status cannot be told from one setting New,
+			// and both are refused. The error wraps ErrInvalidTransition
+			// too, for a host that branches on S4.
+			return &leaderr.FieldError{Field: "status",
+				Err: fmt.Errorf("required: the status the person set, not new (S4): %w", leaderr.ErrInvalidTransition)}
 		}
 		if !e.Status.Valid() {
 			return leaderr.Errorf("status", "unknown status %d", uint8(e.Status))

@@ -1,12 +1,15 @@
 package lead_test
 
 import (
+	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/stage"
 )
 
@@ -115,7 +118,8 @@ func TestEvent_Validate(t *testing.T) {
 		{name: "inquiry with unknown channel bits", ev: with(lead.EventInquiry, func(e *lead.Event) { e.Channels = 0x10 }), wantField: "channels"},
 		{name: "contact without channel is fine", ev: with(lead.EventContact, func(e *lead.Event) { e.Channels = 0 })},
 		{name: "inquiry needs no actor", ev: with(lead.EventInquiry, func(e *lead.Event) { e.Actor = "" })},
-		{name: "status_set to New is well formed (S4 is the engine's business)", ev: with(lead.EventStatusSet, func(e *lead.Event) { e.Status = lead.StatusNew })},
+		{name: "S4 status_set without a status (the zero Status is New)", ev: with(lead.EventStatusSet, func(e *lead.Event) { e.Status = lead.StatusNew }), wantField: "status"},
+		{name: "M10 reject without a status", ev: with(lead.EventReject, func(e *lead.Event) { e.Status = lead.StatusNew }), wantField: "status"},
 		{name: "E6 a negative score is fine", ev: with(lead.EventScoreChanged, func(e *lead.Event) { e.Score = decimal.NewFromInt(-40) })},
 		{name: "E6 a score beyond the exponent range", ev: with(lead.EventScoreChanged, func(e *lead.Event) { e.Score = decimal.New(1, 31) }), wantField: "score"},
 		{name: "response without campaign", ev: with(lead.EventResponse, func(e *lead.Event) { e.Campaign = "" }), wantField: "campaign"},
@@ -147,5 +151,22 @@ func TestEvent_Validate(t *testing.T) {
 			}
 			wantFieldError(t, err, tt.wantField)
 		})
+	}
+}
+
+// TestEvent_Validate_statusRequired checks that a status_set whose status
+// is missing, in Go or in JSON, is refused on "status" and reads as the S4
+// transition to New a person may never make.
+func TestEvent_Validate_statusRequired(t *testing.T) {
+	t.Parallel()
+	var ev lead.Event
+	in := `{"id":"ev-1","kind":"status_set","lead":"L-1","at":"2025-04-07T09:00:00+09:00","actor":"rep-1","reason":"signed"}`
+	if err := json.Unmarshal([]byte(in), &ev); err != nil {
+		t.Fatal(err)
+	}
+	err := ev.Validate()
+	wantFieldError(t, err, "status")
+	if !errors.Is(err, leaderr.ErrInvalidTransition) {
+		t.Errorf("Validate(status_set without status) = %v, want it to wrap ErrInvalidTransition (S4)", err)
 	}
 }

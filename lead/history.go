@@ -66,7 +66,7 @@ func (f *Field) UnmarshalText(b []byte) error {
 // what to what, and why (rules S1, E3). Reports and audits read it.
 type Change struct {
 	Lead string    `json:"lead"`
-	At   time.Time `json:"at"`
+	At   time.Time `json:"at,omitzero"`
 	// Actor is who made the change: a person's id, or [ActorEngine].
 	Actor string `json:"actor"`
 	// Event is the id of the event that caused the change, or the key of

@@ -45,12 +45,12 @@ type Lead struct {
 	// Passed lists the reps this cadence was taken from by T1
 	// reassignment, so that it does not go back to them (T10).
 	Passed  []string    `json:"passed,omitempty"`
-	Created time.Time   `json:"created"`
-	Updated time.Time   `json:"updated"`
-	Track   stage.Track `json:"track"`
-	Request Request     `json:"request"`
+	Created time.Time   `json:"created,omitzero"`
+	Updated time.Time   `json:"updated,omitzero"`
+	Track   stage.Track `json:"track,omitzero"`
+	Request Request     `json:"request,omitzero"`
 	// Activity summarises the lead's inquiries and downloads (V1).
-	Activity Activity `json:"activity"`
+	Activity Activity `json:"activity,omitzero"`
 
 	// Desk says who follows the lead up: inside sales (the default) or
 	// field sales, once routed there by engagement (M4), the direct model
@@ -63,7 +63,7 @@ type Lead struct {
 	// Handoff is where the lead stands in the hand-off to field sales
 	// (M10); HandedBy is the inside rep who handed it, HandedTo the field
 	// rep it was handed to.
-	Handoff  Handoff `json:"handoff"`
+	Handoff  Handoff `json:"handoff,omitzero"`
 	HandedBy string  `json:"handed_by,omitempty"`
 	HandedTo string  `json:"handed_to,omitempty"`
 	// Feedback is field sales' record of its follow-up (M5).
@@ -116,14 +116,27 @@ func (k DeadlineKind) String() string {
 	return fmt.Sprintf("deadline(%d)", uint8(k))
 }
 
+// MarshalText returns the key.
+func (k DeadlineKind) MarshalText() ([]byte, error) {
+	if k != DeadlineCadence && k != DeadlineRequest {
+		return nil, leaderr.Errorf("deadline.kind", "unknown deadline kind %d", uint8(k))
+	}
+	return []byte(k.String()), nil
+}
+
+// UnmarshalText parses a key: "cadence" or "request".
+func (k *DeadlineKind) UnmarshalText(b []byte) error {
+	return parseKey(b, []string{"cadence", "request"}, "deadline.kind", func(i int) { *k = DeadlineKind(i + 1) })
+}
+
 // Deadline is an instant at which the engine must look at a lead again if
 // nothing happened first. Deadlines are derived from the lead's state
 // ([Lead.Deadlines]); stores index them by Due so that a sweep finds the
 // due ones without reading every lead.
 type Deadline struct {
-	Lead string
-	Kind DeadlineKind
-	Due  time.Time
+	Lead string       `json:"lead"`
+	Kind DeadlineKind `json:"kind"`
+	Due  time.Time    `json:"due,omitzero"`
 }
 
 // Key returns a stable identity for the deadline, "L-1/cadence/<unix µs>",
@@ -200,19 +213,19 @@ func (s *RequestState) UnmarshalText(b []byte) error {
 // its subject, the reason it was created (A4).
 type Request struct {
 	// Seq counts the requests made for this lead; 0 means none yet.
-	Seq   uint32       `json:"seq"`
+	Seq   uint32       `json:"seq,omitempty"`
 	State RequestState `json:"state"`
 	// Priority is 1 for the most urgent (A1). A further trigger while the
 	// request is outstanding raises it to the highest of the two (A6).
-	Priority int `json:"priority"`
+	Priority int `json:"priority,omitempty"`
 	// Reasons are the rule ids of the triggers recorded on the request, in
 	// the order they came: "A1", "A3" (A6).
-	Reasons RuleIDs `json:"reasons"`
+	Reasons RuleIDs `json:"reasons,omitempty"`
 	// Subject says in words why the request exists, one phrase per
 	// reason.
-	Subject string    `json:"subject"`
-	Opened  time.Time `json:"opened"`
-	Due     time.Time `json:"due"`
+	Subject string    `json:"subject,omitempty"`
+	Opened  time.Time `json:"opened,omitzero"`
+	Due     time.Time `json:"due,omitzero"`
 	// Closed is when the request became done or cancelled.
 	Closed time.Time `json:"closed,omitzero"`
 }

@@ -203,7 +203,7 @@ func TestStore_dict(t *testing.T) {
 				if rapid.Bool().Draw(rt, "retention") {
 					w = retained(w, now, time.Duration(rapid.IntRange(0, 3).Draw(rt, "window"))*time.Hour)
 				}
-				if err := st.Apply(t.Context(), w); err != nil {
+				if err := st.Apply(rt.Context(), w); err != nil {
 					rt.Fatal(err)
 				}
 				versions[id]++

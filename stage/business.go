@@ -17,45 +17,55 @@ import (
 // BusinessHours describes a business calendar as plain data, so that a
 // policy file can hold it (rule T11). The zero value of every field means
 // its default: BusinessHours{} is 09:00-18:00 UTC, Monday to Friday, no
-// holidays.
+// holidays. Opening and closing times are [TimeOfDay] values, whose zero is
+// unset, so a business open from midnight is At(0, 0) and not the default:
+//
+//	stage.BusinessHours{Zone: "Asia/Tokyo", Start: stage.At(0, 0), End: stage.At(9, 0)}
+//
+// In JSON the times read "09:00" and "18:00".
 type BusinessHours struct {
 	// Zone is the IANA name of the time zone the hours, weekdays and dates
 	// are read in, such as "Asia/Tokyo". "Local" is refused: a deadline
 	// must not depend on the host. Defaults to "UTC".
 	Zone string `json:"zone"`
-	// Start is the wall-clock time of day the business opens, as an offset
-	// from midnight. Defaults to 9h.
-	Start time.Duration `json:"start"`
+	// Start is the wall-clock time of day the business opens, from 00:00
+	// to 23:59; At(0, 0) opens at midnight. Defaults to 09:00 when unset.
+	Start TimeOfDay `json:"start,omitzero"`
 	// End is the wall-clock time of day the business closes; it must be
-	// after Start and at most 24h (closing at midnight). Defaults to 18h.
-	End time.Duration `json:"end"`
+	// after Start and at most 24:00 (closing at midnight). Defaults to
+	// 18:00 when unset.
+	End TimeOfDay `json:"end,omitzero"`
 	// Workdays are the days of the week the business opens; each must be
 	// time.Sunday..time.Saturday. Defaults to Monday to Friday.
-	Workdays []time.Weekday `json:"workdays"`
+	Workdays []time.Weekday `json:"workdays,omitempty"`
 	// Holidays names the national holiday sets the business closes on, by
 	// key: "jp" (Japan) or "us" (United States), case-insensitive. A
 	// holiday closes both its own date and its observed (substitute) date,
 	// such as the Monday after a Japanese holiday that falls on a Sunday or
 	// the Friday before a US holiday that falls on a Saturday. Defaults to
 	// none.
-	Holidays []string `json:"holidays"`
+	Holidays []string `json:"holidays,omitempty"`
 	// Closed lists extra whole days the company is closed, as YYYY-MM-DD
 	// dates in Zone: "2026-12-29". Defaults to none.
-	Closed []string `json:"closed"`
+	Closed []string `json:"closed,omitempty"`
 	// CountDays chooses how Add reads a duration. False, the default,
 	// follows T11 literally: every hour of d is a working hour, so 48h
 	// is 48 working hours (more than five 9-hour days). True is the
 	// reading many sales teams expect: each whole 24h of d is one working
 	// day, landing at the same clock time, and the remainder under 24h
 	// counts as working hours. Defaults to false.
-	CountDays bool `json:"count_days"`
+	CountDays bool `json:"count_days,omitempty"`
 }
 
-const (
-	bizDefaultStart = 9 * time.Hour
-	bizDefaultEnd   = 18 * time.Hour
-	bizDay          = 24 * time.Hour
+// bizStart and bizEnd are the opening hours of a [BusinessHours] whose
+// Start or End is unset (rule T11). They are not exported: a package
+// variable would be a knob any importer could turn.
+var (
+	bizStart = At(9, 0)
+	bizEnd   = At(18, 0)
 )
+
+const bizDay = 24 * time.Hour
 
 // businessHolidays are the holiday sets [BusinessHours.Holidays] may name.
 var businessHolidays = map[string][]*cal.Holiday{
@@ -78,11 +88,12 @@ var holidayCalcMu sync.Mutex
 // 09:00 stays 09:00 across a daylight-saving change; the time that counts
 // is the real time elapsed while open.
 type BusinessCalendar struct {
-	hours   BusinessHours // defaults filled in; never changes
-	loc     *time.Location
-	workday [7]bool
-	sets    []*cal.Holiday
-	closed  map[bizDate]bool
+	hours      BusinessHours // defaults filled in; never changes
+	start, end time.Duration // hours.Start and hours.End since midnight
+	loc        *time.Location
+	workday    [7]bool
+	sets       []*cal.Holiday
+	closed     map[bizDate]bool
 
 	mu       sync.Mutex
 	years    map[int]bool // years whose holidays are in holidays
@@ -112,21 +123,19 @@ func NewBusinessCalendar(h BusinessHours) (*BusinessCalendar, error) {
 	}
 	c.loc = loc
 
-	if h.Start < 0 || h.Start >= bizDay {
-		return nil, leaderr.Errorf("calendar.start", "must be from 0 to under 24h, got %v", h.Start)
+	if h.Start.IsZero() {
+		h.Start = bizStart
 	}
-	if h.End < 0 {
-		return nil, leaderr.Errorf("calendar.end", "must not be negative, got %v", h.End)
+	if h.End.IsZero() {
+		h.End = bizEnd
 	}
-	if h.Start == 0 {
-		h.Start = bizDefaultStart
+	if !h.Start.valid() || h.Start.Offset() >= bizDay {
+		return nil, leaderr.Errorf("calendar.start", "must be a time of day from 00:00 to 23:59, got %s", h.Start)
 	}
-	if h.End == 0 {
-		h.End = bizDefaultEnd
+	if !h.End.valid() || h.End.Offset() <= h.Start.Offset() {
+		return nil, leaderr.Errorf("calendar.end", "must be a time of day after start %s and at most 24:00, got %s", h.Start, h.End)
 	}
-	if h.End <= h.Start || h.End > bizDay {
-		return nil, leaderr.Errorf("calendar.end", "must be after start %v and at most 24h, got %v", h.Start, h.End)
-	}
+	c.start, c.end = h.Start.Offset(), h.End.Offset()
 
 	days := h.Workdays
 	if len(days) == 0 {
@@ -245,7 +254,7 @@ func (c *BusinessCalendar) IsOpen(t time.Time) bool {
 	if !c.isWorkday(date) {
 		return false
 	}
-	return !t.Before(c.at(date, c.hours.Start)) && t.Before(c.at(date, c.hours.End))
+	return !t.Before(c.at(date, c.start)) && t.Before(c.at(date, c.end))
 }
 
 // addWorking returns the instant at which d > 0 of working time has passed
@@ -259,7 +268,7 @@ func (c *BusinessCalendar) addWorking(t time.Time, d time.Duration) time.Time {
 		if !c.isWorkday(date) {
 			continue
 		}
-		from, to := c.at(date, c.hours.Start), c.at(date, c.hours.End)
+		from, to := c.at(date, c.start), c.at(date, c.end)
 		if from.Before(t) {
 			from = t
 		}
@@ -283,14 +292,14 @@ func (c *BusinessCalendar) anchor(t time.Time) (bizDate, time.Duration) {
 	h, m, s := t.Clock()
 	tod := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute +
 		time.Duration(s)*time.Second + time.Duration(t.Nanosecond())
-	if c.hours.End == bizDay && tod == 0 && c.isWorkday(date.prev()) {
+	if c.end == bizDay && tod == 0 && c.isWorkday(date.prev()) {
 		return date.prev(), bizDay // closing at midnight of a working day
 	}
 	if c.isWorkday(date) {
-		if t.Before(c.at(date, c.hours.Start)) {
-			return date, c.hours.Start
+		if t.Before(c.at(date, c.start)) {
+			return date, c.start
 		}
-		if !t.After(c.at(date, c.hours.End)) {
+		if !t.After(c.at(date, c.end)) {
 			return date, tod
 		}
 	}
@@ -298,7 +307,7 @@ func (c *BusinessCalendar) anchor(t time.Time) (bizDate, time.Duration) {
 	for !c.isWorkday(date) {
 		date = date.next()
 	}
-	return date, c.hours.Start
+	return date, c.start
 }
 
 // at returns the instant of wall-clock time tod on date in c's zone; tod

@@ -57,15 +57,15 @@ func TestBusinessCalendar_Add(t *testing.T) {
 	// Closed 29-31 December 2025; 1 January 2026 is New Year's Day.
 	yearEnd := mustCalendar(t, stage.BusinessHours{Zone: "Asia/Tokyo", Holidays: []string{"jp"},
 		Closed: []string{"2025-12-29", "2025-12-30", "2025-12-31"}})
-	nyUS := mustCalendar(t, stage.BusinessHours{Zone: "America/New_York", End: 17 * time.Hour, Holidays: []string{"us"}})
-	nyUSSat := mustCalendar(t, stage.BusinessHours{Zone: "America/New_York", End: 17 * time.Hour, Holidays: []string{"us"},
+	nyUS := mustCalendar(t, stage.BusinessHours{Zone: "America/New_York", End: stage.At(17, 0), Holidays: []string{"us"}})
+	nyUSSat := mustCalendar(t, stage.BusinessHours{Zone: "America/New_York", End: stage.At(17, 0), Holidays: []string{"us"},
 		Workdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday}})
-	nyPlain := mustCalendar(t, stage.BusinessHours{Zone: "America/New_York", End: 17 * time.Hour})
-	nyPlainDays := mustCalendar(t, stage.BusinessHours{Zone: "America/New_York", End: 17 * time.Hour, CountDays: true})
-	nySeven := mustCalendar(t, stage.BusinessHours{Zone: "America/New_York", End: 17 * time.Hour,
+	nyPlain := mustCalendar(t, stage.BusinessHours{Zone: "America/New_York", End: stage.At(17, 0)})
+	nyPlainDays := mustCalendar(t, stage.BusinessHours{Zone: "America/New_York", End: stage.At(17, 0), CountDays: true})
+	nySeven := mustCalendar(t, stage.BusinessHours{Zone: "America/New_York", End: stage.At(17, 0),
 		Workdays: []time.Weekday{0, 1, 2, 3, 4, 5, 6}})
-	midnight := mustCalendar(t, stage.BusinessHours{End: 24 * time.Hour})
-	midnightDays := mustCalendar(t, stage.BusinessHours{End: 24 * time.Hour, CountDays: true})
+	midnight := mustCalendar(t, stage.BusinessHours{End: stage.At(24, 0)})
+	midnightDays := mustCalendar(t, stage.BusinessHours{End: stage.At(24, 0), CountDays: true})
 	sunThu := mustCalendar(t, stage.BusinessHours{
 		Workdays: []time.Weekday{time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday}})
 
@@ -190,7 +190,7 @@ func TestBusinessCalendar_Add(t *testing.T) {
 func TestBusinessCalendar_IsOpen(t *testing.T) {
 	t.Parallel()
 	tokyo := mustCalendar(t, stage.BusinessHours{Zone: "Asia/Tokyo", Holidays: []string{"jp"}, Closed: []string{"2025-12-29"}})
-	ny := mustCalendar(t, stage.BusinessHours{Zone: "America/New_York", End: 17 * time.Hour})
+	ny := mustCalendar(t, stage.BusinessHours{Zone: "America/New_York", End: stage.At(17, 0)})
 	tests := []struct {
 		name string
 		c    *stage.BusinessCalendar
@@ -227,13 +227,16 @@ func TestNewBusinessCalendar_invalid(t *testing.T) {
 	}{
 		{"T11 unknown zone", stage.BusinessHours{Zone: "Mars/Olympus_Mons"}, "calendar.zone"},
 		{"T11 host-dependent zone", stage.BusinessHours{Zone: "Local"}, "calendar.zone"},
-		{"T11 negative start", stage.BusinessHours{Start: -time.Hour}, "calendar.start"},
-		{"T11 start at 24h", stage.BusinessHours{Start: 24 * time.Hour, End: 24 * time.Hour}, "calendar.start"},
-		{"T11 negative end", stage.BusinessHours{End: -time.Hour}, "calendar.end"},
-		{"T11 end equal to start", stage.BusinessHours{Start: 9 * time.Hour, End: 9 * time.Hour}, "calendar.end"},
-		{"T11 end before default start", stage.BusinessHours{End: 8 * time.Hour}, "calendar.end"},
-		{"T11 start after default end", stage.BusinessHours{Start: 19 * time.Hour}, "calendar.end"},
-		{"T11 end after 24h", stage.BusinessHours{End: 25 * time.Hour}, "calendar.end"},
+		{"T11 negative start", stage.BusinessHours{Start: stage.At(-1, 0)}, "calendar.start"},
+		{"T11 start at 24:00", stage.BusinessHours{Start: stage.At(24, 0), End: stage.At(24, 0)}, "calendar.start"},
+		{"T11 start minute 60", stage.BusinessHours{Start: stage.At(8, 60)}, "calendar.start"},
+		{"T11 negative end", stage.BusinessHours{End: stage.At(-1, 0)}, "calendar.end"},
+		{"T11 end equal to start", stage.BusinessHours{Start: stage.At(9, 0), End: stage.At(9, 0)}, "calendar.end"},
+		{"T11 end before default start", stage.BusinessHours{End: stage.At(8, 0)}, "calendar.end"},
+		{"T11 start after default end", stage.BusinessHours{Start: stage.At(19, 0)}, "calendar.end"},
+		{"T11 end after 24:00", stage.BusinessHours{End: stage.At(25, 0)}, "calendar.end"},
+		{"T11 end 24:01", stage.BusinessHours{End: stage.At(24, 1)}, "calendar.end"},
+		{"T11 midnight closing before midnight opening", stage.BusinessHours{Start: stage.At(0, 0), End: stage.At(0, 0)}, "calendar.end"},
 		{"T11 weekday 7", stage.BusinessHours{Workdays: []time.Weekday{time.Monday, 7}}, "calendar.workdays"},
 		{"T11 weekday -1", stage.BusinessHours{Workdays: []time.Weekday{-1}}, "calendar.workdays"},
 		{"T11 unknown holiday set", stage.BusinessHours{Holidays: []string{"jp", "xx"}}, "calendar.holidays"},
@@ -276,7 +279,7 @@ func TestBusinessCalendar_Hours(t *testing.T) {
 	t.Parallel()
 	c := mustCalendar(t, stage.BusinessHours{})
 	h := c.Hours()
-	want := stage.BusinessHours{Zone: "UTC", Start: 9 * time.Hour, End: 18 * time.Hour,
+	want := stage.BusinessHours{Zone: "UTC", Start: stage.At(9, 0), End: stage.At(18, 0),
 		Workdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday}}
 	if h.Zone != want.Zone || h.Start != want.Start || h.End != want.End ||
 		!slices.Equal(h.Workdays, want.Workdays) || len(h.Holidays) != 0 || len(h.Closed) != 0 || h.CountDays {
@@ -297,7 +300,7 @@ func TestBusinessCalendar_Hours(t *testing.T) {
 	if h2 := c.Hours(); h2.Workdays[0] != time.Monday || h2.Holidays[0] != "jp" || h2.Closed[0] != "2026-12-29" {
 		t.Errorf("Hours() shares its slices: %+v", h2)
 	}
-	if again := mustCalendar(t, c.Hours()).Hours(); !slices.Equal(again.Workdays, c.Hours().Workdays) || again.Start != 9*time.Hour {
+	if again := mustCalendar(t, c.Hours()).Hours(); !slices.Equal(again.Workdays, c.Hours().Workdays) || again.Start != stage.At(9, 0) {
 		t.Errorf("NewBusinessCalendar(Hours()) = %+v, want the same definition", again)
 	}
 }
@@ -406,15 +409,15 @@ func TestBusinessCalendar_Add_property(t *testing.T) {
 	epoch := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	rapid.Check(t, func(rt *rapid.T) {
 		zone := rapid.SampledFrom([]string{"UTC", "Asia/Tokyo", "America/New_York"}).Draw(rt, "zone")
-		startMin := rapid.IntRange(3*60, 12*60).Draw(rt, "start_min")
+		startMin := rapid.IntRange(0, 12*60).Draw(rt, "start_min")
 		endMin := startMin + rapid.IntRange(4*60, 24*60-startMin).Draw(rt, "open_min")
 		days := rapid.SliceOfNDistinct(rapid.IntRange(0, 6), 3, 7, rapid.ID[int]).Draw(rt, "workdays")
 		sets := rapid.SliceOfNDistinct(rapid.SampledFrom([]string{"jp", "us"}), 0, 2, rapid.ID[string]).Draw(rt, "holidays")
 		closedDays := rapid.SliceOfN(rapid.IntRange(0, 4*366), 0, 30).Draw(rt, "closed")
 		h := stage.BusinessHours{
 			Zone:      zone,
-			Start:     time.Duration(startMin) * time.Minute,
-			End:       time.Duration(endMin) * time.Minute,
+			Start:     stage.At(startMin/60, startMin%60),
+			End:       stage.At(endMin/60, endMin%60),
 			Holidays:  sets,
 			CountDays: rapid.Bool().Draw(rt, "count_days"),
 		}

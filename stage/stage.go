@@ -175,3 +175,72 @@ func ParseChannels(s string) (Channels, error) {
 	}
 	return c, nil
 }
+
+// StageSet is a set of stages, such as the stages of a [Track] reached
+// late (T9). Bit s is stage s. In text and JSON it is the keys joined with
+// commas: "stage2,stage4".
+type StageSet uint8
+
+// StageSetOf returns the set of ss; stages out of range are left out.
+func StageSetOf(ss ...Stage) StageSet {
+	var set StageSet
+	for _, s := range ss {
+		if s.Valid() {
+			set |= 1 << s
+		}
+	}
+	return set
+}
+
+// Has reports whether s is in set.
+func (set StageSet) Has(s Stage) bool { return s < 8 && set&(1<<s) != 0 }
+
+// Valid reports whether set holds only declared stages.
+func (set StageSet) Valid() bool { return set < 1<<numStages }
+
+// String returns the keys joined with commas, "stage2,stage4", or "" for
+// none. Bits of no stage are shown as "stages(0x40)".
+func (set StageSet) String() string {
+	var b strings.Builder
+	for s := range numStages {
+		if set.Has(s) {
+			if b.Len() > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(stageKeys[s])
+		}
+	}
+	if !set.Valid() {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "stages(%#x)", uint8(set&^(1<<numStages-1)))
+	}
+	return b.String()
+}
+
+// MarshalText returns [StageSet.String]; bits of no stage are an error.
+func (set StageSet) MarshalText() ([]byte, error) {
+	if !set.Valid() {
+		return nil, leaderr.Errorf("stages", "unknown stage bits %#x", uint8(set))
+	}
+	return []byte(set.String()), nil
+}
+
+// UnmarshalText parses stages (keys or display names, as [ParseStage]
+// reads them) separated by commas; "" is the empty set.
+func (set *StageSet) UnmarshalText(b []byte) error {
+	var v StageSet
+	for part := range strings.SplitSeq(string(b), ",") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		s, err := ParseStage(part)
+		if err != nil {
+			return err
+		}
+		v |= 1 << s
+	}
+	*set = v
+	return nil
+}

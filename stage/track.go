@@ -1,6 +1,7 @@
 package stage
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -59,33 +60,68 @@ func (e *End) UnmarshalText(b []byte) error {
 // clock; now is passed in. On error the track is unchanged.
 type Track struct {
 	// Stage is the touch stage.
-	Stage Stage
+	Stage Stage `json:"stage"`
 	// End is how the latest cadence ended; EndNone while one runs.
-	End End
+	End End `json:"end,omitzero"`
 	// Overdue is set when Due passed without the step being made (T8); the
 	// deadline has fired and will not fire again.
-	Overdue bool
-	// Late has bit s set when stage s was reached after its deadline (T9).
-	Late uint8
-	// Missed has bit s set when the deadline for reaching stage s fired
-	// (T8); bit Stage1 for the untouched window (T1).
-	Missed uint8
+	Overdue bool `json:"overdue,omitempty"`
+	// Late holds the stages reached after their deadline (T9).
+	Late StageSet `json:"late,omitzero"`
+	// Missed holds the stages whose deadline fired before they were
+	// reached (T8); Stage1 for the untouched window (T1).
+	Missed StageSet `json:"missed,omitzero"`
 	// Reassignments counts T1 reassignments in this cadence (T10).
-	Reassignments uint8
+	Reassignments uint8 `json:"reassignments,omitempty"`
 	// Cadence counts the cadences started on this lead; 0 means none yet.
 	// A stage only goes back, to Untouched, when Cadence grows.
-	Cadence uint32
+	Cadence uint32 `json:"cadence,omitempty"`
 	// Started is when the current cadence began: the approach request, or
 	// the first attempt when there was none.
-	Started Instant
+	Started Instant `json:"started,omitzero"`
 	// Reached[i] is when Stage i+1 was reached in this cadence; zero if not
 	// yet. Use [Track.At].
-	Reached [4]Instant
+	Reached Reached `json:"reached,omitzero"`
 	// Ended is when the cadence ended: the contact, the recycle, the stop.
-	Ended Instant
+	Ended Instant `json:"ended,omitzero"`
 	// Due is the deadline of the next step: the Stage1..Stage4 attempt, or
 	// after Stage4 the end of the T7 wait. Zero when none.
-	Due Instant
+	Due Instant `json:"due,omitzero"`
+}
+
+// Reached holds when a cadence reached Stage1..Stage4: element i is Stage
+// i+1, zero if not reached. In JSON it is an object keyed by stage, the
+// stages not reached left out: {"stage1": "2025-09-08T09:00:00Z"}.
+type Reached [4]Instant
+
+// MarshalJSON writes the stages reached, by key, as RFC 3339 times.
+func (r Reached) MarshalJSON() ([]byte, error) {
+	m := make(map[string]Instant, len(r))
+	for i, at := range r {
+		if !at.IsZero() {
+			m[stageKeys[Stage1+Stage(i)]] = at
+		}
+	}
+	return json.Marshal(m)
+}
+
+// UnmarshalJSON reads what [Reached.MarshalJSON] writes; a key other than
+// stage1..stage4 is an error.
+func (r *Reached) UnmarshalJSON(b []byte) error {
+	var m map[string]Instant
+	if err := json.Unmarshal(b, &m); err != nil {
+		return leaderr.Errorf("reached", "want an object of stage times: %v", err)
+	}
+	var v Reached
+	for k, at := range m {
+		s, err := ParseStage(k)
+		if err != nil || !s.Attempted() {
+			return leaderr.Errorf("reached", "%q is not one of stage1..stage4", k)
+		}
+		v[s-Stage1] = at
+	}
+	*r = v
+	return nil
 }
 
 // Active reports whether a cadence is running: started and not ended.
@@ -128,10 +164,10 @@ func (t *Track) At(s Stage) time.Time {
 }
 
 // IsLate reports whether s was reached after its deadline (T9).
-func (t *Track) IsLate(s Stage) bool { return s < 8 && t.Late&(1<<s) != 0 }
+func (t *Track) IsLate(s Stage) bool { return t.Late.Has(s) }
 
 // HasMissed reports whether the deadline for reaching s fired (T8).
-func (t *Track) HasMissed(s Stage) bool { return s < 8 && t.Missed&(1<<s) != 0 }
+func (t *Track) HasMissed(s Stage) bool { return t.Missed.Has(s) }
 
 // Effects are what a transition asks the engine to do besides updating
 // the track. They are bits; a deadline passing may ask for several.

@@ -872,8 +872,8 @@ type cadenceModel struct {
 	fired      bool      // due fired (T8)
 	lastStep   time.Time // the step due counts from
 	ended      time.Time
-	late       uint8
-	missed     uint8
+	late       stage.StageSet
+	missed     stage.StageSet
 	reassigned int
 	fires      map[deadlineID]int
 

@@ -152,7 +152,7 @@ func deadline(id string, kind lead.DeadlineKind, due time.Time) lead.Deadline {
 }
 
 // mustApply applies w and fails the test on an error.
-func mustApply(tb testing.TB, st leadline.Store, w leadline.Write) {
+func mustApply(tb testing.TB, st leadline.LeadStore, w leadline.Write) {
 	tb.Helper()
 	if err := st.Apply(tb.Context(), w); err != nil {
 		tb.Fatalf("Apply(%s version %d, event %q) = %v, want nil", w.Lead.ID, w.Lead.Version, w.Event, err)
@@ -161,7 +161,7 @@ func mustApply(tb testing.TB, st leadline.Store, w leadline.Write) {
 
 // mustCreate writes l as a new lead, with no event, and returns it as
 // stored.
-func mustCreate(tb testing.TB, st leadline.Store, l lead.Lead) lead.Lead {
+func mustCreate(tb testing.TB, st leadline.LeadStore, l lead.Lead) lead.Lead {
 	tb.Helper()
 	l.Version = 0
 	mustApply(tb, st, leadline.Write{Lead: l})
@@ -169,7 +169,7 @@ func mustCreate(tb testing.TB, st leadline.Store, l lead.Lead) lead.Lead {
 }
 
 // mustLead returns the stored lead with id.
-func mustLead(tb testing.TB, st leadline.Store, id string) lead.Lead {
+func mustLead(tb testing.TB, st leadline.LeadStore, id string) lead.Lead {
 	tb.Helper()
 	l, err := st.Lead(tb.Context(), id)
 	if err != nil {
@@ -179,7 +179,7 @@ func mustLead(tb testing.TB, st leadline.Store, id string) lead.Lead {
 }
 
 // mustHistory returns the stored history of lead id.
-func mustHistory(tb testing.TB, st leadline.Store, id string) []lead.Change {
+func mustHistory(tb testing.TB, st leadline.ReadStore, id string) []lead.Change {
 	tb.Helper()
 	h, err := st.History(tb.Context(), id)
 	if err != nil {
@@ -189,7 +189,7 @@ func mustHistory(tb testing.TB, st leadline.Store, id string) []lead.Change {
 }
 
 // mustSeen reports whether st recorded event for lead id.
-func mustSeen(tb testing.TB, st leadline.Store, id, event string) bool {
+func mustSeen(tb testing.TB, st leadline.LeadStore, id, event string) bool {
 	tb.Helper()
 	ok, err := st.Seen(tb.Context(), id, event)
 	if err != nil {
@@ -199,7 +199,7 @@ func mustSeen(tb testing.TB, st leadline.Store, id, event string) bool {
 }
 
 // mustClaimDue claims due deadlines.
-func mustClaimDue(tb testing.TB, st leadline.Store, now time.Time, lease time.Duration, limit int) []lead.Deadline {
+func mustClaimDue(tb testing.TB, st leadline.LeadStore, now time.Time, lease time.Duration, limit int) []lead.Deadline {
 	tb.Helper()
 	ds, err := st.ClaimDue(tb.Context(), now, lease, limit)
 	if err != nil {
@@ -209,7 +209,7 @@ func mustClaimDue(tb testing.TB, st leadline.Store, now time.Time, lease time.Du
 }
 
 // mustClaimOutbox claims notifications.
-func mustClaimOutbox(tb testing.TB, st leadline.Store, now time.Time, lease time.Duration, limit int) []leadline.Notification {
+func mustClaimOutbox(tb testing.TB, st leadline.Outbox, now time.Time, lease time.Duration, limit int) []leadline.Notification {
 	tb.Helper()
 	ns, err := st.ClaimOutbox(tb.Context(), now, lease, limit)
 	if err != nil {
@@ -219,7 +219,7 @@ func mustClaimOutbox(tb testing.TB, st leadline.Store, now time.Time, lease time
 }
 
 // mustAck acknowledges keys.
-func mustAck(tb testing.TB, st leadline.Store, keys ...string) {
+func mustAck(tb testing.TB, st leadline.Outbox, keys ...string) {
 	tb.Helper()
 	if err := st.Ack(tb.Context(), keys); err != nil {
 		tb.Fatalf("Ack(%q) = %v, want nil", keys, err)
@@ -227,7 +227,7 @@ func mustAck(tb testing.TB, st leadline.Store, keys ...string) {
 }
 
 // mustLoad returns the load of reps.
-func mustLoad(tb testing.TB, st leadline.Store, reps ...string) []int {
+func mustLoad(tb testing.TB, st leadline.LeadStore, reps ...string) []int {
 	tb.Helper()
 	n, err := st.Load(tb.Context(), reps)
 	if err != nil {
@@ -237,7 +237,7 @@ func mustLoad(tb testing.TB, st leadline.Store, reps ...string) []int {
 }
 
 // mustLeads returns the leads that match q.
-func mustLeads(tb testing.TB, st leadline.Store, q leadline.Query) []lead.Lead {
+func mustLeads(tb testing.TB, st leadline.ReadStore, q leadline.Query) []lead.Lead {
 	tb.Helper()
 	ls, err := st.Leads(tb.Context(), q)
 	if err != nil {

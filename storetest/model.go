@@ -168,7 +168,15 @@ func testModel(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 	t.Run("random calls answer as the reference model does", func(t *testing.T) {
 		t.Parallel()
 		rapid.Check(t, func(rt *rapid.T) {
+			// One store per check, closed when the check ends: a
+			// database store must not hold a connection for every check
+			// until the whole test ends.
 			st := newStore(t)
+			defer func() {
+				if err := closeStore(st); err != nil {
+					rt.Errorf("Close() = %v", err)
+				}
+			}()
 			ctx := rt.Context()
 			m := &model{
 				now:     t0,

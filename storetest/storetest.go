@@ -10,14 +10,19 @@
 //		storetest.Run(t, func(t *testing.T) leadline.Store { return memstore.New() })
 //	}
 //
-// Subtests are grouped by method and named after the sentence of the
-// contract they check, so a failure reads as the rule the store broke:
+// [leadline.Store] is four interfaces, and the suite is grouped the same
+// way, so that an implementation of one of them can run its part alone:
+// [RunLeadStore], [RunOutbox], [RunCampaigns] and [RunReadStore]. Run
+// calls all four, then the checks that span them: Concurrency, Context
+// and Model. Subtests are named after the interface, the method and the
+// sentence of the contract they check, so a failure reads as the rule the
+// store broke:
 //
-//	TestStore/ClaimDue/claimed_deadline_is_skipped_until_now+lease
+//	TestStore/LeadStore/ClaimDue/claimed_deadline_is_skipped_until_now+lease
 //
-// The last group, Model, runs random sequences of calls against a
-// reference model of the contract with pgregory.net/rapid; run more of
-// them with "go test ./memstore -run TestStore/Model -rapid.checks=10000".
+// Model runs random sequences of calls against a reference model of the
+// contract with pgregory.net/rapid; run more of them with
+// "go test ./memstore -run TestStore/Model -rapid.checks=10000".
 // The round trip of a lead fails when a field is
 // added to [lead.Lead] without a value in the suite's fixture, so that a
 // store cannot silently drop it.
@@ -28,7 +33,21 @@
 // and must return an empty store that shares nothing with the stores of
 // other calls: the subtests of a group run in parallel
 // ([testing.T.Parallel]). A database store gives each its own schema or
-// database and drops it in t.Cleanup.
+// database.
+//
+// If the store implements io.Closer, the suite closes it once, when the
+// subtest or the rapid check it was made for ends. That is where a
+// database store releases its connections and drops its schema: the
+// rapid checks of Model all run under one t, so a store that waited for
+// t.Cleanup would hold a connection per check (a hundred by default)
+// until the whole test ends. A store without Close cleans up in
+// t.Cleanup as usual.
+//
+// RunOutbox and RunReadStore take a whole [leadline.Store]: what they read
+// is written by [leadline.LeadStore.Apply]. RunLeadStore and RunCampaigns
+// take only their interface; the few LeadStore cases that must look at
+// the history or the outbox Apply wrote run when the store is a whole
+// leadline.Store and are skipped otherwise.
 //
 // # Readings the suite fixes
 //
@@ -45,9 +64,10 @@
 //   - "Oldest first" in the outbox is write order. The suite gives the
 //     notifications of one test the same At, so a store that orders by At
 //     and then by write order also passes.
-//   - Event ids are global: an event recorded by a write of one lead is a
-//     duplicate in a write of another. A duplicate event is reported even
-//     when the write's version is stale too.
+//   - Event ids are per lead, as [leadline.LeadStore.Apply] says: the
+//     same id in a write of another lead is another event, and Seen
+//     answers for the lead it is asked about. A duplicate event is
+//     reported even when the write's version is stale too.
 //   - A refused call, including one with a cancelled context, changes
 //     nothing; a refused write with HistorySince or EventsSince forgets
 //     nothing.
@@ -55,8 +75,10 @@
 //     whose At is at or after its last write's HistorySince, and the ids
 //     of writes whose At is at or after the last write's EventsSince, must
 //     be kept, in order, with repeats refused; what is older may go or
-//     stay. A write's HistorySince trims only its own lead's history,
-//     while its EventsSince counts the ids of every lead's writes.
+//     stay. A write's HistorySince and EventsSince trim only its own
+//     lead's history and event ids; the suite bounds the ids of every
+//     lead by the latest write's EventsSince, which is never earlier than
+//     the bound of that lead's own last write.
 //
 // The suite never calls ClaimDue or ClaimOutbox with a limit below 1; the
 // contract does not say what that means.
@@ -66,6 +88,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"sync"
 	"testing"
@@ -78,36 +101,125 @@ import (
 	"github.com/leadline/leadline/stage"
 )
 
-// Run runs the Store contract against fresh stores made by newStore
-// (called once per subtest, so each subtest starts empty).
+// Run runs the whole [leadline.Store] contract against fresh stores made
+// by newStore: [RunLeadStore], [RunOutbox], [RunCampaigns] and
+// [RunReadStore], each as a subtest named after its interface, then the
+// checks that span them: Concurrency, Context and the rapid Model.
 func Run(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 	t.Helper()
-	groups := []struct {
-		name string
-		run  func(t *testing.T, newStore func(t *testing.T) leadline.Store)
-	}{
-		{"Lead", testLead},
-		{"Apply", testApply},
-		{"Seen", testSeen},
-		{"History", testHistory},
-		{"Retention", testRetention},
-		{"ClaimDue", testClaimDue},
-		{"ClaimOutbox", testClaimOutbox},
-		{"NextTicket", testNextTicket},
-		{"Load", testLoad},
-		{"Leads", testLeads},
-		{"Campaigns", testCampaigns},
+	t.Run("LeadStore", func(t *testing.T) {
+		RunLeadStore(t, func(t *testing.T) leadline.LeadStore { return newStore(t) })
+	})
+	t.Run("Outbox", func(t *testing.T) { RunOutbox(t, newStore) })
+	t.Run("CampaignStore", func(t *testing.T) {
+		RunCampaigns(t, func(t *testing.T) leadline.CampaignStore { return newStore(t) })
+	})
+	t.Run("ReadStore", func(t *testing.T) { RunReadStore(t, newStore) })
+	groups(t, newStore, []group[leadline.Store]{
 		{"Concurrency", testConcurrency},
 		{"Context", testContext},
 		{"Model", testModel},
-	}
-	for _, g := range groups {
+	})
+}
+
+// RunLeadStore runs the [leadline.LeadStore] contract: Lead, Apply, Seen,
+// ClaimDue, NextTicket and Load. The few cases that must also look at
+// what Apply wrote to the history or the outbox run only when the store
+// is a whole [leadline.Store], and are skipped otherwise.
+func RunLeadStore(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
+	t.Helper()
+	groups(t, newStore, []group[leadline.LeadStore]{
+		{"Lead", testLead},
+		{"Apply", testApply},
+		{"Seen", testSeen},
+		{"ClaimDue", testClaimDue},
+		{"NextTicket", testNextTicket},
+		{"Load", testLoad},
+	})
+}
+
+// RunOutbox runs the [leadline.Outbox] contract: ClaimOutbox and Ack.
+// It takes a whole [leadline.Store] because notifications enter the
+// outbox only through [leadline.LeadStore.Apply].
+func RunOutbox(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	t.Helper()
+	groups(t, newStore, []group[leadline.Store]{
+		{"ClaimOutbox", testClaimOutbox},
+	})
+}
+
+// RunCampaigns runs the [leadline.CampaignStore] contract: Campaign,
+// PutCampaign and Campaigns.
+func RunCampaigns(t *testing.T, newStore func(t *testing.T) leadline.CampaignStore) {
+	t.Helper()
+	groups(t, newStore, []group[leadline.CampaignStore]{
+		{"Campaigns", testCampaigns},
+	})
+}
+
+// RunReadStore runs the [leadline.ReadStore] contract: History (with the
+// retention of Write.HistorySince and Write.EventsSince) and Leads. It
+// takes a whole [leadline.Store] because what it reads is written by
+// [leadline.LeadStore.Apply].
+func RunReadStore(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	t.Helper()
+	groups(t, newStore, []group[leadline.Store]{
+		{"History", testHistory},
+		{"Retention", testRetention},
+		{"Leads", testLeads},
+	})
+}
+
+// group is a named set of checks on stores of type S.
+type group[S any] struct {
+	name string
+	run  func(t *testing.T, newStore func(t *testing.T) S)
+}
+
+// groups runs each group as a subtest. Every store a check makes goes
+// through open, so that it is closed when the check ends.
+func groups[S any](t *testing.T, newStore func(t *testing.T) S, gs []group[S]) {
+	t.Helper()
+	for _, g := range gs {
 		t.Run(g.name, func(t *testing.T) { g.run(t, newStore) })
 	}
 }
 
+// open returns a store from newStore that is closed, if it implements
+// io.Closer, when t ends.
+func open[S any](t *testing.T, newStore func(t *testing.T) S) S {
+	t.Helper()
+	st := newStore(t)
+	t.Cleanup(func() {
+		if err := closeStore(st); err != nil {
+			t.Errorf("Close() = %v", err)
+		}
+	})
+	return st
+}
+
+// closeStore closes st if it implements io.Closer.
+func closeStore(st any) error {
+	if c, ok := st.(io.Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
+// whole returns st as a [leadline.Store], skipping t when it is only part
+// of one: the check needs to read what st wrote through another
+// interface.
+func whole(t *testing.T, st leadline.LeadStore) leadline.Store {
+	t.Helper()
+	full, ok := st.(leadline.Store)
+	if !ok {
+		t.Skipf("%T is not a leadline.Store: this check reads the history or the outbox", st)
+	}
+	return full
+}
+
 // cases runs each case as a parallel subtest on a fresh store.
-func cases(t *testing.T, newStore func(t *testing.T) leadline.Store, cs map[string]func(t *testing.T, st leadline.Store)) {
+func cases[S any](t *testing.T, newStore func(t *testing.T) S, cs map[string]func(t *testing.T, st S)) {
 	names := make([]string, 0, len(cs))
 	for name := range cs {
 		names = append(names, name)
@@ -116,19 +228,19 @@ func cases(t *testing.T, newStore func(t *testing.T) leadline.Store, cs map[stri
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			cs[name](t, newStore(t))
+			cs[name](t, open(t, newStore))
 		})
 	}
 }
 
-func testLead(t *testing.T, newStore func(t *testing.T) leadline.Store) {
-	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
-		"unknown id is ErrNotFound": func(t *testing.T, st leadline.Store) {
+func testLead(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.LeadStore){
+		"unknown id is ErrNotFound": func(t *testing.T, st leadline.LeadStore) {
 			_, err := st.Lead(t.Context(), "L-404")
 			wantErr(t, "Lead(L-404)", err, leaderr.ErrNotFound)
 		},
 
-		"round trip keeps every field": func(t *testing.T, st leadline.Store) {
+		"round trip keeps every field": func(t *testing.T, st leadline.LeadStore) {
 			want := fullLead("L-1")
 			checkFull(t, want, "lead.Lead.Version")
 			mustApply(t, st, leadline.Write{Lead: want})
@@ -136,7 +248,7 @@ func testLead(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkLead(t, "Lead(L-1)", mustLead(t, st, "L-1"), want)
 		},
 
-		"round trip keeps zero fields zero": func(t *testing.T, st leadline.Store) {
+		"round trip keeps zero fields zero": func(t *testing.T, st leadline.LeadStore) {
 			want := lead.Lead{ID: "L-1"}
 			mustApply(t, st, leadline.Write{Lead: want})
 			want.Version = 1
@@ -147,7 +259,7 @@ func testLead(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"update replaces every field, set or cleared": func(t *testing.T, st leadline.Store) {
+		"update replaces every field, set or cleared": func(t *testing.T, st leadline.LeadStore) {
 			// Full, then bare, then full again: a store that keeps part of
 			// a lead apart (the fields most leads leave zero, say) must
 			// clear it and fill it again.
@@ -165,7 +277,7 @@ func testLead(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkLead(t, "Lead(L-1) after a bare lead was replaced by a full one", mustLead(t, st, "L-1"), full)
 		},
 
-		"returned lead is a copy": func(t *testing.T, st leadline.Store) {
+		"returned lead is a copy": func(t *testing.T, st leadline.LeadStore) {
 			want := fullLead("L-1")
 			mustApply(t, st, leadline.Write{Lead: want})
 			want.Version = 1
@@ -177,7 +289,7 @@ func testLead(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkLead(t, "Lead(L-1) after mutating an earlier result", mustLead(t, st, "L-1"), want)
 		},
 
-		"written lead is a copy": func(t *testing.T, st leadline.Store) {
+		"written lead is a copy": func(t *testing.T, st leadline.LeadStore) {
 			l := fullLead("L-1")
 			want := l.Clone()
 			want.Version = 1
@@ -189,16 +301,16 @@ func testLead(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 	})
 }
 
-func testApply(t *testing.T, newStore func(t *testing.T) leadline.Store) {
-	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
-		"create with version 0 stores version 1": func(t *testing.T, st leadline.Store) {
+func testApply(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.LeadStore){
+		"create with version 0 stores version 1": func(t *testing.T, st leadline.LeadStore) {
 			mustApply(t, st, leadline.Write{Lead: newLead("L-1", "rep-1")})
 			if got := mustLead(t, st, "L-1"); got.Version != 1 {
 				t.Fatalf("Lead(L-1).Version = %d after create, want 1", got.Version)
 			}
 		},
 
-		"create of an existing lead is ErrConflict": func(t *testing.T, st leadline.Store) {
+		"create of an existing lead is ErrConflict": func(t *testing.T, st leadline.LeadStore) {
 			mustCreate(t, st, newLead("L-1", "rep-1"))
 			err := st.Apply(t.Context(), leadline.Write{Lead: newLead("L-1", "rep-2")})
 			wantErr(t, "Apply(create L-1 again)", err, leaderr.ErrConflict)
@@ -207,7 +319,7 @@ func testApply(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"update with the read version stores version+1 and the new state": func(t *testing.T, st leadline.Store) {
+		"update with the read version stores version+1 and the new state": func(t *testing.T, st leadline.LeadStore) {
 			l := mustCreate(t, st, newLead("L-1", "rep-1"))
 			for want := int64(2); want <= 4; want++ {
 				l.Owner = fmt.Sprintf("rep-%d", want)
@@ -217,7 +329,7 @@ func testApply(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"update with a stale version is ErrConflict": func(t *testing.T, st leadline.Store) {
+		"update with a stale version is ErrConflict": func(t *testing.T, st leadline.LeadStore) {
 			l := mustCreate(t, st, newLead("L-1", "rep-1"))
 			mustApply(t, st, leadline.Write{Lead: l}) // version 2
 			for _, v := range []int64{0, 1, 3, -1} {
@@ -230,7 +342,7 @@ func testApply(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"update of an unknown lead is ErrConflict": func(t *testing.T, st leadline.Store) {
+		"update of an unknown lead is ErrConflict": func(t *testing.T, st leadline.LeadStore) {
 			l := newLead("L-1", "rep-1")
 			l.Version = 3
 			err := st.Apply(t.Context(), leadline.Write{Lead: l})
@@ -239,9 +351,9 @@ func testApply(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			wantErr(t, "Lead(L-1) after a refused update", err, leaderr.ErrNotFound)
 		},
 
-		"refused write changes nothing": testRefusedWrite,
+		"refused write changes nothing": func(t *testing.T, st leadline.LeadStore) { testRefusedWrite(t, whole(t, st)) },
 
-		"Apply leaves the write as it was": func(t *testing.T, st leadline.Store) {
+		"Apply leaves the write as it was": func(t *testing.T, st leadline.LeadStore) {
 			n := note("n-1", "L-1")
 			n.Attempts = 3
 			w := leadline.Write{
@@ -332,9 +444,9 @@ func testRefusedWrite(t *testing.T, st leadline.Store) {
 	checkNotes(t, "ClaimOutbox after refused writes", mustClaimOutbox(t, st, now, lease, 10), first.Outbox)
 }
 
-func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
-	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
-		"Seen is false before the write and true after": func(t *testing.T, st leadline.Store) {
+func testSeen(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.LeadStore){
+		"Seen is false before the write and true after": func(t *testing.T, st leadline.LeadStore) {
 			if mustSeen(t, st, "L-1", "ev-1") {
 				t.Fatal("Seen(ev-1) = true on an empty store")
 			}
@@ -347,7 +459,7 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"duplicate event is ErrDuplicateEvent and writes nothing": func(t *testing.T, st leadline.Store) {
+		"duplicate event is ErrDuplicateEvent and writes nothing": func(t *testing.T, st leadline.LeadStore) {
 			l := mustCreate(t, st, newLead("L-1", "rep-1"))
 			mustApply(t, st, leadline.Write{Event: "ev-1", Lead: l})
 			l.Version = 2
@@ -361,12 +473,14 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			if got := mustLead(t, st, "L-1"); got.Version != 2 || got.Owner != "rep-1" {
 				t.Fatalf("Lead(L-1) = version %d owner %q, want version 2 owner rep-1", got.Version, got.Owner)
 			}
-			if h := mustHistory(t, st, "L-1"); len(h) != 0 {
-				t.Fatalf("History(L-1) has %d entries, want none", len(h))
+			if full, ok := st.(leadline.Store); ok {
+				if h := mustHistory(t, full, "L-1"); len(h) != 0 {
+					t.Fatalf("History(L-1) has %d entries, want none", len(h))
+				}
 			}
 		},
 
-		"event ids are per lead: the same id on another lead is another event": func(t *testing.T, st leadline.Store) {
+		"event ids are per lead: the same id on another lead is another event": func(t *testing.T, st leadline.LeadStore) {
 			mustApply(t, st, leadline.Write{Event: "ev-1", Lead: newLead("L-1", "rep-1")})
 			if mustSeen(t, st, "L-2", "ev-1") {
 				t.Fatal("Seen(L-2, ev-1) = true; L-1 recorded it")
@@ -377,7 +491,7 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"duplicate event is reported even when the version is stale": func(t *testing.T, st leadline.Store) {
+		"duplicate event is reported even when the version is stale": func(t *testing.T, st leadline.LeadStore) {
 			l := newLead("L-1", "rep-1")
 			mustApply(t, st, leadline.Write{Event: "ev-1", Lead: l})
 			// A redelivered create: version 0 is stale now, but the event
@@ -386,7 +500,7 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			wantErr(t, "Apply(ev-1 again at version 0)", err, leaderr.ErrDuplicateEvent)
 		},
 
-		"empty event is never recorded": func(t *testing.T, st leadline.Store) {
+		"empty event is never recorded": func(t *testing.T, st leadline.LeadStore) {
 			l := mustCreate(t, st, newLead("L-1", "rep-1"))
 			mustApply(t, st, leadline.Write{Lead: l})
 			if mustSeen(t, st, "L-1", "") {
@@ -394,7 +508,7 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"event of a refused write is not recorded": func(t *testing.T, st leadline.Store) {
+		"event of a refused write is not recorded": func(t *testing.T, st leadline.LeadStore) {
 			mustCreate(t, st, newLead("L-1", "rep-1"))
 			err := st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: newLead("L-1", "rep-1")})
 			wantErr(t, "Apply(create L-1 again)", err, leaderr.ErrConflict)
@@ -463,7 +577,7 @@ func testHistory(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 
 // schedule writes lead id with deadlines ds, creating it if needed, and
 // returns its new version.
-func schedule(tb testing.TB, st leadline.Store, id string, version int64, ds ...lead.Deadline) int64 {
+func schedule(tb testing.TB, st leadline.LeadStore, id string, version int64, ds ...lead.Deadline) int64 {
 	tb.Helper()
 	l := newLead(id, "rep-1")
 	l.Version = version
@@ -471,13 +585,13 @@ func schedule(tb testing.TB, st leadline.Store, id string, version int64, ds ...
 	return version + 1
 }
 
-func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
-	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
-		"nothing scheduled claims nothing": func(t *testing.T, st leadline.Store) {
+func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.LeadStore){
+		"nothing scheduled claims nothing": func(t *testing.T, st leadline.LeadStore) {
 			checkDeadlines(t, "ClaimDue", mustClaimDue(t, st, at(far), lease, 10), nil)
 		},
 
-		"KeepDeadlines keeps the deadlines and their claims": func(t *testing.T, st leadline.Store) {
+		"KeepDeadlines keeps the deadlines and their claims": func(t *testing.T, st leadline.LeadStore) {
 			now := at(time.Hour)
 			d := deadline("L-1", lead.DeadlineCadence, at(0))
 			v := schedule(t, st, "L-1", 0, d)
@@ -493,7 +607,7 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkDeadlines(t, "ClaimDue(now+lease)", mustClaimDue(t, st, now.Add(lease), lease, 10), []lead.Deadline{d})
 		},
 
-		"only deadlines due strictly before now are claimed": func(t *testing.T, st leadline.Store) {
+		"only deadlines due strictly before now are claimed": func(t *testing.T, st leadline.LeadStore) {
 			now := at(time.Hour)
 			early := deadline("L-1", lead.DeadlineCadence, now.Add(-time.Microsecond))
 			schedule(t, st, "L-1", 0, early)
@@ -502,7 +616,7 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkDeadlines(t, "ClaimDue(now)", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{early})
 		},
 
-		"due deadlines come in (Due, Lead, Kind) order across leads": func(t *testing.T, st leadline.Store) {
+		"due deadlines come in (Due, Lead, Kind) order across leads": func(t *testing.T, st leadline.LeadStore) {
 			t1, t2, t3 := at(time.Hour), at(2*time.Hour), at(3*time.Hour)
 			// Written in an order that is none of the sorted ones; ties on
 			// Due with different leads and with different kinds; instants a
@@ -530,7 +644,7 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkDeadlines(t, "ClaimDue", mustClaimDue(t, st, at(far), lease, 10), want)
 		},
 
-		"limit caps a claim and the next claim continues in order": func(t *testing.T, st leadline.Store) {
+		"limit caps a claim and the next claim continues in order": func(t *testing.T, st leadline.LeadStore) {
 			var want []lead.Deadline
 			for i := range 5 {
 				id := fmt.Sprintf("L-%d", i)
@@ -545,7 +659,7 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkDeadlines(t, "fourth ClaimDue(limit 2)", mustClaimDue(t, st, now, lease, 2), nil)
 		},
 
-		"claimed deadline is skipped until now+lease": func(t *testing.T, st leadline.Store) {
+		"claimed deadline is skipped until now+lease": func(t *testing.T, st leadline.LeadStore) {
 			a := deadline("L-1", lead.DeadlineCadence, at(0))
 			b := deadline("L-2", lead.DeadlineCadence, at(time.Minute))
 			schedule(t, st, "L-1", 0, a)
@@ -559,7 +673,7 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkDeadlines(t, "ClaimDue at the end of both claims", mustClaimDue(t, st, now.Add(3*lease), lease, 10), []lead.Deadline{a, b})
 		},
 
-		"Apply of the lead ends the claim": func(t *testing.T, st leadline.Store) {
+		"Apply of the lead ends the claim": func(t *testing.T, st leadline.LeadStore) {
 			d := deadline("L-1", lead.DeadlineCadence, at(0))
 			v := schedule(t, st, "L-1", 0, d)
 			other := deadline("L-2", lead.DeadlineCadence, at(0))
@@ -572,7 +686,7 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkDeadlines(t, "ClaimDue after Apply(L-1)", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{d})
 		},
 
-		"Apply replaces the lead's deadlines": func(t *testing.T, st leadline.Store) {
+		"Apply replaces the lead's deadlines": func(t *testing.T, st leadline.LeadStore) {
 			v := schedule(t, st, "L-1", 0,
 				deadline("L-1", lead.DeadlineCadence, at(time.Hour)),
 				deadline("L-1", lead.DeadlineRequest, at(2*time.Hour)))
@@ -583,7 +697,7 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkDeadlines(t, "ClaimDue", mustClaimDue(t, st, at(far), lease, 10), []lead.Deadline{other, next})
 		},
 
-		"Apply with no deadlines drops the lead's": func(t *testing.T, st leadline.Store) {
+		"Apply with no deadlines drops the lead's": func(t *testing.T, st leadline.LeadStore) {
 			v := schedule(t, st, "L-1", 0,
 				deadline("L-1", lead.DeadlineCadence, at(time.Hour)),
 				deadline("L-1", lead.DeadlineRequest, at(2*time.Hour)))
@@ -593,7 +707,7 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkDeadlines(t, "ClaimDue", mustClaimDue(t, st, at(far), lease, 10), nil)
 		},
 
-		"a lead may have any number of deadlines": func(t *testing.T, st leadline.Store) {
+		"a lead may have any number of deadlines": func(t *testing.T, st leadline.LeadStore) {
 			// The engine writes at most two; the contract sets no limit.
 			many := func(n int, base time.Duration) []lead.Deadline {
 				ds := make([]lead.Deadline, n)
@@ -612,7 +726,7 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkDeadlines(t, "ClaimDue after rescheduling to one, then four", mustClaimDue(t, st, now, lease, 10), many(4, 30*time.Minute))
 		},
 
-		"claimed deadlines are returned as written": func(t *testing.T, st leadline.Store) {
+		"claimed deadlines are returned as written": func(t *testing.T, st leadline.LeadStore) {
 			d := deadline("L-1", lead.DeadlineRequest, at(time.Hour+123456*time.Microsecond))
 			ds := []lead.Deadline{d}
 			schedule(t, st, "L-1", 0, ds...)
@@ -743,9 +857,9 @@ func testClaimOutbox(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 	})
 }
 
-func testNextTicket(t *testing.T, newStore func(t *testing.T) leadline.Store) {
-	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
-		"numbers start at 0 and count up per sequence": func(t *testing.T, st leadline.Store) {
+func testNextTicket(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.LeadStore){
+		"numbers start at 0 and count up per sequence": func(t *testing.T, st leadline.LeadStore) {
 			next := func(seq string) uint64 {
 				t.Helper()
 				n, err := st.NextTicket(t.Context(), seq)
@@ -764,10 +878,10 @@ func testNextTicket(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"concurrent calls get distinct consecutive numbers": func(t *testing.T, st leadline.Store) {
+		"concurrent calls get distinct consecutive numbers": func(t *testing.T, st leadline.LeadStore) {
 			const workers, calls = 8, 200
 			got := make([][]uint64, workers)
-			together(workers, func(w int) {
+			together(t, workers, func(w int) {
 				for range calls {
 					n, err := st.NextTicket(t.Context(), "team-a")
 					if err != nil {
@@ -797,9 +911,9 @@ func owned(id, owner string, tr stage.Track) lead.Lead {
 	return l
 }
 
-func testLoad(t *testing.T, newStore func(t *testing.T) leadline.Store) {
-	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
-		"counts running cadences per owner in the order asked": func(t *testing.T, st leadline.Store) {
+func testLoad(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.LeadStore){
+		"counts running cadences per owner in the order asked": func(t *testing.T, st leadline.LeadStore) {
 			for _, l := range []lead.Lead{
 				owned("L-1", "rep-1", running(stage.Untouched)),
 				owned("L-2", "rep-1", running(stage.Stage2)),
@@ -821,7 +935,7 @@ func testLoad(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"follows writes that change the owner or the cadence": func(t *testing.T, st leadline.Store) {
+		"follows writes that change the owner or the cadence": func(t *testing.T, st leadline.LeadStore) {
 			l := mustCreate(t, st, owned("L-1", "rep-1", stage.Track{}))
 			mustCreate(t, st, owned("L-2", "rep-1", running(stage.Stage1)))
 			steps := []struct {
@@ -869,6 +983,17 @@ func testLeads(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 		}
 	}
 	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"Leads filters by campaign response": func(t *testing.T, st leadline.Store) {
+			a, b, c := newLead("L-1", "rep-1"), newLead("L-2", "rep-1"), newLead("L-3", "rep-1")
+			a.Responses = []lead.Touch{{Campaign: "c-1", Kind: lead.ResponseAttended, At: at(0)}}
+			b.Responses = []lead.Touch{{Campaign: "c-2", Kind: lead.ResponseListed, At: at(0)}, {Campaign: "c-1", Kind: lead.ResponseListed, At: at(0)}}
+			c.Responses = []lead.Touch{{Campaign: "c-2", Kind: lead.ResponseAttended, At: at(0)}}
+			for _, l := range []lead.Lead{a, b, c} {
+				mustCreate(t, st, l)
+			}
+			checkLeadIDs(t, "Leads({Campaign: c-1})", mustLeads(t, st, leadline.Query{Campaign: "c-1"}), "L-1", "L-2")
+		},
+
 		"empty store has no leads": func(t *testing.T, st leadline.Store) {
 			checkLeadIDs(t, "Leads({})", mustLeads(t, st, leadline.Query{}))
 		},
@@ -944,14 +1069,14 @@ func fullCampaign(id string) routing.Campaign {
 	}
 }
 
-func testCampaigns(t *testing.T, newStore func(t *testing.T) leadline.Store) {
-	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
-		"unknown id is ErrNotFound": func(t *testing.T, st leadline.Store) {
+func testCampaigns(t *testing.T, newStore func(t *testing.T) leadline.CampaignStore) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.CampaignStore){
+		"unknown id is ErrNotFound": func(t *testing.T, st leadline.CampaignStore) {
 			_, err := st.Campaign(t.Context(), "c-404")
 			wantErr(t, "Campaign(c-404)", err, leaderr.ErrNotFound)
 		},
 
-		"round trip keeps every field and sets the version": func(t *testing.T, st leadline.Store) {
+		"round trip keeps every field and sets the version": func(t *testing.T, st leadline.CampaignStore) {
 			want := fullCampaign("c-1")
 			checkFull(t, want, "routing.Campaign.Version")
 			if err := st.PutCampaign(t.Context(), want); err != nil {
@@ -967,7 +1092,7 @@ func testCampaigns(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"compare-and-set on the version": func(t *testing.T, st leadline.Store) {
+		"compare-and-set on the version": func(t *testing.T, st leadline.CampaignStore) {
 			c := fullCampaign("c-1")
 			if err := st.PutCampaign(t.Context(), c); err != nil {
 				t.Fatal(err)
@@ -986,7 +1111,7 @@ func testCampaigns(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"returned and written campaigns are copies": func(t *testing.T, st leadline.Store) {
+		"returned and written campaigns are copies": func(t *testing.T, st leadline.CampaignStore) {
 			c := fullCampaign("c-1")
 			if err := st.PutCampaign(t.Context(), c); err != nil {
 				t.Fatal(err)
@@ -1000,7 +1125,7 @@ func testCampaigns(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 		},
 
-		"Campaigns lists every campaign by id": func(t *testing.T, st leadline.Store) {
+		"Campaigns lists every campaign by id": func(t *testing.T, st leadline.CampaignStore) {
 			for _, id := range []string{"c-2", "c-10", "c-1"} {
 				if err := st.PutCampaign(t.Context(), fullCampaign(id)); err != nil {
 					t.Fatal(err)
@@ -1018,17 +1143,6 @@ func testCampaigns(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 				t.Fatalf("Campaigns() = %q, want %q", ids, want)
 			}
 		},
-
-		"Leads filters by campaign response": func(t *testing.T, st leadline.Store) {
-			a, b, c := newLead("L-1", "rep-1"), newLead("L-2", "rep-1"), newLead("L-3", "rep-1")
-			a.Responses = []lead.Touch{{Campaign: "c-1", Kind: lead.ResponseAttended, At: at(0)}}
-			b.Responses = []lead.Touch{{Campaign: "c-2", Kind: lead.ResponseListed, At: at(0)}, {Campaign: "c-1", Kind: lead.ResponseListed, At: at(0)}}
-			c.Responses = []lead.Touch{{Campaign: "c-2", Kind: lead.ResponseAttended, At: at(0)}}
-			for _, l := range []lead.Lead{a, b, c} {
-				mustCreate(t, st, l)
-			}
-			checkLeadIDs(t, "Leads({Campaign: c-1})", mustLeads(t, st, leadline.Query{Campaign: "c-1"}), "L-1", "L-2")
-		},
 	})
 }
 
@@ -1039,7 +1153,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			const writes = 50 // per worker
 			ctx := t.Context()
 			mustCreate(t, st, owned("L-1", "rep-1", running(stage.Untouched)))
-			together(workers, func(w int) {
+			together(t, workers, func(w int) {
 				for i := 0; i < writes; {
 					l, err := st.Lead(ctx, "L-1")
 					if err != nil {
@@ -1090,7 +1204,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 
 		"concurrent creates of one lead: one wins": func(t *testing.T, st leadline.Store) {
 			errs := make([]error, workers)
-			together(workers, func(w int) {
+			together(t, workers, func(w int) {
 				errs[w] = st.Apply(t.Context(), leadline.Write{Lead: newLead("L-1", fmt.Sprintf("rep-%d", w))})
 			})
 			checkOneWins(t, errs, leaderr.ErrConflict)
@@ -1102,7 +1216,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 		"concurrent writes of one event: one wins": func(t *testing.T, st leadline.Store) {
 			l := mustCreate(t, st, newLead("L-1", "rep-1"))
 			errs := make([]error, workers)
-			together(workers, func(w int) {
+			together(t, workers, func(w int) {
 				c := l
 				c.Owner = fmt.Sprintf("rep-%d", w)
 				errs[w] = st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: c})
@@ -1129,7 +1243,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 			got := make([][]lead.Deadline, workers)
 			now := at(day)
-			together(workers, func(w int) {
+			together(t, workers, func(w int) {
 				for {
 					ds, err := st.ClaimDue(t.Context(), now, time.Hour, 7)
 					if err != nil {
@@ -1168,7 +1282,7 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 				enqueue(t, st, id, 0, note(id+"/a", id), note(id+"/b", id))
 			}
 			got := make([][]leadline.Notification, workers)
-			together(workers, func(w int) {
+			together(t, workers, func(w int) {
 				for {
 					ns, err := st.ClaimOutbox(t.Context(), at(time.Hour), time.Hour, 3)
 					if err != nil {
@@ -1200,8 +1314,11 @@ func testConcurrency(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 }
 
 // together runs f(0) .. f(n-1) on n goroutines released at the same
-// moment, so that their calls overlap, and waits for them.
-func together(n int, f func(w int)) {
+// moment, so that their calls overlap, and waits for them; it fails tb
+// if they have not all returned within waitTimeout (a store that
+// deadlocks).
+func together(tb testing.TB, n int, f func(w int)) {
+	tb.Helper()
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for w := range n {
@@ -1211,8 +1328,21 @@ func together(n int, f func(w int)) {
 		})
 	}
 	close(start)
-	wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(waitTimeout):
+		tb.Fatalf("%d concurrent callers have not returned after %v: a deadlock?", n, waitTimeout)
+	}
 }
+
+// waitTimeout bounds every wait of the suite on other goroutines; it is
+// generous, as a test that waits this long has hung.
+const waitTimeout = 10 * time.Second
 
 // checkOneWins fails the test unless exactly one of errs is nil and the
 // others wrap lose.
