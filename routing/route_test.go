@@ -455,6 +455,7 @@ func TestDecision_String(t *testing.T) {
 // routeInput is one drawn input of Route.
 type routeInput struct {
 	rules routing.Rules
+	mql   lead.Threshold // the policy's one threshold, handed in by Normalize (A7)
 	lead  lead.Lead
 	camp  routing.Campaign
 	resp  routing.Response
@@ -475,9 +476,9 @@ func drawRouteInput(t *rapid.T, answers, normalized bool) routeInput {
 			rapid.SampledFrom(drawnTypes).Draw(t, "type key"): rapid.SampledFrom([]routing.Engagement{routing.Low, routing.High}).Draw(t, "type engagement"),
 		}
 	}
-	var mql lead.Threshold
+	mql := &in.mql
 	if rapid.Bool().Draw(t, "threshold set") {
-		mql = lead.NewThreshold(decimal.New(rapid.Int64Range(-100, 20000).Draw(t, "threshold"), -int32(rapid.IntRange(0, 2).Draw(t, "threshold places"))))
+		*mql = lead.NewThreshold(decimal.New(rapid.Int64Range(-100, 20000).Draw(t, "threshold"), -int32(rapid.IntRange(0, 2).Draw(t, "threshold places"))))
 		normalized = true // only Normalize hands routing a threshold (A7)
 	}
 	r.Statuses = lead.StatusSet(rapid.Uint8Range(0, 127).Draw(t, "statuses"))
@@ -488,7 +489,7 @@ func drawRouteInput(t *rapid.T, answers, normalized bool) routeInput {
 		r.Survey = []routing.Predicate{{Question: "timeline", AnyOf: []string{"soon", "this year"}}}
 	}
 	if normalized {
-		*r = r.Normalize(mql)
+		*r = r.Normalize(*mql)
 	}
 	in.lead = lead.Lead{
 		ID:     "L-1",
@@ -531,7 +532,7 @@ func TestRules_Route_properties(t *testing.T) {
 		if again := in.rules.Route(&l2, &c2, &r2); again != d {
 			t.Fatalf("Route is not a function of its inputs: %v, then %v", d, again)
 		}
-		norm := in.rules.Normalize(lead.Threshold{})
+		norm := in.rules.Normalize(in.mql)
 		if n := norm.Route(&in.lead, &in.camp, &in.resp); n != d {
 			t.Fatalf("Route on the normalized policy = %v, want %v", n, d)
 		}
