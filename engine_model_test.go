@@ -205,7 +205,7 @@ func TestEngine_Model(t *testing.T) {
 		handle := func(ev lead.Event) error {
 			seq++
 			ev.ID, ev.At = fmt.Sprintf("ev-%d", seq), h.clk.Now()
-			return h.eng.Handle(t.Context(), ev)
+			return h.eng.Handle(rt.Context(), ev)
 		}
 		existing := func(rt *rapid.T) (string, *model) {
 			id := rapid.SampledFrom(ids).Draw(rt, "lead")
@@ -269,7 +269,13 @@ func TestEngine_Model(t *testing.T) {
 			"advance": func(rt *rapid.T) {
 				d := rapid.SampledFrom(steps).Draw(rt, "by")
 				h.clk.Add(d)
-				res := h.sweep(t)
+				res, err := h.eng.Sweep(rt.Context())
+				if err != nil {
+					rt.Fatalf("Sweep: %v", err)
+				}
+				if _, err := h.eng.Deliver(rt.Context()); err != nil {
+					rt.Fatalf("Deliver: %v", err)
+				}
 				want := 0
 				for _, id := range ids {
 					before := models[id].fires
@@ -284,7 +290,7 @@ func TestEngine_Model(t *testing.T) {
 				now := h.clk.Now()
 				for _, id := range ids {
 					m := models[id]
-					l, err := h.eng.Lead(t.Context(), ops, id)
+					l, err := h.eng.Lead(rt.Context(), ops, id)
 					if !m.exists {
 						if !errors.Is(err, leadline.ErrNotFound) {
 							rt.Fatalf("%s: Lead = %v, want ErrNotFound", id, err)
