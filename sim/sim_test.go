@@ -79,7 +79,7 @@ func TestNew_errors(t *testing.T) {
 func TestSim_order(t *testing.T) {
 	t.Parallel()
 	rapid.Check(t, func(rt *rapid.T) {
-		step := time.Duration(rapid.IntRange(5, 90).Draw(rt, "step minutes")) * time.Minute
+		step := time.Duration(rapid.IntRange(15, 90).Draw(rt, "step minutes")) * time.Minute
 		s := newSim(rt, sim.Config{Step: step})
 		type ran struct {
 			at, tick, when time.Time // when: the clock's instant when it was scheduled
@@ -96,7 +96,7 @@ func TestSim_order(t *testing.T) {
 			want = append(want, ran{at: at, seq: me})
 			kids := make([]int, children)
 			for i := range kids {
-				kids[i] = rapid.IntRange(-60, 600).Draw(rt, "child offset minutes")
+				kids[i] = rapid.IntRange(-60, 300).Draw(rt, "child offset minutes")
 			}
 			s.At(at, func(_ context.Context, a time.Time) error {
 				got = append(got, ran{at: a, tick: s.Now(), when: when, seq: me})
@@ -107,10 +107,10 @@ func TestSim_order(t *testing.T) {
 			})
 		}
 		for range rapid.IntRange(0, 30).Draw(rt, "actions") {
-			off := rapid.SampledFrom([]int{0, 5, 30, 30, 61, 600, 1200}).Draw(rt, "offset minutes")
+			off := rapid.SampledFrom([]int{0, 5, 30, 30, 61, 600, 1000}).Draw(rt, "offset minutes")
 			schedule(start.Add(time.Duration(off)*time.Minute), rapid.IntRange(0, 2).Draw(rt, "children"))
 		}
-		if err := s.Run(context.Background(), start.Add(32*time.Hour)); err != nil {
+		if err := s.Run(context.Background(), start.Add(26*time.Hour)); err != nil {
 			rt.Fatal(err)
 		}
 		if s.Pending() != 0 {
