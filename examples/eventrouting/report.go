@@ -103,7 +103,7 @@ func (r *report) week(context.Context) error {
 	}
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(kinds)) {
-		parts = append(parts, fmt.Sprintf("%v %s", k, countList([]string{"inside", "field", "other"}, kinds[k])))
+		parts = append(parts, fmt.Sprintf("%v %s", k, sim.Count(kinds[k]).List("inside", "field", "other")))
 	}
 	r.printf("  notifications delivered, by kind and team: %s\n", strings.Join(parts, "; "))
 	return nil
@@ -157,7 +157,7 @@ func (r *report) routes(ctx context.Context) error {
 				rules = appendNew(rules, c.Rule)
 			}
 			for _, c := range routes {
-				rules = appendNew(rules, ruleIDs(c.Reason)...)
+				rules = appendNew(rules, sim.RuleIDs(c.Reason)...)
 			}
 			dest, story := s.explain(&l, cid, routes[len(routes)-1])
 			switch {
@@ -337,17 +337,6 @@ func isCarDealer(l *lead.Lead, campaign string, field *routing.Team) bool {
 	return false
 }
 
-// ruleIDs returns the rule ids a reason cites, "M3", "A1", in order.
-func ruleIDs(reason string) []string {
-	var ids []string
-	for _, f := range strings.FieldsFunc(reason, func(r rune) bool { return strings.ContainsRune(" ;:,()", r) }) {
-		if len(f) >= 2 && len(f) <= 3 && f[0] >= 'A' && f[0] <= 'Z' && strings.Trim(f[1:], "0123456789") == "" {
-			ids = appendNew(ids, f)
-		}
-	}
-	return ids
-}
-
 // appendNew appends the elements of vs that are not in ss yet.
 func appendNew(ss []string, vs ...string) []string {
 	for _, v := range vs {
@@ -427,7 +416,7 @@ func (r *report) visibility(ctx context.Context) error {
 func (r *report) feedback(ctx context.Context) error {
 	s := r.s
 	r.printf("\nfield feedback (M5)\n")
-	r.printf("  recorded in the CRM (feedback events): %s\n", countList(fieldReps, s.feedbackBy))
+	r.printf("  recorded in the CRM (feedback events): %s\n", sim.Count(s.feedbackBy).List(fieldReps...))
 	for _, st := range s.sheets {
 		r.printf("  %s's spreadsheet: exported %d rows (ExportFeedback as %s)\n", st.rep, st.exported, st.rep)
 		if st.bad != "" {
@@ -510,52 +499,11 @@ func (r *report) credits(ctx context.Context) error {
 	return nil
 }
 
-// routeCount counts a batch's leads by where routing sent them, for the
-// batch's log line.
-type routeCount struct {
-	n     map[string]int
-	total int
-}
-
 // countRoute counts lead id under where it was routed.
-func (s *world) countRoute(ctx context.Context, c *routeCount, id string) error {
+func (s *world) countRoute(ctx context.Context, c sim.Count, id string) error {
 	k, err := s.routed(ctx, id)
-	if err != nil {
-		return err
-	}
-	if c.n == nil {
-		c.n = map[string]int{}
-	}
-	c.n[k]++
-	c.total++
-	return nil
-}
-
-// String formats the counts as "14 to inside sales, 12 nurtured", most
-// first, ties in alphabetical order.
-func (c routeCount) String() string {
-	keys := slices.Sorted(maps.Keys(c.n))
-	slices.SortStableFunc(keys, func(a, b string) int { return cmp.Compare(c.n[b], c.n[a]) })
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%d %s", c.n[k], k)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// countList formats counts in the order of keys, skipping zeros:
-// "fs-endo 4, fs-goto 2".
-func countList(keys []string, counts map[string]int) string {
-	var parts []string
-	for _, k := range keys {
-		if n := counts[k]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", k, n))
-		}
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, ", ")
+	c[k]++
+	return err
 }
 
 func orDash(s string) string {

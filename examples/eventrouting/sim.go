@@ -387,7 +387,7 @@ func (s *world) fieldInvitesDone(_ context.Context, at time.Time) error {
 			n++
 		}
 	}
-	s.logf(at, "%s: field reps invited %d of them personally (M4): %s", confID, n, countList(fieldReps, by))
+	s.logf(at, "%s: field reps invited %d of them personally (M4): %s", confID, n, sim.Count(by).List(fieldReps...))
 	return nil
 }
 
@@ -425,7 +425,7 @@ func (s *world) callList(ctx context.Context, at time.Time) error {
 		s.At(s.within(at.Add(15*time.Minute), closing), s.call(rep, p))
 	}
 	s.logf(at, "%s: call list for inside sales (CallList, M6): %d not invited by field and not registered; %d to call (%s)",
-		confID, len(list), len(todo), countList(insideReps, by))
+		confID, len(list), len(todo), sim.Count(by).List(insideReps...))
 	return nil
 }
 
@@ -472,7 +472,7 @@ func (s *world) callsDone(_ context.Context, at time.Time) error {
 		}
 	}
 	s.logf(at, "%s: inside calls today %d, reached and invited %d; registered so far: %s",
-		confID, calls, reached, countList([]string{"field", "inside", "marketing"}, regs))
+		confID, calls, reached, sim.Count(regs).List("field", "inside", "marketing"))
 	return nil
 }
 
@@ -515,7 +515,7 @@ func (s *world) lastRoute(ctx context.Context, id string) (lead.Change, bool, er
 
 // webinarUpload: the media company sends the live webinar's attendees.
 func (s *world) webinarUpload(ctx context.Context, at time.Time) error {
-	var got routeCount
+	got := sim.Count{}
 	for _, id := range s.ids {
 		p := s.people[id]
 		if p.home != webID || p.replay {
@@ -528,18 +528,18 @@ func (s *world) webinarUpload(ctx context.Context, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if err := s.countRoute(ctx, &got, id); err != nil {
+		if err := s.countRoute(ctx, got, id); err != nil {
 			return err
 		}
 	}
-	s.logf(at, "%s: %d live attendees uploaded: %s", webID, got.total, got)
+	s.logf(at, "%s: %d live attendees uploaded: %s", webID, got.Sum(), got.Ranked())
 	return nil
 }
 
 // syndicationBatch: the syndication vendor delivers the April batch; the
 // webinar's field-invited client downloaded the white paper too.
 func (s *world) syndicationBatch(ctx context.Context, at time.Time) error {
-	var got routeCount
+	got := sim.Count{}
 	for _, id := range s.ids {
 		p := s.people[id]
 		if p.home != ocsID {
@@ -551,7 +551,7 @@ func (s *world) syndicationBatch(ctx context.Context, at time.Time) error {
 		if err := s.respond(ctx, at, id, ocsID, lead.ResponseDownloaded, "syndication-vendor", nil); err != nil {
 			return err
 		}
-		if err := s.countRoute(ctx, &got, id); err != nil {
+		if err := s.countRoute(ctx, got, id); err != nil {
 			return err
 		}
 	}
@@ -560,12 +560,12 @@ func (s *world) syndicationBatch(ctx context.Context, at time.Time) error {
 			if err := s.respond(ctx, at, id, ocsID, lead.ResponseDownloaded, "syndication-vendor", nil); err != nil {
 				return err
 			}
-			if err := s.countRoute(ctx, &got, id); err != nil {
+			if err := s.countRoute(ctx, got, id); err != nil {
 				return err
 			}
 		}
 	}
-	s.logf(at, "%s: %d downloads delivered: %s", ocsID, got.total, got)
+	s.logf(at, "%s: %d downloads delivered: %s", ocsID, got.Sum(), got.Ranked())
 	return nil
 }
 
@@ -587,7 +587,7 @@ func (s *world) changeWebinarModel(ctx context.Context, at time.Time) error {
 
 // replayUpload: the media company sends the replay viewers.
 func (s *world) replayUpload(ctx context.Context, at time.Time) error {
-	var got routeCount
+	got := sim.Count{}
 	for _, id := range s.ids {
 		p := s.people[id]
 		if !p.replay {
@@ -599,11 +599,11 @@ func (s *world) replayUpload(ctx context.Context, at time.Time) error {
 		if err := s.respond(ctx, at, id, webID, lead.ResponseVisited, "media-partner", nil); err != nil {
 			return err
 		}
-		if err := s.countRoute(ctx, &got, id); err != nil {
+		if err := s.countRoute(ctx, got, id); err != nil {
 			return err
 		}
 	}
-	s.logf(at, "%s: %d replay viewers uploaded, now under the direct model: %s", webID, got.total, got)
+	s.logf(at, "%s: %d replay viewers uploaded, now under the direct model: %s", webID, got.Sum(), got.Ranked())
 	return nil
 }
 
