@@ -1,7 +1,6 @@
 // Command eventrouting simulates one week of a B2B company's campaigns
 // with leadline on the in-memory store and a mock clock (E1), and prints
-// who follows up each lead and why: routing by engagement, SPEC section
-// 5 (M1-M10).
+// who follows up each lead and why: routing by engagement (M1-M10).
 //
 // The company is an inside-first organisation (M1): three inside reps
 // qualify MQLs with BANT and hand Pre-SQLs to five field reps (M10). In
@@ -15,9 +14,8 @@
 //     After the event every attendee routes to field sales (M3, M4): to
 //     the rep who invited them, else the one who met them at the booth,
 //     else the account owner, else field assignment. The car dealer of
-//     the second source text is here: a person a field rep invited, who
-//     came and met that rep, is followed up by that rep and never called
-//     by inside sales.
+//     M4 is here: a person a field rep invited, who came and met that
+//     rep, is followed up by that rep and never called by inside sales.
 //   - media-0414, a third-party webinar: low engagement. Its MQLs become
 //     approach requests for inside sales (M1, A1-A7) and the rest is
 //     nurtured, except a client a field rep sent there (M4). After the

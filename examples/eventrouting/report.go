@@ -201,7 +201,7 @@ func (r *report) routes(ctx context.Context) error {
 		r.printf("\nno car dealer this run\n")
 		return nil
 	}
-	r.printf("\nthe car dealer of the second source text: a person a field rep invited, who came and met that rep,\n"+
+	r.printf("\nthe car dealer: a person a field rep invited, who came and met that rep,\n"+
 		"is followed up by that rep and never called by inside sales (M4). Why did %s go where it did?\n", dealer)
 	h, err := s.eng.History(ctx, sim.Ops, dealer)
 	if err != nil {
@@ -312,7 +312,7 @@ func cadence(l *lead.Lead) string {
 }
 
 // isCarDealer reports whether a field rep invited l to campaign, l came,
-// and met that same rep there: the second source text's car dealer.
+// and met that same rep there: the car dealer of rule M4.
 func isCarDealer(l *lead.Lead, campaign string, field *routing.Team) bool {
 	invited, met := map[string]bool{}, map[string]bool{}
 	came := false

@@ -190,7 +190,7 @@ func newWorld(opts options) (*world, error) {
 	for _, id := range fieldReps {
 		s.org.Field.Reps = append(s.org.Field.Reps, routing.Rep{ID: id})
 	}
-	// An inside-first organisation (M1), SPEC's defaults, with M2's
+	// An inside-first organisation (M1), the rule book's defaults, with M2's
 	// switch on: field reps see a summary of every campaign response.
 	pol := leadline.Policy{Routing: routing.Rules{FieldSummary: true}}
 	s.Sim, err = sim.New(sim.Config{Store: memstore.New(), Start: s.start,
