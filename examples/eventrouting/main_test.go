@@ -15,6 +15,7 @@ import (
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/sim"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/eventrouting.golden")
@@ -85,13 +86,13 @@ func TestRun_Deterministic(t *testing.T) {
 
 // ranSim runs the default week and returns the simulation, for tests that
 // check the engine's own state rather than the printed text.
-func ranSim(t *testing.T) *sim {
+func ranSim(t *testing.T) *world {
 	t.Helper()
-	s, err := newSim(defaultOptions())
+	s, err := newWorld(defaultOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.simulate(t.Context()); err != nil {
+	if err := s.Run(t.Context(), s.end); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -101,7 +102,7 @@ func TestRun_Rules(t *testing.T) {
 	t.Parallel()
 	s := ranSim(t)
 	ctx := t.Context()
-	leads, err := s.eng.Leads(ctx, s.ops, leadline.Query{})
+	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +110,7 @@ func TestRun_Rules(t *testing.T) {
 		t.Fatalf("the store holds %d leads, want %d", len(leads), defaultOptions().leads)
 	}
 	asked := map[string]bool{} // leads inside sales was asked to approach
-	for _, n := range s.notes {
+	for _, n := range s.Notifications() {
 		if n.Kind == leadline.NoteApproachRequest {
 			asked[n.Lead] = true
 			if !s.org.Inside.Has(n.To) {
@@ -137,7 +138,7 @@ func TestRun_Rules(t *testing.T) {
 			if l.Request.Seq > 0 || asked[l.ID] {
 				t.Errorf("%s, invited and met by field, got an approach request (%v)", l.ID, l.Request.Reasons)
 			}
-			h, err := s.eng.History(ctx, s.ops, l.ID)
+			h, err := s.eng.History(ctx, sim.Ops, l.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -280,7 +281,7 @@ func TestRun_Rules(t *testing.T) {
 				}
 			case lead.HandoffRejected:
 				rejected++
-				h, err := s.eng.History(ctx, s.ops, l.ID)
+				h, err := s.eng.History(ctx, sim.Ops, l.ID)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -14,12 +14,13 @@ import (
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/sim"
 	"github.com/leadline/leadline/stage"
 )
 
 // report writes what happened, read back from the engine.
 type report struct {
-	s   *sim
+	s   *world
 	w   io.Writer
 	err error
 }
@@ -32,7 +33,7 @@ func (r *report) printf(format string, args ...any) {
 
 // report prints the week: the set-up, the log, who got each lead and why,
 // what a field rep may see, the feedback sheet and the credits.
-func (s *sim) report(ctx context.Context, w io.Writer) error {
+func (s *world) report(ctx context.Context, w io.Writer) error {
 	r := &report{s: s, w: w}
 	for _, section := range []func(context.Context) error{r.header, r.week, r.routes, r.handoffs, r.visibility, r.feedback, r.credits} {
 		if err := section(ctx); err != nil {
@@ -46,7 +47,7 @@ func (s *sim) report(ctx context.Context, w io.Writer) error {
 }
 
 // when formats an instant for the report, in the company's zone.
-func (s *sim) when(t time.Time) string { return t.In(s.loc).Format("Mon 01-02 15:04") }
+func (s *world) when(t time.Time) string { return t.In(s.loc).Format("Mon 01-02 15:04") }
 
 func (r *report) header(ctx context.Context) error {
 	s := r.s
@@ -92,9 +93,9 @@ func (r *report) week(context.Context) error {
 		r.printf("  %s  %s\n", s.when(l.at), l.text)
 	}
 	r.printf("  inside reps worked their approach requests: %d calls, %d contacts (T6); deadlines fired: %d\n",
-		s.worked["attempts"], s.worked["contacts"], s.fired)
+		s.worked["attempts"], s.worked["contacts"], len(s.Fired()))
 	kinds := map[leadline.NotificationKind]map[string]int{}
-	for _, n := range s.notes {
+	for _, n := range s.Notifications() {
 		if kinds[n.Kind] == nil {
 			kinds[n.Kind] = map[string]int{}
 		}
@@ -102,14 +103,14 @@ func (r *report) week(context.Context) error {
 	}
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(kinds)) {
-		parts = append(parts, fmt.Sprintf("%v %s", k, countList([]string{"inside", "field", "other"}, kinds[k])))
+		parts = append(parts, fmt.Sprintf("%v %s", k, sim.Count(kinds[k]).List("inside", "field", "other")))
 	}
 	r.printf("  notifications delivered, by kind and team: %s\n", strings.Join(parts, "; "))
 	return nil
 }
 
 // team names the team of rep: "inside", "field" or "other".
-func (s *sim) team(rep string) string {
+func (s *world) team(rep string) string {
 	switch {
 	case s.org.Inside.Has(rep):
 		return "inside"
@@ -135,14 +136,14 @@ func (r *report) routes(ctx context.Context) error {
 		r.printf("%s  %s\n", c.ID, c.Name)
 		var unrouted, toField, toInside, nurtured int
 		for _, id := range s.ids {
-			l, err := s.eng.Lead(ctx, s.ops, id)
+			l, err := s.eng.Lead(ctx, sim.Ops, id)
 			if err != nil {
 				return err
 			}
 			if !slices.ContainsFunc(l.Responses, func(t lead.Touch) bool { return t.Campaign == cid }) {
 				continue
 			}
-			h, err := s.eng.History(ctx, s.ops, id)
+			h, err := s.eng.History(ctx, sim.Ops, id)
 			if err != nil {
 				return err
 			}
@@ -156,7 +157,7 @@ func (r *report) routes(ctx context.Context) error {
 				rules = appendNew(rules, c.Rule)
 			}
 			for _, c := range routes {
-				rules = appendNew(rules, ruleIDs(c.Reason)...)
+				rules = appendNew(rules, sim.RuleIDs(c.Reason)...)
 			}
 			dest, story := s.explain(&l, cid, routes[len(routes)-1])
 			switch {
@@ -202,7 +203,7 @@ func (r *report) routes(ctx context.Context) error {
 	}
 	r.printf("\nthe car dealer's customer: a person a field rep invited, who came and met that rep,\n"+
 		"is followed up by that rep and never called by inside sales (M4). Why did %s go where it did?\n", dealer)
-	h, err := s.eng.History(ctx, s.ops, dealer)
+	h, err := s.eng.History(ctx, sim.Ops, dealer)
 	if err != nil {
 		return err
 	}
@@ -222,7 +223,7 @@ func (r *report) routes(ctx context.Context) error {
 // routesFor returns the route entries of h that belong to campaign: those
 // caused by its response events, and for the lead's home campaign those
 // of its hand-offs (M10).
-func (s *sim) routesFor(h []lead.Change, p *prospect, campaign string) []lead.Change {
+func (s *world) routesFor(h []lead.Change, p *prospect, campaign string) []lead.Change {
 	var out []lead.Change
 	for _, c := range h {
 		if c.Field != lead.FieldRoute {
@@ -237,7 +238,7 @@ func (s *sim) routesFor(h []lead.Change, p *prospect, campaign string) []lead.Ch
 
 // explain says where l is and tells its story in campaign, from the
 // engine's state: its responses, desk, owner, request and hand-off.
-func (s *sim) explain(l *lead.Lead, campaign string, last lead.Change) (dest, story string) {
+func (s *world) explain(l *lead.Lead, campaign string, last lead.Change) (dest, story string) {
 	var steps []string
 	came := false
 	for _, t := range l.Responses {
@@ -336,17 +337,6 @@ func isCarDealer(l *lead.Lead, campaign string, field *routing.Team) bool {
 	return false
 }
 
-// ruleIDs returns the rule ids a reason cites, "M3", "A1", in order.
-func ruleIDs(reason string) []string {
-	var ids []string
-	for _, f := range strings.FieldsFunc(reason, func(r rune) bool { return strings.ContainsRune(" ;:,()", r) }) {
-		if len(f) >= 2 && len(f) <= 3 && f[0] >= 'A' && f[0] <= 'Z' && strings.Trim(f[1:], "0123456789") == "" {
-			ids = appendNew(ids, f)
-		}
-	}
-	return ids
-}
-
 // appendNew appends the elements of vs that are not in ss yet.
 func appendNew(ss []string, vs ...string) []string {
 	for _, v := range vs {
@@ -390,7 +380,7 @@ func (r *report) visibility(ctx context.Context) error {
 		ids = append(ids, l.ID)
 	}
 	r.printf("  Leads: %d, every one on the field desk with %s: %s\n", len(mine), rep, strings.Join(ids, " "))
-	all, err := s.eng.Leads(ctx, s.ops, leadline.Query{Campaign: webID})
+	all, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{Campaign: webID})
 	if err != nil {
 		return err
 	}
@@ -426,7 +416,7 @@ func (r *report) visibility(ctx context.Context) error {
 func (r *report) feedback(ctx context.Context) error {
 	s := r.s
 	r.printf("\nfield feedback (M5)\n")
-	r.printf("  recorded in the CRM (feedback events): %s\n", countList(fieldReps, s.feedbackBy))
+	r.printf("  recorded in the CRM (feedback events): %s\n", sim.Count(s.feedbackBy).List(fieldReps...))
 	for _, st := range s.sheets {
 		r.printf("  %s's spreadsheet: exported %d rows (ExportFeedback as %s)\n", st.rep, st.exported, st.rep)
 		if st.bad != "" {
@@ -485,7 +475,7 @@ func (r *report) credits(ctx context.Context) error {
 	// (M5) and leaves the lead Accepted with no inside rep behind it; the
 	// library credits such a lead with a Pre-SQL to nobody, the marketing
 	// row. Say so rather than let the row read as marketing's work.
-	leads, err := s.eng.Leads(ctx, s.ops, leadline.Query{Campaign: confID})
+	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{Campaign: confID})
 	if err != nil {
 		return err
 	}
@@ -509,52 +499,11 @@ func (r *report) credits(ctx context.Context) error {
 	return nil
 }
 
-// routeCount counts a batch's leads by where routing sent them, for the
-// batch's log line.
-type routeCount struct {
-	n     map[string]int
-	total int
-}
-
 // countRoute counts lead id under where it was routed.
-func (s *sim) countRoute(ctx context.Context, c *routeCount, id string) error {
+func (s *world) countRoute(ctx context.Context, c sim.Count, id string) error {
 	k, err := s.routed(ctx, id)
-	if err != nil {
-		return err
-	}
-	if c.n == nil {
-		c.n = map[string]int{}
-	}
-	c.n[k]++
-	c.total++
-	return nil
-}
-
-// String formats the counts as "14 to inside sales, 12 nurtured", most
-// first, ties in alphabetical order.
-func (c routeCount) String() string {
-	keys := slices.Sorted(maps.Keys(c.n))
-	slices.SortStableFunc(keys, func(a, b string) int { return cmp.Compare(c.n[b], c.n[a]) })
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%d %s", c.n[k], k)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// countList formats counts in the order of keys, skipping zeros:
-// "fs-endo 4, fs-goto 2".
-func countList(keys []string, counts map[string]int) string {
-	var parts []string
-	for _, k := range keys {
-		if n := counts[k]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", k, n))
-		}
-	}
-	if len(parts) == 0 {
-		return "none"
-	}
-	return strings.Join(parts, ", ")
+	c[k]++
+	return err
 }
 
 func orDash(s string) string {

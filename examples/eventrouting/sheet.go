@@ -12,6 +12,7 @@ import (
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/sim"
 )
 
 // This file is M5's spreadsheet: field reps who keep their feedback in a
@@ -21,7 +22,7 @@ import (
 // and imports it. fs-goto's first attempt has typos and a pasted
 // duplicate row: the import refuses it whole, names every bad line, and
 // changes nothing; the corrected sheet goes in.
-func (s *sim) feedbackSheets(ctx context.Context, at time.Time) error {
+func (s *world) feedbackSheets(ctx context.Context, at time.Time) error {
 	for i, rep := range sheetReps {
 		v := routing.Viewer{Rep: rep, Team: s.org.Field.ID, Role: routing.RoleField}
 		var out bytes.Buffer
@@ -109,14 +110,14 @@ func writeCSV(recs [][]string) string {
 
 // snapshot reads every lead's version and history length from the
 // engine: two equal snapshots mean nothing was written in between.
-func (s *sim) snapshot(ctx context.Context) (map[string][2]int, error) {
-	leads, err := s.eng.Leads(ctx, s.ops, leadline.Query{})
+func (s *world) snapshot(ctx context.Context) (map[string][2]int, error) {
+	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{})
 	if err != nil {
 		return nil, err
 	}
 	snap := make(map[string][2]int, len(leads))
 	for _, l := range leads {
-		h, err := s.eng.History(ctx, s.ops, l.ID)
+		h, err := s.eng.History(ctx, sim.Ops, l.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -126,6 +127,6 @@ func (s *sim) snapshot(ctx context.Context) (map[string][2]int, error) {
 }
 
 // handedOff reports whether id is one of the week's Pre-SQLs.
-func (s *sim) handedOff(id string) bool {
+func (s *world) handedOff(id string) bool {
 	return slices.ContainsFunc(s.handoffs, func(h handoffStory) bool { return h.lead == id })
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -10,11 +9,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/benbjohnson/clock"
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/sim"
 	"github.com/leadline/leadline/stage"
 	"github.com/shopspring/decimal"
 )
@@ -35,8 +34,6 @@ const (
 	// story (a car dealer, no-shows to qualify, replay viewers).
 	minLeads = 40
 	maxLeads = 2000
-	// step is how far the mock clock moves between sweeps.
-	step = 30 * time.Minute
 )
 
 // validate reports the first bad option, naming its flag.
@@ -55,12 +52,12 @@ func (o options) validate() error {
 
 // run simulates the week and writes the story to w.
 func run(w io.Writer, opts options) error {
-	s, err := newSim(opts)
+	s, err := newWorld(opts)
 	if err != nil {
 		return err
 	}
 	ctx := context.Background()
-	if err := s.simulate(ctx); err != nil {
+	if err := s.Run(ctx, s.end); err != nil {
 		return err
 	}
 	return s.report(ctx, w)
@@ -137,29 +134,21 @@ type sheetStory struct {
 	applied       int
 }
 
-// sim is one run of the simulation.
-type sim struct {
+// world is one run: the organisation, the people, and the simulation
+// they live in.
+type world struct {
+	*sim.Sim
 	opts       options
 	loc        *time.Location
 	start, end time.Time
-	clk        *clock.Mock
 	rng        *rand.Rand
-	store      *memstore.Store
 	eng        *leadline.Engine
 	org        routing.Org
-	// ops is the simulation's own view: it plays everyone, so it reads as
-	// operations, who see every lead (M2).
-	ops        routing.Viewer
-	campaigns  []routing.Campaign // as saved at kickoff, by id
+	work       *stage.BusinessCalendar // 09:00-18:00, Monday to Friday
+	campaigns  []routing.Campaign      // as saved at kickoff, by id
 	people     map[string]*prospect
-	ids        []string // every lead id, sorted
-	queue      queue
-	seq        uint64
-	events     int
+	ids        []string          // every lead id, sorted
 	evCampaign map[string]string // event id -> campaign of a response event
-	inbox      []leadline.Notification
-	notes      []leadline.Notification // delivered over the run, in order
-	fired      int                     // deadlines fired by Sweep
 	log        []logLine
 	handoffs   []handoffStory
 	sheets     []sheetStory
@@ -167,9 +156,9 @@ type sim struct {
 	worked     map[string]int // inside work on approach requests: "attempts", "contacts"
 }
 
-// newSim builds the organisation, the engine, the campaigns and the
+// newWorld builds the organisation, the engine, the campaigns and the
 // people, and scripts the week.
-func newSim(opts options) (*sim, error) {
+func newWorld(opts options) (*world, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
@@ -177,21 +166,22 @@ func newSim(opts options) (*sim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-tz: %w", err)
 	}
-	s := &sim{
+	work, err := stage.NewBusinessCalendar(stage.BusinessHours{Zone: opts.tz})
+	if err != nil {
+		return nil, fmt.Errorf("working hours: %w", err)
+	}
+	s := &world{
 		opts:       opts,
 		loc:        loc,
 		start:      time.Date(2026, time.April, 13, 9, 0, 0, 0, loc),
 		end:        time.Date(2026, time.April, 18, 0, 0, 0, 0, loc),
-		clk:        clock.NewMock(),
 		rng:        rand.New(rand.NewPCG(opts.seed, opts.seed)),
-		store:      memstore.New(),
-		ops:        routing.Viewer{Rep: "ops", Role: routing.RoleOps},
+		work:       work,
 		people:     make(map[string]*prospect),
 		evCampaign: make(map[string]string),
 		feedbackBy: make(map[string]int),
 		worked:     make(map[string]int),
 	}
-	s.clk.Set(s.start)
 	s.org.Inside = routing.Team{ID: "inside", Manager: insideMgr}
 	for _, id := range insideReps {
 		s.org.Inside.Reps = append(s.org.Inside.Reps, routing.Rep{ID: id})
@@ -203,26 +193,23 @@ func newSim(opts options) (*sim, error) {
 	// An inside-first organisation (M1), the rule book's defaults, with M2's
 	// switch on: field reps see a summary of every campaign response.
 	pol := leadline.Policy{Routing: routing.Rules{FieldSummary: true}}
-	s.eng, err = leadline.New(s.store, leadline.Config{
-		Policy:   pol,
-		Clock:    s.clk,
-		Roster:   &s.org,
-		Notifier: leadline.NotifierFunc(s.collect),
-	})
+	s.Sim, err = sim.New(sim.Config{Store: memstore.New(), Start: s.start,
+		Engine: leadline.Config{Policy: pol, Roster: &s.org}, NotifyFunc: s.react})
 	if err != nil {
 		return nil, err
 	}
+	s.eng = s.Engine()
 	nConf := opts.leads / 2
 	nWeb := opts.leads * 3 / 10
 	nOcs := opts.leads - nConf - nWeb
 	s.campaigns = []routing.Campaign{
 		{ID: confID, Name: "Leadline User Conference 2026", Type: routing.OwnEvent, Model: routing.Hybrid,
-			Start:   s.at(3, 10, 0),
+			Start:   s.Date(3, 10, 0),
 			Targets: routing.Targets{Registrations: nConf / 3, Attendance: nConf / 4}},
 		{ID: ocsID, Name: "Content syndication, April batch", Type: routing.ContentSyndication, Model: routing.InsideFirst,
-			Start: s.at(2, 10, 0)},
+			Start: s.Date(2, 10, 0)},
 		{ID: webID, Name: "Media webinar: lead management for enterprises", Type: routing.ExternalSeminar, Model: routing.InsideFirst,
-			Start: s.at(1, 14, 0)},
+			Start: s.Date(1, 14, 0)},
 	}
 	for _, c := range s.campaigns {
 		if err := s.eng.SaveCampaign(context.Background(), c); err != nil {
@@ -234,15 +221,10 @@ func newSim(opts options) (*sim, error) {
 	return s, nil
 }
 
-// at returns hh:mm on the i-th day of the week, Monday being 0.
-func (s *sim) at(day, hh, mm int) time.Time {
-	return time.Date(2026, time.April, 13+day, hh, mm, 0, 0, s.loc)
-}
-
 // genPeople draws every person of the week. Ids follow the order leads
 // reach the CRM: the conference's invitation list, the webinar's
 // attendees and replay viewers, the syndication batch.
-func (s *sim) genPeople(nConf, nWeb, nOcs int) {
+func (s *world) genPeople(nConf, nWeb, nOcs int) {
 	add := func(home string, lo, hi int) *prospect {
 		name := personName(s.rng)
 		company, ci := companyName(s.rng)
@@ -282,97 +264,22 @@ func (s *sim) genPeople(nConf, nWeb, nOcs int) {
 	}
 }
 
-// ---- the scheduler ----
-
-// action is something due to happen at a simulated instant.
-type action struct {
-	at  time.Time
-	seq uint64
-	do  func(ctx context.Context, at time.Time) error
-}
-
-type queue []*action
-
-func (q queue) Len() int { return len(q) }
-func (q queue) Less(i, j int) bool {
-	if c := q[i].at.Compare(q[j].at); c != 0 {
-		return c < 0
-	}
-	return q[i].seq < q[j].seq
-}
-func (q queue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *queue) Push(x any)   { *q = append(*q, x.(*action)) }
-func (q *queue) Pop() any {
-	old := *q
-	a := old[len(old)-1]
-	old[len(old)-1] = nil
-	*q = old[:len(old)-1]
-	return a
-}
-
-// schedule queues do at t; actions at the same instant run in the order
-// they were queued.
-func (s *sim) schedule(t time.Time, do func(ctx context.Context, at time.Time) error) {
-	s.seq++
-	heap.Push(&s.queue, &action{at: t, seq: s.seq, do: do})
-}
-
-// collect is the Notifier: it keeps what was delivered for the
-// reactions and the report.
-func (s *sim) collect(_ context.Context, n leadline.Notification) error {
-	s.inbox = append(s.inbox, n)
-	return nil
-}
-
-// simulate runs the week: move the clock one step, play the actions due,
-// sweep deadlines, deliver notifications, let inside reps react.
-func (s *sim) simulate(ctx context.Context) error {
-	for now := s.start; now.Before(s.end); {
-		now = now.Add(step)
-		s.clk.Set(now)
-		for len(s.queue) > 0 && !s.queue[0].at.After(now) {
-			a := heap.Pop(&s.queue).(*action)
-			if err := a.do(ctx, a.at); err != nil {
-				return err
-			}
-		}
-		res, err := s.eng.Sweep(ctx)
-		if err != nil {
-			return err
-		}
-		s.fired += len(res.Fired)
-		if _, err := s.eng.Deliver(ctx); err != nil {
-			return err
-		}
-		s.react(now)
-	}
-	return nil
-}
-
-// handle gives ev a fresh id and hands it to the engine.
-func (s *sim) handle(ctx context.Context, ev lead.Event) error {
-	if err := s.try(ctx, ev); err != nil {
-		return fmt.Errorf("%s of %s at %s: %w", ev.Kind, ev.Lead, ev.At.Format(time.DateTime), err)
-	}
-	return nil
-}
-
-// try is handle without the wrapping, for events that may be refused.
-func (s *sim) try(ctx context.Context, ev lead.Event) error {
-	s.events++
-	ev.ID = fmt.Sprintf("ev-%05d", s.events)
+// handle gives ev a fresh id, remembers a response's campaign by it, and
+// hands ev to the engine.
+func (s *world) handle(ctx context.Context, ev lead.Event) error {
+	ev.ID = s.NewID("ev")
 	if ev.Kind == lead.EventResponse {
 		s.evCampaign[ev.ID] = ev.Campaign
 	}
-	return s.eng.Handle(ctx, ev)
+	return s.Handle(ctx, ev)
 }
 
-func (s *sim) logf(at time.Time, format string, args ...any) {
+func (s *world) logf(at time.Time, format string, args ...any) {
 	s.log = append(s.log, logLine{at: at, text: fmt.Sprintf(format, args...)})
 }
 
 // respond reports a campaign response.
-func (s *sim) respond(ctx context.Context, at time.Time, id, campaign string, kind lead.ResponseKind, actor string, set func(*lead.Event)) error {
+func (s *world) respond(ctx context.Context, at time.Time, id, campaign string, kind lead.ResponseKind, actor string, set func(*lead.Event)) error {
 	ev := lead.Event{Kind: lead.EventResponse, Lead: id, At: at, Campaign: campaign, Response: kind, Actor: actor}
 	if set != nil {
 		set(&ev)
@@ -380,7 +287,7 @@ func (s *sim) respond(ctx context.Context, at time.Time, id, campaign string, ki
 	return s.handle(ctx, ev)
 }
 
-func (s *sim) create(ctx context.Context, at time.Time, p *prospect, source string) error {
+func (s *world) create(ctx context.Context, at time.Time, p *prospect, source string) error {
 	ev := lead.Event{Kind: lead.EventCreated, Lead: p.id, At: at, Actor: "marketing",
 		Score:   decimal.NewFromInt(int64(p.score)),
 		Profile: lead.Profile{Name: p.name, Company: p.company, Source: source}}
@@ -390,101 +297,42 @@ func (s *sim) create(ctx context.Context, at time.Time, p *prospect, source stri
 	return s.handle(ctx, ev)
 }
 
-// ---- working hours ----
-
-// open reports whether t is within working hours, 09:00-18:00 Monday to
-// Friday.
-func (s *sim) open(t time.Time) bool {
-	t = t.In(s.loc)
-	if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
-		return false
-	}
-	return t.Hour() >= 9 && t.Hour() < 18
-}
-
-// nextOpen returns t if it is within working hours, else the next 09:00
-// of a working day.
-func (s *sim) nextOpen(t time.Time) time.Time {
-	if s.open(t) {
-		return t
-	}
-	t = t.In(s.loc)
-	y, m, d := t.Date()
-	day := time.Date(y, m, d, 9, 0, 0, 0, s.loc)
-	if !t.Before(day) {
-		day = day.AddDate(0, 0, 1)
-	}
-	for !s.open(day) {
-		day = day.AddDate(0, 0, 1)
-	}
-	return day
-}
-
-// addWork returns t plus d of working time.
-func (s *sim) addWork(t time.Time, d time.Duration) time.Time {
-	t = s.nextOpen(t)
-	for {
-		y, m, dd := t.Date()
-		closing := time.Date(y, m, dd, 18, 0, 0, 0, s.loc)
-		if left := closing.Sub(t); d < left {
-			return t.Add(d)
-		} else {
-			d -= left
-		}
-		t = s.nextOpen(closing)
-	}
-}
-
-// within returns a random minute in [from, to).
-func (s *sim) within(from, to time.Time) time.Time {
-	n := int64(to.Sub(from) / time.Minute)
-	if n <= 0 {
-		return from
-	}
-	return from.Add(time.Duration(s.rng.Int64N(n)) * time.Minute)
-}
-
-// hours returns a random duration of lo to hi hours, to the minute.
-func (s *sim) hours(lo, hi float64) time.Duration {
-	return time.Duration((lo + s.rng.Float64()*(hi-lo)) * float64(time.Hour)).Truncate(time.Minute)
-}
-
 // ---- the week ----
 
 // script queues the week's scripted moments; the rest follows from them.
-func (s *sim) script() {
-	s.schedule(s.at(0, 9, 0), s.loadList)
+func (s *world) script() {
+	s.At(s.Date(0, 9, 0), s.loadList)
 	for _, id := range s.ids {
 		p := s.people[id]
 		switch {
 		case p.home == confID && p.fieldInvite != "":
-			s.schedule(s.within(s.at(0, 10, 0), s.at(0, 12, 0)), s.fieldInvitation(p))
+			s.At(s.within(s.Date(0, 10, 0), s.Date(0, 12, 0)), s.fieldInvitation(p))
 		case p.home == confID && p.accountOwned:
-			s.schedule(s.at(0, 10, 30), s.register(p))
+			s.At(s.Date(0, 10, 30), s.register(p))
 		case p.home == confID && p.selfRegister:
-			s.schedule(s.within(s.at(0, 10, 0), s.at(2, 17, 0)), s.register(p))
+			s.At(s.within(s.Date(0, 10, 0), s.Date(2, 17, 0)), s.register(p))
 		}
 	}
-	s.schedule(s.at(0, 12, 0), s.fieldInvitesDone)
-	s.schedule(s.at(0, 14, 0), s.callList)
-	s.schedule(s.at(1, 9, 30), s.callList)
-	s.schedule(s.at(2, 9, 30), s.callList)
+	s.At(s.Date(0, 12, 0), s.fieldInvitesDone)
+	s.At(s.Date(0, 14, 0), s.callList)
+	s.At(s.Date(1, 9, 30), s.callList)
+	s.At(s.Date(2, 9, 30), s.callList)
 	for d := range 3 {
-		s.schedule(s.at(d, 18, 0), s.callsDone)
+		s.At(s.Date(d, 18, 0), s.callsDone)
 	}
-	s.schedule(s.at(1, 16, 0), s.webinarUpload)
-	s.schedule(s.at(2, 10, 0), s.syndicationBatch)
-	s.schedule(s.at(2, 11, 0), s.changeWebinarModel)
-	s.schedule(s.at(3, 10, 0), s.replayUpload)
-	s.schedule(s.at(3, 15, 0), s.webinarPreSQL)
-	s.schedule(s.at(3, 18, 0), s.conferenceUpload)
-	s.schedule(s.at(4, 9, 0), s.feedbackInCRM)
-	s.schedule(s.at(4, 9, 30), s.noShowPreSQLs)
-	s.schedule(s.at(4, 16, 0), s.feedbackSheets)
+	s.At(s.Date(1, 16, 0), s.webinarUpload)
+	s.At(s.Date(2, 10, 0), s.syndicationBatch)
+	s.At(s.Date(2, 11, 0), s.changeWebinarModel)
+	s.At(s.Date(3, 10, 0), s.replayUpload)
+	s.At(s.Date(3, 15, 0), s.webinarPreSQL)
+	s.At(s.Date(3, 18, 0), s.conferenceUpload)
+	s.At(s.Date(4, 9, 0), s.feedbackInCRM)
+	s.At(s.Date(4, 9, 30), s.noShowPreSQLs)
+	s.At(s.Date(4, 16, 0), s.feedbackSheets)
 }
 
 // loadList puts the conference's invitation list in the CRM (M6).
-func (s *sim) loadList(ctx context.Context, at time.Time) error {
+func (s *world) loadList(ctx context.Context, at time.Time) error {
 	n, owned := 0, ""
 	for _, id := range s.ids {
 		p := s.people[id]
@@ -508,7 +356,7 @@ func (s *sim) loadList(ctx context.Context, at time.Time) error {
 
 // fieldInvitation: a field rep invites a person they know (M4), who
 // will most likely register.
-func (s *sim) fieldInvitation(p *prospect) func(context.Context, time.Time) error {
+func (s *world) fieldInvitation(p *prospect) func(context.Context, time.Time) error {
 	return func(ctx context.Context, at time.Time) error {
 		if err := s.respond(ctx, at, p.id, confID, lead.ResponseInvited, p.fieldInvite, nil); err != nil {
 			return err
@@ -516,21 +364,21 @@ func (s *sim) fieldInvitation(p *prospect) func(context.Context, time.Time) erro
 		// The first two on the list always register (and come, see
 		// conferenceUpload), so every run has its car dealer.
 		if s.ids[0] == p.id || s.ids[1] == p.id || s.rng.Float64() < 0.8 {
-			s.schedule(s.registrationTime(s.addWork(at, s.hours(2, 20))), s.register(p))
+			s.At(s.registrationTime(s.work.Add(at, s.hours(2, 20))), s.register(p))
 		}
 		return nil
 	}
 }
 
 // registrationTime closes registration on Wednesday evening.
-func (s *sim) registrationTime(t time.Time) time.Time {
-	if last := s.at(2, 18, 0); t.After(last) {
+func (s *world) registrationTime(t time.Time) time.Time {
+	if last := s.Date(2, 18, 0); t.After(last) {
 		return last
 	}
 	return t
 }
 
-func (s *sim) fieldInvitesDone(_ context.Context, at time.Time) error {
+func (s *world) fieldInvitesDone(_ context.Context, at time.Time) error {
 	by := map[string]int{}
 	n := 0
 	for _, p := range s.people {
@@ -539,13 +387,13 @@ func (s *sim) fieldInvitesDone(_ context.Context, at time.Time) error {
 			n++
 		}
 	}
-	s.logf(at, "%s: field reps invited %d of them personally (M4): %s", confID, n, countList(fieldReps, by))
+	s.logf(at, "%s: field reps invited %d of them personally (M4): %s", confID, n, sim.Count(by).List(fieldReps...))
 	return nil
 }
 
 // register: the person registers on the event site; the engine credits
 // whoever invited them (M6).
-func (s *sim) register(p *prospect) func(context.Context, time.Time) error {
+func (s *world) register(p *prospect) func(context.Context, time.Time) error {
 	return func(ctx context.Context, at time.Time) error {
 		if p.registered {
 			return nil
@@ -558,7 +406,7 @@ func (s *sim) register(p *prospect) func(context.Context, time.Time) error {
 // callList: the inside manager pulls the call list (M6), the people no
 // field rep invited who have not registered, and shares it out. People an
 // inside rep already reached are not called again.
-func (s *sim) callList(ctx context.Context, at time.Time) error {
+func (s *world) callList(ctx context.Context, at time.Time) error {
 	list, err := s.eng.CallList(ctx, routing.Viewer{Rep: insideMgr, Role: routing.RoleManager}, confID)
 	if err != nil {
 		return err
@@ -574,16 +422,16 @@ func (s *sim) callList(ctx context.Context, at time.Time) error {
 	for i, p := range todo {
 		rep := insideReps[i%len(insideReps)]
 		by[rep]++
-		s.schedule(s.within(at.Add(15*time.Minute), closing), s.call(rep, p))
+		s.At(s.within(at.Add(15*time.Minute), closing), s.call(rep, p))
 	}
 	s.logf(at, "%s: call list for inside sales (CallList, M6): %d not invited by field and not registered; %d to call (%s)",
-		confID, len(list), len(todo), countList(insideReps, by))
+		confID, len(list), len(todo), sim.Count(by).List(insideReps...))
 	return nil
 }
 
 // call: an inside rep calls a person on the list; reached, they are
 // invited, and some register (M6).
-func (s *sim) call(rep string, p *prospect) func(context.Context, time.Time) error {
+func (s *world) call(rep string, p *prospect) func(context.Context, time.Time) error {
 	return func(ctx context.Context, at time.Time) error {
 		s.worked["calls"]++
 		if p.registered {
@@ -598,7 +446,7 @@ func (s *sim) call(rep string, p *prospect) func(context.Context, time.Time) err
 			return err
 		}
 		if s.rng.Float64() < 0.6 {
-			s.schedule(s.registrationTime(s.addWork(at, s.hours(1, 16))), s.register(p))
+			s.At(s.registrationTime(s.work.Add(at, s.hours(1, 16))), s.register(p))
 		}
 		return nil
 	}
@@ -606,7 +454,7 @@ func (s *sim) call(rep string, p *prospect) func(context.Context, time.Time) err
 
 // callsDone reports a day of inside calls and the registrations so far,
 // by who drove them (M6).
-func (s *sim) callsDone(_ context.Context, at time.Time) error {
+func (s *world) callsDone(_ context.Context, at time.Time) error {
 	calls, reached := s.worked["calls"], s.worked["reached and invited"]
 	s.worked["calls"], s.worked["reached and invited"] = 0, 0
 	regs := map[string]int{}
@@ -624,13 +472,13 @@ func (s *sim) callsDone(_ context.Context, at time.Time) error {
 		}
 	}
 	s.logf(at, "%s: inside calls today %d, reached and invited %d; registered so far: %s",
-		confID, calls, reached, countList([]string{"field", "inside", "marketing"}, regs))
+		confID, calls, reached, sim.Count(regs).List("field", "inside", "marketing"))
 	return nil
 }
 
 // routed classifies what the last routing decision did with a lead.
-func (s *sim) routed(ctx context.Context, id string) (string, error) {
-	l, err := s.eng.Lead(ctx, s.ops, id)
+func (s *world) routed(ctx context.Context, id string) (string, error) {
+	l, err := s.eng.Lead(ctx, sim.Ops, id)
 	if err != nil {
 		return "", err
 	}
@@ -652,8 +500,8 @@ func (s *sim) routed(ctx context.Context, id string) (string, error) {
 }
 
 // lastRoute returns the lead's last routing entry.
-func (s *sim) lastRoute(ctx context.Context, id string) (lead.Change, bool, error) {
-	h, err := s.eng.History(ctx, s.ops, id)
+func (s *world) lastRoute(ctx context.Context, id string) (lead.Change, bool, error) {
+	h, err := s.eng.History(ctx, sim.Ops, id)
 	if err != nil {
 		return lead.Change{}, false, err
 	}
@@ -666,8 +514,8 @@ func (s *sim) lastRoute(ctx context.Context, id string) (lead.Change, bool, erro
 }
 
 // webinarUpload: the media company sends the live webinar's attendees.
-func (s *sim) webinarUpload(ctx context.Context, at time.Time) error {
-	var got routeCount
+func (s *world) webinarUpload(ctx context.Context, at time.Time) error {
+	got := sim.Count{}
 	for _, id := range s.ids {
 		p := s.people[id]
 		if p.home != webID || p.replay {
@@ -680,18 +528,18 @@ func (s *sim) webinarUpload(ctx context.Context, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		if err := s.countRoute(ctx, &got, id); err != nil {
+		if err := s.countRoute(ctx, got, id); err != nil {
 			return err
 		}
 	}
-	s.logf(at, "%s: %d live attendees uploaded: %s", webID, got.total, got)
+	s.logf(at, "%s: %d live attendees uploaded: %s", webID, got.Sum(), got.Ranked())
 	return nil
 }
 
 // syndicationBatch: the syndication vendor delivers the April batch; the
 // webinar's field-invited client downloaded the white paper too.
-func (s *sim) syndicationBatch(ctx context.Context, at time.Time) error {
-	var got routeCount
+func (s *world) syndicationBatch(ctx context.Context, at time.Time) error {
+	got := sim.Count{}
 	for _, id := range s.ids {
 		p := s.people[id]
 		if p.home != ocsID {
@@ -703,7 +551,7 @@ func (s *sim) syndicationBatch(ctx context.Context, at time.Time) error {
 		if err := s.respond(ctx, at, id, ocsID, lead.ResponseDownloaded, "syndication-vendor", nil); err != nil {
 			return err
 		}
-		if err := s.countRoute(ctx, &got, id); err != nil {
+		if err := s.countRoute(ctx, got, id); err != nil {
 			return err
 		}
 	}
@@ -712,18 +560,18 @@ func (s *sim) syndicationBatch(ctx context.Context, at time.Time) error {
 			if err := s.respond(ctx, at, id, ocsID, lead.ResponseDownloaded, "syndication-vendor", nil); err != nil {
 				return err
 			}
-			if err := s.countRoute(ctx, &got, id); err != nil {
+			if err := s.countRoute(ctx, got, id); err != nil {
 				return err
 			}
 		}
 	}
-	s.logf(at, "%s: %d downloads delivered: %s", ocsID, got.total, got)
+	s.logf(at, "%s: %d downloads delivered: %s", ocsID, got.Sum(), got.Ranked())
 	return nil
 }
 
 // changeWebinarModel: after the webinar, sales management moves its
 // replay viewers to field sales directly (M7).
-func (s *sim) changeWebinarModel(ctx context.Context, at time.Time) error {
+func (s *world) changeWebinarModel(ctx context.Context, at time.Time) error {
 	const why = "agreed with mgr-inoue: replay viewers are mostly named accounts; field follows MQLs up directly"
 	if err := s.eng.ChangeModel(ctx, webID, routing.Direct, fieldMgr, why); err != nil {
 		return err
@@ -738,8 +586,8 @@ func (s *sim) changeWebinarModel(ctx context.Context, at time.Time) error {
 }
 
 // replayUpload: the media company sends the replay viewers.
-func (s *sim) replayUpload(ctx context.Context, at time.Time) error {
-	var got routeCount
+func (s *world) replayUpload(ctx context.Context, at time.Time) error {
+	got := sim.Count{}
 	for _, id := range s.ids {
 		p := s.people[id]
 		if !p.replay {
@@ -751,17 +599,17 @@ func (s *sim) replayUpload(ctx context.Context, at time.Time) error {
 		if err := s.respond(ctx, at, id, webID, lead.ResponseVisited, "media-partner", nil); err != nil {
 			return err
 		}
-		if err := s.countRoute(ctx, &got, id); err != nil {
+		if err := s.countRoute(ctx, got, id); err != nil {
 			return err
 		}
 	}
-	s.logf(at, "%s: %d replay viewers uploaded, now under the direct model: %s", webID, got.total, got)
+	s.logf(at, "%s: %d replay viewers uploaded, now under the direct model: %s", webID, got.Sum(), got.Ranked())
 	return nil
 }
 
 // conferenceUpload: after the conference the attendance and the booth
 // scans are uploaded, and every attendee routes by M3/M4.
-func (s *sim) conferenceUpload(ctx context.Context, at time.Time) error {
+func (s *world) conferenceUpload(ctx context.Context, at time.Time) error {
 	noShows := 0 // inside-invited registrants forced to stay away, for the M10 story
 	var came, met, regs int
 	for _, id := range s.ids {
@@ -794,7 +642,7 @@ func (s *sim) conferenceUpload(ctx context.Context, at time.Time) error {
 			continue
 		}
 		came++
-		checkIn := s.within(s.at(3, 9, 30), s.at(3, 11, 0))
+		checkIn := s.within(s.Date(3, 9, 30), s.Date(3, 11, 0))
 		// The booth scan travels with the attendance record, so the
 		// first routing decision knows who met the person (M4).
 		err := s.respond(ctx, checkIn, id, confID, lead.ResponseAttended, "event-app", func(e *lead.Event) { e.MetBy = metBy })
@@ -803,7 +651,7 @@ func (s *sim) conferenceUpload(ctx context.Context, at time.Time) error {
 		}
 		if metBy != "" {
 			met++
-			if err := s.respond(ctx, s.within(s.at(3, 11, 0), s.at(3, 17, 0)), id, confID, lead.ResponseMet, metBy, nil); err != nil {
+			if err := s.respond(ctx, s.within(s.Date(3, 11, 0), s.Date(3, 17, 0)), id, confID, lead.ResponseMet, metBy, nil); err != nil {
 				return err
 			}
 		}
@@ -813,17 +661,20 @@ func (s *sim) conferenceUpload(ctx context.Context, at time.Time) error {
 	return nil
 }
 
-// react lets inside reps work the approach requests delivered in the
-// step: a first call within hours, then a call a day until contact.
-func (s *sim) react(now time.Time) {
-	for _, n := range s.inbox {
-		s.notes = append(s.notes, n)
-		if n.Kind == leadline.NoteApproachRequest && slices.Contains(insideReps, n.To) {
-			s.schedule(s.addWork(now, s.hours(0.5, 3)), s.attempt(n.Lead, n.To, 1))
-		}
+// react lets inside reps work the approach requests delivered: a first
+// call within hours, then a call a day until contact.
+func (s *world) react(_ context.Context, n leadline.Notification) error {
+	if n.Kind == leadline.NoteApproachRequest && slices.Contains(insideReps, n.To) {
+		s.At(s.work.Add(s.Now(), s.hours(0.5, 3)), s.attempt(n.Lead, n.To, 1))
 	}
-	s.inbox = s.inbox[:0]
+	return nil
 }
+
+// hours draws a span of lo to hi hours, to the minute.
+func (s *world) hours(lo, hi float64) time.Duration { return sim.Hours(s.rng, lo, hi) }
+
+// within draws a minute in [from, to).
+func (s *world) within(from, to time.Time) time.Time { return sim.Between(s.rng, from, to) }
 
 // workable reports whether rep still works l's cadence: it is theirs, on
 // the inside desk, and not yet connected.
@@ -831,9 +682,9 @@ func workable(l *lead.Lead, rep string) bool {
 	return l.Desk == lead.DeskInside && l.Owner == rep && l.Track.Active()
 }
 
-func (s *sim) attempt(id, rep string, n int) func(context.Context, time.Time) error {
+func (s *world) attempt(id, rep string, n int) func(context.Context, time.Time) error {
 	return func(ctx context.Context, at time.Time) error {
-		l, err := s.eng.Lead(ctx, s.ops, id)
+		l, err := s.eng.Lead(ctx, sim.Ops, id)
 		if err != nil || !workable(&l, rep) {
 			return err
 		}
@@ -843,17 +694,17 @@ func (s *sim) attempt(id, rep string, n int) func(context.Context, time.Time) er
 		}
 		switch {
 		case s.rng.Float64() < 0.55:
-			s.schedule(s.addWork(at, s.hours(1, 5)), s.contact(id, rep))
+			s.At(s.work.Add(at, s.hours(1, 5)), s.contact(id, rep))
 		case n < 3:
-			s.schedule(s.addWork(at, s.hours(7, 9)), s.attempt(id, rep, n+1))
+			s.At(s.work.Add(at, s.hours(7, 9)), s.attempt(id, rep, n+1))
 		}
 		return nil
 	}
 }
 
-func (s *sim) contact(id, rep string) func(context.Context, time.Time) error {
+func (s *world) contact(id, rep string) func(context.Context, time.Time) error {
 	return func(ctx context.Context, at time.Time) error {
-		l, err := s.eng.Lead(ctx, s.ops, id)
+		l, err := s.eng.Lead(ctx, sim.Ops, id)
 		if err != nil || !workable(&l, rep) {
 			return err
 		}
@@ -864,8 +715,8 @@ func (s *sim) contact(id, rep string) func(context.Context, time.Time) error {
 
 // webinarPreSQL: an inside rep who reached a webinar MQL qualifies it and
 // hands it to the account's field rep (M1, M10), who accepts on Friday.
-func (s *sim) webinarPreSQL(ctx context.Context, at time.Time) error {
-	leads, err := s.eng.Leads(ctx, s.ops, leadline.Query{Campaign: webID})
+func (s *world) webinarPreSQL(ctx context.Context, at time.Time) error {
+	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{Campaign: webID})
 	if err != nil {
 		return err
 	}
@@ -883,7 +734,7 @@ func (s *sim) webinarPreSQL(ctx context.Context, at time.Time) error {
 		}
 		h := handoffStory{lead: l.ID, by: l.Owner, to: p.account}
 		s.handoffs = append(s.handoffs, h)
-		s.schedule(s.at(4, 11, 0), s.answer(len(s.handoffs)-1, "", lead.StatusLead))
+		s.At(s.Date(4, 11, 0), s.answer(len(s.handoffs)-1, "", lead.StatusLead))
 		s.logf(at, "%s: %s qualified %s (BANT), handed it to %s as a Pre-SQL (M10)", webID, l.Owner, l.ID, p.account)
 		return nil
 	}
@@ -893,8 +744,8 @@ func (s *sim) webinarPreSQL(ctx context.Context, at time.Time) error {
 
 // noShowPreSQLs: inside reps call the people they invited who registered
 // but did not come; two are qualified and handed to field (M6, M10).
-func (s *sim) noShowPreSQLs(ctx context.Context, at time.Time) error {
-	leads, err := s.eng.Leads(ctx, s.ops, leadline.Query{Campaign: confID})
+func (s *world) noShowPreSQLs(ctx context.Context, at time.Time) error {
+	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{Campaign: confID})
 	if err != nil {
 		return err
 	}
@@ -923,7 +774,7 @@ func (s *sim) noShowPreSQLs(ctx context.Context, at time.Time) error {
 			if err := s.handle(ctx, lead.Event{Kind: lead.EventBANT, Lead: l.ID, At: t, Actor: rep, BANT: lead.BANT{Need: "routing of event leads to field"}}); err != nil {
 				return err
 			}
-			h.refused = s.try(ctx, lead.Event{Kind: lead.EventHandoff, Lead: l.ID, At: t.Add(5 * time.Minute), Actor: rep, To: p.account})
+			h.refused = s.handle(ctx, lead.Event{Kind: lead.EventHandoff, Lead: l.ID, At: t.Add(5 * time.Minute), Actor: rep, To: p.account})
 			if !errors.Is(h.refused, leadline.ErrInvalidTransition) {
 				return fmt.Errorf("hand-off of %s without a timeline = %v, want refused (M10)", l.ID, h.refused)
 			}
@@ -941,7 +792,7 @@ func (s *sim) noShowPreSQLs(ctx context.Context, at time.Time) error {
 			return err
 		}
 		s.handoffs = append(s.handoffs, h)
-		s.schedule(s.at(4, 14+i, 0), s.answer(len(s.handoffs)-1, reason, lead.StatusLead))
+		s.At(s.Date(4, 14+i, 0), s.answer(len(s.handoffs)-1, reason, lead.StatusLead))
 		s.logf(t, "%s: %s reached no-show %s, qualified it and handed it to %s as a Pre-SQL (M10)", confID, rep, l.ID, p.account)
 	}
 	return nil
@@ -949,7 +800,7 @@ func (s *sim) noShowPreSQLs(ctx context.Context, at time.Time) error {
 
 // answer: the field rep accepts the Pre-SQL, or rejects it with reason
 // back to inside sales (M10).
-func (s *sim) answer(i int, reason string, back lead.Status) func(context.Context, time.Time) error {
+func (s *world) answer(i int, reason string, back lead.Status) func(context.Context, time.Time) error {
 	return func(ctx context.Context, at time.Time) error {
 		h := &s.handoffs[i]
 		ev := lead.Event{Kind: lead.EventAccept, Lead: h.lead, At: at, Actor: h.to}
@@ -968,7 +819,7 @@ func attended(l *lead.Lead, campaign string) bool {
 }
 
 // drawFeedback draws a field rep's feedback on a lead (M5).
-func (s *sim) drawFeedback() lead.Feedback {
+func (s *world) drawFeedback() lead.Feedback {
 	f := lead.Feedback{Target: s.rng.Float64() < 0.9}
 	switch x := s.rng.Float64(); {
 	case !f.Target:
@@ -988,8 +839,8 @@ func (s *sim) drawFeedback() lead.Feedback {
 
 // feedbackInCRM: the field reps who use the CRM record their follow-up
 // of the leads routed to them, one lead at a time (M5).
-func (s *sim) feedbackInCRM(ctx context.Context, at time.Time) error {
-	leads, err := s.eng.Leads(ctx, s.ops, leadline.Query{})
+func (s *world) feedbackInCRM(ctx context.Context, at time.Time) error {
+	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{})
 	if err != nil {
 		return err
 	}
@@ -999,7 +850,7 @@ func (s *sim) feedbackInCRM(ctx context.Context, at time.Time) error {
 		}
 		f := s.drawFeedback()
 		id, rep := l.ID, l.Owner
-		s.schedule(s.within(at, s.at(4, 17, 0)), func(ctx context.Context, at time.Time) error {
+		s.At(s.within(at, s.Date(4, 17, 0)), func(ctx context.Context, at time.Time) error {
 			s.feedbackBy[rep]++
 			return s.handle(ctx, lead.Event{Kind: lead.EventFeedback, Lead: id, At: at, Actor: rep, Feedback: f})
 		})

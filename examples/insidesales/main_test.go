@@ -12,6 +12,7 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/sim"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/insidesales.golden")
@@ -80,15 +81,15 @@ func TestRun_Deterministic(t *testing.T) {
 func TestRun_Rules(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	s, err := newSim(defaultOptions())
+	s, err := newWorld(defaultOptions(), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.run(ctx, io.Discard); err != nil {
+	if err := s.run(ctx); err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]int{}
-	for _, n := range s.notes {
+	for _, n := range s.Notifications() {
 		switch {
 		case n.Kind == leadline.NoteApproachRequest:
 			got[n.Rule]++ // A1, A2, A3
@@ -108,7 +109,7 @@ func TestRun_Rules(t *testing.T) {
 		t.Errorf("store holds %d leads, want 300", len(leads))
 	}
 	for _, l := range leads {
-		h, err := s.eng.History(ctx, s.ops, l.ID)
+		h, err := s.eng.History(ctx, sim.Ops, l.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,13 +13,12 @@ import (
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/sim"
 	"github.com/leadline/leadline/stage"
 )
 
 // dayStats collects one day of the run for its report.
 type dayStats struct {
-	start, end  time.Time
-	index       int
 	newBySource map[string]int
 	scoreUp     int
 	scoreDown   int
@@ -27,19 +26,11 @@ type dayStats struct {
 	notes       []leadline.Notification
 }
 
-func (s *sim) newDay(from time.Time) *dayStats {
-	y, m, d := from.In(s.loc).Date()
-	mid := time.Date(y, m, d, 0, 0, 0, 0, s.loc)
-	idx := 0
-	for s.day(idx+1).Compare(mid) <= 0 {
-		idx++
-	}
-	return &dayStats{start: from, end: time.Date(y, m, d+1, 0, 0, 0, 0, s.loc), index: idx, newBySource: map[string]int{}}
-}
+func (s *world) newDay() *dayStats { return &dayStats{newBySource: map[string]int{}} }
 
-func (s *sim) printf(format string, args ...any) { fmt.Fprintf(s.w, format, args...) }
+func (s *world) printf(format string, args ...any) { fmt.Fprintf(s.w, format, args...) }
 
-func (s *sim) header() {
+func (s *world) header() {
 	s.printf("leadline inside sales: %d days from %s, %d leads, seed %d\n",
 		s.opts.days, s.start.Format("Mon 2006-01-02 15:04 MST"), s.opts.leads, s.opts.seed)
 	if s.opts.business {
@@ -124,30 +115,24 @@ func (t *tally) change(c lead.Change) {
 	}
 }
 
-// closeDay reads the day's history and prints its block.
-func (s *sim) closeDay(ctx context.Context) error {
+// closeDay reads the day's history, prints its block and starts the
+// next day's stats.
+func (s *world) closeDay(ctx context.Context, day sim.Day) error {
 	d := s.today
+	s.today = s.newDay()
 	t := tally{requests: map[string]int{}}
 	for _, n := range d.notes {
 		t.note(n)
 	}
-	var changes []lead.Change
-	for _, id := range s.ids {
-		h, err := s.eng.History(ctx, s.ops, id)
-		if errors.Is(err, leadline.ErrNotFound) {
-			continue // not arrived yet
-		}
-		if err != nil {
-			return err
-		}
-		for _, c := range h[s.histPos[id]:] {
-			t.change(c)
-			changes = append(changes, c)
-		}
-		s.histPos[id] = len(h)
+	changes, err := s.Changes(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range changes {
+		t.change(c)
 	}
 
-	s.printf("%s  day %d\n", d.start.In(s.loc).Format("Mon 2006-01-02"), d.index+1)
+	s.printf("%s  day %d\n", day.Start.In(s.loc).Format("Mon 2006-01-02"), day.Index+1)
 	quiet := true
 	line := func(label string, n int, detail string) {
 		quiet = false
@@ -200,7 +185,7 @@ func (s *sim) closeDay(ctx context.Context) error {
 	if quiet {
 		s.printf("  quiet day: nothing happened\n")
 	}
-	if err := s.pipeline(ctx, d); err != nil {
+	if err := s.pipeline(ctx, day.Start); err != nil {
 		return err
 	}
 	if lines := s.notable(d, changes); len(lines) > 0 {
@@ -215,7 +200,7 @@ func (s *sim) closeDay(ctx context.Context) error {
 
 // pipeline prints each rep's leads in a running cadence: the load M9
 // compares with a capacity.
-func (s *sim) pipeline(ctx context.Context, d *dayStats) error {
+func (s *world) pipeline(ctx context.Context, day time.Time) error {
 	ids := make([]string, len(s.team.Reps))
 	for i, r := range s.team.Reps {
 		ids[i] = r.ID
@@ -224,7 +209,7 @@ func (s *sim) pipeline(ctx context.Context, d *dayStats) error {
 	if err != nil {
 		return err
 	}
-	noon := time.Date(d.start.Year(), d.start.Month(), d.start.Day(), 12, 0, 0, 0, s.loc)
+	noon := time.Date(day.Year(), day.Month(), day.Day(), 12, 0, 0, 0, s.loc)
 	parts := make([]string, len(ids))
 	for i, r := range s.team.Reps {
 		parts[i] = fmt.Sprintf("%s %d", strings.TrimPrefix(r.ID, "rep-"), load[i])
@@ -243,7 +228,7 @@ func (s *sim) pipeline(ctx context.Context, d *dayStats) error {
 }
 
 // notable picks a handful of the day's lines a manager wants to see.
-func (s *sim) notable(d *dayStats, changes []lead.Change) []string {
+func (s *world) notable(d *dayStats, changes []lead.Change) []string {
 	type pick struct {
 		at   time.Time
 		rank int
@@ -306,8 +291,9 @@ type repStats struct {
 }
 
 // summary prints the totals, the rules that fired and the worklists.
-func (s *sim) summary(ctx context.Context) error {
-	now := s.clk.Now()
+func (s *world) summary(ctx context.Context) error {
+	now := s.Now()
+	notes := s.Notifications()
 	per := map[string]*repStats{}
 	for _, id := range s.order {
 		per[id] = &repStats{}
@@ -318,7 +304,7 @@ func (s *sim) summary(ctx context.Context) error {
 		}
 		return &repStats{} // nobody's: discarded
 	}
-	for _, n := range s.notes {
+	for _, n := range notes {
 		r := get(n.To)
 		switch n.Kind {
 		case leadline.NoteApproachRequest:
@@ -334,7 +320,7 @@ func (s *sim) summary(ctx context.Context) error {
 	statusCount := map[lead.Status]int{}
 	stageCount := map[stage.Stage]int{}
 	for _, id := range s.ids {
-		h, err := s.eng.History(ctx, s.ops, id)
+		h, err := s.eng.History(ctx, sim.Ops, id)
 		if errors.Is(err, leadline.ErrNotFound) {
 			continue // not arrived yet
 		}
@@ -364,7 +350,7 @@ func (s *sim) summary(ctx context.Context) error {
 				get(owner).recycled++
 			}
 		}
-		l, err := s.eng.Lead(ctx, s.ops, id)
+		l, err := s.eng.Lead(ctx, sim.Ops, id)
 		if err != nil {
 			return err
 		}
@@ -406,7 +392,7 @@ func (s *sim) summary(ctx context.Context) error {
 		return err
 	}
 	offDays := 0
-	for _, n := range s.notes {
+	for _, n := range notes {
 		at := n.At.In(s.loc)
 		if n.Kind == leadline.NoteReminder && !s.work.IsOpen(time.Date(at.Year(), at.Month(), at.Day(), 12, 0, 0, 0, s.loc)) {
 			offDays++
@@ -452,7 +438,7 @@ func (s *sim) summary(ctx context.Context) error {
 // worklist prints one person's V1 worklist: leads in Stage1-4 of a
 // running cadence, next deadline first, with the playbook of the next
 // step (T12).
-func (s *sim) worklist(id string, ls []lead.Lead, now time.Time) {
+func (s *world) worklist(id string, ls []lead.Lead, now time.Time) {
 	if len(ls) == 0 && id == s.team.Manager {
 		return
 	}
@@ -521,4 +507,67 @@ func sum(m map[string]int) int {
 		n += v
 	}
 	return n
+}
+
+// ---- counting ----
+
+// ruleCounts tallies the rules that fired, from the delivered
+// notifications and the leads' histories (E3): how the summary and the
+// tests see the run.
+type ruleCounts map[string]int
+
+// countRules reads every lead's history through the engine.
+func (s *world) countRules(ctx context.Context) (ruleCounts, error) {
+	c := ruleCounts{}
+	for _, n := range s.Notifications() {
+		switch n.Kind {
+		case leadline.NoteApproachRequest:
+			c[n.Rule]++ // A1, A2, A3
+		case leadline.NoteRequestUpdated:
+			c["A6"]++
+		case leadline.NoteReminder:
+			c["reminder "+n.Rule]++
+			if n.Rule == "T8" {
+				c["T8"]++
+			}
+		case leadline.NoteManagerAlert:
+			c["manager alert"]++
+		case leadline.NoteEscalated:
+			c["T10"]++
+		}
+	}
+	for _, id := range s.ids {
+		h, err := s.eng.History(ctx, sim.Ops, id)
+		if err != nil {
+			if errors.Is(err, leadline.ErrNotFound) {
+				continue
+			}
+			return nil, err
+		}
+		for _, ch := range h {
+			countChange(c, ch)
+		}
+	}
+	return c, nil
+}
+
+func countChange(c ruleCounts, ch lead.Change) {
+	switch {
+	case ch.Field == lead.FieldLead:
+		c["created"]++
+	case ch.Field == lead.FieldOwner && ch.Rule == "T1":
+		c["T1"]++
+	case ch.Field == lead.FieldStage && ch.Rule == "T9":
+		c["T9"]++
+	case ch.Field == lead.FieldStage && ch.Rule == "T6":
+		c["T6"]++
+	case ch.Field == lead.FieldStatus && ch.Rule == "T7":
+		c["T7"]++
+	case ch.Field == lead.FieldStatus && ch.Rule == "A5":
+		c["A5"]++
+	case ch.Field == lead.FieldStatus && ch.Rule == "S1":
+		c["S1"]++
+	case ch.Field == lead.FieldRequest && ch.Rule == "S5":
+		c["S5"]++
+	}
 }

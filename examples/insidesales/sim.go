@@ -1,20 +1,18 @@
 package main
 
 import (
-	"container/heap"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"slices"
 	"time"
 
-	"github.com/benbjohnson/clock"
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/sim"
 	"github.com/leadline/leadline/stage"
 	"github.com/shopspring/decimal"
 )
@@ -28,15 +26,11 @@ type options struct {
 	business bool   // count deadlines in business hours (T11)
 }
 
-func defaultOptions() options {
-	return options{days: 14, leads: 300, seed: 1, tz: "Asia/Tokyo"}
-}
+func defaultOptions() options { return options{days: 14, leads: 300, seed: 1, tz: "Asia/Tokyo"} }
 
 const (
 	maxDays  = 60
 	maxLeads = 5000
-	// step is how far the mock clock moves between sweeps.
-	step = 30 * time.Minute
 )
 
 // validate reports the first bad option, naming its flag.
@@ -57,25 +51,20 @@ func (o options) validate() error {
 
 // run simulates the team for opts.days and writes the story to w.
 func run(w io.Writer, opts options) error {
-	s, err := newSim(opts)
+	s, err := newWorld(opts, w)
 	if err != nil {
 		return err
 	}
-	return s.run(context.Background(), w)
+	return s.run(context.Background())
 }
 
 // persona is how a rep (or the manager) works: delays are in working
 // hours of the team's calendar, since nobody calls at night.
 type persona struct {
-	id    string
-	blurb string
-	// first is the delay from noticing a request to the first attempt.
-	first span
-	// next is the delay from one attempt to the next.
-	next span
-	// keep is the chance that the rep looks at the deadline and makes an
-	// attempt in time that they would otherwise have made late.
-	keep float64
+	id, blurb string
+	first     span    // from noticing a request to the first attempt
+	next      span    // from one attempt to the next
+	keep      float64 // chance of making in time an attempt that would be late
 	// park is the chance that the rep leaves a lead reassigned to them
 	// (somebody else's leftover) at the bottom of the pile, for parked.
 	park   float64
@@ -85,23 +74,20 @@ type persona struct {
 	ignoreUntil time.Time
 	// off are absences the roster does not know about (a sick day nobody
 	// entered): round robin keeps assigning to the rep, who does nothing.
-	off []routing.Period
-	rep routing.Rep
+	off  []routing.Period
+	rep  routing.Rep
+	work sim.Schedule // the calendar less off and rep.Away
 }
 
 // span is a range of hours.
 type span struct{ lo, hi float64 }
 
-func (sp span) draw(r *rand.Rand) time.Duration {
-	h := sp.lo + r.Float64()*(sp.hi-sp.lo)
-	return time.Duration(h * float64(time.Hour)).Truncate(time.Minute)
-}
+func (sp span) draw(r *rand.Rand) time.Duration { return sim.Hours(r, sp.lo, sp.hi) }
 
-// simLead is what the simulation knows about a lead besides the store.
+// simLead is what the simulation knows about a lead besides the engine.
 type simLead struct {
-	id     string
-	source string
-	kind   companyKind
+	id, source string
+	kind       companyKind
 	// gen numbers the owner's current plan; a planned attempt with another
 	// gen was superseded.
 	gen     uint64
@@ -112,84 +98,30 @@ type simLead struct {
 	lastActive time.Time
 }
 
-type actKind uint8
-
-const (
-	actMarketing actKind = iota + 1 // a marketing-automation event: created, inquiry, download
-	actScore                        // a score change by a delta
-	actDecay                        // the weekly score decay of inactive leads
-	actAttempt                      // a rep's planned outbound attempt
-	actContact                      // the lead answers or replies
-	actStatus                       // a rep sets the status
-)
-
-// action is something due to happen at a simulated instant.
-type action struct {
-	at     time.Time
-	seq    uint64
-	kind   actKind
-	lead   string
-	rep    string
-	gen    uint64
-	ev     lead.Event      // actMarketing: the event without ID and At
-	delta  decimal.Decimal // actScore
-	status lead.Status     // actStatus
-	why    string          // actStatus: the reason; actScore: what happened
-	ch     stage.Channels  // actContact
-}
-
-type queue []*action
-
-func (q queue) Len() int { return len(q) }
-func (q queue) Less(i, j int) bool {
-	if c := q[i].at.Compare(q[j].at); c != 0 {
-		return c < 0
-	}
-	return q[i].seq < q[j].seq
-}
-func (q queue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *queue) Push(x any)   { *q = append(*q, x.(*action)) }
-func (q *queue) Pop() any {
-	old := *q
-	a := old[len(old)-1]
-	old[len(old)-1] = nil
-	*q = old[:len(old)-1]
-	return a
-}
-
-// sim is one run of the simulation.
-type sim struct {
+// world is one run: the team, the leads, and the simulation they live in.
+type world struct {
+	*sim.Sim
 	opts       options
 	loc        *time.Location
 	start, end time.Time
-	clk        *clock.Mock
 	rng        *rand.Rand
 	store      *memstore.Store
 	eng        *leadline.Engine
 	pol        leadline.Policy
-	// ops is the simulation's own view of the leads: it plays every rep,
-	// so it reads as operations, who see everything (M2).
-	ops routing.Viewer
 	// work is the team's working calendar: reps act only when it is open,
 	// whatever calendar the deadlines count on.
-	work    *stage.BusinessCalendar
-	team    routing.Team
-	people  map[string]*persona
-	order   []string // the reps in team order, then the manager
-	leads   map[string]*simLead
-	ids     []string // every lead id, sorted
-	queue   queue
-	seq     uint64
-	events  int
-	inbox   []leadline.Notification // delivered in the current step
-	notes   []leadline.Notification // delivered over the run, in order
-	histPos map[string]int          // history entries already reported, per lead
-	today   *dayStats
-	w       io.Writer
+	work   *stage.BusinessCalendar
+	team   routing.Team
+	people map[string]*persona
+	order  []string // the reps in team order, then the manager
+	leads  map[string]*simLead
+	ids    []string // every lead id, sorted
+	today  *dayStats
+	w      io.Writer
 }
 
-// newSim builds the team, the engine and the leads' marketing script.
-func newSim(opts options) (*sim, error) {
+// newWorld builds the team, the engine and the leads' marketing script.
+func newWorld(opts options, w io.Writer) (*world, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
@@ -201,49 +133,35 @@ func newSim(opts options) (*sim, error) {
 	if err != nil {
 		return nil, fmt.Errorf("business calendar: %w", err)
 	}
-	s := &sim{
-		ops:     routing.Viewer{Rep: "simulation", Role: routing.RoleOps},
-		opts:    opts,
-		loc:     loc,
-		start:   time.Date(2026, time.April, 6, 9, 0, 0, 0, loc),
-		end:     time.Date(2026, time.April, 6+opts.days, 0, 0, 0, 0, loc),
-		clk:     clock.NewMock(),
-		rng:     rand.New(rand.NewPCG(opts.seed, opts.seed)),
-		store:   memstore.New(),
-		work:    work,
-		people:  make(map[string]*persona),
-		leads:   make(map[string]*simLead),
-		histPos: make(map[string]int),
+	s := &world{opts: opts, loc: loc, w: w, work: work,
+		start:  time.Date(2026, time.April, 6, 9, 0, 0, 0, loc),
+		end:    time.Date(2026, time.April, 6+opts.days, 0, 0, 0, 0, loc),
+		rng:    rand.New(rand.NewPCG(opts.seed, opts.seed)),
+		store:  memstore.New(),
+		people: make(map[string]*persona),
+		leads:  make(map[string]*simLead),
 	}
-	s.clk.Set(s.start)
 	if opts.business {
 		s.pol.Cadence.Calendar = work
 	}
 	s.buildTeam()
-	s.eng, err = leadline.New(s.store, leadline.Config{
-		Policy:   s.pol,
-		Clock:    s.clk,
-		Roster:   &routing.Org{Inside: s.team},
-		Notifier: leadline.NotifierFunc(s.collect),
-	})
+	s.Sim, err = sim.New(sim.Config{Store: s.store, Start: s.start,
+		Engine:     leadline.Config{Policy: s.pol, Roster: &routing.Org{Inside: s.team}},
+		NotifyFunc: s.react, DayFunc: s.closeDay})
 	if err != nil {
 		return nil, err
 	}
+	s.eng = s.Engine()
 	s.pol = s.eng.Policy()
+	s.today = s.newDay()
 	s.genLeads()
-	for d := s.day(7); d.Before(s.end); d = d.AddDate(0, 0, 7) {
-		s.push(&action{at: d.Add(2 * time.Hour), kind: actDecay}) // Mondays 02:00
+	for d := s.Date(7, 2, 0); d.Before(s.end); d = d.AddDate(0, 0, 7) {
+		s.At(d, s.decay) // Mondays 02:00
 	}
 	return s, nil
 }
 
-// day returns midnight of the i-th day of the run, counting from 0.
-func (s *sim) day(i int) time.Time {
-	y, m, d := s.start.Date()
-	return time.Date(y, m, d+i, 0, 0, 0, 0, s.loc)
-}
-
-func (s *sim) buildTeam() {
+func (s *world) buildTeam() {
 	sick := routing.Period{From: s.day(1), To: s.day(3)}    // Tue and Wed of week 1, not in the roster
 	leave := routing.Period{From: s.day(10), To: s.day(12)} // Thu and Fri of week 2, in the roster
 	ps := []*persona{
@@ -261,104 +179,39 @@ func (s *sim) buildTeam() {
 		{id: "rep-yamada", blurb: "new on the team: does not open the request queue until Thursday (T1)",
 			first: span{1, 8}, next: span{8, 18}, keep: 0.7, park: 0.55, parked: span{16, 30},
 			ignoreUntil: s.day(3).Add(9 * time.Hour)},
+		{id: "mgr-sato", blurb: "manager: gets the alerts, works escalated leads herself",
+			first: span{1, 4}, next: span{8, 16}, keep: 0.9},
 	}
 	s.team = routing.Team{ID: "inside", Manager: "mgr-sato"}
 	for _, p := range ps {
 		p.rep.ID = p.id
-		s.team.Reps = append(s.team.Reps, p.rep)
+		p.work = sim.Schedule{Calendar: s.work, Away: append(slices.Clip(p.off), p.rep.Away...)}
+		if p.id != s.team.Manager {
+			s.team.Reps = append(s.team.Reps, p.rep)
+		}
 		s.people[p.id] = p
 		s.order = append(s.order, p.id)
 	}
-	mgr := &persona{id: "mgr-sato", blurb: "manager: gets the alerts, works escalated leads herself",
-		first: span{1, 4}, next: span{8, 16}, keep: 0.9}
-	s.people[mgr.id] = mgr
-	s.order = append(s.order, mgr.id)
 }
 
-// awayAt reports whether p is out of office at t, told to the roster or
-// not.
-func (p *persona) awayAt(t time.Time) bool {
-	return p.rep.AwayAt(t) || slices.ContainsFunc(p.off, func(per routing.Period) bool { return per.Contains(t) })
+// day returns midnight of the i-th day of the run, counting from 0.
+func (s *world) day(i int) time.Time {
+	return time.Date(s.start.Year(), s.start.Month(), s.start.Day()+i, 0, 0, 0, 0, s.loc)
 }
 
-func (s *sim) push(a *action) {
-	s.seq++
-	a.seq = s.seq
-	heap.Push(&s.queue, a)
-}
-
-// collect is the Notifier: it keeps the notification for the step's
-// reactions and the day's report. Keys are unique per notification, so a
-// repeated delivery (E4) is dropped.
-func (s *sim) collect(_ context.Context, n leadline.Notification) error {
-	s.inbox = append(s.inbox, n)
-	return nil
-}
-
-// run is the main loop: move the clock one step, play the actions due,
-// sweep deadlines, deliver notifications, let people react, and report
-// each day at midnight.
-func (s *sim) run(ctx context.Context, w io.Writer) error {
-	s.w = w
+func (s *world) run(ctx context.Context) error {
 	s.header()
-	s.today = s.newDay(s.start)
-	for now := s.start; now.Before(s.end); {
-		now = now.Add(step)
-		s.clk.Set(now)
-		for len(s.queue) > 0 && !s.queue[0].at.After(now) {
-			a := heap.Pop(&s.queue).(*action)
-			if err := s.do(ctx, a); err != nil {
-				return err
-			}
-		}
-		if _, err := s.eng.Sweep(ctx); err != nil {
-			return err
-		}
-		if _, err := s.eng.Deliver(ctx); err != nil {
-			return err
-		}
-		if err := s.react(ctx); err != nil {
-			return err
-		}
-		if !now.Before(s.today.end) {
-			if err := s.closeDay(ctx); err != nil {
-				return err
-			}
-			s.today = s.newDay(now)
-		}
+	if err := s.Run(ctx, s.end); err != nil {
+		return err
 	}
 	return s.summary(ctx)
 }
 
-func (s *sim) do(ctx context.Context, a *action) error {
-	switch a.kind {
-	case actMarketing:
-		return s.market(ctx, a)
-	case actScore:
-		return s.rescore(ctx, a.lead, a.at, a.delta, a.why)
-	case actDecay:
-		return s.decay(ctx, a.at)
-	case actAttempt:
-		return s.attempt(ctx, a)
-	case actContact:
-		return s.contact(ctx, a)
-	case actStatus:
-		return s.setStatus(ctx, a)
-	}
-	return fmt.Errorf("unknown action %d", a.kind)
+// handle gives ev a fresh id with prefix and hands it to the engine.
+func (s *world) handle(ctx context.Context, prefix string, ev lead.Event) error {
+	ev.ID = s.NewID(prefix)
+	return s.Handle(ctx, ev)
 }
-
-// handle gives ev a fresh id and hands it to the engine.
-func (s *sim) handle(ctx context.Context, prefix string, ev lead.Event) error {
-	s.events++
-	ev.ID = fmt.Sprintf("%s-%06d", prefix, s.events)
-	if err := s.eng.Handle(ctx, ev); err != nil {
-		return fmt.Errorf("%s %s of %s at %s: %w", ev.Kind, ev.ID, ev.Lead, ev.At.Format(time.DateTime), err)
-	}
-	return nil
-}
-
-// ---- marketing ----
 
 type source struct {
 	key    string
@@ -386,12 +239,21 @@ type proto struct {
 	kind   companyKind
 	prof   lead.Profile
 	score  decimal.Decimal
-	script []*action
+	script []scripted
+}
+
+// scripted is a marketing event of a lead's script: an event to report,
+// or a score change by delta.
+type scripted struct {
+	at    time.Time
+	ev    lead.Event // without ID, Lead and At; zero for a score change
+	delta decimal.Decimal
+	why   string
 }
 
 // genLeads draws every lead and the marketing events it will produce, and
 // queues them. Ids follow arrival order.
-func (s *sim) genLeads() {
+func (s *world) genLeads() {
 	total := 0
 	for _, src := range sources {
 		total += src.weight
@@ -413,16 +275,18 @@ func (s *sim) genLeads() {
 		id := fmt.Sprintf("L-%04d", i+1)
 		s.leads[id] = &simLead{id: id, source: p.src, kind: p.kind}
 		s.ids = append(s.ids, id)
-		s.push(&action{at: p.at, kind: actMarketing, lead: id, ev: lead.Event{
-			Kind: lead.EventCreated, Lead: id, Actor: "marketing", Score: p.score, Profile: p.prof}})
+		s.market(id, p.at, lead.Event{Kind: lead.EventCreated, Actor: "marketing", Score: p.score, Profile: p.prof})
 		for _, a := range p.script {
-			a.lead, a.ev.Lead = id, id
-			s.push(a)
+			if a.ev.Kind != 0 {
+				s.market(id, a.at, a.ev)
+				continue
+			}
+			s.At(a.at, func(ctx context.Context, at time.Time) error { return s.rescore(ctx, id, at, a.delta, a.why) })
 		}
 	}
 }
 
-func (s *sim) genLead(src string) *proto {
+func (s *world) genLead(src string) *proto {
 	r := s.rng
 	p := &proto{src: src, at: s.arrival(src)}
 	comp, kind := company(r), prospect
@@ -455,12 +319,12 @@ func (s *sim) genLead(src string) *proto {
 		return p.at.Add(time.Duration((lo + r.Float64()*(hi-lo)) * float64(time.Hour))).Truncate(time.Minute)
 	}
 	trigger := func(at time.Time, k lead.EventKind, topic string) {
-		p.script = append(p.script, &action{at: at, kind: actMarketing, ev: lead.Event{Kind: k, Actor: "marketing", Topic: topic}})
+		p.script = append(p.script, scripted{at: at, ev: lead.Event{Kind: k, Actor: "marketing", Topic: topic}})
 	}
 	inquiry := func(at time.Time) { trigger(at, lead.EventInquiry, inquiryTopics[r.IntN(len(inquiryTopics))]) }
 	download := func(at time.Time) { trigger(at, lead.EventDownload, documents[r.IntN(len(documents))]) }
 	rescore := func(at time.Time, d decimal.Decimal, why string) {
-		p.script = append(p.script, &action{at: at, kind: actScore, delta: d, why: why})
+		p.script = append(p.script, scripted{at: at, delta: d, why: why})
 	}
 	up := func(lo, hi float64) {
 		d := decimal.New(int64(5+r.IntN(21))*100+int64(r.IntN(4))*25, -2)
@@ -526,7 +390,7 @@ func (s *sim) genLead(src string) *proto {
 // arrival draws when a lead of src arrives: web forms at any hour of any
 // day, partner referrals in office hours, list imports, seminar attendee
 // lists and campaign downloads in batches.
-func (s *sim) arrival(src string) time.Time {
+func (s *world) arrival(src string) time.Time {
 	r := s.rng
 	days := s.opts.days
 	weekday := func(i int) bool {
@@ -578,19 +442,21 @@ func (s *sim) arrival(src string) time.Time {
 	return t.Truncate(time.Minute)
 }
 
-func (s *sim) market(ctx context.Context, a *action) error {
-	ev := a.ev
-	ev.At = a.at
-	sl := s.leads[a.lead]
-	if ev.Kind == lead.EventCreated {
-		s.today.newBySource[sl.source]++
-	}
-	sl.lastActive = a.at
-	return s.handle(ctx, "ma", ev)
+// market schedules a marketing-automation event of lead id at t.
+func (s *world) market(id string, t time.Time, ev lead.Event) {
+	s.At(t, func(ctx context.Context, at time.Time) error {
+		ev.Lead, ev.At = id, at
+		sl := s.leads[id]
+		if ev.Kind == lead.EventCreated {
+			s.today.newBySource[sl.source]++
+		}
+		sl.lastActive = at
+		return s.handle(ctx, "ma", ev)
+	})
 }
 
-func (s *sim) rescore(ctx context.Context, id string, at time.Time, delta decimal.Decimal, why string) error {
-	l, err := s.eng.Lead(ctx, s.ops, id)
+func (s *world) rescore(ctx context.Context, id string, at time.Time, delta decimal.Decimal, why string) error {
+	l, err := s.eng.Lead(ctx, sim.Ops, id)
 	if err != nil {
 		return err
 	}
@@ -608,7 +474,7 @@ func (s *sim) rescore(ctx context.Context, id string, at time.Time, delta decima
 
 // decay lowers by 5 the score of every lead with no activity in the last
 // five days, as marketing automation does every week.
-func (s *sim) decay(ctx context.Context, at time.Time) error {
+func (s *world) decay(ctx context.Context, at time.Time) error {
 	for _, id := range s.ids {
 		sl := s.leads[id]
 		if sl.lastActive.IsZero() || at.Sub(sl.lastActive) < 5*24*time.Hour {
@@ -624,32 +490,27 @@ func (s *sim) decay(ctx context.Context, at time.Time) error {
 // followUp queues a later inquiry from a lead whose status a person or
 // the engine changed: a protected lead's inquiry is suppressed (S5), a
 // recycled lead's re-engages it (A5).
-func (s *sim) followUp(id string, at time.Time, lo, hi float64, topic string) {
+func (s *world) followUp(id string, at time.Time, lo, hi float64, topic string) {
 	t := at.Add(time.Duration((lo + s.rng.Float64()*(hi-lo)) * float64(time.Hour))).Truncate(time.Minute)
 	if !t.Before(s.end) {
 		return
 	}
-	s.push(&action{at: t, kind: actMarketing, lead: id, ev: lead.Event{Kind: lead.EventInquiry, Lead: id, Actor: "marketing", Topic: topic}})
+	s.market(id, t, lead.Event{Kind: lead.EventInquiry, Actor: "marketing", Topic: topic})
 }
 
 // ---- people ----
 
-// react lets people act on the notifications delivered in this step.
-func (s *sim) react(ctx context.Context) error {
-	inbox := s.inbox
-	s.inbox = nil
-	for _, n := range inbox {
-		s.notes = append(s.notes, n)
-		s.today.notes = append(s.today.notes, n)
-		switch n.Kind {
-		case leadline.NoteApproachRequest, leadline.NoteReassigned, leadline.NoteEscalated:
-			if err := s.planFirst(ctx, n); err != nil {
-				return err
-			}
-		case leadline.NoteRecycled:
-			if s.rng.Float64() < 0.35 {
-				s.followUp(n.Lead, n.At, 24, 96, "asked for a demo again")
-			}
+// ---- people ----
+
+// react lets people act on a notification as it is delivered.
+func (s *world) react(ctx context.Context, n leadline.Notification) error {
+	s.today.notes = append(s.today.notes, n)
+	switch n.Kind {
+	case leadline.NoteApproachRequest, leadline.NoteReassigned, leadline.NoteEscalated:
+		return s.planFirst(ctx, n)
+	case leadline.NoteRecycled:
+		if s.rng.Float64() < 0.35 {
+			s.followUp(n.Lead, n.At, 24, 96, "asked for a demo again")
 		}
 	}
 	return nil
@@ -658,8 +519,8 @@ func (s *sim) react(ctx context.Context) error {
 // planFirst makes the recipient of a new request plan their next attempt:
 // the first one on an untouched lead, an earlier one on a lead in
 // cadence.
-func (s *sim) planFirst(ctx context.Context, n leadline.Notification) error {
-	l, err := s.eng.Lead(ctx, s.ops, n.Lead)
+func (s *world) planFirst(ctx context.Context, n leadline.Notification) error {
+	l, err := s.eng.Lead(ctx, sim.Ops, n.Lead)
 	if err != nil {
 		return err
 	}
@@ -676,7 +537,7 @@ func (s *sim) planFirst(ctx context.Context, n leadline.Notification) error {
 	if n.Kind == leadline.NoteReassigned && s.rng.Float64() < p.park {
 		d, keep = p.parked.draw(s.rng), false
 	}
-	at := s.work.Add(s.workFrom(p, notice), d)
+	at := p.work.Add(notice, d)
 	if keep {
 		at = s.inTime(p, &l, notice, at)
 	}
@@ -690,131 +551,97 @@ func (s *sim) planFirst(ctx context.Context, n leadline.Notification) error {
 // planNext plans the attempt after the one made at prev. Stage4 gets four
 // days (T5), and everyone lets the Stage3 case studies sink in for twice
 // as long as usual.
-func (s *sim) planNext(l *lead.Lead, p *persona, prev time.Time) {
+func (s *world) planNext(l *lead.Lead, p *persona, prev time.Time) {
 	d := p.next.draw(s.rng)
 	if l.Track.Stage == stage.Stage3 {
 		d *= 2
 	}
-	at := s.work.Add(s.workFrom(p, prev), d)
-	s.plan(s.leads[l.ID], p.id, s.inTime(p, l, prev, at))
+	s.plan(s.leads[l.ID], p.id, s.inTime(p, l, prev, p.work.Add(prev, d)))
 }
 
 // inTime returns at, or, if at misses the lead's deadline and the rep
 // minds it this time, the last working moment a little before the
 // deadline, provided that is after from.
-func (s *sim) inTime(p *persona, l *lead.Lead, from, at time.Time) time.Time {
+func (s *world) inTime(p *persona, l *lead.Lead, from, at time.Time) time.Time {
 	due, ok := l.Track.Pending()
 	if !ok || !at.After(due) || s.rng.Float64() >= p.keep {
 		return at
 	}
 	// Somewhere in the last four working hours before the deadline.
 	slack := time.Duration(1+s.rng.IntN(10)) * time.Minute
-	t := s.lastWorkBefore(p, due.Add(-slack), 1+s.rng.IntN(16))
+	t := p.work.LastBefore(due.Add(-slack), 1+s.rng.IntN(16))
 	if t.IsZero() || !t.After(from.Add(30*time.Minute)) {
 		return at
 	}
 	return t
 }
 
-func (s *sim) plan(sl *simLead, rep string, at time.Time) {
+// plan schedules rep's next attempt on the lead at at, superseding any
+// earlier plan.
+func (s *world) plan(sl *simLead, rep string, at time.Time) {
 	sl.gen++
 	sl.planned, sl.planner = at, rep
-	s.push(&action{at: at, kind: actAttempt, lead: sl.id, rep: rep, gen: sl.gen})
-}
-
-// workFrom returns the first moment at or after t at which p works.
-func (s *sim) workFrom(p *persona, t time.Time) time.Time {
-	for range 60 {
-		if s.work.IsOpen(t) && !p.awayAt(t) {
-			return t
-		}
-		for _, per := range append(p.off, p.rep.Away...) {
-			if per.Contains(t) {
-				t = per.To
-			}
-		}
-		if !s.work.IsOpen(t) {
-			t = s.work.Add(t, time.Minute).Add(-time.Minute) // the next opening
-		}
-	}
-	return t
-}
-
-// lastWorkBefore steps back from t a quarter hour at a time and returns
-// the n-th instant at which p works, looking back at most a week; zero if
-// there is none.
-func (s *sim) lastWorkBefore(p *persona, t time.Time, n int) time.Time {
-	t = t.Truncate(time.Minute)
-	for range 7 * 24 * 4 {
-		if s.work.IsOpen(t) && !p.awayAt(t) {
-			if n--; n <= 0 {
-				return t
-			}
-		}
-		t = t.Add(-15 * time.Minute)
-	}
-	return time.Time{}
+	gen := sl.gen
+	s.At(at, func(ctx context.Context, at time.Time) error { return s.attempt(ctx, at, sl, rep, gen) })
 }
 
 // attempt plays a planned outbound attempt, if it still makes sense: the
 // rep still owns the lead, its cadence still runs, nobody disqualified it.
-func (s *sim) attempt(ctx context.Context, a *action) error {
-	sl := s.leads[a.lead]
-	if sl.gen != a.gen {
+func (s *world) attempt(ctx context.Context, at time.Time, sl *simLead, rep string, gen uint64) error {
+	if sl.gen != gen {
 		return nil // superseded by a later plan
 	}
 	sl.planned = time.Time{}
-	l, err := s.eng.Lead(ctx, s.ops, a.lead)
+	l, err := s.eng.Lead(ctx, sim.Ops, sl.id)
 	if err != nil {
 		return err
 	}
-	p := s.people[a.rep]
+	p := s.people[rep]
 	tr := &l.Track
 	switch {
-	case l.Owner != a.rep, !tr.Active(), l.Status.Protected():
+	case l.Owner != rep, !tr.Active(), l.Status.Protected():
 		return nil
 	case tr.Stage == stage.Stage4 && !l.Request.Outstanding():
 		return nil // the last attempt is made; wait for a reply or the recycle (T7)
 	}
-	if due, ok := tr.Pending(); ok && tr.Stage == stage.Untouched && due.Before(a.at) {
+	if due, ok := tr.Pending(); ok && tr.Stage == stage.Untouched && due.Before(at) {
 		return nil // the Stage1 window closed first: the lead goes to someone else (T1)
 	}
-	if p.awayAt(a.at) {
-		s.plan(sl, p.id, s.workFrom(p, a.at))
+	if p.work.Absent(at) {
+		s.plan(sl, p.id, p.work.Next(at))
 		return nil
 	}
 	if tr.Stage == stage.Untouched && !sl.reviewed {
 		sl.reviewed = true
 		switch sl.kind {
 		case competitor:
-			return s.review(ctx, a, lead.StatusDisqualifiedSales, "competitor: works for "+l.Company)
+			return s.review(ctx, at, sl.id, rep, lead.StatusDisqualifiedSales, "competitor: works for "+l.Company)
 		case customer:
-			return s.review(ctx, a, lead.StatusCustomer, "already under contract, same company and department")
+			return s.review(ctx, at, sl.id, rep, lead.StatusCustomer, "already under contract, same company and department")
 		}
 	}
-	next := min(tr.Stage+1, stage.Stage4)
-	ch := s.pol.Cadence.Playbook(next).Channels
-	if err := s.handle(ctx, "crm", lead.Event{Kind: lead.EventOutbound, Lead: a.lead, At: a.at, Actor: a.rep, Channels: ch}); err != nil {
+	ch := s.pol.Cadence.Playbook(min(tr.Stage+1, stage.Stage4)).Channels
+	if err := s.handle(ctx, "crm", lead.Event{Kind: lead.EventOutbound, Lead: sl.id, At: at, Actor: rep, Channels: ch}); err != nil {
 		return err
 	}
-	if l, err = s.eng.Lead(ctx, s.ops, a.lead); err != nil {
+	if l, err = s.eng.Lead(ctx, sim.Ops, sl.id); err != nil {
 		return err
 	}
 	if l.Track.Stage == stage.Stage1 && sl.kind == badData {
-		s.push(&action{at: s.work.Add(a.at, time.Duration(20+s.rng.IntN(60))*time.Minute), kind: actStatus,
-			lead: a.lead, rep: a.rep, status: lead.StatusDisqualifiedMktg, why: "e-mail bounced and the phone number is not in service"})
+		s.setStatus(s.work.Add(at, time.Duration(20+s.rng.IntN(60))*time.Minute), sl.id, rep,
+			lead.StatusDisqualifiedMktg, "e-mail bounced and the phone number is not in service")
 		return nil
 	}
-	s.maybeAnswer(&l, ch, a.at)
+	s.maybeAnswer(&l, ch, at)
 	if l.Track.Stage < stage.Stage4 {
-		s.planNext(&l, p, a.at)
+		s.planNext(&l, p, at)
 	}
 	return nil
 }
 
 // review records what a rep decided from the lead's data alone (S1).
-func (s *sim) review(ctx context.Context, a *action, st lead.Status, why string) error {
-	if err := s.handle(ctx, "crm", lead.Event{Kind: lead.EventStatusSet, Lead: a.lead, At: a.at, Actor: a.rep, Status: st, Reason: why}); err != nil {
+func (s *world) review(ctx context.Context, at time.Time, id, rep string, st lead.Status, why string) error {
+	if err := s.handle(ctx, "crm", lead.Event{Kind: lead.EventStatusSet, Lead: id, At: at, Actor: rep, Status: st, Reason: why}); err != nil {
 		return err
 	}
 	if s.rng.Float64() < 0.75 {
@@ -822,14 +649,14 @@ func (s *sim) review(ctx context.Context, a *action, st lead.Status, why string)
 		if st == lead.StatusDisqualifiedSales {
 			topic = "pricing"
 		}
-		s.followUp(a.lead, a.at, 24, 96, topic)
+		s.followUp(id, at, 24, 96, topic)
 	}
 	return nil
 }
 
 // maybeAnswer decides whether the lead picks up the call or replies to
-// the e-mail of an attempt, and queues the contact (T6).
-func (s *sim) maybeAnswer(l *lead.Lead, ch stage.Channels, at time.Time) {
+// the e-mail of an attempt, and schedules the contact (T6).
+func (s *world) maybeAnswer(l *lead.Lead, ch stage.Channels, at time.Time) {
 	callP := [...]float64{stage.Stage1: 0.10, stage.Stage2: 0.07}
 	replyP := [...]float64{stage.Stage1: 0.06, stage.Stage2: 0.06, stage.Stage3: 0.08, stage.Stage4: 0.08}
 	boost := 1.0
@@ -839,136 +666,74 @@ func (s *sim) maybeAnswer(l *lead.Lead, ch stage.Channels, at time.Time) {
 	st := l.Track.Stage
 	switch {
 	case ch.Has(stage.Call) && int(st) < len(callP) && s.rng.Float64() < callP[st]*boost:
-		s.push(&action{at: at.Add(time.Duration(3+s.rng.IntN(12)) * time.Minute), kind: actContact, lead: l.ID, ch: stage.Call})
+		s.contact(at.Add(time.Duration(3+s.rng.IntN(12))*time.Minute), l.ID, stage.Call)
 	case s.rng.Float64() < replyP[st]*boost:
-		s.push(&action{at: at.Add(time.Duration(1+s.rng.IntN(40)) * time.Hour).Add(time.Duration(s.rng.IntN(60)) * time.Minute),
-			kind: actContact, lead: l.ID, ch: stage.Email})
+		s.contact(at.Add(time.Duration(1+s.rng.IntN(40))*time.Hour).Add(time.Duration(s.rng.IntN(60))*time.Minute), l.ID, stage.Email)
 	}
 }
 
-// contact plays a lead's answer: the cadence ends Connected (T6) and the
-// owner qualifies the lead soon after (S1).
-func (s *sim) contact(ctx context.Context, a *action) error {
-	l, err := s.eng.Lead(ctx, s.ops, a.lead)
-	if err != nil {
-		return err
-	}
-	tr := &l.Track
-	if !tr.Active() || tr.Stage == stage.Untouched || l.Status.Protected() {
-		return nil
-	}
-	if due, ok := tr.Pending(); ok && tr.Stage == stage.Stage4 && due.Before(a.at) {
-		return nil // recycled before the reply came (T7)
-	}
-	if err := s.handle(ctx, "crm", lead.Event{Kind: lead.EventContact, Lead: a.lead, At: a.at, Actor: l.Owner, Channels: a.ch}); err != nil {
-		return err
-	}
-	sl := s.leads[a.lead]
-	sl.gen++ // no more attempts
-	sl.planned = time.Time{}
-	st, why := lead.StatusLead, "qualified: evaluating a tool within 6 months"
-	switch x := s.rng.Float64(); {
-	case x < 0.20:
-		st, why = lead.StatusRecycled, "still gathering information; decision more than 6 months out"
-	case x < 0.25:
-		st, why = lead.StatusDisqualifiedSales, "job seeker, not a buyer"
-	case x < 0.40:
-		return nil // talked, not yet classified
-	}
-	p := s.people[l.Owner]
-	at := a.at
-	if p != nil {
-		at = s.work.Add(s.workFrom(p, a.at), time.Duration(15+s.rng.IntN(75))*time.Minute)
-	}
-	s.push(&action{at: at, kind: actStatus, lead: a.lead, rep: l.Owner, status: st, why: why})
-	return nil
-}
-
-// setStatus plays a rep's classification (S1, S4) and what the lead does
-// later: a protected lead may inquire again (suppressed, S5), a recycled
-// one may come back (A5).
-func (s *sim) setStatus(ctx context.Context, a *action) error {
-	l, err := s.eng.Lead(ctx, s.ops, a.lead)
-	if err != nil {
-		return err
-	}
-	if l.Status == a.status || l.Status.Protected() {
-		return nil
-	}
-	if err := s.handle(ctx, "crm", lead.Event{Kind: lead.EventStatusSet, Lead: a.lead, At: a.at, Actor: a.rep, Status: a.status, Reason: a.why}); err != nil {
-		return err
-	}
-	sl := s.leads[a.lead]
-	sl.gen++
-	sl.planned = time.Time{}
-	switch {
-	case a.status == lead.StatusRecycled && s.rng.Float64() < 0.45:
-		s.followUp(a.lead, a.at, 48, 144, "asked for a demo again")
-	case a.status.Protected() && s.rng.Float64() < 0.5:
-		s.followUp(a.lead, a.at, 24, 96, "pricing")
-	}
-	return nil
-}
-
-// ---- counting ----
-
-// ruleCounts tallies the rules that fired, from the delivered
-// notifications and the leads' histories (E3): how the summary and the
-// tests see the run.
-type ruleCounts map[string]int
-
-// countRules reads every lead's history through the engine.
-func (s *sim) countRules(ctx context.Context) (ruleCounts, error) {
-	c := ruleCounts{}
-	for _, n := range s.notes {
-		switch n.Kind {
-		case leadline.NoteApproachRequest:
-			c[n.Rule]++ // A1, A2, A3
-		case leadline.NoteRequestUpdated:
-			c["A6"]++
-		case leadline.NoteReminder:
-			c["reminder "+n.Rule]++
-			if n.Rule == "T8" {
-				c["T8"]++
-			}
-		case leadline.NoteManagerAlert:
-			c["manager alert"]++
-		case leadline.NoteEscalated:
-			c["T10"]++
-		}
-	}
-	for _, id := range s.ids {
-		h, err := s.eng.History(ctx, s.ops, id)
+// contact schedules a lead's answer: the cadence ends Connected (T6) and
+// the owner qualifies the lead soon after (S1).
+func (s *world) contact(t time.Time, id string, ch stage.Channels) {
+	s.At(t, func(ctx context.Context, at time.Time) error {
+		l, err := s.eng.Lead(ctx, sim.Ops, id)
 		if err != nil {
-			if errors.Is(err, leadline.ErrNotFound) {
-				continue
-			}
-			return nil, err
+			return err
 		}
-		for _, ch := range h {
-			countChange(c, ch)
+		tr := &l.Track
+		if !tr.Active() || tr.Stage == stage.Untouched || l.Status.Protected() {
+			return nil
 		}
-	}
-	return c, nil
+		if due, ok := tr.Pending(); ok && tr.Stage == stage.Stage4 && due.Before(at) {
+			return nil // recycled before the reply came (T7)
+		}
+		if err := s.handle(ctx, "crm", lead.Event{Kind: lead.EventContact, Lead: id, At: at, Actor: l.Owner, Channels: ch}); err != nil {
+			return err
+		}
+		sl := s.leads[id]
+		sl.gen++ // no more attempts
+		sl.planned = time.Time{}
+		st, why := lead.StatusLead, "qualified: evaluating a tool within 6 months"
+		switch x := s.rng.Float64(); {
+		case x < 0.20:
+			st, why = lead.StatusRecycled, "still gathering information; decision more than 6 months out"
+		case x < 0.25:
+			st, why = lead.StatusDisqualifiedSales, "job seeker, not a buyer"
+		case x < 0.40:
+			return nil // talked, not yet classified
+		}
+		if p := s.people[l.Owner]; p != nil {
+			at = s.work.Add(p.work.Next(at), time.Duration(15+s.rng.IntN(75))*time.Minute)
+		}
+		s.setStatus(at, id, l.Owner, st, why)
+		return nil
+	})
 }
 
-func countChange(c ruleCounts, ch lead.Change) {
-	switch {
-	case ch.Field == lead.FieldLead:
-		c["created"]++
-	case ch.Field == lead.FieldOwner && ch.Rule == "T1":
-		c["T1"]++
-	case ch.Field == lead.FieldStage && ch.Rule == "T9":
-		c["T9"]++
-	case ch.Field == lead.FieldStage && ch.Rule == "T6":
-		c["T6"]++
-	case ch.Field == lead.FieldStatus && ch.Rule == "T7":
-		c["T7"]++
-	case ch.Field == lead.FieldStatus && ch.Rule == "A5":
-		c["A5"]++
-	case ch.Field == lead.FieldStatus && ch.Rule == "S1":
-		c["S1"]++
-	case ch.Field == lead.FieldRequest && ch.Rule == "S5":
-		c["S5"]++
-	}
+// setStatus schedules a rep's classification (S1, S4) and what the lead
+// does later: a protected lead may inquire again (suppressed, S5), a
+// recycled one may come back (A5).
+func (s *world) setStatus(t time.Time, id, rep string, st lead.Status, why string) {
+	s.At(t, func(ctx context.Context, at time.Time) error {
+		l, err := s.eng.Lead(ctx, sim.Ops, id)
+		if err != nil {
+			return err
+		}
+		if l.Status == st || l.Status.Protected() {
+			return nil
+		}
+		if err := s.handle(ctx, "crm", lead.Event{Kind: lead.EventStatusSet, Lead: id, At: at, Actor: rep, Status: st, Reason: why}); err != nil {
+			return err
+		}
+		sl := s.leads[id]
+		sl.gen++
+		sl.planned = time.Time{}
+		switch {
+		case st == lead.StatusRecycled && s.rng.Float64() < 0.45:
+			s.followUp(id, at, 48, 144, "asked for a demo again")
+		case st.Protected() && s.rng.Float64() < 0.5:
+			s.followUp(id, at, 24, 96, "pricing")
+		}
+		return nil
+	})
 }

@@ -1,0 +1,37 @@
+// Package sim drives a leadline engine through simulated time,
+// deterministically: weeks of a sales team's work run in milliseconds and
+// tell the same story every time (E1).
+//
+// A [Sim] owns the engine's [clock.Mock] and notifier. The script schedules
+// actions at instants with [Sim.At] and [Sim.After]; [Sim.Run] moves the
+// clock one [Config.Step] at a time and, at each tick, runs the actions
+// due by then in instant order (ties in the order they were scheduled),
+// sweeps deadlines, delivers notifications and hands each one to
+// [Config.NotifyFunc], then reports every day that ended to
+// [Config.DayFunc]. Actions report what people do with [Sim.Handle],
+// which gives each event a fresh id.
+//
+//	s, err := sim.New(sim.Config{Store: memstore.New(), Engine: cfg, Start: monday9am})
+//	s.At(monday9am.Add(time.Hour), func(ctx context.Context, at time.Time) error {
+//		return s.Handle(ctx, lead.Event{Kind: lead.EventCreated, Lead: "L-1", At: at})
+//	})
+//	err = s.Run(ctx, monday9am.AddDate(0, 0, 7))
+//
+// The same script replays a recorded event log: schedule each event at its
+// instant and run.
+//
+// # Determinism
+//
+// Nothing here reads the wall clock or sleeps, and nothing depends on map
+// order. Randomness is the caller's: pass one seeded *rand.Rand (math/rand/v2)
+// to the helpers that draw, [Hours] and [Between], and draw in script
+// order. Two runs of one script with one seed handle the same events and
+// deliver the same notifications ([Sim.Events], [Sim.Notifications]).
+//
+// # Working hours
+//
+// People act in working hours. A [Schedule] is a person's working time:
+// a [stage.BusinessCalendar], the library's own calendar (T11), less the
+// person's absences. It answers when they next work and what instant d of
+// their working time after t is.
+package sim
