@@ -1,17 +1,16 @@
 package leadline_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/benbjohnson/clock"
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leadlinetest"
 	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
@@ -35,40 +34,25 @@ func team() *routing.Org {
 	}}
 }
 
-// harness drives an engine on memstore and a mock clock, collecting what
-// the notifier receives.
+// harness is the test kit (leadlinetest) with the shorthands these tests
+// share: an engine on memstore and a mock clock at monday, recording what
+// its notifier accepts.
 type harness struct {
+	kit   *leadlinetest.Kit
 	eng   *leadline.Engine
 	store *memstore.Store
 	clk   *clock.Mock
 	seq   int
-
-	mu    sync.Mutex
-	notes []leadline.Notification
 }
 
 func newHarness(tb testing.TB, cfg leadline.Config) *harness {
 	tb.Helper()
-	h := &harness{store: memstore.New(), clk: clock.NewMock()}
-	h.clk.Set(monday)
-	cfg.Clock = h.clk
 	if cfg.Roster == nil {
 		cfg.Roster = team()
 	}
-	if cfg.Notifier == nil {
-		cfg.Notifier = leadline.NotifierFunc(func(_ context.Context, n leadline.Notification) error {
-			h.mu.Lock()
-			defer h.mu.Unlock()
-			h.notes = append(h.notes, n)
-			return nil
-		})
-	}
-	eng, err := leadline.New(h.store, cfg)
-	if err != nil {
-		tb.Fatalf("New: %v", err)
-	}
-	h.eng = eng
-	return h
+	k := leadlinetest.New(tb, cfg)
+	k.Clock.Set(monday)
+	return &harness{kit: k, eng: k.Engine, store: k.Store, clk: k.Clock}
 }
 
 // handle fills in a fresh id and the clock's now where ev has none.
@@ -149,10 +133,8 @@ func (h *harness) history(tb testing.TB, id string) []lead.Change {
 // delivered returns the notifications delivered so far of kind (all kinds
 // if kind is 0), and forgets none.
 func (h *harness) delivered(kind leadline.NotificationKind) []leadline.Notification {
-	h.mu.Lock()
-	defer h.mu.Unlock()
 	var out []leadline.Notification
-	for _, n := range h.notes {
+	for _, n := range h.kit.Recorder.Notifications() {
 		if kind == 0 || n.Kind == kind {
 			out = append(out, n)
 		}
@@ -167,11 +149,7 @@ func (h *harness) take(tb testing.TB) []leadline.Notification {
 	if _, err := h.eng.Deliver(tb.Context()); err != nil {
 		tb.Fatalf("Deliver: %v", err)
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	out := h.notes
-	h.notes = nil
-	return out
+	return h.kit.Recorder.Take()
 }
 
 // changes returns the history entries of field f, optionally of rule.

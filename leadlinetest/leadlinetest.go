@@ -36,7 +36,9 @@ type Kit struct {
 	Clock *clock.Mock
 	// Store is the engine's store, fresh for the test.
 	Store *memstore.Store
-	// Recorder is the engine's notifier: it keeps what Deliver hands it.
+	// Recorder keeps what the engine delivered: every notification Deliver
+	// handed over and, when the test set a notifier of its own, that
+	// notifier accepted.
 	Recorder *Recorder
 
 	tb  testing.TB
@@ -44,21 +46,29 @@ type Kit struct {
 }
 
 // New returns a kit whose engine runs with cfg on a new memstore, a mock
-// clock at [Start] and a new [Recorder]. The kit owns the clock and the
-// notifier: New fails the test if cfg.Clock or cfg.Notifier is set, or if
-// the engine refuses cfg. A test that needs another start instant calls
+// clock at [Start] and a new [Recorder]. The kit owns the clock: New fails
+// the test if cfg.Clock is set, or if the engine refuses cfg. A test that
+// sets cfg.Notifier (one that fails or blocks, say) keeps it: the engine
+// delivers to it, and the Recorder keeps what it accepted. A test that needs another start instant calls
 // k.Clock.Set before its first event.
 func New(tb testing.TB, cfg leadline.Config) *Kit {
 	tb.Helper()
 	if cfg.Clock != nil {
 		tb.Fatal("leadlinetest: New: cfg.Clock is set; the kit owns the clock: leave it nil and use Kit.Clock")
 	}
-	if cfg.Notifier != nil {
-		tb.Fatal("leadlinetest: New: cfg.Notifier is set; the kit records notifications: leave it nil and use Kit.Recorder")
-	}
 	k := &Kit{Clock: clock.NewMock(), Store: memstore.New(), Recorder: new(Recorder), tb: tb}
 	k.Clock.Set(Start)
-	cfg.Clock, cfg.Notifier = k.Clock, k.Recorder
+	cfg.Clock = k.Clock
+	if host := cfg.Notifier; host != nil {
+		cfg.Notifier = leadline.NotifierFunc(func(ctx context.Context, n leadline.Notification) error {
+			if err := host.Notify(ctx, n); err != nil {
+				return err
+			}
+			return k.Recorder.Notify(ctx, n)
+		})
+	} else {
+		cfg.Notifier = k.Recorder
+	}
 	eng, err := leadline.New(k.Store, cfg)
 	if err != nil {
 		tb.Fatalf("leadlinetest: New: %v", err)

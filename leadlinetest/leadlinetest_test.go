@@ -69,7 +69,6 @@ func TestNew_refusesWhatTheKitOwns(t *testing.T) {
 		cfg  leadline.Config
 	}{
 		{"clock", leadline.Config{Clock: clock.NewMock()}},
-		{"notifier", leadline.Config{Notifier: new(leadlinetest.Recorder)}},
 		{"bad policy", leadline.Config{Policy: leadline.Policy{RequestWindow: -time.Hour}}},
 	}
 	for _, tt := range tests {
@@ -79,6 +78,29 @@ func TestNew_refusesWhatTheKitOwns(t *testing.T) {
 				t.Errorf("New with %s set did not fail the test", tt.name)
 			}
 		})
+	}
+}
+
+func TestNew_hostNotifier(t *testing.T) {
+	t.Parallel()
+	// A test's own notifier is kept: the kit records only what it accepted
+	// (E4: a refused notification stays in the outbox).
+	refuse := true
+	k := leadlinetest.New(t, leadline.Config{Roster: org, Notifier: leadline.NotifierFunc(func(context.Context, leadline.Notification) error {
+		if refuse {
+			return errors.New("chat is down")
+		}
+		return nil
+	})})
+	k.Handle(lead.Event{Kind: lead.EventCreated, Lead: "L-1", Score: decimal.NewFromInt(150)})
+	k.Handle(lead.Event{Kind: lead.EventInquiry, Lead: "L-1"})
+	if res := k.Deliver(); res.Delivered != 0 || res.Failed != 1 || len(k.Notifications()) != 0 {
+		t.Fatalf("Deliver with a refusing notifier = %+v, recorded %v; want one failure and nothing recorded", res, k.Notifications())
+	}
+	refuse = false
+	k.Advance(leadline.LeaseDefault)
+	if res := k.Deliver(); res.Delivered != 1 || len(k.Notifications()) != 1 {
+		t.Fatalf("Deliver after the lease = %+v, recorded %d; want the approach request delivered and recorded", res, len(k.Notifications()))
 	}
 }
 
