@@ -349,7 +349,6 @@ func testApply(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
 			wantErr(t, "Lead(L-1) after a refused update", err, leaderr.ErrNotFound)
 		},
 
-
 		"Apply leaves the write as it was": func(t *testing.T, st leadline.LeadStore) {
 			n := note("n-1", "L-1")
 			n.Attempts = 3
