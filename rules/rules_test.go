@@ -567,3 +567,26 @@ func TestImports(t *testing.T) {
 		}
 	}
 }
+
+func TestStep_T14_closingTimeIsMetAtTheNextOpening(t *testing.T) {
+	t.Parallel()
+	// On a 09:00-18:00 Tokyo calendar a Stage1 window of 9 working hours
+	// from Friday 09:00 ends exactly at Friday's closing: no reminder
+	// fires over the weekend, and an attempt at Monday's opening is on
+	// time.
+	p := rules.DefaultPolicy()
+	p.Cadence.Stage1.Within = 9 * time.Hour
+	p.Cadence.Calendar = stage.MustBusinessCalendar(stage.BusinessHours{Zone: "Asia/Tokyo"})
+	friday := time.Date(2026, 4, 10, 9, 0, 0, 0, jst)
+	w := newWorld(t, p)
+	w.must(lead.Event{Kind: lead.EventCreated, At: friday, Score: decimal.NewFromInt(120), Owner: "rep-a"})
+	w.must(lead.Event{Kind: lead.EventInquiry, At: friday})
+	monday := friday.AddDate(0, 0, 3)
+	if n := w.fire(monday.Add(-time.Minute)); n != 0 {
+		t.Fatalf("%d deadlines fired before Monday's opening, want none (T14)", n)
+	}
+	w.must(lead.Event{Kind: lead.EventOutbound, At: monday, Actor: "rep-a", Channels: stage.Call})
+	if w.lead.Track.IsLate(stage.Stage1) || w.lead.Owner != "rep-a" {
+		t.Fatalf("late %v owner %q: an attempt at the next opening is on time (T14)", w.lead.Track.IsLate(stage.Stage1), w.lead.Owner)
+	}
+}

@@ -197,15 +197,18 @@ func MustBusinessCalendar(h BusinessHours) *BusinessCalendar {
 //
 // By default (CountDays false) Add follows T11 literally and counts
 // working hours only: a start outside working hours counts from the next
-// opening, and a deadline that uses up a day exactly lands at that day's
-// closing time rather than the next opening. With 09:00-18:00, Monday to
+// opening, and an instant that uses up a day exactly lands at the next
+// opening rather than at closing time (T14): no working time passes in
+// between, so a step at the opening is on time and a deadline never falls
+// due overnight. Friday 09:00 + 9h is Monday 09:00. With 09:00-18:00, Monday to
 // Friday and no holidays, Friday 19:00 + 48h is five 9-hour days and 3
 // hours later: 12:00 on the Monday ten days on.
 //
 // With CountDays each whole 24h of d is one working day: Add moves to the
 // same wall-clock time that many working days later, counting from t if t
 // is within working hours (closing time included), else from the next
-// opening. The remainder under 24h then counts as working hours. Friday
+// opening. The remainder under 24h then counts as working hours, and a
+// result at closing time moves to the next opening (T14). Friday
 // 19:00 + 48h is Wednesday 09:00. In this reading Add is not monotone in d
 // across whole days: 23h counts as 23 working hours, which can end later
 // than 24h, one working day.
@@ -224,11 +227,9 @@ func (c *BusinessCalendar) Add(t time.Time, d time.Duration) time.Time {
 			n--
 		}
 	}
-	r := c.at(date, tod)
-	if rest > 0 {
-		r = c.addWorking(r, rest)
-	}
-	return r
+	// addWorking with rest 0 moves a closing time to the next opening
+	// (T14) and leaves any other instant alone.
+	return c.addWorking(c.at(date, tod), rest)
 }
 
 // Hours returns the definition of c with defaults filled in: Zone, Start,
@@ -276,9 +277,12 @@ func (c *BusinessCalendar) addWorking(t time.Time, d time.Duration) time.Time {
 			continue
 		}
 		left := to.Sub(from)
-		if d <= left {
+		if d < left {
 			return from.Add(d)
 		}
+		// d == left lands exactly at closing time: no working time
+		// passes until the next opening, so the deadline is that opening
+		// (T14): a step then is on time, and nothing fires overnight.
 		d -= left
 	}
 }
@@ -316,7 +320,32 @@ func (c *BusinessCalendar) at(date bizDate, tod time.Duration) time.Time {
 	h, tod := tod/time.Hour, tod%time.Hour
 	m, tod := tod/time.Minute, tod%time.Minute
 	s, ns := tod/time.Second, tod%time.Second
-	return time.Date(date.y, date.m, date.d, int(h), int(m), int(s), int(ns), c.loc)
+	r := time.Date(date.y, date.m, date.d, int(h), int(m), int(s), int(ns), c.loc)
+	if rh, rm, rs := r.Clock(); (date == bizDateOf(r) && rh == int(h) && rm == int(m) && rs == int(s)) || tod == 0 && h == 24 {
+		return r
+	}
+	// The wall time does not exist: it falls in a gap where the clocks
+	// jump forward (a DST change). time.Date may land on either side of
+	// the gap; the wall time is reached at the gap's end, the instant the
+	// new offset starts.
+	start, end := r.ZoneBounds()
+	if wallBefore(r, date, time.Duration(h)*time.Hour+time.Duration(m)*time.Minute+time.Duration(s)*time.Second) {
+		return end
+	}
+	return start
+}
+
+// wallBefore reports whether r's wall clock reads earlier than tod on
+// date.
+func wallBefore(r time.Time, date bizDate, tod time.Duration) bool {
+	switch d := bizDateOf(r); {
+	case d.y != date.y || d.m != date.m:
+		return d.y < date.y || d.y == date.y && d.m < date.m
+	case d.d != date.d:
+		return d.d < date.d
+	}
+	h, m, s := r.Clock()
+	return time.Duration(h)*time.Hour+time.Duration(m)*time.Minute+time.Duration(s)*time.Second < tod
 }
 
 // isWorkday reports whether date is a working weekday that is neither a

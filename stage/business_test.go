@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -101,14 +102,16 @@ func TestBusinessCalendar_Add(t *testing.T) {
 			time.Date(2025, 9, 6, 10, 0, 0, 0, jst), time.Hour, time.Date(2025, 9, 8, 10, 0, 0, 0, jst)},
 		{"T11 d less than the rest of the day", tokyo,
 			time.Date(2025, 9, 10, 10, 0, 0, 0, jst), 3 * time.Hour, time.Date(2025, 9, 10, 13, 0, 0, 0, jst)},
-		{"T11 d exactly the rest of the day stays at closing", tokyo,
-			time.Date(2025, 9, 10, 10, 0, 0, 0, jst), 8 * time.Hour, time.Date(2025, 9, 10, 18, 0, 0, 0, jst)},
+		{"T14 d exactly the rest of the day lands at the next opening", tokyo,
+			time.Date(2025, 9, 10, 10, 0, 0, 0, jst), 8 * time.Hour, time.Date(2025, 9, 11, 9, 0, 0, 0, jst)},
 		{"T11 d one nanosecond over the rest of the day", tokyo,
 			time.Date(2025, 9, 10, 10, 0, 0, 0, jst), 8*time.Hour + 1, time.Date(2025, 9, 11, 9, 0, 0, 1, jst)},
-		{"T11 a whole working day from opening ends at closing", tokyo,
-			time.Date(2025, 9, 10, 9, 0, 0, 0, jst), 9 * time.Hour, time.Date(2025, 9, 10, 18, 0, 0, 0, jst)},
-		{"T11 a whole working day from closing ends at next closing", tokyo,
-			time.Date(2025, 9, 10, 18, 0, 0, 0, jst), 9 * time.Hour, time.Date(2025, 9, 11, 18, 0, 0, 0, jst)},
+		{"T14 a whole working day from opening ends at the next opening", tokyo,
+			time.Date(2025, 9, 10, 9, 0, 0, 0, jst), 9 * time.Hour, time.Date(2025, 9, 11, 9, 0, 0, 0, jst)},
+		{"T14 a whole working day from closing ends at the opening after next", tokyo,
+			time.Date(2025, 9, 10, 18, 0, 0, 0, jst), 9 * time.Hour, time.Date(2025, 9, 12, 9, 0, 0, 0, jst)},
+		{"T14 Fri 09:00 + 9 working hours is met at Mon 09:00", tokyo,
+			time.Date(2025, 9, 5, 9, 0, 0, 0, jst), 9 * time.Hour, time.Date(2025, 9, 8, 9, 0, 0, 0, jst)},
 		{"T11 zero d returns t even when closed", tokyo,
 			time.Date(2025, 9, 6, 10, 0, 0, 0, jst), 0, time.Date(2025, 9, 6, 10, 0, 0, 0, jst)},
 		{"T11 negative d returns t", tokyo,
@@ -123,8 +126,8 @@ func TestBusinessCalendar_Add(t *testing.T) {
 		// Fri 12 14:00, then 5h: 4h to Fri 18:00, 1h on Tue 16.
 		{"T11 CountDays remainder runs over closing", tokyoDays,
 			time.Date(2025, 9, 11, 14, 0, 0, 0, jst), 29 * time.Hour, time.Date(2025, 9, 16, 10, 0, 0, 0, jst)},
-		{"T11 CountDays from closing lands at closing", tokyoDays,
-			time.Date(2025, 9, 12, 18, 0, 0, 0, jst), 24 * time.Hour, time.Date(2025, 9, 16, 18, 0, 0, 0, jst)},
+		{"T14 CountDays from closing lands at the opening after", tokyoDays,
+			time.Date(2025, 9, 12, 18, 0, 0, 0, jst), 24 * time.Hour, time.Date(2025, 9, 17, 9, 0, 0, 0, jst)},
 		{"T11 CountDays from a weekend counts from the next opening", tokyoDays,
 			time.Date(2025, 9, 14, 10, 0, 0, 0, jst), 24 * time.Hour, time.Date(2025, 9, 17, 9, 0, 0, 0, jst)},
 		{"T11 CountDays under 24h is working hours", tokyoDays,
@@ -166,10 +169,10 @@ func TestBusinessCalendar_Add(t *testing.T) {
 		// Mon 8 Sep 10:00-24:00 is 14h; 6h more on Tue.
 		{"T11 closing at midnight", midnight,
 			time.Date(2025, 9, 8, 10, 0, 0, 0, utc), 20 * time.Hour, time.Date(2025, 9, 9, 15, 0, 0, 0, utc)},
-		{"T11 a day closing at midnight ends at midnight", midnight,
-			time.Date(2025, 9, 8, 9, 0, 0, 0, utc), 15 * time.Hour, time.Date(2025, 9, 9, 0, 0, 0, 0, utc)},
-		{"T11 CountDays from a midnight closing", midnightDays,
-			time.Date(2025, 9, 9, 0, 0, 0, 0, utc), 24 * time.Hour, time.Date(2025, 9, 10, 0, 0, 0, 0, utc)},
+		{"T14 a day closing at midnight ends at the next opening", midnight,
+			time.Date(2025, 9, 8, 9, 0, 0, 0, utc), 15 * time.Hour, time.Date(2025, 9, 9, 9, 0, 0, 0, utc)},
+		{"T14 CountDays from a midnight closing lands at an opening", midnightDays,
+			time.Date(2025, 9, 9, 0, 0, 0, 0, utc), 24 * time.Hour, time.Date(2025, 9, 10, 9, 0, 0, 0, utc)},
 		{"T11 Sunday to Thursday week", sunThu,
 			time.Date(2025, 9, 11, 17, 0, 0, 0, utc), 2 * time.Hour, time.Date(2025, 9, 14, 10, 0, 0, 0, utc)},
 	}
@@ -364,6 +367,7 @@ type oracle struct {
 	start, end int // minutes after midnight
 	workday    [7]bool
 	closed     map[string]bool
+	reached    map[[2]string]time.Time // (date, minute) -> first instant the wall clock shows it
 }
 
 func (o *oracle) openDay(l time.Time) bool {
@@ -371,24 +375,55 @@ func (o *oracle) openDay(l time.Time) bool {
 	return o.workday[l.Weekday()] && !o.closed[k]
 }
 
-// open reports whether the minute starting at m is working time.
+// wall returns the first instant at which the wall clock of l's date
+// shows min minutes after midnight (min may be 24*60, the next midnight),
+// found by walking the date minute by minute: a time in a DST gap is
+// reached when the gap ends, and one in a repeated hour at its first
+// showing. This is the oracle's own reading, independent of time.Date.
+func (o *oracle) wall(l time.Time, min int) time.Time {
+	key := [2]string{l.Format(time.DateOnly), strconv.Itoa(min)}
+	if t, ok := o.reached[key]; ok {
+		return t
+	}
+	y, mo, d := l.Date()
+	m := time.Date(y, mo, d, 0, 0, 0, 0, time.UTC).Add(-14 * time.Hour) // before the date starts anywhere
+	for {
+		w := m.In(o.loc)
+		wy, wmo, wd := w.Date()
+		after := wy > y || wy == y && (wmo > mo || wmo == mo && wd > d)
+		if after || wy == y && wmo == mo && wd == d && w.Hour()*60+w.Minute() >= min {
+			if o.reached == nil {
+				o.reached = map[[2]string]time.Time{}
+			}
+			o.reached[key] = m
+			return m
+		}
+		m = m.Add(time.Minute)
+	}
+}
+
+// open reports whether the minute starting at m is working time: on a
+// working day, from the first showing of the opening time on the wall
+// clock to the first showing of the closing time.
 func (o *oracle) open(m time.Time) bool {
 	l := m.In(o.loc)
-	tod := l.Hour()*60 + l.Minute()
-	return o.openDay(l) && tod >= o.start && tod < o.end
+	if !o.openDay(l) {
+		return false
+	}
+	return !m.Before(o.wall(l, o.start)) && m.Before(o.wall(l, o.end))
 }
 
 // closing reports whether r is the closing instant of a working day.
 func (o *oracle) closing(r time.Time) bool {
 	l := r.In(o.loc)
-	tod := l.Hour()*60 + l.Minute()
 	if l.Second() != 0 || l.Nanosecond() != 0 {
 		return false
 	}
-	if tod == o.end && o.openDay(l) {
+	if o.openDay(l) && r.Equal(o.wall(l, o.end)) {
 		return true
 	}
-	return o.end == 24*60 && tod == 0 && o.openDay(l.AddDate(0, 0, -1))
+	prev := l.AddDate(0, 0, -1)
+	return o.end == 24*60 && o.openDay(prev) && r.Equal(o.wall(prev, o.end))
 }
 
 // nyDSTChanges are the days America/New_York changed its clocks, 2024-2027.

@@ -152,11 +152,13 @@ func (c *Channels) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// ParseChannels parses keys separated by commas or "+", in any case:
-// "call,email", "Call + Voicemail". The empty string is the empty set.
+// ParseChannels parses keys separated by commas, "+" or semicolons, in
+// any case: "call,email", "Call + Voicemail", "call;email" (a CRM's
+// multi-select field), and the Japanese commas "、" and "，". The empty
+// string is the empty set.
 func ParseChannels(s string) (Channels, error) {
 	var c Channels
-	for part := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ',' || r == '+' }) {
+	for part := range strings.FieldsFuncSeq(s, isChannelSeparator) {
 		k := strings.ToLower(strings.TrimSpace(part))
 		if k == "" {
 			continue
@@ -174,6 +176,14 @@ func ParseChannels(s string) (Channels, error) {
 		}
 	}
 	return c, nil
+}
+
+func isChannelSeparator(r rune) bool {
+	switch r {
+	case ',', '+', ';', '、', '，':
+		return true
+	}
+	return false
 }
 
 // StageSet is a set of stages, such as the stages of a [Track] reached

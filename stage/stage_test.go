@@ -299,7 +299,8 @@ func TestParseChannels(t *testing.T) {
 		{name: "unknown channel", in: "fax", wantErr: true},
 		{name: "one unknown among known", in: "call,fax", wantErr: true},
 		{name: "space is not a separator", in: "call email", wantErr: true},
-		{name: "semicolon is not a separator", in: "call;email", wantErr: true},
+		{name: "E9 semicolon, as a CRM multi-select field writes it", in: "call;email", want: stage.Call | stage.Email},
+		{name: "E9 Japanese comma and full-width comma", in: "call、email，voicemail", want: stage.Call | stage.Email | stage.Voicemail},
 		{name: "plural", in: "calls", wantErr: true},
 		{name: "String of invalid bits", in: "channels(0x10)", wantErr: true},
 	}
