@@ -5,11 +5,12 @@ import (
 	"time"
 )
 
-// Span is a range of hours a delay is drawn from, [Lo, Hi).
-type Span struct{ Lo, Hi float64 }
+// Span is a range of hours a delay is drawn from: Span{1, 6} is one to
+// six hours.
+type Span [2]float64
 
 // Draw draws a delay from sp with r, truncated to the minute (see [Hours]).
-func (sp Span) Draw(r *rand.Rand) time.Duration { return Hours(r, sp.Lo, sp.Hi) }
+func (sp Span) Draw(r *rand.Rand) time.Duration { return Hours(r, sp[0], sp[1]) }
 
 // Persona is how one person works the leads they are given, in their
 // working hours ([Schedule]): how long they take to make a first attempt

@@ -33,7 +33,7 @@ type Work struct {
 	Inherited int // leads reassigned (T1) or escalated (T10) to them
 	Reminders int // reminders received (T8, T9)
 	Alerts    int // manager alerts received (T8, T9)
-	Attempts  int // outbound attempts that moved a cadence on (T2-T5, T9)
+	Attempts  int // outbound attempts in a running cadence (T2-T5, T9)
 	Firsts    int // of those, first attempts on an untouched lead
 	Late      int // of those, late ones (T9)
 	Lost      int // leads taken from them, reassigned (T1) or escalated (T10)
