@@ -24,7 +24,7 @@ func (p *Printer) Printf(format string, args ...any) {
 // Row writes one line of a day's block: an indented label, a count in a
 // column of its own and what it is made of, as
 //
-//	  approach requests    7  A1 5, A2 2, A3 0
+//	approach requests    7  A1 5, A2 2, A3 0
 //
 // A negative n leaves the count's column blank.
 func (p *Printer) Row(label string, n int, detail string) {
