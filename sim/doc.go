@@ -33,5 +33,22 @@
 // People act in working hours. A [Schedule] is a person's working time:
 // a [stage.BusinessCalendar], the library's own calendar (T11), less the
 // person's absences. It answers when they next work and what instant d of
-// their working time after t is.
+// their working time after t is. A [Persona] is how a person works the
+// leads they are given: how long they take to a first attempt and the
+// next, counted in their working hours, whether they mind a deadline and
+// whether they leave an inherited lead for later. [Sim.Plan] keeps one
+// plan per lead, so a person who reconsiders supersedes the earlier one.
+//
+// # What happened
+//
+// A [Tally] counts notifications by kind and rule id, history changes by
+// field and rule id, and each person's [Work]: requests, attempts on time
+// and late, leads lost and connected. Feed one a day's notifications
+// ([Day.Notifications]) and changes ([Sim.Changes]) for the day's report,
+// and another the same for the run's. [Notable] picks a day's lines a
+// manager wants to see, [Log] keeps a story's moments, [Printer] writes a
+// report and [Snapshot] shows that something wrote nothing.
+//
+// Lead generators draw invented people and companies with [Names],
+// [Company] and [Domain].
 package sim

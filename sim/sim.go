@@ -35,6 +35,9 @@ type Day struct {
 	Start time.Time
 	// End is the next midnight.
 	End time.Time
+	// Notifications are those delivered since the previous day was
+	// reported, in order: the day's, and those of the tick at its end.
+	Notifications []leadline.Notification
 }
 
 // Config holds a simulation's settings.
@@ -81,6 +84,9 @@ type Sim struct {
 	events []lead.Event
 	fired  []lead.Deadline
 	day    Day
+	dayAt  int // index in notes of the day's first notification
+	plans  map[string]*plan
+	gen    uint64
 	seen   map[string]int // history entries Changes returned, by lead
 }
 
@@ -256,6 +262,8 @@ func (s *Sim) tick(ctx context.Context, now time.Time) error {
 		}
 	}
 	for !now.Before(s.day.End) {
+		s.day.Notifications = slices.Clone(s.notes[s.dayAt:])
+		s.dayAt = len(s.notes)
 		if f := s.cfg.DayFunc; f != nil {
 			if err := f(ctx, s.day); err != nil {
 				return err

@@ -5,21 +5,18 @@ import (
 	"math/rand/v2"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/sim"
 )
 
 // The fake data the simulation draws from. Every name and company here is
 // invented; nothing depends on map order.
 
-var familyNames = []string{
-	"Sato", "Suzuki", "Takahashi", "Tanaka", "Watanabe", "Ito", "Yamamoto", "Nakamura",
-	"Kobayashi", "Kato", "Yoshida", "Yamada", "Sasaki", "Yamaguchi", "Matsumoto", "Inoue",
-	"Kimura", "Hayashi", "Shimizu", "Yamazaki", "Mori", "Abe", "Ikeda", "Hashimoto",
-}
-
-var givenNames = []string{
+// names draws people's names: the first 24 family names of package sim,
+// and given names of their own.
+var names = sim.Names{Family: sim.FamilyNames[:24], Given: []string{
 	"Haruto", "Yui", "Sota", "Hina", "Ren", "Aoi", "Yuto", "Mio", "Kenji", "Akiko",
 	"Takeshi", "Naoko", "Hiroshi", "Yuki", "Daisuke", "Emi", "Kazuki", "Sakura", "Taro", "Mai",
-}
+}}
 
 // companies are the prospects' companies. Each is an account of one field
 // rep (accountRep), who invites its people to the company's own events.
@@ -54,12 +51,6 @@ func commentKey(f lead.Feedback) string {
 		return "in progress"
 	}
 	return "not started"
-}
-
-// personName returns a fake name, family name first as on a Japanese
-// business card.
-func personName(r *rand.Rand) string {
-	return familyNames[r.IntN(len(familyNames))] + " " + givenNames[r.IntN(len(givenNames))]
 }
 
 // companyName returns one of the fake companies and its index.

@@ -206,7 +206,7 @@ func TestRun_Rules(t *testing.T) {
 			t.Fatal("leads changed around the refused import")
 		}
 		// And again now, against the engine as the week left it.
-		before, err := s.snapshot(ctx)
+		before, err := s.Snapshot(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,7 +215,7 @@ func TestRun_Rules(t *testing.T) {
 		if _, ok := errors.AsType[*routing.ImportError](err); !ok || n != 0 {
 			t.Fatalf("ImportFeedback(bad sheet) = %d, %v; want 0 and a *routing.ImportError", n, err)
 		}
-		after, err := s.snapshot(ctx)
+		after, err := s.Snapshot(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

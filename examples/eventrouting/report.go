@@ -20,27 +20,20 @@ import (
 
 // report writes what happened, read back from the engine.
 type report struct {
-	s   *world
-	w   io.Writer
-	err error
-}
-
-func (r *report) printf(format string, args ...any) {
-	if r.err == nil {
-		_, r.err = fmt.Fprintf(r.w, format, args...)
-	}
+	s *world
+	*sim.Printer
 }
 
 // report prints the week: the set-up, the log, who got each lead and why,
 // what a field rep may see, the feedback sheet and the credits.
 func (s *world) report(ctx context.Context, w io.Writer) error {
-	r := &report{s: s, w: w}
+	r := &report{s: s, Printer: &sim.Printer{W: w}}
 	for _, section := range []func(context.Context) error{r.header, r.week, r.routes, r.handoffs, r.visibility, r.feedback, r.credits} {
 		if err := section(ctx); err != nil {
 			return err
 		}
-		if r.err != nil {
-			return r.err
+		if err := r.Err(); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -52,17 +45,17 @@ func (s *world) when(t time.Time) string { return t.In(s.loc).Format("Mon 01-02 
 func (r *report) header(ctx context.Context) error {
 	s := r.s
 	pol := s.eng.Policy().Routing
-	r.printf("leadline event routing: the week of %s, %d leads, seed %d\n",
+	r.Printf("leadline event routing: the week of %s, %d leads, seed %d\n",
 		s.start.Format("Mon 2006-01-02 15:04 MST"), s.opts.leads, s.opts.seed)
 	summary := "off"
 	if pol.FieldSummary {
 		summary = "on: field reps see a summary of every campaign response"
 	}
-	r.printf("organisation: %v (M1); M2 switch %s; a hand-off needs %v known (M10)\n", pol.Organisation, summary, pol.Handoff)
-	r.printf("  inside  manager %s: %s\n", s.org.Inside.Manager, strings.Join(insideReps, ", "))
-	r.printf("  field   manager %s: %s (%s keep their feedback in a spreadsheet, M5)\n",
+	r.Printf("organisation: %v (M1); M2 switch %s; a hand-off needs %v known (M10)\n", pol.Organisation, summary, pol.Handoff)
+	r.Printf("  inside  manager %s: %s\n", s.org.Inside.Manager, strings.Join(insideReps, ", "))
+	r.Printf("  field   manager %s: %s (%s keep their feedback in a spreadsheet, M5)\n",
 		s.org.Field.Manager, strings.Join(fieldReps, ", "), strings.Join(sheetReps, " and "))
-	r.printf("campaigns, each with the follow-up model agreed at kickoff (M7) and engagement by type (M3):\n")
+	r.Printf("campaigns, each with the follow-up model agreed at kickoff (M7) and engagement by type (M3):\n")
 	for _, id := range []string{confID, webID, ocsID} {
 		c, err := s.eng.Campaign(ctx, id)
 		if err != nil {
@@ -72,27 +65,25 @@ func (r *report) header(ctx context.Context) error {
 		if len(c.Changes) > 0 {
 			agreed = c.Changes[0].From
 		}
-		r.printf("  %-10s  %-19s  %-4v  %-12v  starts %s", c.ID, c.Type, pol.Engagement(&c), agreed, s.when(c.Start))
+		r.Printf("  %-10s  %-19s  %-4v  %-12v  starts %s", c.ID, c.Type, pol.Engagement(&c), agreed, s.when(c.Start))
 		if t := c.Targets; t != (routing.Targets{}) {
-			r.printf("  inside targets: %d registrations, %d attendance (M6)", t.Registrations, t.Attendance)
+			r.Printf("  inside targets: %d registrations, %d attendance (M6)", t.Registrations, t.Attendance)
 		}
 		for _, ch := range c.Changes {
-			r.printf("  changed to %v on %s by %s (M7)", ch.To, s.when(ch.At), ch.By)
+			r.Printf("  changed to %v on %s by %s (M7)", ch.To, s.when(ch.At), ch.By)
 		}
-		r.printf("\n              %s\n", c.Name)
+		r.Printf("\n              %s\n", c.Name)
 	}
 	return nil
 }
 
 func (r *report) week(context.Context) error {
 	s := r.s
-	r.printf("\nthe week\n")
-	lines := slices.Clone(s.log)
-	slices.SortStableFunc(lines, func(a, b logLine) int { return a.at.Compare(b.at) })
-	for _, l := range lines {
-		r.printf("  %s  %s\n", s.when(l.at), l.text)
+	r.Printf("\nthe week\n")
+	for _, l := range s.log.Sorted() {
+		r.Printf("  %s  %s\n", s.when(l.At), l.Text)
 	}
-	r.printf("  inside reps worked their approach requests: %d calls, %d contacts (T6); deadlines fired: %d\n",
+	r.Printf("  inside reps worked their approach requests: %d calls, %d contacts (T6); deadlines fired: %d\n",
 		s.worked["attempts"], s.worked["contacts"], len(s.Fired()))
 	kinds := map[leadline.NotificationKind]map[string]int{}
 	for _, n := range s.Notifications() {
@@ -105,7 +96,7 @@ func (r *report) week(context.Context) error {
 	for _, k := range slices.Sorted(maps.Keys(kinds)) {
 		parts = append(parts, fmt.Sprintf("%v %s", k, sim.Count(kinds[k]).List("inside", "field", "other")))
 	}
-	r.printf("  notifications delivered, by kind and team: %s\n", strings.Join(parts, "; "))
+	r.Printf("  notifications delivered, by kind and team: %s\n", strings.Join(parts, "; "))
 	return nil
 }
 
@@ -125,7 +116,7 @@ func (s *world) team(rep string) string {
 // history (the Rule of each route entry, then those its Reason cites).
 func (r *report) routes(ctx context.Context) error {
 	s := r.s
-	r.printf("\nwho got each lead, and why (rule ids from each lead's routing history)\n")
+	r.Printf("\nwho got each lead, and why (rule ids from each lead's routing history)\n")
 	var dealer string
 	dealers, dealersHome, dealersInside := 0, 0, 0
 	for _, cid := range []string{confID, webID, ocsID} {
@@ -133,7 +124,7 @@ func (r *report) routes(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		r.printf("%s  %s\n", c.ID, c.Name)
+		r.Printf("%s  %s\n", c.ID, c.Name)
 		var unrouted, toField, toInside, nurtured int
 		for _, id := range s.ids {
 			l, err := s.eng.Lead(ctx, sim.Ops, id)
@@ -183,39 +174,39 @@ func (r *report) routes(ctx context.Context) error {
 					dealer = id
 				}
 			}
-			r.printf("  %s  %-44s %4s  -> %-17s %-12s %s\n", id, l.Name+" ("+l.Company+")", l.Score.StringFixed(0),
+			r.Printf("  %s  %-44s %4s  -> %-17s %-12s %s\n", id, l.Name+" ("+l.Company+")", l.Score.StringFixed(0),
 				dest, strings.Join(rules, " "), story)
 		}
-		r.printf("  -- %d with field sales, %d with inside sales, %d nurtured", toField, toInside, nurtured)
+		r.Printf("  -- %d with field sales, %d with inside sales, %d nurtured", toField, toInside, nurtured)
 		if unrouted > 0 {
-			r.printf("; %d not routed (listed, invited or registered only: the event decides, M6)", unrouted)
+			r.Printf("; %d not routed (listed, invited or registered only: the event decides, M6)", unrouted)
 		}
-		r.printf("\n")
+		r.Printf("\n")
 		if dealers > 0 {
-			r.printf("  -- %d car dealers: %d with the field rep who invited them, %d ever with inside sales or given an approach request\n",
+			r.Printf("  -- %d car dealers: %d with the field rep who invited them, %d ever with inside sales or given an approach request\n",
 				dealers, dealersHome, dealersInside)
 			dealers = 0
 		}
 	}
 	if dealer == "" {
-		r.printf("\nno car dealer this run\n")
+		r.Printf("\nno car dealer this run\n")
 		return nil
 	}
-	r.printf("\nthe car dealer's customer: a person a field rep invited, who came and met that rep,\n"+
+	r.Printf("\nthe car dealer's customer: a person a field rep invited, who came and met that rep,\n"+
 		"is followed up by that rep and never called by inside sales (M4). Why did %s go where it did?\n", dealer)
 	h, err := s.eng.History(ctx, sim.Ops, dealer)
 	if err != nil {
 		return err
 	}
 	for _, c := range h {
-		r.printf("  %s  %-8v %s -> %s by %s", s.when(c.At), c.Field, orDash(c.From), orDash(c.To), c.Actor)
+		r.Printf("  %s  %-8v %s -> %s by %s", s.when(c.At), c.Field, orDash(c.From), orDash(c.To), c.Actor)
 		switch {
 		case c.Rule != "":
-			r.printf(": %s %s", c.Rule, c.Reason)
+			r.Printf(": %s %s", c.Rule, c.Reason)
 		case c.Reason != "":
-			r.printf(": %s", c.Reason)
+			r.Printf(": %s", c.Reason)
 		}
-		r.printf("\n")
+		r.Printf("\n")
 	}
 	return nil
 }
@@ -349,16 +340,16 @@ func appendNew(ss []string, vs ...string) []string {
 
 func (r *report) handoffs(context.Context) error {
 	s := r.s
-	r.printf("\nhand-offs from inside to field sales (M10: BANT first, then field accepts or rejects with a reason)\n")
+	r.Printf("\nhand-offs from inside to field sales (M10: BANT first, then field accepts or rejects with a reason)\n")
 	if len(s.handoffs) == 0 {
-		r.printf("  none this run\n")
+		r.Printf("  none this run\n")
 	}
 	for _, h := range s.handoffs {
-		r.printf("  %s  %s -> %s: ", h.lead, h.by, h.to)
+		r.Printf("  %s  %s -> %s: ", h.lead, h.by, h.to)
 		if fe, ok := errors.AsType[*leadline.FieldError](h.refused); ok {
-			r.printf("first refused, %s: %v; then ", fe.Field, fe.Err)
+			r.Printf("first refused, %s: %v; then ", fe.Field, fe.Err)
 		}
-		r.printf("Pre-SQL, %s\n", orDash(h.answer))
+		r.Printf("Pre-SQL, %s\n", orDash(h.answer))
 	}
 	return nil
 }
@@ -370,7 +361,7 @@ func (r *report) visibility(ctx context.Context) error {
 	s := r.s
 	const rep = "fs-ikeda"
 	v := routing.Viewer{Rep: rep, Team: s.org.Field.ID, Role: routing.RoleField}
-	r.printf("\nwhat a field rep may see (M2, inside-first, switch on), as %s\n", rep)
+	r.Printf("\nwhat a field rep may see (M2, inside-first, switch on), as %s\n", rep)
 	mine, err := s.eng.Leads(ctx, v, leadline.Query{})
 	if err != nil {
 		return err
@@ -379,7 +370,7 @@ func (r *report) visibility(ctx context.Context) error {
 	for _, l := range mine {
 		ids = append(ids, l.ID)
 	}
-	r.printf("  Leads: %d, every one on the field desk with %s: %s\n", len(mine), rep, strings.Join(ids, " "))
+	r.Printf("  Leads: %d, every one on the field desk with %s: %s\n", len(mine), rep, strings.Join(ids, " "))
 	all, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{Campaign: webID})
 	if err != nil {
 		return err
@@ -392,15 +383,15 @@ func (r *report) visibility(ctx context.Context) error {
 		}
 	}
 	if target == "" {
-		r.printf("  no inside lead to ask for this run\n")
+		r.Printf("  no inside lead to ask for this run\n")
 		return nil
 	}
 	for _, id := range []string{target, "L-9999"} {
 		_, err := s.eng.Lead(ctx, v, id)
-		r.printf("  Lead(%q): %v (errors.Is ErrNotFound: %t)\n", id, err, errors.Is(err, leadline.ErrNotFound))
+		r.Printf("  Lead(%q): %v (errors.Is ErrNotFound: %t)\n", id, err, errors.Is(err, leadline.ErrNotFound))
 	}
 	_, err = s.eng.History(ctx, v, target)
-	r.printf("  History(%q): %v\n", target, err)
+	r.Printf("  History(%q): %v\n", target, err)
 	sum, err := s.eng.Summary(ctx, v, target)
 	if err != nil {
 		return err
@@ -409,42 +400,34 @@ func (r *report) visibility(ctx context.Context) error {
 	for _, t := range sum.Responses {
 		rs = append(rs, fmt.Sprintf("%s %v %s", t.Campaign, t.Response, s.when(t.At)))
 	}
-	r.printf("  Summary(%q): %s (campaign, response, date: no name, company, score or owner)\n", target, strings.Join(rs, "; "))
+	r.Printf("  Summary(%q): %s (campaign, response, date: no name, company, score or owner)\n", target, strings.Join(rs, "; "))
 	return nil
 }
 
 func (r *report) feedback(ctx context.Context) error {
 	s := r.s
-	r.printf("\nfield feedback (M5)\n")
-	r.printf("  recorded in the CRM (feedback events): %s\n", sim.Count(s.feedbackBy).List(fieldReps...))
+	r.Printf("\nfield feedback (M5)\n")
+	r.Printf("  recorded in the CRM (feedback events): %s\n", sim.Count(s.feedbackBy).List(fieldReps...))
 	for _, st := range s.sheets {
-		r.printf("  %s's spreadsheet: exported %d rows (ExportFeedback as %s)\n", st.rep, st.exported, st.rep)
+		r.Printf("  %s's spreadsheet: exported %d rows (ExportFeedback as %s)\n", st.rep, st.exported, st.rep)
 		if st.bad != "" {
-			r.printf("    first import refused, nothing applied:\n")
+			r.Printf("    first import refused, nothing applied:\n")
 			if ie, ok := errors.AsType[*routing.ImportError](st.badErr); ok {
 				for _, fe := range ie.Errs {
-					r.printf("      line %d: %s: %v\n", fe.Line, fe.Field, fe.Err)
+					r.Printf("      line %d: %s: %v\n", fe.Line, fe.Field, fe.Err)
 				}
 			}
-			changed := 0
-			for id, before := range st.before {
-				if st.after[id] != before {
-					changed++
-				}
-			}
-			r.printf("    leads whose version or history the refused sheet changed: %d of %d\n", changed, len(st.before))
+			r.Printf("    leads whose version or history the refused sheet changed: %d of %d\n", st.before.Changed(st.after), len(st.before))
 		}
-		r.printf("    imported: %d rows applied\n", st.applied)
+		r.Printf("    imported: %d rows applied\n", st.applied)
 	}
 	v := routing.Viewer{Rep: fieldMgr, Team: s.org.Field.ID, Role: routing.RoleManager}
-	r.printf("  the field team's sheet, as %s exports it:\n", fieldMgr)
+	r.Printf("  the field team's sheet, as %s exports it:\n", fieldMgr)
 	var b strings.Builder
 	if _, err := s.eng.ExportFeedback(ctx, v, &b, ""); err != nil {
 		return err
 	}
-	for line := range strings.Lines(b.String()) {
-		r.printf("    %s", line)
-	}
+	r.Lines("    ", b.String())
 	return nil
 }
 
@@ -456,21 +439,21 @@ func (r *report) credits(ctx context.Context) error {
 		return err
 	}
 	slices.SortStableFunc(credits, func(a, b routing.Credit) int { return cmp.Compare(s.team(a.Rep), s.team(b.Rep)) })
-	r.printf("\ncredit per rep for %s (M6: inside drives registrations and attendance, field makes opportunities)\n", confID)
-	r.printf("  %-11s %-7s %13s %11s %9s %14s\n", "rep", "team", "registrations", "attendance", "Pre-SQLs", "opportunities")
+	r.Printf("\ncredit per rep for %s (M6: inside drives registrations and attendance, field makes opportunities)\n", confID)
+	r.Printf("  %-11s %-7s %13s %11s %9s %14s\n", "rep", "team", "registrations", "attendance", "Pre-SQLs", "opportunities")
 	var total routing.Credit
 	for _, c := range credits {
 		rep, team := c.Rep, s.team(c.Rep)
 		if rep == "" {
 			rep, team = "marketing", "-"
 		}
-		r.printf("  %-11s %-7s %13d %11d %9d %14d\n", rep, team, c.Registrations, c.Attendance, c.PreSQLs, c.Opportunities)
+		r.Printf("  %-11s %-7s %13d %11d %9d %14d\n", rep, team, c.Registrations, c.Attendance, c.PreSQLs, c.Opportunities)
 		total.Registrations += c.Registrations
 		total.Attendance += c.Attendance
 		total.PreSQLs += c.PreSQLs
 		total.Opportunities += c.Opportunities
 	}
-	r.printf("  %-11s %-7s %13d %11d %9d %14d\n", "total", "", total.Registrations, total.Attendance, total.PreSQLs, total.Opportunities)
+	r.Printf("  %-11s %-7s %13d %11d %9d %14d\n", "total", "", total.Registrations, total.Attendance, total.PreSQLs, total.Opportunities)
 	// Feedback that confirms an opportunity continues through the hand-off
 	// (M5) and leaves the lead Accepted with no inside rep behind it; the
 	// library credits such a lead with a Pre-SQL to nobody, the marketing
@@ -488,13 +471,13 @@ func (r *report) credits(ctx context.Context) error {
 		}
 	}
 	if orphan > 0 {
-		r.printf("  (marketing's %d Pre-SQLs are opportunities field confirmed in its feedback (M5), which no inside rep handed off)\n", orphan)
+		r.Printf("  (marketing's %d Pre-SQLs are opportunities field confirmed in its feedback (M5), which no inside rep handed off)\n", orphan)
 	}
 	reached := "not reached"
 	if progress.Reached() {
 		reached = "reached"
 	}
-	r.printf("  inside sales against its targets: registrations %d of %d, attendance %d of %d: %s\n",
+	r.Printf("  inside sales against its targets: registrations %d of %d, attendance %d of %d: %s\n",
 		progress.Registrations, progress.Targets.Registrations, progress.Attendance, progress.Targets.Attendance, reached)
 	return nil
 }

@@ -9,10 +9,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/routing"
-	"github.com/leadline/leadline/sim"
 )
 
 // This file is M5's spreadsheet: field reps who keep their feedback in a
@@ -48,14 +46,14 @@ func (s *world) feedbackSheets(ctx context.Context, at time.Time) error {
 		good := writeCSV(recs)
 		if i == 0 && len(recs) > 1 {
 			st.bad = writeCSV(breakSheet(recs, col))
-			if st.before, err = s.snapshot(ctx); err != nil {
+			if st.before, err = s.Snapshot(ctx); err != nil {
 				return err
 			}
 			_, st.badErr = s.eng.ImportFeedback(ctx, v, bytes.NewReader([]byte(st.bad)), fmt.Sprintf("sheet/%s/%s/1", rep, at.Format("0102")))
 			if _, ok := errors.AsType[*routing.ImportError](st.badErr); !ok {
 				return fmt.Errorf("broken sheet of %s imported: %v, want a *routing.ImportError", rep, st.badErr)
 			}
-			if st.after, err = s.snapshot(ctx); err != nil {
+			if st.after, err = s.Snapshot(ctx); err != nil {
 				return err
 			}
 		}
@@ -106,24 +104,6 @@ func writeCSV(recs [][]string) string {
 	w := csv.NewWriter(&b)
 	_ = w.WriteAll(recs) // a bytes.Buffer does not fail
 	return b.String()
-}
-
-// snapshot reads every lead's version and history length from the
-// engine: two equal snapshots mean nothing was written in between.
-func (s *world) snapshot(ctx context.Context) (map[string][2]int, error) {
-	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{})
-	if err != nil {
-		return nil, err
-	}
-	snap := make(map[string][2]int, len(leads))
-	for _, l := range leads {
-		h, err := s.eng.History(ctx, sim.Ops, l.ID)
-		if err != nil {
-			return nil, err
-		}
-		snap[l.ID] = [2]int{int(l.Version), len(h)}
-	}
-	return snap, nil
 }
 
 // handedOff reports whether id is one of the week's Pre-SQLs.

@@ -107,12 +107,6 @@ type prospect struct {
 	replay bool // watched the webinar's replay instead of the live session
 }
 
-// logLine is one notable moment of the week.
-type logLine struct {
-	at   time.Time
-	text string
-}
-
 // handoffStory is one Pre-SQL of the week (M10), for the report.
 type handoffStory struct {
 	lead, by, to string
@@ -130,7 +124,7 @@ type sheetStory struct {
 	// before and after are every lead's version and history length, read
 	// from the engine around the refused import: equal if it changed
 	// nothing.
-	before, after map[string][2]int
+	before, after sim.Snapshot
 	applied       int
 }
 
@@ -149,7 +143,7 @@ type world struct {
 	people     map[string]*prospect
 	ids        []string          // every lead id, sorted
 	evCampaign map[string]string // event id -> campaign of a response event
-	log        []logLine
+	log        sim.Log
 	handoffs   []handoffStory
 	sheets     []sheetStory
 	feedbackBy map[string]int // feedback recorded in the CRM, by rep
@@ -226,7 +220,7 @@ func newWorld(opts options) (*world, error) {
 // attendees and replay viewers, the syndication batch.
 func (s *world) genPeople(nConf, nWeb, nOcs int) {
 	add := func(home string, lo, hi int) *prospect {
-		name := personName(s.rng)
+		name := names.Name(s.rng)
 		company, ci := companyName(s.rng)
 		p := &prospect{id: leadID(len(s.ids) + 1), name: name, company: company, account: accountRep(ci),
 			home: home, score: lo + s.rng.IntN(hi-lo+1)}
@@ -272,10 +266,6 @@ func (s *world) handle(ctx context.Context, ev lead.Event) error {
 		s.evCampaign[ev.ID] = ev.Campaign
 	}
 	return s.Handle(ctx, ev)
-}
-
-func (s *world) logf(at time.Time, format string, args ...any) {
-	s.log = append(s.log, logLine{at: at, text: fmt.Sprintf(format, args...)})
 }
 
 // respond reports a campaign response.
@@ -350,7 +340,7 @@ func (s *world) loadList(ctx context.Context, at time.Time) error {
 			owned = fmt.Sprintf("; %s is an account of %s, created with %s as owner", id, p.account, p.account)
 		}
 	}
-	s.logf(at, "%s: %d people on the invitation list%s", confID, n, owned)
+	s.log.Addf(at, "%s: %d people on the invitation list%s", confID, n, owned)
 	return nil
 }
 
@@ -387,7 +377,7 @@ func (s *world) fieldInvitesDone(_ context.Context, at time.Time) error {
 			n++
 		}
 	}
-	s.logf(at, "%s: field reps invited %d of them personally (M4): %s", confID, n, sim.Count(by).List(fieldReps...))
+	s.log.Addf(at, "%s: field reps invited %d of them personally (M4): %s", confID, n, sim.Count(by).List(fieldReps...))
 	return nil
 }
 
@@ -424,7 +414,7 @@ func (s *world) callList(ctx context.Context, at time.Time) error {
 		by[rep]++
 		s.At(s.within(at.Add(15*time.Minute), closing), s.call(rep, p))
 	}
-	s.logf(at, "%s: call list for inside sales (CallList, M6): %d not invited by field and not registered; %d to call (%s)",
+	s.log.Addf(at, "%s: call list for inside sales (CallList, M6): %d not invited by field and not registered; %d to call (%s)",
 		confID, len(list), len(todo), sim.Count(by).List(insideReps...))
 	return nil
 }
@@ -471,7 +461,7 @@ func (s *world) callsDone(_ context.Context, at time.Time) error {
 			regs["marketing"]++
 		}
 	}
-	s.logf(at, "%s: inside calls today %d, reached and invited %d; registered so far: %s",
+	s.log.Addf(at, "%s: inside calls today %d, reached and invited %d; registered so far: %s",
 		confID, calls, reached, sim.Count(regs).List("field", "inside", "marketing"))
 	return nil
 }
@@ -532,7 +522,7 @@ func (s *world) webinarUpload(ctx context.Context, at time.Time) error {
 			return err
 		}
 	}
-	s.logf(at, "%s: %d live attendees uploaded: %s", webID, got.Sum(), got.Ranked())
+	s.log.Addf(at, "%s: %d live attendees uploaded: %s", webID, got.Sum(), got.Ranked())
 	return nil
 }
 
@@ -565,7 +555,7 @@ func (s *world) syndicationBatch(ctx context.Context, at time.Time) error {
 			}
 		}
 	}
-	s.logf(at, "%s: %d downloads delivered: %s", ocsID, got.Sum(), got.Ranked())
+	s.log.Addf(at, "%s: %d downloads delivered: %s", ocsID, got.Sum(), got.Ranked())
 	return nil
 }
 
@@ -581,7 +571,7 @@ func (s *world) changeWebinarModel(ctx context.Context, at time.Time) error {
 		return err
 	}
 	ch := c.Changes[len(c.Changes)-1]
-	s.logf(at, "%s: model %v -> %v after the start, by %s: %q (M7, recorded on the campaign)", webID, ch.From, ch.To, ch.By, ch.Reason)
+	s.log.Addf(at, "%s: model %v -> %v after the start, by %s: %q (M7, recorded on the campaign)", webID, ch.From, ch.To, ch.By, ch.Reason)
 	return nil
 }
 
@@ -603,7 +593,7 @@ func (s *world) replayUpload(ctx context.Context, at time.Time) error {
 			return err
 		}
 	}
-	s.logf(at, "%s: %d replay viewers uploaded, now under the direct model: %s", webID, got.Sum(), got.Ranked())
+	s.log.Addf(at, "%s: %d replay viewers uploaded, now under the direct model: %s", webID, got.Sum(), got.Ranked())
 	return nil
 }
 
@@ -656,7 +646,7 @@ func (s *world) conferenceUpload(ctx context.Context, at time.Time) error {
 			}
 		}
 	}
-	s.logf(at, "%s: attendance uploaded: %d of %d registered came, %d met a field rep; every attendee routed to field (M3, M4)",
+	s.log.Addf(at, "%s: attendance uploaded: %d of %d registered came, %d met a field rep; every attendee routed to field (M3, M4)",
 		confID, came, regs, met)
 	return nil
 }
@@ -735,10 +725,10 @@ func (s *world) webinarPreSQL(ctx context.Context, at time.Time) error {
 		h := handoffStory{lead: l.ID, by: l.Owner, to: p.account}
 		s.handoffs = append(s.handoffs, h)
 		s.At(s.Date(4, 11, 0), s.answer(len(s.handoffs)-1, "", lead.StatusLead))
-		s.logf(at, "%s: %s qualified %s (BANT), handed it to %s as a Pre-SQL (M10)", webID, l.Owner, l.ID, p.account)
+		s.log.Addf(at, "%s: %s qualified %s (BANT), handed it to %s as a Pre-SQL (M10)", webID, l.Owner, l.ID, p.account)
 		return nil
 	}
-	s.logf(at, "%s: no webinar MQL reached yet; no Pre-SQL from it this week", webID)
+	s.log.Addf(at, "%s: no webinar MQL reached yet; no Pre-SQL from it this week", webID)
 	return nil
 }
 
@@ -757,7 +747,7 @@ func (s *world) noShowPreSQLs(ctx context.Context, at time.Time) error {
 		}
 	}
 	if len(noShows) < 2 {
-		s.logf(at, "%s: fewer than two no-shows to qualify this run", confID)
+		s.log.Addf(at, "%s: fewer than two no-shows to qualify this run", confID)
 		return nil
 	}
 	for i, l := range noShows[:2] {
@@ -793,7 +783,7 @@ func (s *world) noShowPreSQLs(ctx context.Context, at time.Time) error {
 		}
 		s.handoffs = append(s.handoffs, h)
 		s.At(s.Date(4, 14+i, 0), s.answer(len(s.handoffs)-1, reason, lead.StatusLead))
-		s.logf(t, "%s: %s reached no-show %s, qualified it and handed it to %s as a Pre-SQL (M10)", confID, rep, l.ID, p.account)
+		s.log.Addf(t, "%s: %s reached no-show %s, qualified it and handed it to %s as a Pre-SQL (M10)", confID, rep, l.ID, p.account)
 	}
 	return nil
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,18 +15,16 @@ import (
 	"github.com/leadline/leadline/stage"
 )
 
-// dayStats collects one day of the run for its report.
+// dayStats collects one day of the run for its report, besides what the
+// engine tells.
 type dayStats struct {
-	newBySource map[string]int
-	scoreUp     int
-	scoreDown   int
-	decay       int
-	notes       []leadline.Notification
+	new                       sim.Count // new leads by source
+	scoreUp, scoreDown, decay int
 }
 
-func (s *world) newDay() *dayStats { return &dayStats{newBySource: map[string]int{}} }
+func newDay() *dayStats { return &dayStats{new: sim.Count{}} }
 
-func (s *world) printf(format string, args ...any) { fmt.Fprintf(s.w, format, args...) }
+func (s *world) printf(format string, args ...any) { s.out.Printf(format, args...) }
 
 func (s *world) header() {
 	s.printf("leadline inside sales: %d days from %s, %d leads, seed %d\n",
@@ -46,141 +42,69 @@ func (s *world) header() {
 	s.printf("all but rep-ito leave a lead inherited from a colleague (T1) for later, often too late (T10)\n\n")
 }
 
-// tally counts what happened: notifications and history changes.
-type tally struct {
-	requests      map[string]int // A1, A2, A3
-	merged        int            // A6
-	reengaged     int            // A5
-	suppressed    int            // S5
-	touches, late int            // T2-T5, T9
-	firsts        int            // first attempts
-	reminders     int
-	alerts        int
-	reassigned    int // T1
-	escalated     int // T10
-	connected     int // T6
-	recycled      int // T7
-	statuses      int // S1
-}
-
-func (t *tally) note(n leadline.Notification) {
-	switch n.Kind {
-	case leadline.NoteApproachRequest:
-		t.requests[n.Rule]++
-	case leadline.NoteRequestUpdated:
-		t.merged++
-	case leadline.NoteReminder:
-		t.reminders++
-	case leadline.NoteManagerAlert:
-		t.alerts++
-	case leadline.NoteEscalated:
-		t.escalated++
-	}
-}
-
-func (t *tally) change(c lead.Change) {
-	switch c.Field {
-	case lead.FieldStage:
-		switch c.Rule {
-		case "T2", "T3", "T4", "T5", "T9":
-			if c.Actor != lead.ActorEngine {
-				t.touches++
-				if c.Rule == "T9" {
-					t.late++
-				}
-				if c.From == stage.Untouched.Key() {
-					t.firsts++
-				}
-			}
-		case "T6":
-			t.connected++
-		}
-	case lead.FieldOwner:
-		if c.Rule == "T1" {
-			t.reassigned++
-		}
-	case lead.FieldStatus:
-		switch c.Rule {
-		case "T7":
-			t.recycled++
-		case "A5":
-			t.reengaged++
-		case "S1":
-			t.statuses++
-		}
-	case lead.FieldRequest:
-		if c.Rule == "S5" {
-			t.suppressed++
-		}
-	}
-}
-
 // closeDay reads the day's history, prints its block and starts the
 // next day's stats.
 func (s *world) closeDay(ctx context.Context, day sim.Day) error {
 	d := s.today
-	s.today = s.newDay()
-	t := tally{requests: map[string]int{}}
-	for _, n := range d.notes {
-		t.note(n)
-	}
+	s.today = newDay()
 	changes, err := s.Changes(ctx)
 	if err != nil {
 		return err
 	}
-	for _, c := range changes {
-		t.change(c)
-	}
+	var t sim.Tally
+	t.Note(day.Notifications...)
+	t.Change(changes...)
+	s.tally.Note(day.Notifications...)
+	s.tally.Change(changes...)
 
 	s.printf("%s  day %d\n", day.Start.In(s.loc).Format("Mon 2006-01-02"), day.Index+1)
 	quiet := true
-	line := func(label string, n int, detail string) {
+	row := func(label string, n int, detail string) {
 		quiet = false
-		if n < 0 {
-			s.printf("  %-18s     %s\n", label, detail)
-			return
-		}
-		s.printf("  %-18s %3d  %s\n", label, n, detail)
+		s.out.Row(label, n, detail)
 	}
-	if n := sum(d.newBySource); n > 0 {
+	if n := d.new.Sum(); n > 0 {
 		var parts []string
 		for _, src := range sources {
-			if k := d.newBySource[src.key]; k > 0 {
+			if k := d.new[src.key]; k > 0 {
 				parts = append(parts, fmt.Sprintf("%s %d", src.label, k))
 			}
 		}
-		line("new leads", n, strings.Join(parts, ", "))
+		row("new leads", n, strings.Join(parts, ", "))
 	}
-	if n := sum(t.requests); n > 0 || t.merged > 0 {
-		detail := fmt.Sprintf("A1 %d, A2 %d, A3 %d", t.requests["A1"], t.requests["A2"], t.requests["A3"])
-		if t.reengaged > 0 {
-			detail += fmt.Sprintf(" (%d re-engaging a recycled lead, A5)", t.reengaged)
+	if n, merged := t.Notes(leadline.NoteApproachRequest), t.Notes(leadline.NoteRequestUpdated); n > 0 || merged > 0 {
+		detail := fmt.Sprintf("A1 %d, A2 %d, A3 %d", t.Notes(leadline.NoteApproachRequest, "A1"),
+			t.Notes(leadline.NoteApproachRequest, "A2"), t.Notes(leadline.NoteApproachRequest, "A3"))
+		if k := t.Changes(lead.FieldStatus, "A5"); k > 0 {
+			detail += fmt.Sprintf(" (%d re-engaging a recycled lead, A5)", k)
 		}
 		switch {
-		case t.merged == 1:
+		case merged == 1:
 			detail += "; 1 further trigger merged into an open request (A6)"
-		case t.merged > 1:
-			detail += fmt.Sprintf("; %d further triggers merged into open requests (A6)", t.merged)
+		case merged > 1:
+			detail += fmt.Sprintf("; %d further triggers merged into open requests (A6)", merged)
 		}
-		line("approach requests", n, detail)
+		row("approach requests", n, detail)
 	}
-	if t.touches > 0 {
-		line("touches", t.touches, fmt.Sprintf("first attempts %d, late %d (T9)", t.firsts, t.late))
+	if w := t.Total(); w.Attempts > 0 {
+		row("touches", w.Attempts, fmt.Sprintf("first attempts %d, late %d (T9)", w.Firsts, w.Late))
 	}
-	if t.reminders+t.alerts+t.reassigned+t.escalated > 0 {
-		line("missed deadlines", -1, fmt.Sprintf("reminders %d, manager alerts %d, reassigned %d (T1), escalated %d (T10)",
-			t.reminders, t.alerts, t.reassigned, t.escalated))
+	missed := []int{t.Notes(leadline.NoteReminder), t.Notes(leadline.NoteManagerAlert), t.Changes(lead.FieldOwner, "T1"), t.Notes(leadline.NoteEscalated)}
+	if missed[0]+missed[1]+missed[2]+missed[3] > 0 {
+		row("missed deadlines", -1, fmt.Sprintf("reminders %d, manager alerts %d, reassigned %d (T1), escalated %d (T10)",
+			missed[0], missed[1], missed[2], missed[3]))
 	}
-	if t.connected+t.recycled+t.statuses+t.suppressed > 0 {
-		line("outcomes", -1, fmt.Sprintf("connected %d (T6), recycled %d (T7), statuses set %d (S1), triggers suppressed %d (S5)",
-			t.connected, t.recycled, t.statuses, t.suppressed))
+	outcomes := []int{t.Changes(lead.FieldStage, "T6"), t.Changes(lead.FieldStatus, "T7"), t.Changes(lead.FieldStatus, "S1"), t.Changes(lead.FieldRequest, "S5")}
+	if outcomes[0]+outcomes[1]+outcomes[2]+outcomes[3] > 0 {
+		row("outcomes", -1, fmt.Sprintf("connected %d (T6), recycled %d (T7), statuses set %d (S1), triggers suppressed %d (S5)",
+			outcomes[0], outcomes[1], outcomes[2], outcomes[3]))
 	}
 	if n := d.scoreUp + d.scoreDown + d.decay; n > 0 {
 		detail := fmt.Sprintf("up %d, down %d", d.scoreUp, d.scoreDown)
 		if d.decay > 0 {
 			detail += fmt.Sprintf(", weekly decay of quiet leads %d", d.decay)
 		}
-		line("score changes", n, detail)
+		row("score changes", n, detail)
 	}
 	if quiet {
 		s.printf("  quiet day: nothing happened\n")
@@ -188,15 +112,29 @@ func (s *world) closeDay(ctx context.Context, day sim.Day) error {
 	if err := s.pipeline(ctx, day.Start); err != nil {
 		return err
 	}
-	if lines := s.notable(d, changes); len(lines) > 0 {
+	if lines := notable.Select(day.Notifications, changes); len(lines) > 0 {
 		s.printf("  notable\n")
 		for _, l := range lines {
-			s.printf("    %s\n", l)
+			s.printf("    %s  %s\n", l.At.In(s.loc).Format("15:04"), l.Text)
 		}
 	}
 	s.printf("\n")
 	return nil
 }
+
+// notable picks a handful of the day's lines a manager wants to see,
+// most important first.
+var notable = sim.Notable{Max: 8, Picks: []sim.Pick{
+	{Limit: 3, Note: sim.NoteIs(leadline.NoteEscalated)},
+	{Limit: 2, Change: sim.ChangeIs(lead.FieldStatus, "A5")},
+	{Limit: 2, Change: sim.ChangeIs(lead.FieldRequest, "S5")},
+	{Limit: 2, Change: sim.ChangeIs(lead.FieldStatus, "S1")},
+	{Limit: 2, Note: sim.NoteIs(leadline.NoteReassigned)},
+	{Limit: 1, Note: sim.NoteIs(leadline.NoteRecycled)},
+	{Limit: 1, Note: sim.NoteIs(leadline.NoteManagerAlert, "T8")},
+	{Limit: 1, Note: sim.NoteIs(leadline.NoteRequestUpdated)},
+	{Limit: 1, Note: func(n leadline.Notification) bool { return n.Kind == leadline.NoteApproachRequest && n.Priority == 1 }},
+}}
 
 // pipeline prints each rep's leads in a running cadence: the load M9
 // compares with a capacity.
@@ -227,138 +165,9 @@ func (s *world) pipeline(ctx context.Context, day time.Time) error {
 	return nil
 }
 
-// notable picks a handful of the day's lines a manager wants to see.
-func (s *world) notable(d *dayStats, changes []lead.Change) []string {
-	type pick struct {
-		at   time.Time
-		rank int
-		text string
-	}
-	var picks []pick
-	taken := map[int]int{}
-	add := func(rank, limit int, at time.Time, text string) {
-		if taken[rank] < limit {
-			taken[rank]++
-			picks = append(picks, pick{at, rank, text})
-		}
-	}
-	for _, n := range d.notes {
-		switch {
-		case n.Kind == leadline.NoteEscalated:
-			add(0, 3, n.At, n.String())
-		case n.Kind == leadline.NoteReassigned:
-			add(4, 2, n.At, n.String())
-		case n.Kind == leadline.NoteRecycled:
-			add(5, 1, n.At, n.String())
-		case n.Kind == leadline.NoteManagerAlert && n.Rule == "T8":
-			add(6, 1, n.At, n.String())
-		case n.Kind == leadline.NoteRequestUpdated:
-			add(7, 1, n.At, n.String())
-		case n.Kind == leadline.NoteApproachRequest && n.Priority == 1:
-			add(8, 1, n.At, n.String())
-		}
-	}
-	for _, c := range changes {
-		switch {
-		case c.Field == lead.FieldStatus && c.Rule == "A5":
-			add(1, 2, c.At, c.String())
-		case c.Field == lead.FieldRequest && c.Rule == "S5":
-			add(2, 2, c.At, c.String())
-		case c.Field == lead.FieldStatus && c.Rule == "S1":
-			add(3, 2, c.At, c.String())
-		}
-	}
-	slices.SortStableFunc(picks, func(a, b pick) int { return cmp.Compare(a.rank, b.rank) })
-	picks = picks[:min(len(picks), 8)]
-	slices.SortStableFunc(picks, func(a, b pick) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.rank, b.rank)
-	})
-	out := make([]string, len(picks))
-	for i, p := range picks {
-		out[i] = p.at.In(s.loc).Format("15:04") + "  " + p.text
-	}
-	return out
-}
-
-// repStats is one person's line of the summary.
-type repStats struct {
-	requests, inherited, firsts, touches, late int
-	lost, reminders, alerts, connected         int
-	recycled, worklist                         int
-}
-
 // summary prints the totals, the rules that fired and the worklists.
 func (s *world) summary(ctx context.Context) error {
-	now := s.Now()
-	notes := s.Notifications()
-	per := map[string]*repStats{}
-	for _, id := range s.order {
-		per[id] = &repStats{}
-	}
-	get := func(id string) *repStats {
-		if r := per[id]; r != nil {
-			return r
-		}
-		return &repStats{} // nobody's: discarded
-	}
-	for _, n := range notes {
-		r := get(n.To)
-		switch n.Kind {
-		case leadline.NoteApproachRequest:
-			r.requests++
-		case leadline.NoteReassigned, leadline.NoteEscalated:
-			r.inherited++
-		case leadline.NoteReminder:
-			r.reminders++
-		case leadline.NoteManagerAlert:
-			r.alerts++
-		}
-	}
-	statusCount := map[lead.Status]int{}
-	stageCount := map[stage.Stage]int{}
-	for _, id := range s.ids {
-		h, err := s.eng.History(ctx, sim.Ops, id)
-		if errors.Is(err, leadline.ErrNotFound) {
-			continue // not arrived yet
-		}
-		if err != nil {
-			return err
-		}
-		owner := ""
-		for _, c := range h {
-			switch {
-			case c.Field == lead.FieldOwner:
-				if c.Rule == "T1" || c.Rule == "T10" {
-					get(c.From).lost++
-				}
-				owner = c.To
-			case c.Field == lead.FieldStage && c.Actor != lead.ActorEngine && c.Rule != "T6" && c.Rule != "" && c.From != c.To:
-				r := get(c.Actor)
-				r.touches++
-				if c.Rule == "T9" {
-					r.late++
-				}
-				if c.From == stage.Untouched.Key() {
-					r.firsts++
-				}
-			case c.Field == lead.FieldStage && c.Rule == "T6":
-				get(owner).connected++
-			case c.Field == lead.FieldStatus && c.Rule == "T7":
-				get(owner).recycled++
-			}
-		}
-		l, err := s.eng.Lead(ctx, sim.Ops, id)
-		if err != nil {
-			return err
-		}
-		statusCount[l.Status]++
-		if l.Track.Cadence > 0 {
-			stageCount[l.Track.Stage]++
-		}
-	}
+	now, t := s.Now(), &s.tally
 	work := map[string][]lead.Lead{}
 	for _, id := range s.order {
 		ls, err := s.eng.Leads(ctx, routing.Viewer{Rep: id, Role: routing.RoleInside}, leadline.Query{Owner: id, Attempted: true})
@@ -366,66 +175,77 @@ func (s *world) summary(ctx context.Context) error {
 			return err
 		}
 		work[id] = ls
-		per[id].worklist = len(ls)
 	}
 
 	s.printf("== Summary: %s to %s ==\n", s.start.Format("Mon 01-02"), now.Add(-time.Minute).Format("Mon 01-02"))
-	tw := tabwriter.NewWriter(s.w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(s.out.W, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "\trequests\tinherited\tfirst attempts\ttouches\tlate (T9)\tlost (T1/T10)\treminders\tconnected\trecycled\tto connect\t")
-	var tot repStats
-	for _, id := range s.order {
-		r := per[id]
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", id, r.requests, r.inherited, r.firsts, r.touches, r.late, r.lost, r.reminders, r.connected, r.recycled, r.worklist)
-		tot.requests += r.requests
-		tot.inherited += r.inherited
-		tot.firsts += r.firsts
-		tot.touches += r.touches
-		tot.late += r.late
-		tot.lost += r.lost
-		tot.reminders += r.reminders
-		tot.connected += r.connected
-		tot.recycled += r.recycled
-		tot.worklist += r.worklist
+	var tot sim.Work
+	row := func(id string, r sim.Work, worklist int) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", id, r.Requests, r.Inherited, r.Firsts, r.Attempts, r.Late, r.Lost, r.Reminders, r.Connected, r.Recycled, worklist)
 	}
-	fmt.Fprintf(tw, "team\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", tot.requests, tot.inherited, tot.firsts, tot.touches, tot.late, tot.lost, tot.reminders, tot.connected, tot.recycled, tot.worklist)
+	worklists := 0
+	for _, id := range s.order {
+		row(id, t.Work(id), len(work[id]))
+		tot.Add(t.Work(id))
+		worklists += len(work[id])
+	}
+	row("team", tot, worklists)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	offDays := 0
-	for _, n := range notes {
+	for _, n := range s.Notifications() {
 		at := n.At.In(s.loc)
 		if n.Kind == leadline.NoteReminder && !s.work.IsOpen(time.Date(at.Year(), at.Month(), at.Day(), 12, 0, 0, 0, s.loc)) {
 			offDays++
 		}
 	}
-	s.printf("manager alerts to %s: %d; %d of the %d reminders fired on a weekend or holiday", s.team.Manager, per[s.team.Manager].alerts, offDays, tot.reminders)
+	s.printf("manager alerts to %s: %d; %d of the %d reminders fired on a weekend or holiday", s.team.Manager, t.Work(s.team.Manager).Alerts, offDays, tot.Reminders)
 	if !s.opts.business && offDays > 0 {
 		s.printf(" (try -business, T11)")
 	}
 	s.printf("\n")
 
-	var st []string
+	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{})
+	if err != nil {
+		return err
+	}
+	statusCount, stageCount := map[lead.Status]int{}, map[stage.Stage]int{}
+	for _, l := range leads {
+		statusCount[l.Status]++
+		if l.Track.Cadence > 0 {
+			stageCount[l.Track.Stage]++
+		}
+	}
+	var st, sg []string
 	for k := lead.StatusNew; k.Valid(); k++ {
 		if n := statusCount[k]; n > 0 {
 			st = append(st, fmt.Sprintf("%s %d", k, n))
 		}
 	}
-	s.printf("lead statuses: %s\n", strings.Join(st, ", "))
-	var sg []string
 	for k := stage.Untouched; k.Valid(); k++ {
 		if n := stageCount[k]; n > 0 {
 			sg = append(sg, fmt.Sprintf("%s %d", k, n))
 		}
 	}
+	s.printf("lead statuses: %s\n", strings.Join(st, ", "))
 	s.printf("touch stages of leads that had a cadence: %s\n", strings.Join(sg, ", "))
-
-	counts, err := s.countRules(ctx)
-	if err != nil {
-		return err
+	ar := leadline.NoteApproachRequest
+	fired := []struct {
+		rule string
+		n    int
+	}{
+		{"A1", t.Notes(ar, "A1")}, {"A2", t.Notes(ar, "A2")}, {"A3", t.Notes(ar, "A3")},
+		{"A5", t.Changes(lead.FieldStatus, "A5")}, {"A6", t.Notes(leadline.NoteRequestUpdated)},
+		{"S1", t.Changes(lead.FieldStatus, "S1")}, {"S5", t.Changes(lead.FieldRequest, "S5")},
+		{"T1", t.Changes(lead.FieldOwner, "T1")}, {"T6", t.Changes(lead.FieldStage, "T6")},
+		{"T7", t.Changes(lead.FieldStatus, "T7")}, {"T8", t.Notes(leadline.NoteReminder, "T8")},
+		{"T9", t.Changes(lead.FieldStage, "T9")}, {"T10", t.Notes(leadline.NoteEscalated)},
 	}
 	var rs []string
-	for _, r := range []string{"A1", "A2", "A3", "A5", "A6", "S1", "S5", "T1", "T6", "T7", "T8", "T9", "T10"} {
-		rs = append(rs, fmt.Sprintf("%s %d", r, counts[r]))
+	for _, f := range fired {
+		rs = append(rs, fmt.Sprintf("%s %d", f.rule, f.n))
 	}
 	s.printf("rules fired: %s\n\n", strings.Join(rs, ", "))
 
@@ -454,12 +274,12 @@ func (s *world) worklist(id string, ls []lead.Lead, now time.Time) {
 			overdue++
 		}
 	}
-	s.printf("Worklist of %s: %s still to connect with, %d overdue (V1)\n", id, plural(len(ls), "lead"), overdue)
+	s.printf("Worklist of %s: %s still to connect with, %d overdue (V1)\n", id, sim.Plural(len(ls), "lead"), overdue)
 	if len(ls) == 0 {
 		s.printf("\n")
 		return
 	}
-	tw := tabwriter.NewWriter(s.w, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(s.out.W, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  \tlead\tstage\tcompany\tname\tscore\tMA\tactivity\tnext step")
 	for _, l := range ls {
 		tr := &l.Track
@@ -492,82 +312,4 @@ func (s *world) worklist(id string, ls []lead.Lead, now time.Time) {
 	}
 	tw.Flush()
 	s.printf("\n")
-}
-
-func plural(n int, one string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %ss", n, one)
-}
-
-func sum(m map[string]int) int {
-	n := 0
-	for _, v := range m {
-		n += v
-	}
-	return n
-}
-
-// ---- counting ----
-
-// ruleCounts tallies the rules that fired, from the delivered
-// notifications and the leads' histories (E3): how the summary and the
-// tests see the run.
-type ruleCounts map[string]int
-
-// countRules reads every lead's history through the engine.
-func (s *world) countRules(ctx context.Context) (ruleCounts, error) {
-	c := ruleCounts{}
-	for _, n := range s.Notifications() {
-		switch n.Kind {
-		case leadline.NoteApproachRequest:
-			c[n.Rule]++ // A1, A2, A3
-		case leadline.NoteRequestUpdated:
-			c["A6"]++
-		case leadline.NoteReminder:
-			c["reminder "+n.Rule]++
-			if n.Rule == "T8" {
-				c["T8"]++
-			}
-		case leadline.NoteManagerAlert:
-			c["manager alert"]++
-		case leadline.NoteEscalated:
-			c["T10"]++
-		}
-	}
-	for _, id := range s.ids {
-		h, err := s.eng.History(ctx, sim.Ops, id)
-		if err != nil {
-			if errors.Is(err, leadline.ErrNotFound) {
-				continue
-			}
-			return nil, err
-		}
-		for _, ch := range h {
-			countChange(c, ch)
-		}
-	}
-	return c, nil
-}
-
-func countChange(c ruleCounts, ch lead.Change) {
-	switch {
-	case ch.Field == lead.FieldLead:
-		c["created"]++
-	case ch.Field == lead.FieldOwner && ch.Rule == "T1":
-		c["T1"]++
-	case ch.Field == lead.FieldStage && ch.Rule == "T9":
-		c["T9"]++
-	case ch.Field == lead.FieldStage && ch.Rule == "T6":
-		c["T6"]++
-	case ch.Field == lead.FieldStatus && ch.Rule == "T7":
-		c["T7"]++
-	case ch.Field == lead.FieldStatus && ch.Rule == "A5":
-		c["A5"]++
-	case ch.Field == lead.FieldStatus && ch.Rule == "S1":
-		c["S1"]++
-	case ch.Field == lead.FieldRequest && ch.Rule == "S5":
-		c["S5"]++
-	}
 }

@@ -61,38 +61,18 @@ func run(w io.Writer, opts options) error {
 // persona is how a rep (or the manager) works: delays are in working
 // hours of the team's calendar, since nobody calls at night.
 type persona struct {
-	id, blurb string
-	first     span    // from noticing a request to the first attempt
-	next      span    // from one attempt to the next
-	keep      float64 // chance of making in time an attempt that would be late
-	// park is the chance that the rep leaves a lead reassigned to them
-	// (somebody else's leftover) at the bottom of the pile, for parked.
-	park   float64
-	parked span
-	// ignoreUntil: new requests are not looked at before it (a new hire
-	// who has not opened the queue yet).
-	ignoreUntil time.Time
+	sim.Persona
+	blurb string
 	// off are absences the roster does not know about (a sick day nobody
 	// entered): round robin keeps assigning to the rep, who does nothing.
-	off  []routing.Period
-	rep  routing.Rep
-	work sim.Schedule // the calendar less off and rep.Away
+	off []routing.Period
+	rep routing.Rep
 }
-
-// span is a range of hours.
-type span struct{ lo, hi float64 }
-
-func (sp span) draw(r *rand.Rand) time.Duration { return sim.Hours(r, sp.lo, sp.hi) }
 
 // simLead is what the simulation knows about a lead besides the engine.
 type simLead struct {
 	id, source string
 	kind       companyKind
-	// gen numbers the owner's current plan; a planned attempt with another
-	// gen was superseded.
-	gen     uint64
-	planned time.Time // when the current plan runs; zero if none
-	planner string    // who made the current plan
 	// reviewed: a rep looked at the lead's data (competitor, customer).
 	reviewed   bool
 	lastActive time.Time
@@ -117,7 +97,8 @@ type world struct {
 	leads  map[string]*simLead
 	ids    []string // every lead id, sorted
 	today  *dayStats
-	w      io.Writer
+	tally  sim.Tally // the run's notifications and changes, day by day
+	out    *sim.Printer
 }
 
 // newWorld builds the team, the engine and the leads' marketing script.
@@ -133,7 +114,7 @@ func newWorld(opts options, w io.Writer) (*world, error) {
 	if err != nil {
 		return nil, fmt.Errorf("business calendar: %w", err)
 	}
-	s := &world{opts: opts, loc: loc, w: w, work: work,
+	s := &world{opts: opts, loc: loc, out: &sim.Printer{W: w}, work: work,
 		start:  time.Date(2026, time.April, 6, 9, 0, 0, 0, loc),
 		end:    time.Date(2026, time.April, 6+opts.days, 0, 0, 0, 0, loc),
 		rng:    rand.New(rand.NewPCG(opts.seed, opts.seed)),
@@ -153,7 +134,7 @@ func newWorld(opts options, w io.Writer) (*world, error) {
 	}
 	s.eng = s.Engine()
 	s.pol = s.eng.Policy()
-	s.today = s.newDay()
+	s.today = newDay()
 	s.genLeads()
 	for d := s.Date(7, 2, 0); d.Before(s.end); d = d.AddDate(0, 0, 7) {
 		s.At(d, s.decay) // Mondays 02:00
@@ -165,32 +146,31 @@ func (s *world) buildTeam() {
 	sick := routing.Period{From: s.day(1), To: s.day(3)}    // Tue and Wed of week 1, not in the roster
 	leave := routing.Period{From: s.day(10), To: s.day(12)} // Thu and Fri of week 2, in the roster
 	ps := []*persona{
-		{id: "rep-ito", blurb: "diligent: calls within the hour, follow-ups always before the deadline",
-			first: span{0.2, 1.5}, next: span{5, 10}, keep: 1},
-		{id: "rep-kato", blurb: "steady; takes at most 15 leads in cadence (capacity, M9)",
-			first: span{1, 6}, next: span{8, 16}, keep: 0.85, park: 0.55, parked: span{16, 30},
-			rep: routing.Rep{Capacity: 15}},
-		{id: "rep-suzuki", blurb: "steady; off sick Tue-Wed of week 1 unannounced (round robin still feeds him),\n" +
+		{blurb: "diligent: calls within the hour, follow-ups always before the deadline",
+			Persona: sim.Persona{ID: "rep-ito", First: sim.Span{0.2, 1.5}, Next: sim.Span{5, 10}, Keep: 1}},
+		{blurb: "steady; takes at most 15 leads in cadence (capacity, M9)", rep: routing.Rep{Capacity: 15},
+			Persona: sim.Persona{ID: "rep-kato", First: sim.Span{1, 6}, Next: sim.Span{8, 16}, Keep: 0.85, Park: 0.55, Parked: sim.Span{16, 30}}},
+		{blurb: "steady; off sick Tue-Wed of week 1 unannounced (round robin still feeds him),\n" +
 			"             on leave Thu-Fri of week 2 as the roster knows (M9 skips him)",
-			first: span{1, 6}, next: span{8, 16}, keep: 0.85, park: 0.55, parked: span{16, 30},
-			off: []routing.Period{sick}, rep: routing.Rep{Away: []routing.Period{leave}}},
-		{id: "rep-tanaka", blurb: "always a day behind: follow-ups land after the deadline (T8, T9)",
-			first: span{3, 12}, next: span{20, 30}, keep: 0.1, park: 0.7, parked: span{18, 32}},
-		{id: "rep-yamada", blurb: "new on the team: does not open the request queue until Thursday (T1)",
-			first: span{1, 8}, next: span{8, 18}, keep: 0.7, park: 0.55, parked: span{16, 30},
-			ignoreUntil: s.day(3).Add(9 * time.Hour)},
-		{id: "mgr-sato", blurb: "manager: gets the alerts, works escalated leads herself",
-			first: span{1, 4}, next: span{8, 16}, keep: 0.9},
+			off: []routing.Period{sick}, rep: routing.Rep{Away: []routing.Period{leave}},
+			Persona: sim.Persona{ID: "rep-suzuki", First: sim.Span{1, 6}, Next: sim.Span{8, 16}, Keep: 0.85, Park: 0.55, Parked: sim.Span{16, 30}}},
+		{blurb: "always a day behind: follow-ups land after the deadline (T8, T9)",
+			Persona: sim.Persona{ID: "rep-tanaka", First: sim.Span{3, 12}, Next: sim.Span{20, 30}, Keep: 0.1, Park: 0.7, Parked: sim.Span{18, 32}}},
+		{blurb: "new on the team: does not open the request queue until Thursday (T1)",
+			Persona: sim.Persona{ID: "rep-yamada", First: sim.Span{1, 8}, Next: sim.Span{8, 18}, Keep: 0.7, Park: 0.55, Parked: sim.Span{16, 30},
+				NotBefore: s.day(3).Add(9 * time.Hour)}},
+		{blurb: "manager: gets the alerts, works escalated leads herself",
+			Persona: sim.Persona{ID: "mgr-sato", First: sim.Span{1, 4}, Next: sim.Span{8, 16}, Keep: 0.9}},
 	}
 	s.team = routing.Team{ID: "inside", Manager: "mgr-sato"}
 	for _, p := range ps {
-		p.rep.ID = p.id
-		p.work = sim.Schedule{Calendar: s.work, Away: append(slices.Clip(p.off), p.rep.Away...)}
-		if p.id != s.team.Manager {
+		p.rep.ID = p.ID
+		p.Work = sim.Schedule{Calendar: s.work, Away: append(slices.Clip(p.off), p.rep.Away...)}
+		if p.ID != s.team.Manager {
 			s.team.Reps = append(s.team.Reps, p.rep)
 		}
-		s.people[p.id] = p
-		s.order = append(s.order, p.id)
+		s.people[p.ID] = p
+		s.order = append(s.order, p.ID)
 	}
 }
 
@@ -204,7 +184,10 @@ func (s *world) run(ctx context.Context) error {
 	if err := s.Run(ctx, s.end); err != nil {
 		return err
 	}
-	return s.summary(ctx)
+	if err := s.summary(ctx); err != nil {
+		return err
+	}
+	return s.out.Err()
 }
 
 // handle gives ev a fresh id with prefix and hands it to the engine.
@@ -289,7 +272,7 @@ func (s *world) genLeads() {
 func (s *world) genLead(src string) *proto {
 	r := s.rng
 	p := &proto{src: src, at: s.arrival(src)}
-	comp, kind := company(r), prospect
+	comp, kind := sim.Company(r), prospect
 	switch x := r.Float64(); {
 	case x < 0.03:
 		comp, kind = competitorCompanies[r.IntN(len(competitorCompanies))], competitor
@@ -298,7 +281,7 @@ func (s *world) genLead(src string) *proto {
 	case x < 0.10 || (src == "list" && x < 0.20):
 		kind = badData
 	}
-	name, email := person(r, domain(comp))
+	name, email := sim.JapaneseNames.Person(r, sim.Domain(comp))
 	p.kind = kind
 	p.prof = lead.Profile{Company: comp, Name: name, Email: email, Source: src,
 		MASystem: maSystems[r.IntN(len(maSystems))]}
@@ -448,7 +431,7 @@ func (s *world) market(id string, t time.Time, ev lead.Event) {
 		ev.Lead, ev.At = id, at
 		sl := s.leads[id]
 		if ev.Kind == lead.EventCreated {
-			s.today.newBySource[sl.source]++
+			s.today.new[sl.source]++
 		}
 		sl.lastActive = at
 		return s.handle(ctx, "ma", ev)
@@ -498,13 +481,8 @@ func (s *world) followUp(id string, at time.Time, lo, hi float64, topic string) 
 	s.market(id, t, lead.Event{Kind: lead.EventInquiry, Actor: "marketing", Topic: topic})
 }
 
-// ---- people ----
-
-// ---- people ----
-
 // react lets people act on a notification as it is delivered.
 func (s *world) react(ctx context.Context, n leadline.Notification) error {
-	s.today.notes = append(s.today.notes, n)
 	switch n.Kind {
 	case leadline.NoteApproachRequest, leadline.NoteReassigned, leadline.NoteEscalated:
 		return s.planFirst(ctx, n)
@@ -525,73 +503,27 @@ func (s *world) planFirst(ctx context.Context, n leadline.Notification) error {
 		return err
 	}
 	p := s.people[n.To]
-	sl := s.leads[n.Lead]
-	if p == nil || l.Owner != p.id || !l.Track.Active() || l.Status.Protected() {
+	if p == nil || l.Owner != p.ID || !l.Track.Active() || l.Status.Protected() {
 		return nil
 	}
-	notice := n.At
-	if p.ignoreUntil.After(notice) {
-		notice = p.ignoreUntil
-	}
-	d, keep := p.first.draw(s.rng), true
-	if n.Kind == leadline.NoteReassigned && s.rng.Float64() < p.park {
-		d, keep = p.parked.draw(s.rng), false
-	}
-	at := p.work.Add(notice, d)
-	if keep {
-		at = s.inTime(p, &l, notice, at)
-	}
-	if !sl.planned.IsZero() && sl.planner == p.id && !at.Before(sl.planned) {
+	due, _ := l.Track.Pending()
+	at := p.Attempt(s.rng, sim.AttemptParams{After: n.At, Due: due, First: true, Inherited: n.Kind == leadline.NoteReassigned})
+	if pl, ok := s.Planned(l.ID); ok && pl.By == p.ID && !at.Before(pl.At) {
 		return nil // already planned sooner
 	}
-	s.plan(sl, p.id, at)
+	s.plan(l.ID, p.ID, at)
 	return nil
-}
-
-// planNext plans the attempt after the one made at prev. Stage4 gets four
-// days (T5), and everyone lets the Stage3 case studies sink in for twice
-// as long as usual.
-func (s *world) planNext(l *lead.Lead, p *persona, prev time.Time) {
-	d := p.next.draw(s.rng)
-	if l.Track.Stage == stage.Stage3 {
-		d *= 2
-	}
-	s.plan(s.leads[l.ID], p.id, s.inTime(p, l, prev, p.work.Add(prev, d)))
-}
-
-// inTime returns at, or, if at misses the lead's deadline and the rep
-// minds it this time, the last working moment a little before the
-// deadline, provided that is after from.
-func (s *world) inTime(p *persona, l *lead.Lead, from, at time.Time) time.Time {
-	due, ok := l.Track.Pending()
-	if !ok || !at.After(due) || s.rng.Float64() >= p.keep {
-		return at
-	}
-	// Somewhere in the last four working hours before the deadline.
-	slack := time.Duration(1+s.rng.IntN(10)) * time.Minute
-	t := p.work.LastBefore(due.Add(-slack), 1+s.rng.IntN(16))
-	if t.IsZero() || !t.After(from.Add(30*time.Minute)) {
-		return at
-	}
-	return t
 }
 
 // plan schedules rep's next attempt on the lead at at, superseding any
 // earlier plan.
-func (s *world) plan(sl *simLead, rep string, at time.Time) {
-	sl.gen++
-	sl.planned, sl.planner = at, rep
-	gen := sl.gen
-	s.At(at, func(ctx context.Context, at time.Time) error { return s.attempt(ctx, at, sl, rep, gen) })
+func (s *world) plan(id, rep string, at time.Time) {
+	s.Plan(id, sim.Plan{By: rep, At: at}, func(ctx context.Context, at time.Time) error { return s.attempt(ctx, at, s.leads[id], rep) })
 }
 
 // attempt plays a planned outbound attempt, if it still makes sense: the
 // rep still owns the lead, its cadence still runs, nobody disqualified it.
-func (s *world) attempt(ctx context.Context, at time.Time, sl *simLead, rep string, gen uint64) error {
-	if sl.gen != gen {
-		return nil // superseded by a later plan
-	}
-	sl.planned = time.Time{}
+func (s *world) attempt(ctx context.Context, at time.Time, sl *simLead, rep string) error {
 	l, err := s.eng.Lead(ctx, sim.Ops, sl.id)
 	if err != nil {
 		return err
@@ -607,8 +539,8 @@ func (s *world) attempt(ctx context.Context, at time.Time, sl *simLead, rep stri
 	if due, ok := tr.Pending(); ok && tr.Stage == stage.Untouched && due.Before(at) {
 		return nil // the Stage1 window closed first: the lead goes to someone else (T1)
 	}
-	if p.work.Absent(at) {
-		s.plan(sl, p.id, p.work.Next(at))
+	if p.Work.Absent(at) {
+		s.plan(sl.id, rep, p.Work.Next(at))
 		return nil
 	}
 	if tr.Stage == stage.Untouched && !sl.reviewed {
@@ -634,7 +566,14 @@ func (s *world) attempt(ctx context.Context, at time.Time, sl *simLead, rep stri
 	}
 	s.maybeAnswer(&l, ch, at)
 	if l.Track.Stage < stage.Stage4 {
-		s.planNext(&l, p, at)
+		// Stage4 gets four days (T5), and everyone lets the Stage3 case
+		// studies sink in for twice as long as usual.
+		scale := 1
+		if l.Track.Stage == stage.Stage3 {
+			scale = 2
+		}
+		due, _ := l.Track.Pending()
+		s.plan(l.ID, rep, p.Attempt(s.rng, sim.AttemptParams{After: at, Due: due, Scale: scale}))
 	}
 	return nil
 }
@@ -690,9 +629,7 @@ func (s *world) contact(t time.Time, id string, ch stage.Channels) {
 		if err := s.handle(ctx, "crm", lead.Event{Kind: lead.EventContact, Lead: id, At: at, Actor: l.Owner, Channels: ch}); err != nil {
 			return err
 		}
-		sl := s.leads[id]
-		sl.gen++ // no more attempts
-		sl.planned = time.Time{}
+		s.Cancel(id) // no more attempts
 		st, why := lead.StatusLead, "qualified: evaluating a tool within 6 months"
 		switch x := s.rng.Float64(); {
 		case x < 0.20:
@@ -703,7 +640,7 @@ func (s *world) contact(t time.Time, id string, ch stage.Channels) {
 			return nil // talked, not yet classified
 		}
 		if p := s.people[l.Owner]; p != nil {
-			at = s.work.Add(p.work.Next(at), time.Duration(15+s.rng.IntN(75))*time.Minute)
+			at = s.work.Add(p.Work.Next(at), time.Duration(15+s.rng.IntN(75))*time.Minute)
 		}
 		s.setStatus(at, id, l.Owner, st, why)
 		return nil
@@ -725,9 +662,7 @@ func (s *world) setStatus(t time.Time, id, rep string, st lead.Status, why strin
 		if err := s.handle(ctx, "crm", lead.Event{Kind: lead.EventStatusSet, Lead: id, At: at, Actor: rep, Status: st, Reason: why}); err != nil {
 			return err
 		}
-		sl := s.leads[id]
-		sl.gen++
-		sl.planned = time.Time{}
+		s.Cancel(id)
 		switch {
 		case st == lead.StatusRecycled && s.rng.Float64() < 0.45:
 			s.followUp(id, at, 48, 144, "asked for a demo again")
