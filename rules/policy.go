@@ -79,8 +79,8 @@ func (p *Policy) Validate() error {
 	if err := p.Cadence.Validate(); err != nil {
 		return leaderr.Prefix("cadence.", err)
 	}
-	if p.RequestWindow < 0 {
-		return leaderr.Errorf("request_window", "must not be negative, got %v", p.RequestWindow)
+	if p.RequestWindow < 0 || p.RequestWindow > stage.MaxWindow {
+		return leaderr.Errorf("request_window", "must be from 0 (the Stage1 window) to %v, got %v", stage.MaxWindow, p.RequestWindow)
 	}
 	if p.Retention.History < 0 {
 		return leaderr.Errorf("retention.history", "must not be negative, got %v", p.Retention.History)

@@ -46,6 +46,12 @@ type Policy struct {
 	Calendar Calendar `json:"-"`
 }
 
+// MaxWindow is the longest window or wait a policy may hold: a year.
+// A longer one is refused when the policy is validated, since no cadence
+// waits that long, and a deadline that far out on a business calendar
+// (or past time.Time's range) would land somewhere meaningless (E6).
+const MaxWindow = 366 * 24 * time.Hour
+
 // NoReassignment as [Policy.MaxReassignments] sends an untouched lead to
 // the manager at its first missed deadline, with no reassignment.
 const NoReassignment = -1
@@ -124,12 +130,18 @@ func (p *Policy) Validate() error {
 		if st.Within < 0 {
 			return leaderr.Errorf(s.Key()+".within", "must not be negative, got %v", st.Within)
 		}
+		if st.Within > MaxWindow {
+			return leaderr.Errorf(s.Key()+".within", "must be at most %v (a year), got %v", MaxWindow, st.Within)
+		}
 		if !st.Channels.Valid() {
 			return leaderr.Errorf(s.Key()+".channels", "unknown channel bits %#x", uint8(st.Channels))
 		}
 	}
 	if p.RecycleAfter < 0 {
 		return leaderr.Errorf("recycle_after", "must not be negative, got %v", p.RecycleAfter)
+	}
+	if p.RecycleAfter > MaxWindow {
+		return leaderr.Errorf("recycle_after", "must be at most %v (a year), got %v", MaxWindow, p.RecycleAfter)
 	}
 	if p.MaxReassignments < NoReassignment {
 		return leaderr.Errorf("max_reassignments", "must be %d (none) or more, got %d", NoReassignment, p.MaxReassignments)

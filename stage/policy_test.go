@@ -1,6 +1,7 @@
 package stage_test
 
 import (
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -32,6 +33,9 @@ func TestPolicy_Validate(t *testing.T) {
 		{name: "T12 unknown Stage4 channel bits", pol: stage.Policy{Stage4: stage.Step{Channels: 0xff}}, wantField: "stage4.channels"},
 		{name: "T7 negative RecycleAfter", pol: stage.Policy{RecycleAfter: -96 * oneHour}, wantField: "recycle_after"},
 		{name: "T10 MaxReassignments -2", pol: stage.Policy{MaxReassignments: -2}, wantField: "max_reassignments"},
+		{name: "E6 a year's window is allowed", pol: stage.Policy{Stage4: stage.Step{Within: stage.MaxWindow}, RecycleAfter: stage.MaxWindow}},
+		{name: "E6 a window past a year is refused", pol: stage.Policy{Stage2: stage.Step{Within: stage.MaxWindow + time.Nanosecond}}, wantField: "stage2.within"},
+		{name: "E6 T7 a recycle wait that would overflow is refused", pol: stage.Policy{RecycleAfter: math.MaxInt64}, wantField: "recycle_after"},
 		{name: "first bad field wins", pol: stage.Policy{Stage3: stage.Step{Within: -oneHour}, RecycleAfter: -oneHour}, wantField: "stage3.within"},
 	}
 	for _, tt := range tests {
