@@ -566,6 +566,15 @@ func (c *liveChooser) OnField(rep string) (bool, error) {
 	return rules.OnFieldTeam(&t, rep), nil
 }
 
+// Member implements [rules.Staff].
+func (c *liveChooser) Member(role routing.Role, rep string) (bool, error) {
+	t, err := c.team(role)
+	if err != nil {
+		return false, err
+	}
+	return t.Has(rep), nil
+}
+
 // Manager implements [rules.Staff].
 func (c *liveChooser) Manager(rep string) (string, error) {
 	var field routing.Team

@@ -60,8 +60,12 @@ func TestEngine_ConflictRetry(t *testing.T) {
 				t.Fatalf("request %v after the retries", l.Request.State)
 			}
 			// M9: the retried assignment kept its round-robin ticket, so the
-			// next lead goes to the next rep.
-			if err := eng.Handle(t.Context(), lead.Event{ID: "e3", Kind: lead.EventCreated, Lead: "L-2", At: monday}); err != nil {
+			// next lead staffed (at its first trigger, M11) goes to the next
+			// rep.
+			if err := eng.Handle(t.Context(), lead.Event{ID: "e3", Kind: lead.EventCreated, Lead: "L-2", At: monday, Score: score("120")}); err != nil {
+				t.Fatal(err)
+			}
+			if err := eng.Handle(t.Context(), lead.Event{ID: "e4", Kind: lead.EventInquiry, Lead: "L-2", At: monday}); err != nil {
 				t.Fatal(err)
 			}
 			if l2, _ := store.Lead(t.Context(), "L-2"); l2.Owner != "rep-b" {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/leadline/leadline/lead"
@@ -14,17 +15,13 @@ import (
 func (s *Step) created(ev *lead.Event, at time.Time) error {
 	s.Lead = lead.Lead{ID: ev.Lead, Profile: ev.Profile, Score: ev.Score, Created: at}
 	s.record(at, ev.Actor, lead.FieldLead, "", lead.StatusNew.Key(), "", ev.Profile.Source) // the reason is the lead source
+	// Only an account owner owns a lead from its creation (M9). Any other
+	// lead gets its owner when a trigger or a route decides whose desk it
+	// is (M11): round robin over the inside team for inside sales' leads,
+	// field assignment for field sales'.
 	if ev.Owner != "" {
 		s.setOwner(at, ev.Owner, "M9", "account owner")
 		s.Lead.AccountOwned = true
-		return nil
-	}
-	rep, err := s.Staff.Next(routing.RoleInside, nil)
-	if err != nil {
-		return err
-	}
-	if rep != "" {
-		s.setOwner(at, rep, "M9", "round robin")
 	}
 	return nil
 }
@@ -47,7 +44,93 @@ func (s *Step) trigger(ev *lead.Event, at time.Time) error {
 		s.notify(NoteActivity, s.Lead.Owner, "M4", time.Time{}, 0, ev.Kind.String()+" "+orDash(ev.Topic))
 		return nil
 	}
-	return s.request(ev.Kind, at)
+	return s.triggerByModel(ev.Kind, at)
+}
+
+// triggerByModel applies M11: the follow-up model decides every trigger,
+// not only campaign responses. A lead a field rep invited or met, or whose
+// account owner is a field rep, goes to that rep whatever the event (M4).
+// Otherwise an inside-first organisation takes the approach-request path
+// (A1-A3); a direct or field-only one sends an MQL trigger to field sales:
+// the account owner, else field assignment. Below the threshold a direct
+// organisation, which has inside sales, takes the request path (A2); a
+// field-only one, which has none, leaves the lead to marketing.
+func (s *Step) triggerByModel(kind lead.EventKind, at time.Time) error {
+	if s.Lead.Status.Protected() {
+		return s.request(kind, at) // suppressed and recorded there (S5)
+	}
+	rep, why, err := s.fieldRepOf()
+	if err != nil {
+		return err
+	}
+	if rep != "" {
+		return s.triggerToField(kind, rep, "M11", why, at)
+	}
+	org := s.Policy.Routing.Organisation
+	if org == routing.InsideFirst || org == routing.OrgDefault {
+		return s.request(kind, at)
+	}
+	row, ok := s.Policy.Triggers.Match(kind, s.Lead.Score)
+	mql := s.Policy.Triggers.Threshold.Reached(s.Lead.Score)
+	switch {
+	case ok && mql:
+		return s.triggerToField(kind, "", "M11", row.Rule+" is an MQL: "+org.String()+" model", at)
+	case org == routing.Direct:
+		return s.request(kind, at)
+	}
+	why = kind.String() + " below the MQL threshold: field_only model, marketing nurtures it"
+	if !ok {
+		why = kind.String() + " makes no request: field_only model"
+	}
+	s.record(at, lead.ActorEngine, lead.FieldTrigger, "", kind.String(), "M11", why)
+	return nil
+}
+
+// fieldRepOf returns the field rep a lead belongs to whatever event comes
+// next (M4, M11): the field rep who last invited it, else the one who
+// last met it, else its account owner when on the field team.
+func (s *Step) fieldRepOf() (rep, why string, err error) {
+	for _, kind := range []lead.ResponseKind{lead.ResponseInvited, lead.ResponseMet} {
+		for _, t := range slices.Backward(s.Lead.Responses) {
+			if t.Kind != kind || t.By == "" {
+				continue
+			}
+			ok, err := s.Staff.OnField(t.By)
+			if err != nil {
+				return "", "", err
+			}
+			if ok {
+				return t.By, kind.String() + " by field rep " + t.By + " (" + t.Campaign + ")", nil
+			}
+		}
+	}
+	if s.Lead.AccountOwned && s.Lead.Owner != "" {
+		ok, err := s.Staff.Member(routing.RoleField, s.Lead.Owner)
+		if err != nil {
+			return "", "", err
+		}
+		if ok {
+			return s.Lead.Owner, "account owner " + s.Lead.Owner + " is in field sales", nil
+		}
+	}
+	return "", "", nil
+}
+
+// triggerToField puts the lead on the field desk with rep, or with field
+// assignment when rep is "", and tells the rep (M4, M11).
+func (s *Step) triggerToField(kind lead.EventKind, rep, rule, why string, at time.Time) error {
+	if rep == "" {
+		var err error
+		if rep, err = s.Staff.Next(routing.RoleField, nil); err != nil {
+			return err
+		}
+	}
+	s.toField(at, rep, rule, kind.String()+": "+why)
+	s.notify(NoteFieldFollowUp, rep, rule, time.Time{}, 0, kind.String())
+	if s.Lead.Feedback.At.IsZero() && !s.Lead.Feedback.Target {
+		s.Lead.Feedback = lead.Feedback{Target: true, State: lead.NotStarted}
+	}
+	return nil
 }
 
 // request is the approach-request path: A1-A3 by the policy's table (A7)

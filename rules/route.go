@@ -113,6 +113,18 @@ func (s *Step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at
 		return nil
 	case routing.Field:
 		rep := d.Owner
+		if rep != "" && d.Why&routing.BecauseAccountOwner != 0 {
+			// The account owner takes a field lead only when in field
+			// sales: an inside rep who owns the account would hold a
+			// field lead no field rep may see (M4, M11).
+			field, err := s.Staff.Member(routing.RoleField, rep)
+			if err != nil {
+				return err
+			}
+			if !field {
+				rep, why = "", why+"; account owner "+rep+" is not in field sales"
+			}
+		}
 		if rep == "" {
 			var err error
 			if rep, err = s.Staff.Next(routing.RoleField, nil); err != nil {

@@ -590,3 +590,109 @@ func TestStep_T14_closingTimeIsMetAtTheNextOpening(t *testing.T) {
 		t.Fatalf("late %v owner %q: an attempt at the next opening is on time (T14)", w.lead.Track.IsLate(stage.Stage1), w.lead.Owner)
 	}
 }
+
+func TestStep_M11_theModelDecidesEveryTrigger(t *testing.T) {
+	t.Parallel()
+	pol := func(org routing.Model) rules.Policy {
+		p := rules.DefaultPolicy()
+		p.Routing.Organisation = org
+		return p
+	}
+	tests := []struct {
+		name      string
+		pol       rules.Policy
+		owner     string // account owner at creation
+		invitedBy string // a response "invited" before the trigger
+		score     string
+		kind      lead.EventKind
+		wantDesk  lead.Desk
+		wantOwner string // "" with wantAnyField means field assignment
+		wantField bool   // any field rep
+		wantReq   lead.RequestState
+		wantNote  string
+	}{
+		{name: "M11 direct: an MQL inquiry goes to field assignment", pol: pol(routing.Direct), score: "120", kind: lead.EventInquiry,
+			wantDesk: lead.DeskField, wantField: true, wantReq: lead.RequestNone, wantNote: "field_follow_up"},
+		{name: "M11 direct: an MQL download goes to the field account owner", pol: pol(routing.Direct), owner: "field-2", score: "120", kind: lead.EventDownload,
+			wantDesk: lead.DeskField, wantOwner: "field-2", wantReq: lead.RequestNone, wantNote: "field_follow_up"},
+		{name: "M11 direct: below the threshold inside sales takes it (A2)", pol: pol(routing.Direct), score: "40", kind: lead.EventInquiry,
+			wantDesk: lead.DeskInside, wantOwner: "rep-a", wantReq: lead.RequestOpen, wantNote: "approach_request"},
+		{name: "M11 field-only: an MQL inquiry goes to field", pol: pol(routing.FieldOnly), score: "100", kind: lead.EventInquiry,
+			wantDesk: lead.DeskField, wantField: true, wantReq: lead.RequestNone, wantNote: "field_follow_up"},
+		{name: "M11 field-only: below the threshold nobody is assigned", pol: pol(routing.FieldOnly), score: "40", kind: lead.EventInquiry,
+			wantDesk: lead.DeskInside, wantReq: lead.RequestNone},
+		{name: "M11 inside-first: a field account owner keeps the lead", pol: pol(routing.InsideFirst), owner: "field-1", score: "120", kind: lead.EventInquiry,
+			wantDesk: lead.DeskField, wantOwner: "field-1", wantReq: lead.RequestNone, wantNote: "field_follow_up"},
+		{name: "M11 inside-first: an inside account owner gets the request", pol: pol(routing.InsideFirst), owner: "rep-c", score: "120", kind: lead.EventInquiry,
+			wantDesk: lead.DeskInside, wantOwner: "rep-c", wantReq: lead.RequestOpen, wantNote: "approach_request"},
+		{name: "M11 M4 invited by a field rep, inquiring before the event: that rep", pol: pol(routing.InsideFirst), invitedBy: "field-2", score: "150", kind: lead.EventInquiry,
+			wantDesk: lead.DeskField, wantOwner: "field-2", wantReq: lead.RequestNone, wantNote: "field_follow_up"},
+		{name: "M11 inside-first: no owner until the trigger, then round robin (M9)", pol: pol(routing.InsideFirst), score: "120", kind: lead.EventInquiry,
+			wantDesk: lead.DeskInside, wantOwner: "rep-a", wantReq: lead.RequestOpen, wantNote: "approach_request"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, tt.pol)
+			w.create(tt.score, tt.owner)
+			if tt.owner == "" && w.lead.Owner != "" {
+				t.Fatalf("a new lead got owner %q before anything decided its desk (M11)", w.lead.Owner)
+			}
+			if tt.invitedBy != "" {
+				conf := routing.Campaign{ID: "conf", Type: routing.OwnEvent, Start: monday.AddDate(0, 0, 7)}
+				ev := lead.Event{ID: "inv", Kind: lead.EventResponse, Lead: "L-1", At: monday, Campaign: conf.ID, Response: lead.ResponseInvited, Actor: tt.invitedBy}
+				s := w.step(monday)
+				if err := s.Event(&ev, true, &conf); err != nil {
+					t.Fatal(err)
+				}
+				w.keep(s)
+			}
+			w.take()
+			w.must(lead.Event{Kind: tt.kind, At: monday.Add(time.Hour)})
+			l := w.lead
+			if l.Desk != tt.wantDesk || l.Request.State != tt.wantReq {
+				t.Fatalf("desk %v request %v, want %v, %v", l.Desk, l.Request.State, tt.wantDesk, tt.wantReq)
+			}
+			switch {
+			case tt.wantField:
+				if !slices.Contains([]string{"field-1", "field-2"}, l.Owner) {
+					t.Fatalf("owner %q, want a field rep by field assignment", l.Owner)
+				}
+			case l.Owner != tt.wantOwner:
+				t.Fatalf("owner %q, want %q", l.Owner, tt.wantOwner)
+			}
+			if l.Desk == lead.DeskField && l.Track.Active() {
+				t.Fatalf("a field lead has an inside cadence (M11)")
+			}
+			notes := w.take()
+			if tt.wantNote == "" {
+				if len(notes) != 0 {
+					t.Fatalf("notes %v, want none", notes)
+				}
+				return
+			}
+			if len(notes) != 1 || !strings.HasPrefix(notes[0], tt.wantNote+">") || strings.HasSuffix(notes[0], ">") {
+				t.Fatalf("notes %v, want one %s to the owner", notes, tt.wantNote)
+			}
+		})
+	}
+}
+
+func TestStep_M4_insideAccountOwnerIsNotAFieldOwner(t *testing.T) {
+	t.Parallel()
+	// A high-engagement response puts the lead on the field desk; its
+	// account owner is an inside rep, so field assignment takes it, where
+	// a field rep can see it (M2, M4, M11).
+	w := newWorld(t, rules.Policy{})
+	w.create("40", "rep-b")
+	conf := routing.Campaign{ID: "conf", Type: routing.OwnEvent, Start: monday}
+	ev := lead.Event{ID: "att", Kind: lead.EventResponse, Lead: "L-1", At: monday, Campaign: conf.ID, Response: lead.ResponseAttended}
+	s := w.step(monday)
+	if err := s.Event(&ev, true, &conf); err != nil {
+		t.Fatal(err)
+	}
+	w.keep(s)
+	if w.lead.Desk != lead.DeskField || !slices.Contains([]string{"field-1", "field-2"}, w.lead.Owner) {
+		t.Fatalf("desk %v owner %q; want field with a field rep", w.lead.Desk, w.lead.Owner)
+	}
+}

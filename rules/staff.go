@@ -26,10 +26,15 @@ type Staff interface {
 	// Available reports whether rep is on the inside team and could take
 	// a lead now: not out of office, not at capacity (M9).
 	Available(rep string) (bool, error)
-	// OnField reports whether rep is on the field team. With no field
-	// team at all every rep counts as field, so that an organisation
-	// without a roster still routes by M4.
+	// OnField reports whether rep counts as field sales for M4: a member
+	// of the field team, or anyone at all when there is no field team, so
+	// that an organisation without a field roster still routes the people
+	// a rep invited or met to that rep.
 	OnField(rep string) (bool, error)
+	// Member reports whether rep is a member (or the manager) of role's
+	// team, strictly: false when there is no such team. An account owner
+	// is field sales' only when a member of the field team (M11).
+	Member(role routing.Role, rep string) (bool, error)
 	// Manager returns the manager who hears of rep's missed deadlines (A4,
 	// T8): see [ManagerOf].
 	Manager(rep string) (string, error)
@@ -103,6 +108,14 @@ func (d *Directory) Available(rep string) (bool, error) {
 // OnField implements [Staff].
 func (d *Directory) OnField(rep string) (bool, error) {
 	return OnFieldTeam(&d.Org.Field, rep), nil
+}
+
+// Member implements [Staff].
+func (d *Directory) Member(role routing.Role, rep string) (bool, error) {
+	if role != routing.RoleInside && role != routing.RoleField {
+		return false, nil
+	}
+	return d.team(role).Has(rep), nil
 }
 
 // Manager implements [Staff].
