@@ -56,24 +56,25 @@ type Reader interface {
 	Campaigns(ctx context.Context) ([]routing.Campaign, error)
 }
 
-// Period is a half-open span of time, [From, To).
+// Period is a half-open span of time, [From, To): a report's day, week
+// or month (V3-V9).
 type Period struct {
 	From, To time.Time
 }
 
-// Contains reports whether t is in p: at or after From and before To.
+// Contains reports whether t is in p: at or after From and before To (V8).
 func (p Period) Contains(t time.Time) bool {
 	return !t.Before(p.From) && t.Before(p.To)
 }
 
-// ChangeQuery selects history entries for [Reader.Changes].
+// ChangeQuery selects history entries for [Reader.Changes] (E3; V2, V7, V9).
 type ChangeQuery struct {
 	Period
 	// Fields keeps the entries of these fields; empty keeps all.
 	Fields []lead.Field
 }
 
-// Has reports whether q keeps entries of field f.
+// Has reports whether q keeps entries of field f (E3).
 func (q *ChangeQuery) Has(f lead.Field) bool {
 	if len(q.Fields) == 0 {
 		return true
