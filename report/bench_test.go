@@ -117,7 +117,10 @@ func BenchmarkReports(b *testing.B) {
 			r, err := report.ScoreJumps(ctx, st, ops, report.ScoreJumpsParams{Frame: f})
 			return len(r), err
 		}},
-		{"V3", func() (int, error) { r, err := report.CreatedToday(ctx, st, ops, report.CreatedParams{Frame: f}); return len(r), err }},
+		{"V3", func() (int, error) {
+			r, err := report.CreatedToday(ctx, st, ops, report.CreatedParams{Frame: f})
+			return len(r), err
+		}},
 		{"V4", func() (int, error) {
 			r, err := report.CreatedThisWeek(ctx, st, ops, report.CreatedParams{Frame: f})
 			return len(r), err
@@ -126,7 +129,10 @@ func BenchmarkReports(b *testing.B) {
 			r, err := report.CreatedThisMonth(ctx, st, ops, report.CreatedParams{Frame: f})
 			return len(r), err
 		}},
-		{"V6", func() (int, error) { r, err := report.Overdue(ctx, st, ops, report.OverdueParams{Frame: f}); return len(r), err }},
+		{"V6", func() (int, error) {
+			r, err := report.Overdue(ctx, st, ops, report.OverdueParams{Frame: f})
+			return len(r), err
+		}},
 		{"V7-30-days", func() (int, error) {
 			r, err := report.Funnel(ctx, st, ops, report.FunnelParams{Frame: f, Period: month})
 			return len(r), err
