@@ -12,6 +12,10 @@ import (
 // reassignment, a recycle, a suppressed trigger.
 const ActorEngine = "leadline"
 
+// ActorMarketing is the Actor of a score change whose event names nobody:
+// marketing automation rescored the lead (E8).
+const ActorMarketing = "marketing"
+
 // Field names what part of a lead a [Change] changed.
 type Field uint8
 
@@ -28,13 +32,14 @@ const (
 	FieldHandoff                   // its hand-off to field sales (M10)
 	FieldFeedback                  // field sales' feedback (M5)
 	FieldTrigger                   // a trigger that made no new request: from "", to its rule id; suppressed (S5) or recorded on the open one (A6)
+	FieldScore                     // its score, as [ScoreKey]s (E8)
 	numFields
 )
 
-var fieldKeys = [numFields]string{"", "lead", "status", "stage", "owner", "request", "response", "route", "bant", "handoff", "feedback", "trigger"}
+var fieldKeys = [numFields]string{"", "lead", "status", "stage", "owner", "request", "response", "route", "bant", "handoff", "feedback", "trigger", "score"}
 
 // String returns the key: "lead", "status", "stage", "owner", "request",
-// "response", "route", "bant", "handoff", "feedback", "trigger".
+// "response", "route", "bant", "handoff", "feedback", "trigger", "score".
 func (f Field) String() string {
 	if f > 0 && f < numFields {
 		return fieldKeys[f]

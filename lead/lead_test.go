@@ -205,7 +205,7 @@ func TestField_Text(t *testing.T) {
 	t.Parallel()
 	want := map[lead.Field]string{lead.FieldLead: "lead", lead.FieldStatus: "status", lead.FieldStage: "stage", lead.FieldOwner: "owner", lead.FieldRequest: "request",
 		lead.FieldResponse: "response", lead.FieldRoute: "route", lead.FieldBANT: "bant", lead.FieldHandoff: "handoff", lead.FieldFeedback: "feedback",
-		lead.FieldTrigger: "trigger"}
+		lead.FieldTrigger: "trigger", lead.FieldScore: "score"}
 	for f, key := range want {
 		b, err := f.MarshalText()
 		if f.String() != key || err != nil || string(b) != key {
@@ -216,12 +216,12 @@ func TestField_Text(t *testing.T) {
 			t.Errorf("UnmarshalText(%q) = %v, %v", key, got, err)
 		}
 	}
-	for _, f := range []lead.Field{0, 12} {
+	for _, f := range []lead.Field{0, 13} {
 		_, err := f.MarshalText()
 		wantFieldError(t, err, "field")
 	}
 	var got lead.Field
-	wantFieldError(t, got.UnmarshalText([]byte("score")), "field")
+	wantFieldError(t, got.UnmarshalText([]byte("points")), "field")
 }
 
 func TestRequestState_Text(t *testing.T) {

@@ -3,7 +3,9 @@ package lead
 import (
 	"math"
 	"math/big"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/leadline/leadline/leaderr"
 	"github.com/shopspring/decimal"
@@ -139,3 +141,28 @@ func (t *Threshold) UnmarshalText(b []byte) error {
 	*t = NewThreshold(d)
 	return nil
 }
+
+// ScoreKey returns the key a score is kept as in history (E8): its
+// decimal string, "120", "99.5", "-5". [ParseScore] reads it back to an
+// equal decimal. The whole scores from -999 to 999 come from a table
+// built once, so that recording the usual score change allocates nothing.
+func ScoreKey(d decimal.Decimal) string {
+	if d.Exponent() == 0 && d.Cmp(scoreKeyMax) < 0 && d.Cmp(scoreKeyMin) > 0 {
+		return scoreKeys()[d.CoefficientInt64()+scoreKeyRange]
+	}
+	return d.String()
+}
+
+const scoreKeyRange = 999
+
+var (
+	scoreKeyMax = decimal.NewFromInt(scoreKeyRange + 1)
+	scoreKeyMin = decimal.NewFromInt(-scoreKeyRange - 1)
+	scoreKeys   = sync.OnceValue(func() []string {
+		keys := make([]string, 2*scoreKeyRange+1)
+		for i := range keys {
+			keys[i] = strconv.Itoa(i - scoreKeyRange)
+		}
+		return keys
+	})
+)

@@ -333,3 +333,21 @@ func FuzzParseScore(f *testing.F) {
 		}
 	})
 }
+
+func TestScoreKey(t *testing.T) {
+	for _, s := range []string{"0", "1", "-1", "99", "100", "999", "-999", "1000", "-1000", "99.5", "-0.25", "123456789012345678901234567890", "1e3"} {
+		d := decimal.RequireFromString(s)
+		key := lead.ScoreKey(d)
+		back, err := lead.ParseScore(key)
+		if err != nil || !back.Equal(d) {
+			t.Errorf("ScoreKey(%s) = %q, parsed back as %v, %v; want an equal score (E8)", s, key, back, err)
+		}
+		if want := d.String(); key != want {
+			t.Errorf("ScoreKey(%s) = %q, want %q", s, key, want)
+		}
+	}
+	d := decimal.NewFromInt(120)
+	if n := testing.AllocsPerRun(100, func() { _ = lead.ScoreKey(d) }); n != 0 {
+		t.Errorf("ScoreKey(120) allocates %v times, want 0 (E8: a score change on the hot path)", n)
+	}
+}

@@ -66,6 +66,7 @@ func (s *Store) writeHistory(r *record, add []lead.Change, trim bool, since inst
 	}
 	for i := range add[skip:] {
 		h = append(h, s.encodeChange(&add[skip+i]))
+		s.indexChange(r, &h[len(h)-1])
 	}
 	r.history = h
 }

@@ -696,3 +696,36 @@ func TestStep_M4_insideAccountOwnerIsNotAFieldOwner(t *testing.T) {
 		t.Fatalf("desk %v owner %q; want field with a field rep", w.lead.Desk, w.lead.Owner)
 	}
 }
+
+func TestStep_E8_scoreHistory(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, rules.Policy{})
+	w.create("40", "rep-a")
+	created := len(w.history)
+	for i, c := range []struct {
+		score, actor string
+		at           time.Duration
+	}{
+		{"55", "mkto", time.Hour},
+		{"55.0", "mkto", 2 * time.Hour}, // the same score: no entry (E8)
+		{"42.5", "", 3 * time.Hour},     // no actor: marketing automation
+	} {
+		w.must(lead.Event{ID: "s" + strconv.Itoa(i), Kind: lead.EventScoreChanged, At: monday.Add(c.at),
+			Actor: c.actor, Score: decimal.RequireFromString(c.score)})
+	}
+	var got []string
+	for _, c := range w.history[created:] {
+		if c.Field != lead.FieldScore {
+			t.Errorf("unexpected entry %v", c)
+			continue
+		}
+		got = append(got, c.From+">"+c.To+" "+c.At.Format("15:04")+" "+c.Actor+" "+c.Rule)
+	}
+	want := []string{"40>55 10:00 mkto E8", "55>42.5 12:00 marketing E8"}
+	if !slices.Equal(got, want) {
+		t.Errorf("score history = %q, want %q (E8: each change with its instant, none for an equal score)", got, want)
+	}
+	if !w.lead.Score.Equal(decimal.RequireFromString("42.5")) {
+		t.Errorf("score = %v, want 42.5", w.lead.Score)
+	}
+}

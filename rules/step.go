@@ -8,6 +8,7 @@ import (
 	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
+	"github.com/shopspring/decimal"
 )
 
 // Step is one application of the rules to one lead: set its inputs, call
@@ -80,7 +81,7 @@ func (s *Step) Event(ev *lead.Event, exists bool, camp *routing.Campaign) error 
 	s.cause = ev.ID
 	switch ev.Kind {
 	case lead.EventScoreChanged:
-		s.Lead.Score = ev.Score
+		s.setScore(at, ev.Actor, ev.Score)
 	case lead.EventInquiry, lead.EventDownload:
 		return s.trigger(ev, at)
 	case lead.EventOutbound:
@@ -161,6 +162,20 @@ func (s *Step) setOwner(at time.Time, rep, rule, why string) {
 	}
 	s.record(at, lead.ActorEngine, lead.FieldOwner, s.Lead.Owner, rep, rule, why)
 	s.Lead.Owner = rep
+}
+
+// setScore records a new score with its instant, so that the score at
+// any past instant has an answer (E8). A score equal to the one the lead
+// has (compared with Equal: 100 and 100.0 are one score) writes nothing.
+// The score a lead was created with is not an entry of its own: it is
+// the From of the lead's first score entry (or its score, while it has
+// none), from its Created instant on.
+func (s *Step) setScore(at time.Time, actor string, to decimal.Decimal) {
+	if to.Equal(s.Lead.Score) {
+		return
+	}
+	s.record(at, first(actor, lead.ActorMarketing), lead.FieldScore, lead.ScoreKey(s.Lead.Score), lead.ScoreKey(to), "E8", "")
+	s.Lead.Score = to
 }
 
 func (s *Step) setStatus(at time.Time, actor string, to lead.Status, rule, why string) {

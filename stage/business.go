@@ -407,3 +407,29 @@ func (d bizDate) prev() bizDate {
 func (d bizDate) weekday() time.Weekday {
 	return time.Date(d.y, d.m, d.d, 12, 0, 0, 0, time.UTC).Weekday()
 }
+
+// working returns the working time between from and to, from before to:
+// the parts of each working day's opening hours that lie between them.
+func (c *BusinessCalendar) working(from, to time.Time) time.Duration {
+	from, to = from.In(c.loc), to.In(c.loc)
+	var d time.Duration
+	for date := bizDateOf(from); ; date = date.next() {
+		open := c.at(date, c.start)
+		if !open.Before(to) {
+			return d
+		}
+		if !c.isWorkday(date) {
+			continue
+		}
+		lo, hi := open, c.at(date, c.end)
+		if lo.Before(from) {
+			lo = from
+		}
+		if hi.After(to) {
+			hi = to
+		}
+		if hi.After(lo) {
+			d += hi.Sub(lo)
+		}
+	}
+}

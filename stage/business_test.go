@@ -545,3 +545,33 @@ func ExampleBusinessCalendar_Add() {
 	// 48 working hours: Wed 2025-09-24 12:00 JST
 	// 2 working days:   Thu 2025-09-18 09:00 JST
 }
+
+func TestWorking_V6(t *testing.T) {
+	t.Parallel()
+	c := stage.MustBusinessCalendar(stage.BusinessHours{Zone: "Asia/Tokyo"})
+	jst := c.Location()
+	fri := time.Date(2026, 4, 10, 17, 0, 0, 0, jst)
+	for _, tt := range []struct {
+		name     string
+		from, to time.Time
+		want     time.Duration
+	}{
+		{"within a day", fri.Add(-8 * time.Hour), fri, 8 * time.Hour},
+		{"over a weekend", fri, time.Date(2026, 4, 13, 10, 0, 0, 0, jst), 2 * time.Hour},
+		{"backwards is zero", fri, fri.Add(-time.Hour), 0},
+		{"closed hours only", time.Date(2026, 4, 10, 19, 0, 0, 0, jst), time.Date(2026, 4, 11, 19, 0, 0, 0, jst), 0},
+	} {
+		if got := stage.Working(c, tt.from, tt.to); got != tt.want {
+			t.Errorf("%s: stage.Working(%v, %v) = %v, want %v", tt.name, tt.from, tt.to, got, tt.want)
+		}
+		// The working time Add counts is the working time Working finds (T11).
+		if tt.want > 0 {
+			if got := stage.Working(c, tt.from, c.Add(tt.from, tt.want)); got != tt.want {
+				t.Errorf("%s: stage.Working(from, Add(from, %v)) = %v", tt.name, tt.want, got)
+			}
+		}
+	}
+	if got := stage.Working(nil, fri, fri.Add(3*time.Hour)); got != 3*time.Hour {
+		t.Errorf("stage.Working(nil) = %v, want wall-clock 3h", got)
+	}
+}

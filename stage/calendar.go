@@ -31,3 +31,18 @@ func (WallClock) Add(t time.Time, d time.Duration) time.Time {
 	}
 	return t.Add(d)
 }
+
+// Working returns how much counted time of c passes from from to to: the
+// wall-clock time for [WallClock] (and a nil c), the working time for a
+// [*BusinessCalendar], and for any other calendar the wall-clock time;
+// 0 when to is not after from. Reports use it to say how late a step is in
+// the hours a deadline counts (V6, V9).
+func Working(c Calendar, from, to time.Time) time.Duration {
+	if !to.After(from) {
+		return 0
+	}
+	if b, ok := c.(*BusinessCalendar); ok && b != nil {
+		return b.working(from, to)
+	}
+	return to.Sub(from)
+}

@@ -115,6 +115,7 @@ func Run(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 		RunCampaigns(t, func(t *testing.T) leadline.CampaignStore { return newStore(t) })
 	})
 	t.Run("ReadStore", func(t *testing.T) { RunReadStore(t, newStore) })
+	t.Run("Reports", func(t *testing.T) { RunReports(t, reportStore(t, newStore)) })
 	groups(t, newStore, []group[leadline.Store]{
 		{"Atomicity", testAtomicity},
 		{"Concurrency", testConcurrency},

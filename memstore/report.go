@@ -1,0 +1,324 @@
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/report"
+	"github.com/shopspring/decimal"
+)
+
+var _ report.Reader = (*Store)(nil)
+
+// index lists records by an instant: their Created, or the instants of
+// their history entries. Entries are appended as writes come, which is
+// nearly in order; an entry out of order marks the index unsorted and the
+// next query sorts it, so a write never moves entries. An entry may be
+// stale (its history entry dropped by retention, its Created changed): a
+// query checks the record itself.
+type index struct {
+	e      []entry
+	sorted bool
+	// mark is the length at which a store with retention next sorts the
+	// index and drops what is before its horizon.
+	mark int
+}
+
+type entry struct {
+	at instant
+	r  *record
+}
+
+func (x *index) add(at instant, r *record) {
+	if n := len(x.e); n > 0 && at < x.e[n-1].at {
+		x.sorted = false
+	} else if n == 0 {
+		x.sorted = true
+	}
+	x.e = append(x.e, entry{at, r})
+}
+
+// sort orders the index by instant, then id, and drops its entries
+// before since (noTime keeps all).
+func (x *index) sort(since instant) {
+	if !x.sorted {
+		slices.SortStableFunc(x.e, func(a, b entry) int { return cmp.Compare(a.at, b.at) })
+		x.sorted = true
+	}
+	if since != noTime {
+		i, _ := slices.BinarySearchFunc(x.e, since, func(e entry, t instant) int { return cmp.Compare(e.at, t) })
+		if i > 0 {
+			n := copy(x.e, x.e[i:])
+			clear(x.e[n:])
+			x.e = x.e[:n]
+		}
+	}
+	x.mark = 2 * max(len(x.e), 1024)
+}
+
+// span returns the entries whose instant is in [from, to); the index must
+// be sorted.
+func (x *index) span(from, to instant) []entry {
+	lo, _ := slices.BinarySearchFunc(x.e, from, func(e entry, t instant) int { return cmp.Compare(e.at, t) })
+	hi, _ := slices.BinarySearchFunc(x.e, to, func(e entry, t instant) int { return cmp.Compare(e.at, t) })
+	return x.e[lo:max(lo, hi)]
+}
+
+// remove drops the entry of r at at, if there is one.
+func (x *index) remove(at instant, r *record) {
+	for i := len(x.e) - 1; i >= 0; i-- {
+		if x.e[i].r == r && x.e[i].at == at {
+			x.e = slices.Delete(x.e, i, i+1)
+			return
+		}
+	}
+}
+
+// reports holds the indexes of the read side (report.Reader).
+type reports struct {
+	// open holds, per owner, the records with open work: a running
+	// cadence or an outstanding request.
+	open map[string]map[*record]struct{}
+	// created lists every record by its Created instant.
+	created index
+	// scores lists score entries (E8), changes every other entry, by At.
+	scores, changes index
+	// since is the latest retention horizon a write named: entries
+	// before it may be gone.
+	since instant
+}
+
+func newReports() reports {
+	return reports{open: make(map[string]map[*record]struct{}), since: noTime}
+}
+
+// isOpen reports whether r has open work (report.Reader.Open).
+func isOpen(r *record) bool {
+	return r.track.Active() || r.reqState == lead.RequestOpen || r.reqState == lead.RequestOverdue
+}
+
+// before is what the indexes need to know of a record before a write
+// changes it.
+type before struct {
+	open    bool
+	owner   string
+	created instant
+	isNew   bool
+}
+
+func (s *Store) before(r *record, isNew bool) before {
+	if isNew {
+		return before{isNew: true}
+	}
+	return before{open: isOpen(r), owner: s.dict.str(r.owner), created: r.created}
+}
+
+// reindex updates the open and created indexes after a write of r.
+func (s *Store) reindex(r *record, b before) {
+	x := &s.reports
+	open, owner := isOpen(r), s.dict.str(r.owner)
+	if b.open != open || b.owner != owner {
+		if b.open {
+			if set := x.open[b.owner]; set != nil {
+				delete(set, r)
+				if len(set) == 0 {
+					delete(x.open, b.owner)
+				}
+			}
+		}
+		if open {
+			set := x.open[owner]
+			if set == nil {
+				set = make(map[*record]struct{})
+				x.open[owner] = set
+			}
+			set[r] = struct{}{}
+		}
+	}
+	switch {
+	case b.isNew:
+		x.created.add(r.created, r)
+	case b.created != r.created:
+		x.created.remove(b.created, r)
+		x.created.add(r.created, r)
+	}
+}
+
+// indexChange lists a history entry of r just written.
+func (s *Store) indexChange(r *record, c *change) {
+	x := &s.reports
+	ix := &x.changes
+	if c.field == lead.FieldScore {
+		ix = &x.scores
+	}
+	ix.add(c.at, r)
+	if x.since != noTime && len(ix.e) >= ix.mark {
+		ix.sort(x.since)
+	}
+}
+
+// horizon notes a write's retention horizon.
+func (s *Store) horizon(since instant) {
+	if since > s.reports.since {
+		s.reports.since = since
+	}
+}
+
+// Open returns copies of the leads with open work owned by one of owners
+// (anyone's when owners is empty), ordered by owner and id. It reads the
+// open leads of those owners only.
+func (s *Store) Open(ctx context.Context, owners []string) ([]lead.Lead, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("memstore: open: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	type owned struct {
+		owner string
+		r     *record
+	}
+	var found []owned
+	add := func(owner string) {
+		for r := range s.reports.open[owner] {
+			found = append(found, owned{owner, r})
+		}
+	}
+	if len(owners) == 0 {
+		for owner := range s.reports.open {
+			add(owner)
+		}
+	} else {
+		for _, o := range slices.Compact(slices.Sorted(slices.Values(owners))) {
+			add(o)
+		}
+	}
+	slices.SortFunc(found, func(a, b owned) int {
+		return cmp.Or(strings.Compare(a.owner, b.owner), strings.Compare(a.r.id, b.r.id))
+	})
+	out := make([]lead.Lead, len(found))
+	for i, f := range found {
+		s.decode(f.r, &out[i])
+	}
+	return out, nil
+}
+
+// Created returns copies of the leads created in p, ordered by Created
+// and id. It reads the index of creation instants over p only.
+func (s *Store) Created(ctx context.Context, p report.Period) ([]lead.Lead, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("memstore: created: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	x := &s.reports.created
+	x.sort(noTime)
+	es := x.span(instantOf(p.From), instantOf(p.To))
+	found := make([]*record, 0, len(es))
+	for _, e := range es {
+		if e.r.created == e.at {
+			found = append(found, e.r)
+		}
+	}
+	slices.SortStableFunc(found, func(a, b *record) int { return cmp.Or(cmp.Compare(a.created, b.created), strings.Compare(a.id, b.id)) })
+	out := make([]lead.Lead, len(found))
+	for i, r := range found {
+		s.decode(r, &out[i])
+	}
+	return out, nil
+}
+
+// Changes returns copies of the history entries in q, ordered by At, lead
+// id and write order. It reads the index of score entries, of the other
+// entries or both, as q.Fields asks, over q's period, and the history of
+// each lead found there.
+func (s *Store) Changes(ctx context.Context, q report.ChangeQuery) ([]lead.Change, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("memstore: changes: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from, to := instantOf(q.From), instantOf(q.To)
+	seen := make(map[*record]struct{})
+	type found struct {
+		r *record
+		c *change
+	}
+	var fs []found
+	scan := func(x *index) {
+		x.sort(s.reports.since)
+		for _, e := range x.span(from, to) {
+			if _, ok := seen[e.r]; ok {
+				continue
+			}
+			seen[e.r] = struct{}{}
+			for i := range e.r.history {
+				c := &e.r.history[i]
+				if c.at >= from && c.at < to && q.Has(c.field) {
+					fs = append(fs, found{e.r, c})
+				}
+			}
+		}
+	}
+	others := len(q.Fields) == 0 || slices.ContainsFunc(q.Fields, func(f lead.Field) bool { return f != lead.FieldScore })
+	if q.Has(lead.FieldScore) {
+		scan(&s.reports.scores)
+	}
+	if others {
+		scan(&s.reports.changes)
+	}
+	slices.SortStableFunc(fs, func(a, b found) int {
+		return cmp.Or(cmp.Compare(a.c.at, b.c.at), strings.Compare(a.r.id, b.r.id))
+	})
+	out := make([]lead.Change, len(fs))
+	for i, f := range fs {
+		out[i] = s.decodeChange(f.r, f.c)
+	}
+	return out, nil
+}
+
+// LeadsByID returns copies of the leads with ids, ordered by id; unknown
+// ids are left out.
+func (s *Store) LeadsByID(ctx context.Context, ids []string) ([]lead.Lead, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("memstore: leads: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	out := make([]lead.Lead, 0, len(ids))
+	for _, id := range ids {
+		if r := s.leads[id]; r != nil {
+			out = append(out, lead.Lead{})
+			s.decode(r, &out[len(out)-1])
+		}
+	}
+	return out, nil
+}
+
+// ScoreAt returns lead id's score at at, as [report.Reader] says (E8).
+func (s *Store) ScoreAt(ctx context.Context, id string, at time.Time) (decimal.Decimal, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return decimal.Decimal{}, false, fmt.Errorf("memstore: score of %s: %w", id, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.leads[id]
+	if r == nil {
+		return decimal.Decimal{}, false, nil
+	}
+	var l lead.Lead
+	s.decode(r, &l)
+	var scores []lead.Change
+	for i := range r.history {
+		if c := &r.history[i]; c.field == lead.FieldScore {
+			scores = append(scores, s.decodeChange(r, c))
+		}
+	}
+	d, ok := report.ScoreAt(&l, scores, at)
+	return d, ok, nil
+}

@@ -1,0 +1,368 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/stage"
+)
+
+// FunnelParams are the parameters of [Funnel] (V7).
+type FunnelParams struct {
+	Frame
+	// Period is the period counted. Defaults to this month.
+	Period Period
+}
+
+// FunnelRow counts the leads that reached each step of the funnel in the
+// period (V7), for every campaign (Campaign "") or for one campaign's
+// respondents, with the credit of each side (M6).
+type FunnelRow struct {
+	Campaign    string `json:"campaign"`
+	Engagement  string `json:"engagement"`
+	MQL         int    `json:"mql"`
+	Approached  int    `json:"approached"`
+	Connected   int    `json:"connected"`
+	PreSQL      int    `json:"pre_sql"`
+	Accepted    int    `json:"accepted"`
+	Opportunity int    `json:"opportunity"`
+	// InsidePreSQLs and FieldOpportunities credit each side for its part
+	// (M6): the Pre-SQLs inside reps handed off, the opportunities field
+	// reps own, among the row's leads.
+	InsidePreSQLs      int `json:"inside_pre_sqls"`
+	FieldOpportunities int `json:"field_opportunities"`
+	// SQLCampaigns and HighEngagementSQLCampaigns, on the row of every
+	// campaign, count the campaigns with a lead accepted as an SQL in the
+	// period and those of them that are high engagement (M12).
+	SQLCampaigns               int `json:"sql_campaigns"`
+	HighEngagementSQLCampaigns int `json:"high_engagement_sql_campaigns"`
+}
+
+type steps struct{ mql, approached, connected, presql, accepted, opportunity bool }
+
+// Funnel implements rule V7: how many leads reached each step in the
+// period, counted from history: MQL (an approach request opened, A1-A5,
+// M1), approached (Stage1 reached, T2), connected (T6), Pre-SQL (handed
+// off, M10), accepted by field sales (M10) and opportunity (M5). A lead
+// counts once per step. The first row is every lead; then one row per
+// campaign the counted leads responded to, by campaign id. The viewer
+// counts only the leads they may see (M2).
+func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]FunnelRow, error) {
+	if err := p.check(v); err != nil {
+		return nil, err
+	}
+	cs, err := r.Changes(ctx, ChangeQuery{Period: or(p.Period, p.ThisMonth()),
+		Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldHandoff, lead.FieldFeedback}})
+	if err != nil {
+		return nil, fmt.Errorf("report: funnel: %w", err)
+	}
+	by := make(map[string]*steps)
+	var ids []string
+	for _, c := range cs {
+		s := by[c.Lead]
+		if s == nil {
+			s = new(steps)
+			by[c.Lead] = s
+			ids = append(ids, c.Lead)
+		}
+		switch {
+		case c.Field == lead.FieldRequest && c.To == lead.RequestOpen.String() && c.From != lead.RequestOverdue.String():
+			s.mql = true
+		case c.Field == lead.FieldStage && c.To == stage.Stage1.Key() && c.From != c.To:
+			s.approached = true
+		case c.Field == lead.FieldStage && c.To == stage.Connected.Key() && c.From != c.To:
+			s.connected = true
+		case c.Field == lead.FieldHandoff && c.To == lead.HandoffPreSQL.String():
+			s.presql = true
+		case c.Field == lead.FieldHandoff && c.To == lead.HandoffAccepted.String():
+			s.accepted = true
+		case c.Field == lead.FieldFeedback && strings.Contains(c.To, "opportunity=yes") && !strings.Contains(c.From, "opportunity=yes"):
+			s.opportunity = true
+		}
+	}
+	ls, err := r.LeadsByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("report: funnel: %w", err)
+	}
+	camps, err := r.Campaigns(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("report: funnel: %w", err)
+	}
+	rules := p.Routing
+	if rules == nil {
+		rules = &routing.Rules{}
+	}
+	all := FunnelRow{}
+	per := make(map[string]*FunnelRow)
+	members := make(map[string][]lead.Lead)
+	count := func(row *FunnelRow, s *steps) {
+		row.MQL += b2i(s.mql)
+		row.Approached += b2i(s.approached)
+		row.Connected += b2i(s.connected)
+		row.PreSQL += b2i(s.presql)
+		row.Accepted += b2i(s.accepted)
+		row.Opportunity += b2i(s.opportunity)
+	}
+	for i := range ls {
+		l := &ls[i]
+		if !p.sees(v, l) {
+			continue
+		}
+		s := by[l.ID]
+		count(&all, s)
+		seen := map[string]bool{}
+		for _, t := range l.Responses {
+			if t.Kind == lead.ResponseListed || seen[t.Campaign] {
+				continue
+			}
+			seen[t.Campaign] = true
+			row := per[t.Campaign]
+			if row == nil {
+				row = &FunnelRow{Campaign: t.Campaign}
+				per[t.Campaign] = row
+			}
+			count(row, s)
+			members[t.Campaign] = append(members[t.Campaign], *l)
+		}
+	}
+	rows := []FunnelRow{all}
+	for _, id := range slices.Sorted(mapsKeys(per)) {
+		row := per[id]
+		for _, c := range routing.Credits(id, members[id]) {
+			row.InsidePreSQLs += c.PreSQLs
+			row.FieldOpportunities += c.Opportunities
+		}
+		if i, ok := slices.BinarySearchFunc(camps, id, func(c routing.Campaign, id string) int { return strings.Compare(c.ID, id) }); ok {
+			e := rules.Engagement(&camps[i])
+			row.Engagement = e.String()
+			if row.Accepted > 0 {
+				rows[0].SQLCampaigns++
+				rows[0].HighEngagementSQLCampaigns += b2i(e == routing.High)
+			}
+		}
+		rows[0].InsidePreSQLs += row.InsidePreSQLs
+		rows[0].FieldOpportunities += row.FieldOpportunities
+		rows = append(rows, *row)
+	}
+	return rows, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// SLAParams are the parameters of [SLA] (V9).
+type SLAParams struct {
+	Frame
+	// Period is the period measured. Defaults to this month.
+	Period Period
+	// Teams group reps into the team rows; a rep in none counts in the
+	// team "". Defaults to one team row, "", of everyone.
+	Teams []routing.Team
+}
+
+// SLARow is one owner's, or one team's, follow-up service level over the
+// period (V9). Team rows have Owner "" and come after the owners.
+type SLARow struct {
+	Team  string `json:"team"`
+	Owner string `json:"owner"`
+	// Requests counts the approach requests the owner received (A1-A5,
+	// M1; a T10 fresh window is not a new request).
+	Requests int `json:"requests"`
+	// Attempted counts those whose first attempt came in the period; the
+	// times to it are the median and 90th percentile, in wall-clock and
+	// working hours (T11).
+	Attempted      int           `json:"attempted"`
+	FirstMedian    time.Duration `json:"first_attempt_median_hours"`
+	FirstP90       time.Duration `json:"first_attempt_p90_hours"`
+	FirstMedianBiz time.Duration `json:"first_attempt_median_working_hours"`
+	FirstP90Biz    time.Duration `json:"first_attempt_p90_working_hours"`
+	// Steps counts the stage steps made; OnTime those not late (T9).
+	Steps  int `json:"steps"`
+	OnTime int `json:"on_time"`
+	// Reassigned counts leads taken from the owner untouched (T1, T10);
+	// Escalated those handed to the manager (T10).
+	Reassigned  int `json:"reassigned"`
+	Escalated   int `json:"escalated"`
+	Connections int `json:"connections"`
+	Recycles    int `json:"recycles"`
+
+	waits, bizWaits []time.Duration
+}
+
+// SLA implements rule V9: per owner and per team, over the period, the
+// approach requests received, the time from a request to its first
+// attempt (median and 90th percentile, wall-clock and working hours), the
+// share of stage steps on time (T9), leads lost to reassignment (T1,
+// T10), escalations to the manager (T10), connections (T6) and recycles
+// (T7). It reads the period's history. A change is the owner's who held
+// the lead when it was made; a request and its first attempt both fall in
+// the period to be timed. The viewer counts only the leads they may see
+// (M2).
+func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow, error) {
+	if err := p.check(v); err != nil {
+		return nil, err
+	}
+	cs, err := r.Changes(ctx, ChangeQuery{Period: or(p.Period, p.ThisMonth()),
+		Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldOwner}})
+	if err != nil {
+		return nil, fmt.Errorf("report: sla: %w", err)
+	}
+	var ids []string
+	firstOwner := make(map[string]string)
+	for _, c := range cs {
+		if _, ok := firstOwner[c.Lead]; !ok {
+			firstOwner[c.Lead] = "\x00"
+			ids = append(ids, c.Lead)
+		}
+		if c.Field == lead.FieldOwner && firstOwner[c.Lead] == "\x00" {
+			firstOwner[c.Lead] = c.From
+		}
+	}
+	ls, err := r.LeadsByID(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("report: sla: %w", err)
+	}
+	owner := make(map[string]string, len(ls))
+	for i := range ls {
+		l := &ls[i]
+		if !p.sees(v, l) {
+			continue
+		}
+		owner[l.ID] = l.Owner
+		if o := firstOwner[l.ID]; o != "\x00" {
+			owner[l.ID] = o
+		}
+	}
+	cal := p.cadence().Calendar
+	rows := make(map[string]*SLARow)
+	row := func(o string) *SLARow {
+		if rows[o] == nil {
+			rows[o] = &SLARow{Owner: o}
+		}
+		return rows[o]
+	}
+	opened := make(map[string]time.Time)
+	for _, c := range cs {
+		o, ok := owner[c.Lead]
+		if !ok {
+			continue
+		}
+		switch c.Field {
+		case lead.FieldOwner:
+			switch c.Rule {
+			case "T1":
+				row(c.From).Reassigned++
+			case "T10":
+				row(c.From).Escalated++
+			}
+			owner[c.Lead] = c.To
+		case lead.FieldRequest:
+			if c.To == lead.RequestOpen.String() && c.From != lead.RequestOverdue.String() {
+				row(o).Requests++
+				opened[c.Lead] = c.At
+			}
+		case lead.FieldStage:
+			switch {
+			case c.Rule == "T7":
+				row(o).Recycles++
+			case c.To == stage.Connected.Key() && c.From != c.To:
+				row(o).Connections++
+			case c.From != c.To && isStep(c.To):
+				rw := row(o)
+				rw.Steps++
+				if c.Rule != "T9" {
+					rw.OnTime++
+				}
+				if at, ok := opened[c.Lead]; ok && c.To == stage.Stage1.Key() {
+					delete(opened, c.Lead)
+					rw.Attempted++
+					rw.waits = append(rw.waits, c.At.Sub(at))
+					rw.bizWaits = append(rw.bizWaits, stage.Working(cal, at, c.At))
+				}
+			}
+		}
+	}
+	team := make(map[string]string)
+	for _, t := range p.Teams {
+		for _, rep := range t.Reps {
+			team[rep.ID] = t.ID
+		}
+		if t.Manager != "" {
+			if _, ok := team[t.Manager]; !ok {
+				team[t.Manager] = t.ID
+			}
+		}
+	}
+	var out []SLARow
+	totals := make(map[string]*SLARow)
+	for _, o := range slices.Sorted(mapsKeys(rows)) {
+		rw := rows[o]
+		rw.Team = team[o]
+		t := totals[rw.Team]
+		if t == nil {
+			t = &SLARow{Team: rw.Team}
+			totals[rw.Team] = t
+		}
+		t.Requests += rw.Requests
+		t.Attempted += rw.Attempted
+		t.Steps += rw.Steps
+		t.OnTime += rw.OnTime
+		t.Reassigned += rw.Reassigned
+		t.Escalated += rw.Escalated
+		t.Connections += rw.Connections
+		t.Recycles += rw.Recycles
+		t.waits = append(t.waits, rw.waits...)
+		t.bizWaits = append(t.bizWaits, rw.bizWaits...)
+		out = append(out, rw.done())
+	}
+	slices.SortStableFunc(out, func(a, b SLARow) int {
+		return cmp.Or(strings.Compare(a.Team, b.Team), strings.Compare(a.Owner, b.Owner))
+	})
+	for _, t := range slices.Sorted(mapsKeys(totals)) {
+		out = append(out, totals[t].done())
+	}
+	return out, nil
+}
+
+func isStep(key string) bool {
+	s, err := stage.ParseStage(key)
+	return err == nil && s.Attempted()
+}
+
+func (r *SLARow) done() SLARow {
+	r.FirstMedian, r.FirstP90 = quantile(r.waits, 50), quantile(r.waits, 90)
+	r.FirstMedianBiz, r.FirstP90Biz = quantile(r.bizWaits, 50), quantile(r.bizWaits, 90)
+	out := *r
+	out.waits, out.bizWaits = nil, nil
+	return out
+}
+
+// quantile returns the q-th percentile of ds by nearest rank; 0 for none.
+func quantile(ds []time.Duration, q int) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Sorted(slices.Values(ds))
+	i := (q*len(s)+99)/100 - 1
+	return s[max(i, 0)]
+}

@@ -1,0 +1,122 @@
+package report
+
+import (
+	"context"
+	"time"
+
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/routing"
+	"github.com/shopspring/decimal"
+)
+
+// Reader is the read side the reports run on (V10): a few questions a
+// store answers from indexes, so that a report costs what it reports and
+// not every lead. It speaks domain types only; memstore implements it in
+// memory and a database store implements it in SQL. storetest.RunReports
+// is its contract.
+//
+// Every method honours ctx and may be called from several goroutines.
+// Values returned are copies: the caller may keep and change them. Slices
+// passed in are not kept. Periods are half-open, [From, To): an instant
+// equal to To is outside. Instants are compared with Equal, not ==, and
+// come back in any zone: the reports read them in theirs (V8).
+type Reader interface {
+	// Open returns the leads with open work, owned by one of owners, or
+	// by anyone when owners is empty: a running cadence
+	// ([stage.Track.Active]) or an outstanding approach request
+	// ([lead.Request.Outstanding]). Ordered by owner, then id. It is the
+	// worklist's (V1), the top screen's (A9) and the overdue list's (V6)
+	// question; a lead with nothing open is not in it, whatever its age.
+	Open(ctx context.Context, owners []string) ([]lead.Lead, error)
+
+	// Created returns the leads whose Created instant is in the period,
+	// ordered by Created, then id (V3, V4, V5).
+	Created(ctx context.Context, p Period) ([]lead.Lead, error)
+
+	// Changes returns the history entries whose At is in q's period and
+	// whose Field is one of q.Fields (every field when q.Fields is
+	// empty), ordered by At, then lead id, a lead's entries of one
+	// instant in the order they were written (V2, V7, V9). Entries a
+	// store dropped under retention (E3) are not returned; a period that
+	// starts before the retention window may come back partial.
+	Changes(ctx context.Context, q ChangeQuery) ([]lead.Change, error)
+
+	// LeadsByID returns the leads with the given ids, ordered by id; an
+	// id with no lead is left out.
+	LeadsByID(ctx context.Context, ids []string) ([]lead.Lead, error)
+
+	// ScoreAt returns lead id's score at instant at, as E8 reads it: the
+	// To of its last score entry at or before at, else the From of its
+	// first one after at, else its score. ok is false when the lead did
+	// not exist at that instant (at is before its Created) or does not
+	// exist at all.
+	ScoreAt(ctx context.Context, id string, at time.Time) (score decimal.Decimal, ok bool, err error)
+
+	// Campaigns returns every campaign, ordered by id (V7, M12).
+	Campaigns(ctx context.Context) ([]routing.Campaign, error)
+}
+
+// Period is a half-open span of time, [From, To): a report's day, week
+// or month (V3-V9).
+type Period struct {
+	From, To time.Time
+}
+
+// Contains reports whether t is in p: at or after From and before To (V8).
+func (p Period) Contains(t time.Time) bool {
+	return !t.Before(p.From) && t.Before(p.To)
+}
+
+// ChangeQuery selects history entries for [Reader.Changes] (E3; V2, V7, V9).
+type ChangeQuery struct {
+	Period
+	// Fields keeps the entries of these fields; empty keeps all.
+	Fields []lead.Field
+}
+
+// Has reports whether q keeps entries of field f (E3).
+func (q *ChangeQuery) Has(f lead.Field) bool {
+	if len(q.Fields) == 0 {
+		return true
+	}
+	for _, g := range q.Fields {
+		if g == f {
+			return true
+		}
+	}
+	return false
+}
+
+// ScoreAt answers [Reader.ScoreAt] from a lead and its score entries in
+// write order (E8); a store may use it. The entries must all be l's and
+// of field score.
+func ScoreAt(l *lead.Lead, scores []lead.Change, at time.Time) (decimal.Decimal, bool) {
+	if l.ID == "" || at.Before(l.Created) {
+		return decimal.Decimal{}, false
+	}
+	var last, next *lead.Change
+	for i := range scores {
+		c := &scores[i]
+		if !c.At.After(at) {
+			if last == nil || !c.At.Before(last.At) {
+				last = c
+			}
+		} else if next == nil || c.At.Before(next.At) {
+			next = c
+		}
+	}
+	key := ""
+	switch {
+	case last != nil:
+		key = last.To
+	case next != nil:
+		key = next.From
+	default:
+		return l.Score, true
+	}
+	d, err := lead.ParseScore(key)
+	if err != nil {
+		return l.Score, true
+	}
+	return d, true
+}

@@ -1,0 +1,201 @@
+package report_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/leadline/leadline"
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leadlinetest"
+	"github.com/leadline/leadline/report"
+	"github.com/leadline/leadline/routing"
+	"github.com/shopspring/decimal"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// kitTeam runs the week of [team] on a leadlinetest kit.
+func kitTeam(t *testing.T) (*leadlinetest.Kit, report.Frame) {
+	t.Helper()
+	k := leadlinetest.New(t, leadline.Config{Roster: roster})
+	f, err := team(k.Clock, func(e lead.Event) error { return k.Engine.Handle(t.Context(), e) },
+		func() error { _, err := k.Engine.Sweep(t.Context()); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k, f
+}
+
+// TestReports_golden writes every report of the week in CSV and JSON and
+// compares them with testdata/*.golden; -update rewrites them. The
+// expected rows were checked against the rule book (see each case).
+func TestReports_golden(t *testing.T) {
+	k, f := kitTeam(t)
+	ctx, st := t.Context(), k.Store
+	for _, c := range []struct {
+		name string
+		run  func() (any, error)
+	}{
+		// L-6 reached Stage1 Monday 15:00; Stage2 was due 48h later (T3)
+		// and is 43h late on Friday 10:00.
+		{"V1 worklist", func() (any, error) { return report.Worklist(ctx, st, ops, report.WorklistParams{Frame: f}) }},
+		// L-2 was reassigned on Wednesday 11:00 with a fresh 48h window
+		// (T1, T10); L-3's request was made Thursday 09:00.
+		{"A9 requests", func() (any, error) { return report.Requests(ctx, st, ops, report.RequestsParams{Frame: f}) }},
+		// Tuesday L-3 80 -> 95; Thursday L-1 120 -> 150 and L-4 55 -> 70
+		// (created Wednesday, so it had a score the day before); L-2's
+		// +5 is below the jump.
+		{"V2 score jumps", func() (any, error) {
+			return report.ScoreJumps(ctx, st, ops, report.ScoreJumpsParams{Frame: f, Days: 5})
+		}},
+		{"V3 created today", func() (any, error) { return report.CreatedToday(ctx, st, ops, report.CreatedParams{Frame: f}) }},
+		{"V4 created this week", func() (any, error) { return report.CreatedThisWeek(ctx, st, ops, report.CreatedParams{Frame: f}) }},
+		{"V5 created this month", func() (any, error) { return report.CreatedThisMonth(ctx, st, ops, report.CreatedParams{Frame: f}) }},
+		{"V6 overdue", func() (any, error) { return report.Overdue(ctx, st, ops, report.OverdueParams{Frame: f}) }},
+		// Four requests (L-1, L-2, L-3, L-6), two first attempts, one
+		// contact.
+		{"V7 funnel", func() (any, error) { return report.Funnel(ctx, st, ops, report.FunnelParams{Frame: f}) }},
+		// rep-a: L-1 attempted 3h after its request; rep-b: L-6 after 6h,
+		// and L-2 taken from rep-b by T1.
+		{"V9 follow-up SLA", func() (any, error) {
+			return report.SLA(ctx, st, ops, report.SLAParams{Frame: f, Teams: []routing.Team{roster.Inside}})
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rows, err := c.run()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var csvOut, jsonOut bytes.Buffer
+			if err := report.WriteCSV(&csvOut, rows, report.WriteOptions{Zone: f.Zone}); err != nil {
+				t.Fatal(err)
+			}
+			if err := report.WriteJSON(&jsonOut, rows, report.WriteOptions{Zone: f.Zone}); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, c.name[:2]+".csv", csvOut.Bytes())
+			golden(t, c.name[:2]+".json", jsonOut.Bytes())
+		})
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to write it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from %s:\n got:\n%s\nwant:\n%s\n(rewrite with -update and review the diff)", name, path, got, want)
+	}
+}
+
+func TestWriteCSV_V8(t *testing.T) {
+	rows := []report.CreatedRow{{Group: "web", Lead: "L-1", Company: "株式会社サンプル, 東京", Score: decimal.RequireFromString("99.5"),
+		Created: time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC)}}
+	var b bytes.Buffer
+	if err := report.WriteCSV(&b, rows, report.WriteOptions{Zone: jst, BOM: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := "\uFEFFgroup,lead,created,company,name,source,status,score,owner\r\n" +
+		"web,L-1,2026-04-06T09:00:00+09:00,\"株式会社サンプル, 東京\",,,new,99.50,\r\n"
+	if b.String() != want {
+		t.Errorf("WriteCSV with BOM =\n%q\nwant\n%q", b.String(), want)
+	}
+	b.Reset()
+	if err := report.WriteJSON(&b, []report.CreatedRow{}, report.WriteOptions{}); err != nil || b.String() != "[]\n" {
+		t.Errorf("WriteJSON(no rows) = %q, %v; want []", b.String(), err)
+	}
+}
+
+func TestScoreJumps_dayBoundaries(t *testing.T) {
+	t.Run("V2 a change at 23:59:59 and one at 00:00:00 Tokyo time land on different days", func(t *testing.T) {
+		k := leadlinetest.New(t, leadline.Config{})
+		k.Clock.Set(time.Date(2026, 4, 6, 12, 0, 0, 0, jst))
+		k.Handle(lead.Event{Kind: lead.EventCreated, Lead: "L-1", Score: decimal.NewFromInt(50)})
+		k.Clock.Set(time.Date(2026, 4, 7, 23, 59, 59, 0, jst))
+		k.Handle(lead.Event{Kind: lead.EventScoreChanged, Lead: "L-1", Score: decimal.NewFromInt(60)})
+		k.Clock.Set(time.Date(2026, 4, 8, 0, 0, 0, 0, jst))
+		k.Handle(lead.Event{Kind: lead.EventScoreChanged, Lead: "L-1", Score: decimal.NewFromInt(70)})
+		f := report.Frame{Now: k.Now(), Zone: jst}
+		rows, err := report.ScoreJumps(t.Context(), k.Store, ops, report.ScoreJumpsParams{Frame: f, Days: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.Date+" "+r.Previous.String()+">"+r.Score.String())
+		}
+		want := []string{"2026-04-07 50>60", "2026-04-08 60>70"}
+		if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+			t.Errorf("ScoreJumps = %q, want %q", got, want)
+		}
+		// In UTC both changes are on April 7 (14:59:59 and 15:00): one
+		// day, a rise of 20 (V8: the day is the report's zone's).
+		f.Zone = time.UTC
+		rows, err = report.ScoreJumps(t.Context(), k.Store, ops, report.ScoreJumpsParams{Frame: f, Days: 2})
+		if err != nil || len(rows) != 1 || rows[0].Date != "2026-04-07" || !rows[0].Rise.Equal(decimal.NewFromInt(20)) {
+			t.Errorf("ScoreJumps in UTC = %+v, %v; want one row of April 7 rising 20", rows, err)
+		}
+	})
+}
+
+func TestFrame_V8(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skipf("no tz database: %v", err)
+	}
+	sunday := time.Sunday
+	for _, c := range []struct {
+		name      string
+		f         report.Frame
+		today     time.Duration
+		week      [2]string
+		weekHours time.Duration
+		month     [2]string
+	}{
+		{"V8 a week that spans a month end", report.Frame{Now: time.Date(2026, 4, 30, 23, 0, 0, 0, jst)}, 24 * time.Hour,
+			[2]string{"2026-04-27T00:00:00+09:00", "2026-05-04T00:00:00+09:00"}, 168 * time.Hour,
+			[2]string{"2026-04-01T00:00:00+09:00", "2026-05-01T00:00:00+09:00"}},
+		{"V8 New York spring forward: today is 23 hours", report.Frame{Now: time.Date(2026, 3, 8, 12, 0, 0, 0, ny)}, 23 * time.Hour,
+			[2]string{"2026-03-02T00:00:00-05:00", "2026-03-09T00:00:00-04:00"}, 167 * time.Hour,
+			[2]string{"2026-03-01T00:00:00-05:00", "2026-04-01T00:00:00-04:00"}},
+		{"V8 New York spring forward, weeks from Sunday", report.Frame{Now: time.Date(2026, 3, 8, 1, 0, 0, 0, ny), WeekStart: &sunday}, 23 * time.Hour,
+			[2]string{"2026-03-08T00:00:00-05:00", "2026-03-15T00:00:00-04:00"}, 167 * time.Hour,
+			[2]string{"2026-03-01T00:00:00-05:00", "2026-04-01T00:00:00-04:00"}},
+		{"V8 New York fall back: today is 25 hours", report.Frame{Now: time.Date(2026, 11, 1, 23, 30, 0, 0, ny)}, 25 * time.Hour,
+			[2]string{"2026-10-26T00:00:00-04:00", "2026-11-02T00:00:00-05:00"}, 169 * time.Hour,
+			[2]string{"2026-11-01T00:00:00-04:00", "2026-12-01T00:00:00-05:00"}},
+		{"V8 the frame's zone, not the instant's", report.Frame{Now: time.Date(2026, 11, 1, 5, 30, 0, 0, time.UTC), Zone: ny}, 25 * time.Hour,
+			[2]string{"2026-10-26T00:00:00-04:00", "2026-11-02T00:00:00-05:00"}, 169 * time.Hour,
+			[2]string{"2026-11-01T00:00:00-04:00", "2026-12-01T00:00:00-05:00"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			today, week, month := c.f.Today(), c.f.ThisWeek(), c.f.ThisMonth()
+			if d := today.To.Sub(today.From); d != c.today || !today.Contains(c.f.Now) {
+				t.Errorf("Today() = %v, %v long; want %v, containing now", today, d, c.today)
+			}
+			f := func(t time.Time) string { return t.Format(time.RFC3339) }
+			if got := [2]string{f(week.From), f(week.To)}; got != c.week || week.To.Sub(week.From) != c.weekHours {
+				t.Errorf("ThisWeek() = %v, want %v (%v)", got, c.week, c.weekHours)
+			}
+			if got := [2]string{f(month.From), f(month.To)}; got != c.month {
+				t.Errorf("ThisMonth() = %v, want %v", got, c.month)
+			}
+		})
+	}
+}
