@@ -68,7 +68,29 @@ type Lead struct {
 	HandedTo string  `json:"handed_to,omitempty"`
 	// Feedback is field sales' record of its follow-up (M5).
 	Feedback Feedback `json:"feedback,omitzero"`
+	// Jump is what rule A8 keeps of a target account's score: kept only
+	// for leads whose profile marks a target account.
+	Jump Jump `json:"jump,omitzero"`
 }
+
+// Jump is what rule A8 needs to know of a target account's score today,
+// kept on the lead so that the rule needs no history: the day of its
+// latest score change, its score when that day began (the end of the
+// previous day), and the last day A8 fired. Days are YYYY-MM-DD in the
+// team's time zone.
+type Jump struct {
+	// Day is the day of the lead's latest score change.
+	Day string `json:"day,omitempty"`
+	// Open is the lead's score when Day began: its end-of-previous-day
+	// score.
+	Open decimal.Decimal `json:"open"`
+	// Fired is the last day A8 made a request for the lead: once a day at
+	// most.
+	Fired string `json:"fired,omitempty"`
+}
+
+// IsZero reports whether j holds nothing.
+func (j Jump) IsZero() bool { return j.Day == "" && j.Fired == "" && j.Open.IsZero() }
 
 // Clone returns a copy of l that shares no memory with it.
 func (l Lead) Clone() Lead {

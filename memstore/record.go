@@ -125,6 +125,7 @@ type rare struct {
 	handedBy  string
 	handedTo  string
 	feedback  lead.Feedback
+	jump      lead.Jump
 	priority  int
 	// more are the lead's deadlines after the two in record.dl.
 	more []uint32
@@ -134,7 +135,7 @@ type rare struct {
 func needsRare(l *lead.Lead) bool {
 	f := &l.Feedback
 	return len(l.Passed) > 0 || len(l.Responses) > 0 || l.BANT != (lead.BANT{}) ||
-		l.HandedBy != "" || l.HandedTo != "" ||
+		l.HandedBy != "" || l.HandedTo != "" || !l.Jump.IsZero() ||
 		f.Target || f.State != 0 || f.Opportunity != 0 || f.Comment != "" || f.By != "" || !f.At.IsZero() ||
 		int(int32(l.Request.Priority)) != l.Request.Priority
 }
@@ -189,7 +190,7 @@ func (s *Store) encode(r *record, l *lead.Lead) {
 	}
 	x.passed = overwrite(x.passed, l.Passed)
 	x.responses = overwrite(x.responses, l.Responses)
-	x.bant, x.handedBy, x.handedTo, x.feedback = l.BANT, l.HandedBy, l.HandedTo, l.Feedback
+	x.bant, x.handedBy, x.handedTo, x.feedback, x.jump = l.BANT, l.HandedBy, l.HandedTo, l.Feedback, l.Jump
 	x.priority = l.Request.Priority
 }
 
@@ -235,7 +236,7 @@ func (s *Store) decode(r *record, l *lead.Lead) {
 		return
 	}
 	l.Passed, l.Responses = slices.Clone(x.passed), slices.Clone(x.responses)
-	l.BANT, l.HandedBy, l.HandedTo, l.Feedback = x.bant, x.handedBy, x.handedTo, x.feedback
+	l.BANT, l.HandedBy, l.HandedTo, l.Feedback, l.Jump = x.bant, x.handedBy, x.handedTo, x.feedback, x.jump
 	if r.flags&flagPriority != 0 {
 		l.Request.Priority = x.priority
 	}

@@ -30,7 +30,7 @@ func ExampleRequests() {
 	// Output:
 	// owner,priority,due,state,lead,company,name,reasons,subject
 	// rep-a,2,2026-04-10T11:00:00+09:00,open,L-2,Beta Inc,Suzuki Taro,A2,Inquiry (score below the threshold)
-	// rep-a,2,2026-04-11T09:00:00+09:00,open,L-3,"Gamma, Ltd.","Takahashi ""Ken""",A2,Inquiry (score below the threshold)
+	// rep-a,2,2026-04-12T09:30:00+09:00,open,L-3,"Gamma, Ltd.","Takahashi ""Ken""","A8,A2",target account's score rose 15 since yesterday; Inquiry (score below the threshold)
 }
 
 func ExampleScoreJumps() {
@@ -127,7 +127,7 @@ func ExampleSLA() {
 	report.WriteCSV(os.Stdout, rows, report.WriteOptions{Zone: f.Zone, LF: true})
 	// Output:
 	// team,owner,requests,attempted,first_attempt_median_hours,first_attempt_p90_hours,first_attempt_median_working_hours,first_attempt_p90_working_hours,steps,on_time,reassigned,escalated,connections,recycles
-	// inside,rep-a,3,2,3.00,6.00,3.00,6.00,2,2,0,0,1,0
-	// inside,rep-b,1,0,0.00,0.00,0.00,0.00,0,0,1,0,0,0
-	// inside,,4,2,3.00,6.00,3.00,6.00,2,2,1,0,1,0
+	// inside,rep-a,2,2,3.00,6.00,3.00,6.00,2,2,0,0,1,0
+	// inside,rep-b,2,0,0.00,0.00,0.00,0.00,0,0,2,0,0,0
+	// inside,,4,2,3.00,6.00,3.00,6.00,2,2,2,0,1,0
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
+	"github.com/shopspring/decimal"
 )
 
 // Policy holds every number and list of the rule book that sales-ops
@@ -45,7 +46,35 @@ type Policy struct {
 	// audit, so that an in-memory store's memory stays bounded. Defaults
 	// to keeping everything (E2, E3).
 	Retention Retention `json:"retention"`
+	// TargetJump is rule A8: a target account whose score rises this much
+	// above its end-of-previous-day score is approached at once. Defaults
+	// to a rise of 10 (the V2 jump) and priority 2.
+	TargetJump TargetJump `json:"target_jump,omitzero"`
+	// TimeZone is the IANA name of the team's time zone, such as
+	// "Asia/Tokyo": where a day begins for A8, and the zone of notification
+	// text (E10). "Local" is refused: the rules must not depend on the
+	// host. Defaults to the zone of the engine's clock.
+	TimeZone string `json:"time_zone,omitempty"`
+
+	loc *time.Location // TimeZone, loaded by Normalize; nil: the clock's zone
 }
+
+// TargetJump is the policy of rule A8.
+type TargetJump struct {
+	// Rise is how far above its end-of-previous-day score a target
+	// account's score must reach, inclusive. Zero means the default, 10.
+	Rise decimal.Decimal `json:"rise"`
+	// Priority is the request's priority. Zero means the default, 2.
+	Priority int `json:"priority,omitempty"`
+	// Off turns A8 off.
+	Off bool `json:"off,omitempty"`
+}
+
+// The defaults of [TargetJump] (A8).
+const (
+	TargetJumpRiseDefault     = 10
+	TargetJumpPriorityDefault = 2
+)
 
 // Retention says how long a store must keep a lead's history and the ids
 // of handled events. A store may keep more; it must not keep less.
@@ -88,6 +117,20 @@ func (p *Policy) Validate() error {
 	if p.Retention.Events < 0 {
 		return leaderr.Errorf("retention.events", "must not be negative, got %v", p.Retention.Events)
 	}
+	if p.TargetJump.Rise.IsNegative() {
+		return leaderr.Errorf("target_jump.rise", "must not be negative, got %v", p.TargetJump.Rise)
+	}
+	if p.TargetJump.Priority < 0 {
+		return leaderr.Errorf("target_jump.priority", "must be 1 or more (0 for the default), got %d", p.TargetJump.Priority)
+	}
+	if p.TimeZone != "" {
+		if p.TimeZone == "Local" {
+			return leaderr.Errorf("time_zone", "%q depends on the host; name a zone such as Asia/Tokyo", p.TimeZone)
+		}
+		if _, err := time.LoadLocation(p.TimeZone); err != nil {
+			return leaderr.Errorf("time_zone", "unknown zone %q", p.TimeZone)
+		}
+	}
 	return nil
 }
 
@@ -99,7 +142,25 @@ func (p Policy) Normalize() Policy {
 	p.Triggers = p.Triggers.Normalize()
 	p.Routing = p.Routing.Normalize(p.Triggers.Threshold)
 	p.Cadence = p.Cadence.Normalize()
+	if p.TargetJump.Rise.IsZero() {
+		p.TargetJump.Rise = decimal.NewFromInt(TargetJumpRiseDefault)
+	}
+	if p.TargetJump.Priority == 0 {
+		p.TargetJump.Priority = TargetJumpPriorityDefault
+	}
+	p.loc = nil
+	if p.TimeZone != "" {
+		p.loc, _ = time.LoadLocation(p.TimeZone) // Validate refuses a bad one
+	}
 	return p
+}
+
+// zone returns the team's time zone: TimeZone, or now's zone.
+func (p *Policy) zone(now time.Time) *time.Location {
+	if p.loc != nil {
+		return p.loc
+	}
+	return now.Location()
 }
 
 // requestWindow is RequestWindow, or the Stage1 window when it is zero.

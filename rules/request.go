@@ -8,6 +8,7 @@ import (
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
+	"github.com/shopspring/decimal"
 )
 
 // This file holds rules A1-A8, M9 at the start of a cadence: approach requests.
@@ -56,8 +57,15 @@ func (s *Step) trigger(ev *lead.Event, at time.Time) error {
 // organisation, which has inside sales, takes the request path (A2); a
 // field-only one, which has none, leaves the lead to marketing.
 func (s *Step) triggerByModel(kind lead.EventKind, at time.Time) error {
+	row, ok := s.Policy.Triggers.Match(kind, s.Lead.Score)
+	return s.decide(kind, row, ok, at)
+}
+
+// decide carries out M11 for a trigger of kind that matched row (ok) in
+// the trigger table, or the row of another rule (A8).
+func (s *Step) decide(kind lead.EventKind, row *routing.Trigger, ok bool, at time.Time) error {
 	if s.Lead.Status.Protected() {
-		return s.request(kind, at) // suppressed and recorded there (S5)
+		return s.requestRow(row, ok, at) // suppressed and recorded there (S5)
 	}
 	rep, why, err := s.fieldRepOf()
 	if err != nil {
@@ -68,15 +76,14 @@ func (s *Step) triggerByModel(kind lead.EventKind, at time.Time) error {
 	}
 	org := s.Policy.Routing.Organisation
 	if org == routing.InsideFirst || org == routing.OrgDefault {
-		return s.request(kind, at)
+		return s.requestRow(row, ok, at)
 	}
-	row, ok := s.Policy.Triggers.Match(kind, s.Lead.Score)
 	mql := s.Policy.Triggers.Threshold.Reached(s.Lead.Score)
 	switch {
 	case ok && mql:
 		return s.triggerToField(kind, "", "M11", row.Rule+" is an MQL: "+org.String()+" model", at)
 	case org == routing.Direct:
-		return s.request(kind, at)
+		return s.requestRow(row, ok, at)
 	}
 	why = kind.String() + " below the MQL threshold: field_only model, marketing nurtures it"
 	if !ok {
@@ -84,6 +91,32 @@ func (s *Step) triggerByModel(kind lead.EventKind, at time.Time) error {
 	}
 	s.record(at, lead.ActorEngine, lead.FieldTrigger, "", kind.String(), "M11", why)
 	return nil
+}
+
+// targetJump applies rule A8 after a target account's score changed from
+// from: the first change of a day remembers from as the day's opening
+// score (the end-of-previous-day score); a score at least the policy's
+// rise above it makes an approach request at once, once a day at most,
+// through the same model and merging rules as any trigger (A6, M11, S5).
+// A lead created that day has no previous day's score, and no jump.
+func (s *Step) targetJump(at time.Time, from decimal.Decimal) error {
+	j, pol := &s.Lead.Jump, &s.Policy.TargetJump
+	zone := s.Policy.zone(s.Now)
+	day := at.In(zone).Format(time.DateOnly)
+	if j.Day != day {
+		j.Day, j.Open = day, from
+	}
+	if pol.Off || j.Fired == day || s.Lead.Created.In(zone).Format(time.DateOnly) == day {
+		return nil
+	}
+	rise := s.Lead.Score.Sub(j.Open)
+	if rise.LessThan(pol.Rise) {
+		return nil
+	}
+	j.Fired = day
+	row := routing.Trigger{On: lead.EventScoreChanged, Priority: pol.Priority, Rule: "A8",
+		Subject: "target account's score rose " + rise.String() + " since yesterday"}
+	return s.decide(lead.EventScoreChanged, &row, true, at)
 }
 
 // fieldRepOf returns the field rep a lead belongs to whatever event comes
@@ -139,6 +172,12 @@ func (s *Step) triggerToField(kind lead.EventKind, rep, rule, why string, at tim
 // (A6).
 func (s *Step) request(kind lead.EventKind, at time.Time) error {
 	row, ok := s.Policy.Triggers.Match(kind, s.Lead.Score)
+	return s.requestRow(row, ok, at)
+}
+
+// requestRow is the approach-request path for a trigger that matched row
+// (ok false: it matched none, and makes no request).
+func (s *Step) requestRow(row *routing.Trigger, ok bool, at time.Time) error {
 	if !ok {
 		return nil
 	}

@@ -729,3 +729,72 @@ func TestStep_E8_scoreHistory(t *testing.T) {
 		t.Errorf("score = %v, want 42.5", w.lead.Score)
 	}
 }
+
+func TestStep_A8_targetAccountJump(t *testing.T) {
+	t.Parallel()
+	// Day boundaries are Tokyo's; the lead is created on Monday.
+	type change struct {
+		at    time.Time
+		score string
+	}
+	tue := monday.AddDate(0, 0, 1)
+	tests := []struct {
+		name     string
+		target   bool
+		pol      rules.Policy
+		changes  []change
+		wantReqs int // A8 requests opened
+	}{
+		{"A8 a rise of 10 over yesterday's close fires", true, rules.Policy{},
+			[]change{{monday.Add(time.Hour), "60"}, {tue.Add(time.Hour), "70"}}, 1},
+		{"A8 a rise of 9.99 does not", true, rules.Policy{},
+			[]change{{monday.Add(time.Hour), "60"}, {tue.Add(time.Hour), "69.99"}}, 0},
+		{"A8 the rise counts from the end of the previous day, over several changes", true, rules.Policy{},
+			[]change{{monday.Add(time.Hour), "60"}, {tue.Add(time.Hour), "65"}, {tue.Add(2 * time.Hour), "71"}}, 1},
+		{"A8 once a day at most", true, rules.Policy{},
+			[]change{{monday.Add(time.Hour), "60"}, {tue.Add(time.Hour), "75"}, {tue.Add(2 * time.Hour), "50"}, {tue.Add(3 * time.Hour), "90"}}, 1},
+		{"A8 a lead created today has no previous day", true, rules.Policy{},
+			[]change{{monday.Add(time.Hour), "90"}}, 0},
+		{"A8 not a target account", false, rules.Policy{},
+			[]change{{monday.Add(time.Hour), "60"}, {tue.Add(time.Hour), "90"}}, 0},
+		// Tuesday 23:59 is +8 on Monday's close; Wednesday 00:00 is +9 on
+		// Tuesday's: no jump, though +17 within one "day" of 24 hours.
+		{"A8 23:59 and 00:00 Tokyo are different days", true, rules.Policy{},
+			[]change{{time.Date(2026, 4, 7, 23, 59, 0, 0, jst), "58"}, {time.Date(2026, 4, 8, 0, 0, 0, 0, jst), "67"}}, 0},
+		{"A8 a day is the policy zone's: in New York the same instants are one day", true, rules.Policy{TimeZone: "America/New_York"},
+			[]change{{time.Date(2026, 4, 7, 23, 59, 0, 0, jst), "58"}, {time.Date(2026, 4, 8, 0, 0, 0, 0, jst), "67"}}, 1},
+		{"A8 off", true, rules.Policy{TargetJump: rules.TargetJump{Off: true}},
+			[]change{{monday.Add(time.Hour), "60"}, {tue.Add(time.Hour), "90"}}, 0},
+		{"A8 a policy rise of 25", true, rules.Policy{TargetJump: rules.TargetJump{Rise: decimal.NewFromInt(25)}},
+			[]change{{monday.Add(time.Hour), "60"}, {tue.Add(time.Hour), "80"}}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, tt.pol)
+			w.must(lead.Event{Kind: lead.EventCreated, At: monday, Score: decimal.NewFromInt(50), Owner: "rep-a",
+				Profile: lead.Profile{Company: "Acme", Target: tt.target}})
+			for _, c := range tt.changes {
+				w.must(lead.Event{Kind: lead.EventScoreChanged, At: c.at, Score: decimal.RequireFromString(c.score)})
+			}
+			n := 0
+			for _, c := range w.history {
+				if c.Field == lead.FieldRequest && c.Rule == "A8" {
+					n++
+				}
+			}
+			if n != tt.wantReqs {
+				t.Fatalf("A8 requests %d, want %d; history %v", n, tt.wantReqs, w.history)
+			}
+			if n > 0 {
+				r := w.lead.Request
+				if r.Priority != 2 || !r.Reasons.Has("A8") || r.State != lead.RequestOpen {
+					t.Fatalf("request %+v, want open, priority 2, reason A8", r)
+				}
+				if len(w.notes) == 0 || w.notes[len(w.notes)-1].Kind != rules.NoteApproachRequest || w.notes[len(w.notes)-1].Rule != "A8" {
+					t.Fatalf("notes %v, want an A8 approach request to the owner", w.kinds())
+				}
+			}
+		})
+	}
+}

@@ -81,7 +81,7 @@ func (s *Step) Event(ev *lead.Event, exists bool, camp *routing.Campaign) error 
 	s.cause = ev.ID
 	switch ev.Kind {
 	case lead.EventScoreChanged:
-		s.setScore(at, ev.Actor, ev.Score)
+		return s.setScore(at, ev.Actor, ev.Score)
 	case lead.EventInquiry, lead.EventDownload:
 		return s.trigger(ev, at)
 	case lead.EventOutbound:
@@ -170,12 +170,17 @@ func (s *Step) setOwner(at time.Time, rep, rule, why string) {
 // The score a lead was created with is not an entry of its own: it is
 // the From of the lead's first score entry (or its score, while it has
 // none), from its Created instant on.
-func (s *Step) setScore(at time.Time, actor string, to decimal.Decimal) {
+func (s *Step) setScore(at time.Time, actor string, to decimal.Decimal) error {
 	if to.Equal(s.Lead.Score) {
-		return
+		return nil
 	}
 	s.record(at, first(actor, lead.ActorMarketing), lead.FieldScore, lead.ScoreKey(s.Lead.Score), lead.ScoreKey(to), "E8", "")
+	from := s.Lead.Score
 	s.Lead.Score = to
+	if s.Lead.Target {
+		return s.targetJump(at, from)
+	}
+	return nil
 }
 
 func (s *Step) setStatus(at time.Time, actor string, to lead.Status, rule, why string) {

@@ -122,6 +122,7 @@ func fullLead(id string) lead.Lead {
 		HandedBy: "rep-1",
 		HandedTo: "field-1",
 		Feedback: lead.Feedback{Target: true, State: lead.InProgress, Opportunity: lead.OutcomeYes, Comment: "demo booked, 来週", By: "field-1", At: at(7 * day)},
+		Jump:     lead.Jump{Day: "2025-04-14", Open: decimal.RequireFromString("88.5"), Fired: "2025-04-14"},
 	}
 }
 
