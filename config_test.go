@@ -3,13 +3,16 @@ package leadline_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/benbjohnson/clock"
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leadlinetest"
 	"github.com/leadline/leadline/memstore"
+	"github.com/leadline/leadline/rules"
 	"github.com/shopspring/decimal"
 )
 
@@ -100,5 +103,26 @@ func TestEngine_noNotifier(t *testing.T) {
 	}
 	if len(got) != 1 || got[0].Kind != leadline.NoteApproachRequest || got[0].Rule != "A1" {
 		t.Fatalf("delivered %v, want the A1 approach request", got)
+	}
+}
+
+func TestEngine_Deliver_textInTheTeamsLanguage(t *testing.T) {
+	t.Parallel()
+	// E10: the notifier gets the text in the policy's language and zone.
+	k := leadlinetest.New(t, leadline.Config{Roster: team(),
+		Policy: leadline.Policy{Language: rules.Japanese, TimeZone: "Asia/Tokyo"}})
+	k.Clock.Set(time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC)) // 09:00 in Tokyo
+	k.Handle(lead.Event{Kind: lead.EventCreated, Lead: "L-1", Score: decimal.NewFromInt(120), Owner: "rep-a"})
+	k.Handle(lead.Event{Kind: lead.EventInquiry, Lead: "L-1", Topic: "料金"})
+	k.Deliver()
+	notes := k.Take()
+	if len(notes) != 1 {
+		t.Fatalf("delivered %v, want the approach request", notes)
+	}
+	if want := "L-1 へのアプローチ依頼（優先度1、A1）"; !strings.HasPrefix(notes[0].Text, want) || !strings.Contains(notes[0].Text, "4月8日(水) 09:00 JST") {
+		t.Fatalf("Text = %q, want it to start %q and show the due date in Tokyo time", notes[0].Text, want)
+	}
+	if _, err := leadline.New(memstore.New(), leadline.Config{Templates: map[string]string{"reminder": "{{"}}); !errors.Is(err, leadline.ErrInvalid) {
+		t.Fatalf("New with a bad template = %v, want a FieldError", err)
 	}
 }

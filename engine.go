@@ -63,6 +63,12 @@ type Config struct {
 	// Interval is how often [Engine.Run] sweeps and delivers. Defaults to
 	// 1 minute.
 	Interval time.Duration
+	// Templates replace the built-in notification texts of the policy's
+	// language, keyed by notification kind ("reminder"), as Go
+	// text/template over a [rules.TextData] (E10). A language that is not
+	// built in needs one for every kind. Defaults to none: the built-in
+	// English or Japanese texts.
+	Templates map[string]string
 }
 
 // The defaults of [Config]'s numbers.
@@ -94,6 +100,12 @@ func (c *Config) Validate() error {
 	if c.Interval < 0 {
 		errs = append(errs, leaderr.Errorf("config.interval", "must not be negative, got %v", c.Interval))
 	}
+	if c.Policy.Validate() == nil {
+		pol := c.Policy.Normalize()
+		if _, err := rules.NewTexts(pol.Language, pol.Zone(), c.Templates); err != nil {
+			errs = append(errs, leaderr.Prefix("config.", err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -117,6 +129,7 @@ type Engine struct {
 	batch    int
 	lease    time.Duration
 	interval time.Duration
+	texts    *rules.Texts
 	// scratch recycles the history and notification buffers of steps:
 	// a store copies what it is given (the Store contract), so the
 	// buffers are free again once Apply returns.
@@ -196,6 +209,11 @@ func New(store Store, cfg Config) (*Engine, error) {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
+	texts, err := rules.NewTexts(e.pol.Language, e.pol.Zone(), cfg.Templates)
+	if err != nil {
+		return nil, leaderr.Prefix("config.", err) // Validate saw it; kept for safety
+	}
+	e.texts = texts
 	return e, nil
 }
 
@@ -412,6 +430,7 @@ func (e *Engine) Deliver(ctx context.Context) (DeliverResult, error) {
 		}
 		acks := make([]string, 0, len(ns))
 		for _, n := range ns {
+			n.Text = e.texts.Render(n) // in the team's language and zone (E10)
 			if err := e.notifier.Notify(ctx, n); err != nil {
 				res.Failed++
 				e.log.WarnContext(ctx, "notification not delivered", "key", n.Key, "attempts", n.Attempts+1, "err", err)

@@ -92,6 +92,10 @@ type Notification struct {
 	// the rep who acted (and why) for a hand-off, an acceptance or a
 	// rejection.
 	Detail string `json:"detail,omitempty"`
+	// Text says what happened in the team's language and time zone,
+	// rendered by the engine's [Texts] when it hands the notification to
+	// the notifier (E10); "" before that. A notifier shows it as it is.
+	Text string `json:"text,omitempty"`
 	// Attempts counts delivery attempts before this one; set by the store.
 	Attempts int `json:"attempts"`
 }
@@ -102,44 +106,12 @@ func (n Notification) String() string {
 	return fmt.Sprintf("%s to %s about %s (%s): %s", n.Kind, orNobody(n.To), n.Lead, n.Rule, n.Subject())
 }
 
-// Subject says in words what happened, for a message to the recipient.
-// It is written from the notification's fields when asked for, so that
-// raising a notification costs no formatting; times read in Due's zone,
-// the zone of the engine's clock.
-func (n Notification) Subject() string {
-	due := n.Due.Format("2006-01-02 15:04 MST")
-	what := (n.Stage + 1).String() + " attempt"
-	if n.Rule == "A4" {
-		what = "approach request"
-	}
-	switch n.Kind {
-	case NoteApproachRequest:
-		return fmt.Sprintf("Approach request for %s, priority %d (%s): %s; due %s", n.Lead, n.Priority, n.Rule, n.Detail, due)
-	case NoteRequestUpdated:
-		return fmt.Sprintf("Approach request for %s updated (A6): %s; priority %d, due %s", n.Lead, n.Detail, n.Priority, due)
-	case NoteReminder:
-		return fmt.Sprintf("The %s for %s is overdue since %s", what, n.Lead, due)
-	case NoteManagerAlert:
-		return fmt.Sprintf("%s missed the %s for %s, due %s", orNobody(n.Detail), what, n.Lead, due)
-	case NoteReassigned:
-		return fmt.Sprintf("Untouched lead %s reassigned to you from %s; first attempt due %s", n.Lead, orNobody(n.Detail), due)
-	case NoteEscalated:
-		return fmt.Sprintf("Untouched lead %s handed to you after its reassignments (last owner %s)", n.Lead, orNobody(n.Detail))
-	case NoteRecycled:
-		return fmt.Sprintf("No contact after Stage4: %s recycled to marketing", n.Lead)
-	case NoteFieldFollowUp:
-		return fmt.Sprintf("Follow up %s from campaign %s", n.Lead, n.Detail)
-	case NoteActivity:
-		return fmt.Sprintf("%s, with you in field sales, is active again: %s", n.Lead, n.Detail)
-	case NoteHandoff:
-		return fmt.Sprintf("Pre-SQL %s handed to you by %s", n.Lead, n.Detail)
-	case NoteAccepted:
-		return fmt.Sprintf("%s accepted the Pre-SQL %s", n.Detail, n.Lead)
-	case NoteRejected:
-		return fmt.Sprintf("Pre-SQL %s rejected by %s", n.Lead, n.Detail)
-	}
-	return n.Kind.String() + " " + n.Lead
-}
+// Subject says in words what happened, in English, with times in Due's
+// zone (the zone of the engine's clock). It is written from the
+// notification's fields when asked for, so that raising a notification
+// costs no formatting. [Texts] writes it in the team's language and zone
+// (E10); the engine puts that in Text when it delivers.
+func (n Notification) Subject() string { return englishTexts.Render(n) }
 
 func orNobody(s string) string {
 	if s == "" {

@@ -55,6 +55,10 @@ type Policy struct {
 	// text (E10). "Local" is refused: the rules must not depend on the
 	// host. Defaults to the zone of the engine's clock.
 	TimeZone string `json:"time_zone,omitempty"`
+	// Language is the language notification text is written in (E10):
+	// "en" or "ja" built in, another with templates of its own (see
+	// [NewTexts]). Defaults to English.
+	Language Language `json:"language,omitempty"`
 
 	loc *time.Location // TimeZone, loaded by Normalize; nil: the clock's zone
 }
@@ -123,6 +127,9 @@ func (p *Policy) Validate() error {
 	if p.TargetJump.Priority < 0 {
 		return leaderr.Errorf("target_jump.priority", "must be 1 or more (0 for the default), got %d", p.TargetJump.Priority)
 	}
+	if p.Language != "" && p.Language != English && p.Language != Japanese && !validLanguage(p.Language) {
+		return leaderr.Errorf("language", "want an ISO 639-1 code such as %q or %q, got %q", English, Japanese, p.Language)
+	}
 	if p.TimeZone != "" {
 		if p.TimeZone == "Local" {
 			return leaderr.Errorf("time_zone", "%q depends on the host; name a zone such as Asia/Tokyo", p.TimeZone)
@@ -153,6 +160,22 @@ func (p Policy) Normalize() Policy {
 		p.loc, _ = time.LoadLocation(p.TimeZone) // Validate refuses a bad one
 	}
 	return p
+}
+
+// Zone returns the team's time zone, TimeZone, or nil when the policy
+// names none (each instant then keeps the zone of the engine's clock).
+func (p *Policy) Zone() *time.Location { return p.loc }
+
+func validLanguage(l Language) bool {
+	if len(l) != 2 {
+		return false
+	}
+	for _, r := range l {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // zone returns the team's time zone: TimeZone, or now's zone.

@@ -1,0 +1,174 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/leadline/leadline/leaderr"
+)
+
+// Language is the language notification text is written in (E10), by its
+// ISO 639-1 code. English and Japanese are built in; any other language
+// needs a template for every kind ([NewTexts]).
+type Language string
+
+// The built-in languages.
+const (
+	English  Language = "en"
+	Japanese Language = "ja"
+)
+
+// Texts renders the text of notifications in one language and time zone
+// (E10): the team's, not the server's. The structured fields of a
+// [Notification] stay as they are; the text is for the person who reads
+// it. A Texts is read-only and safe for concurrent use.
+type Texts struct {
+	lang Language
+	zone *time.Location
+	tmpl [numNotificationKinds]*template.Template
+}
+
+// NewTexts returns the texts of lang in zone (nil: each instant's own
+// zone). custom overrides the built-in template of a kind, keyed by the
+// kind's key ("reminder"); a language that is not built in needs one for
+// every kind. A template is Go text/template over a [TextData]. A bad key
+// or template is a [*leaderr.FieldError] naming "templates.<key>".
+func NewTexts(lang Language, zone *time.Location, custom map[string]string) (*Texts, error) {
+	if lang == "" {
+		lang = English
+	}
+	builtin := builtinTexts[lang]
+	t := &Texts{lang: lang, zone: zone}
+	for k := NoteApproachRequest; k < numNotificationKinds; k++ {
+		src, ok := custom[noteKeys[k]]
+		if !ok {
+			src, ok = builtin[k]
+		}
+		if !ok {
+			return nil, leaderr.Errorf("templates."+noteKeys[k], "required: language %q is not built in (want %s or %s), so every kind needs a template", lang, English, Japanese)
+		}
+		tm, err := template.New(noteKeys[k]).Option("missingkey=error").Parse(src)
+		if err != nil {
+			return nil, leaderr.Errorf("templates."+noteKeys[k], "%v", err)
+		}
+		t.tmpl[k] = tm
+	}
+	for key := range custom {
+		var k NotificationKind
+		if err := k.UnmarshalText([]byte(key)); err != nil {
+			return nil, leaderr.Errorf("templates."+key, "not a notification kind; want one of %s", strings.Join(noteKeys[1:], ", "))
+		}
+	}
+	return t, nil
+}
+
+// Language returns the language of t.
+func (t *Texts) Language() Language { return t.lang }
+
+// TextData is what a notification template reads: the notification's
+// fields, with its instants written in the texts' zone.
+type TextData struct {
+	Notification
+	// DueText is Due in the texts' zone and language: "2026-04-08 15:00 JST",
+	// "4月8日(水) 15:00 JST"; "" when there is no due date.
+	DueText string
+	// What names what was due: the next stage's attempt, or the approach
+	// request (A4).
+	What string
+	// Recipient is To, or a word for the unassigned queue.
+	Recipient string
+	// Actor is Detail, or a word for nobody, where Detail names a rep.
+	Actor string
+}
+
+// Render returns n's text. A template that fails at run time (a custom
+// one asking for what is not there) falls back to the English built-in
+// text, so a notification always has one.
+func (t *Texts) Render(n Notification) string {
+	k := n.Kind
+	if k == 0 || k >= numNotificationKinds {
+		return k.String() + " " + n.Lead
+	}
+	var b strings.Builder
+	if err := t.tmpl[k].Execute(&b, t.data(n)); err == nil || t == englishTexts {
+		return b.String()
+	}
+	return englishTexts.Render(n)
+}
+
+func (t *Texts) data(n Notification) TextData {
+	d := TextData{Notification: n, Recipient: n.To, Actor: n.Detail}
+	ja := t.lang == Japanese
+	if !n.Due.IsZero() {
+		due := n.Due
+		if t.zone != nil {
+			due = due.In(t.zone)
+		}
+		if ja {
+			d.DueText = fmt.Sprintf("%d月%d日(%s) %s", due.Month(), due.Day(), jaWeekdays[due.Weekday()], due.Format("15:04 MST"))
+		} else {
+			d.DueText = due.Format("2006-01-02 15:04 MST")
+		}
+	}
+	switch {
+	case n.Rule == "A4" && ja:
+		d.What = "アプローチ依頼"
+	case n.Rule == "A4":
+		d.What = "approach request"
+	case ja:
+		d.What = (n.Stage + 1).String() + "のアプローチ"
+	default:
+		d.What = (n.Stage + 1).String() + " attempt"
+	}
+	if d.Recipient == "" {
+		d.Recipient = map[bool]string{false: "(unassigned)", true: "（未割り当て）"}[ja]
+	}
+	if d.Actor == "" {
+		d.Actor = map[bool]string{false: "(unassigned)", true: "（未割り当て）"}[ja]
+	}
+	return d
+}
+
+var jaWeekdays = [7]string{"日", "月", "火", "水", "木", "金", "土"}
+
+// englishTexts renders the fallback text; its templates are built in.
+var englishTexts = func() *Texts {
+	t, err := NewTexts(English, nil, nil)
+	if err != nil {
+		panic(err) // the built-in templates parse: a test checks it
+	}
+	return t
+}()
+
+var builtinTexts = map[Language]map[NotificationKind]string{
+	English: {
+		NoteApproachRequest: `Approach request for {{.Lead}}, priority {{.Priority}} ({{.Rule}}): {{.Detail}}; due {{.DueText}}`,
+		NoteRequestUpdated:  `Approach request for {{.Lead}} updated (A6): {{.Detail}}; priority {{.Priority}}, due {{.DueText}}`,
+		NoteReminder:        `The {{.What}} for {{.Lead}} is overdue since {{.DueText}}`,
+		NoteManagerAlert:    `{{.Actor}} missed the {{.What}} for {{.Lead}}, due {{.DueText}}`,
+		NoteReassigned:      `Untouched lead {{.Lead}} reassigned to you from {{.Actor}}; first attempt due {{.DueText}}`,
+		NoteEscalated:       `Untouched lead {{.Lead}} handed to you after its reassignments (last owner {{.Actor}})`,
+		NoteRecycled:        `No contact after Stage4: {{.Lead}} recycled to marketing`,
+		NoteFieldFollowUp:   `Follow up {{.Lead}} from campaign {{.Detail}}`,
+		NoteActivity:        `{{.Lead}}, with you in field sales, is active again: {{.Detail}}`,
+		NoteHandoff:         `Pre-SQL {{.Lead}} handed to you by {{.Actor}}`,
+		NoteAccepted:        `{{.Actor}} accepted the Pre-SQL {{.Lead}}`,
+		NoteRejected:        `Pre-SQL {{.Lead}} rejected by {{.Actor}}`,
+	},
+	Japanese: {
+		NoteApproachRequest: `{{.Lead}} へのアプローチ依頼（優先度{{.Priority}}、{{.Rule}}）：{{.Detail}}。期限 {{.DueText}}`,
+		NoteRequestUpdated:  `{{.Lead}} のアプローチ依頼が更新されました（A6）：{{.Detail}}。優先度{{.Priority}}、期限 {{.DueText}}`,
+		NoteReminder:        `{{.Lead}} の{{.What}}の期限（{{.DueText}}）が過ぎています`,
+		NoteManagerAlert:    `{{.Actor}} さんが {{.Lead}} の{{.What}}の期限（{{.DueText}}）を過ぎています`,
+		NoteReassigned:      `未着手のリード {{.Lead}} が {{.Actor}} さんからあなたに再割り当てされました。初回アプローチの期限は {{.DueText}} です`,
+		NoteEscalated:       `未着手のリード {{.Lead}} は再割り当ての上限に達したため、あなたに引き渡されました（前の担当：{{.Actor}}）`,
+		NoteRecycled:        `Stage4 の後も接触できなかったため、{{.Lead}} をマーケティングに戻しました`,
+		NoteFieldFollowUp:   `キャンペーン {{.Detail}} のリード {{.Lead}} をフォローしてください`,
+		NoteActivity:        `担当のリード {{.Lead}} に新しい動きがありました：{{.Detail}}`,
+		NoteHandoff:         `{{.Actor}} さんから Pre-SQL {{.Lead}} が引き渡されました`,
+		NoteAccepted:        `{{.Actor}} さんが Pre-SQL {{.Lead}} を受け入れました`,
+		NoteRejected:        `Pre-SQL {{.Lead}} が差し戻されました：{{.Actor}}`,
+	},
+}

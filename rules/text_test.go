@@ -1,0 +1,88 @@
+package rules_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leadline/leadline/leaderr"
+	"github.com/leadline/leadline/rules"
+	"github.com/leadline/leadline/stage"
+)
+
+func TestTexts_E10(t *testing.T) {
+	t.Parallel()
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A reminder raised by a server in UTC: the team reads Tokyo time.
+	due := time.Date(2026, 4, 8, 6, 0, 0, 0, time.UTC) // 15:00 in Tokyo
+	n := rules.Notification{Key: "k", Kind: rules.NoteReminder, Lead: "L-7", To: "rep-a", Rule: "T8", Due: due, Stage: stage.Stage1}
+	tests := []struct {
+		name string
+		lang rules.Language
+		zone *time.Location
+		want string
+	}{
+		{"E10 English in the server's zone", rules.English, nil, "The Stage2 attempt for L-7 is overdue since 2026-04-08 06:00 UTC"},
+		{"E10 English in the team's zone", rules.English, tokyo, "The Stage2 attempt for L-7 is overdue since 2026-04-08 15:00 JST"},
+		{"E10 Japanese in the team's zone", rules.Japanese, tokyo, "L-7 のStage2のアプローチの期限（4月8日(水) 15:00 JST）が過ぎています"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tx, err := rules.NewTexts(tt.lang, tt.zone, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tx.Render(n); got != tt.want {
+				t.Fatalf("Render = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	t.Run("every built-in kind renders in both languages, without template noise", func(t *testing.T) {
+		t.Parallel()
+		for _, lang := range []rules.Language{rules.English, rules.Japanese} {
+			tx, err := rules.NewTexts(lang, tokyo, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k := rules.NoteApproachRequest; k <= rules.NoteRejected; k++ {
+				got := tx.Render(rules.Notification{Kind: k, Lead: "L-1", To: "rep-a", Rule: "A1", Due: due, Priority: 1, Detail: "rep-b"})
+				if !strings.Contains(got, "L-1") || strings.Contains(got, "<no value>") || strings.Contains(got, "{{") {
+					t.Errorf("%s %v: %q", lang, k, got)
+				}
+			}
+		}
+	})
+	t.Run("a host's template replaces one kind", func(t *testing.T) {
+		t.Parallel()
+		tx, err := rules.NewTexts(rules.Japanese, tokyo, map[string]string{"reminder": "【催促】{{.Lead}} {{.DueText}}"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := tx.Render(n), "【催促】L-7 4月8日(水) 15:00 JST"; got != want {
+			t.Fatalf("Render = %q, want %q", got, want)
+		}
+	})
+	t.Run("bad templates are refused naming the kind", func(t *testing.T) {
+		t.Parallel()
+		for _, tc := range []struct {
+			lang   rules.Language
+			custom map[string]string
+			field  string
+		}{
+			{rules.English, map[string]string{"reminder": "{{.Lead"}, "templates.reminder"},
+			{rules.English, map[string]string{"remindr": "x"}, "templates.remindr"},
+			{"fr", map[string]string{"reminder": "Rappel {{.Lead}}"}, "templates.approach_request"},
+		} {
+			_, err := rules.NewTexts(tc.lang, nil, tc.custom)
+			fe, ok := errors.AsType[*leaderr.FieldError](err)
+			if !ok || fe.Field != tc.field {
+				t.Errorf("NewTexts(%s, %v) = %v, want a FieldError for %s", tc.lang, tc.custom, err, tc.field)
+			}
+		}
+	})
+}
