@@ -136,11 +136,12 @@ type scratch struct {
 func (e *Engine) newStep(ctx context.Context, now time.Time, l lead.Lead) *scratch {
 	sc, _ := e.scratch.Get().(*scratch)
 	if sc == nil {
-		sc = &scratch{step: rules.Step{History: make([]lead.Change, 0, 4), Notes: make([]Notification, 0, 2)}}
+		sc = &scratch{step: rules.Step{History: make([]lead.Change, 0, 4), Notes: make([]Notification, 0, 2),
+			Expired: make([]lead.Deadline, 0, 2)}}
 	}
 	sc.staff = liveChooser{e: e, ctx: ctx, now: now}
 	sc.step = rules.Step{Policy: &e.pol, Staff: &sc.staff, Now: now, Lead: l,
-		History: sc.step.History[:0], Notes: sc.step.Notes[:0]}
+		History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
 	return sc
 }
 
@@ -150,20 +151,22 @@ func (e *Engine) newStep(ctx context.Context, now time.Time, l lead.Lead) *scrat
 func (sc *scratch) again(l lead.Lead) {
 	clear(sc.step.History)
 	clear(sc.step.Notes)
+	clear(sc.step.Expired)
 	sc.step = rules.Step{Policy: sc.step.Policy, Staff: sc.step.Staff, Now: sc.step.Now, Lead: l,
-		History: sc.step.History[:0], Notes: sc.step.Notes[:0]}
+		History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
 	sc.staff.used = 0
 }
 
 // done clears the step's buffers, so that they hold no lead's data, and
 // returns them to the pool. sc must not be used after it.
 func (e *Engine) done(sc *scratch) {
-	if cap(sc.step.History) > 64 || cap(sc.step.Notes) > 64 {
+	if cap(sc.step.History) > 64 || cap(sc.step.Notes) > 64 || cap(sc.step.Expired) > 64 {
 		return
 	}
 	clear(sc.step.History)
 	clear(sc.step.Notes)
-	sc.step = rules.Step{History: sc.step.History[:0], Notes: sc.step.Notes[:0]}
+	clear(sc.step.Expired)
+	sc.step = rules.Step{History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
 	sc.staff = liveChooser{}
 	e.scratch.Put(sc)
 }
@@ -317,7 +320,10 @@ func (e *Engine) apply(ctx context.Context, eventID string, old *lead.Lead, s *r
 
 // SweepResult says what a [Engine.Sweep] did.
 type SweepResult struct {
-	// Fired are the deadlines that fired, in the order they fired.
+	// Fired are the deadlines that fired, in the order they fired: each
+	// deadline this Sweep claimed and fired, and the lead's earlier ones
+	// that fired with it (E5), each reported by the one Sweep whose write
+	// fired it, whatever the number of concurrent sweepers.
 	Fired []lead.Deadline
 	// Notifications counts the notifications the fired deadlines raised.
 	Notifications int
@@ -328,6 +334,11 @@ type SweepResult struct {
 // process ran fire when one next runs. It returns what fired. Several
 // engines may sweep one store at once; the store's claims keep them from
 // firing a deadline twice.
+//
+// When ctx ends or a write fails mid-batch, Sweep gives back the claims
+// of the deadlines it claimed and did not fire ([LeadStore.ReleaseDue]),
+// so that the next Sweep fires them first, in deadline order (E5), rather
+// than later ones while their claims run out.
 func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	now := e.now()
 	var res SweepResult
@@ -336,9 +347,17 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 		if err != nil {
 			return res, fmt.Errorf("leadline: sweep: %w", err)
 		}
-		for _, d := range ds {
-			if err := e.fireDeadline(ctx, d, now, &res); err != nil {
-				return res, err
+		for i, d := range ds {
+			err := ctx.Err()
+			if err == nil {
+				err = e.fireDeadline(ctx, d, now, &res)
+			}
+			if err != nil {
+				// The claims must go back even though ctx is done.
+				if rerr := e.store.ReleaseDue(context.WithoutCancel(ctx), ds[i:]); rerr != nil {
+					e.log.WarnContext(ctx, "deadline claims not released", "err", rerr)
+				}
+				return res, fmt.Errorf("leadline: sweep: %w", err)
 			}
 		}
 		if len(ds) < e.batch {
@@ -370,7 +389,7 @@ func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Tim
 		err = e.apply(ctx, "", &cur, &sc.step)
 		switch {
 		case err == nil:
-			res.Fired = append(res.Fired, d)
+			res.Fired = append(res.Fired, sc.step.Expired...)
 			res.Notifications += len(sc.step.Notes)
 			if e.log.Enabled(ctx, slog.LevelDebug) {
 				e.log.DebugContext(ctx, "deadline fired", "lead", d.Lead, "kind", d.Kind.String(), "due", d.Due)

@@ -77,6 +77,13 @@ type LeadStore interface {
 	// A limit below 1 claims nothing.
 	ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]lead.Deadline, error)
 
+	// ReleaseDue ends the claims on ds at once, so that the next ClaimDue
+	// returns them again in (Due, Lead, Kind) order (E5): a sweep that
+	// stops mid-batch gives back what it did not fire. A deadline that is
+	// not pending with that Lead, Kind and Due, or not claimed, is
+	// ignored.
+	ReleaseDue(ctx context.Context, ds []lead.Deadline) error
+
 	// NextTicket returns the next number of the named sequence, starting
 	// at 0, atomically: no two calls get the same number (M9).
 	NextTicket(ctx context.Context, sequence string) (uint64, error)

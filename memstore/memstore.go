@@ -298,6 +298,31 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration
 	return out, nil
 }
 
+// ReleaseDue ends the claims on ds, as [leadline.LeadStore] says.
+func (s *Store) ReleaseDue(ctx context.Context, ds []lead.Deadline) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memstore: release due: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range ds {
+		r := s.leads[d.Lead]
+		if r == nil {
+			continue
+		}
+		due := instantOf(d.Due)
+		for i := range r.deadlines() {
+			n := r.deadline(i)
+			if e := &s.arena.all[n]; e.claimed && e.kind == d.Kind && e.due == due {
+				s.claimed.remove(n)
+				e.claimed = false
+				s.pending.push(n, due)
+			}
+		}
+	}
+	return nil
+}
+
 // ClaimOutbox returns up to limit notifications that are not hidden at
 // now, oldest first, and hides them until now+lease. limit <= 0 claims
 // nothing.

@@ -124,7 +124,7 @@ func Run(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 }
 
 // RunLeadStore runs the [leadline.LeadStore] contract: Lead, Apply, Seen,
-// ClaimDue, NextTicket and Load. The check that a refused Apply leaves
+// ClaimDue, ReleaseDue, NextTicket and Load. The check that a refused Apply leaves
 // the history and the outbox alone needs a whole [leadline.Store]; [Run]
 // runs it, as its Atomicity group.
 func RunLeadStore(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
@@ -348,7 +348,6 @@ func testApply(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
 			_, err = st.Lead(t.Context(), "L-1")
 			wantErr(t, "Lead(L-1) after a refused update", err, leaderr.ErrNotFound)
 		},
-
 
 		"Apply leaves the write as it was": func(t *testing.T, st leadline.LeadStore) {
 			n := note("n-1", "L-1")
@@ -602,6 +601,25 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) 
 			}
 			checkDeadlines(t, "ClaimDue(now) while the claim stands", mustClaimDue(t, st, now, lease, 10), nil)
 			checkDeadlines(t, "ClaimDue(now+lease)", mustClaimDue(t, st, now.Add(lease), lease, 10), []lead.Deadline{d})
+		},
+
+		"ReleaseDue ends claims at once and ignores what is not claimed": func(t *testing.T, st leadline.LeadStore) {
+			now := at(time.Hour)
+			d1 := deadline("L-1", lead.DeadlineCadence, at(0))
+			d2 := deadline("L-2", lead.DeadlineCadence, at(time.Minute))
+			d3 := deadline("L-3", lead.DeadlineCadence, at(2*time.Minute))
+			schedule(t, st, "L-1", 0, d1)
+			schedule(t, st, "L-2", 0, d2)
+			schedule(t, st, "L-3", 0, d3)
+			checkDeadlines(t, "ClaimDue(limit 2)", mustClaimDue(t, st, now, lease, 2), []lead.Deadline{d1, d2})
+			stale := deadline("L-2", lead.DeadlineCadence, at(time.Hour)) // another Due: not that claim
+			if err := st.ReleaseDue(t.Context(), []lead.Deadline{d1, stale, d3, deadline("L-404", lead.DeadlineCadence, at(0))}); err != nil {
+				t.Fatalf("ReleaseDue = %v, want nil", err)
+			}
+			checkDeadlines(t, "ClaimDue after ReleaseDue (E5 order)", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{d1, d3})
+			if err := st.ReleaseDue(t.Context(), nil); err != nil {
+				t.Fatalf("ReleaseDue(nil) = %v, want nil", err)
+			}
 		},
 
 		"only deadlines due strictly before now are claimed": func(t *testing.T, st leadline.LeadStore) {
