@@ -57,9 +57,25 @@ type Config struct {
 	// claims, at a time. Defaults to 256.
 	Batch int
 	// Lease is how long a claimed deadline or notification stays hidden
-	// from other sweepers before it can be claimed again; a failed
-	// delivery is retried after it. Defaults to 1 minute.
+	// from other sweepers and deliverers before it can be claimed again:
+	// how long a process may take to fire or deliver it before another
+	// one may. Defaults to 1 minute.
 	Lease time.Duration
+	// RetryBackoff is how long [Engine.Deliver] waits before it tries a
+	// notification the notifier refused (or panicked on) again; the wait
+	// doubles with each further failure of that notification, up to
+	// RetryBackoffMax (E4). Each notification keeps its own count, so one
+	// that keeps failing does not hold back the others. Defaults to 1
+	// minute.
+	RetryBackoff time.Duration
+	// RetryBackoffMax caps the wait between two attempts of one
+	// notification. It must not be below RetryBackoff. Defaults to 1 hour.
+	RetryBackoffMax time.Duration
+	// DeliveryAttempts is how many times Deliver tries a notification
+	// before it sets it aside in the dead-letter list ([Engine.DeadLetters],
+	// [Engine.Retry]), so that the rest of the outbox flows: with the
+	// default backoff, 10 attempts span about 4.5 hours. Defaults to 10.
+	DeliveryAttempts int
 	// Interval is how often [Engine.Run] sweeps and delivers. Defaults to
 	// 1 minute.
 	Interval time.Duration
@@ -71,6 +87,10 @@ const (
 	BatchDefault      = 256
 	LeaseDefault      = time.Minute
 	IntervalDefault   = time.Minute
+
+	RetryBackoffDefault     = time.Minute
+	RetryBackoffMaxDefault  = time.Hour
+	DeliveryAttemptsDefault = 10
 )
 
 // Validate reports every bad field of c, each a [*FieldError] named as
@@ -93,6 +113,17 @@ func (c *Config) Validate() error {
 	}
 	if c.Interval < 0 {
 		errs = append(errs, leaderr.Errorf("config.interval", "must not be negative, got %v", c.Interval))
+	}
+	if c.RetryBackoff < 0 {
+		errs = append(errs, leaderr.Errorf("config.retry_backoff", "must not be negative, got %v", c.RetryBackoff))
+	}
+	if c.RetryBackoffMax < 0 {
+		errs = append(errs, leaderr.Errorf("config.retry_backoff_max", "must not be negative, got %v", c.RetryBackoffMax))
+	} else if lo := cmp.Or(c.RetryBackoff, RetryBackoffDefault); c.RetryBackoffMax > 0 && c.RetryBackoffMax < lo {
+		errs = append(errs, leaderr.Errorf("config.retry_backoff_max", "must be at least config.retry_backoff (%v), got %v", lo, c.RetryBackoffMax))
+	}
+	if c.DeliveryAttempts < 0 {
+		errs = append(errs, leaderr.Errorf("config.delivery_attempts", "must not be negative, got %d", c.DeliveryAttempts))
 	}
 	return errors.Join(errs...)
 }
@@ -117,6 +148,8 @@ type Engine struct {
 	batch    int
 	lease    time.Duration
 	interval time.Duration
+	backoff  [2]time.Duration // first and longest wait between attempts
+	attempts int
 	// scratch recycles the history and notification buffers of steps:
 	// a store copies what it is given (the Store contract), so the
 	// buffers are free again once Apply returns.
@@ -192,6 +225,8 @@ func New(store Store, cfg Config) (*Engine, error) {
 		batch:    cmp.Or(cfg.Batch, BatchDefault),
 		lease:    cmp.Or(cfg.Lease, LeaseDefault),
 		interval: cmp.Or(cfg.Interval, IntervalDefault),
+		backoff:  [2]time.Duration{cmp.Or(cfg.RetryBackoff, RetryBackoffDefault), cmp.Or(cfg.RetryBackoffMax, RetryBackoffMaxDefault)},
+		attempts: cmp.Or(cfg.DeliveryAttempts, DeliveryAttemptsDefault),
 	}
 	if e.clock == nil {
 		e.clock = clock.New()
@@ -405,15 +440,29 @@ func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Tim
 
 // DeliverResult says what a [Engine.Deliver] did.
 type DeliverResult struct {
-	Delivered int // notifications the notifier accepted and that left the outbox
-	Failed    int // notifications the notifier refused; they are retried after Config.Lease
+	Delivered int // notifications the notifier accepted; each left the outbox at once
+	Failed    int // attempts the notifier refused or panicked on; retried after a backoff
+	Dead      int // of Failed, those set aside in the dead-letter list
 }
 
 // Deliver hands every notification due in the outbox to the notifier and
-// removes those it accepts (E4). A notification the notifier refuses stays
-// and is retried by a Deliver after Config.Lease. Delivery is at least
-// once: a crash between the notifier's success and the removal delivers
-// again, with the same [Notification.Key].
+// removes each one it accepts as soon as it accepts it (E4, E9).
+//
+// A notification the notifier refuses, or panics on (the panic is
+// recovered and counts as a refusal), stays and is tried again after
+// Config.RetryBackoff, doubling with each failure up to
+// Config.RetryBackoffMax; after Config.DeliveryAttempts attempts it is
+// set aside in the dead-letter list ([Engine.DeadLetters]) until a host
+// retries it ([Engine.Retry]). Each notification keeps its own count, so
+// one that keeps failing never holds back the others.
+//
+// Delivery is at least once: a crash between the notifier's success and
+// the removal delivers again, with the same [Notification.Key].
+//
+// When ctx ends, Deliver stops at once: it calls the notifier no more,
+// still removes what was delivered, and returns ctx's error. The
+// notifications it had claimed and not tried are claimed again after
+// Config.Lease.
 //
 // With no Config.Notifier, Deliver delivers nothing and returns a zero
 // result: the notifications stay in the outbox until an engine with a
@@ -423,36 +472,112 @@ func (e *Engine) Deliver(ctx context.Context) (DeliverResult, error) {
 		return DeliverResult{}, nil
 	}
 	now := e.now()
+	// Acknowledgements and failures are written even when ctx has ended:
+	// what was delivered must leave the outbox.
+	keep := context.WithoutCancel(ctx)
 	var res DeliverResult
 	for {
+		if err := ctx.Err(); err != nil {
+			return res, fmt.Errorf("leadline: deliver: %w", err)
+		}
 		ns, err := e.store.ClaimOutbox(ctx, now, e.lease, e.batch)
 		if err != nil {
 			return res, fmt.Errorf("leadline: deliver: %w", err)
 		}
-		acks := make([]string, 0, len(ns))
-		for _, n := range ns {
-			if err := e.notifier.Notify(ctx, n); err != nil {
-				res.Failed++
-				e.log.WarnContext(ctx, "notification not delivered", "key", n.Key, "attempts", n.Attempts+1, "err", err)
-				continue
-			}
-			acks = append(acks, n.Key)
-		}
-		if len(acks) > 0 {
-			if err := e.store.Ack(ctx, acks); err != nil {
+		for i := range ns {
+			if err := ctx.Err(); err != nil {
 				return res, fmt.Errorf("leadline: deliver: %w", err)
 			}
+			if err := e.deliverOne(ctx, keep, &ns[i], now, &res); err != nil {
+				return res, err
+			}
 		}
-		res.Delivered += len(acks)
 		if len(ns) < e.batch {
 			return res, nil
 		}
 	}
 }
 
+// deliverOne hands n to the notifier and records the outcome.
+func (e *Engine) deliverOne(ctx, keep context.Context, n *Notification, now time.Time, res *DeliverResult) error {
+	nerr := e.notify(ctx, n)
+	if nerr == nil {
+		if err := e.store.Ack(keep, []string{n.Key}); err != nil {
+			return fmt.Errorf("leadline: deliver: acknowledge %s: %w", n.Key, err)
+		}
+		res.Delivered++
+		return nil
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		// Cancelled, not refused: the attempt does not count against the
+		// notification; its claim lapses after the lease.
+		return fmt.Errorf("leadline: deliver: %w", cerr)
+	}
+	res.Failed++
+	attempts := n.Attempts + 1
+	f := DeliveryFailure{Key: n.Key, At: now, Err: nerr.Error()}
+	if attempts >= e.attempts {
+		f.Dead = true
+		res.Dead++
+		e.log.ErrorContext(ctx, "notification set aside in the dead-letter list", "key", n.Key, "attempts", attempts, "err", nerr)
+	} else {
+		f.Retry = now.Add(e.backoffAfter(attempts))
+		e.log.WarnContext(ctx, "notification not delivered", "key", n.Key, "attempts", attempts, "retry", f.Retry, "err", nerr)
+	}
+	if err := e.store.Fail(keep, f); err != nil {
+		return fmt.Errorf("leadline: deliver: record the failure of %s: %w", n.Key, err)
+	}
+	return nil
+}
+
+// backoffAfter returns the wait after a notification's attempts-th
+// failure: Config.RetryBackoff doubled attempts-1 times, at most
+// Config.RetryBackoffMax.
+func (e *Engine) backoffAfter(attempts int) time.Duration {
+	d := e.backoff[0]
+	for i := 1; i < attempts && d < e.backoff[1]; i++ {
+		d *= 2
+	}
+	return min(d, e.backoff[1])
+}
+
+// notify calls the notifier, recovering a panic as an error: one poison
+// notification must not kill the host's Run (E4).
+func (e *Engine) notify(ctx context.Context, n *Notification) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("leadline: notifier panicked on %s: %v", n.Key, r)
+		}
+	}()
+	return e.notifier.Notify(ctx, *n)
+}
+
+// DeadLetters returns the notifications set aside after
+// Config.DeliveryAttempts failed attempts, oldest first, with the last
+// error of each (E4, E9). They stay until [Engine.Retry] puts them back,
+// or a delivery acknowledges them.
+func (e *Engine) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
+	ds, err := e.store.DeadLetters(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("leadline: dead letters: %w", err)
+	}
+	return ds, nil
+}
+
+// Retry puts the dead letters with keys back in the outbox with a fresh
+// count of attempts, for the next [Engine.Deliver]: once the notifier is
+// fixed, say. Keys that are not dead letters are ignored.
+func (e *Engine) Retry(ctx context.Context, keys ...string) error {
+	if err := e.store.Revive(ctx, keys); err != nil {
+		return fmt.Errorf("leadline: retry dead letters: %w", err)
+	}
+	return nil
+}
+
 // Run sweeps and delivers at once and then every Config.Interval on the
 // engine's clock, until ctx ends; it returns ctx's error. Failures are
-// logged and retried at the next tick. Hosts that drive the engine
+// logged and retried at the next tick; a notifier that panics fails that
+// delivery, never Run. Hosts that drive the engine
 // themselves (tests, simulations, a cron job) call Sweep and Deliver
 // instead.
 func (e *Engine) Run(ctx context.Context) error {

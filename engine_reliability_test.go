@@ -2,12 +2,16 @@ package leadline_test
 
 import (
 	"context"
+	"errors"
+	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leadlinetest"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
 )
@@ -169,4 +173,155 @@ type rosterFunc func(ctx context.Context, role routing.Role) (routing.Team, erro
 
 func (f rosterFunc) Team(ctx context.Context, role routing.Role) (routing.Team, error) {
 	return f(ctx, role)
+}
+
+// raise writes n approach requests, one per new lead, and returns the
+// kit that will deliver them through f.
+func raise(t *testing.T, n int, cfg leadline.Config) *leadlinetest.Kit {
+	t.Helper()
+	if cfg.Roster == nil {
+		cfg.Roster = team()
+	}
+	k := leadlinetest.New(t, cfg)
+	for i := range n {
+		id := benchID(i)
+		k.Handle(lead.Event{Kind: lead.EventCreated, Lead: id, Score: score("120"), Owner: "rep-a"})
+		k.Handle(lead.Event{Kind: lead.EventInquiry, Lead: id})
+	}
+	return k
+}
+
+// TestEngine_DeliverPoison_E4 is issue 11's poison notification: a
+// notifier that panics on one of 80 (batch 16) delivers the other 79 once
+// each, acknowledged one by one, and sets the poison aside in the
+// dead-letter list after Config.DeliveryAttempts attempts, from where
+// Retry puts it back.
+func TestEngine_DeliverPoison_E4(t *testing.T) {
+	poison := benchID(13)
+	f := &leadlinetest.Faults{PanicFunc: func(n leadline.Notification) bool { return n.Lead == poison }}
+	k := raise(t, 80, leadline.Config{Notifier: f, Batch: 16, DeliveryAttempts: 4, RetryBackoff: time.Minute, RetryBackoffMax: 3 * time.Minute})
+	var total leadline.DeliverResult
+	var gaps []time.Duration
+	last := k.Now()
+	for range 20 {
+		res := k.Deliver()
+		if res.Failed > 0 {
+			gaps = append(gaps, k.Now().Sub(last))
+			last = k.Now()
+		}
+		total.Delivered += res.Delivered
+		total.Failed += res.Failed
+		total.Dead += res.Dead
+		k.Advance(time.Minute)
+	}
+	if total.Delivered != 79 || total.Failed != 4 || total.Dead != 1 {
+		t.Fatalf("delivered %d, failed %d, dead %d; want 79, 4, 1", total.Delivered, total.Failed, total.Dead)
+	}
+	seen := map[string]int{}
+	for _, n := range k.Notifications() {
+		if seen[n.Key]++; seen[n.Key] > 1 {
+			t.Fatalf("%s delivered twice", n.Key)
+		}
+	}
+	// Backoff: 1, 2, then 3 minutes (capped) between the attempts.
+	if want := []time.Duration{0, time.Minute, 2 * time.Minute, 3 * time.Minute}; !slices.Equal(gaps, want) {
+		t.Fatalf("attempts of the poison came after %v, want %v (growing backoff)", gaps, want)
+	}
+	dead, err := k.Engine.DeadLetters(t.Context())
+	if err != nil || len(dead) != 1 || dead[0].Notification.Lead != poison || dead[0].Notification.Attempts != 4 || dead[0].Err == "" {
+		t.Fatalf("DeadLetters() = %+v, %v; want the poison after 4 attempts, with its error", dead, err)
+	}
+	f.PanicFunc = nil // the notifier is fixed
+	if err := k.Engine.Retry(t.Context(), dead[0].Notification.Key); err != nil {
+		t.Fatal(err)
+	}
+	if res := k.Deliver(); res.Delivered != 1 {
+		t.Fatalf("Deliver after Retry = %+v, want the poison delivered", res)
+	}
+	if dead, _ := k.Engine.DeadLetters(t.Context()); len(dead) != 0 {
+		t.Fatalf("DeadLetters() after a delivered Retry = %v, want none", dead)
+	}
+}
+
+// TestEngine_DeliverCancelled_E4 is issue 11's cancelled Deliver: it
+// stops at once, returns ctx's error, and acknowledges what was delivered,
+// so nothing is delivered twice.
+func TestEngine_DeliverCancelled_E4(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	calls := 0
+	notifier := leadline.NotifierFunc(func(c context.Context, n leadline.Notification) error {
+		if calls++; calls == 10 {
+			cancel()
+		}
+		return c.Err()
+	})
+	k := raise(t, 40, leadline.Config{Notifier: notifier, Batch: 16})
+	res, err := k.Engine.Deliver(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Deliver on a cancelled ctx = %v, want context.Canceled", err)
+	}
+	if res.Delivered != 9 || res.Failed != 0 || calls != 10 {
+		t.Fatalf("Deliver = %+v after %d calls; want 9 delivered, no failure, 10 calls", res, calls)
+	}
+	k.Advance(leadline.LeaseDefault)
+	if res := k.Deliver(); res.Delivered != 31 {
+		t.Fatalf("next Deliver = %+v, want the 31 left (the 9 were acknowledged)", res)
+	}
+	if got := len(k.Notifications()); got != 40 {
+		t.Fatalf("recorded %d deliveries, want 40: none twice", got)
+	}
+}
+
+// TestEngine_RunSurvivesPanic_E4 runs Run with a notifier that panics on
+// every notification: Run keeps going until its ctx ends.
+func TestEngine_RunSurvivesPanic_E4(t *testing.T) {
+	f := &leadlinetest.Faults{PanicFunc: func(leadline.Notification) bool { return true }}
+	k := raise(t, 3, leadline.Config{Notifier: f})
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- k.Engine.Run(ctx) }()
+	timeout := time.After(30 * time.Second)
+	for {
+		if _, _, panics := f.Counts(); panics >= 3 {
+			break
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("Run returned %v while its ctx was live", err)
+		case <-timeout:
+			t.Fatal("Run never delivered")
+		default:
+			runtime.Gosched()
+		}
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Run = %v, want context.Canceled", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+}
+
+func TestConfig_DeliveryValidate_E4(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		cfg   leadline.Config
+		field string
+	}{
+		{"negative backoff", leadline.Config{RetryBackoff: -time.Second}, "config.retry_backoff"},
+		{"negative max backoff", leadline.Config{RetryBackoffMax: -time.Second}, "config.retry_backoff_max"},
+		{"max below first", leadline.Config{RetryBackoff: time.Hour, RetryBackoffMax: time.Minute}, "config.retry_backoff_max"},
+		{"negative attempts", leadline.Config{DeliveryAttempts: -1}, "config.delivery_attempts"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.cfg.Validate()
+			fe, ok := errors.AsType[*leadline.FieldError](err)
+			if !ok || fe.Field != c.field {
+				t.Fatalf("Validate() = %v, want a FieldError for %s", err, c.field)
+			}
+		})
+	}
 }
