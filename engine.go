@@ -102,6 +102,15 @@ func (c *Config) Validate() error {
 	if err := c.Policy.Validate(); err != nil {
 		errs = append(errs, leaderr.Prefix("policy.", err))
 	}
+	if o, ok := c.Roster.(*routing.Org); ok && o != nil {
+		// A static roster is checked once here; any roster's teams are
+		// checked again each time the engine reads them.
+		for name, t := range map[string]*routing.Team{"inside": &o.Inside, "field": &o.Field} {
+			if err := t.Validate(); err != nil {
+				errs = append(errs, leaderr.Prefix("config.roster."+name+".", err))
+			}
+		}
+	}
 	if c.MaxRetries < 0 {
 		errs = append(errs, leaderr.Errorf("config.max_retries", "must not be negative, got %d", c.MaxRetries))
 	}
@@ -635,6 +644,11 @@ func (c *liveChooser) team(role routing.Role) (routing.Team, error) {
 	t, err := c.e.roster.Team(c.ctx, role)
 	if err != nil {
 		return routing.Team{}, fmt.Errorf("leadline: roster: %w", err)
+	}
+	// A roster that lists a rep twice would give them a double share
+	// (M9): the engine checks each team it is handed, at no allocation.
+	if err := t.Validate(); err != nil {
+		return routing.Team{}, fmt.Errorf("leadline: roster: %v team: fix the roster: %w", role, err)
 	}
 	return t, nil
 }

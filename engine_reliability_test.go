@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -323,5 +324,55 @@ func TestConfig_DeliveryValidate_E4(t *testing.T) {
 				t.Fatalf("Validate() = %v, want a FieldError for %s", err, c.field)
 			}
 		})
+	}
+}
+
+// TestEngine_InputLimits_E6 is issue 11's accepted input that later broke
+// an export: each is refused where it enters, and nothing is written.
+func TestEngine_InputLimits_E6(t *testing.T) {
+	h := newHarness(t, leadline.Config{})
+	h.create(t, "L-1", score("10"), "rep-a")
+	long := strings.Repeat("x", lead.MaxCommentBytes+1)
+	for _, c := range []struct {
+		name  string
+		ev    lead.Event
+		field string
+	}{
+		{"E6 leading space in a lead id", lead.Event{Kind: lead.EventCreated, Lead: " F-9"}, "lead"},
+		{"E6 invalid UTF-8 in a lead id", lead.Event{Kind: lead.EventCreated, Lead: "F-\xff"}, "lead"},
+		{"E6 a newline in a lead id", lead.Event{Kind: lead.EventCreated, Lead: "F-9\n"}, "lead"},
+		{"E6 an id over the limit", lead.Event{Kind: lead.EventCreated, Lead: strings.Repeat("F", lead.MaxIDBytes+1)}, "lead"},
+		{"E6 a control character in an event id", lead.Event{ID: "e\t1", Kind: lead.EventCreated, Lead: "F-1"}, "id"},
+		{"E6 a company name over the limit", lead.Event{Kind: lead.EventCreated, Lead: "F-2", Profile: lead.Profile{Company: strings.Repeat("c", lead.MaxNameBytes+1)}}, "profile.company"},
+		{"E6 M5 a comment over the limit", lead.Event{Kind: lead.EventFeedback, Lead: "L-1", Actor: "rep-a", Feedback: lead.Feedback{Comment: long}}, "feedback.comment"},
+		{"E6 M5 a comment not UTF-8", lead.Event{Kind: lead.EventFeedback, Lead: "L-1", Actor: "rep-a", Feedback: lead.Feedback{Comment: "\xff"}}, "feedback.comment"},
+		{"E6 a reason over the limit", lead.Event{Kind: lead.EventStatusSet, Lead: "L-1", Actor: "rep-a", Status: lead.StatusCustomer, Reason: strings.Repeat("r", lead.MaxTextBytes+1)}, "reason"},
+		{"E6 a topic not UTF-8", lead.Event{Kind: lead.EventInquiry, Lead: "L-1", Topic: "\xfe"}, "topic"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := h.snapshot(t, "L-1")
+			err := h.handle(t, c.ev)
+			fe, ok := errors.AsType[*leadline.FieldError](err)
+			if !ok || fe.Field != c.field {
+				t.Fatalf("Handle = %v, want a FieldError for %s", err, c.field)
+			}
+			if after := h.snapshot(t, "L-1"); !after.same(before) {
+				t.Fatal("a refused event changed the lead (E6)")
+			}
+		})
+	}
+}
+
+// TestEngine_RosterDuplicateRep_M9 checks that a roster listing a rep
+// twice is refused: at New for a static Org, at use for any Roster.
+func TestEngine_RosterDuplicateRep_M9(t *testing.T) {
+	dup := &routing.Org{Inside: routing.Team{ID: "inside", Manager: "mgr", Reps: []routing.Rep{{ID: "rep-a"}, {ID: "rep-b"}, {ID: "rep-a"}}}}
+	cfg := leadline.Config{Roster: dup}
+	if err := cfg.Validate(); !errors.Is(err, leadline.ErrInvalid) {
+		t.Fatalf("Config.Validate with a rep listed twice = %v, want a FieldError", err)
+	}
+	h := newHarness(t, leadline.Config{Roster: rosterFunc(func(c context.Context, r routing.Role) (routing.Team, error) { return dup.Team(c, r) })})
+	if err := h.handle(t, lead.Event{Kind: lead.EventCreated, Lead: "L-1"}); err == nil {
+		t.Fatal("Handle with a roster listing a rep twice = nil, want an error (M9)")
 	}
 }
