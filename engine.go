@@ -336,6 +336,14 @@ func (e *Engine) handleStep(ctx context.Context, ev *lead.Event, sc *scratch) er
 
 // apply writes the step's result as one atomic change.
 func (e *Engine) apply(ctx context.Context, eventID string, old *lead.Lead, s *rules.Step) error {
+	if err := e.store.Apply(ctx, e.write(eventID, old, s)); err != nil {
+		return fmt.Errorf("leadline: save lead %s: %w", s.Lead.ID, err)
+	}
+	return nil
+}
+
+// write returns the step's result as one write of the lead read as old.
+func (e *Engine) write(eventID string, old *lead.Lead, s *rules.Step) Write {
 	s.Lead.Version = old.Version
 	w := Write{
 		Event:   eventID,
@@ -356,10 +364,7 @@ func (e *Engine) apply(ctx context.Context, eventID string, old *lead.Lead, s *r
 	} else {
 		w.Deadlines = slices.Clone(now)
 	}
-	if err := e.store.Apply(ctx, w); err != nil {
-		return fmt.Errorf("leadline: save lead %s: %w", s.Lead.ID, err)
-	}
-	return nil
+	return w
 }
 
 // SweepResult says what a [Engine.Sweep] did.

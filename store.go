@@ -68,6 +68,13 @@ type LeadStore interface {
 	// refused with a [*FieldError] and nothing is written.
 	Apply(ctx context.Context, w Write) error
 
+	// ApplyBatch makes the writes ws as one, all or nothing: each is
+	// checked as Apply checks it, against the state before the batch, and
+	// if any is refused nothing is written and its error is returned,
+	// wrapped. Two writes of one lead in a batch are refused with a
+	// [*FieldError]. An empty batch writes nothing.
+	ApplyBatch(ctx context.Context, ws []Write) error
+
 	// ClaimDue returns up to limit pending deadlines whose Due is before
 	// now and that are not claimed, in (Due, Lead, Kind) order (E5), and
 	// claims them until now+lease: a later ClaimDue before then skips

@@ -302,6 +302,43 @@ func testLead(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
 
 func testApply(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
 	cases(t, newStore, map[string]func(t *testing.T, st leadline.LeadStore){
+		"ApplyBatch writes all or nothing": func(t *testing.T, st leadline.LeadStore) {
+			mustApply(t, st, leadline.Write{Lead: newLead("L-1", "rep-1")})
+			mustApply(t, st, leadline.Write{Lead: newLead("L-2", "rep-1")})
+			one, two := newLead("L-1", "rep-2"), newLead("L-2", "rep-2")
+			one.Version, two.Version = 1, 1
+			stale := newLead("L-2", "rep-3") // version 0: a conflict
+			err := st.ApplyBatch(t.Context(), []leadline.Write{{Lead: one, Event: "imp/L-1"}, {Lead: stale, Event: "imp/L-2"}})
+			if !errors.Is(err, leaderr.ErrConflict) {
+				t.Fatalf("ApplyBatch with a stale write = %v, want ErrConflict", err)
+			}
+			if got := mustLead(t, st, "L-1"); got.Version != 1 || got.Owner != "rep-1" {
+				t.Fatalf("Lead(L-1) after a refused batch = version %d owner %s, want 1 rep-1", got.Version, got.Owner)
+			}
+			if seen, err := st.Seen(t.Context(), "L-1", "imp/L-1"); err != nil || seen {
+				t.Fatalf("Seen(imp/L-1) after a refused batch = %v, %v; want false", seen, err)
+			}
+			err = st.ApplyBatch(t.Context(), []leadline.Write{{Lead: one}, {Lead: one}})
+			if _, ok := errors.AsType[*leaderr.FieldError](err); !ok {
+				t.Fatalf("ApplyBatch writing one lead twice = %v, want a FieldError", err)
+			}
+			if err := st.ApplyBatch(t.Context(), []leadline.Write{{Lead: one, Event: "imp/L-1"}, {Lead: two, Event: "imp/L-2"}}); err != nil {
+				t.Fatalf("ApplyBatch = %v, want nil", err)
+			}
+			for _, id := range []string{"L-1", "L-2"} {
+				if got := mustLead(t, st, id); got.Version != 2 || got.Owner != "rep-2" {
+					t.Fatalf("Lead(%s) after a batch = version %d owner %s, want 2 rep-2", id, got.Version, got.Owner)
+				}
+			}
+			err = st.ApplyBatch(t.Context(), []leadline.Write{{Lead: mustLead(t, st, "L-1"), Event: "imp/L-1"}})
+			if !errors.Is(err, leaderr.ErrDuplicateEvent) {
+				t.Fatalf("ApplyBatch repeating an event = %v, want ErrDuplicateEvent", err)
+			}
+			if err := st.ApplyBatch(t.Context(), nil); err != nil {
+				t.Fatalf("ApplyBatch(nil) = %v, want nil", err)
+			}
+		},
+
 		"create with version 0 stores version 1": func(t *testing.T, st leadline.LeadStore) {
 			mustApply(t, st, leadline.Write{Lead: newLead("L-1", "rep-1")})
 			if got := mustLead(t, st, "L-1"); got.Version != 1 {
