@@ -57,9 +57,25 @@ type Config struct {
 	// claims, at a time. Defaults to 256.
 	Batch int
 	// Lease is how long a claimed deadline or notification stays hidden
-	// from other sweepers before it can be claimed again; a failed
-	// delivery is retried after it. Defaults to 1 minute.
+	// from other sweepers and deliverers before it can be claimed again:
+	// how long a process may take to fire or deliver it before another
+	// one may. Defaults to 1 minute.
 	Lease time.Duration
+	// RetryBackoff is how long [Engine.Deliver] waits before it tries a
+	// notification the notifier refused (or panicked on) again; the wait
+	// doubles with each further failure of that notification, up to
+	// RetryBackoffMax (E4). Each notification keeps its own count, so one
+	// that keeps failing does not hold back the others. Defaults to 1
+	// minute.
+	RetryBackoff time.Duration
+	// RetryBackoffMax caps the wait between two attempts of one
+	// notification. It must not be below RetryBackoff. Defaults to 1 hour.
+	RetryBackoffMax time.Duration
+	// DeliveryAttempts is how many times Deliver tries a notification
+	// before it sets it aside in the dead-letter list ([Engine.DeadLetters],
+	// [Engine.Retry]), so that the rest of the outbox flows: with the
+	// default backoff, 10 attempts span about 4.5 hours. Defaults to 10.
+	DeliveryAttempts int
 	// Interval is how often [Engine.Run] sweeps and delivers. Defaults to
 	// 1 minute.
 	Interval time.Duration
@@ -77,6 +93,10 @@ const (
 	BatchDefault      = 256
 	LeaseDefault      = time.Minute
 	IntervalDefault   = time.Minute
+
+	RetryBackoffDefault     = time.Minute
+	RetryBackoffMaxDefault  = time.Hour
+	DeliveryAttemptsDefault = 10
 )
 
 // Validate reports every bad field of c, each a [*FieldError] named as
@@ -87,6 +107,15 @@ func (c *Config) Validate() error {
 	var errs []error
 	if err := c.Policy.Validate(); err != nil {
 		errs = append(errs, leaderr.Prefix("policy.", err))
+	}
+	if o, ok := c.Roster.(*routing.Org); ok && o != nil {
+		// A static roster is checked once here; any roster's teams are
+		// checked again each time the engine reads them.
+		for name, t := range map[string]*routing.Team{"inside": &o.Inside, "field": &o.Field} {
+			if err := t.Validate(); err != nil {
+				errs = append(errs, leaderr.Prefix("config.roster."+name+".", err))
+			}
+		}
 	}
 	if c.MaxRetries < 0 {
 		errs = append(errs, leaderr.Errorf("config.max_retries", "must not be negative, got %d", c.MaxRetries))
@@ -105,6 +134,17 @@ func (c *Config) Validate() error {
 		if _, err := rules.NewTexts(pol.Language, pol.Zone(), c.Templates); err != nil {
 			errs = append(errs, leaderr.Prefix("config.", err))
 		}
+	}
+	if c.RetryBackoff < 0 {
+		errs = append(errs, leaderr.Errorf("config.retry_backoff", "must not be negative, got %v", c.RetryBackoff))
+	}
+	if c.RetryBackoffMax < 0 {
+		errs = append(errs, leaderr.Errorf("config.retry_backoff_max", "must not be negative, got %v", c.RetryBackoffMax))
+	} else if lo := cmp.Or(c.RetryBackoff, RetryBackoffDefault); c.RetryBackoffMax > 0 && c.RetryBackoffMax < lo {
+		errs = append(errs, leaderr.Errorf("config.retry_backoff_max", "must be at least config.retry_backoff (%v), got %v", lo, c.RetryBackoffMax))
+	}
+	if c.DeliveryAttempts < 0 {
+		errs = append(errs, leaderr.Errorf("config.delivery_attempts", "must not be negative, got %d", c.DeliveryAttempts))
 	}
 	return errors.Join(errs...)
 }
@@ -130,6 +170,8 @@ type Engine struct {
 	lease    time.Duration
 	interval time.Duration
 	texts    *rules.Texts
+	backoff  [2]time.Duration // first and longest wait between attempts
+	attempts int
 	// scratch recycles the history and notification buffers of steps:
 	// a store copies what it is given (the Store contract), so the
 	// buffers are free again once Apply returns.
@@ -149,11 +191,12 @@ type scratch struct {
 func (e *Engine) newStep(ctx context.Context, now time.Time, l lead.Lead) *scratch {
 	sc, _ := e.scratch.Get().(*scratch)
 	if sc == nil {
-		sc = &scratch{step: rules.Step{History: make([]lead.Change, 0, 4), Notes: make([]Notification, 0, 2)}}
+		sc = &scratch{step: rules.Step{History: make([]lead.Change, 0, 4), Notes: make([]Notification, 0, 2),
+			Expired: make([]lead.Deadline, 0, 2)}}
 	}
 	sc.staff = liveChooser{e: e, ctx: ctx, now: now}
 	sc.step = rules.Step{Policy: &e.pol, Staff: &sc.staff, Now: now, Lead: l,
-		History: sc.step.History[:0], Notes: sc.step.Notes[:0]}
+		History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
 	return sc
 }
 
@@ -163,20 +206,22 @@ func (e *Engine) newStep(ctx context.Context, now time.Time, l lead.Lead) *scrat
 func (sc *scratch) again(l lead.Lead) {
 	clear(sc.step.History)
 	clear(sc.step.Notes)
+	clear(sc.step.Expired)
 	sc.step = rules.Step{Policy: sc.step.Policy, Staff: sc.step.Staff, Now: sc.step.Now, Lead: l,
-		History: sc.step.History[:0], Notes: sc.step.Notes[:0]}
+		History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
 	sc.staff.used = 0
 }
 
 // done clears the step's buffers, so that they hold no lead's data, and
 // returns them to the pool. sc must not be used after it.
 func (e *Engine) done(sc *scratch) {
-	if cap(sc.step.History) > 64 || cap(sc.step.Notes) > 64 {
+	if cap(sc.step.History) > 64 || cap(sc.step.Notes) > 64 || cap(sc.step.Expired) > 64 {
 		return
 	}
 	clear(sc.step.History)
 	clear(sc.step.Notes)
-	sc.step = rules.Step{History: sc.step.History[:0], Notes: sc.step.Notes[:0]}
+	clear(sc.step.Expired)
+	sc.step = rules.Step{History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
 	sc.staff = liveChooser{}
 	e.scratch.Put(sc)
 }
@@ -202,6 +247,8 @@ func New(store Store, cfg Config) (*Engine, error) {
 		batch:    cmp.Or(cfg.Batch, BatchDefault),
 		lease:    cmp.Or(cfg.Lease, LeaseDefault),
 		interval: cmp.Or(cfg.Interval, IntervalDefault),
+		backoff:  [2]time.Duration{cmp.Or(cfg.RetryBackoff, RetryBackoffDefault), cmp.Or(cfg.RetryBackoffMax, RetryBackoffMaxDefault)},
+		attempts: cmp.Or(cfg.DeliveryAttempts, DeliveryAttemptsDefault),
 	}
 	if e.clock == nil {
 		e.clock = clock.New()
@@ -307,6 +354,14 @@ func (e *Engine) handleStep(ctx context.Context, ev *lead.Event, sc *scratch) er
 
 // apply writes the step's result as one atomic change.
 func (e *Engine) apply(ctx context.Context, eventID string, old *lead.Lead, s *rules.Step) error {
+	if err := e.store.Apply(ctx, e.write(eventID, old, s)); err != nil {
+		return fmt.Errorf("leadline: save lead %s: %w", s.Lead.ID, err)
+	}
+	return nil
+}
+
+// write returns the step's result as one write of the lead read as old.
+func (e *Engine) write(eventID string, old *lead.Lead, s *rules.Step) Write {
 	s.Lead.Version = old.Version
 	w := Write{
 		Event:   eventID,
@@ -327,15 +382,15 @@ func (e *Engine) apply(ctx context.Context, eventID string, old *lead.Lead, s *r
 	} else {
 		w.Deadlines = slices.Clone(now)
 	}
-	if err := e.store.Apply(ctx, w); err != nil {
-		return fmt.Errorf("leadline: save lead %s: %w", s.Lead.ID, err)
-	}
-	return nil
+	return w
 }
 
 // SweepResult says what a [Engine.Sweep] did.
 type SweepResult struct {
-	// Fired are the deadlines that fired, in the order they fired.
+	// Fired are the deadlines that fired, in the order they fired: each
+	// deadline this Sweep claimed and fired, and the lead's earlier ones
+	// that fired with it (E5), each reported by the one Sweep whose write
+	// fired it, whatever the number of concurrent sweepers.
 	Fired []lead.Deadline
 	// Notifications counts the notifications the fired deadlines raised.
 	Notifications int
@@ -346,6 +401,11 @@ type SweepResult struct {
 // process ran fire when one next runs. It returns what fired. Several
 // engines may sweep one store at once; the store's claims keep them from
 // firing a deadline twice.
+//
+// When ctx ends or a write fails mid-batch, Sweep gives back the claims
+// of the deadlines it claimed and did not fire ([LeadStore.ReleaseDue]),
+// so that the next Sweep fires them first, in deadline order (E5), rather
+// than later ones while their claims run out.
 func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 	now := e.now()
 	var res SweepResult
@@ -354,9 +414,17 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 		if err != nil {
 			return res, fmt.Errorf("leadline: sweep: %w", err)
 		}
-		for _, d := range ds {
-			if err := e.fireDeadline(ctx, d, now, &res); err != nil {
-				return res, err
+		for i, d := range ds {
+			err := ctx.Err()
+			if err == nil {
+				err = e.fireDeadline(ctx, d, now, &res)
+			}
+			if err != nil {
+				// The claims must go back even though ctx is done.
+				if rerr := e.store.ReleaseDue(context.WithoutCancel(ctx), ds[i:]); rerr != nil {
+					e.log.WarnContext(ctx, "deadline claims not released", "err", rerr)
+				}
+				return res, fmt.Errorf("leadline: sweep: %w", err)
 			}
 		}
 		if len(ds) < e.batch {
@@ -388,7 +456,7 @@ func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Tim
 		err = e.apply(ctx, "", &cur, &sc.step)
 		switch {
 		case err == nil:
-			res.Fired = append(res.Fired, d)
+			res.Fired = append(res.Fired, sc.step.Expired...)
 			res.Notifications += len(sc.step.Notes)
 			if e.log.Enabled(ctx, slog.LevelDebug) {
 				e.log.DebugContext(ctx, "deadline fired", "lead", d.Lead, "kind", d.Kind.String(), "due", d.Due)
@@ -404,15 +472,29 @@ func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Tim
 
 // DeliverResult says what a [Engine.Deliver] did.
 type DeliverResult struct {
-	Delivered int // notifications the notifier accepted and that left the outbox
-	Failed    int // notifications the notifier refused; they are retried after Config.Lease
+	Delivered int // notifications the notifier accepted; each left the outbox at once
+	Failed    int // attempts the notifier refused or panicked on; retried after a backoff
+	Dead      int // of Failed, those set aside in the dead-letter list
 }
 
 // Deliver hands every notification due in the outbox to the notifier and
-// removes those it accepts (E4). A notification the notifier refuses stays
-// and is retried by a Deliver after Config.Lease. Delivery is at least
-// once: a crash between the notifier's success and the removal delivers
-// again, with the same [Notification.Key].
+// removes each one it accepts as soon as it accepts it (E4, E9).
+//
+// A notification the notifier refuses, or panics on (the panic is
+// recovered and counts as a refusal), stays and is tried again after
+// Config.RetryBackoff, doubling with each failure up to
+// Config.RetryBackoffMax; after Config.DeliveryAttempts attempts it is
+// set aside in the dead-letter list ([Engine.DeadLetters]) until a host
+// retries it ([Engine.Retry]). Each notification keeps its own count, so
+// one that keeps failing never holds back the others.
+//
+// Delivery is at least once: a crash between the notifier's success and
+// the removal delivers again, with the same [Notification.Key].
+//
+// When ctx ends, Deliver stops at once: it calls the notifier no more,
+// still removes what was delivered, and returns ctx's error. The
+// notifications it had claimed and not tried are claimed again after
+// Config.Lease.
 //
 // With no Config.Notifier, Deliver delivers nothing and returns a zero
 // result: the notifications stay in the outbox until an engine with a
@@ -422,37 +504,113 @@ func (e *Engine) Deliver(ctx context.Context) (DeliverResult, error) {
 		return DeliverResult{}, nil
 	}
 	now := e.now()
+	// Acknowledgements and failures are written even when ctx has ended:
+	// what was delivered must leave the outbox.
+	keep := context.WithoutCancel(ctx)
 	var res DeliverResult
 	for {
+		if err := ctx.Err(); err != nil {
+			return res, fmt.Errorf("leadline: deliver: %w", err)
+		}
 		ns, err := e.store.ClaimOutbox(ctx, now, e.lease, e.batch)
 		if err != nil {
 			return res, fmt.Errorf("leadline: deliver: %w", err)
 		}
-		acks := make([]string, 0, len(ns))
-		for _, n := range ns {
-			n.Text = e.texts.Render(n) // in the team's language and zone (E10)
-			if err := e.notifier.Notify(ctx, n); err != nil {
-				res.Failed++
-				e.log.WarnContext(ctx, "notification not delivered", "key", n.Key, "attempts", n.Attempts+1, "err", err)
-				continue
-			}
-			acks = append(acks, n.Key)
-		}
-		if len(acks) > 0 {
-			if err := e.store.Ack(ctx, acks); err != nil {
+		for i := range ns {
+			if err := ctx.Err(); err != nil {
 				return res, fmt.Errorf("leadline: deliver: %w", err)
 			}
+			if err := e.deliverOne(ctx, keep, &ns[i], now, &res); err != nil {
+				return res, err
+			}
 		}
-		res.Delivered += len(acks)
 		if len(ns) < e.batch {
 			return res, nil
 		}
 	}
 }
 
+// deliverOne hands n to the notifier and records the outcome.
+func (e *Engine) deliverOne(ctx, keep context.Context, n *Notification, now time.Time, res *DeliverResult) error {
+	nerr := e.notify(ctx, n)
+	if nerr == nil {
+		if err := e.store.Ack(keep, []string{n.Key}); err != nil {
+			return fmt.Errorf("leadline: deliver: acknowledge %s: %w", n.Key, err)
+		}
+		res.Delivered++
+		return nil
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		// Cancelled, not refused: the attempt does not count against the
+		// notification; its claim lapses after the lease.
+		return fmt.Errorf("leadline: deliver: %w", cerr)
+	}
+	res.Failed++
+	attempts := n.Attempts + 1
+	f := DeliveryFailure{Key: n.Key, At: now, Err: nerr.Error()}
+	if attempts >= e.attempts {
+		f.Dead = true
+		res.Dead++
+		e.log.ErrorContext(ctx, "notification set aside in the dead-letter list", "key", n.Key, "attempts", attempts, "err", nerr)
+	} else {
+		f.Retry = now.Add(e.backoffAfter(attempts))
+		e.log.WarnContext(ctx, "notification not delivered", "key", n.Key, "attempts", attempts, "retry", f.Retry, "err", nerr)
+	}
+	if err := e.store.Fail(keep, f); err != nil {
+		return fmt.Errorf("leadline: deliver: record the failure of %s: %w", n.Key, err)
+	}
+	return nil
+}
+
+// backoffAfter returns the wait after a notification's attempts-th
+// failure: Config.RetryBackoff doubled attempts-1 times, at most
+// Config.RetryBackoffMax.
+func (e *Engine) backoffAfter(attempts int) time.Duration {
+	d := e.backoff[0]
+	for i := 1; i < attempts && d < e.backoff[1]; i++ {
+		d *= 2
+	}
+	return min(d, e.backoff[1])
+}
+
+// notify calls the notifier, recovering a panic as an error: one poison
+// notification must not kill the host's Run (E4).
+func (e *Engine) notify(ctx context.Context, n *Notification) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("leadline: notifier panicked on %s: %v", n.Key, r)
+		}
+	}()
+	n.Text = e.texts.Render(*n) // in the team's language and zone (E10)
+	return e.notifier.Notify(ctx, *n)
+}
+
+// DeadLetters returns the notifications set aside after
+// Config.DeliveryAttempts failed attempts, oldest first, with the last
+// error of each (E4, E9). They stay until [Engine.Retry] puts them back,
+// or a delivery acknowledges them.
+func (e *Engine) DeadLetters(ctx context.Context) ([]DeadLetter, error) {
+	ds, err := e.store.DeadLetters(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("leadline: dead letters: %w", err)
+	}
+	return ds, nil
+}
+
+// Retry puts the dead letters with keys back in the outbox with a fresh
+// count of attempts, for the next [Engine.Deliver]: once the notifier is
+// fixed, say. Keys that are not dead letters are ignored.
+func (e *Engine) Retry(ctx context.Context, keys ...string) error {
+	if err := e.store.Revive(ctx, keys); err != nil {
+		return fmt.Errorf("leadline: retry dead letters: %w", err)
+	}
+	return nil
+}
+
 // Run sweeps and delivers at once and then every Config.Interval on the
 // engine's clock, until ctx ends; it returns ctx's error. Failures are
-// logged and retried at the next tick. Hosts that drive the engine
+// logged and retried at the next tick; a notifier that panics fails that
+// delivery, never Run. Hosts that drive the engine
 // themselves (tests, simulations, a cron job) call Sweep and Deliver
 // instead.
 func (e *Engine) Run(ctx context.Context) error {
@@ -510,6 +668,11 @@ func (c *liveChooser) team(role routing.Role) (routing.Team, error) {
 	t, err := c.e.roster.Team(c.ctx, role)
 	if err != nil {
 		return routing.Team{}, fmt.Errorf("leadline: roster: %w", err)
+	}
+	// A roster that lists a rep twice would give them a double share
+	// (M9): the engine checks each team it is handed, at no allocation.
+	if err := t.Validate(); err != nil {
+		return routing.Team{}, fmt.Errorf("leadline: roster: %v team: fix the roster: %w", role, err)
 	}
 	return t, nil
 }

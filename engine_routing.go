@@ -198,9 +198,20 @@ func (e *Engine) ExportFeedback(ctx context.Context, v routing.Viewer, w io.Writ
 // ([routing.ReadFeedbackCSV]), then that each lead exists, that v may see
 // it, and that it is with field sales. If any row is bad nothing is
 // applied, and the error is a [*routing.ImportError] listing every bad
-// row with its line and field. importID names this import: importing the
-// same sheet again with the same id changes nothing (E2). It returns the
-// number of rows applied.
+// row with its line and field. It returns the number of rows applied.
+//
+// The import is atomic: every row's change is computed against the
+// current state of its lead and the whole sheet is written in one
+// [LeadStore.ApplyBatch], all rows or none. A lead changed by someone
+// else meanwhile makes the batch conflict, and the import starts over
+// from the current state, up to Config.MaxRetries times.
+//
+// importID names this import: each row is recorded as the event
+// importID+"/"+lead (E2). Since a sheet is applied whole or not at all, a
+// re-run with the same id after a success changes nothing and returns 0;
+// after a failure it applies the sheet as if for the first time. A re-run
+// of an edited sheet under the same id applies only the rows of leads the
+// first run did not have; give an edited sheet a new id.
 func (e *Engine) ImportFeedback(ctx context.Context, v routing.Viewer, r io.Reader, importID string) (int, error) {
 	if err := v.Validate(); err != nil {
 		return 0, err
@@ -233,20 +244,58 @@ func (e *Engine) ImportFeedback(ctx context.Context, v routing.Viewer, r io.Read
 	if len(bad) > 0 {
 		return 0, &routing.ImportError{Errs: bad}
 	}
-	now := e.now()
-	applied := 0
-	for _, row := range rows {
-		err := e.Handle(ctx, lead.Event{ID: importID + "/" + row.Lead, Kind: lead.EventFeedback, Lead: row.Lead,
-			At: now, Actor: actor, Feedback: row.Feedback})
-		switch {
-		case errors.Is(err, ErrDuplicateEvent):
-		case err != nil:
-			return applied, fmt.Errorf("leadline: import feedback %s, line %d: %w", importID, row.Line, err)
-		default:
-			applied++
+	for attempt := 0; ; attempt++ {
+		n, err := e.importOnce(ctx, rows, importID, actor)
+		if !errors.Is(err, ErrConflict) && !errors.Is(err, ErrDuplicateEvent) || attempt >= e.retries {
+			if err != nil {
+				return 0, fmt.Errorf("leadline: import feedback %s: %w", importID, err)
+			}
+			return n, nil
 		}
 	}
-	return applied, nil
+}
+
+// importOnce computes every row's write against the current state and
+// makes them in one batch. A row whose event was recorded before (a
+// re-run) is skipped.
+func (e *Engine) importOnce(ctx context.Context, rows []routing.FeedbackRow, importID, actor string) (int, error) {
+	now := e.now()
+	writes := make([]Write, 0, len(rows))
+	steps := make([]*scratch, 0, len(rows))
+	defer func() {
+		for _, sc := range steps {
+			e.done(sc)
+		}
+	}()
+	for _, row := range rows {
+		ev := lead.Event{ID: importID + "/" + row.Lead, Kind: lead.EventFeedback, Lead: row.Lead,
+			At: now, Actor: actor, Feedback: row.Feedback}
+		if err := ev.Validate(); err != nil {
+			return 0, &routing.ImportError{Errs: []*FieldError{{Field: routing.FieldRow, Line: row.Line, Err: err}}}
+		}
+		if seen, err := e.store.Seen(ctx, row.Lead, ev.ID); err != nil {
+			return 0, err
+		} else if seen {
+			continue
+		}
+		cur, err := e.store.Lead(ctx, row.Lead)
+		if err != nil {
+			return 0, fmt.Errorf("line %d: %w", row.Line, err)
+		}
+		sc := e.newStep(ctx, now, cur)
+		steps = append(steps, sc)
+		if err := sc.step.Event(&ev, true, nil); err != nil {
+			return 0, fmt.Errorf("line %d: %w", row.Line, err)
+		}
+		writes = append(writes, e.write(ev.ID, &cur, &sc.step))
+	}
+	if len(writes) == 0 {
+		return 0, nil
+	}
+	if err := e.store.ApplyBatch(ctx, writes); err != nil {
+		return 0, err
+	}
+	return len(writes), nil
 }
 
 // Credits returns what each rep did for a campaign, and inside sales'

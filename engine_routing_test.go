@@ -1,6 +1,7 @@
 package leadline_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/routing"
 )
 
@@ -611,5 +613,65 @@ func TestEngine_Hybrid(t *testing.T) {
 	}
 	if progress.Registrations != 2 || progress.Attendance != 1 || !progress.Reached() {
 		t.Errorf("inside progress %+v, want 2 registrations and 1 attendance, targets reached", progress)
+	}
+}
+
+// batchFault is a store whose ApplyBatch runs before first, then fails
+// with err if it is set.
+type batchFault struct {
+	*memstore.Store
+	before func()
+	err    error
+}
+
+func (s *batchFault) ApplyBatch(ctx context.Context, ws []leadline.Write) error {
+	if f := s.before; f != nil {
+		s.before = nil
+		f()
+	}
+	if s.err != nil {
+		return s.err
+	}
+	return s.Store.ApplyBatch(ctx, ws)
+}
+
+// TestEngine_ImportFeedbackAtomic_M5 is issue 11's partial import: a
+// sheet is applied whole or not at all, a lead changed in between makes
+// it start over from the current state, and a re-run with the same id
+// after a failure applies it (E2).
+func TestEngine_ImportFeedbackAtomic_M5(t *testing.T) {
+	h := newRouting(t, leadline.Config{})
+	for _, id := range []string{"L-1", "L-2"} {
+		h.create(t, id, score("10"), "")
+		h.respond(t, id, userConf.ID, lead.ResponseMet, func(e *lead.Event) { e.Actor = "field-1" })
+	}
+	field1 := routing.Viewer{Rep: "field-1", Role: routing.RoleField}
+	sheet := routing.ColLead + "," + routing.ColTarget + "," + routing.ColState + "," + routing.ColOpportunity + "," + routing.ColComment + "\n" +
+		"L-1,yes,done,yes,first\nL-2,yes,in_progress,,second\n"
+	st := &batchFault{Store: h.store, err: errors.New("rejected in between")}
+	eng, err := leadline.New(st, leadline.Config{Clock: h.clk, Roster: org()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := eng.ImportFeedback(t.Context(), field1, strings.NewReader(sheet), "sheet-1"); err == nil || n != 0 {
+		t.Fatalf("ImportFeedback with a failing write = %d, %v; want 0 and an error", n, err)
+	}
+	for _, id := range []string{"L-1", "L-2"} {
+		if fb := h.lead(t, id).Feedback; fb.Comment != "" {
+			t.Fatalf("%s has feedback %+v after a failed import; want none (all or nothing)", id, fb)
+		}
+	}
+	// A lead changed between the check and the write: the import starts
+	// over and applies every row on the current state.
+	st.err = nil
+	st.before = func() { h.must(t, lead.Event{Kind: lead.EventScoreChanged, Lead: "L-2", Score: score("20")}) }
+	if n, err := eng.ImportFeedback(t.Context(), field1, strings.NewReader(sheet), "sheet-1"); err != nil || n != 2 {
+		t.Fatalf("ImportFeedback after a failure, same id = %d, %v; want 2 (E2: nothing was applied)", n, err)
+	}
+	if l := h.lead(t, "L-2"); l.Feedback.Comment != "second" || !l.Score.Equal(score("20")) {
+		t.Fatalf("L-2 = feedback %q score %v; want both changes kept", l.Feedback.Comment, l.Score)
+	}
+	if n, err := eng.ImportFeedback(t.Context(), field1, strings.NewReader(sheet), "sheet-1"); err != nil || n != 0 {
+		t.Fatalf("ImportFeedback re-run after a success = %d, %v; want 0, nil (E2)", n, err)
 	}
 }

@@ -68,6 +68,13 @@ type LeadStore interface {
 	// refused with a [*FieldError] and nothing is written.
 	Apply(ctx context.Context, w Write) error
 
+	// ApplyBatch makes the writes ws as one, all or nothing: each is
+	// checked as Apply checks it, against the state before the batch, and
+	// if any is refused nothing is written and its error is returned,
+	// wrapped. Two writes of one lead in a batch are refused with a
+	// [*FieldError]. An empty batch writes nothing.
+	ApplyBatch(ctx context.Context, ws []Write) error
+
 	// ClaimDue returns up to limit pending deadlines whose Due is before
 	// now and that are not claimed, in (Due, Lead, Kind) order (E5), and
 	// claims them until now+lease: a later ClaimDue before then skips
@@ -76,6 +83,13 @@ type LeadStore interface {
 	// never followed by one expires, and the deadline is claimable again.
 	// A limit below 1 claims nothing.
 	ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]lead.Deadline, error)
+
+	// ReleaseDue ends the claims on ds at once, so that the next ClaimDue
+	// returns them again in (Due, Lead, Kind) order (E5): a sweep that
+	// stops mid-batch gives back what it did not fire. A deadline that is
+	// not pending with that Lead, Kind and Due, or not claimed, is
+	// ignored.
+	ReleaseDue(ctx context.Context, ds []lead.Deadline) error
 
 	// NextTicket returns the next number of the named sequence, starting
 	// at 0, atomically: no two calls get the same number (M9).
@@ -87,19 +101,66 @@ type LeadStore interface {
 }
 
 // Outbox holds the notifications written by [LeadStore.Apply] until a
-// notifier accepts them (E4).
+// notifier accepts them (E4, E9), and those it kept refusing aside, in a
+// dead-letter list a host reads and retries.
 type Outbox interface {
 	// ClaimOutbox returns up to limit notifications that are not hidden by
-	// an earlier claim at now, in the order they were written, and hides
-	// them until now+lease, with Attempts counting earlier claims.
-	// Notification.At plays no part. A notification stays in the outbox
-	// until acknowledged, so one that is claimed and never acknowledged is
-	// delivered again (at least once, E4). A limit below 1 claims nothing.
+	// an earlier claim or a failure's retry instant at now, in the order
+	// they were written, and hides them until now+lease, with Attempts
+	// counting earlier claims. Notification.At plays no part. A
+	// notification stays in the outbox until acknowledged, so one that is
+	// claimed and never acknowledged is delivered again (at least once,
+	// E4). Dead letters are never claimed. A limit below 1 claims nothing.
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Notification, error)
 
-	// Ack removes delivered notifications from the outbox by key. Unknown
-	// keys are ignored.
+	// Ack removes delivered notifications from the outbox, and from the
+	// dead-letter list, by key. Unknown keys are ignored.
 	Ack(ctx context.Context, keys []string) error
+
+	// Fail records a failed delivery of the pending notification with
+	// f.Key (E4): with f.Dead it moves the notification to the dead-letter
+	// list, keeping its Attempts, f.At and f.Err; otherwise it hides the
+	// notification until f.Retry, in place of its claim, keeping its place
+	// in write order. An unknown key is ignored. A notification in the
+	// dead-letter list counts as pending for [LeadStore.Apply]: a write
+	// with its key skips it.
+	Fail(ctx context.Context, f DeliveryFailure) error
+
+	// DeadLetters returns the dead-letter list, in the order the
+	// notifications were moved there.
+	DeadLetters(ctx context.Context) ([]DeadLetter, error)
+
+	// Revive moves the dead letters with keys back to the outbox, at its
+	// end, claimable at once and with Attempts 0. Unknown keys are
+	// ignored.
+	Revive(ctx context.Context, keys []string) error
+}
+
+// DeliveryFailure is a failed delivery, see [Outbox.Fail].
+type DeliveryFailure struct {
+	// Key is the notification's key.
+	Key string
+	// Retry is when the notification may be claimed again; ignored with
+	// Dead.
+	Retry time.Time
+	// Dead moves the notification to the dead-letter list.
+	Dead bool
+	// At is when the delivery failed.
+	At time.Time
+	// Err says why, as the notifier said it.
+	Err string
+}
+
+// DeadLetter is a notification the notifier refused Config.DeliveryAttempts
+// times, set aside so that the rest of the outbox flows (E4, E9). It is
+// not dropped: [Engine.Retry] puts it back.
+type DeadLetter struct {
+	// Notification is the notification; its Attempts counts the attempts
+	// made.
+	Notification Notification
+	// At is when it was set aside, Err the last failure.
+	At  time.Time
+	Err string
 }
 
 // CampaignStore keeps campaigns (M7).

@@ -376,7 +376,10 @@ func (f *Feedback) Validate() error {
 	case f.Opportunity >= numOutcomes:
 		return leaderr.Errorf("opportunity", "unknown outcome %d", uint8(f.Opportunity))
 	}
-	return nil
+	if err := CheckText("comment", f.Comment, MaxCommentBytes); err != nil {
+		return err
+	}
+	return CheckID("by", f.By)
 }
 
 // parseKey finds b, trimmed and lower-cased, among keys and calls set

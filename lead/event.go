@@ -140,7 +140,9 @@ type Event struct {
 }
 
 // Validate reports the first missing or malformed field as a
-// [*leaderr.FieldError] (rule E6). It checks the event on its own; whether it may
+// [*leaderr.FieldError] (rule E6), every string checked against the
+// limits of [MaxIDBytes], [MaxNameBytes], [MaxTextBytes] and
+// [MaxCommentBytes]. It checks the event on its own; whether it may
 // apply to the lead is the engine's business.
 func (e *Event) Validate() error {
 	switch {
@@ -155,6 +157,9 @@ func (e *Event) Validate() error {
 		return leaderr.Errorf("lead", "required")
 	case e.At.IsZero():
 		return leaderr.Errorf("at", "required: when the %s happened", e.Kind)
+	}
+	if err := e.checkStrings(); err != nil {
+		return err
 	}
 	switch e.Kind {
 	case EventOutbound:

@@ -200,15 +200,62 @@ func (s *Store) Apply(ctx context.Context, w leadline.Write) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	r, key, err := s.verify(&w)
+	if err != nil {
+		return err
+	}
+	s.commit(&w, r, key)
+	return nil
+}
 
-	// Check everything first: nothing below the checks can fail, so a
-	// refused write changes nothing.
+// ApplyBatch makes the writes as one, all or nothing, as
+// [leadline.LeadStore] says: every write is checked before any is made.
+func (s *Store) ApplyBatch(ctx context.Context, ws []leadline.Write) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memstore: apply batch: %w", err)
+	}
+	ids := make(map[string]int, len(ws))
+	for i := range ws {
+		if err := check(&ws[i]); err != nil {
+			return fmt.Errorf("memstore: apply batch: write %d: %w", i, err)
+		}
+		if j, dup := ids[ws[i].Lead.ID]; dup {
+			return fmt.Errorf("memstore: apply batch: write %d: %w", i,
+				leaderr.Errorf(fmt.Sprintf("writes[%d].lead", i), "lead %s is written by writes[%d] too; one write per lead", ws[i].Lead.ID, j))
+		}
+		ids[ws[i].Lead.ID] = i
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	type checked struct {
+		r   *record
+		key uint64
+	}
+	ok := make([]checked, len(ws))
+	for i := range ws {
+		r, key, err := s.verify(&ws[i])
+		if err != nil {
+			return fmt.Errorf("memstore: apply batch: write %d: %w", i, err)
+		}
+		ok[i] = checked{r, key}
+	}
+	for i := range ws {
+		s.commit(&ws[i], ok[i].r, ok[i].key)
+	}
+	return nil
+}
+
+// verify checks w against the stored state: its event id and version.
+// It returns w's record (nil for a new lead) and its event id's key.
+// Nothing after it can fail, so a refused write changes nothing.
+func (s *Store) verify(w *leadline.Write) (*record, uint64, error) {
+	id := w.Lead.ID
 	r := s.record(id)
 	var key uint64
 	if w.Event != "" {
 		key = s.idKey(w.Event)
 		if r != nil && seenIn(r, key) {
-			return fmt.Errorf("memstore: apply %s: event %s: %w", id, w.Event, leaderr.ErrDuplicateEvent)
+			return nil, 0, fmt.Errorf("memstore: apply %s: event %s: %w", id, w.Event, leaderr.ErrDuplicateEvent)
 		}
 	}
 	var stored int64
@@ -216,14 +263,22 @@ func (s *Store) Apply(ctx context.Context, w leadline.Write) error {
 		stored = r.version
 	}
 	if w.Lead.Version != stored {
-		return fmt.Errorf("memstore: apply %s: read version %d, stored %d: %w", id, w.Lead.Version, stored, leaderr.ErrConflict)
+		return nil, 0, fmt.Errorf("memstore: apply %s: read version %d, stored %d: %w", id, w.Lead.Version, stored, leaderr.ErrConflict)
 	}
+	return r, key, nil
+}
 
+// commit makes the verified write w.
+func (s *Store) commit(w *leadline.Write, r *record, key uint64) {
+	var stored int64
+	if r != nil {
+		stored = r.version
+	}
 	at := instantOf(w.At)
 	b := s.before(r, r == nil)
 	if r == nil {
-		r = &record{id: id}
-		s.leads[id] = r
+		r = &record{id: w.Lead.ID}
+		s.leads[w.Lead.ID] = r
 	} else {
 		s.count(r, -1)
 	}
@@ -247,7 +302,6 @@ func (s *Store) Apply(ctx context.Context, w leadline.Write) error {
 	for _, n := range w.Outbox {
 		s.outbox.push(n)
 	}
-	return nil
 }
 
 // check refuses a write the store cannot file under its lead.
@@ -317,6 +371,31 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration
 	return out, nil
 }
 
+// ReleaseDue ends the claims on ds, as [leadline.LeadStore] says.
+func (s *Store) ReleaseDue(ctx context.Context, ds []lead.Deadline) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memstore: release due: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range ds {
+		r := s.leads[d.Lead]
+		if r == nil {
+			continue
+		}
+		due := instantOf(d.Due)
+		for i := range r.deadlines() {
+			n := r.deadline(i)
+			if e := &s.arena.all[n]; e.claimed && e.kind == d.Kind && e.due == due {
+				s.claimed.remove(n)
+				e.claimed = false
+				s.pending.push(n, due)
+			}
+		}
+	}
+	return nil
+}
+
 // ClaimOutbox returns up to limit notifications that are not hidden at
 // now, oldest first, and hides them until now+lease. limit <= 0 claims
 // nothing.
@@ -339,6 +418,11 @@ func (s *Store) Ack(ctx context.Context, keys []string) error {
 	defer s.mu.Unlock()
 	for _, k := range keys {
 		s.outbox.remove(k)
+		if len(s.outbox.dead) > 0 {
+			if i := s.outbox.deadIndex(k); i >= 0 {
+				s.outbox.dead = slices.Delete(s.outbox.dead, i, i+1)
+			}
+		}
 	}
 	return nil
 }

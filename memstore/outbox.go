@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"slices"
 	"time"
 
 	"github.com/leadline/leadline"
@@ -17,6 +18,15 @@ type outbox struct {
 	holes int
 	// byKey gives the position in queue of each live message.
 	byKey map[string]int
+	// dead is the dead-letter list, in the order the messages died. It is
+	// short (a host reads and retries it), so it is searched, not indexed.
+	dead []leadline.DeadLetter
+}
+
+// deadIndex returns the position of key in the dead-letter list, -1 if
+// it is not there.
+func (o *outbox) deadIndex(key string) int {
+	return slices.IndexFunc(o.dead, func(d leadline.DeadLetter) bool { return d.Notification.Key == key })
 }
 
 // message is one pending notification.
@@ -28,9 +38,12 @@ type message struct {
 	live   bool
 }
 
-// push appends n unless a notification with its key is pending.
+// push appends n unless a notification with its key is pending or dead.
 func (o *outbox) push(n leadline.Notification) {
 	if _, ok := o.byKey[n.Key]; ok {
+		return
+	}
+	if len(o.dead) > 0 && o.deadIndex(n.Key) >= 0 {
 		return
 	}
 	n.Attempts = 0

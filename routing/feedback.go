@@ -235,17 +235,16 @@ func feedbackRecord(row FeedbackRow) ([]string, *leaderr.FieldError) {
 	return rec, nil
 }
 
-// checkLeadID refuses a lead id the sheet cannot carry back exactly.
+// checkLeadID refuses a lead id the sheet cannot carry back exactly: the
+// rule of every id ([lead.CheckID]), so that a lead Handle accepted can
+// always be exported (E6, M5).
 func checkLeadID(id string) *leaderr.FieldError {
-	switch {
-	case id == "":
+	if id == "" {
 		return leaderr.Errorf(ColLead, "required")
-	case !utf8.ValidString(id):
-		return leaderr.Errorf(ColLead, "not valid UTF-8")
-	case strings.TrimFunc(id, unicode.IsSpace) != id:
-		return leaderr.Errorf(ColLead, "%q has leading or trailing space", id)
-	case strings.ContainsFunc(id, unicode.IsControl):
-		return leaderr.Errorf(ColLead, "%q holds a line break or another control character", id)
+	}
+	if err := lead.CheckID(ColLead, id); err != nil {
+		fe, _ := errors.AsType[*leaderr.FieldError](err)
+		return fe
 	}
 	return nil
 }
@@ -317,7 +316,9 @@ func unescapeCell(s string) string {
 //   - comment is kept as it is, commas, quotes, line breaks (read as LF)
 //     and Japanese included; it may be empty.
 //   - Every field must be UTF-8 and at most [MaxFeedbackField] bytes, and
-//     the sheet at most [MaxFeedbackRows] rows.
+//     the sheet at most [MaxFeedbackRows] rows; a lead id follows
+//     [lead.CheckID] and a comment is at most [lead.MaxCommentBytes] bytes,
+//     so that every sheet it accepts can be exported again.
 //
 // It validates every row before it returns any: if one is bad it returns
 // nil and an [*ImportError] listing every problem with its line and
@@ -531,6 +532,12 @@ func (im *importer) row(rec []string, cols [numCols]int) (FeedbackRow, bool) {
 	}
 	if j := cols[iComment]; j >= 0 {
 		row.Feedback.Comment = canonLines(unescapeCell(rec[j]))
+		// The rule Handle and the export apply: a comment the export
+		// would escape past a cell's limit is refused here (E6, M5).
+		if err := lead.CheckText(ColComment, row.Feedback.Comment, lead.MaxCommentBytes); err != nil {
+			fe, _ := errors.AsType[*leaderr.FieldError](err)
+			bad(iComment, fe.Err)
+		}
 	}
 	return row, good
 }

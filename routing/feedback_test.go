@@ -297,10 +297,11 @@ func TestReadFeedbackCSV_bad(t *testing.T) {
 			want: []problem{{2, "comment"}},
 		},
 		{
-			name: "M5 field of exactly 10,000 bytes is fine, but the export-only columns count too",
-			in: sheetHeader + "L-1,,,,,yes,done,," + strings.Repeat("x", routing.MaxFeedbackField) + "\n" +
-				"L-2," + strings.Repeat("y", routing.MaxFeedbackField+1) + ",,,,yes,done,,\n",
-			want: []problem{{3, "company"}},
+			name: "M5 E6 a comment of 9,999 bytes is fine, one the export would escape to 10,001 is not, and the export-only columns count too",
+			in: sheetHeader + "L-1,,,,,yes,done,," + strings.Repeat("x", lead.MaxCommentBytes) + "\n" +
+				"L-2," + strings.Repeat("y", routing.MaxFeedbackField+1) + ",,,,yes,done,,\n" +
+				"L-3,,,,,yes,done,,-" + strings.Repeat("z", routing.MaxFeedbackField-1) + "\n",
+			want: []problem{{3, "company"}, {4, "comment"}},
 		},
 		{
 			name: "M5 a runaway quoted field is refused before it is all read",

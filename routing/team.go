@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/leaderr"
 )
 
@@ -95,24 +96,34 @@ func (t *Team) Has(rep string) bool {
 	return rep != "" && (rep == t.Manager || slices.ContainsFunc(t.Reps, func(r Rep) bool { return r.ID == rep }))
 }
 
-// Validate reports an empty or duplicated rep id, or a negative capacity,
-// as a [*leaderr.FieldError].
+// Validate reports an empty, malformed ([lead.CheckID]) or duplicated
+// rep id, a malformed manager id, or a negative capacity, as a
+// [*leaderr.FieldError]: a roster that lists a rep twice would give that
+// rep a double share of the round robin (M9). It allocates nothing for a
+// good team, so the engine checks every team it is handed.
 func (t *Team) Validate() error {
-	seen := make(map[string]bool, len(t.Reps))
+	prefix := ""
+	if t.ID != "" {
+		prefix = t.ID + "."
+	}
+	field := func(i int, f string) string { return fmt.Sprintf("%sreps[%d].%s", prefix, i, f) }
+	if err := lead.CheckID("manager", t.Manager); err != nil {
+		return leaderr.Prefix(prefix, err)
+	}
 	for i, r := range t.Reps {
-		f := fmt.Sprintf("reps[%d]", i)
-		if t.ID != "" {
-			f = t.ID + "." + f
-		}
 		switch {
 		case r.ID == "":
-			return leaderr.Errorf(f+".id", "required")
-		case seen[r.ID]:
-			return leaderr.Errorf(f+".id", "duplicate rep %q", r.ID)
+			return leaderr.Errorf(field(i, "id"), "required")
+		case lead.CheckID("id", r.ID) != nil:
+			return leaderr.Prefix(field(i, ""), lead.CheckID("id", r.ID)) // "reps[2].id"
 		case r.Capacity < 0:
-			return leaderr.Errorf(f+".capacity", "must be 0 (no limit) or more, got %d", r.Capacity)
+			return leaderr.Errorf(field(i, "capacity"), "must be 0 (no limit) or more, got %d", r.Capacity)
 		}
-		seen[r.ID] = true
+		for j := range i {
+			if t.Reps[j].ID == r.ID {
+				return leaderr.Errorf(field(i, "id"), "duplicate rep %q, listed as reps[%d] too; a rep takes one share of the round robin (M9)", r.ID, j)
+			}
+		}
 	}
 	return nil
 }

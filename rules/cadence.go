@@ -88,12 +88,13 @@ func (s *Step) fire(at, upTo time.Time) error {
 			return err
 		}
 		s.Fired++
+		s.Expired = append(s.Expired, ds[0])
 	}
 	return nil
 }
 
 func (s *Step) fireOne(d lead.Deadline, at time.Time) error {
-	s.cause = d.Key()
+	s.cause, s.byEvent = FiringKey(d, &s.Lead), false
 	d.Due = d.Due.In(s.Now.Location())
 	owner := s.Lead.Owner
 	if d.Kind == lead.DeadlineRequest {

@@ -2,9 +2,11 @@ package rules
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/stage"
 )
@@ -67,8 +69,11 @@ func (k *NotificationKind) UnmarshalText(b []byte) error {
 type Notification struct {
 	// Key is the idempotency key: the same notification always has the
 	// same key, so a notifier that sees a key twice can drop the second
-	// (delivery is at least once). It is derived from the event id or the
-	// deadline that caused it, the kind and the recipient.
+	// (delivery is at least once), and two different notifications never
+	// share one. It is derived from the lead, the cause (the event id, or
+	// the deadline's firing: its kind, cadence, stage and reassignments or
+	// request number, and due instant; see [FiringKey]), the kind and the
+	// recipient (E4, T8).
 	Key  string           `json:"key"`
 	Kind NotificationKind `json:"kind"`
 	Lead string           `json:"lead"`
@@ -118,4 +123,98 @@ func orNobody(s string) string {
 		return "(unassigned)"
 	}
 	return s
+}
+
+// FiringKey returns the identity of one firing of deadline d of lead l,
+// taken before it fires (E4, T8): what makes this firing differ from
+// every other firing of the lead's deadlines, not only its instant. Two
+// deadlines may fall on one instant (an attempt reported late and clamped
+// to the previous step gives Stage3 the due date Stage2 had, T9), and a
+// reassignment chain (T1, T10) fires the Stage1 window once per owner.
+//
+//   - a cadence deadline: "L-1/cadence/<cadence>/<stage>/<reassignments>/<due µs>";
+//     a cadence fires each stage's deadline at most once, and the
+//     untouched window once per reassignment;
+//   - a request deadline: "L-1/request/<request seq>/<due µs>"; a
+//     request's due date fires at most once.
+//
+// The lead id is escaped ('%' as %25, '/' as %2F) so that no two leads'
+// keys meet. The history of the changes a firing made carries it as
+// their Event, and every notification key it raises starts with it.
+func FiringKey(d lead.Deadline, l *lead.Lead) string {
+	var buf [128]byte
+	b := appendKeyPart(buf[:0], d.Lead)
+	if d.Kind == lead.DeadlineRequest {
+		b = append(b, "/request/"...)
+		b = strconv.AppendUint(b, uint64(l.Request.Seq), 10)
+	} else {
+		b = append(b, "/cadence/"...)
+		b = strconv.AppendUint(b, uint64(l.Track.Cadence), 10)
+		b = append(b, '/')
+		b = append(b, l.Track.Stage.Key()...)
+		b = append(b, '/')
+		b = strconv.AppendUint(b, uint64(l.Track.Reassignments), 10)
+	}
+	b = append(b, '/')
+	b = strconv.AppendInt(b, d.Due.UnixMicro(), 10)
+	return string(b)
+}
+
+// noteKey returns the idempotency key of a notification of kind to
+// recipient to, raised by the step's current cause (E4):
+//
+//   - by an event: "<lead>/event/<event id>/<kind>/<to>";
+//   - by a deadline: "<FiringKey>/<kind>/<to>".
+//
+// Ids are escaped as in [FiringKey], so the parts never run into each
+// other. Should one cause raise two notifications of one kind for one
+// recipient, the second gets "/2", the third "/3": the rules are pure,
+// so a retried step numbers them the same way.
+func (s *Step) noteKey(kind NotificationKind, to string) string {
+	var buf [160]byte
+	b := buf[:0]
+	if s.byEvent {
+		b = appendKeyPart(b, s.Lead.ID)
+		b = append(b, "/event/"...)
+		b = appendKeyPart(b, s.cause)
+	} else {
+		b = append(b, s.cause...)
+	}
+	b = append(b, '/')
+	b = append(b, kind.String()...)
+	b = append(b, '/')
+	b = appendKeyPart(b, to)
+	n := len(b)
+	for i := 2; ; i++ {
+		if !s.hasNoteKey(b) {
+			return string(b)
+		}
+		b = append(b[:n], '/')
+		b = strconv.AppendInt(b, int64(i), 10)
+	}
+}
+
+func (s *Step) hasNoteKey(key []byte) bool {
+	for i := range s.Notes {
+		if s.Notes[i].Key == string(key) {
+			return true
+		}
+	}
+	return false
+}
+
+// appendKeyPart appends id to b with '%' and '/' escaped, so that a key's
+// parts are told apart whatever the ids hold.
+func appendKeyPart(b []byte, id string) []byte {
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; c {
+		case '%':
+			b = append(b, "%25"...)
+		case '/':
+			b = append(b, "%2F"...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
 }

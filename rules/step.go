@@ -39,10 +39,16 @@ type Step struct {
 	Notes []Notification
 	// Fired counts the deadlines that fired.
 	Fired int
+	// Expired receives the deadlines that fired, in the order they fired
+	// (E5): a sweep that claimed a lead's later deadline fires the earlier
+	// ones with it, and reports them all. Appended to, as History.
+	Expired []lead.Deadline
 
-	// cause is the event id or the deadline key behind the current
-	// change; it makes history traceable and notification keys stable.
-	cause string
+	// cause is the event id or the deadline firing behind the current
+	// change ([FiringKey]); it makes history traceable and notification
+	// keys stable. byEvent says which.
+	cause   string
+	byEvent bool
 }
 
 // Event applies ev to s.Lead (rules A1-A8, S1-S5, T2-T9, M1-M10). exists
@@ -61,7 +67,7 @@ type Step struct {
 // wrapping [leaderr.ErrExists];
 // errors from Staff come back as they are.
 func (s *Step) Event(ev *lead.Event, exists bool, camp *routing.Campaign) error {
-	s.cause = ev.ID
+	s.cause, s.byEvent = ev.ID, true
 	if ev.Kind == lead.EventCreated {
 		if exists {
 			return &leaderr.FieldError{Field: "lead", Err: fmt.Errorf("lead %s: %w", ev.Lead, leaderr.ErrExists)}
@@ -78,7 +84,7 @@ func (s *Step) Event(ev *lead.Event, exists bool, camp *routing.Campaign) error 
 	if err := s.fire(at, at); err != nil {
 		return err
 	}
-	s.cause = ev.ID
+	s.cause, s.byEvent = ev.ID, true
 	switch ev.Kind {
 	case lead.EventScoreChanged:
 		return s.setScore(at, ev.Actor, ev.Score)
@@ -149,8 +155,9 @@ func (s *Step) notify(kind NotificationKind, to, rule string, due time.Time, pri
 	if s.Notes == nil {
 		s.Notes = make([]Notification, 0, 2) // an owner and a manager
 	}
+	key := s.noteKey(kind, to)
 	s.Notes = append(s.Notes, Notification{
-		Key:  s.cause + "/" + kind.String() + "/" + to,
+		Key:  key,
 		Kind: kind, Lead: s.Lead.ID, To: to, Rule: rule,
 		At: s.Now, Due: due, Stage: s.Lead.Track.Stage, Priority: priority, Detail: detail,
 	})

@@ -125,7 +125,7 @@ func Run(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 }
 
 // RunLeadStore runs the [leadline.LeadStore] contract: Lead, Apply, Seen,
-// ClaimDue, NextTicket and Load. The check that a refused Apply leaves
+// ClaimDue, ReleaseDue, NextTicket and Load. The check that a refused Apply leaves
 // the history and the outbox alone needs a whole [leadline.Store]; [Run]
 // runs it, as its Atomicity group.
 func RunLeadStore(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
@@ -140,13 +140,14 @@ func RunLeadStore(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) 
 	})
 }
 
-// RunOutbox runs the [leadline.Outbox] contract: ClaimOutbox and Ack.
-// It takes a whole [leadline.Store] because notifications enter the
+// RunOutbox runs the [leadline.Outbox] contract: ClaimOutbox, Ack, and
+// the failures and dead letters of Fail, DeadLetters and Revive. It takes a whole [leadline.Store] because notifications enter the
 // outbox only through [leadline.LeadStore.Apply].
 func RunOutbox(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 	t.Helper()
 	groups(t, newStore, []group[leadline.Store]{
 		{"ClaimOutbox", testClaimOutbox},
+		{"Fail", testFail},
 	})
 }
 
@@ -302,6 +303,43 @@ func testLead(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
 
 func testApply(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
 	cases(t, newStore, map[string]func(t *testing.T, st leadline.LeadStore){
+		"ApplyBatch writes all or nothing": func(t *testing.T, st leadline.LeadStore) {
+			mustApply(t, st, leadline.Write{Lead: newLead("L-1", "rep-1")})
+			mustApply(t, st, leadline.Write{Lead: newLead("L-2", "rep-1")})
+			one, two := newLead("L-1", "rep-2"), newLead("L-2", "rep-2")
+			one.Version, two.Version = 1, 1
+			stale := newLead("L-2", "rep-3") // version 0: a conflict
+			err := st.ApplyBatch(t.Context(), []leadline.Write{{Lead: one, Event: "imp/L-1"}, {Lead: stale, Event: "imp/L-2"}})
+			if !errors.Is(err, leaderr.ErrConflict) {
+				t.Fatalf("ApplyBatch with a stale write = %v, want ErrConflict", err)
+			}
+			if got := mustLead(t, st, "L-1"); got.Version != 1 || got.Owner != "rep-1" {
+				t.Fatalf("Lead(L-1) after a refused batch = version %d owner %s, want 1 rep-1", got.Version, got.Owner)
+			}
+			if seen, err := st.Seen(t.Context(), "L-1", "imp/L-1"); err != nil || seen {
+				t.Fatalf("Seen(imp/L-1) after a refused batch = %v, %v; want false", seen, err)
+			}
+			err = st.ApplyBatch(t.Context(), []leadline.Write{{Lead: one}, {Lead: one}})
+			if _, ok := errors.AsType[*leaderr.FieldError](err); !ok {
+				t.Fatalf("ApplyBatch writing one lead twice = %v, want a FieldError", err)
+			}
+			if err := st.ApplyBatch(t.Context(), []leadline.Write{{Lead: one, Event: "imp/L-1"}, {Lead: two, Event: "imp/L-2"}}); err != nil {
+				t.Fatalf("ApplyBatch = %v, want nil", err)
+			}
+			for _, id := range []string{"L-1", "L-2"} {
+				if got := mustLead(t, st, id); got.Version != 2 || got.Owner != "rep-2" {
+					t.Fatalf("Lead(%s) after a batch = version %d owner %s, want 2 rep-2", id, got.Version, got.Owner)
+				}
+			}
+			err = st.ApplyBatch(t.Context(), []leadline.Write{{Lead: mustLead(t, st, "L-1"), Event: "imp/L-1"}})
+			if !errors.Is(err, leaderr.ErrDuplicateEvent) {
+				t.Fatalf("ApplyBatch repeating an event = %v, want ErrDuplicateEvent", err)
+			}
+			if err := st.ApplyBatch(t.Context(), nil); err != nil {
+				t.Fatalf("ApplyBatch(nil) = %v, want nil", err)
+			}
+		},
+
 		"create with version 0 stores version 1": func(t *testing.T, st leadline.LeadStore) {
 			mustApply(t, st, leadline.Write{Lead: newLead("L-1", "rep-1")})
 			if got := mustLead(t, st, "L-1"); got.Version != 1 {
@@ -604,6 +642,25 @@ func testClaimDue(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) 
 			checkDeadlines(t, "ClaimDue(now+lease)", mustClaimDue(t, st, now.Add(lease), lease, 10), []lead.Deadline{d})
 		},
 
+		"ReleaseDue ends claims at once and ignores what is not claimed": func(t *testing.T, st leadline.LeadStore) {
+			now := at(time.Hour)
+			d1 := deadline("L-1", lead.DeadlineCadence, at(0))
+			d2 := deadline("L-2", lead.DeadlineCadence, at(time.Minute))
+			d3 := deadline("L-3", lead.DeadlineCadence, at(2*time.Minute))
+			schedule(t, st, "L-1", 0, d1)
+			schedule(t, st, "L-2", 0, d2)
+			schedule(t, st, "L-3", 0, d3)
+			checkDeadlines(t, "ClaimDue(limit 2)", mustClaimDue(t, st, now, lease, 2), []lead.Deadline{d1, d2})
+			stale := deadline("L-2", lead.DeadlineCadence, at(time.Hour)) // another Due: not that claim
+			if err := st.ReleaseDue(t.Context(), []lead.Deadline{d1, stale, d3, deadline("L-404", lead.DeadlineCadence, at(0))}); err != nil {
+				t.Fatalf("ReleaseDue = %v, want nil", err)
+			}
+			checkDeadlines(t, "ClaimDue after ReleaseDue (E5 order)", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{d1, d3})
+			if err := st.ReleaseDue(t.Context(), nil); err != nil {
+				t.Fatalf("ReleaseDue(nil) = %v, want nil", err)
+			}
+		},
+
 		"only deadlines due strictly before now are claimed": func(t *testing.T, st leadline.LeadStore) {
 			now := at(time.Hour)
 			early := deadline("L-1", lead.DeadlineCadence, now.Add(-time.Microsecond))
@@ -850,6 +907,105 @@ func testClaimOutbox(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkNotes(t, "ClaimOutbox", got, []leadline.Notification{n})
 			got[0].Detail, got[0].Key = "mutated", "mutated"
 			checkNotes(t, "ClaimOutbox after the lease and a mutated result", mustClaimOutbox(t, st, now.Add(lease), lease, 10), []leadline.Notification{attempted(n, 1)})
+		},
+	})
+}
+
+// mustFail records a failed delivery.
+func mustFail(tb testing.TB, st leadline.Outbox, f leadline.DeliveryFailure) {
+	tb.Helper()
+	if err := st.Fail(tb.Context(), f); err != nil {
+		tb.Fatalf("Fail(%q) = %v, want nil", f.Key, err)
+	}
+}
+
+// mustDeadLetters returns the dead-letter list.
+func mustDeadLetters(tb testing.TB, st leadline.Outbox) []leadline.DeadLetter {
+	tb.Helper()
+	ds, err := st.DeadLetters(tb.Context())
+	if err != nil {
+		tb.Fatalf("DeadLetters() = %v, want nil", err)
+	}
+	return ds
+}
+
+func checkDead(tb testing.TB, call string, got []leadline.DeadLetter, want ...leadline.DeadLetter) {
+	tb.Helper()
+	if len(got) != len(want) {
+		tb.Fatalf("%s = %d dead letters, want %d", call, len(got), len(want))
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if d := diff([]leadline.Notification{g.Notification}, []leadline.Notification{w.Notification}); d != "" || !g.At.Equal(w.At) || g.Err != w.Err {
+			tb.Fatalf("%s[%d] = %v at %v (%q), want %v at %v (%q):%s", call, i, g.Notification.Key, g.At, g.Err, w.Notification.Key, w.At, w.Err, d)
+		}
+	}
+}
+
+func testFail(t *testing.T, newStore func(t *testing.T) leadline.Store) {
+	cases(t, newStore, map[string]func(t *testing.T, st leadline.Store){
+		"a failure hides the notification until Retry and keeps its place (E4)": func(t *testing.T, st leadline.Store) {
+			n1, n2 := note("n-1", "L-1"), note("n-2", "L-1")
+			enqueue(t, st, "L-1", 0, n1, n2)
+			now := at(time.Hour)
+			mustClaimOutbox(t, st, now, lease, 10)
+			mustFail(t, st, leadline.DeliveryFailure{Key: "n-1", Retry: now.Add(10 * lease), At: now, Err: "smtp down"})
+			mustFail(t, st, leadline.DeliveryFailure{Key: "n-404", Retry: now, At: now, Err: "unknown: ignored"})
+			checkNotes(t, "ClaimOutbox after the lease, before Retry", mustClaimOutbox(t, st, now.Add(lease), lease, 10), []leadline.Notification{attempted(n2, 1)})
+			checkNotes(t, "ClaimOutbox at Retry", mustClaimOutbox(t, st, now.Add(10*lease), lease, 10),
+				[]leadline.Notification{attempted(n1, 1), attempted(n2, 2)})
+		},
+
+		"a dead notification leaves the outbox for the dead-letter list, in order (E4, E9)": func(t *testing.T, st leadline.Store) {
+			n1, n2, n3 := note("n-1", "L-1"), note("n-2", "L-1"), note("n-3", "L-1")
+			v := enqueue(t, st, "L-1", 0, n1, n2, n3)
+			now := at(time.Hour)
+			mustClaimOutbox(t, st, now, lease, 10)
+			checkDead(t, "DeadLetters on none", mustDeadLetters(t, st))
+			mustFail(t, st, leadline.DeliveryFailure{Key: "n-2", Dead: true, At: now, Err: "panic"})
+			mustFail(t, st, leadline.DeliveryFailure{Key: "n-1", Dead: true, At: now.Add(time.Second), Err: "refused"})
+			checkDead(t, "DeadLetters", mustDeadLetters(t, st),
+				leadline.DeadLetter{Notification: attempted(n2, 1), At: now, Err: "panic"},
+				leadline.DeadLetter{Notification: attempted(n1, 1), At: now.Add(time.Second), Err: "refused"})
+			checkNotes(t, "ClaimOutbox after the lease", mustClaimOutbox(t, st, now.Add(lease), lease, 10), []leadline.Notification{attempted(n3, 1)})
+			// A dead key counts as pending: a later write does not bring it back.
+			enqueue(t, st, "L-1", v, n2)
+			checkNotes(t, "ClaimOutbox after a write with a dead key", mustClaimOutbox(t, st, now.Add(2*lease), lease, 10), []leadline.Notification{attempted(n3, 2)})
+		},
+
+		"Revive puts dead letters back, at the end, with Attempts 0": func(t *testing.T, st leadline.Store) {
+			n1, n2 := note("n-1", "L-1"), note("n-2", "L-1")
+			enqueue(t, st, "L-1", 0, n1, n2)
+			now := at(time.Hour)
+			mustClaimOutbox(t, st, now, lease, 1)
+			mustFail(t, st, leadline.DeliveryFailure{Key: "n-1", Dead: true, At: now, Err: "refused"})
+			if err := st.Revive(t.Context(), []string{"n-1", "n-404"}); err != nil {
+				t.Fatalf("Revive = %v, want nil", err)
+			}
+			checkDead(t, "DeadLetters after Revive", mustDeadLetters(t, st))
+			checkNotes(t, "ClaimOutbox after Revive", mustClaimOutbox(t, st, now, lease, 10), []leadline.Notification{n2, n1})
+		},
+
+		"Ack removes a dead letter too": func(t *testing.T, st leadline.Store) {
+			n := note("n-1", "L-1")
+			enqueue(t, st, "L-1", 0, n)
+			now := at(time.Hour)
+			mustClaimOutbox(t, st, now, lease, 1)
+			mustFail(t, st, leadline.DeliveryFailure{Key: "n-1", Dead: true, At: now, Err: "refused"})
+			mustAck(t, st, "n-1")
+			checkDead(t, "DeadLetters after Ack", mustDeadLetters(t, st))
+		},
+
+		"dead letters are copied out": func(t *testing.T, st leadline.Store) {
+			n := note("n-1", "L-1")
+			enqueue(t, st, "L-1", 0, n)
+			now := at(time.Hour)
+			mustClaimOutbox(t, st, now, lease, 1)
+			mustFail(t, st, leadline.DeliveryFailure{Key: "n-1", Dead: true, At: now, Err: "refused"})
+			got := mustDeadLetters(t, st)
+			got[0].Notification.Key, got[0].Err = "mutated", "mutated"
+			checkDead(t, "DeadLetters after a mutated result", mustDeadLetters(t, st),
+				leadline.DeadLetter{Notification: attempted(n, 1), At: now, Err: "refused"})
 		},
 	})
 }
