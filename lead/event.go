@@ -139,6 +139,11 @@ type Event struct {
 	Feedback Feedback `json:"feedback,omitzero"`
 }
 
+// EarliestYear is the earliest year an event's At may be in. Anything
+// before is an unset timestamp in disguise (the Unix epoch, year 1), not
+// a lead's activity (E6).
+const EarliestYear = 2000
+
 // Validate reports the first missing or malformed field as a
 // [*leaderr.FieldError] (rule E6), every string checked against the
 // limits of [MaxIDBytes], [MaxNameBytes], [MaxTextBytes] and
@@ -157,6 +162,11 @@ func (e *Event) Validate() error {
 		return leaderr.Errorf("lead", "required")
 	case e.At.IsZero():
 		return leaderr.Errorf("at", "required: when the %s happened", e.Kind)
+	case e.At.Year() < EarliestYear:
+		// The Unix epoch and year 1 are what an integration sends for an
+		// unset timestamp; taken as real, they would fire every deadline
+		// at once (E6, E9).
+		return leaderr.Errorf("at", "%v is before %d: an unset timestamp? send when the %s happened", e.At.UTC().Format(time.RFC3339), EarliestYear, e.Kind)
 	}
 	if err := e.checkStrings(); err != nil {
 		return err

@@ -170,3 +170,16 @@ func TestEvent_Validate_statusRequired(t *testing.T) {
 		t.Errorf("Validate(status_set without status) = %v, want it to wrap ErrInvalidTransition (S4)", err)
 	}
 }
+
+func TestEvent_Validate_unsetTimes(t *testing.T) {
+	t.Parallel()
+	// E6, E9: the epoch and year 1 are unset timestamps, not activity.
+	for _, at := range []time.Time{time.Unix(0, 0), time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), time.Date(1999, 12, 31, 23, 59, 59, 0, time.UTC)} {
+		ev := lead.Event{ID: "e", Kind: lead.EventInquiry, Lead: "L-1", At: at}
+		wantFieldError(t, ev.Validate(), "at")
+	}
+	ev := lead.Event{ID: "e", Kind: lead.EventInquiry, Lead: "L-1", At: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	if err := ev.Validate(); err != nil {
+		t.Fatalf("Validate(2000-01-01) = %v, want nil", err)
+	}
+}

@@ -33,27 +33,68 @@ func ParseScore(s string) (decimal.Decimal, error) {
 	return d, nil
 }
 
-// MaxScoreExponent bounds a score's decimal exponent, either way: a score
-// is a number a person reads, and "1e2147483647" would take gigabytes to
-// compare with a threshold. [ParseScore] and [Event.Validate] refuse
-// scores beyond it.
-const MaxScoreExponent = 30
+// The one rule for a score (E6, E7), whether it is parsed, converted from
+// a float or handed to [Event.Validate]: its magnitude is below MaxScore
+// and it has at most ScorePlaces decimal places. A score is a number a
+// person reads; "1e1000000" and "1" followed by a million zeros are both
+// refused as too large, and 1e-40 as too precise.
+const (
+	// MaxScore bounds a score's magnitude, exclusive: 10^15.
+	MaxScore = 1e15
+	// ScorePlaces is the most decimal places a score may have.
+	ScorePlaces = 10
+	// MaxScoreExponent bounds a score's decimal exponent, either way, so
+	// that a score like "1e-2147483647" is refused before any arithmetic.
+	MaxScoreExponent = 30
+)
+
+var maxScore = decimal.New(1, 15)
+
+func errScoreTooLarge() error {
+	return leaderr.Errorf("score", "too large: a score must be less than 1e15 in magnitude")
+}
+
+func errScoreTooPrecise() error {
+	return leaderr.Errorf("score", "too precise: a score has at most %d decimal places", ScorePlaces)
+}
 
 func checkScore(d decimal.Decimal) error {
-	if e := d.Exponent(); e > MaxScoreExponent || e < -MaxScoreExponent {
-		return leaderr.Errorf("score", "exponent %d is out of range ±%d; a score is an ordinary decimal number", e, MaxScoreExponent)
+	e := d.Exponent()
+	// The exponent is checked before any arithmetic: comparing
+	// "1e-2147483648" with anything rescales to a 10^2147483648 big.Int.
+	switch {
+	case d.IsZero():
+		return nil
+	case e > 15:
+		return errScoreTooLarge()
+	case e < -MaxScoreExponent:
+		return errScoreTooPrecise()
+	case d.Abs().Cmp(maxScore) >= 0:
+		return errScoreTooLarge()
+	case e < -ScorePlaces && !d.Equal(d.Round(ScorePlaces)):
+		return errScoreTooPrecise()
 	}
 	return nil
 }
 
 // ScoreFromFloat converts a float score, as some marketing-automation
-// systems send it, refusing NaN and infinities with a [*leaderr.FieldError] for
-// "score" (decimal.NewFromFloat would panic on them).
+// systems send it, by the one rule for scores: it is rounded to
+// ScorePlaces decimal places (a float's last digits are noise, so 1e-40
+// is 0), and NaN, infinities and magnitudes of MaxScore or more are a
+// [*leaderr.FieldError] for "score" (decimal.NewFromFloat would panic on
+// NaN). What it returns, Handle accepts.
 func ScoreFromFloat(f float64) (decimal.Decimal, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return decimal.Decimal{}, leaderr.Errorf("score", "%v is not a finite number", f)
 	}
-	return decimal.NewFromFloat(f), nil
+	if math.Abs(f) >= MaxScore {
+		return decimal.Decimal{}, errScoreTooLarge()
+	}
+	d := decimal.NewFromFloat(f).Round(ScorePlaces)
+	if err := checkScore(d); err != nil {
+		return decimal.Decimal{}, err
+	}
+	return d, nil
 }
 
 // Threshold is a score threshold prepared for fast, exact comparison. A

@@ -3,7 +3,9 @@ package lead_test
 import (
 	"math"
 	"math/big"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
@@ -335,7 +337,7 @@ func FuzzParseScore(f *testing.F) {
 }
 
 func TestScoreKey(t *testing.T) {
-	for _, s := range []string{"0", "1", "-1", "99", "100", "999", "-999", "1000", "-1000", "99.5", "-0.25", "123456789012345678901234567890", "1e3"} {
+	for _, s := range []string{"0", "1", "-1", "99", "100", "999", "-999", "1000", "-1000", "99.5", "-0.25", "999999999999999.9999999999", "1e3"} {
 		d := decimal.RequireFromString(s)
 		key := lead.ScoreKey(d)
 		back, err := lead.ParseScore(key)
@@ -349,5 +351,41 @@ func TestScoreKey(t *testing.T) {
 	d := decimal.NewFromInt(120)
 	if n := testing.AllocsPerRun(100, func() { _ = lead.ScoreKey(d) }); n != 0 {
 		t.Errorf("ScoreKey(120) allocates %v times, want 0 (E8: a score change on the hot path)", n)
+	}
+}
+
+func TestScore_oneRule(t *testing.T) {
+	t.Parallel()
+	// E6, E7: what ScoreFromFloat returns, ParseScore and Event.Validate
+	// accept; and a huge number is refused however it is written.
+	huge := "1" + strings.Repeat("0", 1_000_000)
+	for _, in := range []string{huge, "1e1000000", "1e15", "-1e15", "1e-11", "0.12345678901"} {
+		if _, err := lead.ParseScore(in); err == nil {
+			t.Errorf("ParseScore(%.20q) accepted; want refused (|score| < 1e15, at most 10 places)", in)
+		}
+	}
+	for _, in := range []string{"999999999999999.9999999999", "-5", "0.0000000001", "1.50000000000000000"} {
+		if _, err := lead.ParseScore(in); err != nil {
+			t.Errorf("ParseScore(%q) = %v, want accepted", in, err)
+		}
+	}
+	for _, f := range []float64{1e-40, 0.1 + 0.2, -3.5, 1e14, 123.456} {
+		d, err := lead.ScoreFromFloat(f)
+		if err != nil {
+			t.Errorf("ScoreFromFloat(%v) = %v", f, err)
+			continue
+		}
+		if _, err := lead.ParseScore(d.String()); err != nil {
+			t.Errorf("ScoreFromFloat(%v) = %v, which ParseScore refuses: %v", f, d, err)
+		}
+		ev := lead.Event{ID: "e", Kind: lead.EventScoreChanged, Lead: "L-1", At: time.Unix(1e9, 0), Score: d}
+		if err := ev.Validate(); err != nil {
+			t.Errorf("ScoreFromFloat(%v) = %v, which Handle refuses: %v", f, d, err)
+		}
+	}
+	for _, f := range []float64{1e31, 1e15, -2e15} {
+		if d, err := lead.ScoreFromFloat(f); err == nil {
+			t.Errorf("ScoreFromFloat(%v) = %v, want refused as too large", f, d)
+		}
 	}
 }
