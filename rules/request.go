@@ -128,7 +128,9 @@ func (s *Step) fieldRepOf() (rep, why string, err error) {
 			if t.Kind != kind || t.By == "" {
 				continue
 			}
-			ok, err := s.Staff.OnField(t.By)
+			// A member of the field team, strictly: with no field team
+			// nobody's invitation makes a trigger field sales'.
+			ok, err := s.Staff.Member(routing.RoleField, t.By)
 			if err != nil {
 				return "", "", err
 			}
