@@ -212,14 +212,17 @@ func (s *Step) requestRow(row *routing.Trigger, ok bool, at time.Time) error {
 				return err
 			}
 			from := s.Lead.Track.Stage
-			if err := s.Policy.Cadence.Begin(&s.Lead.Track, at); err != nil {
+			// The windows count from when leadline makes the request, not
+			// from the event's own instant: an inquiry delivered three
+			// weeks late after an outage is not born overdue (T1, A4).
+			if err := s.Policy.Cadence.Begin(&s.Lead.Track, s.Now); err != nil {
 				return err
 			}
 			s.Lead.Passed = nil
 			s.record(at, lead.ActorEngine, lead.FieldStage, from.Key(), stage.Untouched.Key(), rule, "new cadence")
 		}
 		from := req.State
-		due := s.Policy.Cadence.Add(at, s.Policy.requestWindow())
+		due := s.Policy.Cadence.Add(s.Now, s.Policy.requestWindow())
 		if s.Lead.Track.Stage == stage.Untouched {
 			due = s.time(s.Lead.Track.Due) // the request is the cadence's T1 window
 		}
@@ -229,7 +232,7 @@ func (s *Step) requestRow(row *routing.Trigger, ok bool, at time.Time) error {
 			Priority: row.Priority,
 			Reasons:  lead.RuleIDs(row.Rule),
 			Subject:  row.Subject,
-			Opened:   at,
+			Opened:   s.Now,
 			Due:      due,
 		}
 		s.record(at, lead.ActorEngine, lead.FieldRequest, from.String(), req.State.String(), row.Rule, row.Subject)

@@ -798,3 +798,34 @@ func TestStep_A8_targetAccountJump(t *testing.T) {
 		})
 	}
 }
+
+func TestStep_A4_lateReportedEventCountsFromNow(t *testing.T) {
+	t.Parallel()
+	// T1, A4: an inquiry made three weeks ago and delivered today (an
+	// integration outage) makes a request due 48h from today; the event's
+	// own time stays in history.
+	w := newWorld(t, rules.Policy{})
+	w.create("120", "rep-a")
+	today := monday.AddDate(0, 0, 21)
+	ev := lead.Event{ID: "late", Kind: lead.EventInquiry, Lead: "L-1", At: monday.Add(time.Hour)}
+	s := w.step(today)
+	if err := s.Event(&ev, true, nil); err != nil {
+		t.Fatal(err)
+	}
+	w.keep(s)
+	if due, want := w.lead.Request.Due, today.Add(48*time.Hour); !due.Equal(want) {
+		t.Fatalf("request due %v, want %v: windows count from when leadline makes the request", due, want)
+	}
+	if n := w.fire(today.Add(time.Hour)); n != 0 {
+		t.Fatalf("the late-reported request fired %d deadlines an hour later; it was born overdue", n)
+	}
+	var at time.Time
+	for _, c := range w.history {
+		if c.Field == lead.FieldRequest && c.Rule == "A1" {
+			at = c.At
+		}
+	}
+	if !at.Equal(monday.Add(time.Hour)) {
+		t.Fatalf("history has the request at %v, want the inquiry's own time %v", at, monday.Add(time.Hour))
+	}
+}
