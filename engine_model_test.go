@@ -24,6 +24,8 @@ type model struct {
 	active    bool
 	cadence   uint32
 	due       time.Time // the cadence's pending deadline; zero when none
+	overdue   bool      // due is a missed step's repeated reminder (T13)
+	nags      int       // repeated reminders fired for the missed step (T13)
 	reassigns int
 	req       lead.RequestState
 	reqSeq    uint32
@@ -67,21 +69,8 @@ func (m *model) fire(now time.Time) {
 			m.req = lead.RequestOverdue // A4
 			continue
 		}
-		switch m.stage {
-		case stage.Untouched: // T1, T10
-			if m.outstanding() {
-				m.req = lead.RequestOverdue
-			}
-			if m.reassigns < 2 {
-				m.reassigns++
-				m.due = now.Add(48 * time.Hour)
-				if m.outstanding() {
-					m.req, m.reqDue = lead.RequestOpen, m.due
-				}
-			} else {
-				m.due = time.Time{} // escalated: the manager decides
-			}
-		case stage.Stage4: // T7, S3, S5
+		switch {
+		case m.stage == stage.Stage4 && !m.overdue: // T7, S3, S5
 			m.active, m.due = false, time.Time{}
 			if m.status.Worked() {
 				m.status = lead.StatusRecycled
@@ -89,9 +78,32 @@ func (m *model) fire(now time.Time) {
 			if m.outstanding() {
 				m.req = lead.RequestCancelled
 			}
-		default: // T8
-			m.due = time.Time{}
+		case m.overdue && m.nags < 2: // T13: remind again one window later
+			m.nags++
+			m.due = now.Add(windows[m.stage+1])
+		case m.overdue: // T13: hand on, as T10
+			m.handOn(now)
+		case m.stage == stage.Untouched: // T1, T10
+			if m.outstanding() {
+				m.req = lead.RequestOverdue
+			}
+			m.handOn(now)
+		default: // T8, then T13's first reminder one window after it went out
+			m.overdue, m.nags = true, 0
+			m.due = now.Add(windows[m.stage+1])
 		}
+	}
+}
+
+// handOn gives the lead to another rep, or the manager once two
+// reassignments are spent, with a fresh window from now (T10, T13): a
+// running cadence always has a deadline.
+func (m *model) handOn(now time.Time) {
+	m.reassigns++
+	m.overdue, m.nags = false, 0
+	m.due = now.Add(windows[m.stage+1])
+	if m.outstanding() {
+		m.req, m.reqDue = lead.RequestOpen, m.due
 	}
 }
 
@@ -119,6 +131,7 @@ func (m *model) trigger(kind lead.EventKind, now time.Time) {
 		if !m.active {
 			m.cadence++
 			m.stage, m.active, m.reassigns = stage.Untouched, true, 0
+			m.overdue, m.nags = false, 0
 			m.due = now.Add(48 * time.Hour)
 		}
 		m.reqSeq++
@@ -141,9 +154,11 @@ func (m *model) attempt(now time.Time) bool {
 	case !m.active:
 		m.cadence++
 		m.stage, m.active, m.reassigns = stage.Stage1, true, 0
+		m.overdue, m.nags = false, 0
 		m.due = now.Add(windows[stage.Stage2])
 	case m.stage == stage.Stage4:
 	default:
+		m.overdue, m.nags = false, 0
 		m.stage++
 		if m.stage < stage.Stage4 {
 			m.due = now.Add(windows[m.stage+1])

@@ -370,11 +370,21 @@ func TestEngine_Cadence(t *testing.T) {
 		if a, b, c := owners[0], owners[1], owners[2]; a == b || b == c || a == c {
 			t.Fatalf("owners %v: a reassignment went back to a previous owner", owners)
 		}
-		if res := h.advance(t, 30*24*time.Hour); len(res.Fired) != 0 {
-			t.Fatalf("fired %v after escalation; want the lead left with the manager", res.Fired)
+		// T13: the manager keeps the lead and a fresh window; when it
+		// passes untouched the manager is reminded, never anyone else,
+		// and the lead stays with them.
+		h.take(t)
+		if l := h.lead(t, "L-1"); !l.Track.Active() {
+			t.Fatal("the escalated cadence ended")
+		} else if _, ok := l.Track.Pending(); !ok {
+			t.Fatal("the escalated lead has no deadline: it would be forgotten (T13)")
 		}
-		if n := len(h.delivered(leadline.NoteEscalated)); n != 1 {
-			t.Fatalf("%d escalations delivered, want 1", n)
+		h.advance(t, 48*time.Hour+time.Minute)
+		if got := kinds(h.take(t)); !slices.Equal(got, []string{"reminder:mgr"}) {
+			t.Fatalf("delivered %v after the manager's window, want one reminder to the manager (T13)", got)
+		}
+		if n := len(h.delivered(leadline.NoteEscalated)); n != 0 || h.lead(t, "L-1").Owner != "mgr" {
+			t.Fatalf("escalated again (%d) or moved from the manager", n)
 		}
 	})
 	t.Run("T10 with one rep the lead goes to the manager instead of looping", func(t *testing.T) {
@@ -453,15 +463,35 @@ func TestEngine_Cadence(t *testing.T) {
 			t.Fatalf("%d recycle notifications, want 1", n)
 		}
 	})
-	t.Run("T8 a missed Stage2 deadline alerts once", func(t *testing.T) {
+	t.Run("T8 a missed Stage2 deadline alerts once, T13 again after each window, then reassigns", func(t *testing.T) {
 		t.Parallel()
 		h := newRequested(t, leadline.Config{})
 		h.attempt(t, "L-1")
-		h.advance(t, 49*time.Hour)
-		h.advance(t, 49*time.Hour)
-		got := kinds(h.take(t))
-		if want := []string{"manager_alert:mgr", "reminder:rep-a"}; !slices.Equal(got, want) {
-			t.Fatalf("delivered %v, want %v", got, want)
+		h.take(t)
+		h.advance(t, 49*time.Hour) // T8 at 48h
+		if got, want := kinds(h.take(t)), []string{"manager_alert:mgr", "reminder:rep-a"}; !slices.Equal(got, want) {
+			t.Fatalf("T8 delivered %v, want %v", got, want)
+		}
+		h.advance(t, 47*time.Hour) // 96h: nothing more yet
+		if got := kinds(h.take(t)); len(got) != 0 {
+			t.Fatalf("delivered %v within the repeat window, want nothing", got)
+		}
+		for i := range 2 { // T13 repeats, each one window after the previous reminder
+			h.advance(t, 49*time.Hour)
+			if got, want := kinds(h.take(t)), []string{"manager_alert:mgr", "reminder:rep-a"}; !slices.Equal(got, want) {
+				t.Fatalf("T13 repeat %d delivered %v, want %v", i+1, got, want)
+			}
+		}
+		h.advance(t, 49*time.Hour) // one window after the last: handed on
+		l := h.lead(t, "L-1")
+		if l.Owner == "rep-a" || l.Owner == "" || l.Track.Stage != stage.Stage1 {
+			t.Fatalf("owner %q stage %v; want another rep, still at Stage1 (T13)", l.Owner, l.Track.Stage)
+		}
+		if got := kinds(h.take(t)); !slices.Equal(got, []string{"reassigned:" + l.Owner}) {
+			t.Fatalf("hand-on delivered %v, want the reassignment to %s", got, l.Owner)
+		}
+		if hs := changes(h.history(t, "L-1"), lead.FieldOwner, "T13"); len(hs) != 1 {
+			t.Fatalf("T13 owner history %v", hs)
 		}
 	})
 	t.Run("T9 a late attempt advances and is marked late", func(t *testing.T) {

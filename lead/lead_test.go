@@ -44,6 +44,7 @@ func TestLead_Deadlines(t *testing.T) {
 	stage1 := trackAt(t, stage.Stage1)       // reached +1h, due +49h
 	fired := trackAt(t, stage.Stage1)
 	pol.Expire(&fired, fired.Due.Time().Add(time.Hour))
+	firedNag := fired.Due.Time().Add(time.Hour).Add(pol.Window(stage.Stage2)) // T13: one window after the reminder
 	connected := trackAt(t, stage.Stage2)
 	pol.Contact(&connected, requestedAt.Add(3*time.Hour))
 	stopped := trackAt(t, stage.Untouched)
@@ -78,8 +79,8 @@ func TestLead_Deadlines(t *testing.T) {
 			want: []lead.Deadline{cadence(stage1.Due.Time()), request(stage1.Due.Time())}},
 		{name: "A4 an open request with no cadence", request: open(early), want: []lead.Deadline{request(early)}},
 		{name: "A4 an open request after a stop", track: stopped, request: open(early), want: []lead.Deadline{request(early)}},
-		{name: "T8 a fired cadence deadline is not pending", track: fired, want: nil},
-		{name: "T8 a fired cadence deadline beside an open request", track: fired, request: open(late), want: []lead.Deadline{request(late)}},
+		{name: "T8 T13 a fired cadence deadline is not pending; its repeated reminder is", track: fired, want: []lead.Deadline{cadence(firedNag)}},
+		{name: "T13 a repeated reminder beside an open request", track: fired, request: open(late), want: []lead.Deadline{cadence(firedNag), request(late)}},
 		{name: "T6 Connected has none", track: connected, want: nil},
 		{name: "A4 an overdue request has fired", track: stage1, request: lead.Request{State: lead.RequestOverdue, Due: early},
 			want: []lead.Deadline{cadence(stage1.Due.Time())}},

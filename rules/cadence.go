@@ -112,20 +112,29 @@ func (s *Step) fireOne(d lead.Deadline, at time.Time) error {
 		return s.recycle(at)
 	}
 	rule, what := "T8", attemptOverdue[(from+1)&7]
-	if from == stage.Untouched {
+	switch {
+	case eff.Has(stage.Repeat):
+		rule = "T13"
+		what = fmt.Sprintf("%s: still no attempt, reminder %d of %d", what, tr.Nags, s.Policy.Cadence.Repeats)
+		if !eff.Has(stage.RemindOwner) {
+			what = attemptOverdue[(from+1)&7] + ": still no attempt after the reminders; handed on"
+		}
+	case from == stage.Untouched:
 		rule = "T1"
 		s.setRequestState(at, lead.RequestOverdue, "A4", "due date passed with no approach")
 	}
 	s.record(at, lead.ActorEngine, lead.FieldStage, from.Key(), from.Key(), rule, what)
-	s.notify(NoteReminder, owner, rule, d.Due, 0, "")
-	if err := s.alertManager(owner, rule, d.Due); err != nil {
-		return err
+	if eff.Has(stage.RemindOwner) {
+		s.notify(NoteReminder, owner, rule, d.Due, 0, "")
+		if err := s.alertManager(owner, rule, d.Due); err != nil {
+			return err
+		}
 	}
 	switch {
 	case eff.Has(stage.Reassign):
-		return s.reassign(at)
+		return s.reassign(at, rule)
 	case eff.Has(stage.Escalate):
-		return s.escalate(at)
+		return s.escalate(at, rule)
 	}
 	return nil
 }
@@ -135,6 +144,9 @@ func (s *Step) alertManager(owner, rule string, due time.Time) error {
 	if err != nil {
 		return err
 	}
+	if mgr == owner && owner != "" {
+		return nil // the manager holds the lead (T10) and was reminded
+	}
 	s.notify(NoteManagerAlert, mgr, rule, due, s.Lead.Request.Priority, owner)
 	return nil
 }
@@ -142,7 +154,7 @@ func (s *Step) alertManager(owner, rule string, due time.Time) error {
 // reassign hands an untouched lead to another inside rep with a fresh
 // window (T1, T10), never back to a rep it was taken from while another
 // is eligible, and to the manager when nobody else is.
-func (s *Step) reassign(at time.Time) error {
+func (s *Step) reassign(at time.Time, rule string) error {
 	old := s.Lead.Owner
 	exclude := append(slices.Clone(s.Lead.Passed), old)
 	rep, err := s.Staff.Next(routing.RoleInside, exclude)
@@ -153,36 +165,61 @@ func (s *Step) reassign(at time.Time) error {
 		return err
 	}
 	if rep == "" || rep == old {
-		return s.escalate(at)
+		return s.escalate(at, rule)
 	}
 	if old != "" {
 		s.Lead.Passed = append(s.Lead.Passed, old)
 	}
-	s.setOwner(at, rep, "T1", "untouched past the Stage1 window")
+	why := "untouched past the Stage1 window"
+	if rule == "T13" {
+		why = attemptOverdue[(s.Lead.Track.Stage+1)&7] + " after every reminder"
+	}
+	s.setOwner(at, rep, rule, why)
 	s.Lead.AccountOwned = false
-	if err := s.Policy.Cadence.Reassigned(&s.Lead.Track, at); err != nil {
+	due, err := s.freshWindow(at)
+	if err != nil {
 		return err
+	}
+	s.notify(NoteReassigned, rep, rule, due, s.Lead.Request.Priority, old)
+	return nil
+}
+
+// freshWindow gives the lead's new owner a fresh window for the step it
+// waits for, and an outstanding request the same due date (T10, T13).
+func (s *Step) freshWindow(at time.Time) (time.Time, error) {
+	if err := s.Policy.Cadence.Reassigned(&s.Lead.Track, at); err != nil {
+		return time.Time{}, err
 	}
 	due := s.time(s.Lead.Track.Due)
 	if s.Lead.Request.Outstanding() {
 		s.Lead.Request.Due = due
 		s.setRequestState(at, lead.RequestOpen, "T10", "fresh window for the new owner, due "+s.stamp(due))
 	}
-	s.notify(NoteReassigned, rep, "T1", due, s.Lead.Request.Priority, old)
-	return nil
+	return due, nil
 }
 
 // escalate hands an untouched lead to its owner's manager instead of
 // looping (T10). The lead keeps no deadline: the manager decides.
-func (s *Step) escalate(at time.Time) error {
+func (s *Step) escalate(at time.Time, rule string) error {
 	old := s.Lead.Owner
 	mgr, err := s.Staff.Manager(old)
-	if err != nil || mgr == "" || mgr == old {
+	if err != nil {
 		return err
 	}
-	s.setOwner(at, mgr, "T10", fmt.Sprintf("untouched after %d reassignments", s.Lead.Track.Reassignments))
-	s.Lead.AccountOwned = false
-	s.notify(NoteEscalated, mgr, "T10", s.time(s.Lead.Track.Due), s.Lead.Request.Priority, old)
+	if mgr != "" && mgr != old {
+		s.setOwner(at, mgr, "T10", fmt.Sprintf("not worked after %d reassignments (%s)", s.Lead.Track.Reassignments, rule))
+		s.Lead.AccountOwned = false
+	}
+	// The manager, or an owner nobody can take the lead from, gets a fresh
+	// window too: a running cadence always has a deadline, so the lead is
+	// never forgotten (T13).
+	due, err := s.freshWindow(at)
+	if err != nil {
+		return err
+	}
+	if mgr != "" && mgr != old {
+		s.notify(NoteEscalated, mgr, "T10", due, s.Lead.Request.Priority, old)
+	}
 	return nil
 }
 

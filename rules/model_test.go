@@ -57,6 +57,9 @@ func TestStep_model(t *testing.T) {
 				if l.Track.Stage == stage.Connected && l.Track.Active() {
 					rt.Fatalf("T6 a Connected cadence is still running")
 				}
+				if _, ok := l.Track.Pending(); l.Track.Active() && !ok {
+					rt.Fatalf("T13 a running cadence at %v has no pending deadline: the lead would be forgotten", l.Track.Stage)
+				}
 				if l.Request.Outstanding() && l.Request.Due.IsZero() {
 					rt.Fatalf("A4 an outstanding request has no due date")
 				}

@@ -39,12 +39,26 @@ type Policy struct {
 	// manager instead (rule T10). Defaults to 2; [NoReassignment] sends it
 	// to the manager at the first missed deadline.
 	MaxReassignments int `json:"max_reassignments"`
+	// Repeats is how many times a missed Stage1-3 step is reminded again
+	// (owner and manager) before the lead is handed on as in T10: to
+	// another rep with a fresh window, or to the manager once
+	// MaxReassignments is reached (rule T13). Defaults to 2; [NoRepeat]
+	// hands the lead on one interval after the first reminder.
+	Repeats int `json:"repeats,omitempty"`
+	// RepeatAfter is the interval between a missed step's reminders, and
+	// from the last to the hand-on (rule T13). Zero, the default, is the
+	// missed stage's own window.
+	RepeatAfter time.Duration `json:"repeat_after,omitempty"`
 	// Calendar decides which hours count towards every Within and
 	// RecycleAfter (rule T11). nil, the default, is wall-clock time, as
 	// [WallClock]; use [BusinessCalendar] for working hours, weekends and
 	// holidays.
 	Calendar Calendar `json:"-"`
 }
+
+// NoRepeat as [Policy.Repeats] reminds a missed step once (T8) and hands
+// the lead on one interval later, with no repeated reminder (T13).
+const NoRepeat = -1
 
 // MaxWindow is the longest window or wait a policy may hold: a year.
 // A longer one is refused when the policy is validated, since no cadence
@@ -88,6 +102,7 @@ var defaultSteps = [4]Step{
 const (
 	defaultRecycleAfter     = 96 * time.Hour
 	defaultMaxReassignments = 2
+	defaultRepeats          = 2
 )
 
 // DefaultPolicy returns the rule book's cadence with every default written
@@ -102,6 +117,7 @@ func DefaultPolicy() Policy {
 		Stage4:           defaultSteps[3],
 		RecycleAfter:     defaultRecycleAfter,
 		MaxReassignments: defaultMaxReassignments,
+		Repeats:          defaultRepeats,
 	}
 }
 
@@ -116,6 +132,9 @@ func (p Policy) Normalize() Policy {
 	}
 	if p.MaxReassignments == 0 {
 		p.MaxReassignments = defaultMaxReassignments
+	}
+	if p.Repeats == 0 {
+		p.Repeats = defaultRepeats
 	}
 	return p
 }
@@ -142,6 +161,12 @@ func (p *Policy) Validate() error {
 	}
 	if p.RecycleAfter > MaxWindow {
 		return leaderr.Errorf("recycle_after", "must be at most %v (a year), got %v", MaxWindow, p.RecycleAfter)
+	}
+	if p.Repeats < NoRepeat {
+		return leaderr.Errorf("repeats", "must be %d (none) or more, got %d", NoRepeat, p.Repeats)
+	}
+	if p.RepeatAfter < 0 || p.RepeatAfter > MaxWindow {
+		return leaderr.Errorf("repeat_after", "must be from 0 (the stage's window) to %v, got %v", MaxWindow, p.RepeatAfter)
 	}
 	if p.MaxReassignments < NoReassignment {
 		return leaderr.Errorf("max_reassignments", "must be %d (none) or more, got %d", NoReassignment, p.MaxReassignments)
@@ -203,6 +228,22 @@ func (p *Policy) recycleAfter() time.Duration {
 		return p.RecycleAfter
 	}
 	return defaultRecycleAfter
+}
+
+func (p *Policy) repeats() int {
+	if p.Repeats != 0 {
+		return max(p.Repeats, 0)
+	}
+	return defaultRepeats
+}
+
+// RepeatInterval returns the interval between the reminders of missed
+// stage s, and from the last to the hand-on (T13).
+func (p *Policy) RepeatInterval(s Stage) time.Duration {
+	if p.RepeatAfter > 0 {
+		return p.RepeatAfter
+	}
+	return p.Window(s)
 }
 
 func (p *Policy) maxReassignments() int {

@@ -73,6 +73,11 @@ type Track struct {
 	Missed StageSet `json:"missed,omitzero"`
 	// Reassignments counts T1 reassignments in this cadence (T10).
 	Reassignments uint8 `json:"reassignments,omitempty"`
+	// Nags counts the repeated reminders of the missed step (T13).
+	Nags uint8 `json:"nags,omitempty"`
+	// Nag is when, while the step is overdue, its next repeated reminder
+	// or its hand-on is due (T13); zero when none is.
+	Nag Instant `json:"nag,omitzero"`
 	// Cadence counts the cadences started on this lead; 0 means none yet.
 	// A stage only goes back, to Untouched, when Cadence grows.
 	Cadence uint32 `json:"cadence,omitempty"`
@@ -134,10 +139,20 @@ func (t *Track) Pending() (time.Time, bool) {
 	if !t.pending() {
 		return time.Time{}, false
 	}
-	return t.Due.Time(), true
+	return t.next().Time(), true
 }
 
-func (t *Track) pending() bool { return t.Active() && !t.Overdue && t.Due != 0 }
+// pending reports a deadline to fire: the step's own or, while the step
+// is overdue, its next repeated reminder or hand-on (T13).
+func (t *Track) pending() bool { return t.Active() && t.next() != 0 }
+
+// next is the instant of the pending deadline, 0 for none.
+func (t *Track) next() Instant {
+	if t.Overdue {
+		return t.Nag
+	}
+	return t.Due
+}
 
 // Last returns the instant of the track's latest step: the start of the
 // cadence, an attempt, or its end. Zero for a track with no steps.
@@ -181,10 +196,11 @@ const (
 	Escalate                         // hand the untouched lead to the manager (T10)
 	Recycle                          // the cadence is exhausted: recycle the lead (T7, S3)
 	Late                             // the attempt came after its deadline (T9)
-	numEffects   = 6
+	Repeat                           // a missed step is still not made: remind again, or hand it on (T13)
+	numEffects   = 7
 )
 
-var effectKeys = [numEffects]string{"remind_owner", "alert_manager", "reassign", "escalate", "recycle", "late"}
+var effectKeys = [numEffects]string{"remind_owner", "alert_manager", "reassign", "escalate", "recycle", "late", "repeat"}
 
 // Has reports whether every effect of e2 is in e.
 func (e Effects) Has(e2 Effects) bool { return e&e2 == e2 }
@@ -261,7 +277,7 @@ func (p *Policy) Attempt(t *Track, now time.Time) (Effects, error) {
 	}
 	t.Stage = next
 	t.Reached[(next-1)&3] = n
-	t.Overdue = false
+	t.Overdue, t.Nags, t.Nag = false, 0, 0
 	d := p.recycleAfter()
 	if next < Stage4 {
 		d = p.Window(next + 1)
@@ -293,56 +309,78 @@ func (p *Policy) Contact(t *Track, now time.Time) Effects {
 }
 
 // Expire fires the pending deadline if it passed before now, and reports
-// what the engine must do (rules T1, T7, T8, T10). A deadline passes when
-// now is after it: a step recorded at the deadline itself meets it (T11).
-// A fired deadline never fires again.
+// what the engine must do (rules T1, T7, T8, T10, T13). A deadline passes
+// when now is after it: a step recorded at the deadline itself meets it
+// (T11). A fired deadline never fires again.
 //
 //   - Untouched: remind the owner, alert the manager, and Reassign, or
 //     Escalate to the manager once MaxReassignments is reached (T1, T10).
-//     After a reassignment the engine calls [Policy.Reassigned].
+//     After either, the engine calls [Policy.Reassigned].
 //   - Stage1..Stage3: remind the owner and alert the manager (T8); the
-//     next attempt will be marked late (T9).
+//     next attempt will be marked late (T9). The step stays overdue, and a
+//     repeated reminder is due one [Policy.RepeatInterval] after now, when
+//     the reminder went out: after an outage the reminders do not all
+//     fire at once (T13, E5).
+//   - a repeated reminder: remind and alert again (Repeat), up to
+//     [Policy.Repeats] times; one interval after the last, Reassign or
+//     Escalate with Repeat, and the engine calls Reassigned (T13).
 //   - Stage4: the wait is over without contact; the cadence ends
 //     exhausted and the lead is to be recycled (T7, S3).
+//
+// So a running cadence always has a pending deadline: no lead is
+// forgotten mid-cadence (T13).
 func (p *Policy) Expire(t *Track, now time.Time) Effects {
-	if !t.pending() || InstantOf(now) <= t.Due {
+	at := t.next()
+	if !t.pending() || InstantOf(now) <= at {
 		return 0
 	}
-	due := t.Due
-	switch t.Stage {
-	case Untouched:
-		t.Overdue = true
-		t.Missed |= 1 << Stage1
-		if int(t.Reassignments) < p.maxReassignments() {
-			return RemindOwner | AlertManager | Reassign
+	handOn := Reassign
+	if int(t.Reassignments) >= p.maxReassignments() {
+		handOn = Escalate
+	}
+	switch {
+	case t.Overdue: // a missed step's repeated reminder (T13)
+		if int(t.Nags) < p.repeats() {
+			t.Nags++
+			t.Nag = p.add(InstantOf(now), p.RepeatInterval(t.Stage+1))
+			return RemindOwner | AlertManager | Repeat
 		}
-		return RemindOwner | AlertManager | Escalate
-	case Stage4:
+		t.Nag = 0 // until Reassigned
+		return Repeat | handOn
+	case t.Stage == Stage4:
 		t.End = EndExhausted
-		t.Ended = due
+		t.Ended = at
 		t.Due = 0
 		return Recycle
+	case t.Stage == Untouched:
+		t.Overdue = true
+		t.Missed |= 1 << Stage1
+		t.Nag = 0 // until Reassigned
+		return RemindOwner | AlertManager | handOn
 	default:
 		t.Overdue = true
 		t.Missed |= 1 << (t.Stage + 1)
+		t.Nags = 0
+		t.Nag = p.add(InstantOf(now), p.RepeatInterval(t.Stage+1))
 		return RemindOwner | AlertManager
 	}
 }
 
-// Reassigned gives an untouched lead's new owner a fresh Stage1 window
-// from now (rule T10). The window runs from the reassignment, not from the
-// missed deadline: a rep gets the whole window even when the deadline was
-// found late (E5). It refuses with [leaderr.ErrInvalidTransition] unless the
-// cadence is running at Untouched.
+// Reassigned gives the lead's new owner, another rep or the manager, a
+// fresh window for the step the lead waits for, from now (rules T10,
+// T13). The window runs from the reassignment, not from the missed
+// deadline: a rep gets the whole window even when the deadline was found
+// late (E5). It refuses with [leaderr.ErrInvalidTransition] unless the
+// cadence is running before Stage4.
 func (p *Policy) Reassigned(t *Track, now time.Time) error {
-	if !t.Active() || t.Stage != Untouched {
-		return &leaderr.FieldError{Field: "stage", Err: fmt.Errorf("%w: only an untouched lead in a running cadence is reassigned, not %v", leaderr.ErrInvalidTransition, t.Stage)}
+	if !t.Active() || t.Stage >= Stage4 {
+		return &leaderr.FieldError{Field: "stage", Err: fmt.Errorf("%w: only a lead in a running cadence before Stage4 is handed on, not %v", leaderr.ErrInvalidTransition, t.Stage)}
 	}
 	if t.Reassignments < 255 {
 		t.Reassignments++
 	}
-	t.Overdue = false
-	t.Due = p.add(InstantOf(now), p.Window(Stage1))
+	t.Overdue, t.Nags, t.Nag = false, 0, 0
+	t.Due = p.add(InstantOf(now), p.Window(t.Stage+1))
 	return nil
 }
 
@@ -357,5 +395,5 @@ func (p *Policy) Stop(t *Track, now time.Time) {
 	t.End = EndStopped
 	t.Ended = InstantOf(now)
 	t.Due = 0
-	t.Overdue = false
+	t.Overdue, t.Nags, t.Nag = false, 0, 0
 }

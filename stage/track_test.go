@@ -305,7 +305,6 @@ func TestPolicy_Reassigned_T10(t *testing.T) {
 		build func(testing.TB) stage.Track
 	}{
 		{"no cadence", func(testing.TB) stage.Track { return stage.Track{} }},
-		{"Stage1", func(tb testing.TB) stage.Track { tr, _ := reached(tb, &pol, stage.Stage1); return tr }},
 		{"Stage4", func(tb testing.TB) stage.Track { tr, _ := reached(tb, &pol, stage.Stage4); return tr }},
 		{"Connected", func(tb testing.TB) stage.Track { tr, _ := reached(tb, &pol, stage.Connected); return tr }},
 		{"exhausted", func(tb testing.TB) stage.Track { tr, _ := exhausted(tb, &pol); return tr }},
@@ -626,11 +625,15 @@ func TestPolicy_Expire_T8(t *testing.T) {
 					t.Errorf("HasMissed(%v) = %v, want %v", s, got, want)
 				}
 			}
-			if d, ok := tr.Pending(); ok {
-				t.Errorf("Pending() = %v, true after the deadline fired, want none", d)
+			// T13: what is pending now is the repeated reminder, one
+			// window of the missed stage later; the deadline itself fired
+			// once.
+			nag := due.Add(time.Minute).Add(pol.Window(tt.from + 1)) // from when it fired
+			if d, ok := tr.Pending(); !ok || !d.Equal(nag) {
+				t.Errorf("Pending() = %v, %v after the deadline fired, want the T13 reminder at %v", d, ok, nag)
 			}
-			if eff := pol.Expire(&tr, due.Add(30*oneDay)); eff != 0 {
-				t.Errorf("second Expire(%v) = %q, want nothing: a deadline fires once", tt.from, eff)
+			if eff := pol.Expire(&tr, nag); eff != 0 {
+				t.Errorf("Expire at the reminder's instant = %q, want nothing yet (T11)", eff)
 			}
 		})
 	}
@@ -856,10 +859,12 @@ func TestTrack_IsLate_HasMissed_bits(t *testing.T) {
 // rules (T1-T12) say the track must look like after each transition,
 // written without the stage package's own arithmetic.
 type cadenceModel struct {
-	pol  stage.Policy
-	wait [5]time.Duration // wait[s]: how long after reaching s the next deadline falls
-	maxR int              // reassignments before escalation (T10)
-	add  func(time.Time, time.Duration) time.Time
+	pol   stage.Policy
+	wait  [5]time.Duration // wait[s]: how long after reaching s the next deadline falls
+	maxR  int              // reassignments before escalation (T10)
+	reps  int              // repeated reminders of a missed step (T13)
+	every time.Duration    // their interval; 0: the stage's window (T13)
+	add   func(time.Time, time.Duration) time.Time
 
 	now time.Time
 	tr  stage.Track // the system under test
@@ -870,6 +875,8 @@ type cadenceModel struct {
 	running    bool
 	due        time.Time // deadline of the next step while running
 	fired      bool      // due fired (T8)
+	nag        time.Time // while fired: the next repeated reminder or hand-on (T13); zero for none
+	nags       int       // repeated reminders fired for the missed step (T13)
 	lastStep   time.Time // the step due counts from
 	ended      time.Time
 	late       stage.StageSet
@@ -919,6 +926,17 @@ func newCadenceModel(t *rapid.T) *cadenceModel {
 	default:
 		m.maxR = m.pol.MaxReassignments
 	}
+	m.pol.Repeats = rapid.SampledFrom([]int{0, stage.NoRepeat, 1, 3}).Draw(t, "repeats")
+	switch m.pol.Repeats {
+	case 0:
+		m.reps = 2
+	case stage.NoRepeat:
+		m.reps = 0
+	default:
+		m.reps = m.pol.Repeats
+	}
+	m.pol.RepeatAfter = rapid.SampledFrom([]time.Duration{0, oneHour, 48 * oneHour}).Draw(t, "repeat_after")
+	m.every = m.pol.RepeatAfter
 	m.add = time.Time.Add
 	switch rapid.SampledFrom([]string{"nil", "wall clock", "double time"}).Draw(t, "calendar") {
 	case "wall clock":
@@ -935,6 +953,7 @@ func (m *cadenceModel) startCadence(s stage.Stage) {
 	m.cadence++
 	m.stage, m.end, m.running = s, stage.EndNone, true
 	m.fired, m.late, m.missed, m.reassigned = false, 0, 0, 0
+	m.nag, m.nags = time.Time{}, 0
 	m.ended = time.Time{}
 	m.lastStep = m.now
 	m.due = m.add(m.now, m.wait[s])
@@ -992,9 +1011,58 @@ func (m *cadenceModel) attempt(t *rapid.T) {
 		t.Fatalf("Attempt(%v) at %v, due %v, fired %v = %q, want %q (T9, T11)", m.stage, m.now, m.due, m.fired, eff, want)
 	}
 	m.stage = next
-	m.fired = false
+	m.fired, m.nag, m.nags = false, time.Time{}, 0
 	m.lastStep = m.now
 	m.due = m.add(m.now, m.wait[next])
+}
+
+// interval is the wait between the reminders of the missed step (T13).
+func (m *cadenceModel) interval() time.Duration {
+	if m.every > 0 {
+		return m.every
+	}
+	return m.wait[m.stage]
+}
+
+// expire is what one Expire at m.now must do, applied to the model.
+func (m *cadenceModel) expire() stage.Effects {
+	handOn := stage.Reassign
+	if m.reassigned >= m.maxR {
+		handOn = stage.Escalate
+	}
+	switch {
+	case !m.running:
+		return 0
+	case m.fired: // T13
+		if m.nag.IsZero() || !m.now.After(m.nag) {
+			return 0
+		}
+		m.fires[deadlineID{m.cadence, m.stage, m.reassigned, m.nag.UnixNano()}]++
+		if m.nags < m.reps {
+			m.nags++
+			m.nag = m.add(m.now, m.interval())
+			return stage.RemindOwner | stage.AlertManager | stage.Repeat
+		}
+		m.nag = time.Time{}
+		return stage.Repeat | handOn
+	case !m.now.After(m.due):
+		return 0
+	}
+	m.fire()
+	switch m.stage {
+	case stage.Untouched: // T1, T10
+		m.fired = true
+		m.missed |= 1 << stage.Stage1
+		return stage.RemindOwner | stage.AlertManager | handOn
+	case stage.Stage4: // T7
+		m.running, m.end, m.ended = false, stage.EndExhausted, m.due
+		return stage.Recycle
+	}
+	m.fired = true // T8
+	m.missed |= 1 << (m.stage + 1)
+	m.nags = 0
+	m.nag = m.add(m.now, m.interval())
+	return stage.RemindOwner | stage.AlertManager
 }
 
 func (m *cadenceModel) contact(t *rapid.T) {
@@ -1030,33 +1098,20 @@ func (m *cadenceModel) advance(t *rapid.T) {
 	}
 	m.now = m.now.Add(d)
 
-	eff := m.pol.Expire(&m.tr, m.now)
-	var want stage.Effects
-	stageWas, firedWas := m.stage, m.fired
-	if m.running && !m.fired && m.now.After(m.due) {
-		m.fire()
-		switch m.stage {
-		case stage.Untouched: // T1, T10
-			m.fired = true
-			m.missed |= 1 << stage.Stage1
-			want = stage.RemindOwner | stage.AlertManager | stage.Reassign
-			if m.reassigned >= m.maxR {
-				want = stage.RemindOwner | stage.AlertManager | stage.Escalate
-			}
-		case stage.Stage4: // T7
-			m.running, m.end, m.ended = false, stage.EndExhausted, m.due
-			want = stage.Recycle
-		default: // T8
-			m.fired = true
-			m.missed |= 1 << (m.stage + 1)
-			want = stage.RemindOwner | stage.AlertManager
+	// The engine fires a lead's passed deadlines one after another (E5).
+	for range 16 {
+		stageWas, firedWas := m.stage, m.fired
+		eff := m.pol.Expire(&m.tr, m.now)
+		want := m.expire()
+		if eff != want {
+			t.Fatalf("Expire(%v) at %v, due %v, fired %v = %q, want %q", stageWas, m.now, m.due, firedWas, eff, want)
+		}
+		if want == 0 || want.Has(stage.Reassign) || want.Has(stage.Escalate) {
+			break // a hand-on waits for Reassigned
 		}
 	}
-	if eff != want {
-		t.Fatalf("Expire(%v) at %v, due %v, fired %v = %q, want %q", stageWas, m.now, m.due, firedWas, eff, want)
-	}
 	// E5, T8: no deadline that passed is still waiting to fire.
-	if due, ok := m.tr.Pending(); ok && due.Before(m.now) {
+	if due, ok := m.tr.Pending(); ok && due.Before(m.now) && m.tr.Nags < 255 {
 		t.Fatalf("after Expire at %v a passed deadline %v is still pending", m.now, due)
 	}
 }
@@ -1064,17 +1119,17 @@ func (m *cadenceModel) advance(t *rapid.T) {
 func (m *cadenceModel) reassignedTo(t *rapid.T) {
 	before := m.tr
 	err := m.pol.Reassigned(&m.tr, m.now)
-	if !m.running || m.stage != stage.Untouched {
+	if !m.running || m.stage >= stage.Stage4 {
 		wantTransitionError(t, err, before, m.tr)
 		return
 	}
 	if err != nil {
-		t.Fatalf("Reassigned(Untouched) error = %v", err)
+		t.Fatalf("Reassigned(%v) error = %v", m.stage, err)
 	}
-	m.reassigned++ // T10
-	m.fired = false
+	m.reassigned++ // T10, T13
+	m.fired, m.nag, m.nags = false, time.Time{}, 0
 	m.lastStep = m.now
-	m.due = m.add(m.now, m.wait[stage.Untouched])
+	m.due = m.add(m.now, m.wait[m.stage])
 }
 
 func (m *cadenceModel) stop(*rapid.T) {
@@ -1117,13 +1172,17 @@ func (m *cadenceModel) check(t *rapid.T) {
 	}
 	// At most one pending deadline, never before the step it counts from, at the expected instant (T11).
 	due, ok := tr.Pending()
-	if wantOK := m.running && !m.fired; ok != wantOK {
-		t.Fatalf("Pending() = %v, %v; model says pending %v (running %v, fired %v)", due, ok, wantOK, m.running, m.fired)
+	wantDue := m.due
+	if m.fired {
+		wantDue = m.nag
 	}
-	if ok && (!due.Equal(m.due) || due.Before(m.lastStep)) {
-		t.Fatalf("Pending() = %v; want %v, not before the last step %v", due, m.due, m.lastStep)
+	if wantOK := m.running && !wantDue.IsZero(); ok != wantOK {
+		t.Fatalf("Pending() = %v, %v; model says pending %v (running %v, fired %v, nag %v)", due, ok, wantOK, m.running, m.fired, m.nag)
 	}
-	if ok && !tr.Due.Time().Equal(due) {
+	if ok && (!due.Equal(wantDue) || due.Before(m.lastStep)) {
+		t.Fatalf("Pending() = %v; want %v, not before the last step %v", due, wantDue, m.lastStep)
+	}
+	if ok && !m.fired && !tr.Due.Time().Equal(due) {
 		t.Fatalf("Due = %v but Pending() = %v", tr.Due.Time(), due)
 	}
 	if tr.Overdue != (m.running && m.fired) {
@@ -1164,4 +1223,63 @@ func TestPolicy_model(t *testing.T) {
 			"":           m.check,
 		})
 	})
+}
+
+
+func TestPolicy_Expire_T13(t *testing.T) {
+	t.Parallel()
+	// T13: a missed Stage2 step (due 48h after Stage1) is reminded again
+	// after each further window, Repeats times, and one window after the
+	// last the lead is handed on: reassigned while reassignments are
+	// left, else escalated to the manager (T10).
+	tests := []struct {
+		name  string
+		pol   stage.Policy
+		wants []stage.Effects // what each successive deadline does
+	}{
+		{"T13 default: two repeats, then reassign", stage.Policy{}, []stage.Effects{
+			stage.RemindOwner | stage.AlertManager,
+			stage.RemindOwner | stage.AlertManager | stage.Repeat,
+			stage.RemindOwner | stage.AlertManager | stage.Repeat,
+			stage.Repeat | stage.Reassign,
+		}},
+		{"T13 NoRepeat: hand on one window after the reminder", stage.Policy{Repeats: stage.NoRepeat}, []stage.Effects{
+			stage.RemindOwner | stage.AlertManager,
+			stage.Repeat | stage.Reassign,
+		}},
+		{"T13 T10 no reassignment left: escalate", stage.Policy{Repeats: 1, MaxReassignments: stage.NoReassignment}, []stage.Effects{
+			stage.RemindOwner | stage.AlertManager,
+			stage.RemindOwner | stage.AlertManager | stage.Repeat,
+			stage.Repeat | stage.Escalate,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			pol := tt.pol
+			tr, _ := reached(t, &pol, stage.Stage1)
+			for i, want := range tt.wants {
+				due, ok := tr.Pending()
+				if !ok {
+					t.Fatalf("deadline %d: nothing pending; a running cadence always has a deadline (T13)", i)
+				}
+				if eff := pol.Expire(&tr, due.Add(time.Minute)); eff != want {
+					t.Fatalf("deadline %d at %v = %q, want %q", i, due, eff, want)
+				}
+			}
+			if _, ok := tr.Pending(); ok {
+				t.Fatal("after the hand-on a deadline is pending before Reassigned")
+			}
+			at := tr.Reached[0].Time().Add(30 * oneDay)
+			if err := pol.Reassigned(&tr, at); err != nil {
+				t.Fatalf("Reassigned(Stage1) = %v, want a fresh window (T13)", err)
+			}
+			if due, ok := tr.Pending(); !ok || !due.Equal(at.Add(pol.Window(stage.Stage2))) || tr.Overdue || tr.Nags != 0 {
+				t.Fatalf("after Reassigned: pending %v %v, overdue %v, nags %d; want a fresh Stage2 window", due, ok, tr.Overdue, tr.Nags)
+			}
+			if eff := attempt(t, &pol, &tr, at.Add(time.Hour)); eff != 0 || tr.Stage != stage.Stage2 {
+				t.Fatalf("an attempt in the fresh window = %q at %v, want on time at Stage2", eff, tr.Stage)
+			}
+		})
+	}
 }

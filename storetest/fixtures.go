@@ -90,6 +90,8 @@ func fullLead(id string) lead.Lead {
 			Late:          1<<stage.Stage2 | 1<<stage.Stage4,
 			Missed:        1 << stage.Stage1,
 			Reassignments: 2,
+			Nags:          1,
+			Nag:           stage.InstantOf(at(13 * day)),
 			Cadence:       3,
 			Started:       stage.InstantOf(at(time.Hour)),
 			Reached:       [4]stage.Instant{stage.InstantOf(at(2 * time.Hour)), stage.InstantOf(at(day)), stage.InstantOf(at(3 * day)), stage.InstantOf(at(5 * day))},
