@@ -1225,7 +1225,6 @@ func TestPolicy_model(t *testing.T) {
 	})
 }
 
-
 func TestPolicy_Expire_T13(t *testing.T) {
 	t.Parallel()
 	// T13: a missed Stage2 step (due 48h after Stage1) is reminded again
