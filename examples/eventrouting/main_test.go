@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func runString(tb testing.TB, opts options) string {
+func runString(tb testing.TB, opts sim.Flags) string {
 	tb.Helper()
 	var buf bytes.Buffer
 	if err := run(&buf, opts); err != nil {
@@ -74,9 +74,10 @@ func TestRun_Golden(t *testing.T) {
 
 func TestRun_Deterministic(t *testing.T) {
 	t.Parallel()
-	small := options{leads: minLeads, seed: 7, tz: "Europe/Berlin"}
-	big := options{leads: 300, seed: 42, tz: "America/New_York"}
-	for _, opts := range []options{defaultOptions(), small, big} {
+	small, big := defaultOptions(), defaultOptions()
+	small.Leads, small.Seed, small.Zone = small.MinLeads, 7, "Europe/Berlin"
+	big.Leads, big.Seed, big.Zone = 300, 42, "America/New_York"
+	for _, opts := range []sim.Flags{defaultOptions(), small, big} {
 		first, second := runString(t, opts), runString(t, opts)
 		if first != second {
 			t.Errorf("run(%+v) printed different output on the second run", opts)
@@ -106,8 +107,8 @@ func TestRun_Rules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(leads) != defaultOptions().leads {
-		t.Fatalf("the store holds %d leads, want %d", len(leads), defaultOptions().leads)
+	if len(leads) != defaultOptions().Leads {
+		t.Fatalf("the store holds %d leads, want %d", len(leads), defaultOptions().Leads)
 	}
 	asked := map[string]bool{} // leads inside sales was asked to approach
 	for _, n := range s.Notifications() {
@@ -156,15 +157,15 @@ func TestRun_Rules(t *testing.T) {
 	t.Run("every routing decision has a rule and a reason", func(t *testing.T) {
 		routed := 0
 		for _, l := range leads {
-			r, ok, err := s.lastRoute(ctx, l.ID)
+			r, err := s.lastRoute(ctx, l.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !ok {
+			if r.Field == 0 {
 				continue
 			}
 			routed++
-			if r.Rule == "" || r.Reason == "" {
+			if len(r.Rules) == 0 || r.Rules[0] == "" || r.Text == "" {
 				t.Errorf("%s: last route entry %v has no rule or no reason", l.ID, r)
 			}
 		}
@@ -189,7 +190,7 @@ func TestRun_Rules(t *testing.T) {
 	})
 
 	t.Run("M5 the refused feedback import changed nothing", func(t *testing.T) {
-		if len(s.sheets) == 0 || s.sheets[0].bad == "" {
+		if len(s.sheets) == 0 || len(s.sheets[0].bad.Rows) == 0 {
 			t.Fatal("no refused sheet this week")
 		}
 		st := s.sheets[0]
@@ -211,7 +212,7 @@ func TestRun_Rules(t *testing.T) {
 			t.Fatal(err)
 		}
 		v := routing.Viewer{Rep: st.rep, Role: routing.RoleField}
-		n, err := s.eng.ImportFeedback(ctx, v, strings.NewReader(st.bad), "test/bad-sheet")
+		n, err := s.Import(ctx, v, st.bad, "test/bad-sheet")
 		if _, ok := errors.AsType[*routing.ImportError](err); !ok || n != 0 {
 			t.Fatalf("ImportFeedback(bad sheet) = %d, %v; want 0 and a *routing.ImportError", n, err)
 		}
@@ -316,15 +317,16 @@ func TestRun_Rules(t *testing.T) {
 
 func TestParseFlags(t *testing.T) {
 	t.Parallel()
+	all := defaultOptions()
+	all.Leads, all.Seed, all.Zone = 60, 9, "Europe/Berlin"
 	tests := []struct {
 		name    string
 		args    []string
-		want    options
+		want    sim.Flags
 		wantErr bool
 	}{
 		{name: "defaults", args: nil, want: defaultOptions()},
-		{name: "all flags", args: []string{"-leads", "60", "-seed", "9", "-tz", "Europe/Berlin"},
-			want: options{leads: 60, seed: 9, tz: "Europe/Berlin"}},
+		{name: "all flags", args: []string{"-leads", "60", "-seed", "9", "-tz", "Europe/Berlin"}, want: all},
 		{name: "unknown flag", args: []string{"-days", "2"}, wantErr: true},
 		{name: "too few leads", args: []string{"-leads", "10"}, wantErr: true},
 		{name: "too many leads", args: []string{"-leads", "100000"}, wantErr: true},

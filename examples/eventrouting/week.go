@@ -1,0 +1,709 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/leadline/leadline"
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/memstore"
+	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/sim"
+	"github.com/leadline/leadline/stage"
+	"github.com/shopspring/decimal"
+)
+
+// The people: ids are what the engine records; the roster is a routing.Org.
+const (
+	insideMgr = "mgr-inoue"
+	fieldMgr  = "mgr-ishii"
+)
+
+var (
+	insideReps = []string{"is-aoki", "is-baba", "is-chiba"}
+	fieldReps  = []string{"fs-endo", "fs-fujii", "fs-goto", "fs-hara", "fs-ikeda"}
+	// sheetReps keep their feedback in a spreadsheet (M5); the other
+	// field reps record it in the CRM, one lead at a time.
+	sheetReps = []string{"fs-goto", "fs-hara"}
+)
+
+// accountRep returns the field rep whose account company i is.
+func accountRep(i int) string { return fieldReps[i%len(fieldReps)] }
+
+// The campaigns of the week.
+const (
+	confID = "uc-2026"
+	webID  = "media-0414"
+	ocsID  = "ocs-april"
+)
+
+// prospect is what the simulation knows about a person besides the
+// engine: who they are and what they will do.
+type prospect struct {
+	id, name, company string
+	account           string // the field rep whose account the company is
+	home              string // the campaign the lead came from
+	score             int
+	accountOwned      bool   // created with its account rep as owner (M4, M9)
+	fieldInvite       string // the field rep who invited them (M4)
+	insideInvite      string // the inside rep whose call invited them (M6)
+	selfRegister      bool   // registers from the marketing e-mail
+	registered        bool
+	reached           bool // an inside rep got through on the phone
+	replay            bool // watched the webinar's replay, not the live session
+}
+
+// handoffStory is one Pre-SQL of the week (M10), for the report.
+type handoffStory struct {
+	lead, by, to string
+	refused      error  // a hand-off refused first for missing BANT, if any
+	answer       string // "accepted: an SQL", "rejected: <reason>", or ""
+}
+
+// sheetStory is one field rep's round trip through the feedback sheet (M5).
+type sheetStory struct {
+	rep           string
+	exported      int
+	bad           sim.Sheet // the first, broken sheet; no rows if none
+	badErr        error     // what ImportFeedback said about it
+	before, after sim.Snapshot
+	applied       int
+}
+
+// world is one run: the organisation, the people and their simulation.
+type world struct {
+	*sim.Sim
+	opts       sim.Flags
+	loc        *time.Location
+	start, end time.Time
+	rng        *rand.Rand
+	eng        *leadline.Engine
+	org        routing.Org
+	work       *stage.BusinessCalendar // 09:00-18:00, Monday to Friday
+	people     map[string]*prospect
+	ids        []string // every lead id, sorted
+	log        sim.Log
+	handoffs   []handoffStory
+	sheets     []sheetStory
+	feedbackBy sim.Count // feedback recorded in the CRM, by rep
+	worked     sim.Count // inside work: "calls", "reached", "attempts", "contacts"
+}
+
+// newWorld builds the organisation, the engine, the campaigns and the
+// people, and scripts the week.
+func newWorld(opts sim.Flags) (*world, error) {
+	if err := opts.Check(); err != nil {
+		return nil, err
+	}
+	loc, _ := sim.LoadZone(opts.Zone)
+	work, err := stage.NewBusinessCalendar(stage.BusinessHours{Zone: opts.Zone})
+	if err != nil {
+		return nil, fmt.Errorf("working hours: %w", err)
+	}
+	s := &world{opts: opts, loc: loc, rng: opts.Rand(), work: work,
+		start:  time.Date(2026, time.April, 13, 9, 0, 0, 0, loc),
+		end:    time.Date(2026, time.April, 18, 0, 0, 0, 0, loc),
+		people: map[string]*prospect{}, feedbackBy: sim.Count{}, worked: sim.Count{}}
+	s.org.Inside = routing.Team{ID: "inside", Manager: insideMgr}
+	for _, id := range insideReps {
+		s.org.Inside.Reps = append(s.org.Inside.Reps, routing.Rep{ID: id})
+	}
+	s.org.Field = routing.Team{ID: "field", Manager: fieldMgr}
+	for _, id := range fieldReps {
+		s.org.Field.Reps = append(s.org.Field.Reps, routing.Rep{ID: id})
+	}
+	// Inside-first (M1), the rule book's defaults, with M2's switch on:
+	// field reps see a summary of every campaign response.
+	pol := leadline.Policy{Routing: routing.Rules{FieldSummary: true}}
+	s.Sim, err = sim.New(sim.Config{Store: memstore.New(), Start: s.start,
+		Engine: leadline.Config{Policy: pol, Roster: &s.org}, NotifyFunc: s.react})
+	if err != nil {
+		return nil, err
+	}
+	s.eng = s.Engine()
+	nConf, nWeb := opts.Leads/2, opts.Leads*3/10
+	for _, c := range []routing.Campaign{
+		{ID: confID, Name: "Leadline User Conference 2026", Type: routing.OwnEvent, Model: routing.Hybrid,
+			Start: s.Date(3, 10, 0), Targets: routing.Targets{Registrations: nConf / 3, Attendance: nConf / 4}},
+		{ID: ocsID, Name: "Content syndication, April batch", Type: routing.ContentSyndication, Model: routing.InsideFirst, Start: s.Date(2, 10, 0)},
+		{ID: webID, Name: "Media webinar: lead management for enterprises", Type: routing.ExternalSeminar, Model: routing.InsideFirst, Start: s.Date(1, 14, 0)},
+	} {
+		if err := s.eng.SaveCampaign(context.Background(), c); err != nil {
+			return nil, fmt.Errorf("kickoff: %w", err)
+		}
+	}
+	s.genPeople(nConf, nWeb, opts.Leads-nConf-nWeb)
+	s.script()
+	return s, nil
+}
+
+// genPeople draws every person of the week. Ids follow the order leads
+// reach the CRM: the conference's invitation list, the webinar's
+// attendees and replay viewers, the syndication batch.
+func (s *world) genPeople(nConf, nWeb, nOcs int) {
+	add := func(home string, lo, hi int) *prospect {
+		name := names.Name(s.rng)
+		company, ci := companyName(s.rng)
+		p := &prospect{id: leadID(len(s.ids) + 1), name: name, company: company, account: accountRep(ci),
+			home: home, score: lo + s.rng.IntN(hi-lo+1)}
+		s.people[p.id] = p
+		s.ids = append(s.ids, p.id)
+		return p
+	}
+	owned := min(6, nConf-1)
+	for i := range nConf {
+		p := add(confID, 20, 160)
+		switch {
+		case i == owned: // an account of a field rep, registering from the marketing e-mail
+			p.accountOwned, p.selfRegister = true, true
+		case i < 2 || s.rng.Float64() < 0.33:
+			p.fieldInvite = p.account
+		default:
+			p.selfRegister = s.rng.Float64() < 0.1
+		}
+	}
+	nReplay := max(3, nWeb/4)
+	for i := range nWeb {
+		p := add(webID, 30, 170)
+		switch {
+		case i == 0: // a client the rep sent to the webinar (M4)
+			p.fieldInvite, p.score = p.account, 140
+		case i >= nWeb-nReplay:
+			p.replay = true
+		}
+	}
+	for range nOcs {
+		add(ocsID, 10, 150)
+	}
+}
+
+// script queues the week's scripted moments; the rest follows from them.
+func (s *world) script() {
+	s.At(s.Date(0, 9, 0), s.loadList)
+	for _, id := range s.ids {
+		switch p := s.people[id]; {
+		case p.home == confID && p.fieldInvite != "":
+			s.At(s.within(s.Date(0, 10, 0), s.Date(0, 12, 0)), s.fieldInvitation(p))
+		case p.home == confID && p.accountOwned:
+			s.At(s.Date(0, 10, 30), s.register(p))
+		case p.home == confID && p.selfRegister:
+			s.At(s.within(s.Date(0, 10, 0), s.Date(2, 17, 0)), s.register(p))
+		}
+	}
+	s.At(s.Date(0, 12, 0), s.fieldInvitesDone)
+	s.At(s.Date(0, 14, 0), s.callList)
+	s.At(s.Date(1, 9, 30), s.callList)
+	s.At(s.Date(2, 9, 30), s.callList)
+	for d := range 3 {
+		s.At(s.Date(d, 18, 0), s.callsDone)
+	}
+	s.At(s.Date(1, 16, 0), s.upload("live attendees uploaded", webID, "media webinar", lead.ResponseAttended, "media-partner",
+		func(p *prospect) bool { return p.home == webID && !p.replay }))
+	s.At(s.Date(2, 10, 0), s.upload("downloads delivered", ocsID, "content syndication", lead.ResponseDownloaded, "syndication-vendor",
+		func(p *prospect) bool { return p.home == ocsID }))
+	s.At(s.Date(2, 11, 0), s.changeWebinarModel)
+	s.At(s.Date(3, 10, 0), s.upload("replay viewers uploaded, now under the direct model", webID, "media webinar replay",
+		lead.ResponseVisited, "media-partner", func(p *prospect) bool { return p.replay }))
+	s.At(s.Date(3, 15, 0), s.webinarPreSQL)
+	s.At(s.Date(3, 18, 0), s.conferenceUpload)
+	s.At(s.Date(4, 9, 0), s.feedbackInCRM)
+	s.At(s.Date(4, 9, 30), s.noShowPreSQLs)
+	s.At(s.Date(4, 16, 0), s.feedbackSheets)
+}
+
+// within draws a minute in [from, to); hours a span of lo to hi hours.
+func (s *world) within(from, to time.Time) time.Time { return sim.Between(s.rng, from, to) }
+func (s *world) hours(lo, hi float64) time.Duration  { return sim.Hours(s.rng, lo, hi) }
+
+// respond reports a campaign response; set fills in more of the event.
+func (s *world) respond(ctx context.Context, at time.Time, id, campaign string, kind lead.ResponseKind, actor string, set func(*lead.Event)) error {
+	ev := lead.Event{Kind: lead.EventResponse, Lead: id, At: at, Campaign: campaign, Response: kind, Actor: actor}
+	if set != nil {
+		set(&ev)
+	}
+	return s.Handle(ctx, ev)
+}
+
+// create puts p in the CRM, with its account rep as owner if it has one
+// (account ownership wins over round robin, M4, M9).
+func (s *world) create(ctx context.Context, at time.Time, p *prospect, source string) error {
+	ev := lead.Event{Kind: lead.EventCreated, Lead: p.id, At: at, Actor: "marketing", Score: decimal.NewFromInt(int64(p.score)),
+		Profile: lead.Profile{Name: p.name, Company: p.company, Source: source}}
+	if p.accountOwned {
+		ev.Owner = p.account
+	}
+	return s.Handle(ctx, ev)
+}
+
+// loadList puts the conference's invitation list in the CRM (M6).
+func (s *world) loadList(ctx context.Context, at time.Time) error {
+	n, owned := 0, ""
+	for _, id := range s.ids {
+		p := s.people[id]
+		if p.home != confID {
+			continue
+		}
+		if err := s.create(ctx, at, p, "customer list"); err != nil {
+			return err
+		}
+		if err := s.respond(ctx, at, id, confID, lead.ResponseListed, "marketing", nil); err != nil {
+			return err
+		}
+		if n++; p.accountOwned {
+			owned = fmt.Sprintf("; %s is an account of %s, created with %s as owner", id, p.account, p.account)
+		}
+	}
+	s.log.Addf(at, "%s: %d people on the invitation list%s", confID, n, owned)
+	return nil
+}
+
+// fieldInvitation: a field rep invites a person they know (M4). The first
+// two on the list always register and come, so every run has its car
+// dealer; the others most likely register.
+func (s *world) fieldInvitation(p *prospect) sim.ActionFunc {
+	return func(ctx context.Context, at time.Time) error {
+		if err := s.respond(ctx, at, p.id, confID, lead.ResponseInvited, p.fieldInvite, nil); err != nil {
+			return err
+		}
+		if s.ids[0] == p.id || s.ids[1] == p.id || s.rng.Float64() < 0.8 {
+			s.At(s.registrationTime(s.work.Add(at, s.hours(2, 20))), s.register(p))
+		}
+		return nil
+	}
+}
+
+// registrationTime closes registration on Wednesday evening.
+func (s *world) registrationTime(t time.Time) time.Time {
+	if last := s.Date(2, 18, 0); t.After(last) {
+		return last
+	}
+	return t
+}
+
+func (s *world) fieldInvitesDone(_ context.Context, at time.Time) error {
+	by := sim.Count{}
+	for _, p := range s.people {
+		if p.home == confID && p.fieldInvite != "" {
+			by[p.fieldInvite]++
+		}
+	}
+	s.log.Addf(at, "%s: field reps invited %d of them personally (M4): %s", confID, by.Sum(), by.List(fieldReps...))
+	return nil
+}
+
+// register: the person registers; the engine credits whoever invited them (M6).
+func (s *world) register(p *prospect) sim.ActionFunc {
+	return func(ctx context.Context, at time.Time) error {
+		if p.registered {
+			return nil
+		}
+		p.registered = true
+		return s.respond(ctx, at, p.id, confID, lead.ResponseRegistered, "marketing", nil)
+	}
+}
+
+// callList: the inside manager pulls the call list (M6), the people no
+// field rep invited who have not registered, and shares out those no
+// inside rep reached yet.
+func (s *world) callList(ctx context.Context, at time.Time) error {
+	list, err := s.eng.CallList(ctx, routing.Viewer{Rep: insideMgr, Role: routing.RoleManager}, confID)
+	if err != nil {
+		return err
+	}
+	by, closing := sim.Count{}, time.Date(at.Year(), at.Month(), at.Day(), 17, 30, 0, 0, s.loc)
+	for _, l := range list {
+		if p := s.people[l.ID]; !p.reached {
+			rep := insideReps[by.Sum()%len(insideReps)]
+			by[rep]++
+			s.At(s.within(at.Add(15*time.Minute), closing), s.call(rep, p))
+		}
+	}
+	s.log.Addf(at, "%s: call list for inside sales (CallList, M6): %d not invited by field and not registered; %d to call (%s)",
+		confID, len(list), by.Sum(), by.List(insideReps...))
+	return nil
+}
+
+// call: an inside rep calls a person on the list; reached, they are
+// invited, and some register (M6).
+func (s *world) call(rep string, p *prospect) sim.ActionFunc {
+	return func(ctx context.Context, at time.Time) error {
+		if s.worked["calls"]++; p.registered || s.rng.Float64() >= 0.55 {
+			return nil
+		}
+		p.reached, p.insideInvite = true, rep
+		s.worked["reached"]++
+		if err := s.respond(ctx, at, p.id, confID, lead.ResponseInvited, rep, nil); err != nil {
+			return err
+		}
+		if s.rng.Float64() < 0.6 {
+			s.At(s.registrationTime(s.work.Add(at, s.hours(1, 16))), s.register(p))
+		}
+		return nil
+	}
+}
+
+// callsDone logs a day of inside calls and the registrations so far, by
+// who drove them (M6).
+func (s *world) callsDone(_ context.Context, at time.Time) error {
+	regs := sim.Count{}
+	for _, p := range s.people {
+		switch {
+		case p.home != confID || !p.registered:
+		case p.fieldInvite != "":
+			regs["field"]++
+		case p.insideInvite != "":
+			regs["inside"]++
+		default:
+			regs["marketing"]++
+		}
+	}
+	s.log.Addf(at, "%s: inside calls today %d, reached and invited %d; registered so far: %s",
+		confID, s.worked["calls"], s.worked["reached"], regs.List("field", "inside", "marketing"))
+	s.worked["calls"], s.worked["reached"] = 0, 0
+	return nil
+}
+
+// upload: a vendor sends the responses to campaign of the people keep
+// accepts, new leads from source; the webinar's field-invited client
+// downloads the white paper too. It logs where they were routed.
+func (s *world) upload(what, campaign, source string, kind lead.ResponseKind, actor string, keep func(*prospect) bool) sim.ActionFunc {
+	return func(ctx context.Context, at time.Time) error {
+		got := sim.Count{}
+		for _, id := range s.ids {
+			if p := s.people[id]; keep(p) {
+				if err := s.create(ctx, at, p, source); err != nil {
+					return err
+				}
+				if err := s.respondRouted(ctx, at, got, p, campaign, kind, actor); err != nil {
+					return err
+				}
+			}
+		}
+		for _, id := range s.ids {
+			if p := s.people[id]; campaign == ocsID && p.home == webID && p.fieldInvite != "" {
+				if err := s.respondRouted(ctx, at, got, p, campaign, kind, actor); err != nil {
+					return err
+				}
+			}
+		}
+		s.log.Addf(at, "%s: %d %s: %s", campaign, got.Sum(), what, got.Ranked())
+		return nil
+	}
+}
+
+// respondRouted reports p's response and counts where its last routing
+// decision (Engine.Explain) sent it.
+func (s *world) respondRouted(ctx context.Context, at time.Time, got sim.Count, p *prospect, campaign string, kind lead.ResponseKind, actor string) error {
+	err := s.respond(ctx, at, p.id, campaign, kind, actor, func(e *lead.Event) {
+		if kind == lead.ResponseAttended {
+			e.InvitedBy = p.fieldInvite
+		}
+	})
+	if err != nil {
+		return err
+	}
+	l, err := s.eng.Lead(ctx, sim.Ops, p.id)
+	if err != nil {
+		return err
+	}
+	r, err := s.lastRoute(ctx, p.id)
+	switch {
+	case err != nil:
+		return err
+	case r.Field == 0:
+		got["not routed"]++
+	case r.Rules[0] == "M4" && r.From == "field" && r.To == "field":
+		got["stayed with its field rep (M4)"]++
+	case r.To == "field", r.To == "nurture":
+		got[map[string]string{"field": "to field sales", "nurture": "nurtured"}[r.To]+" ("+r.Rules[0]+")"]++
+	case r.To == "inside" && l.Request.Outstanding():
+		got[fmt.Sprintf("to inside sales as approach requests P%d (%s)", l.Request.Priority, l.Request.Reasons.First())]++
+	default:
+		got[r.To+" ("+r.Rules[0]+")"]++
+	}
+	return nil
+}
+
+// lastRoute returns the lead's last routing decision; a zero Decision if
+// it has none.
+func (s *world) lastRoute(ctx context.Context, id string) (leadline.Decision, error) {
+	ds, err := s.eng.Explain(ctx, sim.Ops, id)
+	for _, d := range slices.Backward(ds) {
+		if d.Field == lead.FieldRoute {
+			return d, err
+		}
+	}
+	return leadline.Decision{}, err
+}
+
+// changeWebinarModel: after the webinar, sales management moves its
+// replay viewers to field sales directly (M7).
+func (s *world) changeWebinarModel(ctx context.Context, at time.Time) error {
+	const why = "agreed with mgr-inoue: replay viewers are mostly named accounts; field follows MQLs up directly"
+	if err := s.eng.ChangeModel(ctx, webID, routing.Direct, fieldMgr, why); err != nil {
+		return err
+	}
+	c, err := s.eng.Campaign(ctx, webID)
+	if err != nil {
+		return err
+	}
+	ch := c.Changes[len(c.Changes)-1]
+	s.log.Addf(at, "%s: model %v -> %v after the start, by %s: %q (M7, recorded on the campaign)", webID, ch.From, ch.To, ch.By, ch.Reason)
+	return nil
+}
+
+// conferenceUpload: after the conference the attendance and the booth
+// scans are uploaded, and every attendee routes by M3/M4. Two
+// inside-invited registrants stay away, for the M10 story.
+func (s *world) conferenceUpload(ctx context.Context, at time.Time) error {
+	var noShows, came, met, regs int
+	for _, id := range s.ids {
+		p := s.people[id]
+		if p.home != confID || !p.registered {
+			continue
+		}
+		regs++
+		attend, metBy := false, ""
+		switch {
+		case p.fieldInvite != "":
+			attend = s.ids[0] == id || s.ids[1] == id || s.rng.Float64() < 0.85
+			if attend && (s.ids[0] == id || s.rng.Float64() < 0.7) {
+				metBy = p.fieldInvite // the car dealer: the rep who invited them shows them round
+			}
+		case p.accountOwned:
+			attend = true
+		case p.insideInvite != "" && noShows < 2:
+			noShows++
+		case p.insideInvite != "":
+			attend = s.rng.Float64() < 0.7
+		default:
+			attend = s.rng.Float64() < 0.6
+		}
+		if attend && metBy == "" && !p.accountOwned && s.rng.Float64() < 0.2 {
+			metBy = fieldReps[s.rng.IntN(len(fieldReps))] // met at the booth
+		}
+		if !attend {
+			continue
+		}
+		came++
+		// The booth scan travels with the attendance, so the first routing
+		// decision knows who met the person (M4).
+		checkIn := s.within(s.Date(3, 9, 30), s.Date(3, 11, 0))
+		if err := s.respond(ctx, checkIn, id, confID, lead.ResponseAttended, "event-app", func(e *lead.Event) { e.MetBy = metBy }); err != nil {
+			return err
+		}
+		if metBy != "" {
+			met++
+			if err := s.respond(ctx, s.within(s.Date(3, 11, 0), s.Date(3, 17, 0)), id, confID, lead.ResponseMet, metBy, nil); err != nil {
+				return err
+			}
+		}
+	}
+	s.log.Addf(at, "%s: attendance uploaded: %d of %d registered came, %d met a field rep; every attendee routed to field (M3, M4)",
+		confID, came, regs, met)
+	return nil
+}
+
+// react: inside reps call the approach requests delivered, first within
+// hours, then once a day until contact.
+func (s *world) react(_ context.Context, n leadline.Notification) error {
+	if n.Kind == leadline.NoteApproachRequest && slices.Contains(insideReps, n.To) {
+		s.At(s.work.Add(s.Now(), s.hours(0.5, 3)), s.attempt(n.Lead, n.To, 1))
+	}
+	return nil
+}
+
+// working returns the lead if rep still works its cadence: it is theirs,
+// on the inside desk, and not yet connected.
+func (s *world) working(ctx context.Context, id, rep string) (*lead.Lead, error) {
+	l, err := s.eng.Lead(ctx, sim.Ops, id)
+	if err != nil || l.Desk != lead.DeskInside || l.Owner != rep || !l.Track.Active() {
+		return nil, err
+	}
+	return &l, nil
+}
+
+func (s *world) attempt(id, rep string, n int) sim.ActionFunc {
+	return func(ctx context.Context, at time.Time) error {
+		if l, err := s.working(ctx, id, rep); l == nil {
+			return err
+		}
+		s.worked["attempts"]++
+		if err := s.Handle(ctx, lead.Event{Kind: lead.EventOutbound, Lead: id, At: at, Actor: rep, Channels: stage.Call | stage.Email}); err != nil {
+			return err
+		}
+		switch {
+		case s.rng.Float64() < 0.55:
+			s.At(s.work.Add(at, s.hours(1, 5)), func(ctx context.Context, at time.Time) error {
+				if l, err := s.working(ctx, id, rep); l == nil {
+					return err
+				}
+				s.worked["contacts"]++
+				return s.Handle(ctx, lead.Event{Kind: lead.EventContact, Lead: id, At: at, Actor: rep, Channels: stage.Call})
+			})
+		case n < 3:
+			s.At(s.work.Add(at, s.hours(7, 9)), s.attempt(id, rep, n+1))
+		}
+		return nil
+	}
+}
+
+// handOff records at at what rep learnt (M10) and hands the lead to field
+// rep to after d; the refusal of a hand-off is returned as it is.
+func (s *world) handOff(ctx context.Context, at time.Time, d time.Duration, id, rep, to string, bant lead.BANT) error {
+	if err := s.Handle(ctx, lead.Event{Kind: lead.EventBANT, Lead: id, At: at, Actor: rep, BANT: bant}); err != nil {
+		return err
+	}
+	return s.Handle(ctx, lead.Event{Kind: lead.EventHandoff, Lead: id, At: at.Add(d), Actor: rep, To: to})
+}
+
+// webinarPreSQL: an inside rep who reached a webinar MQL qualifies it and
+// hands it to the account's field rep (M1, M10), who accepts on Friday.
+func (s *world) webinarPreSQL(ctx context.Context, at time.Time) error {
+	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{Campaign: webID})
+	if err != nil {
+		return err
+	}
+	for _, l := range leads {
+		if l.Desk != lead.DeskInside || l.Track.Stage != stage.Connected || l.Owner == "" {
+			continue
+		}
+		p := s.people[l.ID]
+		bant := lead.BANT{Budget: "FY2026 budget for an MA-SFA link", Need: "MQLs lost between marketing and sales", Timeline: "decision by June"}
+		if err := s.handOff(ctx, at, 10*time.Minute, l.ID, l.Owner, p.account, bant); err != nil {
+			return err
+		}
+		s.handoffs = append(s.handoffs, handoffStory{lead: l.ID, by: l.Owner, to: p.account})
+		s.At(s.Date(4, 11, 0), s.answer(len(s.handoffs)-1, ""))
+		s.log.Addf(at, "%s: %s qualified %s (BANT), handed it to %s as a Pre-SQL (M10)", webID, l.Owner, l.ID, p.account)
+		return nil
+	}
+	s.log.Addf(at, "%s: no webinar MQL reached yet; no Pre-SQL from it this week", webID)
+	return nil
+}
+
+// noShowPreSQLs: inside reps call the people they invited who registered
+// but did not come; two are qualified and handed to field (M6, M10). The
+// first hand-off, with the need only, is refused (M10: need and
+// timeline), then made again once the timeline is known, and rejected.
+func (s *world) noShowPreSQLs(ctx context.Context, at time.Time) error {
+	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{Campaign: confID})
+	if err != nil {
+		return err
+	}
+	var noShows []lead.Lead
+	for _, l := range leads {
+		if p := s.people[l.ID]; p.insideInvite != "" && p.registered && l.Desk == lead.DeskInside && !attended(&l, confID) {
+			noShows = append(noShows, l)
+		}
+	}
+	if len(noShows) < 2 {
+		s.log.Addf(at, "%s: fewer than two no-shows to qualify this run", confID)
+		return nil
+	}
+	for i, l := range noShows[:2] {
+		p := s.people[l.ID]
+		rep, t := p.insideInvite, at.Add(time.Duration(i)*20*time.Minute)
+		if err := s.Handle(ctx, lead.Event{Kind: lead.EventContact, Lead: l.ID, At: t, Actor: rep, Channels: stage.Call}); err != nil {
+			return err
+		}
+		h := handoffStory{lead: l.ID, by: rep, to: p.account}
+		bant, reason := lead.BANT{Budget: "approved", Authority: "IT director", Need: "field follow-up of event leads", Timeline: "this quarter"}, ""
+		from, d := t, 15*time.Minute
+		if i == 0 {
+			h.refused = s.handOff(ctx, t, 5*time.Minute, l.ID, rep, p.account, lead.BANT{Need: "routing of event leads to field"})
+			if !errors.Is(h.refused, leadline.ErrInvalidTransition) {
+				return fmt.Errorf("hand-off of %s without a timeline = %v, want refused (M10)", l.ID, h.refused)
+			}
+			bant, reason = lead.BANT{Timeline: "next fiscal year"}, "no budget before FY2027; inside to keep in touch"
+			from, d = t.Add(10*time.Minute), 5*time.Minute
+		}
+		if err := s.handOff(ctx, from, d, l.ID, rep, p.account, bant); err != nil {
+			return err
+		}
+		s.handoffs = append(s.handoffs, h)
+		s.At(s.Date(4, 14+i, 0), s.answer(len(s.handoffs)-1, reason))
+		s.log.Addf(t, "%s: %s reached no-show %s, qualified it and handed it to %s as a Pre-SQL (M10)", confID, rep, l.ID, p.account)
+	}
+	return nil
+}
+
+// answer: the field rep accepts the Pre-SQL, or rejects it with reason
+// back to inside sales (M10).
+func (s *world) answer(i int, reason string) sim.ActionFunc {
+	return func(ctx context.Context, at time.Time) error {
+		h := &s.handoffs[i]
+		ev := lead.Event{Kind: lead.EventAccept, Lead: h.lead, At: at, Actor: h.to}
+		h.answer = "accepted: an SQL"
+		if reason != "" {
+			ev.Kind, ev.Reason, ev.Status = lead.EventReject, reason, lead.StatusLead
+			h.answer = "rejected: " + reason
+		}
+		return s.Handle(ctx, ev)
+	}
+}
+
+// attended reports whether l attended campaign.
+func attended(l *lead.Lead, campaign string) bool {
+	return slices.ContainsFunc(l.Responses, func(t lead.Touch) bool { return t.Campaign == campaign && t.Kind == lead.ResponseAttended })
+}
+
+// feedbackInCRM: the field reps who use the CRM record their follow-up
+// of the leads routed to them, one lead at a time (M5).
+func (s *world) feedbackInCRM(ctx context.Context, at time.Time) error {
+	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{})
+	if err != nil {
+		return err
+	}
+	for _, l := range leads {
+		if l.Desk != lead.DeskField || l.Handoff != lead.HandoffNone || slices.Contains(sheetReps, l.Owner) || s.rng.Float64() >= 0.85 {
+			continue
+		}
+		id, rep, f := l.ID, l.Owner, sim.DrawFeedback(s.rng)
+		s.At(s.within(at, s.Date(4, 17, 0)), func(ctx context.Context, at time.Time) error {
+			s.feedbackBy[rep]++
+			return s.Handle(ctx, lead.Event{Kind: lead.EventFeedback, Lead: id, At: at, Actor: rep, Feedback: f})
+		})
+	}
+	return nil
+}
+
+// feedbackSheets: each spreadsheet rep exports their sheet, fills it in
+// and imports it (M5). A Pre-SQL is answered by accepting or rejecting it
+// (M10), and some rows the rep has not got round to: those go back as
+// they were. fs-goto's first try has typos and a pasted duplicate row: it
+// is refused whole and changes nothing; the corrected sheet goes in.
+func (s *world) feedbackSheets(ctx context.Context, at time.Time) error {
+	for i, rep := range sheetReps {
+		v := routing.Viewer{Rep: rep, Team: s.org.Field.ID, Role: routing.RoleField}
+		sh, err := s.ExportSheet(ctx, v, "")
+		if err != nil {
+			return err
+		}
+		st := sheetStory{rep: rep, exported: len(sh.Rows)}
+		for r := range sh.Rows {
+			id := sh.Cell(r, routing.ColLead)
+			if !slices.ContainsFunc(s.handoffs, func(h handoffStory) bool { return h.lead == id }) && s.rng.Float64() >= 0.15 {
+				sh.Fill(r, sim.DrawFeedback(s.rng))
+			}
+		}
+		if i == 0 && len(sh.Rows) > 0 {
+			st.bad = sh.Broken()
+			st.before, st.after, err = s.Watch(ctx, func() {
+				_, st.badErr = s.Import(ctx, v, st.bad, fmt.Sprintf("sheet/%s/%s/1", rep, at.Format("0102")))
+			})
+			if _, ok := errors.AsType[*routing.ImportError](st.badErr); err != nil || !ok {
+				return fmt.Errorf("broken sheet of %s imported: %v, want a *routing.ImportError (%v)", rep, st.badErr, err)
+			}
+		}
+		if st.applied, err = s.Import(ctx, v, sh, fmt.Sprintf("sheet/%s/%s/2", rep, at.Format("0102"))); err != nil {
+			return fmt.Errorf("feedback sheet of %s: %w", rep, err)
+		}
+		s.sheets = append(s.sheets, st)
+	}
+	return nil
+}
