@@ -17,47 +17,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// options are the command's flags.
-type options struct {
-	days     int    // simulated days, from Monday 2026-04-06 09:00
-	leads    int    // leads arriving over the period
-	seed     uint64 // seeds the PCG source: same seed, same story
-	tz       string // IANA zone of the team
-	business bool   // count deadlines in business hours (T11)
-}
-
-func defaultOptions() options { return options{days: 14, leads: 300, seed: 1, tz: "Asia/Tokyo"} }
-
-const (
-	maxDays  = 60
-	maxLeads = 5000
-)
-
-// validate reports the first bad option, naming its flag.
-func (o options) validate() error {
-	switch {
-	case o.days < 1 || o.days > maxDays:
-		return fmt.Errorf("-days must be from 1 to %d, got %d", maxDays, o.days)
-	case o.leads < 1 || o.leads > maxLeads:
-		return fmt.Errorf("-leads must be from 1 to %d, got %d", maxLeads, o.leads)
-	case o.tz == "" || o.tz == "Local":
-		return fmt.Errorf("-tz must name an IANA zone such as Asia/Tokyo, got %q", o.tz)
-	}
-	if _, err := time.LoadLocation(o.tz); err != nil {
-		return fmt.Errorf("-tz %q is not a known time zone", o.tz)
-	}
-	return nil
-}
-
-// run simulates the team for opts.days and writes the story to w.
-func run(w io.Writer, opts options) error {
-	s, err := newWorld(opts, w)
-	if err != nil {
-		return err
-	}
-	return s.run(context.Background())
-}
-
 // persona is how a rep (or the manager) works: delays are in working
 // hours of the team's calendar, since nobody calls at night.
 type persona struct {
@@ -73,8 +32,7 @@ type persona struct {
 type simLead struct {
 	id, source string
 	kind       companyKind
-	// reviewed: a rep looked at the lead's data (competitor, customer).
-	reviewed   bool
+	reviewed   bool // a rep looked at the lead's data (competitor, customer)
 	lastActive time.Time
 }
 
@@ -97,31 +55,46 @@ type world struct {
 	leads  map[string]*simLead
 	ids    []string // every lead id, sorted
 	today  *dayStats
-	tally  sim.Tally // the run's notifications and changes, day by day
 	out    *sim.Printer
 }
+
+// sources are where leads come from, and when they arrive: web forms at
+// any hour of any day, partner referrals in office hours, trade-show lists
+// imported Monday late morning, seminar attendee lists after the Wednesday
+// seminars, downloads trailing off after the Tuesday 10:00 campaign mail.
+var sources = []sim.Source{
+	{Key: "web", Label: "web form", Weight: 30, Score: [2]int{40, 150},
+		Arrive: sim.Arrival{Weekend: 0.25, Windows: []sim.Window{{Share: 0.7, From: 9 * 60, To: 18 * 60}, {From: 7 * 60, To: 23 * 60}}}},
+	{Key: "seminar", Label: "seminar", Weight: 20, Score: [2]int{60, 140},
+		Arrive: sim.Arrival{Batches: []int{2, 9}, Windows: []sim.Window{{From: 17*60 + 30, To: 17*60 + 50}}}},
+	{Key: "download", Label: "document download campaign", Weight: 25, Score: [2]int{40, 140},
+		Arrive: sim.Arrival{Batches: []int{1, 8}, Windows: []sim.Window{{From: 10 * 60}}, Tail: 14 * time.Hour}},
+	{Key: "list", Label: "list import", Weight: 15, Score: [2]int{0, 60},
+		Arrive: sim.Arrival{Batches: []int{0, 7}, Windows: []sim.Window{{From: 11 * 60, To: 11*60 + 10}}}},
+	{Key: "partner", Label: "partner referral", Weight: 10, Score: [2]int{100, 170},
+		Arrive: sim.Arrival{Windows: []sim.Window{{From: 9 * 60, To: 18 * 60}}}},
+}
+
+// answers is how prospects answer: a call picked up at Stage1 or Stage2,
+// an e-mail answered at any stage, more often by keen leads.
+var answers = sim.Answers{Boost: 1.4, Keen: decimal.NewFromInt(100),
+	Call:  [...]float64{stage.Stage1: 0.10, stage.Stage2: 0.07, stage.Stage4: 0},
+	Reply: [...]float64{stage.Stage1: 0.06, stage.Stage2: 0.06, stage.Stage3: 0.08, stage.Stage4: 0.08}}
 
 // newWorld builds the team, the engine and the leads' marketing script.
 func newWorld(opts options, w io.Writer) (*world, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation(opts.tz)
-	if err != nil {
-		return nil, fmt.Errorf("-tz: %w", err)
-	}
-	work, err := stage.NewBusinessCalendar(stage.BusinessHours{Zone: opts.tz, Holidays: []string{"jp"}})
+	loc, _ := sim.LoadZone(opts.Zone)
+	work, err := stage.NewBusinessCalendar(stage.BusinessHours{Zone: opts.Zone, Holidays: []string{"jp"}})
 	if err != nil {
 		return nil, fmt.Errorf("business calendar: %w", err)
 	}
-	s := &world{opts: opts, loc: loc, out: &sim.Printer{W: w}, work: work,
+	s := &world{opts: opts, loc: loc, out: &sim.Printer{W: w}, work: work, rng: opts.Rand(), store: memstore.New(),
 		start:  time.Date(2026, time.April, 6, 9, 0, 0, 0, loc),
 		end:    time.Date(2026, time.April, 6+opts.days, 0, 0, 0, 0, loc),
-		rng:    rand.New(rand.NewPCG(opts.seed, opts.seed)),
-		store:  memstore.New(),
-		people: make(map[string]*persona),
-		leads:  make(map[string]*simLead),
-	}
+		people: map[string]*persona{}, leads: map[string]*simLead{}, today: newDay()}
 	if opts.business {
 		s.pol.Cadence.Calendar = work
 	}
@@ -134,7 +107,6 @@ func newWorld(opts options, w io.Writer) (*world, error) {
 	}
 	s.eng = s.Engine()
 	s.pol = s.eng.Policy()
-	s.today = newDay()
 	s.genLeads()
 	for d := s.Date(7, 2, 0); d.Before(s.end); d = d.AddDate(0, 0, 7) {
 		s.At(d, s.decay) // Mondays 02:00
@@ -145,15 +117,19 @@ func newWorld(opts options, w io.Writer) (*world, error) {
 func (s *world) buildTeam() {
 	sick := routing.Period{From: s.day(1), To: s.day(3)}    // Tue and Wed of week 1, not in the roster
 	leave := routing.Period{From: s.day(10), To: s.day(12)} // Thu and Fri of week 2, in the roster
+	park := func(p sim.Persona) sim.Persona {
+		p.Keep, p.Park, p.Parked = 0.85, 0.55, sim.Span{16, 30}
+		return p
+	}
 	ps := []*persona{
 		{blurb: "diligent: calls within the hour, follow-ups always before the deadline",
 			Persona: sim.Persona{ID: "rep-ito", First: sim.Span{0.2, 1.5}, Next: sim.Span{5, 10}, Keep: 1}},
 		{blurb: "steady; takes at most 15 leads in cadence (capacity, M9)", rep: routing.Rep{Capacity: 15},
-			Persona: sim.Persona{ID: "rep-kato", First: sim.Span{1, 6}, Next: sim.Span{8, 16}, Keep: 0.85, Park: 0.55, Parked: sim.Span{16, 30}}},
+			Persona: park(sim.Persona{ID: "rep-kato", First: sim.Span{1, 6}, Next: sim.Span{8, 16}})},
 		{blurb: "steady; off sick Tue-Wed of week 1 unannounced (round robin still feeds him),\n" +
 			"             on leave Thu-Fri of week 2 as the roster knows (M9 skips him)",
 			off: []routing.Period{sick}, rep: routing.Rep{Away: []routing.Period{leave}},
-			Persona: sim.Persona{ID: "rep-suzuki", First: sim.Span{1, 6}, Next: sim.Span{8, 16}, Keep: 0.85, Park: 0.55, Parked: sim.Span{16, 30}}},
+			Persona: park(sim.Persona{ID: "rep-suzuki", First: sim.Span{1, 6}, Next: sim.Span{8, 16}})},
 		{blurb: "always a day behind: follow-ups land after the deadline (T8, T9)",
 			Persona: sim.Persona{ID: "rep-tanaka", First: sim.Span{3, 12}, Next: sim.Span{20, 30}, Keep: 0.1, Park: 0.7, Parked: sim.Span{18, 32}}},
 		{blurb: "new on the team: does not open the request queue until Thursday (T1)",
@@ -184,7 +160,7 @@ func (s *world) run(ctx context.Context) error {
 	if err := s.Run(ctx, s.end); err != nil {
 		return err
 	}
-	if err := s.summary(ctx); err != nil {
+	if err := s.reports(ctx); err != nil {
 		return err
 	}
 	return s.out.Err()
@@ -196,26 +172,8 @@ func (s *world) handle(ctx context.Context, prefix string, ev lead.Event) error 
 	return s.Handle(ctx, ev)
 }
 
-type source struct {
-	key    string
-	label  string
-	weight int
-}
-
-var sources = []source{
-	{"web", "web form", 30},
-	{"seminar", "seminar", 20},
-	{"download", "document download campaign", 25},
-	{"list", "list import", 15},
-	{"partner", "partner referral", 10},
-}
-
-// scoreRange is the range of initial scores by source.
-var scoreRange = map[string][2]int{
-	"web": {40, 150}, "partner": {100, 170}, "seminar": {60, 140}, "download": {40, 140}, "list": {0, 60},
-}
-
-// proto is a lead before it has an id: its arrival and its script.
+// proto is a lead before it has an id: its arrival and its script of
+// marketing events (an event, or a score change by delta when ev is zero).
 type proto struct {
 	at     time.Time
 	src    string
@@ -225,11 +183,9 @@ type proto struct {
 	script []scripted
 }
 
-// scripted is a marketing event of a lead's script: an event to report,
-// or a score change by delta.
 type scripted struct {
 	at    time.Time
-	ev    lead.Event // without ID, Lead and At; zero for a score change
+	ev    lead.Event
 	delta decimal.Decimal
 	why   string
 }
@@ -237,21 +193,11 @@ type scripted struct {
 // genLeads draws every lead and the marketing events it will produce, and
 // queues them. Ids follow arrival order.
 func (s *world) genLeads() {
-	total := 0
-	for _, src := range sources {
-		total += src.weight
-	}
-	ps := make([]*proto, 0, s.opts.leads)
-	for range s.opts.leads {
-		n, src := s.rng.IntN(total), sources[0]
-		for _, c := range sources {
-			if n < c.weight {
-				src = c
-				break
-			}
-			n -= c.weight
-		}
-		ps = append(ps, s.genLead(src.key))
+	gen := sim.Arrivals{R: s.rng, Start: s.start, Days: s.opts.days, Sources: sources}
+	ps := make([]*proto, 0, s.opts.Leads)
+	for range s.opts.Leads {
+		src := gen.Source()
+		ps = append(ps, s.genLead(src, gen.When(src)))
 	}
 	slices.SortStableFunc(ps, func(a, b *proto) int { return a.at.Compare(b.at) })
 	for i, p := range ps {
@@ -269,29 +215,26 @@ func (s *world) genLeads() {
 	}
 }
 
-func (s *world) genLead(src string) *proto {
+// genLead draws who a lead of src is and what marketing will see it do.
+func (s *world) genLead(src sim.Source, at time.Time) *proto {
 	r := s.rng
-	p := &proto{src: src, at: s.arrival(src)}
+	p := &proto{src: src.Key, at: at}
 	comp, kind := sim.Company(r), prospect
 	switch x := r.Float64(); {
 	case x < 0.03:
 		comp, kind = competitorCompanies[r.IntN(len(competitorCompanies))], competitor
 	case x < 0.08:
 		comp, kind = customerCompanies[r.IntN(len(customerCompanies))], customer
-	case x < 0.10 || (src == "list" && x < 0.20):
+	case x < 0.10 || (src.Key == "list" && x < 0.20):
 		kind = badData
 	}
 	name, email := sim.JapaneseNames.Person(r, sim.Domain(comp))
 	p.kind = kind
-	p.prof = lead.Profile{Company: comp, Name: name, Email: email, Source: src,
-		MASystem: maSystems[r.IntN(len(maSystems))]}
-
-	rng := scoreRange[src]
-	cents := int64(rng[0]+r.IntN(rng[1]-rng[0]+1)) * 100
+	p.prof = lead.Profile{Company: comp, Name: name, Email: email, Source: src.Key, MASystem: maSystems[r.IntN(len(maSystems))]}
+	cents := int64(src.Score[0]+r.IntN(src.Score[1]-src.Score[0]+1)) * 100
 	switch x := r.Float64(); {
-	case x < 0.15 && src != "list": // around the MQL threshold
-		cents = 9600 + r.Int64N(801)
-		p.score = decimal.New(cents, -2)
+	case x < 0.15 && src.Key != "list": // around the MQL threshold
+		p.score = decimal.New(9600+r.Int64N(801), -2)
 	case x < 0.45:
 		p.score = decimal.New(cents+r.Int64N(100), -2)
 	default:
@@ -314,8 +257,7 @@ func (s *world) genLead(src string) *proto {
 		rescore(after(lo, hi), d, "engagement")
 	}
 	chance := func(pr float64) bool { return r.Float64() < pr }
-
-	switch src {
+	switch src.Key {
 	case "web":
 		inquiry(after(0.03, 0.15))
 		if chance(0.3) {
@@ -370,61 +312,6 @@ func (s *world) genLead(src string) *proto {
 	return p
 }
 
-// arrival draws when a lead of src arrives: web forms at any hour of any
-// day, partner referrals in office hours, list imports, seminar attendee
-// lists and campaign downloads in batches.
-func (s *world) arrival(src string) time.Time {
-	r := s.rng
-	days := s.opts.days
-	weekday := func(i int) bool {
-		wd := s.day(i).Weekday()
-		return wd != time.Saturday && wd != time.Sunday
-	}
-	pick := func(weekend float64) int {
-		for {
-			i := r.IntN(days)
-			if weekday(i) || r.Float64() < weekend {
-				return i
-			}
-		}
-	}
-	batch := func(cands ...int) int {
-		var in []int
-		for _, c := range cands {
-			if c < days {
-				in = append(in, c)
-			}
-		}
-		if len(in) == 0 {
-			return 0
-		}
-		return in[r.IntN(len(in))]
-	}
-	minutes := func(lo, hi int) time.Duration { return time.Duration(lo+r.IntN(hi-lo)) * time.Minute }
-	var t time.Time
-	switch src {
-	case "web":
-		d := s.day(pick(0.25))
-		if r.Float64() < 0.7 {
-			t = d.Add(minutes(9*60, 18*60))
-		} else {
-			t = d.Add(minutes(7*60, 23*60))
-		}
-	case "partner":
-		t = s.day(pick(0)).Add(minutes(9*60, 18*60))
-	case "list": // trade-show lists, imported Monday late morning
-		t = s.day(batch(0, 7)).Add(minutes(11*60, 11*60+10))
-	case "seminar": // attendee list uploaded after the Wednesday seminars
-		t = s.day(batch(2, 9)).Add(minutes(17*60+30, 17*60+50))
-	case "download": // campaign mails go out Tuesday 10:00; downloads trail off
-		t = s.day(batch(1, 8)).Add(10*time.Hour + time.Duration(r.ExpFloat64()*14*float64(time.Hour)))
-	}
-	if t.Before(s.start) {
-		t = s.start.Add(minutes(5, 60))
-	}
-	return t.Truncate(time.Minute)
-}
-
 // market schedules a marketing-automation event of lead id at t.
 func (s *world) market(id string, t time.Time, ev lead.Event) {
 	s.At(t, func(ctx context.Context, at time.Time) error {
@@ -459,26 +346,22 @@ func (s *world) rescore(ctx context.Context, id string, at time.Time, delta deci
 // five days, as marketing automation does every week.
 func (s *world) decay(ctx context.Context, at time.Time) error {
 	for _, id := range s.ids {
-		sl := s.leads[id]
-		if sl.lastActive.IsZero() || at.Sub(sl.lastActive) < 5*24*time.Hour {
-			continue
-		}
-		if err := s.rescore(ctx, id, at, decimal.NewFromInt(-5), "decay"); err != nil {
-			return err
+		if sl := s.leads[id]; !sl.lastActive.IsZero() && at.Sub(sl.lastActive) >= 5*24*time.Hour {
+			if err := s.rescore(ctx, id, at, decimal.NewFromInt(-5), "decay"); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-// followUp queues a later inquiry from a lead whose status a person or
-// the engine changed: a protected lead's inquiry is suppressed (S5), a
-// recycled lead's re-engages it (A5).
+// followUp queues a later inquiry from a lead whose status a person or the
+// engine changed: a protected lead's is suppressed (S5), a recycled lead's
+// re-engages it (A5).
 func (s *world) followUp(id string, at time.Time, lo, hi float64, topic string) {
-	t := at.Add(time.Duration((lo + s.rng.Float64()*(hi-lo)) * float64(time.Hour))).Truncate(time.Minute)
-	if !t.Before(s.end) {
-		return
+	if t := at.Add(sim.Span{lo, hi}.Draw(s.rng)); t.Before(s.end) {
+		s.market(id, t, lead.Event{Kind: lead.EventInquiry, Actor: "marketing", Topic: topic})
 	}
-	s.market(id, t, lead.Event{Kind: lead.EventInquiry, Actor: "marketing", Topic: topic})
 }
 
 // react lets people act on a notification as it is delivered.
@@ -495,23 +378,18 @@ func (s *world) react(ctx context.Context, n leadline.Notification) error {
 }
 
 // planFirst makes the recipient of a new request plan their next attempt:
-// the first one on an untouched lead, an earlier one on a lead in
-// cadence.
+// the first one on an untouched lead, an earlier one on a lead in cadence.
 func (s *world) planFirst(ctx context.Context, n leadline.Notification) error {
 	l, err := s.eng.Lead(ctx, sim.Ops, n.Lead)
-	if err != nil {
-		return err
-	}
 	p := s.people[n.To]
-	if p == nil || l.Owner != p.ID || !l.Track.Active() || l.Status.Protected() {
-		return nil
+	if err != nil || p == nil || l.Owner != p.ID || !l.Track.Active() || l.Status.Protected() {
+		return err
 	}
 	due, _ := l.Track.Pending()
 	at := p.Attempt(s.rng, sim.AttemptParams{After: n.At, Due: due, First: true, Inherited: n.Kind == leadline.NoteReassigned})
-	if pl, ok := s.Planned(l.ID); ok && pl.By == p.ID && !at.Before(pl.At) {
-		return nil // already planned sooner
+	if pl, ok := s.Planned(l.ID); !ok || pl.By != p.ID || at.Before(pl.At) {
+		s.plan(l.ID, p.ID, at)
 	}
-	s.plan(l.ID, p.ID, at)
 	return nil
 }
 
@@ -528,18 +406,15 @@ func (s *world) attempt(ctx context.Context, at time.Time, sl *simLead, rep stri
 	if err != nil {
 		return err
 	}
-	p := s.people[rep]
-	tr := &l.Track
-	switch {
+	p, tr := s.people[rep], &l.Track
+	switch due, ok := tr.Pending(); {
 	case l.Owner != rep, !tr.Active(), l.Status.Protected():
 		return nil
 	case tr.Stage == stage.Stage4 && !l.Request.Outstanding():
 		return nil // the last attempt is made; wait for a reply or the recycle (T7)
-	}
-	if due, ok := tr.Pending(); ok && tr.Stage == stage.Untouched && due.Before(at) {
+	case ok && tr.Stage == stage.Untouched && due.Before(at):
 		return nil // the Stage1 window closed first: the lead goes to someone else (T1)
-	}
-	if p.Work.Absent(at) {
+	case p.Work.Absent(at):
 		s.plan(sl.id, rep, p.Work.Next(at))
 		return nil
 	}
@@ -564,15 +439,14 @@ func (s *world) attempt(ctx context.Context, at time.Time, sl *simLead, rep stri
 			lead.StatusDisqualifiedMktg, "e-mail bounced and the phone number is not in service")
 		return nil
 	}
-	s.maybeAnswer(&l, ch, at)
+	if t, ch, ok := answers.Answer(s.rng, &l, ch, at); ok {
+		s.contact(t, l.ID, ch)
+	}
 	if l.Track.Stage < stage.Stage4 {
-		// Stage4 gets four days (T5), and everyone lets the Stage3 case
+		// Stage4 gets four days (T5); everyone lets the Stage3 case
 		// studies sink in for twice as long as usual.
-		scale := 1
-		if l.Track.Stage == stage.Stage3 {
-			scale = 2
-		}
 		due, _ := l.Track.Pending()
+		scale := map[bool]int{true: 2, false: 1}[l.Track.Stage == stage.Stage3]
 		s.plan(l.ID, rep, p.Attempt(s.rng, sim.AttemptParams{After: at, Due: due, Scale: scale}))
 	}
 	return nil
@@ -584,31 +458,10 @@ func (s *world) review(ctx context.Context, at time.Time, id, rep string, st lea
 		return err
 	}
 	if s.rng.Float64() < 0.75 {
-		topic := "support question"
-		if st == lead.StatusDisqualifiedSales {
-			topic = "pricing"
-		}
+		topic := map[bool]string{true: "pricing", false: "support question"}[st == lead.StatusDisqualifiedSales]
 		s.followUp(id, at, 24, 96, topic)
 	}
 	return nil
-}
-
-// maybeAnswer decides whether the lead picks up the call or replies to
-// the e-mail of an attempt, and schedules the contact (T6).
-func (s *world) maybeAnswer(l *lead.Lead, ch stage.Channels, at time.Time) {
-	callP := [...]float64{stage.Stage1: 0.10, stage.Stage2: 0.07}
-	replyP := [...]float64{stage.Stage1: 0.06, stage.Stage2: 0.06, stage.Stage3: 0.08, stage.Stage4: 0.08}
-	boost := 1.0
-	if l.Score.GreaterThanOrEqual(decimal.NewFromInt(100)) || l.Activity.Inquiries > 0 {
-		boost = 1.4
-	}
-	st := l.Track.Stage
-	switch {
-	case ch.Has(stage.Call) && int(st) < len(callP) && s.rng.Float64() < callP[st]*boost:
-		s.contact(at.Add(time.Duration(3+s.rng.IntN(12))*time.Minute), l.ID, stage.Call)
-	case s.rng.Float64() < replyP[st]*boost:
-		s.contact(at.Add(time.Duration(1+s.rng.IntN(40))*time.Hour).Add(time.Duration(s.rng.IntN(60))*time.Minute), l.ID, stage.Email)
-	}
 }
 
 // contact schedules a lead's answer: the cadence ends Connected (T6) and
@@ -653,11 +506,8 @@ func (s *world) contact(t time.Time, id string, ch stage.Channels) {
 func (s *world) setStatus(t time.Time, id, rep string, st lead.Status, why string) {
 	s.At(t, func(ctx context.Context, at time.Time) error {
 		l, err := s.eng.Lead(ctx, sim.Ops, id)
-		if err != nil {
+		if err != nil || l.Status == st || l.Status.Protected() {
 			return err
-		}
-		if l.Status == st || l.Status.Protected() {
-			return nil
 		}
 		if err := s.handle(ctx, "crm", lead.Event{Kind: lead.EventStatusSet, Lead: id, At: at, Actor: rep, Status: st, Reason: why}); err != nil {
 			return err
