@@ -11,7 +11,7 @@ import (
 	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/sim"
-	)
+)
 
 // dayStats collects one day of the run for its report, besides what the
 // engine tells.
