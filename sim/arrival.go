@@ -15,6 +15,9 @@ type Source struct {
 	Score [2]int
 	// Arrive says when its leads arrive.
 	Arrive Arrival
+	// Follow are what its leads may do after they arrive
+	// ([Arrivals.Script]).
+	Follow []FollowUp
 }
 
 // Arrival says when a source's leads arrive over a run: on any day or in

@@ -1,25 +1,17 @@
 // Command insidesales simulates an inside-sales team working leads with
-// leadline on the in-memory store for two weeks, on a mock clock (E1). It
-// prints what happened day by day, then the team's reports through package
-// report: each rep's worklist (V1), the open requests (A9), score jumps
-// (V2), the leads created today, this week and this month (V3-V5), what is
-// overdue (V6) and the follow-up service level (V9).
+// leadline for two weeks on a mock clock (E1). It prints each day's story,
+// then the team's reports through package report: worklists (V1), open
+// requests (A9), score jumps (V2), leads created (V3-V5), what is overdue
+// (V6) and the follow-up service level (V9).
 //
-// Five reps and a manager share the leads by round robin (M9): rep-ito is
-// diligent; rep-kato steady, with a capacity; rep-suzuki steady, off sick
-// two days nobody entered in the roster and later on leave the roster
-// knows; rep-tanaka always a day behind (T8, T9); rep-yamada new and not
-// opening the queue until Thursday, so his first leads are reassigned (T1)
-// and some go to the manager (T10).
-//
-// A few hundred leads arrive from web forms, seminars, a download
-// campaign, list imports and partner referrals (package sim draws them),
-// with decimal scores (E7) that rise, fall and decay. Inquiries and
-// downloads make approach requests (A1-A3) or merge into an open one (A6);
-// some prospects answer (T6), the others are recycled (T7) and may come
-// back (A5); reps set statuses with reasons (S1, S4), and later inquiries
-// of protected leads are suppressed (S5). Deadlines count wall-clock hours,
-// or with -business working hours on a Japanese calendar (T11).
+// Five reps and a manager share the leads by round robin (M9); the header
+// introduces them: one diligent, one with a capacity, one off sick and
+// later on leave, one always a day behind (T8, T9), one new who leaves his
+// first leads to be reassigned (T1, T10). Package sim draws a few hundred
+// leads from five sources with decimal scores (E7); their triggers make
+// approach requests (A1-A3, A6), prospects answer (T6) or are recycled
+// (T7) and come back (A5), reps set statuses (S1, S4, S5). Deadlines count
+// wall-clock hours, or with -business working hours (T11).
 //
 // Usage:
 //

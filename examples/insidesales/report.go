@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,15 +13,6 @@ import (
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/sim"
 )
-
-// dayStats collects one day of the run for its report, besides what the
-// engine tells.
-type dayStats struct {
-	new                       sim.Count // new leads by source
-	scoreUp, scoreDown, decay int
-}
-
-func newDay() *dayStats { return &dayStats{new: sim.Count{}} }
 
 func (s *world) printf(format string, args ...any) { s.out.Printf(format, args...) }
 
@@ -40,11 +32,10 @@ func (s *world) header() {
 	s.printf("all but rep-ito leave a lead inherited from a colleague (T1) for later, often too late (T10)\n\n")
 }
 
-// closeDay reads the day's history, prints its block and starts the
-// next day's stats.
+// closeDay reads the day's history and prints its block: what marketing
+// did, what the engine told, each rep's load and the notable moments.
 func (s *world) closeDay(ctx context.Context, day sim.Day) error {
-	d := s.today
-	s.today = newDay()
+	ma := s.ma.Day()
 	changes, err := s.Changes(ctx)
 	if err != nil {
 		return err
@@ -52,56 +43,10 @@ func (s *world) closeDay(ctx context.Context, day sim.Day) error {
 	var t sim.Tally
 	t.Note(day.Notifications...)
 	t.Change(changes...)
-
 	s.printf("%s  day %d\n", day.Start.In(s.loc).Format("Mon 2006-01-02"), day.Index+1)
-	quiet := true
-	row := func(label string, n int, detail string) {
-		quiet = false
-		s.out.Row(label, n, detail)
-	}
-	if n := d.new.Sum(); n > 0 {
-		var parts []string
-		for _, src := range sources {
-			if k := d.new[src.Key]; k > 0 {
-				parts = append(parts, fmt.Sprintf("%s %d", src.Label, k))
-			}
-		}
-		row("new leads", n, strings.Join(parts, ", "))
-	}
-	if n, merged := t.Notes(leadline.NoteApproachRequest), t.Notes(leadline.NoteRequestUpdated); n > 0 || merged > 0 {
-		detail := fmt.Sprintf("A1 %d, A2 %d, A3 %d", t.Notes(leadline.NoteApproachRequest, "A1"),
-			t.Notes(leadline.NoteApproachRequest, "A2"), t.Notes(leadline.NoteApproachRequest, "A3"))
-		if k := t.Changes(lead.FieldStatus, "A5"); k > 0 {
-			detail += fmt.Sprintf(" (%d re-engaging a recycled lead, A5)", k)
-		}
-		switch {
-		case merged == 1:
-			detail += "; 1 further trigger merged into an open request (A6)"
-		case merged > 1:
-			detail += fmt.Sprintf("; %d further triggers merged into open requests (A6)", merged)
-		}
-		row("approach requests", n, detail)
-	}
-	if w := t.Total(); w.Attempts > 0 {
-		row("touches", w.Attempts, fmt.Sprintf("first attempts %d, late %d (T9)", w.Firsts, w.Late))
-	}
-	missed := []int{t.Notes(leadline.NoteReminder), t.Notes(leadline.NoteManagerAlert), t.Changes(lead.FieldOwner, "T1"), t.Notes(leadline.NoteEscalated)}
-	if missed[0]+missed[1]+missed[2]+missed[3] > 0 {
-		row("missed deadlines", -1, fmt.Sprintf("reminders %d, manager alerts %d, reassigned %d (T1), escalated %d (T10)",
-			missed[0], missed[1], missed[2], missed[3]))
-	}
-	outcomes := []int{t.Changes(lead.FieldStage, "T6"), t.Changes(lead.FieldStatus, "T7"), t.Changes(lead.FieldStatus, "S1"), t.Changes(lead.FieldRequest, "S5")}
-	if outcomes[0]+outcomes[1]+outcomes[2]+outcomes[3] > 0 {
-		row("outcomes", -1, fmt.Sprintf("connected %d (T6), recycled %d (T7), statuses set %d (S1), triggers suppressed %d (S5)",
-			outcomes[0], outcomes[1], outcomes[2], outcomes[3]))
-	}
-	if n := d.scoreUp + d.scoreDown + d.decay; n > 0 {
-		detail := fmt.Sprintf("up %d, down %d", d.scoreUp, d.scoreDown)
-		if d.decay > 0 {
-			detail += fmt.Sprintf(", weekly decay of quiet leads %d", d.decay)
-		}
-		row("score changes", n, detail)
-	}
+	quiet := !ma.NewRow(s.out, sources)
+	quiet = !t.Rows(s.out) && quiet
+	quiet = !ma.ScoreRow(s.out) && quiet
 	if quiet {
 		s.printf("  quiet day: nothing happened\n")
 	}
@@ -183,22 +128,18 @@ func (s *world) reports(ctx context.Context) error {
 	}
 	s.printf("\n")
 
-	work, err := report.Worklist(ctx, s.store, v, report.WorklistParams{Frame: f})
-	if err != nil {
+	work, err1 := report.Worklist(ctx, s.store, v, report.WorklistParams{Frame: f})
+	reqs, err2 := report.Requests(ctx, s.store, v, report.RequestsParams{Frame: f})
+	jumps, err3 := report.ScoreJumps(ctx, s.store, v, report.ScoreJumpsParams{Frame: f, Days: s.opts.days})
+	late, err4 := report.Overdue(ctx, s.store, v, report.OverdueParams{Frame: f})
+	sla, err5 := report.SLA(ctx, s.store, v, report.SLAParams{Frame: f, Period: report.Period{From: s.start, To: s.end}, Teams: []routing.Team{s.team}})
+	if err := errors.Join(err1, err2, err3, err4, err5); err != nil {
 		return err
 	}
 	s.printf("\nV1 worklists: leads in Stage1-4 of a running cadence, overdue first, with the next step's playbook (T12)\n")
 	s.out.Table("  ", work, o, "owner", "lead", "stage", "company", "score", "due", "overdue", "late_hours", "next_template", "next_channels")
-	reqs, err := report.Requests(ctx, s.store, v, report.RequestsParams{Frame: f})
-	if err != nil {
-		return err
-	}
 	s.printf("\nA9 open approach requests, by owner, priority and due date\n")
 	s.out.Table("  ", reqs, o, "owner", "priority", "due", "state", "lead", "company", "reasons")
-	jumps, err := report.ScoreJumps(ctx, s.store, v, report.ScoreJumpsParams{Frame: f, Days: s.opts.days})
-	if err != nil {
-		return err
-	}
 	s.printf("\nV2 score jumps of %s or more against the day before, day by day\n", report.JumpDefault)
 	s.out.Table("  ", jumps, o, "date", "status", "lead", "company", "target", "previous", "score", "rise", "owner")
 	s.printf("\nleads created, by group (V3 today by source, V4 this week by score band, V5 this month by status)\n")
@@ -218,16 +159,8 @@ func (s *world) reports(ctx context.Context) error {
 		}
 		s.printf("  %-14s %3d  %s\n", c.name, len(rows), n.List(groups...))
 	}
-	late, err := report.Overdue(ctx, s.store, v, report.OverdueParams{Frame: f})
-	if err != nil {
-		return err
-	}
 	s.printf("\nV6 overdue requests and stage deadlines, late in wall-clock and working hours (T11)\n")
 	s.out.Table("  ", late, o, "owner", "lead", "kind", "stage", "due", "late_hours", "late_working_hours", "company")
-	sla, err := report.SLA(ctx, s.store, v, report.SLAParams{Frame: f, Period: report.Period{From: s.start, To: s.end}, Teams: []routing.Team{s.team}})
-	if err != nil {
-		return err
-	}
 	s.printf("\nV9 follow-up service level of the run, per owner and for the team (times in hours)\n")
 	s.out.Table("  ", sla, o, "team", "owner", "requests", "attempted", "first_attempt_median_hours", "first_attempt_p90_hours",
 		"first_attempt_median_working_hours", "steps", "on_time", "reassigned", "escalated", "connections", "recycles")
