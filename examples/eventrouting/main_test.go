@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"maps"
@@ -376,4 +377,16 @@ func TestMain_badFlags(t *testing.T) {
 			t.Errorf("eventrouting %q: stdout %q, stderr %q; want only a complaint on stderr", args, stdout.String(), stderr.String())
 		}
 	}
+}
+
+// lastRoute returns the lead's last routing decision; a zero Decision if
+// it has none.
+func (s *world) lastRoute(ctx context.Context, id string) (leadline.Decision, error) {
+	ds, err := s.eng.Explain(ctx, sim.Ops, id)
+	for _, d := range slices.Backward(ds) {
+		if d.Field == lead.FieldRoute {
+			return d, err
+		}
+	}
+	return leadline.Decision{}, err
 }

@@ -96,9 +96,9 @@ func (s *world) team(rep string) string {
 }
 
 // routes prints, campaign by campaign, every lead a routing decision
-// touched: who has it, the rule ids of its routing decisions
-// (Engine.Explain) in the campaign, and its story there; then every
-// decision the engine made about the car dealer's customer.
+// touched: who has it, the rule ids of its routing decisions in the
+// campaign (Engine.Explain) and its story there; then every decision the
+// engine made about the car dealer's customer.
 func (s *world) routes(ctx context.Context, p *sim.Printer) error {
 	p.Printf("\nwho got each lead, and why (rule ids from each lead's routing decisions, Engine.Explain)\n")
 	var dealer string
@@ -107,41 +107,22 @@ func (s *world) routes(ctx context.Context, p *sim.Printer) error {
 		if err != nil {
 			return err
 		}
+		routes, unrouted, err := s.Routes(ctx, cid, &s.org.Field, func(id string) string { return s.people[id].home })
+		if err != nil {
+			return err
+		}
 		p.Printf("%s  %s\n", c.ID, c.Name)
 		n := sim.Count{}
-		for _, id := range s.ids {
-			l, err := s.eng.Lead(ctx, sim.Ops, id)
-			if err != nil || !slices.ContainsFunc(l.Responses, func(t lead.Touch) bool { return t.Campaign == cid }) {
-				continue
-			}
-			ds, err := s.eng.Explain(ctx, sim.Ops, id)
-			if err != nil {
-				return err
-			}
-			var routes []leadline.Decision
-			var rules []string
-			for _, d := range ds {
-				ev, ok := s.Event(d.Event)
-				resp := ok && ev.Kind == lead.EventResponse
-				if d.Field == lead.FieldRoute && (resp && ev.Campaign == cid || !resp && s.people[id].home == cid) {
-					routes = append(routes, d)
-					rules = appendNew(rules, d.Rules...)
-				}
-			}
-			if len(routes) == 0 {
-				n["unrouted"]++
-				continue
-			}
-			last := routes[len(routes)-1]
-			dest, story := s.explain(&l, cid, last)
-			switch {
+		for _, r := range routes {
+			l := &r.Lead
+			switch last := r.Decisions[len(r.Decisions)-1]; {
 			case l.Desk == lead.DeskField:
 				n["field"]++
 			case last.To == "inside" || last.To == "nurture":
 				n[last.To]++
 			}
-			if isCarDealer(&l, cid, &s.org.Field) {
-				story += "  <- the car dealer: never inside sales"
+			if r.CarDealer {
+				r.Story += "  <- the car dealer: never inside sales"
 				n["dealers"]++
 				if l.Desk == lead.DeskField && slices.ContainsFunc(l.Responses, func(t lead.Touch) bool {
 					return t.Campaign == cid && t.Kind == lead.ResponseInvited && t.By == l.Owner
@@ -151,13 +132,13 @@ func (s *world) routes(ctx context.Context, p *sim.Printer) error {
 				if l.Desk == lead.DeskInside || l.Request.Seq > 0 {
 					n["dealers inside"]++
 				}
-				dealer = cmp.Or(dealer, id)
+				dealer = cmp.Or(dealer, l.ID)
 			}
-			p.Printf("  %s  %-44s %4s  -> %-17s %-12s %s\n", id, l.Name+" ("+l.Company+")", l.Score.StringFixed(0), dest, strings.Join(rules, " "), story)
+			p.Printf("  %s  %-44s %4s  -> %-17s %-12s %s\n", l.ID, l.Name+" ("+l.Company+")", l.Score.StringFixed(0), r.Dest, strings.Join(r.Rules, " "), r.Story)
 		}
 		p.Printf("  -- %d with field sales, %d with inside sales, %d nurtured", n["field"], n["inside"], n["nurture"])
-		if n["unrouted"] > 0 {
-			p.Printf("; %d not routed (listed, invited or registered only: the event decides, M6)", n["unrouted"])
+		if unrouted > 0 {
+			p.Printf("; %d not routed (listed, invited or registered only: the event decides, M6)", unrouted)
 		}
 		p.Printf("\n")
 		if n["dealers"] > 0 {
@@ -176,97 +157,6 @@ func (s *world) routes(ctx context.Context, p *sim.Printer) error {
 		p.Printf("  %s  %-12s %s\n", s.when(d.At), strings.Join(d.Rules, " "), d.Text)
 	}
 	return err
-}
-
-// explain says where l is and tells its story in campaign, from the
-// engine's state: its responses, desk, owner, request and hand-off.
-func (s *world) explain(l *lead.Lead, campaign string, last leadline.Decision) (dest, story string) {
-	var steps []string
-	came, invited := false, false
-	has := func(kind lead.ResponseKind, by string) bool {
-		return slices.ContainsFunc(l.Responses, func(t lead.Touch) bool {
-			return t.Campaign == campaign && (kind == 0 || t.Kind == kind) && (by == "" || t.By == by)
-		})
-	}
-	for _, t := range l.Responses {
-		switch {
-		case t.Campaign != campaign || t.Kind == lead.ResponseListed:
-		case t.Kind == lead.ResponseInvited:
-			invited = true
-			steps = append(steps, "invited by "+t.By)
-		case t.Kind == lead.ResponseMet:
-			steps = append(steps, "met "+t.By)
-		case t.Kind == lead.ResponseVisited:
-			steps = append(steps, "watched the replay")
-		case t.Kind == lead.ResponseAttended:
-			came = true
-			steps = append(steps, "attended")
-			if t.By != "" && !invited && !has(lead.ResponseInvited, "") {
-				steps = append(steps, "invited by "+t.By)
-			}
-		default:
-			steps = append(steps, t.Kind.String())
-		}
-	}
-	if campaign == confID && !came {
-		steps = append(steps, "did not come")
-	}
-	note := ""
-	switch {
-	case l.Desk == lead.DeskField:
-		dest = l.Owner
-		switch ev, _ := s.Event(last.Event); {
-		case last.From == "field" && last.To == "field" && ev.Campaign == campaign && !has(lead.ResponseMet, ""):
-			note = "already with " + l.Owner + ": told, inside not asked"
-		case l.Handoff != lead.HandoffNone && l.HandedBy != "":
-			note = fmt.Sprintf("Pre-SQL from %s, %v", l.HandedBy, l.Handoff)
-		case l.AccountOwned:
-			note = "account owner"
-		case last.Rules[0] == "M1":
-			note = "MQL, direct model"
-		case !has(0, l.Owner):
-			note = "no rep known: field assignment (M9)"
-		}
-	case l.Handoff == lead.HandoffRejected:
-		dest, note = l.Owner+" (inside)", fmt.Sprintf("Pre-SQL to %s rejected, back to %s", l.HandedTo, l.Owner)
-	case last.To == "inside":
-		cadence := "cadence at " + l.Track.Stage.Key()
-		if l.Track.Stage.Key() == "connected" {
-			cadence = "contacted (T6)"
-		}
-		dest, note = l.Owner+" (inside)", fmt.Sprintf("MQL: approach request P%d (%s), %s", l.Request.Priority, strings.Join(l.Request.Reasons.List(), ", "), cadence)
-	default:
-		dest = last.To
-		if last.To == "nurture" {
-			note = "below the threshold"
-		}
-	}
-	if story = strings.Join(steps, ", "); note != "" {
-		story += "; " + note
-	}
-	return dest, story
-}
-
-// isCarDealer reports whether a field rep invited l to campaign, l came,
-// and met that same rep there: the car dealer's customer (M4).
-func isCarDealer(l *lead.Lead, campaign string, field *routing.Team) bool {
-	came := attended(l, campaign)
-	return came && slices.ContainsFunc(l.Responses, func(inv lead.Touch) bool {
-		return inv.Campaign == campaign && inv.Kind == lead.ResponseInvited && field.Has(inv.By) &&
-			slices.ContainsFunc(l.Responses, func(m lead.Touch) bool {
-				return m.Campaign == campaign && m.Kind == lead.ResponseMet && m.By == inv.By
-			})
-	})
-}
-
-// appendNew appends the elements of vs that are not in ss yet.
-func appendNew(ss []string, vs ...string) []string {
-	for _, v := range vs {
-		if v != "" && !slices.Contains(ss, v) {
-			ss = append(ss, v)
-		}
-	}
-	return ss
 }
 
 func (s *world) handoffsSeen(_ context.Context, p *sim.Printer) error {

@@ -49,12 +49,9 @@ type prospect struct {
 	home              string // the campaign the lead came from
 	score             int
 	accountOwned      bool   // created with its account rep as owner (M4, M9)
-	fieldInvite       string // the field rep who invited them (M4)
-	insideInvite      string // the inside rep whose call invited them (M6)
+	fieldInvite       string // the field rep who will invite them (M4)
 	selfRegister      bool   // registers from the marketing e-mail
-	registered        bool
-	reached           bool // an inside rep got through on the phone
-	replay            bool // watched the webinar's replay, not the live session
+	replay            bool   // watched the webinar's replay, not the live session
 }
 
 // handoffStory is one Pre-SQL of the week (M10), for the report.
@@ -90,7 +87,8 @@ type world struct {
 	handoffs   []handoffStory
 	sheets     []sheetStory
 	feedbackBy sim.Count // feedback recorded in the CRM, by rep
-	worked     sim.Count // inside work: "calls", "reached", "attempts", "contacts"
+	worked     sim.Count // inside work on approach requests: "attempts", "contacts"
+	drive      sim.Drive // the conference's invitation drive (M6)
 }
 
 // newWorld builds the organisation, the engine, the campaigns and the
@@ -125,6 +123,9 @@ func newWorld(opts sim.Flags) (*world, error) {
 		return nil, err
 	}
 	s.eng = s.Engine()
+	s.drive = sim.Drive{Sim: s.Sim, R: s.rng, Work: work, Log: &s.log, Campaign: confID, Callers: insideReps, Field: fieldReps,
+		Manager: routing.Viewer{Rep: insideMgr, Role: routing.RoleManager}, Close: s.Date(2, 18, 0),
+		FieldRegister: 0.8, Reach: 0.55, CallRegister: 0.6}
 	nConf, nWeb := opts.Leads/2, opts.Leads*3/10
 	for _, c := range []routing.Campaign{
 		{ID: confID, Name: "Leadline User Conference 2026", Type: routing.OwnEvent, Model: routing.Hybrid,
@@ -187,19 +188,21 @@ func (s *world) script() {
 	for _, id := range s.ids {
 		switch p := s.people[id]; {
 		case p.home == confID && p.fieldInvite != "":
-			s.At(s.within(s.Date(0, 10, 0), s.Date(0, 12, 0)), s.fieldInvitation(p))
+			// The first two on the list always register (and come), so
+			// every run has its car dealer.
+			s.At(s.within(s.Date(0, 10, 0), s.Date(0, 12, 0)), s.drive.Invite(id, p.fieldInvite, id == s.ids[0] || id == s.ids[1]))
 		case p.home == confID && p.accountOwned:
-			s.At(s.Date(0, 10, 30), s.register(p))
+			s.At(s.Date(0, 10, 30), s.drive.Register(id))
 		case p.home == confID && p.selfRegister:
-			s.At(s.within(s.Date(0, 10, 0), s.Date(2, 17, 0)), s.register(p))
+			s.At(s.within(s.Date(0, 10, 0), s.Date(2, 17, 0)), s.drive.Register(id))
 		}
 	}
-	s.At(s.Date(0, 12, 0), s.fieldInvitesDone)
-	s.At(s.Date(0, 14, 0), s.callList)
-	s.At(s.Date(1, 9, 30), s.callList)
-	s.At(s.Date(2, 9, 30), s.callList)
+	s.At(s.Date(0, 12, 0), s.drive.InvitesDone)
+	s.At(s.Date(0, 14, 0), s.drive.CallList)
+	s.At(s.Date(1, 9, 30), s.drive.CallList)
+	s.At(s.Date(2, 9, 30), s.drive.CallList)
 	for d := range 3 {
-		s.At(s.Date(d, 18, 0), s.callsDone)
+		s.At(s.Date(d, 18, 0), s.drive.CallsDone)
 	}
 	s.At(s.Date(1, 16, 0), s.upload("live attendees uploaded", webID, "media webinar", lead.ResponseAttended, "media-partner",
 		func(p *prospect) bool { return p.home == webID && !p.replay }))
@@ -261,112 +264,6 @@ func (s *world) loadList(ctx context.Context, at time.Time) error {
 	return nil
 }
 
-// fieldInvitation: a field rep invites a person they know (M4). The first
-// two on the list always register and come, so every run has its car
-// dealer; the others most likely register.
-func (s *world) fieldInvitation(p *prospect) sim.ActionFunc {
-	return func(ctx context.Context, at time.Time) error {
-		if err := s.respond(ctx, at, p.id, confID, lead.ResponseInvited, p.fieldInvite, nil); err != nil {
-			return err
-		}
-		if s.ids[0] == p.id || s.ids[1] == p.id || s.rng.Float64() < 0.8 {
-			s.At(s.registrationTime(s.work.Add(at, s.hours(2, 20))), s.register(p))
-		}
-		return nil
-	}
-}
-
-// registrationTime closes registration on Wednesday evening.
-func (s *world) registrationTime(t time.Time) time.Time {
-	if last := s.Date(2, 18, 0); t.After(last) {
-		return last
-	}
-	return t
-}
-
-func (s *world) fieldInvitesDone(_ context.Context, at time.Time) error {
-	by := sim.Count{}
-	for _, p := range s.people {
-		if p.home == confID && p.fieldInvite != "" {
-			by[p.fieldInvite]++
-		}
-	}
-	s.log.Addf(at, "%s: field reps invited %d of them personally (M4): %s", confID, by.Sum(), by.List(fieldReps...))
-	return nil
-}
-
-// register: the person registers; the engine credits whoever invited them (M6).
-func (s *world) register(p *prospect) sim.ActionFunc {
-	return func(ctx context.Context, at time.Time) error {
-		if p.registered {
-			return nil
-		}
-		p.registered = true
-		return s.respond(ctx, at, p.id, confID, lead.ResponseRegistered, "marketing", nil)
-	}
-}
-
-// callList: the inside manager pulls the call list (M6), the people no
-// field rep invited who have not registered, and shares out those no
-// inside rep reached yet.
-func (s *world) callList(ctx context.Context, at time.Time) error {
-	list, err := s.eng.CallList(ctx, routing.Viewer{Rep: insideMgr, Role: routing.RoleManager}, confID)
-	if err != nil {
-		return err
-	}
-	by, closing := sim.Count{}, time.Date(at.Year(), at.Month(), at.Day(), 17, 30, 0, 0, s.loc)
-	for _, l := range list {
-		if p := s.people[l.ID]; !p.reached {
-			rep := insideReps[by.Sum()%len(insideReps)]
-			by[rep]++
-			s.At(s.within(at.Add(15*time.Minute), closing), s.call(rep, p))
-		}
-	}
-	s.log.Addf(at, "%s: call list for inside sales (CallList, M6): %d not invited by field and not registered; %d to call (%s)",
-		confID, len(list), by.Sum(), by.List(insideReps...))
-	return nil
-}
-
-// call: an inside rep calls a person on the list; reached, they are
-// invited, and some register (M6).
-func (s *world) call(rep string, p *prospect) sim.ActionFunc {
-	return func(ctx context.Context, at time.Time) error {
-		if s.worked["calls"]++; p.registered || s.rng.Float64() >= 0.55 {
-			return nil
-		}
-		p.reached, p.insideInvite = true, rep
-		s.worked["reached"]++
-		if err := s.respond(ctx, at, p.id, confID, lead.ResponseInvited, rep, nil); err != nil {
-			return err
-		}
-		if s.rng.Float64() < 0.6 {
-			s.At(s.registrationTime(s.work.Add(at, s.hours(1, 16))), s.register(p))
-		}
-		return nil
-	}
-}
-
-// callsDone logs a day of inside calls and the registrations so far, by
-// who drove them (M6).
-func (s *world) callsDone(_ context.Context, at time.Time) error {
-	regs := sim.Count{}
-	for _, p := range s.people {
-		switch {
-		case p.home != confID || !p.registered:
-		case p.fieldInvite != "":
-			regs["field"]++
-		case p.insideInvite != "":
-			regs["inside"]++
-		default:
-			regs["marketing"]++
-		}
-	}
-	s.log.Addf(at, "%s: inside calls today %d, reached and invited %d; registered so far: %s",
-		confID, s.worked["calls"], s.worked["reached"], regs.List("field", "inside", "marketing"))
-	s.worked["calls"], s.worked["reached"] = 0, 0
-	return nil
-}
-
 // upload: a vendor sends the responses to campaign of the people keep
 // accepts, new leads from source; the webinar's field-invited client
 // downloads the white paper too. It logs where they were routed.
@@ -406,38 +303,9 @@ func (s *world) respondRouted(ctx context.Context, at time.Time, got sim.Count, 
 	if err != nil {
 		return err
 	}
-	l, err := s.eng.Lead(ctx, sim.Ops, p.id)
-	if err != nil {
-		return err
-	}
-	r, err := s.lastRoute(ctx, p.id)
-	switch {
-	case err != nil:
-		return err
-	case r.Field == 0:
-		got["not routed"]++
-	case r.Rules[0] == "M4" && r.From == "field" && r.To == "field":
-		got["stayed with its field rep (M4)"]++
-	case r.To == "field", r.To == "nurture":
-		got[map[string]string{"field": "to field sales", "nurture": "nurtured"}[r.To]+" ("+r.Rules[0]+")"]++
-	case r.To == "inside" && l.Request.Outstanding():
-		got[fmt.Sprintf("to inside sales as approach requests P%d (%s)", l.Request.Priority, l.Request.Reasons.First())]++
-	default:
-		got[r.To+" ("+r.Rules[0]+")"]++
-	}
-	return nil
-}
-
-// lastRoute returns the lead's last routing decision; a zero Decision if
-// it has none.
-func (s *world) lastRoute(ctx context.Context, id string) (leadline.Decision, error) {
-	ds, err := s.eng.Explain(ctx, sim.Ops, id)
-	for _, d := range slices.Backward(ds) {
-		if d.Field == lead.FieldRoute {
-			return d, err
-		}
-	}
-	return leadline.Decision{}, err
+	where, err := s.Routed(ctx, p.id)
+	got[where]++
+	return err
 }
 
 // changeWebinarModel: after the webinar, sales management moves its
@@ -463,7 +331,8 @@ func (s *world) conferenceUpload(ctx context.Context, at time.Time) error {
 	var noShows, came, met, regs int
 	for _, id := range s.ids {
 		p := s.people[id]
-		if p.home != confID || !p.registered {
+		_, inside := s.drive.InvitedBy(id)
+		if p.home != confID || !s.drive.Registered(id) {
 			continue
 		}
 		regs++
@@ -476,9 +345,9 @@ func (s *world) conferenceUpload(ctx context.Context, at time.Time) error {
 			}
 		case p.accountOwned:
 			attend = true
-		case p.insideInvite != "" && noShows < 2:
+		case inside != "" && noShows < 2:
 			noShows++
-		case p.insideInvite != "":
+		case inside != "":
 			attend = s.rng.Float64() < 0.7
 		default:
 			attend = s.rng.Float64() < 0.6
@@ -597,7 +466,7 @@ func (s *world) noShowPreSQLs(ctx context.Context, at time.Time) error {
 	}
 	var noShows []lead.Lead
 	for _, l := range leads {
-		if p := s.people[l.ID]; p.insideInvite != "" && p.registered && l.Desk == lead.DeskInside && !attended(&l, confID) {
+		if _, inside := s.drive.InvitedBy(l.ID); inside != "" && s.drive.Registered(l.ID) && l.Desk == lead.DeskInside && !attended(&l, confID) {
 			noShows = append(noShows, l)
 		}
 	}
@@ -607,7 +476,8 @@ func (s *world) noShowPreSQLs(ctx context.Context, at time.Time) error {
 	}
 	for i, l := range noShows[:2] {
 		p := s.people[l.ID]
-		rep, t := p.insideInvite, at.Add(time.Duration(i)*20*time.Minute)
+		_, rep := s.drive.InvitedBy(l.ID)
+		t := at.Add(time.Duration(i)*20*time.Minute)
 		if err := s.Handle(ctx, lead.Event{Kind: lead.EventContact, Lead: l.ID, At: t, Actor: rep, Channels: stage.Call}); err != nil {
 			return err
 		}
