@@ -35,7 +35,7 @@ type Drive struct {
 	// 16 working hours later.
 	FieldRegister, Reach, CallRegister float64
 
-	field, inside      map[string]string // who invited whom
+	field, inside       map[string]string // who invited whom
 	registered, reached map[string]bool
 	calls, reachedToday int
 }

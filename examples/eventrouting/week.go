@@ -477,7 +477,7 @@ func (s *world) noShowPreSQLs(ctx context.Context, at time.Time) error {
 	for i, l := range noShows[:2] {
 		p := s.people[l.ID]
 		_, rep := s.drive.InvitedBy(l.ID)
-		t := at.Add(time.Duration(i)*20*time.Minute)
+		t := at.Add(time.Duration(i) * 20 * time.Minute)
 		if err := s.Handle(ctx, lead.Event{Kind: lead.EventContact, Lead: l.ID, At: t, Actor: rep, Channels: stage.Call}); err != nil {
 			return err
 		}
