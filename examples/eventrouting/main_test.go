@@ -191,20 +191,20 @@ func TestRun_Rules(t *testing.T) {
 	})
 
 	t.Run("M5 the refused feedback import changed nothing", func(t *testing.T) {
-		if len(s.sheets) == 0 || len(s.sheets[0].bad.Rows) == 0 {
+		if len(s.sheets) == 0 || len(s.sheets[0].Bad.Rows) == 0 {
 			t.Fatal("no refused sheet this week")
 		}
 		st := s.sheets[0]
-		ie, ok := errors.AsType[*routing.ImportError](st.badErr)
+		ie, ok := errors.AsType[*routing.ImportError](st.BadErr)
 		if !ok || len(ie.Errs) == 0 {
-			t.Fatalf("the bad sheet gave %v, want a *routing.ImportError", st.badErr)
+			t.Fatalf("the bad sheet gave %v, want a *routing.ImportError", st.BadErr)
 		}
 		for _, fe := range ie.Errs {
 			if fe.Line < 2 || fe.Field == "" {
 				t.Errorf("problem %v has no data line or no field", fe)
 			}
 		}
-		if len(st.before) != len(leads) || !maps.Equal(st.before, st.after) {
+		if len(st.Before) != len(leads) || !maps.Equal(st.Before, st.After) {
 			t.Fatal("leads changed around the refused import")
 		}
 		// And again now, against the engine as the week left it.
@@ -212,8 +212,8 @@ func TestRun_Rules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v := routing.Viewer{Rep: st.rep, Role: routing.RoleField}
-		n, err := s.Import(ctx, v, st.bad, "test/bad-sheet")
+		v := routing.Viewer{Rep: st.Rep, Role: routing.RoleField}
+		n, err := s.Import(ctx, v, st.Bad, "test/bad-sheet")
 		if _, ok := errors.AsType[*routing.ImportError](err); !ok || n != 0 {
 			t.Fatalf("ImportFeedback(bad sheet) = %d, %v; want 0 and a *routing.ImportError", n, err)
 		}
@@ -224,7 +224,7 @@ func TestRun_Rules(t *testing.T) {
 		if !maps.Equal(before, after) {
 			t.Fatal("the refused import changed leads")
 		}
-		if st.applied == 0 {
+		if st.Applied == 0 {
 			t.Fatal("the corrected sheet applied nothing")
 		}
 	})

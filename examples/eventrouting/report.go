@@ -41,25 +41,7 @@ func (s *world) header(ctx context.Context, p *sim.Printer) error {
 	p.Printf("  inside  manager %s: %s\n", insideMgr, strings.Join(insideReps, ", "))
 	p.Printf("  field   manager %s: %s (%s keep their feedback in a spreadsheet, M5)\n", fieldMgr, strings.Join(fieldReps, ", "), strings.Join(sheetReps, " and "))
 	p.Printf("campaigns, each with the follow-up model agreed at kickoff (M7) and engagement by type (M3):\n")
-	for _, id := range []string{confID, webID, ocsID} {
-		c, err := s.eng.Campaign(ctx, id)
-		if err != nil {
-			return err
-		}
-		agreed := c.Model
-		if len(c.Changes) > 0 {
-			agreed = c.Changes[0].From
-		}
-		p.Printf("  %-10s  %-19s  %-4v  %-12v  starts %s", c.ID, c.Type, pol.Engagement(&c), agreed, s.when(c.Start))
-		if t := c.Targets; t != (routing.Targets{}) {
-			p.Printf("  inside targets: %d registrations, %d attendance (M6)", t.Registrations, t.Attendance)
-		}
-		for _, ch := range c.Changes {
-			p.Printf("  changed to %v on %s by %s (M7)", ch.To, s.when(ch.At), ch.By)
-		}
-		p.Printf("\n              %s\n", c.Name)
-	}
-	return nil
+	return s.PrintCampaigns(ctx, p, confID, webID, ocsID)
 }
 
 func (s *world) week(_ context.Context, p *sim.Printer) error {
@@ -68,7 +50,7 @@ func (s *world) week(_ context.Context, p *sim.Printer) error {
 		p.Printf("  %s  %s\n", s.when(l.At), l.Text)
 	}
 	p.Printf("  inside reps worked their approach requests: %d calls, %d contacts (T6); deadlines fired: %d\n",
-		s.worked["attempts"], s.worked["contacts"], len(s.Fired()))
+		s.calls.Calls, s.calls.Contacts, len(s.Fired()))
 	kinds := map[leadline.NotificationKind]sim.Count{}
 	for _, n := range s.Notifications() {
 		if kinds[n.Kind] == nil {
@@ -174,63 +156,25 @@ func (s *world) handoffsSeen(_ context.Context, p *sim.Printer) error {
 	return nil
 }
 
-// visibility shows M2 from a field rep's side: a lead that is not theirs
-// does not exist for them, and with the switch on they see its campaign
-// responses and nothing else.
+// visibility shows M2 from a field rep's side, asking for an inside lead
+// of the webinar.
 func (s *world) visibility(ctx context.Context, p *sim.Printer) error {
 	const rep = "fs-ikeda"
-	v := routing.Viewer{Rep: rep, Team: s.org.Field.ID, Role: routing.RoleField}
 	p.Printf("\nwhat a field rep may see (M2, inside-first, switch on), as %s\n", rep)
-	mine, err := s.eng.Leads(ctx, v, leadline.Query{})
-	if err != nil {
-		return err
-	}
-	var ids []string
-	for _, l := range mine {
-		ids = append(ids, l.ID)
-	}
-	p.Printf("  Leads: %d, every one on the field desk with %s: %s\n", len(mine), rep, strings.Join(ids, " "))
 	all, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{Campaign: webID})
-	if err != nil {
-		return err
-	}
 	i := slices.IndexFunc(all, func(l lead.Lead) bool { return l.Desk == lead.DeskInside && l.Request.Seq > 0 })
-	if i < 0 {
+	if err != nil || i < 0 {
 		p.Printf("  no inside lead to ask for this run\n")
-		return nil
-	}
-	target := all[i].ID
-	for _, id := range []string{target, "L-9999"} {
-		_, err := s.eng.Lead(ctx, v, id)
-		p.Printf("  Lead(%q): %v (errors.Is ErrNotFound: %t)\n", id, err, errors.Is(err, leadline.ErrNotFound))
-	}
-	_, err = s.eng.Explain(ctx, v, target)
-	p.Printf("  Explain(%q): %v\n", target, err)
-	sum, err := s.eng.Summary(ctx, v, target)
-	if err != nil {
 		return err
 	}
-	var rs []string
-	for _, t := range sum.Responses {
-		rs = append(rs, fmt.Sprintf("%s %v %s", t.Campaign, t.Response, s.when(t.At)))
-	}
-	p.Printf("  Summary(%q): %s (campaign, response, date: no name, company, score or owner)\n", target, strings.Join(rs, "; "))
-	return nil
+	return s.PrintAccess(ctx, p, routing.Viewer{Rep: rep, Team: s.org.Field.ID, Role: routing.RoleField}, all[i].ID)
 }
 
 func (s *world) feedback(ctx context.Context, p *sim.Printer) error {
 	p.Printf("\nfield feedback (M5)\n")
 	p.Printf("  recorded in the CRM (feedback events): %s\n", s.feedbackBy.List(fieldReps...))
 	for _, st := range s.sheets {
-		p.Printf("  %s's spreadsheet: exported %d rows (ExportFeedback as %s)\n", st.rep, st.exported, st.rep)
-		if ie, ok := errors.AsType[*routing.ImportError](st.badErr); ok {
-			p.Printf("    first import refused, nothing applied:\n")
-			for _, fe := range ie.Errs {
-				p.Printf("      line %d: %s: %v\n", fe.Line, fe.Field, fe.Err)
-			}
-			p.Printf("    leads whose version or history the refused sheet changed: %d of %d\n", st.before.Changed(st.after), len(st.before))
-		}
-		p.Printf("    imported: %d rows applied\n", st.applied)
+		st.Print(p)
 	}
 	p.Printf("  the field team's sheet, as %s exports it:\n", fieldMgr)
 	var b strings.Builder
@@ -241,45 +185,6 @@ func (s *world) feedback(ctx context.Context, p *sim.Printer) error {
 
 // credits prints each rep's part in the hybrid conference (M6).
 func (s *world) credits(ctx context.Context, p *sim.Printer) error {
-	credits, progress, err := s.eng.Credits(ctx, routing.Viewer{Rep: insideMgr, Role: routing.RoleManager}, confID)
-	if err != nil {
-		return err
-	}
-	slices.SortStableFunc(credits, func(a, b routing.Credit) int { return cmp.Compare(s.team(a.Rep), s.team(b.Rep)) })
 	p.Printf("\ncredit per rep for %s (M6: inside drives registrations and attendance, field makes opportunities)\n", confID)
-	row := "  %-11s %-7s %13v %11v %9v %14v\n"
-	p.Printf(row, "rep", "team", "registrations", "attendance", "Pre-SQLs", "opportunities")
-	var total routing.Credit
-	for _, c := range credits {
-		rep, team := c.Rep, s.team(c.Rep)
-		if rep == "" {
-			rep, team = "marketing", "-"
-		}
-		p.Printf(row, rep, team, c.Registrations, c.Attendance, c.PreSQLs, c.Opportunities)
-		total.Registrations, total.Attendance = total.Registrations+c.Registrations, total.Attendance+c.Attendance
-		total.PreSQLs, total.Opportunities = total.PreSQLs+c.PreSQLs, total.Opportunities+c.Opportunities
-	}
-	p.Printf(row, "total", "", total.Registrations, total.Attendance, total.PreSQLs, total.Opportunities)
-	// Feedback that confirms an opportunity continues through the hand-off
-	// (M5) with no inside rep behind it; the library credits its Pre-SQL
-	// to nobody, the marketing row. Say so.
-	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{Campaign: confID})
-	if err != nil {
-		return err
-	}
-	orphan := 0
-	for _, l := range leads {
-		if l.Handoff != lead.HandoffNone && l.HandedBy == "" && slices.ContainsFunc(l.Responses, func(t lead.Touch) bool {
-			return t.Campaign == confID && t.Kind != lead.ResponseListed
-		}) {
-			orphan++
-		}
-	}
-	if orphan > 0 {
-		p.Printf("  (marketing's %d Pre-SQLs are opportunities field confirmed in its feedback (M5), which no inside rep handed off)\n", orphan)
-	}
-	reached := map[bool]string{true: "reached", false: "not reached"}[progress.Reached()]
-	p.Printf("  inside sales against its targets: registrations %d of %d, attendance %d of %d: %s\n",
-		progress.Registrations, progress.Targets.Registrations, progress.Attendance, progress.Targets.Attendance, reached)
-	return nil
+	return s.PrintCredits(ctx, p, routing.Viewer{Rep: insideMgr, Role: routing.RoleManager}, confID, s.team)
 }

@@ -61,16 +61,6 @@ type handoffStory struct {
 	answer       string // "accepted: an SQL", "rejected: <reason>", or ""
 }
 
-// sheetStory is one field rep's round trip through the feedback sheet (M5).
-type sheetStory struct {
-	rep           string
-	exported      int
-	bad           sim.Sheet // the first, broken sheet; no rows if none
-	badErr        error     // what ImportFeedback said about it
-	before, after sim.Snapshot
-	applied       int
-}
-
 // world is one run: the organisation, the people and their simulation.
 type world struct {
 	*sim.Sim
@@ -85,10 +75,10 @@ type world struct {
 	ids        []string // every lead id, sorted
 	log        sim.Log
 	handoffs   []handoffStory
-	sheets     []sheetStory
+	sheets     []sim.SheetTrip
 	feedbackBy sim.Count // feedback recorded in the CRM, by rep
-	worked     sim.Count // inside work on approach requests: "attempts", "contacts"
-	drive      sim.Drive // the conference's invitation drive (M6)
+	drive      sim.Drive  // the conference's invitation drive (M6)
+	calls      sim.Caller // inside reps calling their approach requests
 }
 
 // newWorld builds the organisation, the engine, the campaigns and the
@@ -105,7 +95,7 @@ func newWorld(opts sim.Flags) (*world, error) {
 	s := &world{opts: opts, loc: loc, rng: opts.Rand(), work: work,
 		start:  time.Date(2026, time.April, 13, 9, 0, 0, 0, loc),
 		end:    time.Date(2026, time.April, 18, 0, 0, 0, 0, loc),
-		people: map[string]*prospect{}, feedbackBy: sim.Count{}, worked: sim.Count{}}
+		people: map[string]*prospect{}, feedbackBy: sim.Count{}}
 	s.org.Inside = routing.Team{ID: "inside", Manager: insideMgr}
 	for _, id := range insideReps {
 		s.org.Inside.Reps = append(s.org.Inside.Reps, routing.Rep{ID: id})
@@ -118,7 +108,7 @@ func newWorld(opts sim.Flags) (*world, error) {
 	// field reps see a summary of every campaign response.
 	pol := leadline.Policy{Routing: routing.Rules{FieldSummary: true}}
 	s.Sim, err = sim.New(sim.Config{Store: memstore.New(), Start: s.start,
-		Engine: leadline.Config{Policy: pol, Roster: &s.org}, NotifyFunc: s.react})
+		Engine: leadline.Config{Policy: pol, Roster: &s.org}, NotifyFunc: s.calls.Notify})
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +116,10 @@ func newWorld(opts sim.Flags) (*world, error) {
 	s.drive = sim.Drive{Sim: s.Sim, R: s.rng, Work: work, Log: &s.log, Campaign: confID, Callers: insideReps, Field: fieldReps,
 		Manager: routing.Viewer{Rep: insideMgr, Role: routing.RoleManager}, Close: s.Date(2, 18, 0),
 		FieldRegister: 0.8, Reach: 0.55, CallRegister: 0.6}
+	// Inside reps call a request within hours, then once a day, three
+	// times at most; more than half answer.
+	s.calls = sim.Caller{Sim: s.Sim, R: s.rng, Work: work, Reps: insideReps,
+		First: sim.Span{0.5, 3}, Answer: 0.55, Reply: sim.Span{1, 5}, Again: sim.Span{7, 9}, Tries: 3}
 	nConf, nWeb := opts.Leads/2, opts.Leads*3/10
 	for _, c := range []routing.Campaign{
 		{ID: confID, Name: "Leadline User Conference 2026", Type: routing.OwnEvent, Model: routing.Hybrid,
@@ -377,50 +371,6 @@ func (s *world) conferenceUpload(ctx context.Context, at time.Time) error {
 	return nil
 }
 
-// react: inside reps call the approach requests delivered, first within
-// hours, then once a day until contact.
-func (s *world) react(_ context.Context, n leadline.Notification) error {
-	if n.Kind == leadline.NoteApproachRequest && slices.Contains(insideReps, n.To) {
-		s.At(s.work.Add(s.Now(), s.hours(0.5, 3)), s.attempt(n.Lead, n.To, 1))
-	}
-	return nil
-}
-
-// working returns the lead if rep still works its cadence: it is theirs,
-// on the inside desk, and not yet connected.
-func (s *world) working(ctx context.Context, id, rep string) (*lead.Lead, error) {
-	l, err := s.eng.Lead(ctx, sim.Ops, id)
-	if err != nil || l.Desk != lead.DeskInside || l.Owner != rep || !l.Track.Active() {
-		return nil, err
-	}
-	return &l, nil
-}
-
-func (s *world) attempt(id, rep string, n int) sim.ActionFunc {
-	return func(ctx context.Context, at time.Time) error {
-		if l, err := s.working(ctx, id, rep); l == nil {
-			return err
-		}
-		s.worked["attempts"]++
-		if err := s.Handle(ctx, lead.Event{Kind: lead.EventOutbound, Lead: id, At: at, Actor: rep, Channels: stage.Call | stage.Email}); err != nil {
-			return err
-		}
-		switch {
-		case s.rng.Float64() < 0.55:
-			s.At(s.work.Add(at, s.hours(1, 5)), func(ctx context.Context, at time.Time) error {
-				if l, err := s.working(ctx, id, rep); l == nil {
-					return err
-				}
-				s.worked["contacts"]++
-				return s.Handle(ctx, lead.Event{Kind: lead.EventContact, Lead: id, At: at, Actor: rep, Channels: stage.Call})
-			})
-		case n < 3:
-			s.At(s.work.Add(at, s.hours(7, 9)), s.attempt(id, rep, n+1))
-		}
-		return nil
-	}
-}
-
 // handOff records at at what rep learnt (M10) and hands the lead to field
 // rep to after d; the refusal of a hand-off is returned as it is.
 func (s *world) handOff(ctx context.Context, at time.Time, d time.Duration, id, rep, to string, bant lead.BANT) error {
@@ -543,35 +493,20 @@ func (s *world) feedbackInCRM(ctx context.Context, at time.Time) error {
 }
 
 // feedbackSheets: each spreadsheet rep exports their sheet, fills it in
-// and imports it (M5). A Pre-SQL is answered by accepting or rejecting it
-// (M10), and some rows the rep has not got round to: those go back as
-// they were. fs-goto's first try has typos and a pasted duplicate row: it
-// is refused whole and changes nothing; the corrected sheet goes in.
+// and imports it (M5), leaving a Pre-SQL (answered by accepting or
+// rejecting it, M10) and rows not got round to as they were. fs-goto's
+// first try has typos and a pasted row: refused whole, it changes nothing.
 func (s *world) feedbackSheets(ctx context.Context, at time.Time) error {
 	for i, rep := range sheetReps {
 		v := routing.Viewer{Rep: rep, Team: s.org.Field.ID, Role: routing.RoleField}
-		sh, err := s.ExportSheet(ctx, v, "")
+		st, err := s.SheetTrip(ctx, v, fmt.Sprintf("sheet/%s/%s", rep, at.Format("0102")), i == 0, func(id string) (lead.Feedback, bool) {
+			if slices.ContainsFunc(s.handoffs, func(h handoffStory) bool { return h.lead == id }) || s.rng.Float64() < 0.15 {
+				return lead.Feedback{}, false
+			}
+			return sim.DrawFeedback(s.rng), true
+		})
 		if err != nil {
 			return err
-		}
-		st := sheetStory{rep: rep, exported: len(sh.Rows)}
-		for r := range sh.Rows {
-			id := sh.Cell(r, routing.ColLead)
-			if !slices.ContainsFunc(s.handoffs, func(h handoffStory) bool { return h.lead == id }) && s.rng.Float64() >= 0.15 {
-				sh.Fill(r, sim.DrawFeedback(s.rng))
-			}
-		}
-		if i == 0 && len(sh.Rows) > 0 {
-			st.bad = sh.Broken()
-			st.before, st.after, err = s.Watch(ctx, func() {
-				_, st.badErr = s.Import(ctx, v, st.bad, fmt.Sprintf("sheet/%s/%s/1", rep, at.Format("0102")))
-			})
-			if _, ok := errors.AsType[*routing.ImportError](st.badErr); err != nil || !ok {
-				return fmt.Errorf("broken sheet of %s imported: %v, want a *routing.ImportError (%v)", rep, st.badErr, err)
-			}
-		}
-		if st.applied, err = s.Import(ctx, v, sh, fmt.Sprintf("sheet/%s/%s/2", rep, at.Format("0102"))); err != nil {
-			return fmt.Errorf("feedback sheet of %s: %w", rep, err)
 		}
 		s.sheets = append(s.sheets, st)
 	}
