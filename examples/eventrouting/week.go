@@ -76,7 +76,7 @@ type world struct {
 	log        sim.Log
 	handoffs   []handoffStory
 	sheets     []sim.SheetTrip
-	feedbackBy sim.Count // feedback recorded in the CRM, by rep
+	feedbackBy sim.Count  // feedback recorded in the CRM, by rep
 	drive      sim.Drive  // the conference's invitation drive (M6)
 	calls      sim.Caller // inside reps calling their approach requests
 }
