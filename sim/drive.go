@@ -2,7 +2,9 @@ package sim
 
 import (
 	"context"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/leadline/leadline/lead"
@@ -166,4 +168,38 @@ func (d *Drive) CallsDone(_ context.Context, at time.Time) error {
 		d.Campaign, d.calls, d.reachedToday, regs.List("field", "inside", "marketing"))
 	d.calls, d.reachedToday = 0, 0
 	return nil
+}
+
+// Attend returns the action of uploading the attendance after the event
+// (M3, M4): for each registered lead, in id order, came says whether they
+// came and which field rep, if any, met them at the event. Those who came
+// check in at a minute drawn in checkIn, the scan of who met them
+// travelling with it, so that the first routing decision knows (M4); the
+// meeting is recorded at a minute drawn in meet. It logs the counts.
+func (d *Drive) Attend(checkIn, meet [2]time.Time, came func(id string) (bool, string)) ActionFunc {
+	return func(ctx context.Context, at time.Time) error {
+		d.init()
+		var n, met int
+		for _, id := range slices.Sorted(maps.Keys(d.registered)) {
+			ok, metBy := came(id)
+			if !ok {
+				continue
+			}
+			n++
+			ev := lead.Event{Kind: lead.EventResponse, Lead: id, At: Between(d.R, checkIn[0], checkIn[1]), Campaign: d.Campaign,
+				Response: lead.ResponseAttended, Actor: "event-app", MetBy: metBy}
+			if err := d.Sim.Handle(ctx, ev); err != nil {
+				return err
+			}
+			if metBy != "" {
+				met++
+				if err := d.respond(ctx, Between(d.R, meet[0], meet[1]), id, lead.ResponseMet, metBy); err != nil {
+					return err
+				}
+			}
+		}
+		d.Log.Addf(at, "%s: attendance uploaded: %d of %d registered came, %d met a field rep; every attendee routed to field (M3, M4)",
+			d.Campaign, n, len(d.registered), met)
+		return nil
+	}
 }

@@ -181,3 +181,100 @@ func (st SheetTrip) Print(p *Printer) {
 	}
 	p.Printf("    imported: %d rows applied\n", st.Applied)
 }
+
+// HandOff is one Pre-SQL an inside rep hands to field sales (M10), as
+// [Sim.HandOff] makes it and [HandOff.Answer] answers it.
+type HandOff struct {
+	Lead, By, To string
+	// Refused is a first try the engine refused for missing BANT, if any.
+	Refused error
+	// Answer is "accepted: an SQL", "rejected: <reason>", or "".
+	Answer string
+}
+
+// HandOff records at at what rep by learnt of lead id (M10) and hands the
+// lead to field rep to d later. An error is the engine's, as it is: a
+// hand-off without the BANT minimum is refused with
+// [leadline.ErrInvalidTransition].
+func (s *Sim) HandOff(ctx context.Context, at time.Time, d time.Duration, id, by, to string, bant lead.BANT) error {
+	if err := s.Handle(ctx, lead.Event{Kind: lead.EventBANT, Lead: id, At: at, Actor: by, BANT: bant}); err != nil {
+		return err
+	}
+	return s.Handle(ctx, lead.Event{Kind: lead.EventHandoff, Lead: id, At: at.Add(d), Actor: by, To: to})
+}
+
+// Answer returns the action of the field rep accepting h, or rejecting it
+// with reason back to inside sales as a Lead (M10).
+func (s *Sim) Answer(h *HandOff, reason string) ActionFunc {
+	return func(ctx context.Context, at time.Time) error {
+		ev := lead.Event{Kind: lead.EventAccept, Lead: h.Lead, At: at, Actor: h.To}
+		h.Answer = "accepted: an SQL"
+		if reason != "" {
+			ev.Kind, ev.Reason, ev.Status = lead.EventReject, reason, lead.StatusLead
+			h.Answer = "rejected: " + reason
+		}
+		return s.Handle(ctx, ev)
+	}
+}
+
+// Print writes the hand-off on one line: who handed what to whom, why a
+// first try was refused, and the answer.
+func (h *HandOff) Print(p *Printer) {
+	p.Printf("  %s  %s -> %s: ", h.Lead, h.By, h.To)
+	if fe, ok := errors.AsType[*leadline.FieldError](h.Refused); ok {
+		p.Printf("first refused, %s: %v; then ", fe.Field, fe.Err)
+	}
+	p.Printf("Pre-SQL, %s\n", cmp.Or(h.Answer, "-"))
+}
+
+// PrintRoutes prints, campaign by campaign, every lead a routing decision
+// touched ([Sim.Routes]): who has it, the rule ids of its decisions in the
+// campaign and its story there, the car dealers marked (M4); and per
+// campaign the leads with field sales, with inside sales, nurtured and not
+// routed. It returns the first car dealer, "" if none.
+func (s *Sim) PrintRoutes(ctx context.Context, p *Printer, field *routing.Team, home func(id string) string, campaigns ...string) (string, error) {
+	var dealer string
+	for _, cid := range campaigns {
+		c, err := s.eng.Campaign(ctx, cid)
+		if err != nil {
+			return "", err
+		}
+		routes, unrouted, err := s.Routes(ctx, cid, field, home)
+		if err != nil {
+			return "", err
+		}
+		p.Printf("%s  %s\n", c.ID, c.Name)
+		n := Count{}
+		for _, r := range routes {
+			l := &r.Lead
+			switch last := r.Decisions[len(r.Decisions)-1]; {
+			case l.Desk == lead.DeskField:
+				n["field"]++
+			case last.To == "inside" || last.To == "nurture":
+				n[last.To]++
+			}
+			if r.CarDealer {
+				r.Story += "  <- the car dealer: never inside sales"
+				n["dealers"]++
+				if l.Desk == lead.DeskField && has(l, cid, lead.ResponseInvited, l.Owner) {
+					n["dealers home"]++
+				}
+				if l.Desk == lead.DeskInside || l.Request.Seq > 0 {
+					n["dealers inside"]++
+				}
+				dealer = cmp.Or(dealer, l.ID)
+			}
+			p.Printf("  %s  %-44s %4s  -> %-17s %-12s %s\n", l.ID, l.Name+" ("+l.Company+")", l.Score.StringFixed(0), r.Dest, strings.Join(r.Rules, " "), r.Story)
+		}
+		p.Printf("  -- %d with field sales, %d with inside sales, %d nurtured", n["field"], n["inside"], n["nurture"])
+		if unrouted > 0 {
+			p.Printf("; %d not routed (listed, invited or registered only: the event decides, M6)", unrouted)
+		}
+		p.Printf("\n")
+		if n["dealers"] > 0 {
+			p.Printf("  -- %d car dealers: %d with the field rep who invited them, %d ever with inside sales or given an approach request\n",
+				n["dealers"], n["dealers home"], n["dealers inside"])
+		}
+	}
+	return dealer, nil
+}

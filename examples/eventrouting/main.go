@@ -1,38 +1,10 @@
-// Command eventrouting simulates one week of a B2B company's campaigns
-// with leadline on the in-memory store and a mock clock (E1), and prints
-// who follows up each lead and why: routing by engagement (M1-M10 in
-// docs/RULES.md).
-//
-// The company is inside-first (M1): three inside reps qualify MQLs with
-// BANT and hand Pre-SQLs to five field reps (M10). Its three campaigns of
-// the week each carry the follow-up model agreed at kickoff (M7):
-//
-//   - uc-2026, its annual user conference: high engagement (M3), run as a
-//     hybrid (M6). Field reps invite the people they know; inside reps
-//     call the rest from the call list (Engine.CallList) against
-//     registration and attendance targets. Every attendee then routes to
-//     field sales (M4): to the rep who invited them, else the one who met
-//     them, else the account owner, else field assignment. The car
-//     dealer's customer, invited by a field rep who then met them, stays
-//     with that rep and is never called by inside sales.
-//   - media-0414, a third-party webinar: low engagement. Its MQLs become
-//     approach requests for inside sales (M1, A1-A7), the rest is
-//     nurtured; after the webinar its model changes to direct, recorded
-//     with who and why (Engine.ChangeModel, M7).
-//   - ocs-april, a content-syndication batch: mostly nurture, MQL
-//     downloads to inside sales (A3); a person already with field sales
-//     stays there (M4).
-//
-// Inside reps call their requests, qualify a webinar MQL and two
-// conference no-shows and hand them off; field reps accept one, reject one
-// with a reason, and a hand-off without the BANT minimum is refused (M10).
-// Field reps record feedback (M5) in the CRM or in a spreadsheet exported
-// and imported as CSV, whose first try is refused whole.
-//
-// The report lists who got each lead with the rule ids of its routing
-// decisions, and asks Engine.Explain why the car dealer's customer went
-// where it did; it shows what a field rep may see (M2), prints the
-// field team's feedback sheet and credits each rep for the conference (M6).
+// Command eventrouting simulates a week of a B2B company's campaigns with
+// leadline on a mock clock (E1) and prints who follows up each lead and
+// why (M1-M10, Engine.Explain): a hybrid user conference (M3, M4, M6), a
+// media webinar whose model changes to direct (M7), a content-syndication
+// batch; inside reps' calls and hand-offs (M10), field feedback in the CRM
+// and in a CSV sheet (M5), what a field rep may see (M2) and each rep's
+// credit (M6). README.md tells the story.
 //
 // Usage:
 //

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -77,60 +75,14 @@ func (s *world) team(rep string) string {
 	return "other"
 }
 
-// routes prints, campaign by campaign, every lead a routing decision
-// touched: who has it, the rule ids of its routing decisions in the
-// campaign (Engine.Explain) and its story there; then every decision the
-// engine made about the car dealer's customer.
+// routes prints who got each lead and why (sim.PrintRoutes), then every
+// decision the engine made about the car dealer's customer.
 func (s *world) routes(ctx context.Context, p *sim.Printer) error {
 	p.Printf("\nwho got each lead, and why (rule ids from each lead's routing decisions, Engine.Explain)\n")
-	var dealer string
-	for _, cid := range []string{confID, webID, ocsID} {
-		c, err := s.eng.Campaign(ctx, cid)
-		if err != nil {
-			return err
-		}
-		routes, unrouted, err := s.Routes(ctx, cid, &s.org.Field, func(id string) string { return s.people[id].home })
-		if err != nil {
-			return err
-		}
-		p.Printf("%s  %s\n", c.ID, c.Name)
-		n := sim.Count{}
-		for _, r := range routes {
-			l := &r.Lead
-			switch last := r.Decisions[len(r.Decisions)-1]; {
-			case l.Desk == lead.DeskField:
-				n["field"]++
-			case last.To == "inside" || last.To == "nurture":
-				n[last.To]++
-			}
-			if r.CarDealer {
-				r.Story += "  <- the car dealer: never inside sales"
-				n["dealers"]++
-				if l.Desk == lead.DeskField && slices.ContainsFunc(l.Responses, func(t lead.Touch) bool {
-					return t.Campaign == cid && t.Kind == lead.ResponseInvited && t.By == l.Owner
-				}) {
-					n["dealers home"]++
-				}
-				if l.Desk == lead.DeskInside || l.Request.Seq > 0 {
-					n["dealers inside"]++
-				}
-				dealer = cmp.Or(dealer, l.ID)
-			}
-			p.Printf("  %s  %-44s %4s  -> %-17s %-12s %s\n", l.ID, l.Name+" ("+l.Company+")", l.Score.StringFixed(0), r.Dest, strings.Join(r.Rules, " "), r.Story)
-		}
-		p.Printf("  -- %d with field sales, %d with inside sales, %d nurtured", n["field"], n["inside"], n["nurture"])
-		if unrouted > 0 {
-			p.Printf("; %d not routed (listed, invited or registered only: the event decides, M6)", unrouted)
-		}
-		p.Printf("\n")
-		if n["dealers"] > 0 {
-			p.Printf("  -- %d car dealers: %d with the field rep who invited them, %d ever with inside sales or given an approach request\n",
-				n["dealers"], n["dealers home"], n["dealers inside"])
-		}
-	}
-	if dealer == "" {
+	dealer, err := s.PrintRoutes(ctx, p, &s.org.Field, func(id string) string { return s.people[id].home }, confID, webID, ocsID)
+	if err != nil || dealer == "" {
 		p.Printf("\nno car dealer this run\n")
-		return nil
+		return err
 	}
 	p.Printf("\nthe car dealer's customer: a person a field rep invited, who came and met that rep,\n"+
 		"is followed up by that rep and never called by inside sales (M4). Why did %s go where it did? (Engine.Explain)\n", dealer)
@@ -147,11 +99,7 @@ func (s *world) handoffsSeen(_ context.Context, p *sim.Printer) error {
 		p.Printf("  none this run\n")
 	}
 	for _, h := range s.handoffs {
-		p.Printf("  %s  %s -> %s: ", h.lead, h.by, h.to)
-		if fe, ok := errors.AsType[*leadline.FieldError](h.refused); ok {
-			p.Printf("first refused, %s: %v; then ", fe.Field, fe.Err)
-		}
-		p.Printf("Pre-SQL, %s\n", cmp.Or(h.answer, "-"))
+		h.Print(p)
 	}
 	return nil
 }

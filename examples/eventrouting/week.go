@@ -54,13 +54,6 @@ type prospect struct {
 	replay            bool   // watched the webinar's replay, not the live session
 }
 
-// handoffStory is one Pre-SQL of the week (M10), for the report.
-type handoffStory struct {
-	lead, by, to string
-	refused      error  // a hand-off refused first for missing BANT, if any
-	answer       string // "accepted: an SQL", "rejected: <reason>", or ""
-}
-
 // world is one run: the organisation, the people and their simulation.
 type world struct {
 	*sim.Sim
@@ -74,7 +67,7 @@ type world struct {
 	people     map[string]*prospect
 	ids        []string // every lead id, sorted
 	log        sim.Log
-	handoffs   []handoffStory
+	handoffs   []*sim.HandOff
 	sheets     []sim.SheetTrip
 	feedbackBy sim.Count  // feedback recorded in the CRM, by rep
 	drive      sim.Drive  // the conference's invitation drive (M6)
@@ -206,7 +199,7 @@ func (s *world) script() {
 	s.At(s.Date(3, 10, 0), s.upload("replay viewers uploaded, now under the direct model", webID, "media webinar replay",
 		lead.ResponseVisited, "media-partner", func(p *prospect) bool { return p.replay }))
 	s.At(s.Date(3, 15, 0), s.webinarPreSQL)
-	s.At(s.Date(3, 18, 0), s.conferenceUpload)
+	s.At(s.Date(3, 18, 0), s.drive.Attend([2]time.Time{s.Date(3, 9, 30), s.Date(3, 11, 0)}, [2]time.Time{s.Date(3, 11, 0), s.Date(3, 17, 0)}, s.attends()))
 	s.At(s.Date(4, 9, 0), s.feedbackInCRM)
 	s.At(s.Date(4, 9, 30), s.noShowPreSQLs)
 	s.At(s.Date(4, 16, 0), s.feedbackSheets)
@@ -318,24 +311,18 @@ func (s *world) changeWebinarModel(ctx context.Context, at time.Time) error {
 	return nil
 }
 
-// conferenceUpload: after the conference the attendance and the booth
-// scans are uploaded, and every attendee routes by M3/M4. Two
-// inside-invited registrants stay away, for the M10 story.
-func (s *world) conferenceUpload(ctx context.Context, at time.Time) error {
-	var noShows, came, met, regs int
-	for _, id := range s.ids {
+// attends says whether a registrant came to the conference and who met
+// them: the car dealers' reps show them round, others meet a rep at the
+// booth; two inside-invited registrants stay away, for the M10 story.
+func (s *world) attends() func(id string) (bool, string) {
+	noShows := 0
+	return func(id string) (attend bool, metBy string) {
 		p := s.people[id]
-		_, inside := s.drive.InvitedBy(id)
-		if p.home != confID || !s.drive.Registered(id) {
-			continue
-		}
-		regs++
-		attend, metBy := false, ""
-		switch {
+		switch _, inside := s.drive.InvitedBy(id); {
 		case p.fieldInvite != "":
 			attend = s.ids[0] == id || s.ids[1] == id || s.rng.Float64() < 0.85
 			if attend && (s.ids[0] == id || s.rng.Float64() < 0.7) {
-				metBy = p.fieldInvite // the car dealer: the rep who invited them shows them round
+				metBy = p.fieldInvite
 			}
 		case p.accountOwned:
 			attend = true
@@ -347,37 +334,10 @@ func (s *world) conferenceUpload(ctx context.Context, at time.Time) error {
 			attend = s.rng.Float64() < 0.6
 		}
 		if attend && metBy == "" && !p.accountOwned && s.rng.Float64() < 0.2 {
-			metBy = fieldReps[s.rng.IntN(len(fieldReps))] // met at the booth
+			metBy = fieldReps[s.rng.IntN(len(fieldReps))]
 		}
-		if !attend {
-			continue
-		}
-		came++
-		// The booth scan travels with the attendance, so the first routing
-		// decision knows who met the person (M4).
-		checkIn := s.within(s.Date(3, 9, 30), s.Date(3, 11, 0))
-		if err := s.respond(ctx, checkIn, id, confID, lead.ResponseAttended, "event-app", func(e *lead.Event) { e.MetBy = metBy }); err != nil {
-			return err
-		}
-		if metBy != "" {
-			met++
-			if err := s.respond(ctx, s.within(s.Date(3, 11, 0), s.Date(3, 17, 0)), id, confID, lead.ResponseMet, metBy, nil); err != nil {
-				return err
-			}
-		}
+		return attend, metBy
 	}
-	s.log.Addf(at, "%s: attendance uploaded: %d of %d registered came, %d met a field rep; every attendee routed to field (M3, M4)",
-		confID, came, regs, met)
-	return nil
-}
-
-// handOff records at at what rep learnt (M10) and hands the lead to field
-// rep to after d; the refusal of a hand-off is returned as it is.
-func (s *world) handOff(ctx context.Context, at time.Time, d time.Duration, id, rep, to string, bant lead.BANT) error {
-	if err := s.Handle(ctx, lead.Event{Kind: lead.EventBANT, Lead: id, At: at, Actor: rep, BANT: bant}); err != nil {
-		return err
-	}
-	return s.Handle(ctx, lead.Event{Kind: lead.EventHandoff, Lead: id, At: at.Add(d), Actor: rep, To: to})
 }
 
 // webinarPreSQL: an inside rep who reached a webinar MQL qualifies it and
@@ -393,11 +353,12 @@ func (s *world) webinarPreSQL(ctx context.Context, at time.Time) error {
 		}
 		p := s.people[l.ID]
 		bant := lead.BANT{Budget: "FY2026 budget for an MA-SFA link", Need: "MQLs lost between marketing and sales", Timeline: "decision by June"}
-		if err := s.handOff(ctx, at, 10*time.Minute, l.ID, l.Owner, p.account, bant); err != nil {
+		if err := s.HandOff(ctx, at, 10*time.Minute, l.ID, l.Owner, p.account, bant); err != nil {
 			return err
 		}
-		s.handoffs = append(s.handoffs, handoffStory{lead: l.ID, by: l.Owner, to: p.account})
-		s.At(s.Date(4, 11, 0), s.answer(len(s.handoffs)-1, ""))
+		h := &sim.HandOff{Lead: l.ID, By: l.Owner, To: p.account}
+		s.handoffs = append(s.handoffs, h)
+		s.At(s.Date(4, 11, 0), s.Answer(h, ""))
 		s.log.Addf(at, "%s: %s qualified %s (BANT), handed it to %s as a Pre-SQL (M10)", webID, l.Owner, l.ID, p.account)
 		return nil
 	}
@@ -431,40 +392,25 @@ func (s *world) noShowPreSQLs(ctx context.Context, at time.Time) error {
 		if err := s.Handle(ctx, lead.Event{Kind: lead.EventContact, Lead: l.ID, At: t, Actor: rep, Channels: stage.Call}); err != nil {
 			return err
 		}
-		h := handoffStory{lead: l.ID, by: rep, to: p.account}
+		h := &sim.HandOff{Lead: l.ID, By: rep, To: p.account}
 		bant, reason := lead.BANT{Budget: "approved", Authority: "IT director", Need: "field follow-up of event leads", Timeline: "this quarter"}, ""
 		from, d := t, 15*time.Minute
 		if i == 0 {
-			h.refused = s.handOff(ctx, t, 5*time.Minute, l.ID, rep, p.account, lead.BANT{Need: "routing of event leads to field"})
-			if !errors.Is(h.refused, leadline.ErrInvalidTransition) {
-				return fmt.Errorf("hand-off of %s without a timeline = %v, want refused (M10)", l.ID, h.refused)
+			h.Refused = s.HandOff(ctx, t, 5*time.Minute, l.ID, rep, p.account, lead.BANT{Need: "routing of event leads to field"})
+			if !errors.Is(h.Refused, leadline.ErrInvalidTransition) {
+				return fmt.Errorf("hand-off of %s without a timeline = %v, want refused (M10)", l.ID, h.Refused)
 			}
 			bant, reason = lead.BANT{Timeline: "next fiscal year"}, "no budget before FY2027; inside to keep in touch"
 			from, d = t.Add(10*time.Minute), 5*time.Minute
 		}
-		if err := s.handOff(ctx, from, d, l.ID, rep, p.account, bant); err != nil {
+		if err := s.HandOff(ctx, from, d, l.ID, rep, p.account, bant); err != nil {
 			return err
 		}
 		s.handoffs = append(s.handoffs, h)
-		s.At(s.Date(4, 14+i, 0), s.answer(len(s.handoffs)-1, reason))
+		s.At(s.Date(4, 14+i, 0), s.Answer(h, reason))
 		s.log.Addf(t, "%s: %s reached no-show %s, qualified it and handed it to %s as a Pre-SQL (M10)", confID, rep, l.ID, p.account)
 	}
 	return nil
-}
-
-// answer: the field rep accepts the Pre-SQL, or rejects it with reason
-// back to inside sales (M10).
-func (s *world) answer(i int, reason string) sim.ActionFunc {
-	return func(ctx context.Context, at time.Time) error {
-		h := &s.handoffs[i]
-		ev := lead.Event{Kind: lead.EventAccept, Lead: h.lead, At: at, Actor: h.to}
-		h.answer = "accepted: an SQL"
-		if reason != "" {
-			ev.Kind, ev.Reason, ev.Status = lead.EventReject, reason, lead.StatusLead
-			h.answer = "rejected: " + reason
-		}
-		return s.Handle(ctx, ev)
-	}
 }
 
 // attended reports whether l attended campaign.
@@ -500,7 +446,7 @@ func (s *world) feedbackSheets(ctx context.Context, at time.Time) error {
 	for i, rep := range sheetReps {
 		v := routing.Viewer{Rep: rep, Team: s.org.Field.ID, Role: routing.RoleField}
 		st, err := s.SheetTrip(ctx, v, fmt.Sprintf("sheet/%s/%s", rep, at.Format("0102")), i == 0, func(id string) (lead.Feedback, bool) {
-			if slices.ContainsFunc(s.handoffs, func(h handoffStory) bool { return h.lead == id }) || s.rng.Float64() < 0.15 {
+			if slices.ContainsFunc(s.handoffs, func(h *sim.HandOff) bool { return h.Lead == id }) || s.rng.Float64() < 0.15 {
 				return lead.Feedback{}, false
 			}
 			return sim.DrawFeedback(s.rng), true
