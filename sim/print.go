@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -277,4 +278,45 @@ func (s *Sim) PrintRoutes(ctx context.Context, p *Printer, field *routing.Team, 
 		}
 	}
 	return dealer, nil
+}
+
+// Reps returns a roster entry for each of ids, with no absences and no
+// capacity: a team's Reps.
+func Reps(ids ...string) []routing.Rep {
+	reps := make([]routing.Rep, len(ids))
+	for i, id := range ids {
+		reps[i].ID = id
+	}
+	return reps
+}
+
+// TeamOf returns what names the team of a rep of org: "inside", "field",
+// or "other" for a manager or anyone else.
+func TeamOf(org *routing.Org) func(rep string) string {
+	return func(rep string) string {
+		switch {
+		case org.Inside.Has(rep):
+			return "inside"
+		case org.Field.Has(rep):
+			return "field"
+		}
+		return "other"
+	}
+}
+
+// NotesByTeam sums up notes by kind, in kind order, and by the team of
+// their recipients (team): "approach_request inside 23; handoff field 3".
+func NotesByTeam(notes []leadline.Notification, team func(rep string) string) string {
+	kinds := map[leadline.NotificationKind]Count{}
+	for _, n := range notes {
+		if kinds[n.Kind] == nil {
+			kinds[n.Kind] = Count{}
+		}
+		kinds[n.Kind][team(n.To)]++
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(kinds)) {
+		parts = append(parts, fmt.Sprintf("%v %s", k, kinds[k].List("inside", "field", "other")))
+	}
+	return strings.Join(parts, "; ")
 }

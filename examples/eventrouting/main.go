@@ -1,12 +1,6 @@
-// Command eventrouting simulates a week of a B2B company's campaigns with
-// leadline on a mock clock (E1) and prints who follows up each lead and
-// why (M1-M10, Engine.Explain): a hybrid user conference (M3, M4, M6), a
-// media webinar whose model changes to direct (M7), a content-syndication
-// batch; inside reps' calls and hand-offs (M10), field feedback in the CRM
-// and in a CSV sheet (M5), what a field rep may see (M2) and each rep's
-// credit (M6). README.md tells the story.
-//
-// Usage:
+// Command eventrouting simulates a week of a B2B company's campaigns on a
+// mock clock (E1) and prints who follows up each lead and why (M1-M10,
+// Engine.Explain); README.md tells its story.
 //
 //	go run ./examples/eventrouting [-leads 120] [-seed 1] [-tz Asia/Tokyo]
 //
@@ -30,9 +24,8 @@ func main() {
 	}, func(w io.Writer) error { return run(w, opts) })
 }
 
-// defaultOptions are the flags' defaults. minLeads leaves every campaign
-// enough people for its part of the story (a car dealer, no-shows to
-// qualify, replay viewers).
+// defaultOptions are the flags' defaults; 40 leads leave every campaign
+// enough people for its part of the story.
 func defaultOptions() sim.Flags {
 	return sim.Flags{Leads: 120, Seed: 1, Zone: "Asia/Tokyo", MinLeads: 40, MaxLeads: 2000}
 }

@@ -390,3 +390,8 @@ func (s *world) lastRoute(ctx context.Context, id string) (leadline.Decision, er
 	}
 	return leadline.Decision{}, err
 }
+
+// attended reports whether l attended campaign.
+func attended(l *lead.Lead, campaign string) bool {
+	return slices.ContainsFunc(l.Responses, func(t lead.Touch) bool { return t.Campaign == campaign && t.Kind == lead.ResponseAttended })
+}

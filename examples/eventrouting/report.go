@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -15,9 +13,7 @@ import (
 	"github.com/leadline/leadline/sim"
 )
 
-// report prints the week, read back from the engine: the set-up, the log,
-// who got each lead and why, the hand-offs, what a field rep may see, the
-// feedback and the credits.
+// report prints the week as the engine tells it.
 func (s *world) report(ctx context.Context, w io.Writer) error {
 	p := &sim.Printer{W: w}
 	for _, section := range []func(context.Context, *sim.Printer) error{s.header, s.week, s.routes, s.handoffsSeen, s.visibility, s.feedback, s.credits} {
@@ -49,34 +45,11 @@ func (s *world) week(_ context.Context, p *sim.Printer) error {
 	}
 	p.Printf("  inside reps worked their approach requests: %d calls, %d contacts (T6); deadlines fired: %d\n",
 		s.calls.Calls, s.calls.Contacts, len(s.Fired()))
-	kinds := map[leadline.NotificationKind]sim.Count{}
-	for _, n := range s.Notifications() {
-		if kinds[n.Kind] == nil {
-			kinds[n.Kind] = sim.Count{}
-		}
-		kinds[n.Kind][s.team(n.To)]++
-	}
-	var parts []string
-	for _, k := range slices.Sorted(maps.Keys(kinds)) {
-		parts = append(parts, fmt.Sprintf("%v %s", k, kinds[k].List("inside", "field", "other")))
-	}
-	p.Printf("  notifications delivered, by kind and team: %s\n", strings.Join(parts, "; "))
+	p.Printf("  notifications delivered, by kind and team: %s\n", sim.NotesByTeam(s.Notifications(), sim.TeamOf(&s.org)))
 	return nil
 }
 
-// team names the team of rep: "inside", "field" or "other".
-func (s *world) team(rep string) string {
-	switch {
-	case s.org.Inside.Has(rep):
-		return "inside"
-	case s.org.Field.Has(rep):
-		return "field"
-	}
-	return "other"
-}
-
-// routes prints who got each lead and why (sim.PrintRoutes), then every
-// decision the engine made about the car dealer's customer.
+// routes prints who got each lead and why, then the car dealer's decisions.
 func (s *world) routes(ctx context.Context, p *sim.Printer) error {
 	p.Printf("\nwho got each lead, and why (rule ids from each lead's routing decisions, Engine.Explain)\n")
 	dealer, err := s.PrintRoutes(ctx, p, &s.org.Field, func(id string) string { return s.people[id].home }, confID, webID, ocsID)
@@ -104,8 +77,7 @@ func (s *world) handoffsSeen(_ context.Context, p *sim.Printer) error {
 	return nil
 }
 
-// visibility shows M2 from a field rep's side, asking for an inside lead
-// of the webinar.
+// visibility shows M2 as a field rep, asking for an inside webinar lead.
 func (s *world) visibility(ctx context.Context, p *sim.Printer) error {
 	const rep = "fs-ikeda"
 	p.Printf("\nwhat a field rep may see (M2, inside-first, switch on), as %s\n", rep)
@@ -134,5 +106,5 @@ func (s *world) feedback(ctx context.Context, p *sim.Printer) error {
 // credits prints each rep's part in the hybrid conference (M6).
 func (s *world) credits(ctx context.Context, p *sim.Printer) error {
 	p.Printf("\ncredit per rep for %s (M6: inside drives registrations and attendance, field makes opportunities)\n", confID)
-	return s.PrintCredits(ctx, p, routing.Viewer{Rep: insideMgr, Role: routing.RoleManager}, confID, s.team)
+	return s.PrintCredits(ctx, p, routing.Viewer{Rep: insideMgr, Role: routing.RoleManager}, confID, sim.TeamOf(&s.org))
 }

@@ -31,9 +31,6 @@ var (
 	sheetReps = []string{"fs-goto", "fs-hara"}
 )
 
-// accountRep returns the field rep whose account company i is.
-func accountRep(i int) string { return fieldReps[i%len(fieldReps)] }
-
 // The campaigns of the week.
 const (
 	confID = "uc-2026"
@@ -41,8 +38,7 @@ const (
 	ocsID  = "ocs-april"
 )
 
-// prospect is what the simulation knows about a person besides the
-// engine: who they are and what they will do.
+// prospect is who a person is and what they will do.
 type prospect struct {
 	id, name, company string
 	account           string // the field rep whose account the company is
@@ -54,7 +50,7 @@ type prospect struct {
 	replay            bool   // watched the webinar's replay, not the live session
 }
 
-// world is one run: the organisation, the people and their simulation.
+// world is one run.
 type world struct {
 	*sim.Sim
 	opts       sim.Flags
@@ -89,16 +85,9 @@ func newWorld(opts sim.Flags) (*world, error) {
 		start:  time.Date(2026, time.April, 13, 9, 0, 0, 0, loc),
 		end:    time.Date(2026, time.April, 18, 0, 0, 0, 0, loc),
 		people: map[string]*prospect{}, feedbackBy: sim.Count{}}
-	s.org.Inside = routing.Team{ID: "inside", Manager: insideMgr}
-	for _, id := range insideReps {
-		s.org.Inside.Reps = append(s.org.Inside.Reps, routing.Rep{ID: id})
-	}
-	s.org.Field = routing.Team{ID: "field", Manager: fieldMgr}
-	for _, id := range fieldReps {
-		s.org.Field.Reps = append(s.org.Field.Reps, routing.Rep{ID: id})
-	}
-	// Inside-first (M1), the rule book's defaults, with M2's switch on:
-	// field reps see a summary of every campaign response.
+	s.org.Inside = routing.Team{ID: "inside", Manager: insideMgr, Reps: sim.Reps(insideReps...)}
+	s.org.Field = routing.Team{ID: "field", Manager: fieldMgr, Reps: sim.Reps(fieldReps...)}
+	// Inside-first (M1); field reps see a summary of every response (M2).
 	pol := leadline.Policy{Routing: routing.Rules{FieldSummary: true}}
 	s.Sim, err = sim.New(sim.Config{Store: memstore.New(), Start: s.start,
 		Engine: leadline.Config{Policy: pol, Roster: &s.org}, NotifyFunc: s.calls.Notify})
@@ -109,8 +98,7 @@ func newWorld(opts sim.Flags) (*world, error) {
 	s.drive = sim.Drive{Sim: s.Sim, R: s.rng, Work: work, Log: &s.log, Campaign: confID, Callers: insideReps, Field: fieldReps,
 		Manager: routing.Viewer{Rep: insideMgr, Role: routing.RoleManager}, Close: s.Date(2, 18, 0),
 		FieldRegister: 0.8, Reach: 0.55, CallRegister: 0.6}
-	// Inside reps call a request within hours, then once a day, three
-	// times at most; more than half answer.
+	// Inside reps call a request within hours, then daily, thrice at most.
 	s.calls = sim.Caller{Sim: s.Sim, R: s.rng, Work: work, Reps: insideReps,
 		First: sim.Span{0.5, 3}, Answer: 0.55, Reply: sim.Span{1, 5}, Again: sim.Span{7, 9}, Tries: 3}
 	nConf, nWeb := opts.Leads/2, opts.Leads*3/10
@@ -129,14 +117,12 @@ func newWorld(opts sim.Flags) (*world, error) {
 	return s, nil
 }
 
-// genPeople draws every person of the week. Ids follow the order leads
-// reach the CRM: the conference's invitation list, the webinar's
-// attendees and replay viewers, the syndication batch.
+// genPeople draws every person of the week, in the order their leads
+// reach the CRM.
 func (s *world) genPeople(nConf, nWeb, nOcs int) {
 	add := func(home string, lo, hi int) *prospect {
-		name := names.Name(s.rng)
-		company, ci := companyName(s.rng)
-		p := &prospect{id: leadID(len(s.ids) + 1), name: name, company: company, account: accountRep(ci),
+		name, ci := names.Name(s.rng), s.rng.IntN(len(companies))
+		p := &prospect{id: fmt.Sprintf("L-%04d", len(s.ids)+1), name: name, company: companies[ci], account: fieldReps[ci%len(fieldReps)],
 			home: home, score: lo + s.rng.IntN(hi-lo+1)}
 		s.people[p.id] = p
 		s.ids = append(s.ids, p.id)
@@ -177,18 +163,16 @@ func (s *world) script() {
 		case p.home == confID && p.fieldInvite != "":
 			// The first two on the list always register (and come), so
 			// every run has its car dealer.
-			s.At(s.within(s.Date(0, 10, 0), s.Date(0, 12, 0)), s.drive.Invite(id, p.fieldInvite, id == s.ids[0] || id == s.ids[1]))
+			s.At(sim.Between(s.rng, s.Date(0, 10, 0), s.Date(0, 12, 0)), s.drive.Invite(id, p.fieldInvite, id == s.ids[0] || id == s.ids[1]))
 		case p.home == confID && p.accountOwned:
 			s.At(s.Date(0, 10, 30), s.drive.Register(id))
 		case p.home == confID && p.selfRegister:
-			s.At(s.within(s.Date(0, 10, 0), s.Date(2, 17, 0)), s.drive.Register(id))
+			s.At(sim.Between(s.rng, s.Date(0, 10, 0), s.Date(2, 17, 0)), s.drive.Register(id))
 		}
 	}
 	s.At(s.Date(0, 12, 0), s.drive.InvitesDone)
-	s.At(s.Date(0, 14, 0), s.drive.CallList)
-	s.At(s.Date(1, 9, 30), s.drive.CallList)
-	s.At(s.Date(2, 9, 30), s.drive.CallList)
-	for d := range 3 {
+	for d, t := range []time.Time{s.Date(0, 14, 0), s.Date(1, 9, 30), s.Date(2, 9, 30)} {
+		s.At(t, s.drive.CallList)
 		s.At(s.Date(d, 18, 0), s.drive.CallsDone)
 	}
 	s.At(s.Date(1, 16, 0), s.upload("live attendees uploaded", webID, "media webinar", lead.ResponseAttended, "media-partner",
@@ -203,19 +187,6 @@ func (s *world) script() {
 	s.At(s.Date(4, 9, 0), s.feedbackInCRM)
 	s.At(s.Date(4, 9, 30), s.noShowPreSQLs)
 	s.At(s.Date(4, 16, 0), s.feedbackSheets)
-}
-
-// within draws a minute in [from, to); hours a span of lo to hi hours.
-func (s *world) within(from, to time.Time) time.Time { return sim.Between(s.rng, from, to) }
-func (s *world) hours(lo, hi float64) time.Duration  { return sim.Hours(s.rng, lo, hi) }
-
-// respond reports a campaign response; set fills in more of the event.
-func (s *world) respond(ctx context.Context, at time.Time, id, campaign string, kind lead.ResponseKind, actor string, set func(*lead.Event)) error {
-	ev := lead.Event{Kind: lead.EventResponse, Lead: id, At: at, Campaign: campaign, Response: kind, Actor: actor}
-	if set != nil {
-		set(&ev)
-	}
-	return s.Handle(ctx, ev)
 }
 
 // create puts p in the CRM, with its account rep as owner if it has one
@@ -240,7 +211,7 @@ func (s *world) loadList(ctx context.Context, at time.Time) error {
 		if err := s.create(ctx, at, p, "customer list"); err != nil {
 			return err
 		}
-		if err := s.respond(ctx, at, id, confID, lead.ResponseListed, "marketing", nil); err != nil {
+		if err := s.Handle(ctx, lead.Event{Kind: lead.EventResponse, Lead: id, At: at, Campaign: confID, Response: lead.ResponseListed, Actor: "marketing"}); err != nil {
 			return err
 		}
 		if n++; p.accountOwned {
@@ -252,47 +223,40 @@ func (s *world) loadList(ctx context.Context, at time.Time) error {
 }
 
 // upload: a vendor sends the responses to campaign of the people keep
-// accepts, new leads from source; the webinar's field-invited client
-// downloads the white paper too. It logs where they were routed.
+// accepts, new leads from source, and the log says where each was routed
+// (sim.Routed); the webinar's field-invited client downloads the white
+// paper too, already a lead.
 func (s *world) upload(what, campaign, source string, kind lead.ResponseKind, actor string, keep func(*prospect) bool) sim.ActionFunc {
 	return func(ctx context.Context, at time.Time) error {
 		got := sim.Count{}
-		for _, id := range s.ids {
-			if p := s.people[id]; keep(p) {
-				if err := s.create(ctx, at, p, source); err != nil {
+		for _, fresh := range []bool{true, false} {
+			for _, id := range s.ids {
+				p := s.people[id]
+				if fresh && !keep(p) || !fresh && (campaign != ocsID || p.home != webID || p.fieldInvite == "") {
+					continue
+				}
+				if fresh {
+					if err := s.create(ctx, at, p, source); err != nil {
+						return err
+					}
+				}
+				ev := lead.Event{Kind: lead.EventResponse, Lead: id, At: at, Campaign: campaign, Response: kind, Actor: actor}
+				if kind == lead.ResponseAttended {
+					ev.InvitedBy = p.fieldInvite
+				}
+				if err := s.Handle(ctx, ev); err != nil {
 					return err
 				}
-				if err := s.respondRouted(ctx, at, got, p, campaign, kind, actor); err != nil {
+				where, err := s.Routed(ctx, id)
+				if err != nil {
 					return err
 				}
-			}
-		}
-		for _, id := range s.ids {
-			if p := s.people[id]; campaign == ocsID && p.home == webID && p.fieldInvite != "" {
-				if err := s.respondRouted(ctx, at, got, p, campaign, kind, actor); err != nil {
-					return err
-				}
+				got[where]++
 			}
 		}
 		s.log.Addf(at, "%s: %d %s: %s", campaign, got.Sum(), what, got.Ranked())
 		return nil
 	}
-}
-
-// respondRouted reports p's response and counts where its last routing
-// decision (Engine.Explain) sent it.
-func (s *world) respondRouted(ctx context.Context, at time.Time, got sim.Count, p *prospect, campaign string, kind lead.ResponseKind, actor string) error {
-	err := s.respond(ctx, at, p.id, campaign, kind, actor, func(e *lead.Event) {
-		if kind == lead.ResponseAttended {
-			e.InvitedBy = p.fieldInvite
-		}
-	})
-	if err != nil {
-		return err
-	}
-	where, err := s.Routed(ctx, p.id)
-	got[where]++
-	return err
 }
 
 // changeWebinarModel: after the webinar, sales management moves its
@@ -377,7 +341,7 @@ func (s *world) noShowPreSQLs(ctx context.Context, at time.Time) error {
 	}
 	var noShows []lead.Lead
 	for _, l := range leads {
-		if _, inside := s.drive.InvitedBy(l.ID); inside != "" && s.drive.Registered(l.ID) && l.Desk == lead.DeskInside && !attended(&l, confID) {
+		if _, inside := s.drive.InvitedBy(l.ID); inside != "" && s.drive.Registered(l.ID) && l.Desk == lead.DeskInside { // every attendee went to field (M3, M4)
 			noShows = append(noShows, l)
 		}
 	}
@@ -413,13 +377,7 @@ func (s *world) noShowPreSQLs(ctx context.Context, at time.Time) error {
 	return nil
 }
 
-// attended reports whether l attended campaign.
-func attended(l *lead.Lead, campaign string) bool {
-	return slices.ContainsFunc(l.Responses, func(t lead.Touch) bool { return t.Campaign == campaign && t.Kind == lead.ResponseAttended })
-}
-
-// feedbackInCRM: the field reps who use the CRM record their follow-up
-// of the leads routed to them, one lead at a time (M5).
+// feedbackInCRM: the other field reps record their follow-up in the CRM (M5).
 func (s *world) feedbackInCRM(ctx context.Context, at time.Time) error {
 	leads, err := s.eng.Leads(ctx, sim.Ops, leadline.Query{})
 	if err != nil {
@@ -430,7 +388,7 @@ func (s *world) feedbackInCRM(ctx context.Context, at time.Time) error {
 			continue
 		}
 		id, rep, f := l.ID, l.Owner, sim.DrawFeedback(s.rng)
-		s.At(s.within(at, s.Date(4, 17, 0)), func(ctx context.Context, at time.Time) error {
+		s.At(sim.Between(s.rng, at, s.Date(4, 17, 0)), func(ctx context.Context, at time.Time) error {
 			s.feedbackBy[rep]++
 			return s.Handle(ctx, lead.Event{Kind: lead.EventFeedback, Lead: id, At: at, Actor: rep, Feedback: f})
 		})
