@@ -243,3 +243,39 @@ func TestSheet_roundTrip(t *testing.T) {
 		t.Error("Event(nope) found an event")
 	}
 }
+
+// SheetTrip makes the whole round trip: a broken first try refused with
+// nothing changed, then the filled sheet applied (M5).
+func TestSim_SheetTrip(t *testing.T) {
+	t.Parallel()
+	field := &routing.Org{Inside: org.Inside, Field: routing.Team{ID: "field", Manager: "fmgr", Reps: sim.Reps("fs-1")}}
+	s := newSim(t, sim.Config{Engine: leadline.Config{Roster: field}})
+	ctx := t.Context()
+	for _, id := range []string{"L-1", "L-2", "L-3"} {
+		if err := s.Handle(ctx, lead.Event{Kind: lead.EventCreated, Lead: id, At: start, Score: decimal.NewFromInt(150), Owner: "fs-1"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Handle(ctx, lead.Event{Kind: lead.EventInquiry, Lead: id, At: start}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v := routing.Viewer{Rep: "fs-1", Team: "field", Role: routing.RoleField}
+	st, err := s.SheetTrip(ctx, v, "sheet/fs-1", true, func(id string) (lead.Feedback, bool) {
+		return lead.Feedback{Target: true, State: lead.Done, Opportunity: lead.OutcomeNo}, id != "L-2"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Exported != 3 || st.Applied != 3 || st.Before.Changed(st.After) != 0 || len(st.Bad.Rows) != 4 {
+		t.Fatalf("SheetTrip = %+v; want 3 exported and applied, a broken try of 4 rows that changed nothing", st)
+	}
+	var b bytes.Buffer
+	st.Print(&sim.Printer{W: &b})
+	if !strings.Contains(b.String(), "first import refused") || !strings.Contains(b.String(), "imported: 3 rows applied") {
+		t.Errorf("Print = %q", b.String())
+	}
+	l, err := s.Engine().Lead(ctx, sim.Ops, "L-2")
+	if err != nil || l.Feedback.State != lead.NotStarted {
+		t.Errorf("L-2, left as it was, has feedback %+v (%v)", l.Feedback, err)
+	}
+}

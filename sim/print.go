@@ -290,8 +290,8 @@ func Reps(ids ...string) []routing.Rep {
 	return reps
 }
 
-// TeamOf returns what names the team of a rep of org: "inside", "field",
-// or "other" for a manager or anyone else.
+// TeamOf returns what names the team of a person of org, as
+// [routing.Team.Has] tells: "inside", "field", or "other" for anyone else.
 func TeamOf(org *routing.Org) func(rep string) string {
 	return func(rep string) string {
 		switch {
