@@ -39,6 +39,20 @@
 // whether they leave an inherited lead for later. [Sim.Plan] keeps one
 // plan per lead, so a person who reconsiders supersedes the earlier one.
 //
+// # The people of a script
+//
+// [Arrivals] draws a run's leads from weighted [Source]s: when each
+// arrives (any day or in batches, in windows of the day or trailing off)
+// and what it does next ([FollowUp], [Arrivals.Script]). [Marketing] plays
+// marketing automation: it creates the leads, reports their inquiries and
+// downloads, rescores them and decays quiet ones. A [Desk] of personas
+// works the leads through the cadence, prospects answering as [Answers]
+// says; a [Caller] is a plainer inside rep. A [Drive] is a hybrid
+// campaign's invitation drive and attendance (M6, M4); [Sim.HandOff] and
+// [Sim.Answer] hand Pre-SQLs over and answer them (M10); [Sim.SheetTrip]
+// takes a field rep's feedback sheet out and back (M5), and [Sim.Watch]
+// shows that a refused import changed nothing.
+//
 // # What happened
 //
 // A [Tally] counts notifications by kind and rule id, history changes by
@@ -47,7 +61,13 @@
 // ([Day.Notifications]) and changes ([Sim.Changes]) for the day's report,
 // and another the same for the run's. [Notable] picks a day's lines a
 // manager wants to see, [Log] keeps a story's moments, [Printer] writes a
-// report and [Snapshot] shows that something wrote nothing.
+// report and [Snapshot] shows that something wrote nothing. [Sim.Routes],
+// [Sim.Routed] and [Sim.PrintRoutes] say who got each lead of a campaign
+// and why, from [leadline.Engine.Explain]; [Printer.Table] lays out the
+// rows of package report; the other Print methods show campaigns, what a
+// viewer may see (M2) and each rep's credit (M6).
+//
+// Commands share their flags through [Flags], [ParseFlags] and [Main].
 //
 // Lead generators draw invented people and companies with [Names],
 // [Company] and [Domain].

@@ -92,3 +92,18 @@ func Domain(company string) string {
 	d := strings.ToLower(strings.TrimSuffix(company, " KK"))
 	return strings.ReplaceAll(d, " ", "-") + ".example"
 }
+
+// What marketing automation sees leads do, for lead generators: the
+// marketing-automation systems leads come through, inquiry subjects and
+// documents to download. All invented.
+var (
+	MASystems     = []string{"Marketo", "HubSpot", "Pardot", "Eloqua", "SATORI", "List Finder", "none"}
+	InquiryTopics = []string{
+		"pricing", "demo request", "Salesforce integration", "security checklist",
+		"lead scoring setup", "migration from spreadsheets", "trial extension",
+	}
+	Documents = []string{
+		"case-study-manufacturing.pdf", "ma-buyers-guide.pdf", "roi-calculator.xlsx",
+		"whitepaper-lead-scoring.pdf", "checklist-sdr-onboarding.pdf", "report-b2b-benchmarks-2026.pdf",
+	}
+)

@@ -82,6 +82,7 @@ type Sim struct {
 	inbox  []leadline.Notification
 	notes  []leadline.Notification
 	events []lead.Event
+	byID   map[string]int // event id -> index in events
 	fired  []lead.Deadline
 	day    Day
 	dayAt  int // index in notes of the day's first notification
@@ -197,8 +198,22 @@ func (s *Sim) Handle(ctx context.Context, ev lead.Event) error {
 	if err := s.eng.Handle(ctx, ev); err != nil {
 		return fmt.Errorf("sim: %s %s of %s at %s: %w", ev.Kind, ev.ID, ev.Lead, ev.At.Format(time.DateTime), err)
 	}
+	if s.byID == nil {
+		s.byID = map[string]int{}
+	}
+	s.byID[ev.ID] = len(s.events)
 	s.events = append(s.events, ev)
 	return nil
+}
+
+// Event returns the event with id that the engine accepted through
+// [Sim.Handle]: the campaign of the response that a route entry names, say.
+func (s *Sim) Event(id string) (lead.Event, bool) {
+	i, ok := s.byID[id]
+	if !ok {
+		return lead.Event{}, false
+	}
+	return s.events[i], true
 }
 
 // Events returns the events the engine accepted through [Sim.Handle], in

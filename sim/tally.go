@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/leadline/leadline"
@@ -162,4 +163,42 @@ func (t *Tally) Total() Work {
 		sum.Add(*w)
 	}
 	return sum
+}
+
+// Rows prints the tally's lines of a day's block of an inside-sales run,
+// those with something to say: the approach requests by rule (A1-A3, A5,
+// A6), the touches (T9), the missed deadlines (T1, T8, T10) and the
+// outcomes (T6, T7, S1, S5). It reports whether it printed any.
+func (t *Tally) Rows(p *Printer) bool {
+	printed := false
+	row := func(label string, n int, detail string) {
+		printed = true
+		p.Row(label, n, detail)
+	}
+	ar := leadline.NoteApproachRequest
+	if n, merged := t.Notes(ar), t.Notes(leadline.NoteRequestUpdated); n > 0 || merged > 0 {
+		detail := fmt.Sprintf("A1 %d, A2 %d, A3 %d", t.Notes(ar, "A1"), t.Notes(ar, "A2"), t.Notes(ar, "A3"))
+		if k := t.Changes(lead.FieldStatus, "A5"); k > 0 {
+			detail += fmt.Sprintf(" (%d re-engaging a recycled lead, A5)", k)
+		}
+		switch {
+		case merged == 1:
+			detail += "; 1 further trigger merged into an open request (A6)"
+		case merged > 1:
+			detail += fmt.Sprintf("; %d further triggers merged into open requests (A6)", merged)
+		}
+		row("approach requests", n, detail)
+	}
+	if w := t.Total(); w.Attempts > 0 {
+		row("touches", w.Attempts, fmt.Sprintf("first attempts %d, late %d (T9)", w.Firsts, w.Late))
+	}
+	rem, alerts, reassigned, escalated := t.Notes(leadline.NoteReminder), t.Notes(leadline.NoteManagerAlert), t.Changes(lead.FieldOwner, "T1"), t.Notes(leadline.NoteEscalated)
+	if rem+alerts+reassigned+escalated > 0 {
+		row("missed deadlines", -1, fmt.Sprintf("reminders %d, manager alerts %d, reassigned %d (T1), escalated %d (T10)", rem, alerts, reassigned, escalated))
+	}
+	conn, recycled, set, suppressed := t.Changes(lead.FieldStage, "T6"), t.Changes(lead.FieldStatus, "T7"), t.Changes(lead.FieldStatus, "S1"), t.Changes(lead.FieldRequest, "S5")
+	if conn+recycled+set+suppressed > 0 {
+		row("outcomes", -1, fmt.Sprintf("connected %d (T6), recycled %d (T7), statuses set %d (S1), triggers suppressed %d (S5)", conn, recycled, set, suppressed))
+	}
+	return printed
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"maps"
@@ -30,7 +31,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func runString(tb testing.TB, opts options) string {
+func runString(tb testing.TB, opts sim.Flags) string {
 	tb.Helper()
 	var buf bytes.Buffer
 	if err := run(&buf, opts); err != nil {
@@ -74,9 +75,10 @@ func TestRun_Golden(t *testing.T) {
 
 func TestRun_Deterministic(t *testing.T) {
 	t.Parallel()
-	small := options{leads: minLeads, seed: 7, tz: "Europe/Berlin"}
-	big := options{leads: 300, seed: 42, tz: "America/New_York"}
-	for _, opts := range []options{defaultOptions(), small, big} {
+	small, big := defaultOptions(), defaultOptions()
+	small.Leads, small.Seed, small.Zone = small.MinLeads, 7, "Europe/Berlin"
+	big.Leads, big.Seed, big.Zone = 300, 42, "America/New_York"
+	for _, opts := range []sim.Flags{defaultOptions(), small, big} {
 		first, second := runString(t, opts), runString(t, opts)
 		if first != second {
 			t.Errorf("run(%+v) printed different output on the second run", opts)
@@ -106,8 +108,8 @@ func TestRun_Rules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(leads) != defaultOptions().leads {
-		t.Fatalf("the store holds %d leads, want %d", len(leads), defaultOptions().leads)
+	if len(leads) != defaultOptions().Leads {
+		t.Fatalf("the store holds %d leads, want %d", len(leads), defaultOptions().Leads)
 	}
 	asked := map[string]bool{} // leads inside sales was asked to approach
 	for _, n := range s.Notifications() {
@@ -156,15 +158,15 @@ func TestRun_Rules(t *testing.T) {
 	t.Run("every routing decision has a rule and a reason", func(t *testing.T) {
 		routed := 0
 		for _, l := range leads {
-			r, ok, err := s.lastRoute(ctx, l.ID)
+			r, err := s.lastRoute(ctx, l.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !ok {
+			if r.Field == 0 {
 				continue
 			}
 			routed++
-			if r.Rule == "" || r.Reason == "" {
+			if len(r.Rules) == 0 || r.Rules[0] == "" || r.Text == "" {
 				t.Errorf("%s: last route entry %v has no rule or no reason", l.ID, r)
 			}
 		}
@@ -189,20 +191,20 @@ func TestRun_Rules(t *testing.T) {
 	})
 
 	t.Run("M5 the refused feedback import changed nothing", func(t *testing.T) {
-		if len(s.sheets) == 0 || s.sheets[0].bad == "" {
+		if len(s.sheets) == 0 || len(s.sheets[0].Bad.Rows) == 0 {
 			t.Fatal("no refused sheet this week")
 		}
 		st := s.sheets[0]
-		ie, ok := errors.AsType[*routing.ImportError](st.badErr)
+		ie, ok := errors.AsType[*routing.ImportError](st.BadErr)
 		if !ok || len(ie.Errs) == 0 {
-			t.Fatalf("the bad sheet gave %v, want a *routing.ImportError", st.badErr)
+			t.Fatalf("the bad sheet gave %v, want a *routing.ImportError", st.BadErr)
 		}
 		for _, fe := range ie.Errs {
 			if fe.Line < 2 || fe.Field == "" {
 				t.Errorf("problem %v has no data line or no field", fe)
 			}
 		}
-		if len(st.before) != len(leads) || !maps.Equal(st.before, st.after) {
+		if len(st.Before) != len(leads) || !maps.Equal(st.Before, st.After) {
 			t.Fatal("leads changed around the refused import")
 		}
 		// And again now, against the engine as the week left it.
@@ -210,8 +212,8 @@ func TestRun_Rules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v := routing.Viewer{Rep: st.rep, Role: routing.RoleField}
-		n, err := s.eng.ImportFeedback(ctx, v, strings.NewReader(st.bad), "test/bad-sheet")
+		v := routing.Viewer{Rep: st.Rep, Role: routing.RoleField}
+		n, err := s.Import(ctx, v, st.Bad, "test/bad-sheet")
 		if _, ok := errors.AsType[*routing.ImportError](err); !ok || n != 0 {
 			t.Fatalf("ImportFeedback(bad sheet) = %d, %v; want 0 and a *routing.ImportError", n, err)
 		}
@@ -222,7 +224,7 @@ func TestRun_Rules(t *testing.T) {
 		if !maps.Equal(before, after) {
 			t.Fatal("the refused import changed leads")
 		}
-		if st.applied == 0 {
+		if st.Applied == 0 {
 			t.Fatal("the corrected sheet applied nothing")
 		}
 	})
@@ -316,15 +318,16 @@ func TestRun_Rules(t *testing.T) {
 
 func TestParseFlags(t *testing.T) {
 	t.Parallel()
+	all := defaultOptions()
+	all.Leads, all.Seed, all.Zone = 60, 9, "Europe/Berlin"
 	tests := []struct {
 		name    string
 		args    []string
-		want    options
+		want    sim.Flags
 		wantErr bool
 	}{
 		{name: "defaults", args: nil, want: defaultOptions()},
-		{name: "all flags", args: []string{"-leads", "60", "-seed", "9", "-tz", "Europe/Berlin"},
-			want: options{leads: 60, seed: 9, tz: "Europe/Berlin"}},
+		{name: "all flags", args: []string{"-leads", "60", "-seed", "9", "-tz", "Europe/Berlin"}, want: all},
 		{name: "unknown flag", args: []string{"-days", "2"}, wantErr: true},
 		{name: "too few leads", args: []string{"-leads", "10"}, wantErr: true},
 		{name: "too many leads", args: []string{"-leads", "100000"}, wantErr: true},
@@ -374,4 +377,21 @@ func TestMain_badFlags(t *testing.T) {
 			t.Errorf("eventrouting %q: stdout %q, stderr %q; want only a complaint on stderr", args, stdout.String(), stderr.String())
 		}
 	}
+}
+
+// lastRoute returns the lead's last routing decision; a zero Decision if
+// it has none.
+func (s *world) lastRoute(ctx context.Context, id string) (leadline.Decision, error) {
+	ds, err := s.eng.Explain(ctx, sim.Ops, id)
+	for _, d := range slices.Backward(ds) {
+		if d.Field == lead.FieldRoute {
+			return d, err
+		}
+	}
+	return leadline.Decision{}, err
+}
+
+// attended reports whether l attended campaign.
+func attended(l *lead.Lead, campaign string) bool {
+	return slices.ContainsFunc(l.Responses, func(t lead.Touch) bool { return t.Campaign == campaign && t.Kind == lead.ResponseAttended })
 }

@@ -12,18 +12,6 @@ var competitorCompanies = []string{"MarketPulse KK", "LeadRocket Japan KK"}
 // Customer on review (S1, S5).
 var customerCompanies = []string{"Hoshino Electric KK", "Kawaguchi Foods KK", "Umeda Mechatronics KK"}
 
-var maSystems = []string{"Marketo", "HubSpot", "Pardot", "Eloqua", "SATORI", "List Finder", "none"}
-
-var inquiryTopics = []string{
-	"pricing", "demo request", "Salesforce integration", "security checklist",
-	"lead scoring setup", "migration from spreadsheets", "trial extension",
-}
-
-var documents = []string{
-	"case-study-manufacturing.pdf", "ma-buyers-guide.pdf", "roi-calculator.xlsx",
-	"whitepaper-lead-scoring.pdf", "checklist-sdr-onboarding.pdf", "report-b2b-benchmarks-2026.pdf",
-}
-
 const seminarSlides = "seminar-slides-lead-management.pdf"
 
 // companyKind says what a rep finds when reviewing a lead.

@@ -1,30 +1,17 @@
 // Command insidesales simulates an inside-sales team working leads with
-// leadline on the in-memory store for two weeks, on a mock clock (E1), and
-// prints what happened day by day, then a summary and each rep's worklist
-// with the playbook of the next step (V1, T12).
+// leadline for two weeks on a mock clock (E1). It prints each day's story,
+// then the team's reports through package report: worklists (V1), open
+// requests (A9), score jumps (V2), leads created (V3-V5), what is overdue
+// (V6) and the follow-up service level (V9).
 //
-// Five reps and a manager share the leads by round robin (M9). rep-ito is
-// diligent. rep-kato is steady and has a capacity. rep-suzuki is steady,
-// off sick for two days nobody entered in the roster (round robin keeps
-// feeding him) and later on leave as the roster knows (M9 skips him).
-// rep-tanaka is always a day behind: his follow-ups come after the
-// deadline (T9), after a reminder and a manager alert (T8). rep-yamada is
-// new and does not open the request queue until Thursday, so his first
-// leads are reassigned (T1); leads that three owners in a row leave
-// untouched go to the manager (T10).
-//
-// A few hundred leads arrive from web forms, seminars, a document download
-// campaign, list imports and partner referrals, with decimal scores (E7)
-// that rise, fall and decay. Their inquiries and downloads make approach
-// requests (A1, A2, A3), or are merged into an open one (A6). Some leads
-// answer a call or an e-mail (T6); the others are recycled four days
-// after Stage4 (T7) and may come back with a new inquiry (A5). Reps set
-// statuses with reasons (S1, S4): competitors, customers and bad data are
-// taken out of the cadence, and their later inquiries are suppressed (S5).
-//
-// By default deadlines count wall-clock hours, weekends included; with
-// -business they count working hours on a Japanese business calendar
-// (T11), and the weekend stops firing reminders.
+// Five reps and a manager share the leads by round robin (M9); the header
+// introduces them: one diligent, one with a capacity, one off sick and
+// later on leave, one always a day behind (T8, T9), one new who leaves his
+// first leads to be reassigned (T1, T10). Package sim draws a few hundred
+// leads from five sources with decimal scores (E7); their triggers make
+// approach requests (A1-A3, A6), prospects answer (T6) or are recycled
+// (T7) and come back (A5), reps set statuses (S1, S4, S5). Deadlines count
+// wall-clock hours, or with -business working hours (T11).
 //
 // Usage:
 //
@@ -34,58 +21,62 @@
 package main
 
 import (
-	"bufio"
-	"errors"
+	"context"
 	"flag"
 	"fmt"
 	"io"
-	"os"
+
+	"github.com/leadline/leadline/sim"
 
 	_ "time/tzdata" // -tz works on hosts without a zone database
 )
 
+// options are the command's flags.
+type options struct {
+	sim.Flags
+	days     int  // simulated days, from Monday 2026-04-06 09:00
+	business bool // count deadlines in business hours (T11)
+}
+
+func defaultOptions() options {
+	return options{days: 14, Flags: sim.Flags{Leads: 300, Seed: 1, Zone: "Asia/Tokyo", MinLeads: 1, MaxLeads: 5000}}
+}
+
+const maxDays = 60
+
+// validate reports the first bad option, naming its flag.
+func (o *options) validate() error {
+	if o.days < 1 || o.days > maxDays {
+		return fmt.Errorf("-days must be from 1 to %d, got %d", maxDays, o.days)
+	}
+	return o.Check()
+}
+
 func main() {
-	opts, err := parseFlags(os.Args[1:], os.Stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(0)
-	}
-	if err != nil {
-		os.Exit(2)
-	}
-	w := bufio.NewWriter(os.Stdout)
-	err = run(w, opts)
-	if ferr := w.Flush(); err == nil {
-		err = ferr
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "insidesales:", err)
-		os.Exit(1)
-	}
+	var opts options
+	sim.Main("insidesales", func(args []string, stderr io.Writer) (err error) {
+		opts, err = parseFlags(args, stderr)
+		return err
+	}, func(w io.Writer) error { return run(w, opts) })
 }
 
 // parseFlags parses args into options, writing any complaint and the usage
 // to stderr.
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	opts := defaultOptions()
-	fs := flag.NewFlagSet("insidesales", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.IntVar(&opts.days, "days", opts.days, "days to simulate, from Monday 2026-04-06 09:00")
-	fs.IntVar(&opts.leads, "leads", opts.leads, "leads arriving over the period")
-	fs.Uint64Var(&opts.seed, "seed", opts.seed, "random seed: the same seed tells the same story")
-	fs.StringVar(&opts.tz, "tz", opts.tz, "IANA time zone of the team")
-	fs.BoolVar(&opts.business, "business", opts.business, "count deadlines in working hours on the jp business calendar (T11)")
-	if err := fs.Parse(args); err != nil {
-		return opts, err
+	err := sim.ParseFlags("insidesales", args, stderr, func(fs *flag.FlagSet) {
+		fs.IntVar(&opts.days, "days", opts.days, "days to simulate, from Monday 2026-04-06 09:00")
+		opts.Define(fs)
+		fs.BoolVar(&opts.business, "business", opts.business, "count deadlines in working hours on the jp business calendar (T11)")
+	}, opts.validate)
+	return opts, err
+}
+
+// run simulates the team for opts.days and writes the story to w.
+func run(w io.Writer, opts options) error {
+	s, err := newWorld(opts, w)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		err := fmt.Errorf("unexpected argument %q", fs.Arg(0))
-		fmt.Fprintln(stderr, "insidesales:", err)
-		fs.Usage()
-		return opts, err
-	}
-	if err := opts.validate(); err != nil {
-		fmt.Fprintln(stderr, "insidesales:", err)
-		return opts, err
-	}
-	return opts, nil
+	return s.run(context.Background())
 }

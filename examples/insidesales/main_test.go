@@ -29,7 +29,7 @@ func runString(tb testing.TB, opts options) string {
 func TestRun_Golden(t *testing.T) {
 	t.Parallel()
 	opts := defaultOptions()
-	opts.days, opts.leads = 3, 40
+	opts.days, opts.Leads = 3, 40
 	got := runString(t, opts)
 	path := filepath.Join("testdata", "insidesales.golden")
 	if *update {
@@ -64,9 +64,9 @@ func TestRun_Golden(t *testing.T) {
 func TestRun_Deterministic(t *testing.T) {
 	t.Parallel()
 	biz := defaultOptions()
-	biz.days, biz.leads, biz.seed, biz.business = 8, 120, 7, true
+	biz.days, biz.Leads, biz.Seed, biz.business = 8, 120, 7, true
 	ny := defaultOptions()
-	ny.days, ny.leads, ny.tz = 5, 60, "America/New_York"
+	ny.days, ny.Leads, ny.Zone = 5, 60, "America/New_York"
 	for _, opts := range []options{defaultOptions(), biz, ny} {
 		first, second := runString(t, opts), runString(t, opts)
 		if first != second {
@@ -140,6 +140,8 @@ func TestRun_Rules(t *testing.T) {
 
 func TestParseFlags(t *testing.T) {
 	t.Parallel()
+	all := defaultOptions()
+	all.days, all.Leads, all.Seed, all.Zone, all.business = 3, 40, 9, "Europe/Berlin", true
 	tests := []struct {
 		name    string
 		args    []string
@@ -148,7 +150,7 @@ func TestParseFlags(t *testing.T) {
 	}{
 		{name: "defaults", args: nil, want: defaultOptions()},
 		{name: "all flags", args: []string{"-days", "3", "-leads", "40", "-seed", "9", "-tz", "Europe/Berlin", "-business"},
-			want: options{days: 3, leads: 40, seed: 9, tz: "Europe/Berlin", business: true}},
+			want: all},
 		{name: "unknown flag", args: []string{"-weeks", "2"}, wantErr: true},
 		{name: "zero days", args: []string{"-days", "0"}, wantErr: true},
 		{name: "too many days", args: []string{"-days", "1000"}, wantErr: true},

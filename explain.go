@@ -1,0 +1,73 @@
+package leadline
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/routing"
+)
+
+// Decision is one entry of a lead's history that a rule made (E3): a
+// trigger that opened a request or was recorded or suppressed (A1-A6, S5,
+// M11), a route chosen (M1-M8), an owner picked, reassigned or escalated
+// (M9, T1, T10), a deadline missed (T1, T8), a cadence exhausted and the
+// lead recycled (T7) or re-engaged (A5), a hand-off (M10, M5). It answers
+// "why did this lead go to this rep?" one step at a time.
+type Decision struct {
+	At    time.Time  `json:"at"`
+	Field lead.Field `json:"field"`
+	From  string     `json:"from"`
+	To    string     `json:"to"`
+	// Rules are the rule ids behind the decision: the entry's own rule,
+	// then those its reason cites, in order of first mention.
+	Rules []string `json:"rules"`
+	// Actor is who made it: [lead.ActorEngine] for the engine's own
+	// decisions, the rep for a hand-off, an acceptance or a rejection.
+	Actor string `json:"actor"`
+	// Event is the id of the event, or the key of the deadline, that
+	// caused it.
+	Event string `json:"event"`
+	// Text is the entry on one line: "route inside -> field by leadline
+	// (M4: invited by a field rep)".
+	Text string `json:"text"`
+}
+
+// Explain returns the decisions in lead id's history, oldest first, each
+// with its rule ids: the entries the engine made on its own, and the
+// hand-off entries people made under M10 and M5. Person's changes that no
+// rule decided (a status set, an attempt, a response, a score) are left
+// out; History has them. A viewer who may not see the lead gets the same
+// error as for an unknown id, one wrapping [ErrNotFound] (M2).
+func (e *Engine) Explain(ctx context.Context, v routing.Viewer, id string) ([]Decision, error) {
+	h, err := e.History(ctx, v, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []Decision
+	for _, c := range h {
+		if c.Rule == "" || c.Field == lead.FieldScore || c.Field == lead.FieldResponse ||
+			c.Actor != lead.ActorEngine && c.Field != lead.FieldHandoff && c.Field != lead.FieldRoute {
+			continue
+		}
+		out = append(out, Decision{At: c.At, Field: c.Field, From: c.From, To: c.To,
+			Rules: citedRules(c.Rule, c.Reason), Actor: c.Actor, Event: c.Event,
+			Text: strings.TrimPrefix(c.String(), c.Lead+" ")})
+	}
+	return out, nil
+}
+
+// citedRules returns rule, then the rule ids text cites ("M3", "A1"), in
+// order of first mention, each once.
+func citedRules(rule, text string) []string {
+	ids := []string{rule}
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune(" ;:,()", r) }) {
+		if len(f) >= 2 && len(f) <= 3 && strings.ContainsRune("SATVME", rune(f[0])) &&
+			strings.Trim(f[1:], "0123456789") == "" && f[1] != '0' && !slices.Contains(ids, f) {
+			ids = append(ids, f)
+		}
+	}
+	return ids
+}
