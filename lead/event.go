@@ -29,11 +29,13 @@ const (
 	EventAccept                            // field sales accepted the Pre-SQL: an SQL (M10)
 	EventReject                            // field sales rejected the Pre-SQL, with a reason (M10)
 	EventFeedback                          // field sales recorded its follow-up (M5)
+	EventProfileUpdated                    // its profile changed: company, MA system, target account, source (E9)
+	EventWebActivity                       // it viewed a page or did something else on the web (V1, E9)
 	numEventKinds
 )
 
 var eventKeys = [numEventKinds]string{"", "created", "score_changed", "inquiry", "download", "outbound", "contact", "status_set",
-	"response", "bant", "handoff", "accept", "reject", "feedback"}
+	"response", "bant", "handoff", "accept", "reject", "feedback", "profile_updated", "web_activity"}
 
 // String returns the key: "created", "score_changed", "inquiry",
 // "download", "outbound", "contact", "status_set".
@@ -78,7 +80,8 @@ func ParseEventKind(s string) (EventKind, error) {
 
 // Event is something that happened to a lead, as the host reports it to
 // the engine. One struct carries every kind; each kind reads the fields
-// its doc names and ignores the rest.
+// its doc names, and a field its kind does not read is refused, not
+// ignored (E9), so that nothing a host sends is silently dropped.
 //
 // Every event has an ID, unique across all events, so that handling the
 // same event twice changes nothing the second time (rule E2). Use the id
@@ -99,8 +102,12 @@ type Event struct {
 	// status_set (required there), "marketing" or a system name
 	// otherwise. History records it as "who" (E3).
 	Actor string `json:"actor,omitempty"`
-	// Score is the initial score (created) or the new score
-	// (score_changed). Any decimal, negative included (E6).
+	// Score is the initial score (created), the new score
+	// (score_changed), or the score sent with an activity (inquiry,
+	// download, response, web_activity), as marketing automation sends it
+	// with a form fill: it applies before the activity's rules run (E9).
+	// Any decimal, negative included (E6). With an activity, zero means
+	// none was sent: set a score of 0 with score_changed.
 	Score decimal.Decimal `json:"score"`
 	// Channels are the channels of an outbound attempt (required there:
 	// at least one) or the channel a contact came through (optional).
@@ -111,9 +118,11 @@ type Event struct {
 	Status Status `json:"status,omitzero"`
 	// Reason is why a person set the status (status_set; required, S1).
 	Reason string `json:"reason,omitempty"`
-	// Topic is the inquiry's subject or the downloaded document's name.
+	// Topic is the inquiry's subject, the downloaded document's name, or
+	// the page viewed (web_activity).
 	Topic string `json:"topic,omitempty"`
-	// Profile describes a new lead (created).
+	// Profile describes a new lead (created), or replaces the lead's
+	// profile as a whole (profile_updated).
 	Profile Profile `json:"profile,omitzero"`
 	// Owner is the account owner of a new lead, if it has one; account
 	// ownership wins over round-robin assignment (created, M9).
@@ -235,11 +244,80 @@ func (e *Event) Validate() error {
 			return leaderr.Errorf("reason", "required: why the status changed (S1)")
 		}
 	}
+	if err := e.checkReads(); err != nil {
+		return err
+	}
 	if err := checkScore(e.Score); err != nil {
 		return err
 	}
 	if !e.Channels.Valid() {
 		return leaderr.Errorf("channels", "unknown channel bits %#x", uint8(e.Channels))
+	}
+	return nil
+}
+
+// The fields an event may carry beyond its id, kind, lead, time and actor.
+const (
+	readsScore = 1 << iota
+	readsChannels
+	readsStatus
+	readsReason
+	readsTopic
+	readsProfile
+	readsOwner
+	readsResponse // campaign, response, invited_by, met_by, answers
+	readsBANT
+	readsTo
+	readsFeedback
+)
+
+// reads says which fields each kind reads (E9).
+var reads = [numEventKinds]uint16{
+	EventCreated:        readsScore | readsProfile | readsOwner,
+	EventScoreChanged:   readsScore,
+	EventInquiry:        readsScore | readsTopic,
+	EventDownload:       readsScore | readsTopic,
+	EventOutbound:       readsChannels,
+	EventContact:        readsChannels,
+	EventStatusSet:      readsStatus | readsReason,
+	EventResponse:       readsScore | readsResponse,
+	EventBANT:           readsBANT,
+	EventHandoff:        readsTo,
+	EventAccept:         readsReason,
+	EventReject:         readsStatus | readsReason,
+	EventFeedback:       readsFeedback,
+	EventProfileUpdated: readsProfile,
+	EventWebActivity:    readsScore | readsTopic,
+}
+
+// checkReads refuses a field that e's kind does not read (E9): a host
+// that sends one expects it to count, and it would not.
+func (e *Event) checkReads() error {
+	r := reads[e.Kind]
+	for _, f := range [...]struct {
+		set   bool
+		bit   uint16
+		field string
+	}{
+		{!e.Score.IsZero(), readsScore, "score"},
+		{e.Channels != 0, readsChannels, "channels"},
+		{e.Status != 0, readsStatus, "status"},
+		{e.Reason != "", readsReason, "reason"},
+		{e.Topic != "", readsTopic, "topic"},
+		{e.Profile != (Profile{}), readsProfile, "profile"},
+		{e.Owner != "", readsOwner, "owner"},
+		{e.Campaign != "", readsResponse, "campaign"},
+		{e.Response != 0, readsResponse, "response"},
+		{e.InvitedBy != "", readsResponse, "invited_by"},
+		{e.MetBy != "", readsResponse, "met_by"},
+		{len(e.Answers) > 0, readsResponse, "answers"},
+		{e.BANT != (BANT{}), readsBANT, "bant"},
+		{e.To != "", readsTo, "to"},
+		{e.Feedback != (Feedback{}), readsFeedback, "feedback"},
+	} {
+		if f.set && r&f.bit == 0 {
+			return leaderr.Errorf(f.field, "a %s event does not read it; leave it empty (E9)", e.Kind)
+		}
 	}
 	return nil
 }

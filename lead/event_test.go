@@ -17,12 +17,13 @@ var allEventKinds = []lead.EventKind{
 	lead.EventCreated, lead.EventScoreChanged, lead.EventInquiry, lead.EventDownload,
 	lead.EventOutbound, lead.EventContact, lead.EventStatusSet,
 	lead.EventResponse, lead.EventBANT, lead.EventHandoff, lead.EventAccept, lead.EventReject, lead.EventFeedback,
+	lead.EventProfileUpdated, lead.EventWebActivity,
 }
 
 func TestEventKind_Text(t *testing.T) {
 	t.Parallel()
 	wantKeys := []string{"created", "score_changed", "inquiry", "download", "outbound", "contact", "status_set",
-		"response", "bant", "handoff", "accept", "reject", "feedback"}
+		"response", "bant", "handoff", "accept", "reject", "feedback", "profile_updated", "web_activity"}
 	for i, k := range allEventKinds {
 		if !k.Valid() || k.String() != wantKeys[i] {
 			t.Errorf("EventKind(%d) = %q valid %v, want %q valid", uint8(k), k.String(), k.Valid(), wantKeys[i])
@@ -39,7 +40,7 @@ func TestEventKind_Text(t *testing.T) {
 			t.Errorf("ParseEventKind(STATUS_SET) = %v, %v", got, err)
 		}
 	}
-	for _, k := range []lead.EventKind{0, 14, 255} {
+	for _, k := range []lead.EventKind{0, 16, 255} {
 		if k.Valid() {
 			t.Errorf("EventKind(%d).Valid() = true", uint8(k))
 		}
@@ -181,5 +182,62 @@ func TestEvent_Validate_unsetTimes(t *testing.T) {
 	ev := lead.Event{ID: "e", Kind: lead.EventInquiry, Lead: "L-1", At: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)}
 	if err := ev.Validate(); err != nil {
 		t.Fatalf("Validate(2000-01-01) = %v, want nil", err)
+	}
+}
+
+func TestEvent_Validate_E9_unreadFieldsRefused(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 4, 6, 9, 0, 0, 0, time.UTC)
+	base := func(k lead.EventKind) lead.Event {
+		return lead.Event{ID: "e", Kind: k, Lead: "L-1", At: at, Actor: "rep-a"}
+	}
+	tests := []struct {
+		name  string
+		ev    lead.Event
+		field string // "" means accepted
+	}{
+		{"E9 a score with an inquiry is read", func() lead.Event { e := base(lead.EventInquiry); e.Score = decimal.NewFromInt(120); return e }(), ""},
+		{"E9 a score with a web activity is read", func() lead.Event {
+			e := base(lead.EventWebActivity)
+			e.Score = decimal.NewFromInt(5)
+			e.Topic = "/pricing"
+			return e
+		}(), ""},
+		{"E9 a topic on a contact is refused", func() lead.Event { e := base(lead.EventContact); e.Topic = "pricing"; return e }(), "topic"},
+		{"E9 a score on an outbound attempt is refused", func() lead.Event {
+			e := base(lead.EventOutbound)
+			e.Channels, e.Score = stage.Call, decimal.NewFromInt(3)
+			return e
+		}(), "score"},
+		{"E9 an owner on an inquiry is refused", func() lead.Event { e := base(lead.EventInquiry); e.Owner = "rep-b"; return e }(), "owner"},
+		{"E9 a campaign on a download is refused", func() lead.Event { e := base(lead.EventDownload); e.Campaign = "c"; return e }(), "campaign"},
+		{"E9 a reason on an outbound attempt is refused", func() lead.Event {
+			e := base(lead.EventOutbound)
+			e.Channels, e.Reason = stage.Call, "why"
+			return e
+		}(), "reason"},
+		{"E9 a profile update reads the profile", func() lead.Event {
+			e := base(lead.EventProfileUpdated)
+			e.Profile = lead.Profile{Company: "Acme", Target: true}
+			return e
+		}(), ""},
+		{"E9 a profile update reads nothing else", func() lead.Event {
+			e := base(lead.EventProfileUpdated)
+			e.Profile, e.Topic = lead.Profile{Company: "Acme"}, "x"
+			return e
+		}(), "topic"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := tt.ev.Validate()
+			if tt.field == "" {
+				if err != nil {
+					t.Fatalf("Validate = %v, want nil", err)
+				}
+				return
+			}
+			wantFieldError(t, err, tt.field)
+		})
 	}
 }

@@ -33,10 +33,11 @@ const (
 	FieldFeedback                  // field sales' feedback (M5)
 	FieldTrigger                   // a trigger that made no new request: from "", to its rule id; suppressed (S5) or recorded on the open one (A6)
 	FieldScore                     // its score, as [ScoreKey]s (E8)
+	FieldProfile                   // its profile: from and to name the fields that changed (E9)
 	numFields
 )
 
-var fieldKeys = [numFields]string{"", "lead", "status", "stage", "owner", "request", "response", "route", "bant", "handoff", "feedback", "trigger", "score"}
+var fieldKeys = [numFields]string{"", "lead", "status", "stage", "owner", "request", "response", "route", "bant", "handoff", "feedback", "trigger", "score", "profile"}
 
 // String returns the key: "lead", "status", "stage", "owner", "request",
 // "response", "route", "bant", "handoff", "feedback", "trigger", "score".

@@ -262,16 +262,18 @@ func (r *Request) Outstanding() bool {
 type Activity struct {
 	Inquiries int32     `json:"inquiries,omitempty"`
 	Downloads int32     `json:"downloads,omitempty"`
+	// PageViews counts web activity: pages viewed and the like (E9).
+	PageViews int32     `json:"page_views,omitempty"`
 	Last      time.Time `json:"last,omitzero"`
-	// LastTopic is the subject of the last inquiry or the name of the last
-	// document downloaded.
+	// LastTopic is the subject of the last inquiry, the name of the last
+	// document downloaded or the last page viewed.
 	LastTopic string `json:"last_topic,omitempty"`
 }
 
 // Summary returns a short line for the worklist: "2 inquiries, 1 download;
 // last: pricing.pdf". It is "" when there was no activity.
 func (a Activity) Summary() string {
-	if a.Inquiries == 0 && a.Downloads == 0 {
+	if a.Inquiries == 0 && a.Downloads == 0 && a.PageViews == 0 {
 		return ""
 	}
 	var b strings.Builder
@@ -290,6 +292,7 @@ func (a Activity) Summary() string {
 	}
 	plural(a.Inquiries, "inquiry", "inquiries")
 	plural(a.Downloads, "download", "downloads")
+	plural(a.PageViews, "page view", "page views")
 	if a.LastTopic != "" {
 		fmt.Fprintf(&b, "; last: %s", a.LastTopic)
 	}

@@ -206,7 +206,7 @@ func TestField_Text(t *testing.T) {
 	t.Parallel()
 	want := map[lead.Field]string{lead.FieldLead: "lead", lead.FieldStatus: "status", lead.FieldStage: "stage", lead.FieldOwner: "owner", lead.FieldRequest: "request",
 		lead.FieldResponse: "response", lead.FieldRoute: "route", lead.FieldBANT: "bant", lead.FieldHandoff: "handoff", lead.FieldFeedback: "feedback",
-		lead.FieldTrigger: "trigger", lead.FieldScore: "score"}
+		lead.FieldTrigger: "trigger", lead.FieldScore: "score", lead.FieldProfile: "profile"}
 	for f, key := range want {
 		b, err := f.MarshalText()
 		if f.String() != key || err != nil || string(b) != key {
@@ -217,7 +217,7 @@ func TestField_Text(t *testing.T) {
 			t.Errorf("UnmarshalText(%q) = %v, %v", key, got, err)
 		}
 	}
-	for _, f := range []lead.Field{0, 13} {
+	for _, f := range []lead.Field{0, 14} {
 		_, err := f.MarshalText()
 		wantFieldError(t, err, "field")
 	}

@@ -88,6 +88,7 @@ type record struct {
 	priority             int32 // see flagPriority
 	seq                  uint32
 	inquiries, downloads int32
+	pageViews            int32
 
 	status   lead.Status
 	reqState lead.RequestState
@@ -159,7 +160,7 @@ func (s *Store) encode(r *record, l *lead.Lead) {
 	r.account = d.swap(r.account, l.Account)
 	r.lastTopic = d.swap(r.lastTopic, l.Activity.LastTopic)
 	r.seq, r.priority = l.Request.Seq, int32(l.Request.Priority)
-	r.inquiries, r.downloads = l.Activity.Inquiries, l.Activity.Downloads
+	r.inquiries, r.downloads, r.pageViews = l.Activity.Inquiries, l.Activity.Downloads, l.Activity.PageViews
 	r.status, r.reqState, r.desk, r.handoff = l.Status, l.Request.State, l.Desk, l.Handoff
 	var flags uint8
 	if l.Target {
@@ -229,7 +230,7 @@ func (s *Store) decode(r *record, l *lead.Lead) {
 	q.Reasons, q.Subject = lead.RuleIDs(d.str(r.reasons)), d.str(r.subject)
 	q.Opened, q.Due, q.Closed = r.opened.time(loc), r.due.time(loc), r.closed.time(loc)
 	a := &l.Activity
-	a.Inquiries, a.Downloads, a.Last, a.LastTopic = r.inquiries, r.downloads, r.last.time(loc), d.str(r.lastTopic)
+	a.Inquiries, a.Downloads, a.PageViews, a.Last, a.LastTopic = r.inquiries, r.downloads, r.pageViews, r.last.time(loc), d.str(r.lastTopic)
 	l.Desk, l.Handoff = r.desk, r.handoff
 	x := r.rare
 	if x == nil {

@@ -55,7 +55,9 @@ func (b *Band) UnmarshalText(text []byte) error {
 // activity, a score band, and the priority and rule id of the request it
 // creates.
 type Trigger struct {
-	// On is the activity: [lead.EventInquiry], [lead.EventDownload], or
+	// On is the activity: [lead.EventInquiry], [lead.EventDownload],
+	// [lead.EventWebActivity] (no default row: web activity makes no
+	// request unless a policy row says so, E9), or
 	// [lead.EventResponse] for a campaign response routed to inside sales
 	// that is neither an inquiry nor a download (M1).
 	On lead.EventKind `json:"on"`
@@ -122,8 +124,8 @@ func (t *Triggers) Validate() error {
 	for i, r := range t.Rules {
 		f := fmt.Sprintf("triggers.rules[%d]", i)
 		switch {
-		case r.On != lead.EventInquiry && r.On != lead.EventDownload && r.On != lead.EventResponse:
-			return leaderr.Errorf(f+".on", "want inquiry, download or response, got %v", r.On)
+		case r.On != lead.EventInquiry && r.On != lead.EventDownload && r.On != lead.EventResponse && r.On != lead.EventWebActivity:
+			return leaderr.Errorf(f+".on", "want inquiry, download, response or web_activity, got %v", r.On)
 		case r.Score >= numBands:
 			return leaderr.Errorf(f+".score", "unknown band %d", uint8(r.Score))
 		case r.Priority < 1:

@@ -32,14 +32,24 @@ func (s *Step) created(ev *lead.Event, at time.Time) error {
 // approach-request path.
 func (s *Step) trigger(ev *lead.Event, at time.Time) error {
 	a := &s.Lead.Activity
-	if ev.Kind == lead.EventInquiry {
+	switch ev.Kind {
+	case lead.EventInquiry:
 		a.Inquiries++
-	} else {
+	case lead.EventDownload:
 		a.Downloads++
+	default:
+		a.PageViews++ // web activity feeds the summary (V1) and triggers what the table says: nothing by default
 	}
 	a.Last = at
 	if ev.Topic != "" {
 		a.LastTopic = ev.Topic
+	}
+	if ev.Kind == lead.EventWebActivity {
+		// Web activity feeds the summary; it triggers only what a policy
+		// row says, and never pings a field rep page by page (E9).
+		if _, ok := s.Policy.Triggers.Match(ev.Kind, s.Lead.Score); !ok || s.Lead.Desk == lead.DeskField {
+			return nil
+		}
 	}
 	if s.Lead.Desk == lead.DeskField {
 		s.notify(NoteActivity, s.Lead.Owner, "M4", time.Time{}, 0, ev.Kind.String()+" "+orDash(ev.Topic))

@@ -829,3 +829,63 @@ func TestStep_A4_lateReportedEventCountsFromNow(t *testing.T) {
 		t.Fatalf("history has the request at %v, want the inquiry's own time %v", at, monday.Add(time.Hour))
 	}
 }
+
+func TestStep_E9_eventsAsHostsSendThem(t *testing.T) {
+	t.Parallel()
+	t.Run("E9 a score sent with an inquiry applies before A1/A2", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t, rules.Policy{})
+		w.create("40", "rep-a")
+		w.must(lead.Event{Kind: lead.EventInquiry, At: monday.Add(time.Hour), Score: decimal.NewFromInt(130)})
+		if r := w.lead.Request; r.Priority != 1 || !r.Reasons.Has("A1") || !w.lead.Score.Equal(decimal.NewFromInt(130)) {
+			t.Fatalf("request %+v score %v; want A1 priority 1 on the score sent with the form fill", r, w.lead.Score)
+		}
+		if c := w.history[2]; c.Field != lead.FieldScore || c.To != "130" {
+			t.Fatalf("first entry after the creation's %v, want the score change before the request (E8)", c)
+		}
+	})
+	t.Run("E9 web activity feeds the summary and triggers nothing by default", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t, rules.Policy{})
+		w.create("150", "rep-a")
+		w.take()
+		w.must(lead.Event{Kind: lead.EventWebActivity, At: monday.Add(time.Hour), Topic: "/pricing"})
+		w.must(lead.Event{Kind: lead.EventWebActivity, At: monday.Add(2 * time.Hour), Topic: "/case-studies"})
+		if got, want := w.lead.Activity.Summary(), "2 page views; last: /case-studies"; got != want {
+			t.Fatalf("summary %q, want %q (V1)", got, want)
+		}
+		if w.lead.Request.State != lead.RequestNone || len(w.take()) != 0 {
+			t.Fatal("web activity made a request or a notification with no policy row for it")
+		}
+	})
+	t.Run("E9 A7 a policy row on web activity makes a request", func(t *testing.T) {
+		t.Parallel()
+		p := rules.DefaultPolicy()
+		p.Triggers.Rules = append(p.Triggers.Rules, routing.Trigger{On: lead.EventWebActivity, Score: routing.AtLeast, Priority: 3, Rule: "A7", Subject: "MQL browsing"})
+		w := newWorld(t, p)
+		w.create("150", "rep-a")
+		w.must(lead.Event{Kind: lead.EventWebActivity, At: monday.Add(time.Hour), Topic: "/pricing"})
+		if r := w.lead.Request; r.State != lead.RequestOpen || r.Priority != 3 {
+			t.Fatalf("request %+v, want the policy's web row", r)
+		}
+	})
+	t.Run("E9 A8 a profile update that makes a target account starts the jump watch", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t, rules.Policy{})
+		w.create("50", "rep-a")
+		w.must(lead.Event{Kind: lead.EventProfileUpdated, At: monday.Add(time.Hour), Profile: lead.Profile{Company: "Acme", Source: "web", Target: true}})
+		c := w.history[len(w.history)-1]
+		if c.Field != lead.FieldProfile || c.To != "target" || !w.lead.Target {
+			t.Fatalf("history %v target %v; want a profile entry naming target", c, w.lead.Target)
+		}
+		n := len(w.history)
+		w.must(lead.Event{Kind: lead.EventProfileUpdated, At: monday.Add(2 * time.Hour), Profile: w.lead.Profile})
+		if len(w.history) != n {
+			t.Fatal("the same profile again wrote history (E8)")
+		}
+		w.must(lead.Event{Kind: lead.EventScoreChanged, At: monday.AddDate(0, 0, 1), Score: decimal.NewFromInt(65)})
+		if r := w.lead.Request; !r.Reasons.Has("A8") {
+			t.Fatalf("request %+v, want A8 for the new target account's jump", r)
+		}
+	})
+}

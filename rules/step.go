@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/leadline/leadline/lead"
@@ -85,11 +86,20 @@ func (s *Step) Event(ev *lead.Event, exists bool, camp *routing.Campaign) error 
 		return err
 	}
 	s.cause, s.byEvent = ev.ID, true
+	if ev.Kind != lead.EventScoreChanged && !ev.Score.IsZero() {
+		// A score sent with an activity, as marketing automation sends
+		// it with a form fill, applies before the activity's rules (E9).
+		if err := s.setScore(at, ev.Actor, ev.Score); err != nil {
+			return err
+		}
+	}
 	switch ev.Kind {
 	case lead.EventScoreChanged:
 		return s.setScore(at, ev.Actor, ev.Score)
-	case lead.EventInquiry, lead.EventDownload:
+	case lead.EventInquiry, lead.EventDownload, lead.EventWebActivity:
 		return s.trigger(ev, at)
+	case lead.EventProfileUpdated:
+		s.profile(ev, at)
 	case lead.EventOutbound:
 		return s.outbound(ev, at)
 	case lead.EventContact:
@@ -110,6 +120,33 @@ func (s *Step) Event(ev *lead.Event, exists bool, camp *routing.Campaign) error 
 		return s.feedback(ev, at)
 	}
 	return nil
+}
+
+// profile replaces the lead's profile with the event's (E9), recording
+// which fields changed; a profile that changes nothing writes nothing.
+func (s *Step) profile(ev *lead.Event, at time.Time) {
+	old, p := s.Lead.Profile, ev.Profile
+	var changed []string
+	for _, f := range [...]struct {
+		name string
+		diff bool
+	}{
+		{"company", old.Company != p.Company}, {"name", old.Name != p.Name}, {"email", old.Email != p.Email},
+		{"source", old.Source != p.Source}, {"ma_system", old.MASystem != p.MASystem},
+		{"account", old.Account != p.Account}, {"target", old.Target != p.Target},
+	} {
+		if f.diff {
+			changed = append(changed, f.name)
+		}
+	}
+	if len(changed) == 0 {
+		return
+	}
+	s.Lead.Profile = p
+	if !p.Target {
+		s.Lead.Jump = lead.Jump{} // A8 tracks target accounts only
+	}
+	s.record(at, first(ev.Actor, lead.ActorMarketing), lead.FieldProfile, "", strings.Join(changed, ","), "E9", "profile updated")
 }
 
 // instant is when an event's step counts (T9, T11): its own instant to

@@ -111,6 +111,7 @@ func fullLead(id string) lead.Lead {
 		Activity: lead.Activity{
 			Inquiries: 3,
 			Downloads: 5,
+			PageViews: 17,
 			Last:      at(6 * day),
 			LastTopic: "pricing.pdf",
 		},
