@@ -16,21 +16,21 @@ type EventKind uint8
 
 // The event kinds. Stored and exchanged by key; do not reorder.
 const (
-	EventCreated      EventKind = iota + 1 // a lead arrived (from a form, a list, an event)
-	EventScoreChanged                      // marketing automation rescored it
-	EventInquiry                           // it sent an inquiry (A1, A2)
-	EventDownload                          // it downloaded a document (A3)
-	EventOutbound                          // its owner made an outbound attempt (section 3)
-	EventContact                           // a two-way contact was made (T6)
-	EventStatusSet                         // a person set its status (S1)
-	EventResponse                          // it responded to a campaign (section 5)
-	EventBANT                              // inside sales recorded BANT (M10)
-	EventHandoff                           // inside sales handed it to field sales as a Pre-SQL (M10)
-	EventAccept                            // field sales accepted the Pre-SQL: an SQL (M10)
-	EventReject                            // field sales rejected the Pre-SQL, with a reason (M10)
-	EventFeedback                          // field sales recorded its follow-up (M5)
-	EventProfileUpdated                    // its profile changed: company, MA system, target account, source (E9)
-	EventWebActivity                       // it viewed a page or did something else on the web (V1, E9)
+	EventCreated        EventKind = iota + 1 // a lead arrived (from a form, a list, an event)
+	EventScoreChanged                        // marketing automation rescored it
+	EventInquiry                             // it sent an inquiry (A1, A2)
+	EventDownload                            // it downloaded a document (A3)
+	EventOutbound                            // its owner made an outbound attempt (section 3)
+	EventContact                             // a two-way contact was made (T6)
+	EventStatusSet                           // a person set its status (S1)
+	EventResponse                            // it responded to a campaign (section 5)
+	EventBANT                                // inside sales recorded BANT (M10)
+	EventHandoff                             // inside sales handed it to field sales as a Pre-SQL (M10)
+	EventAccept                              // field sales accepted the Pre-SQL: an SQL (M10)
+	EventReject                              // field sales rejected the Pre-SQL, with a reason (M10)
+	EventFeedback                            // field sales recorded its follow-up (M5)
+	EventProfileUpdated                      // its profile changed: company, MA system, target account, source (E9)
+	EventWebActivity                         // it viewed a page or did something else on the web (V1, E9)
 	numEventKinds
 )
 

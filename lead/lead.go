@@ -260,8 +260,8 @@ func (r *Request) Outstanding() bool {
 
 // Activity summarises what a lead did, for the worklist (V1).
 type Activity struct {
-	Inquiries int32     `json:"inquiries,omitempty"`
-	Downloads int32     `json:"downloads,omitempty"`
+	Inquiries int32 `json:"inquiries,omitempty"`
+	Downloads int32 `json:"downloads,omitempty"`
 	// PageViews counts web activity: pages viewed and the like (E9).
 	PageViews int32     `json:"page_views,omitempty"`
 	Last      time.Time `json:"last,omitzero"`
