@@ -48,8 +48,6 @@ const (
 	MaxScoreExponent = 30
 )
 
-var maxScore = decimal.New(1, 15)
-
 func errScoreTooLarge() error {
 	return leaderr.Errorf("score", "too large: a score must be less than 1e15 in magnitude")
 }
@@ -69,10 +67,10 @@ func checkScore(d decimal.Decimal) error {
 		return errScoreTooLarge()
 	case e < -MaxScoreExponent:
 		return errScoreTooPrecise()
-	case d.Abs().Cmp(maxScore) >= 0:
+	case d.NumDigits()+int(e) > 15: // |d| >= 1e15; NumDigits allocates nothing for ordinary scores
 		return errScoreTooLarge()
 	case e < -ScorePlaces && !d.Equal(d.Round(ScorePlaces)):
-		return errScoreTooPrecise()
+		return errScoreTooPrecise() // only a score written with more than 10 places gets here
 	}
 	return nil
 }
