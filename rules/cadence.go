@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
 )
@@ -39,6 +40,9 @@ func (s *Step) outbound(ev *lead.Event, at time.Time) error {
 			"attempt by "+ev.Channels.String()+" recorded; "+s.Lead.Status.String()+" leads get no cadence")
 		return nil
 	}
+	if err := s.knownActor(ev.Actor); err != nil {
+		return err
+	}
 	eff, err := s.Policy.Cadence.Attempt(&s.Lead.Track, at)
 	if err != nil {
 		return err
@@ -57,6 +61,29 @@ func (s *Step) outbound(ev *lead.Event, at time.Time) error {
 	s.record(at, ev.Actor, lead.FieldStage, prev.Stage.Key(), tr.Stage.Key(), rule, why)
 	s.closeRequest(at, ev.Actor, lead.RequestDone, "A4", "approach recorded")
 	return nil
+}
+
+// knownActor checks who made an outbound attempt (T2-T5, E9): the
+// owner, a member of the inside or field team (a colleague covering), or
+// the owner's manager. Anyone else is refused with a FieldError for
+// "actor": a name the roster does not know advancing a cadence is almost
+// always an integration's mapping error, and the attempt would count for
+// nobody. With no roster at all the engine cannot tell, and accepts.
+func (s *Step) knownActor(actor string) error {
+	if actor == s.Lead.Owner {
+		return nil
+	}
+	for _, role := range [...]routing.Role{routing.RoleInside, routing.RoleField} {
+		ok, err := s.Staff.Member(role, actor)
+		if err != nil || ok {
+			return err
+		}
+	}
+	mgr, err := s.Staff.Manager(s.Lead.Owner)
+	if err != nil || mgr == "" || mgr == actor {
+		return err
+	}
+	return &leaderr.FieldError{Field: "actor", Err: fmt.Errorf("%w: %q is neither the owner (%s), on the roster, nor the owner's manager; an attempt counts for the rep who made it", leaderr.ErrInvalidTransition, actor, orNobody(s.Lead.Owner))}
 }
 
 func (s *Step) contact(ev *lead.Event, at time.Time) {

@@ -889,3 +889,32 @@ func TestStep_E9_eventsAsHostsSendThem(t *testing.T) {
 		}
 	})
 }
+
+func TestStep_E9_attemptByAStranger(t *testing.T) {
+	t.Parallel()
+	// E9, T2: an attempt counts for the rep who made it: the owner, a
+	// colleague on the roster or the owner's manager; a name the roster
+	// does not know is refused, and nothing changes.
+	for _, tt := range []struct {
+		actor  string
+		refuse bool
+	}{{"rep-a", false}, {"rep-b", false}, {"field-1", false}, {"mgr", false}, {"stranger", true}, {"REP-A", true}} {
+		t.Run(tt.actor, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, rules.Policy{})
+			w.create("120", "rep-a")
+			w.must(lead.Event{Kind: lead.EventInquiry, At: monday})
+			before := w.lead.Track
+			err := w.event(lead.Event{Kind: lead.EventOutbound, At: monday.Add(time.Hour), Actor: tt.actor, Channels: stage.Call})
+			if tt.refuse {
+				if fe, ok := errors.AsType[*leaderr.FieldError](err); !ok || fe.Field != "actor" || w.lead.Track != before {
+					t.Fatalf("attempt by %s = %v, track %v; want a FieldError for actor and no change", tt.actor, err, w.lead.Track.Stage)
+				}
+				return
+			}
+			if err != nil || w.lead.Track.Stage != stage.Stage1 {
+				t.Fatalf("attempt by %s = %v at %v, want Stage1", tt.actor, err, w.lead.Track.Stage)
+			}
+		})
+	}
+}
