@@ -344,9 +344,15 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 	return out, nil
 }
 
+// isStep reports whether key is the key of an attempted stage, Stage1 to
+// Stage4: a step of the cadence (T2-T5).
 func isStep(key string) bool {
-	s, err := stage.ParseStage(key)
-	return err == nil && s.Attempted()
+	for s := stage.Stage1; s <= stage.Stage4; s++ {
+		if key == s.Key() {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *SLARow) done() SLARow {
