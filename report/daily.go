@@ -362,17 +362,19 @@ func created(ctx context.Context, r Reader, v routing.Viewer, p *CreatedParams, 
 	if err != nil {
 		return nil, fmt.Errorf("report: created: %w", err)
 	}
-	// ls come in order of Created, then id: a stable bucketing by group
-	// keeps that order within a group, and only V4's order within a band
-	// needs a sort.
+	// ls come in order of Created, then id: placing each lead after the
+	// earlier ones of its group keeps that order within a group, and only
+	// V4's order within a band needs a sort. The rows are counted per
+	// group first and written once, in place.
 	type bucket struct {
 		group string
 		order int
-		rows  []CreatedRow
+		// n counts the group's rows, then next is where its next row goes.
+		n, next int
 	}
 	var buckets []*bucket
 	byGroup := make(map[string]*bucket)
-	n := 0
+	in := make([]*bucket, len(ls))
 	for i := range ls {
 		l := &ls[i]
 		if !p.sees(v, l) {
@@ -385,19 +387,37 @@ func created(ctx context.Context, r Reader, v routing.Viewer, p *CreatedParams, 
 			byGroup[g] = bk
 			buckets = append(buckets, bk)
 		}
-		bk.rows = append(bk.rows, CreatedRow{Group: g, Lead: l.ID, Created: p.in(l.Created), Company: l.Company, Name: l.Name,
-			Source: l.Source, Status: l.Status, Score: l.Score, Owner: l.Owner})
-		n++
+		bk.n++
+		in[i] = bk
 	}
 	slices.SortFunc(buckets, func(a, b *bucket) int {
 		return cmp.Or(cmp.Compare(a.order, b.order), strings.Compare(a.group, b.group))
 	})
-	rows := make([]CreatedRow, 0, n)
+	n := 0
 	for _, bk := range buckets {
-		if within != nil {
-			slices.SortStableFunc(bk.rows, func(a, b CreatedRow) int { return within(&a, &b) })
+		bk.next = n
+		n += bk.n
+	}
+	rows := make([]CreatedRow, n)
+	for i := range ls {
+		bk := in[i]
+		if bk == nil {
+			continue
 		}
-		rows = append(rows, bk.rows...)
+		l := &ls[i]
+		rows[bk.next] = CreatedRow{Group: bk.group, Lead: l.ID, Created: p.in(l.Created), Company: l.Company, Name: l.Name,
+			Source: l.Source, Status: l.Status, Score: l.Score, Owner: l.Owner}
+		bk.next++
+	}
+	if within != nil {
+		for i := 0; i < len(rows); {
+			j := i + 1
+			for j < len(rows) && rows[j].Group == rows[i].Group {
+				j++
+			}
+			slices.SortStableFunc(rows[i:j], func(a, b CreatedRow) int { return within(&a, &b) })
+			i = j
+		}
 	}
 	return rows, nil
 }

@@ -94,10 +94,7 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 	if err != nil {
 		return nil, fmt.Errorf("report: funnel: %w", err)
 	}
-	rules := p.Routing
-	if rules == nil {
-		rules = &routing.Rules{}
-	}
+	rules := p.rules()
 	all := FunnelRow{}
 	per := make(map[string]*FunnelRow)
 	members := make(map[string][]lead.Lead)
@@ -227,30 +224,52 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 	if err != nil {
 		return nil, fmt.Errorf("report: sla: %w", err)
 	}
-	var ids []string
-	firstOwner := make(map[string]string)
-	for _, c := range cs {
-		if _, ok := firstOwner[c.Lead]; !ok {
-			firstOwner[c.Lead] = "\x00"
+	// A change is the owner's who held the lead when it was made: the
+	// From of the lead's first owner change in the period, else its
+	// owner now. A viewer who sees every lead (M2) reads only the leads
+	// that changed no owner in the period.
+	type held struct {
+		owner          string
+		known, visible bool
+		opened         time.Time
+		open           bool
+	}
+	by := make(map[string]*held)
+	var ids, unknown []string
+	for i := range cs {
+		c := &cs[i]
+		h := by[c.Lead]
+		if h == nil {
+			h = new(held)
+			by[c.Lead] = h
 			ids = append(ids, c.Lead)
 		}
-		if c.Field == lead.FieldOwner && firstOwner[c.Lead] == "\x00" {
-			firstOwner[c.Lead] = c.From
+		if c.Field == lead.FieldOwner && !h.known {
+			h.owner, h.known = c.From, true
 		}
 	}
-	ls, err := r.LeadsByID(ctx, ids)
+	all := p.rules().SeesAll(v)
+	read := ids
+	if all {
+		for _, id := range ids {
+			h := by[id]
+			h.visible = true
+			if !h.known {
+				unknown = append(unknown, id)
+			}
+		}
+		read = unknown
+	}
+	ls, err := r.LeadsByID(ctx, read)
 	if err != nil {
 		return nil, fmt.Errorf("report: sla: %w", err)
 	}
-	owner := make(map[string]string, len(ls))
 	for i := range ls {
 		l := &ls[i]
-		if !p.sees(v, l) {
-			continue
-		}
-		owner[l.ID] = l.Owner
-		if o := firstOwner[l.ID]; o != "\x00" {
-			owner[l.ID] = o
+		h := by[l.ID]
+		h.visible = all || p.sees(v, l)
+		if !h.known {
+			h.owner = l.Owner
 		}
 	}
 	cal := p.cadence().Calendar
@@ -261,12 +280,13 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 		}
 		return rows[o]
 	}
-	opened := make(map[string]time.Time)
-	for _, c := range cs {
-		o, ok := owner[c.Lead]
-		if !ok {
+	for i := range cs {
+		c := &cs[i]
+		h := by[c.Lead]
+		if !h.visible {
 			continue
 		}
+		o := h.owner
 		switch c.Field {
 		case lead.FieldOwner:
 			switch c.Rule {
@@ -275,17 +295,17 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 			case "T10":
 				row(c.From).Escalated++
 			}
-			owner[c.Lead] = c.To
+			h.owner = c.To
 		case lead.FieldRequest:
-			if c.To == lead.RequestOpen.String() && c.From != lead.RequestOverdue.String() {
+			if c.To == keyRequestOpen && c.From != keyRequestOverdue {
 				row(o).Requests++
-				opened[c.Lead] = c.At
+				h.opened, h.open = c.At, true
 			}
 		case lead.FieldStage:
 			switch {
 			case c.Rule == "T7":
 				row(o).Recycles++
-			case c.To == stage.Connected.Key() && c.From != c.To:
+			case c.To == keyConnected && c.From != c.To:
 				row(o).Connections++
 			case c.From != c.To && isStep(c.To):
 				rw := row(o)
@@ -293,11 +313,11 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 				if c.Rule != "T9" {
 					rw.OnTime++
 				}
-				if at, ok := opened[c.Lead]; ok && c.To == stage.Stage1.Key() {
-					delete(opened, c.Lead)
+				if h.open && c.To == keyStage1 {
+					h.open = false
 					rw.Attempted++
-					rw.waits = append(rw.waits, c.At.Sub(at))
-					rw.bizWaits = append(rw.bizWaits, stage.Working(cal, at, c.At))
+					rw.waits = append(rw.waits, c.At.Sub(h.opened))
+					rw.bizWaits = append(rw.bizWaits, stage.Working(cal, h.opened, c.At))
 				}
 			}
 		}
@@ -343,6 +363,14 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 	}
 	return out, nil
 }
+
+// The keys history entries hold (E3).
+var (
+	keyRequestOpen    = lead.RequestOpen.String()
+	keyRequestOverdue = lead.RequestOverdue.String()
+	keyConnected      = stage.Connected.Key()
+	keyStage1         = stage.Stage1.Key()
+)
 
 // isStep reports whether key is the key of an attempted stage, Stage1 to
 // Stage4: a step of the cadence (T2-T5).
