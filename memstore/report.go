@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"time"
@@ -242,16 +243,24 @@ func (s *Store) Created(ctx context.Context, p report.Period) ([]lead.Lead, erro
 	return out, nil
 }
 
-// Changes returns copies of the history entries in q, ordered by At, lead
-// id and write order. It reads the index of score entries, of the other
-// entries or both, as q.Fields asks, over q's period, the history of each
-// lead found there once, and sorts the entries that match.
-func (s *Store) Changes(ctx context.Context, q report.ChangeQuery) ([]lead.Change, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("memstore: changes: %w", err)
+// Changes yields copies of the history entries in q, ordered by At, lead
+// id and write order, holding the store's lock until the loop ends. It
+// reads the index of score entries, of the other entries or both, as
+// q.Fields asks, over q's period, and each lead named there.
+func (s *Store) Changes(ctx context.Context, q report.ChangeQuery) iter.Seq2[lead.Change, error] {
+	return func(yield func(lead.Change, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(lead.Change{}, fmt.Errorf("memstore: changes: %w", err))
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.changes(&q, func(r *record, c *change) bool { return yield(s.decodeChange(r, c), nil) })
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+}
+
+// changes calls f with q's entries in order until f returns false.
+func (s *Store) changes(q *report.ChangeQuery, f func(*record, *change) bool) {
 	from, to := instantOf(q.From), instantOf(q.To)
 	var a, b []entry
 	if q.Has(lead.FieldScore) {
@@ -262,44 +271,41 @@ func (s *Store) Changes(ctx context.Context, q report.ChangeQuery) ([]lead.Chang
 		s.reports.changes.sort(s.reports.since)
 		b = s.reports.changes.span(from, to)
 	}
-	// Read each record the spans name once, however many of its entries
-	// they hold, and sort what matched by instant, id and write order.
-	// Each hit carries its instant, so the sort reads a record only to
-	// break a tie between two leads.
-	type hit struct {
-		at  instant
-		r   *record
-		pos int
-	}
-	var hits []hit
-	seen := make(map[*record]struct{}, (len(a)+len(b))/4)
-	for _, es := range [][]entry{a, b} {
-		for _, e := range es {
-			if _, ok := seen[e.r]; ok {
-				continue
-			}
-			seen[e.r] = struct{}{}
-			for i := range e.r.history {
-				if c := &e.r.history[i]; c.at >= from && c.at < to && q.Has(c.field) {
-					hits = append(hits, hit{c.at, e.r, i})
+	// Walk both spans by instant, one instant at a time: the records
+	// with entries at it, by id, each with its entries of that instant in
+	// write order. An index entry names a record and an instant, so a
+	// record with several entries at one instant is named several times,
+	// and one whose entry retention dropped is named for nothing.
+	var run []*record
+	for len(a) > 0 || len(b) > 0 {
+		at := maxTime
+		if len(a) > 0 {
+			at = a[0].at
+		}
+		if len(b) > 0 && b[0].at < at {
+			at = b[0].at
+		}
+		run = run[:0]
+		for len(a) > 0 && a[0].at == at {
+			run = append(run, a[0].r)
+			a = a[1:]
+		}
+		for len(b) > 0 && b[0].at == at {
+			run = append(run, b[0].r)
+			b = b[1:]
+		}
+		if len(run) > 1 {
+			slices.SortFunc(run, func(x, y *record) int { return strings.Compare(x.id, y.id) })
+			run = slices.Compact(run)
+		}
+		for _, r := range run {
+			for i := range r.history {
+				if c := &r.history[i]; c.at == at && q.Has(c.field) && !f(r, c) {
+					return
 				}
 			}
 		}
 	}
-	slices.SortFunc(hits, func(x, y hit) int {
-		switch {
-		case x.at != y.at:
-			return cmp.Compare(x.at, y.at)
-		case x.r != y.r:
-			return strings.Compare(x.r.id, y.r.id)
-		}
-		return cmp.Compare(x.pos, y.pos)
-	})
-	out := make([]lead.Change, len(hits))
-	for i, h := range hits {
-		out[i] = s.decodeChange(h.r, &h.r.history[h.pos])
-	}
-	return out, nil
 }
 
 // LeadsByID returns copies of the leads with ids, ordered by id; unknown

@@ -210,10 +210,6 @@ func ScoreJumps(ctx context.Context, r Reader, v routing.Viewer, p ScoreJumpsPar
 }
 
 func scoreJumps(ctx context.Context, r Reader, v routing.Viewer, f *Frame, day Period, jump decimal.Decimal) ([]ScoreJumpRow, error) {
-	cs, err := r.Changes(ctx, ChangeQuery{Period: day, Fields: []lead.Field{lead.FieldScore}})
-	if err != nil {
-		return nil, fmt.Errorf("report: score jumps: %w", err)
-	}
 	// A lead's first entry of the day holds its score at the end of the
 	// day before, its last its score at the end of the day (E8). Only the
 	// leads that rose by the jump are read.
@@ -225,8 +221,10 @@ func scoreJumps(ctx context.Context, r Reader, v routing.Viewer, f *Frame, day P
 	}
 	spans := make(map[string]*span)
 	var ids []string
-	for i := range cs {
-		c := &cs[i]
+	for c, err := range r.Changes(ctx, ChangeQuery{Period: day, Fields: []lead.Field{lead.FieldScore}}) {
+		if err != nil {
+			return nil, fmt.Errorf("report: score jumps: %w", err)
+		}
 		if s := spans[c.Lead]; s != nil {
 			s.to = c.To
 			continue

@@ -57,14 +57,13 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 	if err := p.check(v); err != nil {
 		return nil, err
 	}
-	cs, err := r.Changes(ctx, ChangeQuery{Period: or(p.Period, p.ThisMonth()),
-		Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldHandoff, lead.FieldFeedback}})
-	if err != nil {
-		return nil, fmt.Errorf("report: funnel: %w", err)
-	}
 	by := make(map[string]*steps)
 	var ids []string
-	for _, c := range cs {
+	for c, err := range r.Changes(ctx, ChangeQuery{Period: or(p.Period, p.ThisMonth()),
+		Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldHandoff, lead.FieldFeedback}}) {
+		if err != nil {
+			return nil, fmt.Errorf("report: funnel: %w", err)
+		}
 		s := by[c.Lead]
 		if s == nil {
 			s = new(steps)
@@ -72,11 +71,11 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 			ids = append(ids, c.Lead)
 		}
 		switch {
-		case c.Field == lead.FieldRequest && c.To == lead.RequestOpen.String() && c.From != lead.RequestOverdue.String():
+		case c.Field == lead.FieldRequest && c.To == keyRequestOpen && c.From != keyRequestOverdue:
 			s.mql = true
-		case c.Field == lead.FieldStage && c.To == stage.Stage1.Key() && c.From != c.To:
+		case c.Field == lead.FieldStage && c.To == keyStage1 && c.From != c.To:
 			s.approached = true
-		case c.Field == lead.FieldStage && c.To == stage.Connected.Key() && c.From != c.To:
+		case c.Field == lead.FieldStage && c.To == keyConnected && c.From != c.To:
 			s.connected = true
 		case c.Field == lead.FieldHandoff && c.To == lead.HandoffPreSQL.String():
 			s.presql = true
@@ -219,15 +218,13 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 	if err := p.check(v); err != nil {
 		return nil, err
 	}
-	cs, err := r.Changes(ctx, ChangeQuery{Period: or(p.Period, p.ThisMonth()),
-		Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldOwner}})
-	if err != nil {
-		return nil, fmt.Errorf("report: sla: %w", err)
-	}
+	q := ChangeQuery{Period: or(p.Period, p.ThisMonth()), Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldOwner}}
 	// A change is the owner's who held the lead when it was made: the
 	// From of the lead's first owner change in the period, else its
-	// owner now. A viewer who sees every lead (M2) reads only the leads
-	// that changed no owner in the period.
+	// owner now. So the period's history is read twice: first for the
+	// leads and their first owner change, then to count. A viewer who
+	// sees every lead (M2) reads only the leads that changed no owner in
+	// the period.
 	type held struct {
 		owner          string
 		known, visible bool
@@ -236,8 +233,10 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 	}
 	by := make(map[string]*held)
 	var ids, unknown []string
-	for i := range cs {
-		c := &cs[i]
+	for c, err := range r.Changes(ctx, q) {
+		if err != nil {
+			return nil, fmt.Errorf("report: sla: %w", err)
+		}
 		h := by[c.Lead]
 		if h == nil {
 			h = new(held)
@@ -280,10 +279,12 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 		}
 		return rows[o]
 	}
-	for i := range cs {
-		c := &cs[i]
+	for c, err := range r.Changes(ctx, q) {
+		if err != nil {
+			return nil, fmt.Errorf("report: sla: %w", err)
+		}
 		h := by[c.Lead]
-		if !h.visible {
+		if h == nil || !h.visible {
 			continue
 		}
 		o := h.owner
