@@ -96,7 +96,6 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 	rules := p.rules()
 	all := FunnelRow{}
 	per := make(map[string]*FunnelRow)
-	members := make(map[string][]lead.Lead)
 	count := func(row *FunnelRow, s *steps) {
 		row.MQL += b2i(s.mql)
 		row.Approached += b2i(s.approached)
@@ -105,32 +104,41 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 		row.Accepted += b2i(s.accepted)
 		row.Opportunity += b2i(s.opportunity)
 	}
+	// The visible leads that responded to a campaign move to the front
+	// of ls, for the credits (M6), which pick each campaign's own.
+	responded := 0
+	seesAll := p.rules().SeesAll(v)
 	for i := range ls {
 		l := &ls[i]
-		if !p.sees(v, l) {
+		if !seesAll && !p.sees(v, l) {
 			continue
 		}
 		s := by[l.ID]
 		count(&all, s)
-		seen := map[string]bool{}
+		var seen []string
 		for _, t := range l.Responses {
-			if t.Kind == lead.ResponseListed || seen[t.Campaign] {
+			if t.Kind == lead.ResponseListed || slices.Contains(seen, t.Campaign) {
 				continue
 			}
-			seen[t.Campaign] = true
+			seen = append(seen, t.Campaign)
 			row := per[t.Campaign]
 			if row == nil {
 				row = &FunnelRow{Campaign: t.Campaign}
 				per[t.Campaign] = row
 			}
 			count(row, s)
-			members[t.Campaign] = append(members[t.Campaign], *l)
+		}
+		if len(seen) > 0 {
+			if responded != i {
+				ls[responded] = *l
+			}
+			responded++
 		}
 	}
 	rows := []FunnelRow{all}
 	for _, id := range slices.Sorted(mapsKeys(per)) {
 		row := per[id]
-		for _, c := range routing.Credits(id, members[id]) {
+		for _, c := range routing.Credits(id, ls[:responded]) {
 			row.InsidePreSQLs += c.PreSQLs
 			row.FieldOpportunities += c.Opportunities
 		}
