@@ -260,7 +260,7 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 	if all {
 		for _, id := range ids {
 			h := by[id]
-			h.visible = true
+			h.visible = h.known // the others once read, if they still exist
 			if !h.known {
 				unknown = append(unknown, id)
 			}
