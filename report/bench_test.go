@@ -42,9 +42,9 @@ const (
 //     Stage2 after 2 days, Stage3 after 4, Stage4 after 7. Three leads in
 //     five connect (T6) 2 hours after Stage1, 2, 3 or 4; the others are
 //     recycled (T7) 14 days after the request. So a cadence ends within
-//     two weeks and a rep has a few hundred open leads. One lead in 20
+//     two weeks and a rep has about 400 open leads. One lead in 20
 //     stalls after Stage1: its Stage2 deadline passes (T8) and it stays
-//     overdue until it is recycled, so about 1,500 are overdue at the
+//     overdue until it is recycled, so about 1,800 are overdue at the
 //     end. One lead in 25 is reassigned untouched after 48 hours (T1)
 //     and reaches Stage1 an hour later, late (T9). One connected lead in
 //     three is handed off as a Pre-SQL a day after the contact (M10),
