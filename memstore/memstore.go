@@ -32,7 +32,9 @@
 // up to date: the leads with open work per owner ([Store.Open]), every
 // lead by its Created instant ([Store.Created]), and history entries by
 // instant, score entries apart from the rest ([Store.Changes]). Each
-// costs what it returns (plus a sort of what it found), not all leads.
+// costs what it returns, not all leads: Open sorts what it found, Created
+// only the leads of one instant, and Changes walks the index in order
+// and yields each entry as it goes, allocating nothing for the period.
 // The instant indexes take 16 bytes an entry and are appended to in
 // write order; the first query after an entry written out of order sorts
 // them.

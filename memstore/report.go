@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"time"
@@ -224,7 +225,17 @@ func (s *Store) Created(ctx context.Context, p report.Period) ([]lead.Lead, erro
 			found = append(found, e.r)
 		}
 	}
-	slices.SortStableFunc(found, func(a, b *record) int { return cmp.Or(cmp.Compare(a.created, b.created), strings.Compare(a.id, b.id)) })
+	// The index is in order of instant: sort the runs of one instant by id.
+	for i := 0; i < len(found); {
+		j := i + 1
+		for j < len(found) && found[j].created == found[i].created {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(found[i:j], func(a, b *record) int { return strings.Compare(a.id, b.id) })
+		}
+		i = j
+	}
 	out := make([]lead.Lead, len(found))
 	for i, r := range found {
 		s.decode(r, &out[i])
@@ -232,53 +243,69 @@ func (s *Store) Created(ctx context.Context, p report.Period) ([]lead.Lead, erro
 	return out, nil
 }
 
-// Changes returns copies of the history entries in q, ordered by At, lead
-// id and write order. It reads the index of score entries, of the other
-// entries or both, as q.Fields asks, over q's period, and the history of
-// each lead found there.
-func (s *Store) Changes(ctx context.Context, q report.ChangeQuery) ([]lead.Change, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("memstore: changes: %w", err)
+// Changes yields copies of the history entries in q, ordered by At, lead
+// id and write order, holding the store's lock until the loop ends. It
+// reads the index of score entries, of the other entries or both, as
+// q.Fields asks, over q's period, and each lead named there.
+func (s *Store) Changes(ctx context.Context, q report.ChangeQuery) iter.Seq2[lead.Change, error] {
+	return func(yield func(lead.Change, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(lead.Change{}, fmt.Errorf("memstore: changes: %w", err))
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.changes(&q, func(r *record, c *change) bool { return yield(s.decodeChange(r, c), nil) })
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+}
+
+// changes calls f with q's entries in order until f returns false.
+func (s *Store) changes(q *report.ChangeQuery, f func(*record, *change) bool) {
 	from, to := instantOf(q.From), instantOf(q.To)
-	seen := make(map[*record]struct{})
-	type found struct {
-		r *record
-		c *change
+	var a, b []entry
+	if q.Has(lead.FieldScore) {
+		s.reports.scores.sort(s.reports.since)
+		a = s.reports.scores.span(from, to)
 	}
-	var fs []found
-	scan := func(x *index) {
-		x.sort(s.reports.since)
-		for _, e := range x.span(from, to) {
-			if _, ok := seen[e.r]; ok {
-				continue
-			}
-			seen[e.r] = struct{}{}
-			for i := range e.r.history {
-				c := &e.r.history[i]
-				if c.at >= from && c.at < to && q.Has(c.field) {
-					fs = append(fs, found{e.r, c})
+	if len(q.Fields) == 0 || slices.ContainsFunc(q.Fields, func(f lead.Field) bool { return f != lead.FieldScore }) {
+		s.reports.changes.sort(s.reports.since)
+		b = s.reports.changes.span(from, to)
+	}
+	// Walk both spans by instant, one instant at a time: the records
+	// with entries at it, by id, each with its entries of that instant in
+	// write order. An index entry names a record and an instant, so a
+	// record with several entries at one instant is named several times,
+	// and one whose entry retention dropped is named for nothing.
+	var run []*record
+	for len(a) > 0 || len(b) > 0 {
+		at := maxTime
+		if len(a) > 0 {
+			at = a[0].at
+		}
+		if len(b) > 0 && b[0].at < at {
+			at = b[0].at
+		}
+		run = run[:0]
+		for len(a) > 0 && a[0].at == at {
+			run = append(run, a[0].r)
+			a = a[1:]
+		}
+		for len(b) > 0 && b[0].at == at {
+			run = append(run, b[0].r)
+			b = b[1:]
+		}
+		if len(run) > 1 {
+			slices.SortFunc(run, func(x, y *record) int { return strings.Compare(x.id, y.id) })
+			run = slices.Compact(run)
+		}
+		for _, r := range run {
+			for i := range r.history {
+				if c := &r.history[i]; c.at == at && q.Has(c.field) && !f(r, c) {
+					return
 				}
 			}
 		}
 	}
-	others := len(q.Fields) == 0 || slices.ContainsFunc(q.Fields, func(f lead.Field) bool { return f != lead.FieldScore })
-	if q.Has(lead.FieldScore) {
-		scan(&s.reports.scores)
-	}
-	if others {
-		scan(&s.reports.changes)
-	}
-	slices.SortStableFunc(fs, func(a, b found) int {
-		return cmp.Or(cmp.Compare(a.c.at, b.c.at), strings.Compare(a.r.id, b.r.id))
-	})
-	out := make([]lead.Change, len(fs))
-	for i, f := range fs {
-		out[i] = s.decodeChange(f.r, f.c)
-	}
-	return out, nil
 }
 
 // LeadsByID returns copies of the leads with ids, ordered by id; unknown

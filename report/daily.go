@@ -210,41 +210,54 @@ func ScoreJumps(ctx context.Context, r Reader, v routing.Viewer, p ScoreJumpsPar
 }
 
 func scoreJumps(ctx context.Context, r Reader, v routing.Viewer, f *Frame, day Period, jump decimal.Decimal) ([]ScoreJumpRow, error) {
-	cs, err := r.Changes(ctx, ChangeQuery{Period: day, Fields: []lead.Field{lead.FieldScore}})
-	if err != nil {
-		return nil, fmt.Errorf("report: score jumps: %w", err)
+	// A lead's first entry of the day holds its score at the end of the
+	// day before, its last its score at the end of the day (E8). Only the
+	// leads that rose by the jump are read.
+	type span struct {
+		from, to string
+		prev     decimal.Decimal
+		rise     decimal.Decimal
+		end      decimal.Decimal
 	}
-	type span struct{ from, to string }
 	spans := make(map[string]*span)
 	var ids []string
-	for _, c := range cs {
+	for c, err := range r.Changes(ctx, ChangeQuery{Period: day, Fields: []lead.Field{lead.FieldScore}}) {
+		if err != nil {
+			return nil, fmt.Errorf("report: score jumps: %w", err)
+		}
 		if s := spans[c.Lead]; s != nil {
 			s.to = c.To
 			continue
 		}
-		spans[c.Lead] = &span{c.From, c.To}
+		spans[c.Lead] = &span{from: c.From, to: c.To}
 		ids = append(ids, c.Lead)
 	}
-	ls, err := r.LeadsByID(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("report: score jumps: %w", err)
-	}
-	var rows []ScoreJumpRow
-	for i := range ls {
-		l := &ls[i]
-		s := spans[l.ID]
-		if !l.Created.Before(day.From) || !f.sees(v, l) {
-			continue
-		}
+	jumped := ids[:0]
+	for _, id := range ids {
+		s := spans[id]
 		prev, err1 := lead.ParseScore(s.from)
 		end, err2 := lead.ParseScore(s.to)
 		if err1 != nil || err2 != nil {
 			continue
 		}
 		if rise := end.Sub(prev); rise.GreaterThanOrEqual(jump) {
-			rows = append(rows, ScoreJumpRow{Date: day.From.Format(time.DateOnly), Status: l.Status, Lead: l.ID,
-				Company: l.Company, Name: l.Name, Target: l.Target, Previous: prev, Score: end, Rise: rise, Owner: l.Owner})
+			s.prev, s.end, s.rise = prev, end, rise
+			jumped = append(jumped, id)
 		}
+	}
+	ls, err := r.LeadsByID(ctx, jumped)
+	if err != nil {
+		return nil, fmt.Errorf("report: score jumps: %w", err)
+	}
+	rows := make([]ScoreJumpRow, 0, len(ls))
+	for i := range ls {
+		l := &ls[i]
+		s := spans[l.ID]
+		if !l.Created.Before(day.From) || !f.sees(v, l) {
+			continue
+		}
+		rows = append(rows, ScoreJumpRow{Date: day.From.Format(time.DateOnly), Status: l.Status, Lead: l.ID,
+			Company: l.Company, Name: l.Name, Target: l.Target, Previous: s.prev, Score: s.end, Rise: s.rise, Owner: l.Owner})
 	}
 	slices.SortFunc(rows, func(a, b ScoreJumpRow) int {
 		return cmp.Or(cmp.Compare(a.Status, b.Status), -a.Rise.Cmp(b.Rise), strings.Compare(a.Lead, b.Lead))
@@ -347,30 +360,62 @@ func created(ctx context.Context, r Reader, v routing.Viewer, p *CreatedParams, 
 	if err != nil {
 		return nil, fmt.Errorf("report: created: %w", err)
 	}
-	type keyed struct {
-		row   CreatedRow
+	// ls come in order of Created, then id: placing each lead after the
+	// earlier ones of its group keeps that order within a group, and only
+	// V4's order within a band needs a sort. The rows are counted per
+	// group first and written once, in place.
+	type bucket struct {
+		group string
 		order int
+		// n counts the group's rows, then next is where its next row goes.
+		n, next int
 	}
-	ks := make([]keyed, 0, len(ls))
+	var buckets []*bucket
+	byGroup := make(map[string]*bucket)
+	in := make([]*bucket, len(ls))
 	for i := range ls {
 		l := &ls[i]
 		if !p.sees(v, l) {
 			continue
 		}
 		g, order := group(l)
-		ks = append(ks, keyed{CreatedRow{Group: g, Lead: l.ID, Created: p.in(l.Created), Company: l.Company, Name: l.Name,
-			Source: l.Source, Status: l.Status, Score: l.Score, Owner: l.Owner}, order})
-	}
-	slices.SortStableFunc(ks, func(a, b keyed) int {
-		c := cmp.Or(cmp.Compare(a.order, b.order), strings.Compare(a.row.Group, b.row.Group))
-		if c == 0 && within != nil {
-			c = within(&a.row, &b.row)
+		bk := byGroup[g]
+		if bk == nil {
+			bk = &bucket{group: g, order: order}
+			byGroup[g] = bk
+			buckets = append(buckets, bk)
 		}
-		return cmp.Or(c, a.row.Created.Compare(b.row.Created), strings.Compare(a.row.Lead, b.row.Lead))
+		bk.n++
+		in[i] = bk
+	}
+	slices.SortFunc(buckets, func(a, b *bucket) int {
+		return cmp.Or(cmp.Compare(a.order, b.order), strings.Compare(a.group, b.group))
 	})
-	rows := make([]CreatedRow, len(ks))
-	for i := range ks {
-		rows[i] = ks[i].row
+	n := 0
+	for _, bk := range buckets {
+		bk.next = n
+		n += bk.n
+	}
+	rows := make([]CreatedRow, n)
+	for i := range ls {
+		bk := in[i]
+		if bk == nil {
+			continue
+		}
+		l := &ls[i]
+		rows[bk.next] = CreatedRow{Group: bk.group, Lead: l.ID, Created: p.in(l.Created), Company: l.Company, Name: l.Name,
+			Source: l.Source, Status: l.Status, Score: l.Score, Owner: l.Owner}
+		bk.next++
+	}
+	if within != nil {
+		for i := 0; i < len(rows); {
+			j := i + 1
+			for j < len(rows) && rows[j].Group == rows[i].Group {
+				j++
+			}
+			slices.SortStableFunc(rows[i:j], func(a, b CreatedRow) int { return within(&a, &b) })
+			i = j
+		}
 	}
 	return rows, nil
 }

@@ -57,14 +57,13 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 	if err := p.check(v); err != nil {
 		return nil, err
 	}
-	cs, err := r.Changes(ctx, ChangeQuery{Period: or(p.Period, p.ThisMonth()),
-		Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldHandoff, lead.FieldFeedback}})
-	if err != nil {
-		return nil, fmt.Errorf("report: funnel: %w", err)
-	}
 	by := make(map[string]*steps)
 	var ids []string
-	for _, c := range cs {
+	for c, err := range r.Changes(ctx, ChangeQuery{Period: or(p.Period, p.ThisMonth()),
+		Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldHandoff, lead.FieldFeedback}}) {
+		if err != nil {
+			return nil, fmt.Errorf("report: funnel: %w", err)
+		}
 		s := by[c.Lead]
 		if s == nil {
 			s = new(steps)
@@ -72,11 +71,11 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 			ids = append(ids, c.Lead)
 		}
 		switch {
-		case c.Field == lead.FieldRequest && c.To == lead.RequestOpen.String() && c.From != lead.RequestOverdue.String():
+		case c.Field == lead.FieldRequest && c.To == keyRequestOpen && c.From != keyRequestOverdue:
 			s.mql = true
-		case c.Field == lead.FieldStage && c.To == stage.Stage1.Key() && c.From != c.To:
+		case c.Field == lead.FieldStage && c.To == keyStage1 && c.From != c.To:
 			s.approached = true
-		case c.Field == lead.FieldStage && c.To == stage.Connected.Key() && c.From != c.To:
+		case c.Field == lead.FieldStage && c.To == keyConnected && c.From != c.To:
 			s.connected = true
 		case c.Field == lead.FieldHandoff && c.To == lead.HandoffPreSQL.String():
 			s.presql = true
@@ -94,13 +93,9 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 	if err != nil {
 		return nil, fmt.Errorf("report: funnel: %w", err)
 	}
-	rules := p.Routing
-	if rules == nil {
-		rules = &routing.Rules{}
-	}
+	rules := p.rules()
 	all := FunnelRow{}
 	per := make(map[string]*FunnelRow)
-	members := make(map[string][]lead.Lead)
 	count := func(row *FunnelRow, s *steps) {
 		row.MQL += b2i(s.mql)
 		row.Approached += b2i(s.approached)
@@ -109,32 +104,41 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 		row.Accepted += b2i(s.accepted)
 		row.Opportunity += b2i(s.opportunity)
 	}
+	// The visible leads that responded to a campaign move to the front
+	// of ls, for the credits (M6), which pick each campaign's own.
+	responded := 0
+	seesAll := p.rules().SeesAll(v)
 	for i := range ls {
 		l := &ls[i]
-		if !p.sees(v, l) {
+		if !seesAll && !p.sees(v, l) {
 			continue
 		}
 		s := by[l.ID]
 		count(&all, s)
-		seen := map[string]bool{}
+		var seen []string
 		for _, t := range l.Responses {
-			if t.Kind == lead.ResponseListed || seen[t.Campaign] {
+			if t.Kind == lead.ResponseListed || slices.Contains(seen, t.Campaign) {
 				continue
 			}
-			seen[t.Campaign] = true
+			seen = append(seen, t.Campaign)
 			row := per[t.Campaign]
 			if row == nil {
 				row = &FunnelRow{Campaign: t.Campaign}
 				per[t.Campaign] = row
 			}
 			count(row, s)
-			members[t.Campaign] = append(members[t.Campaign], *l)
+		}
+		if len(seen) > 0 {
+			if responded != i {
+				ls[responded] = *l
+			}
+			responded++
 		}
 	}
 	rows := []FunnelRow{all}
 	for _, id := range slices.Sorted(mapsKeys(per)) {
 		row := per[id]
-		for _, c := range routing.Credits(id, members[id]) {
+		for _, c := range routing.Credits(id, ls[:responded]) {
 			row.InsidePreSQLs += c.PreSQLs
 			row.FieldOpportunities += c.Opportunities
 		}
@@ -222,35 +226,57 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 	if err := p.check(v); err != nil {
 		return nil, err
 	}
-	cs, err := r.Changes(ctx, ChangeQuery{Period: or(p.Period, p.ThisMonth()),
-		Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldOwner}})
-	if err != nil {
-		return nil, fmt.Errorf("report: sla: %w", err)
+	q := ChangeQuery{Period: or(p.Period, p.ThisMonth()), Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldOwner}}
+	// A change is the owner's who held the lead when it was made: the
+	// From of the lead's first owner change in the period, else its
+	// owner now. So the period's history is read twice: first for the
+	// leads and their first owner change, then to count. A viewer who
+	// sees every lead (M2) reads only the leads that changed no owner in
+	// the period.
+	type held struct {
+		owner          string
+		known, visible bool
+		opened         time.Time
+		open           bool
 	}
-	var ids []string
-	firstOwner := make(map[string]string)
-	for _, c := range cs {
-		if _, ok := firstOwner[c.Lead]; !ok {
-			firstOwner[c.Lead] = "\x00"
+	by := make(map[string]*held)
+	var ids, unknown []string
+	for c, err := range r.Changes(ctx, q) {
+		if err != nil {
+			return nil, fmt.Errorf("report: sla: %w", err)
+		}
+		h := by[c.Lead]
+		if h == nil {
+			h = new(held)
+			by[c.Lead] = h
 			ids = append(ids, c.Lead)
 		}
-		if c.Field == lead.FieldOwner && firstOwner[c.Lead] == "\x00" {
-			firstOwner[c.Lead] = c.From
+		if c.Field == lead.FieldOwner && !h.known {
+			h.owner, h.known = c.From, true
 		}
 	}
-	ls, err := r.LeadsByID(ctx, ids)
+	all := p.rules().SeesAll(v)
+	read := ids
+	if all {
+		for _, id := range ids {
+			h := by[id]
+			h.visible = h.known // the others once read, if they still exist
+			if !h.known {
+				unknown = append(unknown, id)
+			}
+		}
+		read = unknown
+	}
+	ls, err := r.LeadsByID(ctx, read)
 	if err != nil {
 		return nil, fmt.Errorf("report: sla: %w", err)
 	}
-	owner := make(map[string]string, len(ls))
 	for i := range ls {
 		l := &ls[i]
-		if !p.sees(v, l) {
-			continue
-		}
-		owner[l.ID] = l.Owner
-		if o := firstOwner[l.ID]; o != "\x00" {
-			owner[l.ID] = o
+		h := by[l.ID]
+		h.visible = all || p.sees(v, l)
+		if !h.known {
+			h.owner = l.Owner
 		}
 	}
 	cal := p.cadence().Calendar
@@ -261,12 +287,15 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 		}
 		return rows[o]
 	}
-	opened := make(map[string]time.Time)
-	for _, c := range cs {
-		o, ok := owner[c.Lead]
-		if !ok {
+	for c, err := range r.Changes(ctx, q) {
+		if err != nil {
+			return nil, fmt.Errorf("report: sla: %w", err)
+		}
+		h := by[c.Lead]
+		if h == nil || !h.visible {
 			continue
 		}
+		o := h.owner
 		switch c.Field {
 		case lead.FieldOwner:
 			switch c.Rule {
@@ -275,17 +304,17 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 			case "T10":
 				row(c.From).Escalated++
 			}
-			owner[c.Lead] = c.To
+			h.owner = c.To
 		case lead.FieldRequest:
-			if c.To == lead.RequestOpen.String() && c.From != lead.RequestOverdue.String() {
+			if c.To == keyRequestOpen && c.From != keyRequestOverdue {
 				row(o).Requests++
-				opened[c.Lead] = c.At
+				h.opened, h.open = c.At, true
 			}
 		case lead.FieldStage:
 			switch {
 			case c.Rule == "T7":
 				row(o).Recycles++
-			case c.To == stage.Connected.Key() && c.From != c.To:
+			case c.To == keyConnected && c.From != c.To:
 				row(o).Connections++
 			case c.From != c.To && isStep(c.To):
 				rw := row(o)
@@ -293,11 +322,11 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 				if c.Rule != "T9" {
 					rw.OnTime++
 				}
-				if at, ok := opened[c.Lead]; ok && c.To == stage.Stage1.Key() {
-					delete(opened, c.Lead)
+				if h.open && c.To == keyStage1 {
+					h.open = false
 					rw.Attempted++
-					rw.waits = append(rw.waits, c.At.Sub(at))
-					rw.bizWaits = append(rw.bizWaits, stage.Working(cal, at, c.At))
+					rw.waits = append(rw.waits, c.At.Sub(h.opened))
+					rw.bizWaits = append(rw.bizWaits, stage.Working(cal, h.opened, c.At))
 				}
 			}
 		}
@@ -344,9 +373,23 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 	return out, nil
 }
 
+// The keys history entries hold (E3).
+var (
+	keyRequestOpen    = lead.RequestOpen.String()
+	keyRequestOverdue = lead.RequestOverdue.String()
+	keyConnected      = stage.Connected.Key()
+	keyStage1         = stage.Stage1.Key()
+)
+
+// isStep reports whether key is the key of an attempted stage, Stage1 to
+// Stage4: a step of the cadence (T2-T5).
 func isStep(key string) bool {
-	s, err := stage.ParseStage(key)
-	return err == nil && s.Attempted()
+	for s := stage.Stage1; s <= stage.Stage4; s++ {
+		if key == s.Key() {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *SLARow) done() SLARow {

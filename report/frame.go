@@ -58,12 +58,15 @@ func (f *Frame) cadence() *stage.Policy {
 	return &defaultCadence
 }
 
-func (f *Frame) sees(v routing.Viewer, l *lead.Lead) bool {
-	r := f.Routing
-	if r == nil {
-		r = &routing.Rules{}
+func (f *Frame) rules() *routing.Rules {
+	if f.Routing != nil {
+		return f.Routing
 	}
-	return r.Access(v, l) == routing.FullAccess
+	return &routing.Rules{}
+}
+
+func (f *Frame) sees(v routing.Viewer, l *lead.Lead) bool {
+	return f.rules().Access(v, l) == routing.FullAccess
 }
 
 // Day returns the day of t in the frame's zone, midnight to midnight: 23

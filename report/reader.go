@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"iter"
 	"time"
 
 	"github.com/leadline/leadline/lead"
@@ -33,13 +34,19 @@ type Reader interface {
 	// ordered by Created, then id (V3, V4, V5).
 	Created(ctx context.Context, p Period) ([]lead.Lead, error)
 
-	// Changes returns the history entries whose At is in q's period and
+	// Changes yields the history entries whose At is in q's period and
 	// whose Field is one of q.Fields (every field when q.Fields is
 	// empty), ordered by At, then lead id, a lead's entries of one
-	// instant in the order they were written (V2, V7, V9). Entries a
-	// store dropped under retention (E3) are not returned; a period that
-	// starts before the retention window may come back partial.
-	Changes(ctx context.Context, q ChangeQuery) ([]lead.Change, error)
+	// instant in the order they were written (V2, V7, V9). An error ends
+	// the sequence with a zero Change. Entries a store dropped under
+	// retention (E3) are not yielded; a period that starts before the
+	// retention window may come back partial.
+	//
+	// The entries are yielded one at a time rather than returned as a
+	// slice, so that a month of history costs a report what it keeps of
+	// it, not every entry: the loop must not call the Reader, since a
+	// store may hold a lock or a connection until the loop ends.
+	Changes(ctx context.Context, q ChangeQuery) iter.Seq2[lead.Change, error]
 
 	// LeadsByID returns the leads with the given ids, ordered by id; an
 	// id with no lead is left out.

@@ -89,7 +89,8 @@ func WriteCSV(w io.Writer, rows any, o WriteOptions) error {
 
 // WriteJSON writes rows as a JSON array of objects with the same fields,
 // names and formats as [WriteCSV], in the same order; numbers (decimals,
-// hours, counts) are JSON numbers and an empty list is [] (V8).
+// hours, counts) are JSON numbers, flags JSON booleans and an empty list
+// is [] (V8).
 func WriteJSON(w io.Writer, rows any, o WriteOptions) error {
 	v, t, err := rowsOf(rows)
 	if err != nil {
@@ -167,7 +168,8 @@ var (
 	textType     = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
-// format returns v as text, and whether it is a JSON number.
+// format returns v as text, and whether it is a JSON number or boolean,
+// written as it is.
 func format(v reflect.Value, o *WriteOptions) (string, bool, error) {
 	switch v.Type() {
 	case decimalType:
@@ -194,7 +196,7 @@ func format(v reflect.Value, o *WriteOptions) (string, bool, error) {
 	case reflect.String:
 		return v.String(), false, nil
 	case reflect.Bool:
-		return strconv.FormatBool(v.Bool()), false, nil
+		return strconv.FormatBool(v.Bool()), true, nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return strconv.FormatInt(v.Int(), 10), true, nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:

@@ -62,16 +62,11 @@ func (a Access) String() string {
 // In direct and field-only organisations there is no inside desk to
 // protect, and field reps see every lead.
 func (r *Rules) Access(v Viewer, l *lead.Lead) Access {
-	switch v.Role {
-	case RoleInside, RoleManager, RoleOps:
+	if r.SeesAll(v) {
 		return FullAccess
-	case RoleField:
-	default:
-		return NoAccess
 	}
-	org := r.Organisation
-	if org == Direct || org == FieldOnly {
-		return FullAccess
+	if v.Role != RoleField {
+		return NoAccess
 	}
 	if v.Rep != "" && l.Desk == lead.DeskField && l.Owner == v.Rep {
 		return FullAccess
@@ -80,6 +75,20 @@ func (r *Rules) Access(v Viewer, l *lead.Lead) Access {
 		return SummaryAccess
 	}
 	return NoAccess
+}
+
+// SeesAll reports whether v sees every lead in full, whatever it holds
+// (rule M2): inside reps, managers and ops, and field reps in a direct or
+// field-only organisation. A report for such a viewer need not read a
+// lead to know it may show it.
+func (r *Rules) SeesAll(v Viewer) bool {
+	switch v.Role {
+	case RoleInside, RoleManager, RoleOps:
+		return true
+	case RoleField:
+		return r.Organisation == Direct || r.Organisation == FieldOnly
+	}
+	return false
 }
 
 // Summary is the part of a lead that field sales may see under the M2

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -148,6 +150,28 @@ func testChanges(t *testing.T, newStore func(t *testing.T) ReportStore) {
 				"L-1 e1 lead", "L-2 e3 lead", "L-1 e6 stage")
 			checkChanges(t, "Changes(before)", mustChanges(t, st, report.ChangeQuery{Period: period(-day, 0)}))
 		},
+		"Changes ends when the loop does, and on a done context": func(t *testing.T, st ReportStore) {
+			fill(t, st)
+			n := 0
+			for _, err := range st.Changes(t.Context(), report.ChangeQuery{Period: period(0, day)}) {
+				if err != nil {
+					t.Fatalf("Changes = %v", err)
+				}
+				if n++; n == 2 {
+					break
+				}
+			}
+			mustLead(t, st, "L-1") // the store is free again
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			var got error
+			for _, err := range st.Changes(ctx, report.ChangeQuery{Period: period(0, day)}) {
+				got = err
+			}
+			if !errors.Is(got, context.Canceled) {
+				t.Errorf("Changes(done context) ends with %v, want context.Canceled", got)
+			}
+		},
 	})
 }
 
@@ -218,9 +242,12 @@ func mustCreated(tb testing.TB, st ReportStore, p report.Period) []lead.Lead {
 
 func mustChanges(tb testing.TB, st ReportStore, q report.ChangeQuery) []lead.Change {
 	tb.Helper()
-	cs, err := st.Changes(tb.Context(), q)
-	if err != nil {
-		tb.Fatalf("Changes(%+v) = %v", q, err)
+	var cs []lead.Change
+	for c, err := range st.Changes(tb.Context(), q) {
+		if err != nil {
+			tb.Fatalf("Changes(%+v) = %v", q, err)
+		}
+		cs = append(cs, c)
 	}
 	return cs
 }
