@@ -152,8 +152,12 @@ func (s *Step) fireOne(d lead.Deadline, at time.Time) error {
 	}
 	s.record(at, lead.ActorEngine, lead.FieldStage, from.Key(), from.Key(), rule, what)
 	if eff.Has(stage.RemindOwner) {
-		s.notify(NoteReminder, owner, rule, d.Due, 0, "")
-		if err := s.alertManager(owner, rule, d.Due); err != nil {
+		due := d.Due
+		if eff.Has(stage.Repeat) {
+			due = s.time(tr.Due) // a repeat is about the step's own deadline, missed since then (T13)
+		}
+		s.notify(NoteReminder, owner, rule, due, 0, "")
+		if err := s.alertManager(owner, rule, due); err != nil {
 			return err
 		}
 	}

@@ -68,7 +68,9 @@ func (s *world) closeDay(ctx context.Context, day sim.Day) error {
 var notable = sim.Notable{Max: 8, Picks: []sim.Pick{
 	{Limit: 3, Note: sim.NoteIs(leadline.NoteEscalated)},
 	{Limit: 2, Change: sim.ChangeIs(lead.FieldStatus, "A5")},
-	{Limit: 2, Change: sim.ChangeIs(lead.FieldRequest, "S5")},
+	{Limit: 2, Change: sim.ChangeIs(lead.FieldTrigger, "S5")},
+	{Limit: 2, Note: sim.NoteIs(leadline.NoteApproachRequest, "A8")},
+	{Limit: 2, Note: sim.NoteIs(leadline.NoteReminder, "T13")},
 	{Limit: 2, Change: sim.ChangeIs(lead.FieldStatus, "S1")},
 	{Limit: 2, Note: sim.NoteIs(leadline.NoteReassigned)},
 	{Limit: 1, Note: sim.NoteIs(leadline.NoteRecycled)},

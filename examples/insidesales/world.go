@@ -193,7 +193,7 @@ func (s *world) genLeads() {
 	}
 	gen := sim.Arrivals{R: s.rng, Start: s.start, Days: s.opts.days, Sources: sources}
 	ps := make([]proto, 0, s.opts.Leads)
-	for range s.opts.Leads {
+	for i := range s.opts.Leads {
 		src := gen.Source()
 		p, r := proto{src: src.Key, at: gen.When(src), kind: prospect}, s.rng
 		comp := sim.Company(r)
@@ -208,6 +208,7 @@ func (s *world) genLeads() {
 		name, email := sim.JapaneseNames.Person(r, sim.Domain(comp))
 		p.ev = lead.Event{Kind: lead.EventCreated, Actor: "marketing",
 			Profile: lead.Profile{Company: comp, Name: name, Email: email, Source: src.Key, MASystem: sim.MASystems[r.IntN(len(sim.MASystems))]}}
+		p.ev.Profile.Target = p.kind == prospect && i%10 == 3 // a target account: a score jump is approached at once (A8)
 		cents := int64(src.Score[0]+r.IntN(src.Score[1]-src.Score[0]+1)) * 100
 		switch x := r.Float64(); {
 		case x < 0.15 && src.Key != "list": // around the MQL threshold
