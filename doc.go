@@ -30,6 +30,10 @@
 //		Score: decimal.NewFromInt(120), Profile: lead.Profile{Company: "Acme", Source: "web"}})
 //	err = eng.Handle(ctx, lead.Event{ID: "mkto-982", Kind: lead.EventInquiry, Lead: "L-1", At: t})
 //
+// Several events of one lead that arrive together (one webhook call)
+// go to [Engine.HandleBatch], which saves them in one write, all or
+// nothing (E9).
+//
 // The inquiry from a lead scoring 100 or more made an approach request of
 // priority 1 (A1) and started the lead's cadence: its owner has 48 hours
 // for the first attempt (T1). Outbound attempts advance it stage by stage

@@ -352,6 +352,113 @@ func (e *Engine) handleStep(ctx context.Context, ev *lead.Event, sc *scratch) er
 	return e.apply(ctx, ev.ID, &cur, &sc.step)
 }
 
+// HandleBatch applies several events of one lead, in order, as one write
+// (E2, E9): the events one webhook call maps to (a form fill that creates
+// a lead, sets its score and records an inquiry) either all apply or none
+// does. Each event is handled as [Engine.Handle] handles it, in one
+// [rules.Step] over the lead as loaded, and the result is saved by one
+// [LeadStore.Apply] that records every applied event's id.
+//
+// Every event must name the same lead, else the batch is refused with a
+// [*FieldError] for "events[i].lead"; an event that fails
+// [lead.Event.Validate] is refused with a FieldError naming
+// "events[i].<field>", and two events with one id with a FieldError for
+// "events[i].id". An event the rules refuse refuses the whole batch: its
+// FieldError names "events[i].<field>" too, and nothing is stored. An
+// event whose lead does not exist yet (no created event before it, in the
+// batch or the store) returns an error wrapping [ErrNotFound].
+//
+// An event id already handled for the lead is skipped, not refused, and
+// the others apply: a partly redelivered batch applies what is new. When
+// every event was handled before, HandleBatch returns an error wrapping
+// [ErrDuplicateEvent] and changes nothing. A lost compare-and-set race,
+// or an event handled by another process meanwhile, is retried up to
+// Config.MaxRetries times. An empty batch does nothing.
+func (e *Engine) HandleBatch(ctx context.Context, evs []lead.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	ids := make(map[string]int, len(evs))
+	for i := range evs {
+		ev := &evs[i]
+		if err := ev.Validate(); err != nil {
+			return leaderr.Prefix(fmt.Sprintf("events[%d].", i), err)
+		}
+		if ev.Lead != evs[0].Lead {
+			return leaderr.Errorf(fmt.Sprintf("events[%d].lead", i),
+				"lead %s in a batch of lead %s: a batch is one lead's events", ev.Lead, evs[0].Lead)
+		}
+		if j, dup := ids[ev.ID]; dup {
+			return leaderr.Errorf(fmt.Sprintf("events[%d].id", i), "event %s is events[%d] too", ev.ID, j)
+		}
+		ids[ev.ID] = i
+	}
+	now := e.now()
+	sc := e.newStep(ctx, now, lead.Lead{})
+	defer e.done(sc)
+	for attempt := 0; ; attempt++ {
+		err := e.batchStep(ctx, evs, sc)
+		retry := errors.Is(err, ErrConflict) || errors.Is(err, ErrDuplicateEvent) && !errors.Is(err, errAllSeen)
+		if !retry || attempt >= e.retries {
+			return err
+		}
+	}
+}
+
+// errAllSeen marks a batch whose events were all handled before: a
+// repeat to report, not a race to retry.
+var errAllSeen = errors.New("every event of the batch was handled before")
+
+// batchStep loads the lead, applies the batch's new events in one step
+// and saves them in one write.
+func (e *Engine) batchStep(ctx context.Context, evs []lead.Event, sc *scratch) error {
+	id := evs[0].Lead
+	cur, err := e.store.Lead(ctx, id)
+	exists := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("leadline: handle batch of lead %s: %w", id, err)
+	}
+	sc.again(cur)
+	var applied []string
+	for i := range evs {
+		ev := &evs[i]
+		if exists {
+			seen, err := e.store.Seen(ctx, id, ev.ID)
+			if err != nil {
+				return fmt.Errorf("leadline: handle batch: event %s: %w", ev.ID, err)
+			}
+			if seen {
+				continue // handled before: the rest of the batch is what is new (E2)
+			}
+		}
+		var camp *routing.Campaign
+		if ev.Kind == lead.EventResponse && exists {
+			c, err := e.store.Campaign(ctx, ev.Campaign)
+			if errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("leadline: event %s: campaign %s: %w", ev.ID, ev.Campaign, ErrNotFound)
+			}
+			if err != nil {
+				return fmt.Errorf("leadline: handle batch: event %s: %w", ev.ID, err)
+			}
+			camp = &c
+		}
+		if err := sc.step.Event(ev, exists, camp); err != nil {
+			return leaderr.Prefix(fmt.Sprintf("events[%d].", i), err)
+		}
+		exists = true // a created event made the lead; any other needed it
+		applied = append(applied, ev.ID)
+	}
+	if len(applied) == 0 {
+		return fmt.Errorf("leadline: batch of lead %s: %w: %w", id, errAllSeen, ErrDuplicateEvent)
+	}
+	w := e.write(applied[0], &cur, &sc.step)
+	w.Events = applied[1:]
+	if err := e.store.Apply(ctx, w); err != nil {
+		return fmt.Errorf("leadline: save lead %s: %w", id, err)
+	}
+	return nil
+}
+
 // apply writes the step's result as one atomic change.
 func (e *Engine) apply(ctx context.Context, eventID string, old *lead.Lead, s *rules.Step) error {
 	if err := e.store.Apply(ctx, e.write(eventID, old, s)); err != nil {

@@ -51,6 +51,12 @@ type LeadStore interface {
 	//     nothing, even when the version is stale too: a redelivered event
 	//     reads as handled; otherwise it records it for the lead. Ids are
 	//     per lead: the same id on another lead is another event;
+	//   - w.Events are further event ids recorded with the write, the
+	//     events of one batch ([Engine.HandleBatch]): each is refused as a
+	//     duplicate as w.Event is, so that if any id of w.Event and
+	//     w.Events was recorded for this lead before, nothing is written
+	//     and the error wraps [leaderr.ErrDuplicateEvent]; otherwise every
+	//     one is recorded and [LeadStore.Seen] reports it;
 	//   - w.Lead.Version is the version the engine read: 0 to create the
 	//     lead (an error wrapping [leaderr.ErrConflict] if it exists), else
 	//     the stored version (ErrConflict if it differs). The stored
@@ -64,8 +70,10 @@ type LeadStore interface {
 	//   - the store may then drop the lead's history entries before
 	//     w.HistorySince, and forget the lead's event ids recorded by
 	//     writes whose At is before w.EventsSince; it need not.
-	// An empty lead id, or a history entry or deadline of another lead, is
-	// refused with a [*FieldError] and nothing is written.
+	// An empty lead id, a history entry or deadline of another lead, an
+	// id of w.Events that is "" or repeats w.Event or another of w.Events,
+	// or w.Events without w.Event, is refused with a [*FieldError] and
+	// nothing is written.
 	Apply(ctx context.Context, w Write) error
 
 	// ApplyBatch makes the writes ws as one, all or nothing: each is
@@ -195,6 +203,11 @@ type Write struct {
 	// Event is the id of the event being handled, recorded so that it is
 	// handled once (E2); "" for a change caused by a deadline.
 	Event string
+	// Events are the ids of further events handled by the write, after
+	// Event, recorded and checked as Event is (E2): a batch of one lead's
+	// events saved at once ([Engine.HandleBatch]). Empty for a write of
+	// one event or none.
+	Events []string
 	// Lead is the lead's new state; its Version is the version that was
 	// read, 0 for a new lead.
 	Lead lead.Lead

@@ -260,6 +260,13 @@ func (s *Store) verify(w *leadline.Write) (*record, uint64, error) {
 			return nil, 0, fmt.Errorf("memstore: apply %s: event %s: %w", id, w.Event, leaderr.ErrDuplicateEvent)
 		}
 	}
+	if r != nil {
+		for _, ev := range w.Events {
+			if seenIn(r, s.idKey(ev)) {
+				return nil, 0, fmt.Errorf("memstore: apply %s: event %s: %w", id, ev, leaderr.ErrDuplicateEvent)
+			}
+		}
+	}
 	var stored int64
 	if r != nil {
 		stored = r.version
@@ -287,6 +294,9 @@ func (s *Store) commit(w *leadline.Write, r *record, key uint64) {
 	if w.Event != "" {
 		recordID(r, key, at, !w.EventsSince.IsZero(), instantOf(w.EventsSince))
 	}
+	for _, ev := range w.Events {
+		recordID(r, s.idKey(ev), at, false, 0)
+	}
 	s.encode(r, &w.Lead)
 	r.version = stored + 1
 	s.count(r, +1)
@@ -310,6 +320,14 @@ func (s *Store) commit(w *leadline.Write, r *record, key uint64) {
 func check(w *leadline.Write) error {
 	if w.Lead.ID == "" {
 		return leaderr.Errorf("id", "a lead needs an id")
+	}
+	if len(w.Events) > 0 && w.Event == "" {
+		return leaderr.Errorf("events", "further events need an event: set event first")
+	}
+	for i, ev := range w.Events {
+		if ev == "" || ev == w.Event || slices.Contains(w.Events[:i], ev) {
+			return leaderr.Errorf(fmt.Sprintf("events[%d]", i), "event id %q is empty or repeated in the write", ev)
+		}
 	}
 	for i, c := range w.History {
 		if c.Lead != w.Lead.ID {

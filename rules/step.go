@@ -13,7 +13,10 @@ import (
 )
 
 // Step is one application of the rules to one lead: set its inputs, call
-// [Step.Event] or [Step.Fire] once, and read its outputs. It reads no
+// [Step.Event] or [Step.Fire] once, and read its outputs. Several events
+// of the lead may be applied in one Step by calling Event for each, in
+// order, with exists true after the first one that made the lead: their
+// changes and notifications accumulate, to be saved in one write (E9). It reads no
 // clock, store or global; what it cannot know from its inputs it asks
 // [Staff]. The engine loads the lead, runs a Step and saves Lead,
 // History and Notes in one write.

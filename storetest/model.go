@@ -65,12 +65,20 @@ func (m *model) apply(w leadline.Write) error {
 	if w.Event != "" && m.seen[w.Lead.ID+"/"+w.Event] {
 		return leaderr.ErrDuplicateEvent
 	}
+	for _, ev := range w.Events {
+		if m.seen[w.Lead.ID+"/"+ev] {
+			return leaderr.ErrDuplicateEvent
+		}
+	}
 	id := w.Lead.ID
 	if w.Lead.Version != m.leads[id].Version {
 		return leaderr.ErrConflict
 	}
 	if w.Event != "" {
 		m.seen[w.Lead.ID+"/"+w.Event] = true // ids are per lead
+	}
+	for _, ev := range w.Events {
+		m.seen[w.Lead.ID+"/"+ev] = true
 	}
 	l := w.Lead.Clone()
 	l.Version++

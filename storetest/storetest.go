@@ -543,6 +543,57 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
 			}
 		},
 
+		"Events are recorded with Event and refused as duplicates as it is (E2, E9)": func(t *testing.T, st leadline.LeadStore) {
+			l := mustCreate(t, st, newLead("L-1", "rep-1"))
+			mustApply(t, st, leadline.Write{Event: "ev-1", Lead: l})
+			l.Version = 2
+			l.Owner = "rep-2"
+			// A duplicate among Events refuses the whole write.
+			err := st.Apply(t.Context(), leadline.Write{
+				Event:   "ev-2",
+				Events:  []string{"ev-3", "ev-1"},
+				Lead:    l,
+				History: []lead.Change{change("L-1", "ev-2", lead.FieldOwner, "rep-1", "rep-2", t0)},
+			})
+			wantErr(t, "Apply(ev-2, events ev-3 ev-1)", err, leaderr.ErrDuplicateEvent)
+			if got := mustLead(t, st, "L-1"); got.Version != 2 || got.Owner != "rep-1" {
+				t.Fatalf("Lead(L-1) = version %d owner %q after a refused batch, want version 2 owner rep-1", got.Version, got.Owner)
+			}
+			for _, ev := range []string{"ev-2", "ev-3"} {
+				if mustSeen(t, st, "L-1", ev) {
+					t.Fatalf("Seen(%s) = true after the write was refused", ev)
+				}
+			}
+			// Every id of an accepted write is seen afterwards.
+			mustApply(t, st, leadline.Write{Event: "ev-2", Events: []string{"ev-3", "ev-4"}, Lead: l})
+			for _, ev := range []string{"ev-1", "ev-2", "ev-3", "ev-4"} {
+				if !mustSeen(t, st, "L-1", ev) {
+					t.Fatalf("Seen(%s) = false after a write with it", ev)
+				}
+			}
+			// A later write with any of them is a duplicate, as Event or
+			// among Events.
+			l.Version = 3
+			for _, w := range []leadline.Write{
+				{Event: "ev-3", Lead: l},
+				{Event: "ev-5", Events: []string{"ev-4"}, Lead: l},
+			} {
+				err := st.Apply(t.Context(), w)
+				wantErr(t, fmt.Sprintf("Apply(%s, events %v)", w.Event, w.Events), err, leaderr.ErrDuplicateEvent)
+			}
+			if mustSeen(t, st, "L-1", "ev-5") {
+				t.Fatal("Seen(ev-5) = true after the write was refused")
+			}
+			// A write repeating an id within itself is bad input.
+			err = st.Apply(t.Context(), leadline.Write{Event: "ev-6", Events: []string{"ev-7", "ev-6"}, Lead: l})
+			if _, ok := errors.AsType[*leaderr.FieldError](err); !ok {
+				t.Fatalf("Apply(ev-6, events ev-7 ev-6) = %v, want a *FieldError", err)
+			}
+			if got := mustLead(t, st, "L-1"); got.Version != 3 {
+				t.Fatalf("Lead(L-1) = version %d after refused writes, want 3", got.Version)
+			}
+		},
+
 		"event of a refused write is not recorded": func(t *testing.T, st leadline.LeadStore) {
 			mustCreate(t, st, newLead("L-1", "rep-1"))
 			err := st.Apply(t.Context(), leadline.Write{Event: "ev-1", Lead: newLead("L-1", "rep-1")})
