@@ -178,6 +178,9 @@ func (t *Tally) Rows(p *Printer) bool {
 	ar := leadline.NoteApproachRequest
 	if n, merged := t.Notes(ar), t.Notes(leadline.NoteRequestUpdated); n > 0 || merged > 0 {
 		detail := fmt.Sprintf("A1 %d, A2 %d, A3 %d", t.Notes(ar, "A1"), t.Notes(ar, "A2"), t.Notes(ar, "A3"))
+		if k := t.Notes(ar, "A8"); k > 0 {
+			detail += fmt.Sprintf(", A8 %d (a target account's score jump)", k)
+		}
 		if k := t.Changes(lead.FieldStatus, "A5"); k > 0 {
 			detail += fmt.Sprintf(" (%d re-engaging a recycled lead, A5)", k)
 		}
