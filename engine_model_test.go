@@ -265,6 +265,23 @@ func TestEngine_Model(t *testing.T) {
 					rt.Fatalf("attempt on %v = %v, want refused %v", m.stage, err, refuse)
 				}
 			},
+			"web": func(rt *rapid.T) {
+				id, _ := existing(rt)
+				// E9: web activity feeds the summary and changes nothing
+				// the model holds (no trigger row names it by default).
+				if err := handle(lead.Event{Kind: lead.EventWebActivity, Lead: id, Topic: "/pricing"}); err != nil {
+					rt.Fatal(err)
+				}
+			},
+			"profile": func(rt *rapid.T) {
+				id, _ := existing(rt)
+				// E9: a profile update replaces the profile; no rule of the
+				// model reads it (no target account here).
+				co := rapid.SampledFrom([]string{"Acme KK", "Globex KK"}).Draw(rt, "company")
+				if err := handle(lead.Event{Kind: lead.EventProfileUpdated, Lead: id, Profile: lead.Profile{Company: co, Source: "web"}}); err != nil {
+					rt.Fatal(err)
+				}
+			},
 			"contact": func(rt *rapid.T) {
 				id, m := existing(rt)
 				if err := handle(lead.Event{Kind: lead.EventContact, Lead: id, Actor: "rep-a"}); err != nil {
@@ -316,6 +333,9 @@ func TestEngine_Model(t *testing.T) {
 						rt.Fatal(err)
 					}
 					checkAgainstModel(rt, id, l, m, now)
+					if _, ok := l.Track.Pending(); l.Track.Active() && !ok {
+						rt.Fatalf("%s: T13 a running cadence at %v has no pending deadline", id, l.Track.Stage)
+					}
 					checkTransition(rt, id, prev[id], l)
 					if p := prev[id]; p.Version > 0 && p.Status.Protected() && l.Status != p.Status && !byPerson {
 						rt.Fatalf("%s: protected status %v changed to %v automatically (S5)", id, p.Status, l.Status)
