@@ -42,8 +42,23 @@
 // Call [Engine.Sweep] to fire deadlines and [Engine.Deliver] to hand the
 // resulting notifications to your [Notifier], or let [Engine.Run] do both
 // every minute. A missed Stage1 window reassigns the lead (T1, T10); a
-// missed later step reminds the owner and alerts the manager (T8); four
-// days after the last attempt without contact, the lead is recycled (T7).
+// missed later step reminds the owner and alerts the manager (T8), again
+// after each further window, and then hands the lead on (T13): no lead is
+// forgotten mid-cadence. Four days after the last attempt without
+// contact, the lead is recycled (T7). With no Notifier configured the
+// notifications wait in the outbox; they are never dropped (E9).
+//
+// # Why, and what the team sees
+//
+// [Engine.Explain] lists the decisions the rules made about a lead, each
+// with its rule ids ("T1: untouched past the Stage1 window"). Package
+// report computes the team's daily views from the store's read side:
+// each owner's worklist (V1) and open requests (A9), score jumps (V2),
+// new leads (V3-V5), overdue work (V6), the funnel (V7) and the follow-up
+// SLA (V9), in any time zone, as CSV (with a byte-order mark for Excel
+// on a Japanese Windows machine) or JSON. Notification text is written
+// in the policy's language and time zone, Japanese and English built in
+// (E10).
 //
 // # Routing by engagement
 //
@@ -104,7 +119,15 @@
 //
 // [Policy] holds every number and list of the rule book: the MQL threshold and
 // trigger table, each stage's window and playbook, the recycle wait, the
-// reassignment limit, and the calendar deadlines count on (a business
-// calendar makes "48 hours" mean 48 working hours, T11). The zero Policy
-// is the rule book.
+// reassignment limit and repeated reminders (T10, T13), the calendar
+// deadlines count on (a business calendar makes "48 hours" mean 48
+// working hours, T11), the target-account jump (A8), the team's time
+// zone and language (E10). The zero Policy is the rule book, written in
+// docs/RULES.md with the reading chosen wherever a rule leaves room.
+//
+// # Testing
+//
+// Package leadlinetest gives a test an engine on memstore with a mock
+// clock and a recording notifier (a fault-injecting one too); package sim
+// drives a whole simulated team on the mock clock, as the examples do.
 package leadline
