@@ -83,12 +83,14 @@ func ParseEventKind(s string) (EventKind, error) {
 // its doc names, and a field its kind does not read is refused, not
 // ignored (E9), so that nothing a host sends is silently dropped.
 //
-// Every event has an ID, unique across all events, so that handling the
-// same event twice changes nothing the second time (rule E2). Use the id
-// of the source record (the marketing-automation activity id, the CRM task
-// id).
+// Every event has an ID, unique among its lead's events, so that handling
+// the same event twice changes nothing the second time (rule E2). Ids are
+// scoped per lead: the same id on another lead is another event. Use the
+// id of the source record (the marketing-automation activity id, the CRM
+// task id).
 type Event struct {
-	// ID identifies the event for deduplication (E2). Required.
+	// ID identifies the event among its lead's events for deduplication
+	// (E2). Required.
 	ID string `json:"id"`
 	// Kind says what happened. Required.
 	Kind EventKind `json:"kind"`
