@@ -26,11 +26,14 @@ func org() *routing.Org {
 
 // The campaigns of the tests.
 var (
-	userConf = routing.Campaign{ID: "uc-2026", Name: "User Conference", Type: routing.OwnEvent, Start: monday.Add(48 * time.Hour)}
-	webinar  = routing.Campaign{ID: "media-webinar", Name: "Media webinar", Type: routing.ExternalSeminar}
-	synd     = routing.Campaign{ID: "ocs-q2", Name: "Content syndication", Type: routing.ContentSyndication}
-	webForm  = routing.Campaign{ID: "web", Name: "Inquiry form", Type: routing.WebInquiry}
+	userConf = routing.Campaign{ID: "uc-2026", Name: "User Conference", Type: routing.OwnEvent, Start: monday.Add(48 * time.Hour), AgreedBy: "mgr", AgreedAt: kickoff}
+	webinar  = routing.Campaign{ID: "media-webinar", Name: "Media webinar", Type: routing.ExternalSeminar, AgreedBy: "mgr", AgreedAt: kickoff}
+	synd     = routing.Campaign{ID: "ocs-q2", Name: "Content syndication", Type: routing.ContentSyndication, AgreedBy: "mgr", AgreedAt: kickoff}
+	webForm  = routing.Campaign{ID: "web", Name: "Inquiry form", Type: routing.WebInquiry, AgreedBy: "mgr", AgreedAt: kickoff}
 )
+
+// kickoff is when sales management agreed the test campaigns' models (M13).
+var kickoff = monday.AddDate(0, 0, -14)
 
 func newRouting(tb testing.TB, cfg leadline.Config, campaigns ...routing.Campaign) *harness {
 	tb.Helper()
@@ -673,5 +676,54 @@ func TestEngine_ImportFeedbackAtomic_M5(t *testing.T) {
 	}
 	if n, err := eng.ImportFeedback(t.Context(), field1, strings.NewReader(sheet), "sheet-1"); err != nil || n != 0 {
 		t.Fatalf("ImportFeedback re-run after a success = %d, %v; want 0, nil (E2)", n, err)
+	}
+}
+
+// M12, M13 through the engine: a campaign saved during planning without
+// its kickoff agreement takes no responses and cannot be saved once
+// started without one; once agreed, a seminar where sales invited 30% of
+// the registrants routes as high engagement.
+func TestEngine_CampaignAgreement_M12_M13(t *testing.T) {
+	t.Parallel()
+	seminar := routing.Campaign{ID: "media-sem", Name: "Media seminar", Type: routing.ExternalSeminar, Start: monday.Add(48 * time.Hour)}
+	h := newRouting(t, leadline.Config{}, seminar)
+	ctx := t.Context()
+	h.create(t, "L-1", score("10"), "")
+	h.create(t, "L-2", score("10"), "")
+
+	// M13: no agreed model, no responses.
+	err := h.handle(t, lead.Event{Kind: lead.EventResponse, Lead: "L-1", Campaign: seminar.ID, Response: lead.ResponseAttended, Actor: "marketing"})
+	if fe, ok := errors.AsType[*leadline.FieldError](err); !ok || fe.Field != "campaign.model" || !errors.Is(err, leadline.ErrInvalidTransition) {
+		t.Fatalf("a response to a campaign with no agreed model = %v, want a FieldError for campaign.model wrapping ErrInvalidTransition (M13)", err)
+	}
+	if l := h.lead(t, "L-1"); len(l.Responses) != 0 {
+		t.Fatalf("the refused response was recorded: %v", l.Responses)
+	}
+	// The invitation list is no response: it is taken before the agreement.
+	h.respond(t, "L-2", seminar.ID, lead.ResponseListed, nil)
+
+	// M13: once started, a save needs the agreement.
+	h.clk.Add(72 * time.Hour)
+	c, _ := h.eng.Campaign(ctx, seminar.ID)
+	if err := h.eng.SaveCampaign(ctx, c); !errors.Is(err, leadline.ErrInvalid) {
+		t.Fatalf("saving a started campaign with no agreement = %v, want ErrInvalid (M13)", err)
+	}
+	c.AgreedBy, c.AgreedAt = "mgr", monday
+	c.Registrants, c.Invited = 10, 3 // M12: sales invited 30% of the registrants
+	if err := h.eng.SaveCampaign(ctx, c); err != nil {
+		t.Fatalf("SaveCampaign with the agreement = %v", err)
+	}
+	h.respond(t, "L-1", seminar.ID, lead.ResponseAttended, nil)
+	if r := h.routeOf(t, "L-1"); r.Rule != "M12" || r.To != "field" {
+		t.Fatalf("route = %+v, want M12 to field", r)
+	}
+	// A later save keeps the recorded agreement (M13).
+	c, _ = h.eng.Campaign(ctx, seminar.ID)
+	c.AgreedBy = "someone-else"
+	if err := h.eng.SaveCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ = h.eng.Campaign(ctx, seminar.ID); c.AgreedBy != "mgr" || !c.AgreedAt.Equal(monday) {
+		t.Fatalf("agreement after a save = %q at %v, want mgr at %v", c.AgreedBy, c.AgreedAt, monday)
 	}
 }

@@ -174,6 +174,20 @@ type Campaign struct {
 	Targets Targets `json:"targets,omitzero"`
 	// Changes records every change of Model after Start (M7).
 	Changes []ModelChange `json:"changes,omitempty"`
+	// AgreedBy is who in sales management agreed the follow-up model at
+	// kickoff, and AgreedAt when (M13). Both or neither; a campaign
+	// without them takes no responses, and once it has started a save
+	// keeps the recorded agreement whatever it says.
+	AgreedBy string    `json:"agreed_by,omitempty"`
+	AgreedAt time.Time `json:"agreed_at,omitzero"`
+	// Registrants is how many people registered for the campaign and
+	// Invited how many of them sales invited, as marketing counts them
+	// (M12; [CountRegistrants] counts them from the leads). With
+	// registrants, a share of invited at or above the policy's
+	// [Rules.InvitedPercent] makes the campaign high engagement whatever
+	// its type; 0 registrants leaves engagement to the type (M3).
+	Registrants int `json:"registrants,omitempty"`
+	Invited     int `json:"invited,omitempty"`
 	// Version counts the writes of the campaign; stores compare-and-set
 	// on it. 0 means never written.
 	Version int64 `json:"version"`
@@ -210,9 +224,21 @@ func (c *Campaign) Validate() error {
 		return leaderr.Errorf("campaign.targets.registrations", "must not be negative, got %d", c.Targets.Registrations)
 	case c.Targets.Attendance < 0:
 		return leaderr.Errorf("campaign.targets.attendance", "must not be negative, got %d", c.Targets.Attendance)
+	case c.AgreedBy != "" && strings.TrimSpace(c.AgreedBy) != c.AgreedBy, c.AgreedBy == "" && !c.AgreedAt.IsZero():
+		return leaderr.Errorf("campaign.agreed_by", "want the id of who in sales management agreed the model, without surrounding space, got %q (M13)", c.AgreedBy)
+	case c.AgreedBy != "" && c.AgreedAt.IsZero():
+		return leaderr.Errorf("campaign.agreed_at", "required with agreed_by: when the model was agreed (M13)")
+	case c.Registrants < 0:
+		return leaderr.Errorf("campaign.registrants", "must not be negative, got %d", c.Registrants)
+	case c.Invited < 0 || c.Invited > c.Registrants:
+		return leaderr.Errorf("campaign.invited", "want 0 to the %d registrants, got %d (M12)", c.Registrants, c.Invited)
 	}
 	return nil
 }
+
+// Agreed reports whether the campaign carries its kickoff agreement: who
+// in sales management agreed its follow-up model, and when (M13).
+func (c *Campaign) Agreed() bool { return c.AgreedBy != "" && !c.AgreedAt.IsZero() }
 
 // campaignModel reports whether m is a model a campaign may agree (M7):
 // field-only describes an organisation, not a campaign (M8).

@@ -138,3 +138,37 @@ func InsideProgress(c *Campaign, credits []Credit, inside *Team) Progress {
 	}
 	return p
 }
+
+// CountRegistrants counts the figures of M12 for campaign from the leads
+// that responded to it: registrants are the leads with a touch of the
+// campaign of kind [lead.ResponseRegistered] or [lead.ResponseAttended]
+// (a walk-in registers at the door), and invited those of them that a
+// sales rep, inside or field, invited to it (a [lead.ResponseInvited]
+// touch of the campaign, or a registration or attendance with a By, the
+// rep who drove it). Each lead counts at most once. Set the results on
+// [Campaign.Registrants] and [Campaign.Invited]; routing and the reports
+// read the campaign's figures, so that they agree.
+func CountRegistrants(campaign string, leads []lead.Lead) (registrants, invited int) {
+	for i := range leads {
+		registered, inv := false, false
+		for _, t := range leads[i].Responses {
+			if t.Campaign != campaign {
+				continue
+			}
+			switch t.Kind {
+			case lead.ResponseInvited:
+				inv = true
+			case lead.ResponseRegistered, lead.ResponseAttended:
+				registered = true
+				inv = inv || t.By != ""
+			}
+		}
+		if registered {
+			registrants++
+			if inv {
+				invited++
+			}
+		}
+	}
+	return registrants, invited
+}

@@ -66,6 +66,7 @@ const (
 	BecauseSurvey                              // M8: the survey answers qualify
 	BecauseSurveyFailed                        // M8: the survey answers do not qualify
 	BecauseCampaignModel                       // M7: the campaign's own agreed model applies
+	BecauseInvitedShare                        // M12: sales invited at least the policy's share of the registrants
 	numReasons             = iota
 )
 
@@ -87,6 +88,7 @@ var reasonInfo = [numReasons]struct{ rule, text string }{
 	{"M8", "survey answers qualify"},
 	{"M8", "survey answers do not qualify"},
 	{"M7", "campaign's agreed follow-up model"},
+	{"M12", "sales invited the policy's share of registrants"},
 }
 
 // Has reports whether every reason of r2 is in r.
@@ -159,6 +161,7 @@ var decisive = [...]struct {
 	{BecauseProtected, "S5"},
 	{BecauseStatus, "S2"},
 	{BecauseInvited | BecauseMet, "M4"},
+	{BecauseInvitedShare, "M12"},
 	{BecauseHighEngagement, "M3"},
 	{BecauseSurvey | BecauseSurveyFailed, "M8"},
 	{BecauseDirect | BecauseInsideFirst | BecauseHybrid, "M1"},
@@ -228,7 +231,14 @@ type Rules struct {
 	// Handoff is what BANT must be known before inside sales hands a
 	// Pre-SQL to field sales (M10). Defaults to need and timeline.
 	Handoff lead.BANTSet `json:"handoff,omitempty"`
+	// InvitedPercent is the share of a campaign's registrants that sales
+	// invited, in whole percent, at or above which the campaign is high
+	// engagement whatever its type (M12). 1 to 100; defaults to 30.
+	InvitedPercent int `json:"invited_percent,omitempty"`
 }
+
+// DefaultInvitedPercent is M12's default share, in percent.
+const DefaultInvitedPercent = 30
 
 // Normalize returns r with its defaults written out. threshold is the
 // one MQL threshold of the policy, the triggers' (A7): routing has none
@@ -252,6 +262,9 @@ func (r Rules) Normalize(threshold lead.Threshold) Rules {
 		r.Handoff = lead.BANTNeed | lead.BANTTimeline
 	}
 	r.Types = maps.Clone(r.Types)
+	if r.InvitedPercent == 0 {
+		r.InvitedPercent = DefaultInvitedPercent
+	}
 	return r
 }
 
@@ -283,6 +296,9 @@ func (r *Rules) Validate() error {
 			return leaderr.Errorf(fmt.Sprintf("routing.survey[%d].any_of", i), "required: the answers that qualify")
 		}
 	}
+	if r.InvitedPercent < 0 || r.InvitedPercent > 100 {
+		return leaderr.Errorf("routing.invited_percent", "want 1 to 100 (0 for the default, %d), got %d", DefaultInvitedPercent, r.InvitedPercent)
+	}
 	if !r.Handoff.Valid() {
 		return leaderr.Errorf("routing.handoff", "unknown BANT bits %#x", uint8(r.Handoff))
 	}
@@ -299,19 +315,41 @@ func (r *Rules) Known(t CampaignType) bool {
 	return ok
 }
 
-// Engagement returns c's engagement level: its own override, else the
-// policy's for its type, else M3's table, else Low (M3).
+// Engagement returns c's engagement level: its own override, else High
+// when sales invited at least the policy's share of its registrants
+// (M12), else the policy's for its type, else M3's table, else Low (M3).
+// Routing and the reports decide it here, so that they agree.
 func (r *Rules) Engagement(c *Campaign) Engagement {
+	e, _ := r.engagement(c)
+	return e
+}
+
+// engagement is [Rules.Engagement], and whether the invited share (M12)
+// decided it.
+func (r *Rules) engagement(c *Campaign) (Engagement, bool) {
 	if c.Engagement != ByType {
-		return c.Engagement
+		return c.Engagement, false
+	}
+	if r.InvitedShare(c) {
+		return High, true
 	}
 	if e, ok := r.Types[c.Type]; ok {
-		return e
+		return e, false
 	}
 	if e, ok := builtinEngagement(c.Type); ok {
-		return e
+		return e, false
 	}
-	return Low
+	return Low, false
+}
+
+// InvitedShare reports whether sales invited at least the policy's share
+// of c's registrants (M12): false for a campaign with no registrants.
+func (r *Rules) InvitedShare(c *Campaign) bool {
+	pct := r.InvitedPercent
+	if pct <= 0 {
+		pct = DefaultInvitedPercent
+	}
+	return c.Registrants > 0 && int64(c.Invited)*100 >= int64(pct)*int64(c.Registrants)
 }
 
 // ModelOf returns the follow-up model that applies to c: its own agreed
@@ -334,7 +372,8 @@ func (r *Rules) ModelOf(c *Campaign) Model {
 //
 //  1. A lead whose status is protected (S5) or not routed by the policy
 //     goes nowhere.
-//  2. A high-engagement campaign, or a field rep who invited or met the
+//  2. A high-engagement campaign (by its type, its override, or the
+//     share of its registrants sales invited, M12), or a field rep who invited or met the
 //     person, sends it to field sales (M3, M4): to the rep who invited
 //     them, else the rep who met them, else the account owner, else field
 //     assignment. The inviter comes first because they own the
@@ -365,10 +404,14 @@ func (r *Rules) Route(l *lead.Lead, c *Campaign, resp *Response) Decision {
 	if c.Model != OrgDefault && model == c.Model {
 		why = BecauseCampaignModel
 	}
-	high := r.Engagement(c) == High
+	e, byShare := r.engagement(c)
+	high := e == High
 	if high || resp.InvitedBy != "" || resp.MetBy != "" {
 		if high {
 			why |= BecauseHighEngagement
+		}
+		if byShare {
+			why |= BecauseInvitedShare
 		}
 		switch model {
 		case FieldOnly:

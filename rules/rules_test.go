@@ -379,7 +379,7 @@ func TestStep_Event_errors(t *testing.T) {
 
 func TestStep_routing(t *testing.T) {
 	t.Parallel()
-	conf := routing.Campaign{ID: "conf", Type: routing.OwnEvent, Start: monday}
+	conf := routing.Campaign{ID: "conf", Type: routing.OwnEvent, Start: monday, AgreedBy: "mgr", AgreedAt: monday.AddDate(0, 0, -7)}
 	respond := func(w *world, ev lead.Event) error {
 		w.n++
 		ev.ID, ev.Lead, ev.Kind, ev.Campaign = "r"+strconv.Itoa(w.n), "L-1", lead.EventResponse, conf.ID
@@ -457,7 +457,7 @@ func TestCallList_M6(t *testing.T) {
 
 func TestSaveCampaign_M7(t *testing.T) {
 	t.Parallel()
-	old := routing.Campaign{ID: "c", Type: routing.OwnEvent, Model: routing.InsideFirst, Start: monday, Version: 1,
+	old := routing.Campaign{ID: "c", Type: routing.OwnEvent, Model: routing.InsideFirst, Start: monday, Version: 1, AgreedBy: "mgr", AgreedAt: monday.AddDate(0, 0, -7),
 		Changes: []routing.ModelChange{{By: "vp", Reason: "kickoff"}}}
 	c := old
 	c.Model, c.Changes = routing.Direct, nil
@@ -639,7 +639,7 @@ func TestStep_M11_theModelDecidesEveryTrigger(t *testing.T) {
 				t.Fatalf("a new lead got owner %q before anything decided its desk (M11)", w.lead.Owner)
 			}
 			if tt.invitedBy != "" {
-				conf := routing.Campaign{ID: "conf", Type: routing.OwnEvent, Start: monday.AddDate(0, 0, 7)}
+				conf := routing.Campaign{ID: "conf", Type: routing.OwnEvent, Start: monday.AddDate(0, 0, 7), AgreedBy: "mgr", AgreedAt: monday.AddDate(0, 0, -7)}
 				ev := lead.Event{ID: "inv", Kind: lead.EventResponse, Lead: "L-1", At: monday, Campaign: conf.ID, Response: lead.ResponseInvited, Actor: tt.invitedBy}
 				s := w.step(monday)
 				if err := s.Event(&ev, true, &conf); err != nil {
@@ -685,7 +685,7 @@ func TestStep_M4_insideAccountOwnerIsNotAFieldOwner(t *testing.T) {
 	// a field rep can see it (M2, M4, M11).
 	w := newWorld(t, rules.Policy{})
 	w.create("40", "rep-b")
-	conf := routing.Campaign{ID: "conf", Type: routing.OwnEvent, Start: monday}
+	conf := routing.Campaign{ID: "conf", Type: routing.OwnEvent, Start: monday, AgreedBy: "mgr", AgreedAt: monday.AddDate(0, 0, -7)}
 	ev := lead.Event{ID: "att", Kind: lead.EventResponse, Lead: "L-1", At: monday, Campaign: conf.ID, Response: lead.ResponseAttended}
 	s := w.step(monday)
 	if err := s.Event(&ev, true, &conf); err != nil {

@@ -84,6 +84,11 @@ func (s *Step) Event(ev *lead.Event, exists bool, camp *routing.Campaign) error 
 	if ev.Kind == lead.EventResponse && (camp == nil || camp.ID != ev.Campaign) {
 		return leaderr.Errorf("campaign", "the campaign %q of a response must be given", ev.Campaign)
 	}
+	if ev.Kind == lead.EventResponse {
+		if err := CheckResponse(camp, ev.Response); err != nil {
+			return err
+		}
+	}
 	at := s.instant(ev.At)
 	if err := s.fire(at, at); err != nil {
 		return err

@@ -38,8 +38,8 @@ func TestCampaign_week(t *testing.T) {
 		Manager: routing.Viewer{Rep: "mgr", Role: routing.RoleManager}, Close: s.Date(2, 18, 0), FieldRegister: 1, Reach: 1, CallRegister: 1}
 	ctx := t.Context()
 	for _, c := range []routing.Campaign{
-		{ID: "uc", Name: "User conference", Type: routing.OwnEvent, Model: routing.Hybrid, Start: s.Date(3, 10, 0), Targets: routing.Targets{Registrations: 2, Attendance: 1}},
-		{ID: "web", Name: "Webinar", Type: routing.ExternalSeminar, Model: routing.InsideFirst, Start: s.Date(1, 10, 0)},
+		{ID: "uc", Name: "User conference", Type: routing.OwnEvent, Model: routing.Hybrid, Start: s.Date(3, 10, 0), Targets: routing.Targets{Registrations: 2, Attendance: 1}, AgreedBy: "mgr", AgreedAt: s.Date(0, 9, 0)},
+		{ID: "web", Name: "Webinar", Type: routing.ExternalSeminar, Model: routing.InsideFirst, Start: s.Date(1, 10, 0), AgreedBy: "mgr", AgreedAt: s.Date(0, 9, 0)},
 	} {
 		if err := s.Engine().SaveCampaign(ctx, c); err != nil {
 			t.Fatal(err)

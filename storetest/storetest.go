@@ -1270,6 +1270,10 @@ func fullCampaign(id string) routing.Campaign {
 		Changes: []routing.ModelChange{
 			{At: at(11 * day), By: "mgr-1", From: routing.InsideFirst, To: routing.Hybrid, Reason: "field sales invited most attendees"},
 		},
+		AgreedBy:    "mgr-1",
+		AgreedAt:    at(2 * day),
+		Registrants: 140,
+		Invited:     50,
 	}
 }
 

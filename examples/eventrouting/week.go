@@ -104,9 +104,12 @@ func newWorld(opts sim.Flags) (*world, error) {
 	nConf, nWeb := opts.Leads/2, opts.Leads*3/10
 	for _, c := range []routing.Campaign{
 		{ID: confID, Name: "Leadline User Conference 2026", Type: routing.OwnEvent, Model: routing.Hybrid,
-			Start: s.Date(3, 10, 0), Targets: routing.Targets{Registrations: nConf / 3, Attendance: nConf / 4}},
-		{ID: ocsID, Name: "Content syndication, April batch", Type: routing.ContentSyndication, Model: routing.InsideFirst, Start: s.Date(2, 10, 0)},
-		{ID: webID, Name: "Media webinar: lead management for enterprises", Type: routing.ExternalSeminar, Model: routing.InsideFirst, Start: s.Date(1, 14, 0)},
+			Start: s.Date(3, 10, 0), Targets: routing.Targets{Registrations: nConf / 3, Attendance: nConf / 4},
+			AgreedBy: fieldMgr, AgreedAt: s.Date(0, 9, 0)},
+		{ID: ocsID, Name: "Content syndication, April batch", Type: routing.ContentSyndication, Model: routing.InsideFirst, Start: s.Date(2, 10, 0),
+			AgreedBy: insideMgr, AgreedAt: s.Date(0, 9, 0)},
+		{ID: webID, Name: "Media webinar: lead management for enterprises", Type: routing.ExternalSeminar, Model: routing.InsideFirst, Start: s.Date(1, 14, 0),
+			AgreedBy: insideMgr, AgreedAt: s.Date(0, 9, 0)},
 	} {
 		if err := s.eng.SaveCampaign(context.Background(), c); err != nil {
 			return nil, fmt.Errorf("kickoff: %w", err)
