@@ -333,18 +333,9 @@ func (e *Engine) handleStep(ctx context.Context, ev *lead.Event, sc *scratch) er
 		return fmt.Errorf("leadline: handle event %s: %w", ev.ID, err)
 	}
 	sc.again(cur)
-	var camp *routing.Campaign
-	if ev.Kind == lead.EventResponse && exists {
-		c, err := e.store.Campaign(ctx, ev.Campaign)
-		if errors.Is(err, ErrNotFound) {
-			// Like an unknown lead, not bad input: the campaign may be
-			// saved after its first responses arrive (E9).
-			return fmt.Errorf("leadline: event %s: campaign %s: %w", ev.ID, ev.Campaign, ErrNotFound)
-		}
-		if err != nil {
-			return fmt.Errorf("leadline: handle event %s: %w", ev.ID, err)
-		}
-		camp = &c
+	camp, err := e.campaignOf(ctx, ev, exists)
+	if err != nil {
+		return err
 	}
 	if err := sc.step.Event(ev, exists, camp); err != nil {
 		return err
@@ -431,16 +422,9 @@ func (e *Engine) batchStep(ctx context.Context, evs []lead.Event, sc *scratch) e
 				continue // handled before: the rest of the batch is what is new (E2)
 			}
 		}
-		var camp *routing.Campaign
-		if ev.Kind == lead.EventResponse && exists {
-			c, err := e.store.Campaign(ctx, ev.Campaign)
-			if errors.Is(err, ErrNotFound) {
-				return fmt.Errorf("leadline: event %s: campaign %s: %w", ev.ID, ev.Campaign, ErrNotFound)
-			}
-			if err != nil {
-				return fmt.Errorf("leadline: handle batch: event %s: %w", ev.ID, err)
-			}
-			camp = &c
+		camp, err := e.campaignOf(ctx, ev, exists)
+		if err != nil {
+			return err
 		}
 		if err := sc.step.Event(ev, exists, camp); err != nil {
 			return leaderr.Prefix(fmt.Sprintf("events[%d].", i), err)
@@ -457,6 +441,25 @@ func (e *Engine) batchStep(ctx context.Context, evs []lead.Event, sc *scratch) e
 		return fmt.Errorf("leadline: save lead %s: %w", id, err)
 	}
 	return nil
+}
+
+// campaignOf loads the campaign a response event names, or returns nil
+// for any other event (or a lead not yet created, which the rules refuse
+// first). An unknown campaign is a plain not-found, like an unknown lead,
+// not bad input: the campaign may be saved after its first responses
+// arrive (E9).
+func (e *Engine) campaignOf(ctx context.Context, ev *lead.Event, exists bool) (*routing.Campaign, error) {
+	if ev.Kind != lead.EventResponse || !exists {
+		return nil, nil
+	}
+	c, err := e.store.Campaign(ctx, ev.Campaign)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("leadline: event %s: campaign %s: %w", ev.ID, ev.Campaign, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("leadline: handle event %s: %w", ev.ID, err)
+	}
+	return &c, nil
 }
 
 // apply writes the step's result as one atomic change.
