@@ -340,8 +340,15 @@ func TestEngine_Visibility(t *testing.T) {
 		if err != nil || len(s.Responses) != 1 || s.Responses[0].Campaign != webinar.ID || s.Responses[0].Response != lead.ResponseAttended {
 			t.Fatalf("Summary(L-mql) = %+v, %v; want the webinar attendance", s, err)
 		}
-		if _, err := h.eng.Summary(t.Context(), v, "L-unknown"); !errors.Is(err, leadline.ErrNotFound) {
-			t.Fatalf("Summary(unknown) = %v", err)
+		_, unknown := h.eng.Summary(t.Context(), v, "L-unknown")
+		if !errors.Is(unknown, leadline.ErrNotFound) {
+			t.Fatalf("Summary(unknown) = %v", unknown)
+		}
+		// A lead with no response to show answers exactly as a missing
+		// id: a field rep cannot probe which ids exist (M2).
+		_, bare := h.eng.Summary(t.Context(), v, "L-inside")
+		if !errors.Is(bare, leadline.ErrNotFound) || strings.ReplaceAll(bare.Error(), "L-inside", "L-unknown") != unknown.Error() {
+			t.Fatalf("Summary(a lead with no response) = %v; want what an unknown id gets, %v", bare, unknown)
 		}
 	})
 	t.Run("M2 direct organisations show field everything", func(t *testing.T) {

@@ -58,7 +58,8 @@ func (a Access) String() string {
 // organisation a field rep sees a lead fully only when it is on the field
 // desk with them as its owner: routed to them by M4 or the direct model,
 // or handed to them as a Pre-SQL (M10). With [Rules.FieldSummary] on, a
-// field rep sees every other lead's campaign responses and nothing else.
+// field rep sees every other lead's campaign responses and nothing else;
+// a lead with no response to show does not exist for them.
 // In direct and field-only organisations there is no inside desk to
 // protect, and field reps see every lead.
 func (r *Rules) Access(v Viewer, l *lead.Lead) Access {
@@ -71,10 +72,23 @@ func (r *Rules) Access(v Viewer, l *lead.Lead) Access {
 	if v.Rep != "" && l.Desk == lead.DeskField && l.Owner == v.Rep {
 		return FullAccess
 	}
-	if r.FieldSummary {
+	if r.FieldSummary && hasSummary(l) {
 		return SummaryAccess
 	}
 	return NoAccess
+}
+
+// hasSummary reports whether l has anything the summary shows: a campaign
+// response other than a place on an invitation list. A lead with nothing
+// to show answers exactly as a missing id, so that a field rep cannot
+// probe which ids exist (M2).
+func hasSummary(l *lead.Lead) bool {
+	for _, t := range l.Responses {
+		if t.Kind != lead.ResponseListed {
+			return true
+		}
+	}
+	return false
 }
 
 // SeesAll reports whether v sees every lead in full, whatever it holds

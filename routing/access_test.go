@@ -34,6 +34,7 @@ var accessLeads = map[string]lead.Lead{
 	"rejected by sato, back with inside": {ID: "L-6", Status: lead.StatusLead, Desk: lead.DeskInside, Owner: "ito", Handoff: lead.HandoffRejected, HandedBy: "ito", HandedTo: "sato"},
 	"on the field desk, unassigned":      {ID: "L-7", Status: lead.StatusNew, Desk: lead.DeskField},
 	"new, nobody's":                      {ID: "L-8", Status: lead.StatusNew},
+	"only on an invitation list":         {ID: "L-9", Status: lead.StatusNew, Responses: []lead.Touch{{Campaign: "conf", Kind: lead.ResponseListed, At: eventDay}}},
 }
 
 // fieldSees is what field rep sato may see in an inside-first
@@ -67,10 +68,13 @@ func TestRules_Access_M2(t *testing.T) {
 				}
 				return routing.NoAccess
 			}},
-		{name: "M2 D summary switch: a field rep sees the rest as a summary", rules: summary, viewer: fieldSato,
+		{name: "M2 D summary switch: a field rep sees the rest as a summary, if it has any response", rules: summary, viewer: fieldSato,
 			want: func(l *lead.Lead) routing.Access {
-				if fieldSees(l) {
+				switch {
+				case fieldSees(l):
 					return routing.FullAccess
+				case len(routing.Summarize(l).Responses) == 0:
+					return routing.NoAccess // nothing to show: as a missing id (M2)
 				}
 				return routing.SummaryAccess
 			}},
@@ -117,6 +121,9 @@ func TestRules_Access_M2_probe(t *testing.T) {
 			HandedBy: rapid.SampledFrom(reps).Draw(t, "handed by"),
 		}
 		l.AccountOwned = rapid.Bool().Draw(t, "account owned")
+		for _, k := range rapid.SliceOfN(rapid.SampledFrom([]lead.ResponseKind{lead.ResponseListed, lead.ResponseInvited, lead.ResponseAttended}), 0, 2).Draw(t, "responses") {
+			l.Responses = append(l.Responses, lead.Touch{Campaign: "c", Kind: k})
+		}
 		summary := rapid.Bool().Draw(t, "field summary")
 		rules := routing.Rules{Organisation: rapid.SampledFrom([]routing.Model{routing.OrgDefault, routing.InsideFirst}).Draw(t, "organisation"), FieldSummary: summary}
 		got := rules.Access(fieldSato, &l)
@@ -124,7 +131,9 @@ func TestRules_Access_M2_probe(t *testing.T) {
 		switch {
 		case fieldSees(&l):
 			want = routing.FullAccess
-		case summary:
+		case summary && len(routing.Summarize(&l).Responses) > 0:
+			// M2: with nothing to summarise the lead answers as a missing
+			// id does, so no id can be probed.
 			want = routing.SummaryAccess
 		}
 		if got != want {
