@@ -513,7 +513,7 @@ func (im *importer) row(rec []string, cols [numCols]int) (FeedbackRow, bool) {
 	if j := cols[iTarget]; j >= 0 {
 		switch v, known := parseYesNo(rec[j]); {
 		case !known || v == lead.OutcomeUnknown:
-			bad(iTarget, fmt.Errorf("want yes or no, got %q", rec[j]))
+			bad(iTarget, fmt.Errorf("want yes or no, got %s", cellShape(rec[j])))
 		default:
 			row.Feedback.Target = v == lead.OutcomeYes
 		}
@@ -526,7 +526,7 @@ func (im *importer) row(rec []string, cols [numCols]int) (FeedbackRow, bool) {
 	if j := cols[iOpportunity]; j >= 0 {
 		v, known := parseYesNo(rec[j])
 		if !known {
-			bad(iOpportunity, fmt.Errorf("want yes, no or empty, got %q", rec[j]))
+			bad(iOpportunity, fmt.Errorf("want yes, no or empty, got %s", cellShape(rec[j])))
 		}
 		row.Feedback.Opportunity = v
 	}
@@ -540,6 +540,16 @@ func (im *importer) row(rec []string, cols [numCols]int) (FeedbackRow, bool) {
 		}
 	}
 	return row, good
+}
+
+// cellShape describes a refused cell without quoting it: a comment typed
+// into the wrong column must not land in an error message or a log
+// (M2, E6). The line and the column say where to look.
+func cellShape(v string) string {
+	if strings.TrimSpace(v) == "" {
+		return "a blank cell"
+	}
+	return fmt.Sprintf("a %d-character value", utf8.RuneCountInString(v))
 }
 
 // parseYesNo parses yes/no in the spellings spreadsheets use; "" is
@@ -562,7 +572,7 @@ func parseState(s string, st *lead.FollowState) error {
 	words := strings.FieldsFunc(s, func(r rune) bool { return r == '_' || r == '-' || unicode.IsSpace(r) })
 	key := strings.Join(words, "_")
 	if err := st.UnmarshalText([]byte(key)); err != nil {
-		return fmt.Errorf("want not_started, in_progress or done, got %q", s)
+		return fmt.Errorf("want not_started, in_progress or done, got %s", cellShape(s))
 	}
 	return nil
 }

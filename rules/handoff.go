@@ -126,7 +126,7 @@ func (s *Step) reject(ev *lead.Event, at time.Time) error {
 		s.setStatus(at, ev.Actor, lead.StatusRecycled, "M10", ev.Reason)
 	}
 	if s.Lead.HandedBy != "" {
-		s.notify(NoteRejected, s.Lead.HandedBy, "M10", time.Time{}, 0, ev.Actor+": "+ev.Reason)
+		s.noteFree(NoteRejected, s.Lead.HandedBy, "M10", ev.Actor, ev.Reason)
 	}
 	return nil
 }

@@ -94,9 +94,16 @@ type Notification struct {
 	// Detail completes [Notification.Subject]: the trigger's subject for
 	// an approach request, the rep who missed a deadline or lost the lead
 	// for an alert or a reassignment, the campaign for a field follow-up,
-	// the rep who acted (and why) for a hand-off, an acceptance or a
-	// rejection.
+	// the activity for a field lead that is active again, the rep who
+	// acted for a hand-off, an acceptance or a rejection. It holds ids and
+	// the policy's own words, never what a person or a form typed.
 	Detail string `json:"detail,omitempty"`
+	// Note is free text a person or a form typed, kept apart from the
+	// text so that it reaches a notifier or a log only when the host shows
+	// it: an inquiry's topic, a rejection's reason. It may hold personal
+	// data (a phone number typed into a topic); Subject, Text and String
+	// never include it.
+	Note string `json:"note,omitempty"`
 	// Text says what happened in the team's language and time zone,
 	// rendered by the engine's [Texts] when it hands the notification to
 	// the notifier (E10); "" before that. A notifier shows it as it is.

@@ -52,7 +52,7 @@ func (s *Step) trigger(ev *lead.Event, at time.Time) error {
 		}
 	}
 	if s.Lead.Desk == lead.DeskField {
-		s.notify(NoteActivity, s.Lead.Owner, "M4", time.Time{}, 0, ev.Kind.String()+" "+orDash(ev.Topic))
+		s.noteFree(NoteActivity, s.Lead.Owner, "M4", ev.Kind.String(), ev.Topic)
 		return nil
 	}
 	return s.triggerByModel(ev.Kind, at)

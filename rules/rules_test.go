@@ -918,3 +918,28 @@ func TestStep_E9_attemptByAStranger(t *testing.T) {
 		})
 	}
 }
+
+func TestStep_freeTextStaysOutOfNotificationText(t *testing.T) {
+	t.Parallel()
+	// M2, E10: what a person or a form typed (a topic, a reason) goes in
+	// Note, which the host chooses to show, never in Subject or String.
+	const secret = "call me on 090-1234-5678"
+	w := newWorld(t, rules.Policy{})
+	w.create("120", "field-1")
+	conf := routing.Campaign{ID: "conf", Type: routing.OwnEvent, Start: monday, AgreedBy: "vp", AgreedAt: monday.AddDate(0, 0, -7)}
+	ev := lead.Event{ID: "met", Kind: lead.EventResponse, Lead: "L-1", At: monday, Campaign: conf.ID, Response: lead.ResponseMet, Actor: "field-1"}
+	s := w.step(monday)
+	if err := s.Event(&ev, true, &conf); err != nil {
+		t.Fatal(err)
+	}
+	w.keep(s)
+	w.notes = nil
+	w.must(lead.Event{Kind: lead.EventInquiry, At: monday.Add(time.Hour), Topic: secret})
+	if len(w.notes) != 1 || w.notes[0].Kind != rules.NoteActivity {
+		t.Fatalf("notes %v, want the field owner's activity notice (M4)", w.kinds())
+	}
+	n := w.notes[0]
+	if n.Note != secret || strings.Contains(n.Subject(), "090") || strings.Contains(n.String(), "090") || strings.Contains(n.Detail, "090") {
+		t.Fatalf("note %q, subject %q, string %q: the typed text must be in Note only", n.Note, n.Subject(), n.String())
+	}
+}

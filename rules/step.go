@@ -208,6 +208,13 @@ func (s *Step) notify(kind NotificationKind, to, rule string, due time.Time, pri
 	})
 }
 
+// noteFree notifies as notify does, with free text a person typed kept in
+// the notification's Note, out of its text (M2, E10).
+func (s *Step) noteFree(kind NotificationKind, to, rule, detail, free string) {
+	s.notify(kind, to, rule, time.Time{}, 0, detail)
+	s.Notes[len(s.Notes)-1].Note = free
+}
+
 func (s *Step) setOwner(at time.Time, rep, rule, why string) {
 	if rep == s.Lead.Owner {
 		return
