@@ -314,6 +314,9 @@ func (e *Engine) Handle(ctx context.Context, ev lead.Event) error {
 
 func (e *Engine) handleOnce(ctx context.Context, ev *lead.Event, sc *scratch) error {
 	err := e.handleStep(ctx, ev, sc)
+	if errors.Is(err, errRedelivered) {
+		return fmt.Errorf("leadline: event %s: %w", ev.ID, ErrDuplicateEvent)
+	}
 	if _, bad := errors.AsType[*FieldError](err); bad {
 		// Refused against the lead's state: the event may be one handled
 		// before, which changed that state (a created lead that now
@@ -333,6 +336,7 @@ func (e *Engine) handleStep(ctx context.Context, ev *lead.Event, sc *scratch) er
 		return fmt.Errorf("leadline: handle event %s: %w", ev.ID, err)
 	}
 	sc.again(cur)
+	sc.staff.lead, sc.staff.event = ev.Lead, ev.ID
 	camp, err := e.campaignOf(ctx, ev, exists)
 	if err != nil {
 		return err
@@ -752,12 +756,33 @@ type liveChooser struct {
 	tickets [2]uint64
 	taken   int // tickets taken from the store
 	used    int // tickets used in the current attempt
+	// lead and event name the event being handled, "" for a sweep: a
+	// redelivered event must take no round-robin turn (E2, M9).
+	lead, event string
 }
+
+// errRedelivered stops a step that would take a round-robin ticket for
+// an event handled before; Handle answers ErrDuplicateEvent.
+var errRedelivered = errors.New("leadline: event handled before")
 
 func (c *liveChooser) ticket(seq string) (uint64, error) {
 	if c.used < c.taken {
 		c.used++
 		return c.tickets[c.used-1], nil
+	}
+	if err := c.ctx.Err(); err != nil {
+		return 0, fmt.Errorf("leadline: round robin: %w", err) // a cancelled event takes no turn
+	}
+	if c.event != "" && c.taken == 0 {
+		// Only a step that takes a turn pays for this look-up: a
+		// redelivery is refused before it moves the sequence (E2, M9).
+		seen, err := c.e.store.Seen(c.ctx, c.lead, c.event)
+		if err != nil {
+			return 0, fmt.Errorf("leadline: round robin: %w", err)
+		}
+		if seen {
+			return 0, errRedelivered
+		}
 	}
 	n, err := c.e.store.NextTicket(c.ctx, seq)
 	if err != nil {

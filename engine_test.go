@@ -780,3 +780,32 @@ func TestEngine_BadInput(t *testing.T) {
 		}
 	})
 }
+
+func TestEngine_redeliveryTakesNoTurn_E2_M9(t *testing.T) {
+	t.Parallel()
+	// A redelivered inquiry that arrives after the lead's Stage1 window
+	// passed would fire T1 first and draw the next owner; it is refused
+	// as a duplicate before it moves the round robin, so the sweep's
+	// reassignment gets the turn (E2, M9).
+	h := newHarness(t, leadline.Config{})
+	h.create(t, "L-1", score("120"), "")
+	inquiry := lead.Event{ID: "i", Kind: lead.EventInquiry, Lead: "L-1", At: monday}
+	if err := h.eng.Handle(t.Context(), inquiry); err != nil {
+		t.Fatal(err)
+	}
+	if o := h.lead(t, "L-1").Owner; o != "rep-a" {
+		t.Fatalf("owner %q, want rep-a, the first turn", o)
+	}
+	h.clk.Set(monday.Add(49 * time.Hour))
+	inquiry.At = h.clk.Now()
+	if err := h.eng.Handle(t.Context(), inquiry); !errors.Is(err, leadline.ErrDuplicateEvent) {
+		t.Fatalf("redelivered inquiry = %v, want ErrDuplicateEvent", err)
+	}
+	h.sweep(t)
+	// Tickets 0 (rep-a) and 1: the reassignment's, over rep-b and rep-c
+	// with rep-a excluded, lands on rep-c. Had the redelivery drawn
+	// ticket 1, the sweep would have drawn 2 and landed on rep-b.
+	if o := h.lead(t, "L-1").Owner; o != "rep-c" {
+		t.Fatalf("T1 reassigned to %q, want rep-c: the redelivery must not have taken a turn", o)
+	}
+}
