@@ -1,0 +1,160 @@
+package leadlinehttp_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/leadline/leadline/leadlinehttp"
+)
+
+// at is an instant of the seeded week, after the simulation's now is
+// not needed: the engine clamps an event's time to its clock (T9).
+const at = "2026-04-09T16:00:00+09:00"
+
+func event(id, kind, leadID, extra string) string {
+	return fmt.Sprintf(`{"id":%q,"kind":%q,"lead":%q,"at":%q%s}`, id, kind, leadID, at, extra)
+}
+
+func results(t *testing.T, body []byte) []leadlinehttp.EventResult {
+	t.Helper()
+	var r leadlinehttp.EventsResponse
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatalf("body %s: %v", body, err)
+	}
+	return r.Events
+}
+
+// TestHandler_Events checks POST /events: one event, a repeat flagged
+// as a duplicate (E2), a batch of one lead's events applied in one write
+// (E9), a partly repeated batch, and the problems for bad input (E6),
+// an unknown lead (E9), a taken id and a transition the state refuses.
+func TestHandler_Events(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	created := event("web-1", "created", "L-100", `,"score":"120","profile":{"company":"東都商事","name":"佐藤 花子","source":"web"}`)
+	inquiry := event("web-2", "inquiry", "L-100", `,"topic":"価格"`)
+	cases := []struct {
+		name   string
+		body   string
+		status int
+		want   string // the results, "id:applied|duplicate" joined with " "
+		ptype  string // the problem type of a failure
+	}{
+		{"created applies", created, 202, "web-1:applied", ""},
+		{"E2 repeat is a duplicate", created, 200, "web-1:duplicate", ""},
+		{"E9 batch applies in one write", "[" + inquiry + "," + event("web-3", "score_changed", "L-100", `,"score":"150.5"`) + "]", 202, "web-2:applied web-3:applied", ""},
+		{"E2 partly repeated batch", "[" + inquiry + "," + event("web-4", "download", "L-100", `,"topic":"事例集"`) + "]", 202, "web-2:duplicate web-4:applied", ""},
+		{"E2 wholly repeated batch", "[" + inquiry + "]", 200, "web-2:duplicate", ""},
+		{"E9 unknown lead", event("web-5", "inquiry", "L-404", ""), 404, "", "urn:leadline:problem:not-found"},
+		{"E6 missing id", event("", "inquiry", "L-100", ""), 400, "", "urn:leadline:problem:invalid-input"},
+		{"E6 unknown field", event("web-6", "inquiry", "L-100", `,"colour":"red"`), 400, "", "urn:leadline:problem:invalid-input"},
+		{"E6 bad score", event("web-7", "score_changed", "L-100", `,"score":"lots"`), 400, "", "urn:leadline:problem:invalid-input"},
+		{"E6 malformed JSON", `{"id":`, 400, "", "urn:leadline:problem:invalid-input"},
+		{"E6 empty batch", `[]`, 400, "", "urn:leadline:problem:invalid-input"},
+		{"E9 batch of two leads", "[" + event("web-8", "inquiry", "L-100", "") + "," + event("web-9", "inquiry", "L-01", "") + "]", 400, "", "urn:leadline:problem:invalid-input"},
+		{"taken id", event("web-10", "created", "L-01", ""), 409, "", "urn:leadline:problem:exists"},
+	}
+	for _, c := range cases {
+		rec := call(t, tm.h, "POST", "/events", asOps, []byte(c.body), "Content-Type", "application/json")
+		if rec.Code != c.status {
+			t.Fatalf("%s: POST /events = %d, want %d\n%s", c.name, rec.Code, c.status, rec.Body)
+		}
+		if c.ptype != "" {
+			var p struct {
+				Type   string
+				Status int
+				Errors []struct{ Field string }
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || p.Type != c.ptype || p.Status != c.status {
+				t.Errorf("%s: problem %s, want type %s", c.name, rec.Body, c.ptype)
+			}
+			if rec.Header().Get("Content-Type") != "application/problem+json" {
+				t.Errorf("%s: Content-Type %q", c.name, rec.Header().Get("Content-Type"))
+			}
+			if c.status == 400 && (len(p.Errors) == 0 || p.Errors[0].Field == "") {
+				t.Errorf("%s: no field named: %s", c.name, rec.Body)
+			}
+			continue
+		}
+		var got []string
+		for _, r := range results(t, rec.Body.Bytes()) {
+			state := "applied"
+			if r.Duplicate {
+				state = "duplicate"
+			}
+			if r.Applied == r.Duplicate {
+				t.Errorf("%s: %+v is both or neither applied and duplicate", c.name, r)
+			}
+			got = append(got, r.ID+":"+state)
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%s: results %v, want %s", c.name, got, c.want)
+		}
+	}
+	rec := call(t, tm.h, "GET", "/leads/L-100", asOps, nil)
+	if !bytes.Contains(rec.Body.Bytes(), []byte(`"score": "150.5"`)) {
+		t.Errorf("L-100 after the batch: %s", rec.Body)
+	}
+}
+
+// TestHandler_BodyLimit checks that a body over MaxBodyBytes answers 413
+// and changes nothing.
+func TestHandler_BodyLimit(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{MaxBodyBytes: 256})
+	body := event("big-1", "created", "L-200", `,"profile":{"company":"`+strings.Repeat("株", 200)+`"}`)
+	sheet := "lead_id,comment\n" + strings.Repeat("L-01,長いコメント\n", 20)
+	for path, body := range map[string]string{"/events": body, "/feedback?import=x": sheet} {
+		rec := call(t, tm.h, "POST", path, asField, []byte(body))
+		if rec.Code != 413 || rec.Header().Get("Content-Type") != "application/problem+json" {
+			t.Errorf("POST %s of %d bytes = %d %s, want 413", path, len(body), rec.Code, rec.Body)
+		}
+	}
+	if rec := call(t, tm.h, "GET", "/leads/L-200", asOps, nil); rec.Code != 404 {
+		t.Errorf("L-200 after a refused body: %d, want 404", rec.Code)
+	}
+}
+
+// TestHandler_CrossOrigin checks that a browser's cross-site POST is
+// refused with 403 before it reaches the engine, and a same-origin one
+// and a non-browser client's pass.
+func TestHandler_CrossOrigin(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	body := []byte(event("x-1", "created", "L-300", ""))
+	rec := call(t, tm.h, "POST", "/events", asOps, body, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
+	if rec.Code != 403 || rec.Header().Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("cross-site POST = %d %s, want a 403 problem", rec.Code, rec.Body)
+	}
+	if rec := call(t, tm.h, "GET", "/leads/L-300", asOps, nil); rec.Code != 404 {
+		t.Errorf("L-300 after a refused POST: %d, want 404", rec.Code)
+	}
+	if rec := call(t, tm.h, "POST", "/events", asOps, body, "Sec-Fetch-Site", "same-origin"); rec.Code != 202 {
+		t.Errorf("same-origin POST = %d, want 202", rec.Code)
+	}
+	if rec := call(t, tm.h, "GET", "/worklist", asOps, nil, "Sec-Fetch-Site", "cross-site"); rec.Code != 200 {
+		t.Errorf("cross-site GET = %d, want 200: reads change nothing", rec.Code)
+	}
+}
+
+// TestHandler_Feedback checks the feedback sheet's import (M5): a sheet
+// with bad rows answers 400 naming each line and column and applies
+// nothing; an import needs an id (E2).
+func TestHandler_Feedback(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	sheet := "lead_id,follow_up_target,follow_up_state,opportunity,comment\nL-01,yes,done,no,話した\nL-404,maybe,started,no,\n"
+	rec := call(t, tm.h, "POST", "/feedback?import=sheet-1", asField, []byte(sheet))
+	golden(t, "feedback_M5_bad_sheet", dump(rec))
+	if rec.Code != 400 {
+		t.Fatalf("bad sheet = %d, want 400", rec.Code)
+	}
+	rec = call(t, tm.h, "POST", "/feedback", asField, []byte(sheet))
+	if rec.Code != 400 || !strings.Contains(rec.Body.String(), `"field":"import"`) {
+		t.Errorf("import without an id = %d %s", rec.Code, rec.Body)
+	}
+	empty := "lead_id,follow_up_target,follow_up_state,opportunity,comment\n"
+	rec = call(t, tm.h, "POST", "/feedback", asField, []byte(empty), "Idempotency-Key", "sheet-2")
+	if rec.Code != 200 {
+		t.Errorf("empty sheet = %d %s, want 200", rec.Code, rec.Body)
+	}
+}
