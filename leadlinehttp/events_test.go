@@ -3,9 +3,12 @@ package leadlinehttp_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/leadline/leadline"
 
 	"github.com/leadline/leadline/leadlinehttp"
 )
@@ -157,4 +160,36 @@ func TestHandler_Feedback(t *testing.T) {
 	if rec.Code != 200 {
 		t.Errorf("empty sheet = %d %s, want 200", rec.Code, rec.Body)
 	}
+}
+
+// FuzzDecodeEvents checks the POST /events body parser: any body gives
+// events, each of which survives a JSON round trip, or a *FieldError
+// naming a field (E6); it never panics.
+func FuzzDecodeEvents(f *testing.F) {
+	for _, s := range []string{
+		event("e-1", "created", "L-1", `,"score":"120"`),
+		"[" + event("e-1", "inquiry", "L-1", "") + "]",
+		`[]`, `{"id":`, `{"id":"x","kind":"nope"}`, `{} {}`, `[{"score":1e400}]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		evs, _, err := leadlinehttp.DecodeEvents(body)
+		if err != nil {
+			if _, ok := errors.AsType[*leadline.FieldError](err); !ok {
+				t.Fatalf("DecodeEvents: %v is not a FieldError", err)
+			}
+			return
+		}
+		for _, ev := range evs {
+			b, err := json.Marshal(ev)
+			if err != nil {
+				continue // a value that decodes but cannot be written back is the engine's to refuse
+			}
+			back, _, err := leadlinehttp.DecodeEvents(b)
+			if err != nil || len(back) != 1 || back[0].ID != ev.ID || back[0].Kind != ev.Kind || back[0].Lead != ev.Lead {
+				t.Errorf("round trip of %s: %v, %v", b, back, err)
+			}
+		}
+	})
 }
