@@ -181,6 +181,11 @@ func (d *pageData) T(key string) string {
 	return m[0]
 }
 
+// AsOfLine says when the page's reports were read, in their zone (V8).
+func (d *pageData) AsOfLine() string {
+	return fmt.Sprintf(d.T("as_of"), d.AsOf+" "+d.Zone)
+}
+
 // Time writes t in the report's zone, as the team reads it (V8).
 func (d *pageData) Time(t time.Time) string {
 	if t.IsZero() {
