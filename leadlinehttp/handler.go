@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/benbjohnson/clock"
@@ -120,6 +121,21 @@ func Handler(eng *leadline.Engine, opts Options) http.Handler {
 		mux.HandleFunc("GET "+path, s.page(page))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// A path served for another method answers 405 with Allow.
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost} {
+			probe := r.Clone(r.Context())
+			probe.Method = m
+			if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+				allow = append(allow, m)
+			}
+		}
+		if len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			s.problem(w, r, &problem{Type: typeNoRoute, Title: "Method not allowed", Status: http.StatusMethodNotAllowed,
+				Detail: r.URL.Path + " takes " + strings.Join(allow, " or ")})
+			return
+		}
 		s.problem(w, r, &problem{Type: typeNoRoute, Title: "No such route", Status: http.StatusNotFound,
 			Detail: "no route for " + r.Method + " " + r.URL.Path + "; see the package doc for the routes"})
 	})

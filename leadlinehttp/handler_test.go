@@ -115,6 +115,7 @@ func TestHandler_Routes(t *testing.T) {
 		{"credits_M6_unknown", "/reports/credits?campaign=none", asOps, 400},
 		{"no_viewer", "/worklist", "", 401},
 		{"no_route", "/nowhere", asOps, 404},
+		{"wrong_method", "/events", asOps, 405},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
