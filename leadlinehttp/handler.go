@@ -44,9 +44,9 @@ type Options struct {
 	// MaxBodyBytes caps a request body; a larger one answers 413.
 	// Defaults to [MaxBodyBytesDefault].
 	MaxBodyBytes int64
-	// TrustedOrigins are origins ("https://crm.example.com") whose
-	// browsers may make state-changing requests across sites; same-origin
-	// requests need none. Defaults to none.
+	// TrustedOrigins are origins (scheme, host and port) of the host's
+	// other front ends, whose pages may make state-changing requests here
+	// across sites; same-origin requests need none. Defaults to none.
 	TrustedOrigins []string
 	// Logger receives the handler's logs: every 500's cause, never a
 	// lead's name or e-mail address. Defaults to discarding everything.

@@ -75,7 +75,7 @@ func problemOf(err error) *problem {
 	case errors.Is(err, leadline.ErrNotFound):
 		p := notFound
 		return &p
-	case errors.Is(err, leadline.ErrConflict), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, leadline.ErrConflict), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return &problem{Type: typeUnavailable, Title: "Busy, retry", Status: http.StatusServiceUnavailable,
 			Detail: "the lead was being changed by others or the store was slow; nothing was changed, retry"}
 	}
