@@ -179,3 +179,19 @@ func FuzzParseWeekday(f *testing.F) {
 		}
 	})
 }
+
+// TestDashboard_Lead checks a lead's page: the lead and its decisions
+// with rule ids for a viewer who may see it, and for a field rep the
+// same 404 page for a hidden lead as for an unknown one (M2).
+func TestDashboard_Lead(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	rec := call(t, tm.h, "GET", "/dashboard/leads/L-05?lang=en", asManager, nil)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `id="decisions"`) || !strings.Contains(rec.Body.String(), "M9") {
+		t.Fatalf("L-05's page = %d, want its decisions with M9", rec.Code)
+	}
+	hidden := call(t, tm.h, "GET", "/dashboard/leads/L-05?lang=en", asField, nil)
+	unknown := call(t, tm.h, "GET", "/dashboard/leads/L-5x?lang=en", asField, nil)
+	if hidden.Code != 404 || unknown.Code != 404 || hidden.Body.String() != unknown.Body.String() {
+		t.Errorf("hidden %d, unknown %d; want the same 404 page (M2)\n%s\n%s", hidden.Code, unknown.Code, hidden.Body, unknown.Body)
+	}
+}

@@ -45,6 +45,8 @@
 //
 // GET /dashboard and the pages under it render the same reports as HTML,
 // in Japanese or English (?lang=ja|en, else Accept-Language, else the
-// policy's language), with small inline SVG bar charts. The templates and
-// the stylesheet are embedded; there is no script to build.
+// policy's language), with small inline SVG bar charts. A lead's own page,
+// /dashboard/leads/{id}, says why it went where it went, each decision
+// with its rule ids. The templates and the stylesheet are embedded; there
+// is no script to build.
 package leadlinehttp

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/routing"
@@ -31,7 +32,7 @@ type ui struct {
 }
 
 // pageNames are the dashboard's pages, each a template file.
-var pageNames = []string{"top", "jumps", "overdue", "funnel", "sla"}
+var pageNames = []string{"top", "jumps", "overdue", "funnel", "sla", "lead"}
 
 func newUI() *ui {
 	css, err := templateFS.ReadFile("templates/style.css")
@@ -161,6 +162,18 @@ type pageData struct {
 	Switch  []navItem
 	Message string
 	Data    any
+
+	pathID string
+	lang   string // ?lang= as asked, kept on the page's links
+}
+
+// LeadURL links lead id's page, keeping the asked language.
+func (d *pageData) LeadURL(id string) string {
+	u := "/dashboard/leads/" + url.PathEscape(id)
+	if d.lang != "" {
+		u += "?lang=" + url.QueryEscape(d.lang)
+	}
+	return u
 }
 
 type navItem struct {
@@ -243,11 +256,12 @@ type pageFunc func(ctx context.Context, v routing.Viewer, p *params, d *pageData
 // pages returns the dashboard's routes.
 func (s *server) pages() map[string]pageFunc {
 	return map[string]pageFunc{
-		"/dashboard":         s.topPage,
-		"/dashboard/jumps":   s.jumpsPage,
-		"/dashboard/overdue": s.overduePage,
-		"/dashboard/funnel":  s.funnelPage,
-		"/dashboard/sla":     s.slaPage,
+		"/dashboard":            s.topPage,
+		"/dashboard/jumps":      s.jumpsPage,
+		"/dashboard/overdue":    s.overduePage,
+		"/dashboard/funnel":     s.funnelPage,
+		"/dashboard/sla":        s.slaPage,
+		"/dashboard/leads/{id}": s.leadPage,
 	}
 }
 
@@ -258,8 +272,11 @@ func (s *server) page(f pageFunc) http.HandlerFunc {
 		lang := PageLanguage(r, s.pol.Language)
 		d := &pageData{Lang: lang, CSS: s.ui.css}
 		name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/dashboard"), "/")
-		if name == "" {
+		switch {
+		case name == "":
 			name = "top"
+		case strings.HasPrefix(name, "leads/"):
+			name = "lead"
 		}
 		d.Page = name
 		v, err := s.opt.Viewer(r)
@@ -270,7 +287,7 @@ func (s *server) page(f pageFunc) http.HandlerFunc {
 			s.htmlError(w, r, d, http.StatusUnauthorized, "viewer")
 			return
 		}
-		d.Viewer = v
+		d.Viewer, d.pathID, d.lang = v, r.PathValue("id"), r.URL.Query().Get("lang")
 		p, err := s.parse(r)
 		if err == nil {
 			d.AsOf, d.Zone = p.frame.Now.Format("2006-01-02 15:04"), p.frame.Zone.String()
@@ -329,13 +346,18 @@ func (s *server) htmlError(w http.ResponseWriter, r *http.Request, d *pageData, 
 	if status == http.StatusNotFound {
 		d.Message = d.T("not_found")
 	}
-	d.Page, d.Data = "top", nil
+	// The language switch links the asked path, which differs between
+	// a hidden and an unknown id; an error page has none, so the two
+	// read alike byte for byte.
+	d.Data, d.Switch = nil, nil
 	s.render(w, r, d, status)
 }
 
 // render writes the page's template, or a plain 500 if it fails.
 func (s *server) render(w http.ResponseWriter, r *http.Request, d *pageData, status int) {
 	var b bytes.Buffer
+	// Every page's set has the layout; an error page shows only its
+	// message, so any set renders it.
 	if err := s.ui.pages[d.Page].ExecuteTemplate(&b, "layout.html", d); err != nil {
 		s.log.ErrorContext(r.Context(), "leadlinehttp: render", "page", d.Page, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -493,4 +515,32 @@ func (d *pageData) State(s lead.RequestState) string {
 		return d.T("overdue_mark")
 	}
 	return d.T("open")
+}
+
+// leadData is a lead's page: the lead and the decisions the rules made
+// about it, each with its rule ids ([leadline.Engine.Explain]).
+type leadData struct {
+	Lead      lead.Lead
+	Decisions []leadline.Decision
+	Zone      *time.Location
+}
+
+// leadPage shows a lead and why it went where it went, to a viewer who
+// may see it; to anyone else the same 404 page as for an unknown id
+// (M2).
+func (s *server) leadPage(ctx context.Context, v routing.Viewer, p *params, d *pageData) error {
+	id := d.pathID
+	l, err := s.eng.Lead(ctx, v, id)
+	if err != nil {
+		return err
+	}
+	ds, err := s.eng.Explain(ctx, v, id)
+	if err != nil {
+		return err
+	}
+	for i := range ds {
+		ds[i].At = ds[i].At.In(p.frame.Zone)
+	}
+	d.Data = &leadData{Lead: l, Decisions: ds, Zone: p.frame.Zone}
+	return nil
 }
