@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leadline/leadline"
 
 	"github.com/leadline/leadline/leadlinehttp"
+	"github.com/leadline/leadline/routing"
 )
 
 // at is an instant of the seeded week, after the simulation's now is
@@ -192,4 +194,41 @@ func FuzzDecodeEvents(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHandler_FeedbackTrip takes a field rep's feedback sheet out and
+// back (M5): a lead a field rep invited to a high-engagement event goes
+// to that rep (M4), is on their exported sheet, and their filled-in sheet
+// imports once; the same import id again applies nothing (E2).
+func TestHandler_FeedbackTrip(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	now := tm.s.Now()
+	err := tm.eng.SaveCampaign(t.Context(), routing.Campaign{ID: "uc-2026", Name: "ユーザー会 2026", Type: routing.OwnEvent,
+		Start: now.Add(-24 * time.Hour), AgreedBy: "mgr", AgreedAt: now.Add(-72 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := "[" + event("f-1", "created", "L-f", `,"score":"10","profile":{"company":"北斗製作所"}`) + "," +
+		event("f-2", "response", "L-f", `,"campaign":"uc-2026","response":"invited","actor":"field-mori"`) + "," +
+		event("f-3", "response", "L-f", `,"campaign":"uc-2026","response":"attended","actor":"marketing"`) + "]"
+	if rec := call(t, tm.h, "POST", "/events", asOps, []byte(events)); rec.Code != 202 {
+		t.Fatalf("events: %d %s", rec.Code, rec.Body)
+	}
+	rec := call(t, tm.h, "GET", "/feedback?campaign=uc-2026", asField, nil)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "\nL-f,北斗製作所,uc-2026,") {
+		t.Fatalf("field rep's sheet: %d\n%s", rec.Code, rec.Body)
+	}
+	if !strings.Contains(rec.Header().Get("Content-Disposition"), `filename="feedback-uc-2026-`) {
+		t.Errorf("Content-Disposition %q", rec.Header().Get("Content-Disposition"))
+	}
+	sheet := "\uFEFFlead_id,follow_up_target,follow_up_state,opportunity,comment\r\nL-f,yes,in_progress,no,来週訪問\r\n"
+	for i, want := range []string{`"applied": 1`, `"applied": 0`} {
+		rec := call(t, tm.h, "POST", "/feedback?import=trip-1", asField, []byte(sheet))
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("import %d: %d %s, want %s", i+1, rec.Code, rec.Body, want)
+		}
+	}
+	if rec := call(t, tm.h, "GET", "/leads/L-f", asField, nil); !strings.Contains(rec.Body.String(), "来週訪問") {
+		t.Errorf("L-f after the import has no comment: %s", rec.Body)
+	}
 }
