@@ -219,7 +219,6 @@ type bar struct {
 	Value string
 	Len   int
 	Y     int
-	Warn  bool
 }
 
 // chart is a horizontal bar chart, drawn by the page as inline SVG.
