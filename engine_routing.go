@@ -262,6 +262,7 @@ func (e *Engine) importOnce(ctx context.Context, rows []routing.FeedbackRow, imp
 	now := e.now()
 	writes := make([]Write, 0, len(rows))
 	steps := make([]*scratch, 0, len(rows))
+	var taken map[string]uint64 // round-robin places the batch's writes use (M9)
 	defer func() {
 		for _, sc := range steps {
 			e.done(sc)
@@ -273,7 +274,7 @@ func (e *Engine) importOnce(ctx context.Context, rows []routing.FeedbackRow, imp
 		if err := ev.Validate(); err != nil {
 			return 0, &routing.ImportError{Errs: []*FieldError{{Field: routing.FieldRow, Line: row.Line, Err: err}}}
 		}
-		if seen, err := e.store.Seen(ctx, row.Lead, ev.ID); err != nil {
+		if _, seen, err := e.store.Seen(ctx, row.Lead, ev.ID); err != nil {
 			return 0, err
 		} else if seen {
 			continue
@@ -284,10 +285,14 @@ func (e *Engine) importOnce(ctx context.Context, rows []routing.FeedbackRow, imp
 		}
 		sc := e.newStep(ctx, now, cur)
 		steps = append(steps, sc)
+		sc.staff.taken = taken
 		if err := sc.step.Event(&ev, true, nil); err != nil {
 			return 0, fmt.Errorf("line %d: %w", row.Line, err)
 		}
-		writes = append(writes, e.write(ev.ID, &cur, &sc.step))
+		taken = takeTickets(taken, sc.staff.tickets)
+		w := e.write(sc, &cur)
+		w.Event = ev.ID // an import's own id: a re-run skips it, whatever its instant
+		writes = append(writes, w)
 	}
 	if len(writes) == 0 {
 		return 0, nil
