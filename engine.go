@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -51,7 +52,10 @@ type Config struct {
 	Roster Roster
 	// MaxRetries is how many times Handle and Sweep retry a lead whose
 	// write lost a compare-and-set race before giving up with
-	// [ErrConflict]. Defaults to 8.
+	// [ErrConflict]. A write loses one when another write changed the
+	// lead since it was read, or took the round-robin place it read
+	// (M9): every lost race is another write's success, so the engine
+	// as a whole always progresses. Defaults to 32.
 	MaxRetries int
 	// Batch is how many deadlines Sweep claims, and notifications Deliver
 	// claims, at a time. Defaults to 256.
@@ -89,7 +93,7 @@ type Config struct {
 
 // The defaults of [Config]'s numbers.
 const (
-	MaxRetriesDefault = 8
+	MaxRetriesDefault = 32
 	BatchDefault      = 256
 	LeaseDefault      = time.Minute
 	IntervalDefault   = time.Minute
@@ -311,6 +315,7 @@ func (e *Engine) Handle(ctx context.Context, ev lead.Event) error {
 		if !errors.Is(err, ErrConflict) || attempt >= e.retries {
 			return err
 		}
+		runtime.Gosched() // let the write that won finish before reading again
 	}
 }
 
@@ -419,6 +424,7 @@ func (e *Engine) HandleBatch(ctx context.Context, evs []lead.Event) error {
 		if !retry || attempt >= e.retries {
 			return err
 		}
+		runtime.Gosched()
 	}
 }
 
@@ -606,6 +612,7 @@ func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Tim
 			}
 			return nil
 		case errors.Is(err, ErrConflict) && attempt < e.retries:
+			runtime.Gosched()
 			continue
 		default:
 			return fmt.Errorf("leadline: sweep: %w", err)
