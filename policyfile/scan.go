@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/leadline/leadline/leaderr"
@@ -262,7 +263,13 @@ func distance(a, b string) int {
 	return prev[len(b)]
 }
 
+// join returns the path of member key of the object at path:
+// "cadence.stage1", or `routing.types["a.b"]` for a key a dotted path
+// cannot show plainly (empty, or with dots, brackets, quotes or spaces).
 func join(path, key string) string {
+	if key == "" || strings.ContainsAny(key, ".[]\" \t\r\n") || strings.ContainsFunc(key, unicode.IsControl) {
+		return path + "[" + strconv.Quote(key) + "]"
+	}
 	if path == "" {
 		return key
 	}

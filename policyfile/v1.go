@@ -454,11 +454,11 @@ func (c *conv) routing(f *routingV1) routing.Rules {
 	for _, k := range slices.Sorted(maps.Keys(f.Types)) {
 		t := routing.CampaignType(k)
 		if !t.Valid() {
-			c.fail("routing.types."+k, "%q is not a campaign type key (a-z, 0-9, _; at most 40)", k)
+			c.fail(join("routing.types", k), "%q is not a campaign type key (a-z, 0-9, _; at most 40)", k)
 		}
 		var e routing.Engagement
 		if err := e.UnmarshalText([]byte(f.Types[k])); err != nil || e == routing.ByType {
-			c.fail("routing.types."+k, "want low or high, got %q", f.Types[k])
+			c.fail(join("routing.types", k), "want low or high, got %q", f.Types[k])
 		}
 		if r.Types == nil {
 			r.Types = make(map[routing.CampaignType]routing.Engagement)
