@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/rules"
@@ -62,6 +63,20 @@ func Load(r io.Reader) (rules.Policy, error) {
 	if len(src) > MaxSize {
 		return rules.Policy{}, joinErrs([]error{&SyntaxError{Line: 1, Column: 1, Err: fmt.Errorf("the file is larger than %d bytes", MaxSize)}})
 	}
+	// Notepad and Excel on Windows start UTF-8 with a byte order mark.
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	if !utf8.Valid(src) {
+		off := 0
+		for off < len(src) {
+			r, n := utf8.DecodeRune(src[off:])
+			if r == utf8.RuneError && n <= 1 {
+				break
+			}
+			off += n
+		}
+		s := &scan{src: src}
+		return rules.Policy{}, joinErrs([]error{s.syntax(off, errors.New("not UTF-8 text (Shift_JIS?); save the file as UTF-8"))})
+	}
 	v, verr := version(src)
 	f, ok := formats[v]
 	if !ok {
@@ -77,18 +92,17 @@ func Load(r io.Reader) (rules.Policy, error) {
 	return f.load(src, s)
 }
 
-// LoadFile reads the policy file at path with [Load].
+// LoadFile reads the policy file at path with [Load]. A bad file's error
+// is Load's, unwrapped, so that a caller ranges over it the same way and
+// adds the path when it shows it; a file that cannot be opened is an
+// [*os.PathError].
 func LoadFile(path string) (rules.Policy, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return rules.Policy{}, fmt.Errorf("policyfile: %w", err)
 	}
 	defer fh.Close()
-	p, err := Load(fh)
-	if err != nil {
-		return rules.Policy{}, fmt.Errorf("policyfile: %s: %w", path, err)
-	}
-	return p, nil
+	return Load(fh)
 }
 
 // Marshal writes p, normalized, as a policy file of the current

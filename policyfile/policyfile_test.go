@@ -303,6 +303,7 @@ func TestLoad_Position(t *testing.T) {
 		{"trailing data", "{\"version\": 1}\n{}", "", 2, 1, "data after"},
 		{"not an object", "[1]", "", 1, 1, "one JSON object"},
 		{"empty", "  ", "", 1, 3, "empty file"},
+		{"Shift_JIS", "{\"version\": 1,\n \"language\": \"\x93\xfa\"}", "", 2, 15, "not UTF-8"},
 		{"no version", "{\n\"language\": \"en\"}", "version", 1, 0, "known versions: 1"},
 		{"unknown version", "{\n\"version\": 2}", "version", 2, 0, "unknown version 2; known versions: 1"},
 		{"version as text", "{\"version\": \"1\"}", "version", 1, 0, "unknown version"},
@@ -332,6 +333,16 @@ func TestLoad_Position(t *testing.T) {
 				t.Errorf("Load(%q) = %v, want column %d", tt.src, err, tt.column)
 			}
 		})
+	}
+}
+
+// TestLoad_BOM checks that a file saved by Notepad or Excel with a byte
+// order mark loads.
+func TestLoad_BOM(t *testing.T) {
+	t.Parallel()
+	p, err := policyfile.Load(strings.NewReader("\uFEFF{\"version\": 1, \"language\": \"ja\"}\r\n"))
+	if err != nil || p.Language != rules.Japanese {
+		t.Errorf("Load(BOM) = %v, %v; want language ja", p.Language, err)
 	}
 }
 
