@@ -74,7 +74,7 @@ func Load(r io.Reader) (rules.Policy, error) {
 			}
 			off += n
 		}
-		s := &scan{src: src}
+		s := &scan{src: src, at: map[string]int{}}
 		return rules.Policy{}, joinErrs([]error{s.syntax(off, errors.New("not UTF-8 text (Shift_JIS?); save the file as UTF-8"))})
 	}
 	v, verr := version(src)
