@@ -172,14 +172,14 @@ type texts struct {
 	dur       func(time.Duration) string // on the wall clock
 	workHours func(time.Duration) string // on a business calendar counting hours
 	workDays  func(time.Duration) string // on one counting days
-	channels func(stage.Channels) string
-	calendar func(stage.Calendar) string
-	within   func(s stage.Stage, d string) string
-	recycle  func(d string) string
-	reassign func(d string, max int) string
-	escalate func(max int) string
-	handOn   func(max int) string
-	remind   func(d, every string, repeats int, reassign bool) string
+	channels  func(stage.Channels) string
+	calendar  func(stage.Calendar) string
+	within    func(s stage.Stage, d string) string
+	recycle   func(d string) string
+	reassign  func(d string, max int) string
+	escalate  func(max int) string
+	handOn    func(max int) string
+	remind    func(d, every string, repeats int, reassign bool) string
 }
 
 func textsOf(l rules.Language) texts {
@@ -255,7 +255,7 @@ var english = texts{
 	recycled:  "Recycled (T7, S3)",
 	manager:   "Manager",
 	contact:   "T6: contact",
-	dur: func(d time.Duration) string { return duration(d, "d", "h", "m") },
+	dur:       func(d time.Duration) string { return duration(d, "d", "h", "m") },
 	workHours: func(d time.Duration) string {
 		switch {
 		case d == time.Hour:
@@ -325,7 +325,7 @@ var japanese = texts{
 	recycled:  "リサイクル (T7, S3)",
 	manager:   "マネージャー",
 	contact:   "T6: 双方向の接触",
-	dur: func(d time.Duration) string { return duration(d, "日", "時間", "分") },
+	dur:       func(d time.Duration) string { return duration(d, "日", "時間", "分") },
 	workHours: func(d time.Duration) string {
 		return hoursMinutes(d, "営業時間", "分")
 	},
