@@ -39,7 +39,8 @@
 //	  "request_window": "24h",         # A4; left out: the Stage1 window
 //	  "routing": {                     # M1-M13
 //	    "organisation": "inside_first",  # or direct, field_only
-//	    "types": {"partner_webinar": "high"},  # M3: engagement of campaign types
+//	    "types": {"partner_webinar": "high"},  # M3: engagement by campaign type; Marshal
+//	                                           # writes M3's built-in table here too
 //	    "statuses": ["new", "lead", "recycled"],
 //	    "inside_types": ["web_inquiry"],
 //	    "survey": [{"question": "予算", "any_of": ["あり"]}],  # M8

@@ -65,6 +65,17 @@ func canon(p rules.Policy) canonical {
 		c.Calendar = cal
 	}
 	p.Cadence.Calendar = nil
+	// An override that repeats M3's table changes nothing.
+	var types map[routing.CampaignType]routing.Engagement
+	for k, e := range p.Routing.Types {
+		if builtin := (&routing.Rules{}).Engagement(&routing.Campaign{Type: k}); !(builtin == e && (&routing.Rules{}).Known(k)) {
+			if types == nil {
+				types = make(map[routing.CampaignType]routing.Engagement)
+			}
+			types[k] = e
+		}
+	}
+	p.Routing.Types = types
 	p.Triggers.Threshold = lead.Threshold{}
 	p.TargetJump.Rise = decimal.Zero
 	p.TimeZone = ""
@@ -346,6 +357,20 @@ func TestLoad_BOM(t *testing.T) {
 	}
 }
 
+// TestLoad_Types checks that routing.types shows M3's table and keeps
+// only what differs from it (M3).
+func TestLoad_Types(t *testing.T) {
+	t.Parallel()
+	p, err := policyfile.Load(strings.NewReader(`{"version": 1, "routing": {"types": {"own_event": "high", "user_group": "low", "webinar": "high"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[routing.CampaignType]routing.Engagement{"user_group": routing.Low, "webinar": routing.High}
+	if !reflect.DeepEqual(p.Routing.Types, want) {
+		t.Errorf("M3: Types = %v, want %v", p.Routing.Types, want)
+	}
+}
+
 // TestLoad_Durations checks the two ways to write a window (T1-T5).
 func TestLoad_Durations(t *testing.T) {
 	t.Parallel()
@@ -470,7 +495,8 @@ func genPolicy(t *rapid.T) rules.Policy {
 	p.RequestWindow = genWindow(t, "request window")
 	p.Routing.Organisation = rapid.SampledFrom([]routing.Model{routing.OrgDefault, routing.InsideFirst, routing.Direct, routing.FieldOnly}).Draw(t, "org")
 	if rapid.Bool().Draw(t, "types") {
-		p.Routing.Types = map[routing.CampaignType]routing.Engagement{"partner_webinar": routing.High, "own_event": routing.Low}
+		p.Routing.Types = map[routing.CampaignType]routing.Engagement{"partner_webinar": routing.High, "own_event": routing.Low,
+			"user_group": routing.High}
 	}
 	p.Routing.Statuses = lead.StatusSet(rapid.IntRange(0, 127).Draw(t, "statuses"))
 	if rapid.Bool().Draw(t, "inside types") {

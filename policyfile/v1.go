@@ -460,6 +460,9 @@ func (c *conv) routing(f *routingV1) routing.Rules {
 		if err := e.UnmarshalText([]byte(f.Types[k])); err != nil || e == routing.ByType {
 			c.fail(join("routing.types", k), "want low or high, got %q", f.Types[k])
 		}
+		if b, ok := builtinEngagement(t); ok && b == e {
+			continue // M3's table says so already
+		}
 		if r.Types == nil {
 			r.Types = make(map[routing.CampaignType]routing.Engagement)
 		}
@@ -566,11 +569,15 @@ func fileOf(p rules.Policy) (*fileV1, error) {
 
 	r := p.Routing
 	ro := &routingV1{Organisation: r.Organisation.String(), FieldSummary: r.FieldSummary, InsideTypes: []string{}}
-	if len(r.Types) > 0 {
-		ro.Types = make(map[string]string, len(r.Types))
-		for k, e := range r.Types {
-			ro.Types[string(k)] = e.String()
-		}
+	// The engagement of every type the policy knows: M3's table, then
+	// the policy's own types and overrides.
+	ro.Types = make(map[string]string, len(builtinTypes)+len(r.Types))
+	for _, k := range builtinTypes {
+		e, _ := builtinEngagement(k)
+		ro.Types[string(k)] = e.String()
+	}
+	for k, e := range r.Types {
+		ro.Types[string(k)] = e.String()
 	}
 	ro.Statuses = strings.Split(r.Statuses.String(), ",")
 	for _, k := range r.InsideTypes {
@@ -630,4 +637,19 @@ func durationPtr(d time.Duration) *string {
 func countPtr(n int) *int {
 	n = max(n, 0)
 	return &n
+}
+
+// builtinTypes are the campaign types of M3's table, which a file shows
+// in routing.types.
+var builtinTypes = []routing.CampaignType{routing.OwnEvent, routing.UserGroup, routing.IndustrySeminar,
+	routing.ExternalSeminar, routing.ContentSyndication, routing.WebInquiry, routing.DocDownload}
+
+// builtinEngagement returns M3's engagement of t, and whether t is in the
+// table, as routing decides it for a campaign of that type.
+func builtinEngagement(t routing.CampaignType) (routing.Engagement, bool) {
+	if !slices.Contains(builtinTypes, t) {
+		return 0, false
+	}
+	var r routing.Rules
+	return r.Engagement(&routing.Campaign{Type: t}), true
 }
