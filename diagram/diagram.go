@@ -52,7 +52,8 @@ func Mermaid(w io.Writer, p rules.Policy) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "---\ntitle: %s\n---\nflowchart LR\n", mermaidText(g.title))
+	// The title is YAML front matter: quoted, since it holds ": ".
+	fmt.Fprintf(&b, "---\ntitle: %s\n---\nflowchart LR\n", strconv.Quote(g.title))
 	for _, n := range g.nodes {
 		fmt.Fprintf(&b, "    %s[\"%s\"]\n", n.id, mermaidText(strings.Join(n.lines, "\n")))
 	}

@@ -384,6 +384,16 @@ func TestLoad_Durations(t *testing.T) {
 	}
 }
 
+// TestLoadFile_Missing checks that a file that cannot be opened is not
+// reported as bad input: there is nothing in it to fix.
+func TestLoadFile_Missing(t *testing.T) {
+	t.Parallel()
+	_, err := policyfile.LoadFile(filepath.Join(t.TempDir(), "none.json"))
+	if !errors.Is(err, os.ErrNotExist) || errors.Is(err, leaderr.ErrInvalid) {
+		t.Errorf("LoadFile(missing) = %v, want os.ErrNotExist and not ErrInvalid", err)
+	}
+}
+
 // TestMarshal_Refuses checks that what Marshal cannot write back is an
 // error: a calendar with no name, an invalid policy.
 func TestMarshal_Refuses(t *testing.T) {
