@@ -404,6 +404,11 @@ func TestMarshal_Refuses(t *testing.T) {
 		t.Errorf("Marshal(CalendarFunc) = %v, want an ErrInvalid (T11)", err)
 	}
 	p = rules.DefaultPolicy()
+	p.Cadence.MaxReassignments = 300
+	if _, err := policyfile.Marshal(p); !errors.Is(err, leaderr.ErrInvalid) {
+		t.Errorf("Marshal(300 reassignments) = %v, want an ErrInvalid (T10)", err)
+	}
+	p = rules.DefaultPolicy()
 	p.Cadence.Stage2.Within = -time.Hour
 	if _, err := policyfile.Marshal(p); !errors.Is(err, leaderr.ErrInvalid) {
 		t.Errorf("Marshal(negative window) = %v, want an ErrInvalid (T3)", err)

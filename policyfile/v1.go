@@ -105,7 +105,7 @@ type retentionV1 struct {
 }
 
 // maxCount bounds max_reassignments and repeats: no team reminds a rep a
-// hundred times.
+// hundred times, and the cadence counts both in a byte (T10, T13).
 const maxCount = 100
 
 // Calendar names (T11).
@@ -522,6 +522,13 @@ func fileOf(p rules.Policy) (*fileV1, error) {
 	p = p.Normalize()
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("policyfile: cannot write an invalid policy: %w", err)
+	}
+	// What Load refuses, Marshal does not write.
+	if n := p.Cadence.MaxReassignments; n > maxCount {
+		return nil, leaderr.Errorf("cadence.max_reassignments", "must be at most %d in a policy file, got %d", maxCount, n)
+	}
+	if n := p.Cadence.Repeats; n > maxCount {
+		return nil, leaderr.Errorf("cadence.repeats", "must be at most %d in a policy file, got %d", maxCount, n)
 	}
 	f := &fileV1{Version: 1, Language: string(p.Language), TimeZone: p.TimeZone}
 
