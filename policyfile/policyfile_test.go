@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -240,6 +241,7 @@ func TestLoad_Invalid(t *testing.T) {
 		{"M12 invited percent", `"routing": {"invited_percent": 0}`, "routing.invited_percent", "got 0"},
 		{"A8 rise", `"target_jump": {"rise": 0}`, "target_jump.rise", "must be positive"},
 		{"A8 priority", `"target_jump": {"priority": 0}`, "target_jump.priority", "got 0"},
+		{"E3 retention past time's range", `"retention": {"events": "106752d"}`, "retention.events", "not a duration"},
 		{"E3 retention", `"retention": {"history": "-1h"}`, "retention.history", "must not be negative"},
 		{"E10 language", `"language": "jp-JP"`, "language", `"jp-JP"`},
 		{"E10 time zone", `"time_zone": "Tokyo"`, "time_zone", `"Tokyo"`},
@@ -440,6 +442,11 @@ func TestRoundTrip_Rapid(t *testing.T) {
 	})
 }
 
+func genLong(t *rapid.T, label string) time.Duration {
+	return rapid.SampledFrom([]time.Duration{0, time.Hour, 400 * 24 * time.Hour, math.MaxInt64 / 2, math.MaxInt64,
+		time.Duration(rapid.Int64Range(1, math.MaxInt64).Draw(t, label+"ns"))}).Draw(t, label)
+}
+
 func genWindow(t *rapid.T, label string) time.Duration {
 	return rapid.SampledFrom([]time.Duration{0, time.Minute, 90 * time.Minute, 24 * time.Hour, 36 * time.Hour, 48 * time.Hour,
 		96 * time.Hour, stage.MaxWindow, time.Duration(rapid.Int64Range(1, int64(stage.MaxWindow)).Draw(t, label+"ns"))}).Draw(t, label)
@@ -470,7 +477,7 @@ func genPolicy(t *rapid.T) rules.Policy {
 				On:       rapid.SampledFrom([]lead.EventKind{lead.EventInquiry, lead.EventDownload, lead.EventResponse, lead.EventWebActivity}).Draw(t, "on"),
 				Score:    rapid.SampledFrom([]routing.Band{routing.AnyScore, routing.AtLeast, routing.Below}).Draw(t, "band"),
 				Priority: rapid.IntRange(1, 9).Draw(t, "priority"),
-				Rule:     rapid.SampledFrom([]string{"A1", "A2", "X9", "自社"}).Draw(t, "rule"),
+				Rule:     rapid.SampledFrom([]string{"A1", "A2", "X9", "自社", "A\n1"}).Draw(t, "rule"),
 				Subject:  genText(t, "subject"),
 			})
 		}
@@ -528,8 +535,8 @@ func genPolicy(t *rapid.T) rules.Policy {
 	}
 	p.TargetJump.Priority = rapid.IntRange(0, 5).Draw(t, "jump priority")
 	p.TargetJump.Off = rapid.Bool().Draw(t, "jump off")
-	p.Retention.History = genWindow(t, "history")
-	p.Retention.Events = genWindow(t, "events")
+	p.Retention.History = genLong(t, "history")
+	p.Retention.Events = genLong(t, "events")
 	p.TimeZone = rapid.SampledFrom([]string{"", "Asia/Tokyo", "UTC"}).Draw(t, "tz")
 	p.Language = rapid.SampledFrom([]rules.Language{"", rules.English, rules.Japanese, "fr"}).Draw(t, "language")
 	return p

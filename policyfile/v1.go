@@ -294,7 +294,7 @@ func (c *conv) triggers(f *triggersV1) routing.Triggers {
 		switch {
 		case strings.TrimSpace(r.Rule) == "":
 			c.fail(path+".rule", "required: the rule id recorded as the request's reason, such as A1")
-		case strings.ContainsAny(r.Rule, ", \t\r\n"):
+		case strings.ContainsAny(r.Rule, ", \t"):
 			c.fail(path+".rule", "%q: a rule id has no commas or spaces", r.Rule)
 		}
 		row.Rule = r.Rule
@@ -529,6 +529,19 @@ func fileOf(p rules.Policy) (*fileV1, error) {
 	}
 	if n := p.Cadence.Repeats; n > maxCount {
 		return nil, leaderr.Errorf("cadence.repeats", "must be at most %d in a policy file, got %d", maxCount, n)
+	}
+	if _, err := lead.ParseScore(p.Triggers.Threshold.String()); err != nil {
+		return nil, leaderr.Errorf("triggers.threshold", "%v in a policy file, got %s", unwrapField(err), p.Triggers.Threshold)
+	}
+	if _, err := lead.ParseScore(p.TargetJump.Rise.String()); err != nil {
+		return nil, leaderr.Errorf("target_jump.rise", "%v in a policy file, got %s", unwrapField(err), p.TargetJump.Rise)
+	}
+	var statuses lead.StatusSet
+	for st := lead.Status(0); st.Valid(); st++ {
+		statuses |= lead.StatusSetOf(st)
+	}
+	if p.Routing.Statuses&^statuses != 0 {
+		return nil, leaderr.Errorf("routing.statuses", "unknown status bits %#x", uint8(p.Routing.Statuses&^statuses))
 	}
 	f := &fileV1{Version: 1, Language: string(p.Language), TimeZone: p.TimeZone}
 
