@@ -373,6 +373,25 @@ func TestLoad_Types(t *testing.T) {
 	}
 }
 
+// TestLoad_FullWidth checks that numbers, times and names typed with a
+// Japanese input method in full width read as their ASCII (T11).
+func TestLoad_FullWidth(t *testing.T) {
+	t.Parallel()
+	p, err := policyfile.Load(strings.NewReader(`{"version": 1,
+  "triggers": {"threshold": "１２０"},
+  "cadence": {"stage1": {"within": "２４ｈ", "channels": ["ｃａｌｌ"]},
+    "calendar": {"name": "ｂｕｓｉｎｅｓｓ：ｊｐ", "zone": "Asia/Tokyo", "start": "０９：３０", "end": "１８：００",
+      "closed": ["２０２６－１２－２９"], "count": "ｄａｙｓ"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.Cadence.Calendar.(*stage.BusinessCalendar).Hours()
+	if p.Triggers.Threshold.String() != "120" || p.Cadence.Stage1.Within != 24*time.Hour || p.Cadence.Stage1.Channels != stage.Call ||
+		h.Start != stage.At(9, 30) || h.Closed[0] != "2026-12-29" || !h.CountDays || h.Holidays[0] != "jp" {
+		t.Errorf("full-width file read as threshold %v, stage1 %+v, calendar %+v", p.Triggers.Threshold, p.Cadence.Stage1, h)
+	}
+}
+
 // TestLoad_Durations checks the two ways to write a window (T1-T5).
 func TestLoad_Durations(t *testing.T) {
 	t.Parallel()

@@ -276,7 +276,7 @@ func (c *conv) triggers(f *triggersV1) routing.Triggers {
 	for i, r := range f.Rules {
 		path := fmt.Sprintf("triggers.rules[%d]", i)
 		var row routing.Trigger
-		on, err := lead.ParseEventKind(r.On)
+		on, err := lead.ParseEventKind(narrow(r.On))
 		switch {
 		case err != nil && r.On == "":
 			c.fail(path+".on", "required: want inquiry, download, response or web_activity")
@@ -284,7 +284,7 @@ func (c *conv) triggers(f *triggersV1) routing.Triggers {
 			c.fail(path+".on", "want inquiry, download, response or web_activity, got %q", r.On)
 		}
 		row.On = on
-		if err := row.Score.UnmarshalText([]byte(r.Score)); err != nil && r.Score != "" {
+		if err := row.Score.UnmarshalText([]byte(narrow(r.Score))); err != nil && r.Score != "" {
 			c.fail(path+".score", "want any, at_least or below, got %q", r.Score)
 		}
 		if r.Priority < 1 {
@@ -317,7 +317,7 @@ func (c *conv) cadence(f *cadenceV1) stage.Policy {
 			c.fail(path+".channels", "empty; name at least one of call, email, voicemail, meeting, or leave the field out for the default")
 		}
 		for j, name := range st.Channels {
-			ch, err := stage.ParseChannels(name)
+			ch, err := stage.ParseChannels(narrow(name))
 			if err != nil || ch == 0 || strings.ContainsAny(name, ",+;、，") {
 				c.fail(fmt.Sprintf("%s.channels[%d]", path, j), "want one of call, email, voicemail, meeting, got %q", name)
 			}
@@ -347,7 +347,7 @@ func (c *conv) cadence(f *cadenceV1) stage.Policy {
 func (c *conv) calendar(f *calendarV1) stage.Calendar {
 	const path = "cadence.calendar"
 	before := len(c.errs)
-	name := strings.ToLower(strings.TrimSpace(f.Name))
+	name := strings.ToLower(narrow(f.Name))
 	kind, sets, _ := strings.Cut(name, ":")
 	switch {
 	case name == calendarWall:
@@ -382,14 +382,14 @@ func (c *conv) calendar(f *calendarV1) stage.Calendar {
 	}
 	h.Zone = f.Zone
 	if f.Start != "" {
-		t, err := stage.ParseTimeOfDay(f.Start)
+		t, err := stage.ParseTimeOfDay(narrow(f.Start))
 		if err != nil || t.Offset() >= 24*time.Hour {
 			c.fail(path+".start", "want a time of day from 00:00 to 23:59 such as \"09:00\", got %q", f.Start)
 		}
 		h.Start = t
 	}
 	if f.End != "" {
-		t, err := stage.ParseTimeOfDay(f.End)
+		t, err := stage.ParseTimeOfDay(narrow(f.End))
 		if err != nil {
 			c.fail(path+".end", "want a time of day up to 24:00 such as \"18:00\", got %q", f.End)
 		}
@@ -409,19 +409,19 @@ func (c *conv) calendar(f *calendarV1) stage.Calendar {
 		c.fail(path+".workdays", "empty; name the days the business opens, such as [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]")
 	}
 	for i, d := range f.Workdays {
-		wd, err := parseWeekday(d)
+		wd, err := parseWeekday(narrow(d))
 		if err != nil {
 			c.fail(fmt.Sprintf("%s.workdays[%d]", path, i), "%w", err)
 		}
 		h.Workdays = append(h.Workdays, wd)
 	}
 	for i, d := range f.Closed {
-		if _, err := time.Parse(time.DateOnly, d); err != nil {
+		if _, err := time.Parse(time.DateOnly, narrow(d)); err != nil {
 			c.fail(fmt.Sprintf("%s.closed[%d]", path, i), "not a date %q; want YYYY-MM-DD such as 2026-12-29", d)
 		}
+		h.Closed = append(h.Closed, narrow(d))
 	}
-	h.Closed = f.Closed
-	switch f.Count {
+	switch narrow(f.Count) {
 	case "", "hours":
 	case "days":
 		h.CountDays = true
@@ -446,7 +446,7 @@ func (c *conv) calendar(f *calendarV1) stage.Calendar {
 func (c *conv) routing(f *routingV1) routing.Rules {
 	var r routing.Rules
 	if f.Organisation != "" || c.given("routing.organisation") {
-		err := r.Organisation.UnmarshalText([]byte(f.Organisation))
+		err := r.Organisation.UnmarshalText([]byte(narrow(f.Organisation)))
 		if o := r.Organisation; err != nil || o != routing.InsideFirst && o != routing.Direct && o != routing.FieldOnly {
 			c.fail("routing.organisation", "want inside_first, direct or field_only, got %q", f.Organisation)
 		}
@@ -457,7 +457,7 @@ func (c *conv) routing(f *routingV1) routing.Rules {
 			c.fail(join("routing.types", k), "%q is not a campaign type key (a-z, 0-9, _; at most 40)", k)
 		}
 		var e routing.Engagement
-		if err := e.UnmarshalText([]byte(f.Types[k])); err != nil || e == routing.ByType {
+		if err := e.UnmarshalText([]byte(narrow(f.Types[k]))); err != nil || e == routing.ByType {
 			c.fail(join("routing.types", k), "want low or high, got %q", f.Types[k])
 		}
 		if b, ok := builtinEngagement(t); ok && b == e {
@@ -472,7 +472,7 @@ func (c *conv) routing(f *routingV1) routing.Rules {
 		c.fail("routing.statuses", "empty; name the statuses whose leads are routed, or leave the field out for new, lead, recycled")
 	}
 	for i, s := range f.Statuses {
-		st, err := lead.ParseStatus(s)
+		st, err := lead.ParseStatus(narrow(s))
 		if err != nil {
 			c.fail(fmt.Sprintf("routing.statuses[%d]", i), "%w", unwrapField(err))
 		}
@@ -503,7 +503,7 @@ func (c *conv) routing(f *routingV1) routing.Rules {
 	}
 	for i, b := range f.Handoff {
 		var set lead.BANTSet
-		if err := set.UnmarshalText([]byte(b)); err != nil || set == 0 || strings.Contains(b, ",") {
+		if err := set.UnmarshalText([]byte(narrow(b))); err != nil || set == 0 || strings.Contains(b, ",") {
 			c.fail(fmt.Sprintf("routing.handoff[%d]", i), "want one of budget, authority, need, timeline, got %q", b)
 		}
 		r.Handoff |= set

@@ -25,7 +25,7 @@ const day = 24 * time.Hour
 // write "36h".
 func parseDuration(s string) (time.Duration, error) {
 	bad := fmt.Errorf("%q is not a duration; want hours such as \"48h\", or whole days such as \"4d\"", s)
-	t := strings.TrimSpace(s)
+	t := narrow(s)
 	if t == "" {
 		return 0, fmt.Errorf("empty; want a duration such as \"48h\", or leave the field out for the default")
 	}
@@ -79,6 +79,7 @@ func parseDecimal(raw json.RawMessage) (decimal.Decimal, error) {
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return decimal.Decimal{}, fmt.Errorf("want a number such as 100, got %s", raw)
 		}
+		s = narrow(s)
 	} else if s == "" || s[0] != '-' && (s[0] < '0' || s[0] > '9') {
 		return decimal.Decimal{}, fmt.Errorf("want a number such as 100, got %s", raw)
 	}
@@ -122,4 +123,19 @@ func unwrapField(err error) error {
 		return fe.Err
 	}
 	return err
+}
+
+// narrow returns s with full-width ASCII (４８ｈ, typed with a Japanese
+// input method) as ASCII and the ideographic space as a space, trimmed.
+// Names, numbers, times and durations go through it; free text does not.
+func narrow(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		case r == 0x3000:
+			return ' '
+		}
+		return r
+	}, s))
 }
