@@ -2,7 +2,7 @@
 // deterministically: weeks of a sales team's work run in milliseconds and
 // tell the same story every time (E1).
 //
-// A [Sim] owns the engine's [clock.Mock] and notifier. The script schedules
+// A [Sim] owns the engine's clock (a [Clock], which never sleeps) and notifier. The script schedules
 // actions at instants with [Sim.At] and [Sim.After]; [Sim.Run] moves the
 // clock one [Config.Step] at a time and, at each tick, runs the actions
 // due by then in instant order (ties in the order they were scheduled),
