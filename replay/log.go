@@ -1,0 +1,121 @@
+package replay
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
+)
+
+// MaxLine is the longest line [ReadLog] reads, in bytes: far above any
+// event (a profile and a few answers), and low enough that a file that
+// is not a log fails at once rather than filling memory.
+const MaxLine = 1 << 20
+
+// ReadLog reads an event log: JSON Lines, one [lead.Event] per line
+// exactly as encoding/json marshals it (E2), in the order the events
+// were handled. Blank lines are skipped. Each event is yielded with a
+// nil error; a line that is not an event yields a zero Event and a
+// [*leaderr.FieldError] whose Line is the line's number, counting from
+// 1, and whose Field names the bad field where it can ("kind", "at",
+// "score"); reading goes on with the next line, so the caller decides
+// whether one bad line stops the replay (the command's does). A field
+// that lead.Event does not have is refused, not ignored (E9), and so is
+// an event that [lead.Event.Validate] refuses (E6). A read error of r,
+// or a line longer than [MaxLine], is yielded last, wrapped.
+func ReadLog(r io.Reader) iter.Seq2[lead.Event, error] {
+	return func(yield func(lead.Event, error) bool) {
+		br := bufio.NewReaderSize(r, 64<<10)
+		var long []byte // a line longer than the reader's buffer, being gathered
+		for n := 1; ; n++ {
+			line, err := br.ReadSlice('\n')
+			for errors.Is(err, bufio.ErrBufferFull) {
+				long = append(long, line...)
+				if len(long) > MaxLine {
+					yield(lead.Event{}, &leaderr.FieldError{Field: "event", Line: n,
+						Err: fmt.Errorf("line longer than %d bytes: not an event log", MaxLine)})
+					return
+				}
+				line, err = br.ReadSlice('\n')
+			}
+			if long != nil {
+				line, long = append(long, line...), nil
+			}
+			if len(line) == 0 && err != nil {
+				if err != io.EOF {
+					yield(lead.Event{}, fmt.Errorf("replay: read event log after line %d: %w", n-1, err))
+				}
+				return
+			}
+			if len(bytes.TrimSpace(line)) > 0 {
+				ev, perr := parseLine(line, n)
+				if !yield(ev, perr) {
+					return
+				}
+			}
+			if err != nil {
+				if err != io.EOF {
+					yield(lead.Event{}, fmt.Errorf("replay: read event log after line %d: %w", n, err))
+				}
+				return
+			}
+		}
+	}
+}
+
+// parseLine decodes one line as an event, strictly.
+func parseLine(line []byte, n int) (lead.Event, error) {
+	var ev lead.Event
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ev); err != nil {
+		return lead.Event{}, lineError(n, err)
+	}
+	if dec.More() {
+		return lead.Event{}, &leaderr.FieldError{Field: "event", Line: n, Err: errors.New("more than one JSON value on the line: write one event per line")}
+	}
+	if err := ev.Validate(); err != nil {
+		return lead.Event{}, lineError(n, err)
+	}
+	return ev, nil
+}
+
+// lineError turns a decoding or validation error into a FieldError
+// naming line n and, where it can, the field.
+func lineError(n int, err error) error {
+	if fe, ok := errors.AsType[*leaderr.FieldError](err); ok {
+		return &leaderr.FieldError{Field: fe.Field, Line: n, Err: fe.Err}
+	}
+	field := "event"
+	if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok && te.Field != "" {
+		field = te.Field
+	}
+	return &leaderr.FieldError{Field: field, Line: n, Err: fmt.Errorf("not a lead.Event: %w", err)}
+}
+
+// WriteLog writes events as an event log [ReadLog] reads: each one as
+// json.Marshal writes it, on a line of its own, in order. It stops at
+// the first error, which names the event.
+func WriteLog(w io.Writer, events iter.Seq[lead.Event]) error {
+	bw := bufio.NewWriter(w)
+	for ev := range events {
+		b, err := json.Marshal(ev)
+		if err != nil {
+			return fmt.Errorf("replay: write event %s: %w", ev.ID, err)
+		}
+		bw.Write(b)
+		if err := bw.WriteByte('\n'); err != nil {
+			return fmt.Errorf("replay: write event %s: %w", ev.ID, err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("replay: write event log: %w", err)
+	}
+	return nil
+}
