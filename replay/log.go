@@ -8,10 +8,15 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"maps"
+	"slices"
 
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/leaderr"
 )
+
+// bom is the UTF-8 byte-order mark Windows editors put before a file.
+var bom = []byte("\xef\xbb\xbf")
 
 // MaxLine is the longest line [ReadLog] reads, in bytes: far above any
 // event (a profile and a few answers), and low enough that a file that
@@ -20,7 +25,8 @@ const MaxLine = 1 << 20
 
 // ReadLog reads an event log: JSON Lines, one [lead.Event] per line
 // exactly as encoding/json marshals it (E2), in the order the events
-// were handled. Blank lines are skipped. Each event is yielded with a
+// were handled. Blank lines, CRLF line ends and a byte-order mark
+// before the first line (a log saved by a Windows editor) are skipped. Each event is yielded with a
 // nil error; a line that is not an event yields a zero Event and a
 // [*leaderr.FieldError] whose Line is the line's number, counting from
 // 1, and whose Field names the bad field where it can ("kind", "at",
@@ -46,6 +52,9 @@ func ReadLog(r io.Reader) iter.Seq2[lead.Event, error] {
 			}
 			if long != nil {
 				line, long = append(long, line...), nil
+			}
+			if n == 1 {
+				line = bytes.TrimPrefix(line, bom) // a log saved by a Windows editor
 			}
 			if len(line) == 0 && err != nil {
 				if err != io.EOF {
@@ -75,6 +84,9 @@ func parseLine(line []byte, n int) (lead.Event, error) {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&ev); err != nil {
+		if f := badField(line); f != "" {
+			return lead.Event{}, &leaderr.FieldError{Field: f, Line: n, Err: fmt.Errorf("not a lead.Event: %w", err)}
+		}
 		return lead.Event{}, lineError(n, err)
 	}
 	if dec.More() {
@@ -84,6 +96,25 @@ func parseLine(line []byte, n int) (lead.Event, error) {
 		return lead.Event{}, lineError(n, err)
 	}
 	return ev, nil
+}
+
+// badField finds the field of a line that does not decode: the first,
+// in name order, that fails alone. Only a refused line pays for it.
+func badField(line []byte) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(line, &m) != nil {
+		return ""
+	}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		one, _ := json.Marshal(map[string]json.RawMessage{k: m[k]})
+		dec := json.NewDecoder(bytes.NewReader(one))
+		dec.DisallowUnknownFields()
+		var ev lead.Event
+		if dec.Decode(&ev) != nil {
+			return k
+		}
+	}
+	return ""
 }
 
 // lineError turns a decoding or validation error into a FieldError

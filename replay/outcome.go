@@ -8,6 +8,7 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/rules"
 	"github.com/leadline/leadline/stage"
 )
 
@@ -84,6 +85,9 @@ type LeadOutcome struct {
 // campaign and per lead, each built from the history entries written
 // (E3).
 type Outcome struct {
+	// Policy is the policy the replay ran under, its defaults written
+	// out ([rules.Policy.Normalize]).
+	Policy rules.Policy `json:"-"`
 	// Events is how many events of the log were handed to the engine;
 	// Refused, how many it refused under the replay's policy, by kind of
 	// refusal ("invalid transition", "not found", "duplicate", ...).
@@ -190,6 +194,7 @@ func (o *Outcome) change(c lead.Change) {
 		}
 		o.rep(st.owner).add(&d)
 		l.add(&d)
+		o.Team.add(&d)
 		st.owner, l.Owner = c.To, c.To
 		return
 	case lead.FieldRequest:
