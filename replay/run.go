@@ -34,10 +34,12 @@ type Options struct {
 	// Notify, if set, receives every notification the replay delivers,
 	// in order: a recorder. Nothing leaves the process either way.
 	Notify func(leadline.Notification)
-	// Tick, Start and Until say when the engine swept; see [Setup].
-	Tick  time.Duration
-	Start time.Time
-	Until time.Time
+	// Tick, Batched, Start and Until say when the engine swept and
+	// handled events; see [Setup].
+	Tick    time.Duration
+	Batched bool
+	Start   time.Time
+	Until   time.Time
 	// Zone is the zone of the live engine's clock, in which the engine
 	// writes instants and subject lines when the policy names no
 	// TimeZone (E10). Nil keeps each event's own offset.
@@ -64,20 +66,26 @@ const ProgressEvery = 10_000
 //     it passed. The replay handles each event at its At (never before
 //     the previous one) after sweeping every deadline due before it,
 //     each at the microsecond after its due instant, in due order (E5).
-//   - Tick above zero: a host that gathered events and swept on a grid,
-//     every Tick from Start, as [sim.Sim.Run] does: an event is handled
-//     at the first grid instant after Start at or after its At (never
-//     before the previous event's), then that instant's sweep runs. A
-//     grid instant with nothing due is skipped, since its sweep would
-//     change nothing.
+//   - Tick above zero: a sweeper on a grid, every Tick from Start, as
+//     [leadline.Engine.Run] sweeps every Config.Interval: a deadline fires
+//     at the first grid instant after it is due. Events are handled at
+//     their own instants, and one at a grid instant before that
+//     instant's sweep.
+//   - Tick above zero and Batched: a host that also gathered events and
+//     handled them on the grid, as [sim.Sim.Run] does: an event is
+//     handled at the first grid instant after Start at or after its At
+//     (never before the previous event's), then that instant's sweep
+//     runs.
 //
-// Until is when the run stopped: deadlines due before it fire, after the
-// last event (on the grid, or at Until itself). Zero stops at the last
-// event.
+// Either way a grid instant with nothing due is skipped, since its sweep
+// would change nothing. Until is when the run stopped: deadlines due
+// before it fire, after the last event (on the grid, or at Until
+// itself). Zero stops at the last event.
 type Setup struct {
 	Roster    *routing.Org       `json:"roster,omitempty"`
 	Campaigns []routing.Campaign `json:"campaigns,omitempty"`
 	Tick      Duration           `json:"tick,omitzero"`
+	Batched   bool               `json:"batched,omitempty"`
 	Start     time.Time          `json:"start,omitzero"`
 	Until     time.Time          `json:"until,omitzero"`
 	// Zone is the IANA name of the zone of the run's clock, "Asia/Tokyo"
@@ -88,7 +96,7 @@ type Setup struct {
 // Options returns the options of a replay of the run s describes, under
 // pol.
 func (s *Setup) Options(pol rules.Policy) Options {
-	o := Options{Policy: pol, Campaigns: s.Campaigns, Tick: time.Duration(s.Tick), Start: s.Start, Until: s.Until}
+	o := Options{Policy: pol, Campaigns: s.Campaigns, Tick: time.Duration(s.Tick), Batched: s.Batched, Start: s.Start, Until: s.Until}
 	if s.Zone != "" {
 		o.Zone, _ = time.LoadLocation(s.Zone) // ReadSetup checked it
 	}
@@ -170,6 +178,7 @@ type driver struct {
 	st       *watch
 	eng      *leadline.Engine
 	tick     time.Duration
+	batched  bool
 	start    time.Time
 	until    time.Time
 	zone     *time.Location
@@ -188,7 +197,7 @@ func newDriver(store leadline.Store, onHist func(lead.Change), opts Options) (*d
 	if opts.Tick > 0 && opts.Start.IsZero() {
 		return nil, leaderr.Errorf("start", "required with a tick: the instant the sweep grid starts at")
 	}
-	d := &driver{clk: sim.NewClock(opts.Start), st: newWatch(store, onHist), tick: opts.Tick, zone: opts.Zone,
+	d := &driver{clk: sim.NewClock(opts.Start), st: newWatch(store, onHist), tick: opts.Tick, batched: opts.Batched, zone: opts.Zone,
 		start: opts.Start, until: opts.Until, progress: opts.Progress, stats: stats{Refused: map[string]int{}}}
 	d.deliver = func(ctx context.Context) error {
 		if !d.st.notes {
@@ -292,11 +301,11 @@ func refusal(err error) string {
 }
 
 // handleAt is the instant the live engine handled an event at: its own,
-// or on a tick the first grid instant at or after it; never before the
-// clock's instant.
+// or when batched the first grid instant at or after it; never before
+// the clock's instant.
 func (d *driver) handleAt(at time.Time) time.Time {
 	at = at.Truncate(time.Microsecond)
-	if d.tick > 0 {
+	if d.tick > 0 && d.batched {
 		at = d.gridAtOrAfter(at)
 	}
 	if now := d.clk.Now(); d.moved && at.Before(now) {
