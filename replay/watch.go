@@ -20,6 +20,7 @@ type watch struct {
 	gen    map[string]uint32 // lead -> generation of its pending deadlines
 	notes  bool              // a write since the last delivery raised notifications
 	onHist func(lead.Change)
+	onNote func(*leadline.Notification) // each notification written, if set
 }
 
 func newWatch(s leadline.Store, onHist func(lead.Change)) *watch {
@@ -49,6 +50,11 @@ func (w *watch) ApplyBatch(ctx context.Context, ws []leadline.Write) error {
 func (w *watch) saw(wr *leadline.Write) {
 	if len(wr.Outbox) > 0 {
 		w.notes = true
+	}
+	if w.onNote != nil {
+		for i := range wr.Outbox {
+			w.onNote(&wr.Outbox[i])
+		}
 	}
 	if !wr.KeepDeadlines {
 		id := wr.Lead.ID
