@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,8 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadline/leadline/policyfile"
 	"github.com/leadline/leadline/rules"
-	"github.com/leadline/leadline/stage"
 )
 
 // Comparison is what [Diff] finds between two replays of one log: how
@@ -33,8 +34,9 @@ type Comparison struct {
 }
 
 // PolicyChange is one policy field that differs: Path as in the policy
-// file ("cadence.stage3.within"), the values as the file writes them,
-// durations as Go writes them ("48h0m0s").
+// file ("cadence.stage3.within"), the values as the file writes them
+// ("48h", "4d"; a list as its items joined with commas). A field only
+// one policy has reads "-" on the other side.
 type PolicyChange struct {
 	Path string `json:"path"`
 	From string `json:"from"`
@@ -59,8 +61,8 @@ type LeadChange struct {
 
 // Diff compares two outcomes of one log, a and b, usually under two
 // policies: a is the baseline, b the what-if. Policies are compared
-// field by field as the policy file writes them, and the calendar
-// deadlines count on (T11) by kind.
+// field by field as the policy file writes them (package policyfile),
+// the calendar deadlines count on (T11) included.
 func Diff(a, b Outcome) Comparison {
 	var c Comparison
 	c.Policy = policyDiff(a.Policy, b.Policy)
@@ -127,8 +129,10 @@ func rowsDiff(a, b map[string]*Row) map[string][]Delta {
 	return out
 }
 
-// policyDiff compares two policies field by field through their JSON,
-// the policy file's form, and the calendar, which the file leaves out.
+// policyDiff compares two policies field by field as their policy
+// files write them (package policyfile), so that a path reads as in the
+// file; a policy the file cannot write (a calendar given as a function)
+// is compared through encoding/json, less its calendar.
 func policyDiff(a, b rules.Policy) []PolicyChange {
 	var out []PolicyChange
 	fa, fb := flatten(a), flatten(b)
@@ -146,71 +150,85 @@ func policyDiff(a, b rules.Policy) []PolicyChange {
 			out = append(out, PolicyChange{Path: kv[0], From: "-", To: kv[1]})
 		}
 	}
-	if ca, cb := calendarName(a.Cadence.Calendar), calendarName(b.Cadence.Calendar); ca != cb {
-		out = append(out, PolicyChange{Path: "cadence.calendar", From: ca, To: cb})
-	}
 	return out
-}
-
-func calendarName(c stage.Calendar) string {
-	switch c.(type) {
-	case nil, stage.WallClock:
-		return "wall clock"
-	case *stage.BusinessCalendar:
-		return "business hours"
-	}
-	return fmt.Sprintf("%T", c)
 }
 
 // durationFields are the policy fields that hold a duration.
 var durationFields = map[string]bool{"within": true, "recycle_after": true, "repeat_after": true,
 	"request_window": true, "history": true, "events": true}
 
-// flatten returns p's fields as (path, value) pairs in file order.
+// flatten returns p's fields as (path, value) pairs in file order; a
+// list of plain values is one value, its items joined with commas.
 func flatten(p rules.Policy) [][2]string {
-	b, err := json.Marshal(p.Normalize())
+	b, err := policyfile.Marshal(p)
 	if err != nil {
-		return [][2]string{{"policy", err.Error()}}
+		if b, err = json.Marshal(p.Normalize()); err != nil {
+			return [][2]string{{"policy", err.Error()}}
+		}
 	}
 	var out [][2]string
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	var walk func(path string)
-	walk = func(path string) {
-		tok, err := dec.Token()
-		if err != nil {
-			return
-		}
+	var walk func(path string, tok json.Token)
+	walk = func(path string, tok json.Token) {
 		switch t := tok.(type) {
 		case json.Delim:
 			switch t {
 			case '{':
 				for dec.More() {
 					k, _ := dec.Token()
-					walk(join(path, k.(string)))
+					v, err := dec.Token()
+					if err != nil {
+						return
+					}
+					walk(join(path, k.(string)), v)
 				}
 				dec.Token()
 			case '[':
+				var plain []string
 				for i := 0; dec.More(); i++ {
-					walk(join(path, strconv.Itoa(i)))
+					v, err := dec.Token()
+					if err != nil {
+						return
+					}
+					if d, ok := v.(json.Delim); ok {
+						walk(join(path, strconv.Itoa(i)), d)
+						continue
+					}
+					plain = append(plain, scalar(v))
 				}
 				dec.Token()
+				if plain != nil {
+					out = append(out, [2]string{path, strings.Join(plain, ",")})
+				}
 			}
-		case json.Number:
-			last := path[strings.LastIndexByte(path, '.')+1:]
-			if n, err := t.Int64(); err == nil && durationFields[last] {
-				out = append(out, [2]string{path, time.Duration(n).String()})
-			} else {
-				out = append(out, [2]string{path, t.String()})
-			}
-		case nil:
-			out = append(out, [2]string{path, "null"})
 		default:
-			out = append(out, [2]string{path, fmt.Sprint(t)})
+			v := scalar(t)
+			last := path[strings.LastIndexByte(path, '.')+1:]
+			if n, ok := t.(json.Number); ok && durationFields[last] {
+				if ns, err := n.Int64(); err == nil {
+					v = time.Duration(ns).String()
+				}
+			}
+			out = append(out, [2]string{path, v})
 		}
 	}
-	walk("")
+	if tok, err := dec.Token(); err == nil {
+		walk("", tok)
+	}
 	return out
+}
+
+func scalar(t json.Token) string {
+	switch v := t.(type) {
+	case nil:
+		return "null"
+	case string:
+		return v
+	case json.Number:
+		return v.String()
+	}
+	return fmt.Sprint(t)
 }
 
 func join(path, k string) string {

@@ -51,7 +51,7 @@ func TestDiff_golden(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := replay.Diff(*base, *whatIf)
-	if len(c.Policy) != 1 || c.Policy[0].Path != "cadence.stage3.within" || c.Policy[0].From != "48h0m0s" || c.Policy[0].To != "24h0m0s" {
+	if len(c.Policy) != 1 || c.Policy[0].Path != "cadence.stage3.within" || c.Policy[0].From != "48h" || c.Policy[0].To != "24h" {
 		t.Errorf("Diff policy = %+v, want the Stage3 window 48h -> 24h alone", c.Policy)
 	}
 	if len(c.Leads) == 0 {

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -143,6 +144,11 @@ func (t *diffTexts) policyLine(cs []PolicyChange) string {
 }
 
 func (t *diffTexts) durText(s string) string {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		if n, err := strconv.Atoi(days); err == nil {
+			return t.dur(time.Duration(n) * 24 * time.Hour)
+		}
+	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
 		return s

@@ -341,7 +341,7 @@ func (s *world) writeLog(path string) error {
 	if err != nil {
 		return err
 	}
-	err = replay.WriteSetup(f, &replay.Setup{Roster: &routing.Org{Inside: s.team}, Tick: replay.Duration(sim.StepDefault),
+	err = replay.WriteSetup(f, &replay.Setup{Roster: &routing.Org{Inside: s.team}, Tick: replay.Duration(sim.StepDefault), Batched: true,
 		Start: s.start, Until: s.end, Zone: s.opts.Zone})
 	if cerr := f.Close(); err == nil {
 		err = cerr
