@@ -206,7 +206,7 @@ func (o *Outcome) change(c lead.Change) {
 		case c.To == keyRequestOverdue && c.Rule == "A4":
 			// A request's own deadline reminds (A4); a Stage1 window that
 			// passes makes the request overdue too, and the T1 entry that
-			// follows with the same firing key takes the reminder back.
+			// follows with the same firing key counts the one reminder.
 			d.Reminders++
 			d.Breaches++
 			st.overdueFor = c.Event
@@ -230,7 +230,7 @@ func (o *Outcome) change(c lead.Change) {
 			if c.Rule != "T13" {
 				d.Breaches++
 			}
-			if c.Rule != "T1" && !strings.Contains(c.Reason, "handed on") {
+			if !strings.Contains(c.Reason, "handed on") { // the T13 entry that hands on reminds nobody
 				d.Reminders++
 			}
 		case c.From != c.To && c.To != keyConnected && c.Rule == "T9":

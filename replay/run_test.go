@@ -195,6 +195,12 @@ func TestRun_properties(t *testing.T) {
 		if leads != a.Team.Counts || reps != a.Team.Counts {
 			t.Fatalf("team %+v, leads add up to %+v, reps to %+v", a.Team.Counts, leads, reps)
 		}
+		if got, want := a.Team.Reminders, a.Notifications["reminder"]; got != want {
+			t.Fatalf("history counts %d reminders, %d reminder notifications were delivered (A4, T8, T13)", got, want)
+		}
+		if got, want := a.Team.Reassignments, a.Notifications["reassigned"]; got != want {
+			t.Fatalf("history counts %d reassignments, %d notifications (T1, T10)", got, want)
+		}
 		if a.Team.Attempted > a.Team.Requests {
 			t.Fatalf("%d requests attempted of %d (V9)", a.Team.Attempted, a.Team.Requests)
 		}

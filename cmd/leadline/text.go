@@ -32,9 +32,9 @@ func writeOutcome(w io.Writer, o *replay.Outcome, policy string) error {
 		fmt.Fprintln(w)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	header := "\trequests\tattempted\tmedian 1st\tlate\treassigned\treminders\tescalated\trecycled\tconnected\tbreaches\thand-offs\t"
+	header := "\trequests\tattempted\tmedian 1st\tlate\treassigned\treminders\tescalated\trecycled\tconnected\tbreaches\thand-offs"
 	row := func(name string, r *replay.Row) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t\n", name, r.Requests, r.Attempted, dur(r.FirstAttempt),
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", name, r.Requests, r.Attempted, dur(r.FirstAttempt),
 			r.Late, r.Reassignments, r.Reminders, r.Escalations, r.Recycles, r.Connections, r.Breaches, r.Handoffs)
 	}
 	fmt.Fprintln(tw, "rep"+header)
@@ -50,7 +50,7 @@ func writeOutcome(w io.Writer, o *replay.Outcome, policy string) error {
 		row(name, r)
 	}
 	if len(o.Campaigns) > 0 {
-		fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t\t\t\t\t")
+		fmt.Fprintln(tw)
 		fmt.Fprintln(tw, "campaign"+header)
 		for _, k := range slices.Sorted(maps.Keys(o.Campaigns)) {
 			row(k, o.Campaigns[k])
