@@ -69,6 +69,14 @@
 //
 // Commands share their flags through [Flags], [ParseFlags] and [Main].
 //
+// # Clock and logs
+//
+// The engine's clock is a [Clock]: it moves only when [Sim.Run] moves
+// it and never sleeps, where clock.Mock sleeps a real millisecond per
+// move. [Sim.Events] is the run's event log, which package replay writes
+// and replays; [EventLog] draws a synthetic log of any length, for
+// benchmarks.
+//
 // Lead generators draw invented people and companies with [Names],
 // [Company] and [Domain].
 package sim
