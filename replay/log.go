@@ -39,6 +39,7 @@ func ReadLog(r io.Reader) iter.Seq2[lead.Event, error] {
 	return func(yield func(lead.Event, error) bool) {
 		br := bufio.NewReaderSize(r, 64<<10)
 		var long []byte // a line longer than the reader's buffer, being gathered
+		var p lineParser
 		for n := 1; ; n++ {
 			line, err := br.ReadSlice('\n')
 			for errors.Is(err, bufio.ErrBufferFull) {
@@ -63,7 +64,7 @@ func ReadLog(r io.Reader) iter.Seq2[lead.Event, error] {
 				return
 			}
 			if len(bytes.TrimSpace(line)) > 0 {
-				ev, perr := parseLine(line, n)
+				ev, perr := p.parse(line, n)
 				if !yield(ev, perr) {
 					return
 				}
@@ -78,18 +79,50 @@ func ReadLog(r io.Reader) iter.Seq2[lead.Event, error] {
 	}
 }
 
-// parseLine decodes one line as an event, strictly.
-func parseLine(line []byte, n int) (lead.Event, error) {
+// lineParser decodes lines as events, strictly, with one json.Decoder
+// fed a line at a time: a decoder per line would allocate its buffer
+// again for every line, a third of a replay's reading. A decoder that
+// failed keeps its error, so an error gets a fresh one.
+type lineParser struct {
+	feed lineFeed
+	dec  *json.Decoder
+}
+
+// lineFeed hands the decoder the current line, then io.EOF.
+type lineFeed struct{ b []byte }
+
+func (f *lineFeed) Read(p []byte) (int, error) {
+	if len(f.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, f.b)
+	f.b = f.b[n:]
+	return n, nil
+}
+
+// parse decodes line n as an event.
+func (p *lineParser) parse(line []byte, n int) (lead.Event, error) {
+	if p.dec == nil {
+		p.dec = json.NewDecoder(&p.feed)
+		p.dec.DisallowUnknownFields()
+	}
+	p.feed.b = line
+	ev, err := p.decode(line, n)
+	if err != nil {
+		p.dec = nil // it may hold an error or the rest of the line
+	}
+	return ev, err
+}
+
+func (p *lineParser) decode(line []byte, n int) (lead.Event, error) {
 	var ev lead.Event
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&ev); err != nil {
+	if err := p.dec.Decode(&ev); err != nil {
 		if f := badField(line); f != "" {
 			return lead.Event{}, &leaderr.FieldError{Field: f, Line: n, Err: fmt.Errorf("not a lead.Event: %w", err)}
 		}
 		return lead.Event{}, lineError(n, err)
 	}
-	if dec.More() {
+	if p.dec.More() {
 		return lead.Event{}, &leaderr.FieldError{Field: "event", Line: n, Err: errors.New("more than one JSON value on the line: write one event per line")}
 	}
 	if err := ev.Validate(); err != nil {

@@ -30,8 +30,10 @@ type EventLogParams struct {
 // the clock, PerDay a day, with decimal scores (E7); most inquire or
 // download (A1-A3), some are rescored, and a rep works each request
 // through the cadence, a day or two between attempts, often late (T9),
-// sometimes reached (T6) and then classified (S1), sometimes never
-// (T1, T7). Events come in instant order, each with a fresh id
+// sometimes reached (T6) and then classified (S1), sometimes given up
+// (S4) or left to recycle after Stage4 (T7). Attempts are made by a rep
+// drawn for the lead, who is not always its owner (T1 and T10 then
+// move it). Events come in instant order, each with a fresh id
 // ("syn-00000001"); a lead's events after its cadence ends may be
 // refused by the engine, as a real team's stray attempts are.
 //
@@ -141,7 +143,19 @@ func (l *synthLead) step(r *rand.Rand, p *EventLogParams) (lead.Event, bool) {
 		l.at = l.at.Add(hours(1, 24))
 		return ev, true
 	}
-	// A quiet lead: one last rescore, days later, and it is left alone.
+	switch {
+	case l.attempts == 0:
+		// The rep finds bad data before the first call (S1): no cadence.
+		ev.Kind, ev.Actor, ev.Status, ev.Reason = lead.EventStatusSet, l.rep, lead.StatusDisqualifiedMktg, "the address bounces"
+		return ev, false
+	case l.attempts < 4:
+		// The rep gives up before Stage4 and hands the lead back to
+		// marketing (S1, S4): its cadence stops.
+		ev.Kind, ev.Actor, ev.Status, ev.Reason = lead.EventStatusSet, l.rep, lead.StatusRecycled, "no answer; back to nurturing"
+		return ev, false
+	}
+	// Nothing more from sales: a last rescore days later (after Stage4 the
+	// engine recycles the lead itself, T7).
 	ev.Kind, ev.Actor = lead.EventScoreChanged, "marketing"
 	ev.Score = decimal.New(int64(2000+r.IntN(12000)), -2)
 	return ev, false
