@@ -298,19 +298,22 @@ func (f *replayFlags) define(fs *flag.FlagSet) {
 
 // replayOnce replays the log at path (or stdin for "-") under pol.
 func (e *env) replayOnce(ctx context.Context, path string, pol rules.Policy, setup *replay.Setup, label string) (*replay.Outcome, error) {
-	var r io.Reader = e.stdin
+	cr := &countingReader{r: e.stdin}
 	if path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("events: %w", err)
 		}
 		defer f.Close()
-		r = f
+		cr.r = f
+		if fi, err := f.Stat(); err == nil {
+			cr.size = fi.Size()
+		}
 	}
 	opts := setup.Options(pol)
-	bar := e.progress(label)
+	bar := e.progress(label, cr)
 	opts.Progress = bar.update
-	out, err := replay.Run(ctx, replay.ReadLog(bufio.NewReaderSize(r, 1<<16)), opts)
+	out, err := replay.Run(ctx, replay.ReadLog(bufio.NewReaderSize(cr, 1<<16)), opts)
 	bar.done()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -318,30 +321,55 @@ func (e *env) replayOnce(ctx context.Context, path string, pol rules.Policy, set
 	return out, nil
 }
 
-// progressBar draws on a terminal's stderr how many events a replay
-// handled; on anything else it draws nothing.
+// countingReader counts the bytes read from r, for the progress bar;
+// size is r's length when known, else 0.
+type countingReader struct {
+	r    io.Reader
+	n    int64
+	size int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// progressBar draws on a terminal's stderr how far a replay has read its
+// log; on anything else (a file, a pipe, a test's buffer) it draws
+// nothing, so output meant for machines stays clean.
 type progressBar struct {
 	w     io.Writer
 	label string
+	in    *countingReader
 	drawn bool
 }
 
-func (e *env) progress(label string) *progressBar {
+func (e *env) progress(label string, in *countingReader) *progressBar {
 	f, ok := e.stderr.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return &progressBar{}
 	}
-	return &progressBar{w: f, label: label}
+	return &progressBar{w: f, label: label, in: in}
 }
+
+const barWidth = 30
 
 func (b *progressBar) update(done int) {
 	if b.w == nil {
 		return
 	}
 	b.drawn = true
-	fmt.Fprintf(b.w, "\r%s %s %d events", b.label, strings.Repeat("#", min(40, done/replay.ProgressEvery/5+1)), done)
+	if b.in.size <= 0 {
+		fmt.Fprintf(b.w, "\r%s: %d events", b.label, done)
+		return
+	}
+	frac := min(1, float64(b.in.n)/float64(b.in.size))
+	full := int(frac * barWidth)
+	fmt.Fprintf(b.w, "\r%s [%s%s] %3.0f%% %d events", b.label, strings.Repeat("#", full), strings.Repeat(".", barWidth-full), frac*100, done)
 }
 
+// done clears the bar's line.
 func (b *progressBar) done() {
 	if b.drawn {
 		fmt.Fprint(b.w, "\r\033[K")
