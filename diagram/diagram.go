@@ -8,7 +8,9 @@
 //
 // Labels are in the policy's language: Japanese for "ja", English for
 // every other (E10's built-in languages; a custom language has
-// notification templates but no diagram labels).
+// notification templates but no diagram labels). On a business calendar
+// the windows read as working time (T11): "48 working hours", or "2
+// working days" (2営業日) when the calendar counts days.
 package diagram
 
 import (
@@ -50,7 +52,8 @@ func Mermaid(w io.Writer, p rules.Policy) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "---\ntitle: %s\n---\nflowchart LR\n", mermaidText(g.title))
+	// The title is YAML front matter: quoted, since it holds ": ".
+	fmt.Fprintf(&b, "---\ntitle: %s\n---\nflowchart LR\n", strconv.Quote(g.title))
 	for _, n := range g.nodes {
 		fmt.Fprintf(&b, "    %s[\"%s\"]\n", n.id, mermaidText(strings.Join(n.lines, "\n")))
 	}
@@ -114,6 +117,15 @@ func build(p rules.Policy) (graph, error) {
 	p = p.Normalize()
 	t := textsOf(p.Language)
 	c := &p.Cadence
+	// On a business calendar the windows count working time (T11): say
+	// so in every label.
+	if b, ok := c.Calendar.(*stage.BusinessCalendar); ok {
+		if b.Hours().CountDays {
+			t.dur = t.workDays
+		} else {
+			t.dur = t.workHours
+		}
+	}
 	var g graph
 	g.title = t.title + ", " + t.calendar(c.Calendar)
 
@@ -158,15 +170,17 @@ func build(p rules.Policy) (graph, error) {
 type texts struct {
 	title, untouched, connected, recycled, manager, contact string
 
-	dur      func(time.Duration) string
-	channels func(stage.Channels) string
-	calendar func(stage.Calendar) string
-	within   func(s stage.Stage, d string) string
-	recycle  func(d string) string
-	reassign func(d string, max int) string
-	escalate func(max int) string
-	handOn   func(max int) string
-	remind   func(d, every string, repeats int, reassign bool) string
+	dur       func(time.Duration) string // on the wall clock
+	workHours func(time.Duration) string // on a business calendar counting hours
+	workDays  func(time.Duration) string // on one counting days
+	channels  func(stage.Channels) string
+	calendar  func(stage.Calendar) string
+	within    func(s stage.Stage, d string) string
+	recycle   func(d string) string
+	reassign  func(d string, max int) string
+	escalate  func(max int) string
+	handOn    func(max int) string
+	remind    func(d, every string, repeats int, reassign bool) string
 }
 
 func textsOf(l rules.Language) texts {
@@ -183,6 +197,12 @@ func duration(d time.Duration, day, hour, minute string) string {
 	if d >= 3*oneDay && d%oneDay == 0 {
 		return strconv.FormatInt(int64(d/oneDay), 10) + day
 	}
+	return hoursMinutes(d, hour, minute)
+}
+
+// hoursMinutes writes d in hours and minutes, "36h", "1h30m", and any
+// rest below a minute as Go does.
+func hoursMinutes(d time.Duration, hour, minute string) string {
 	var b strings.Builder
 	if h := d / time.Hour; h > 0 {
 		fmt.Fprintf(&b, "%d%s", h, hour)
@@ -237,6 +257,30 @@ var english = texts{
 	manager:   "Manager",
 	contact:   "T6: contact",
 	dur:       func(d time.Duration) string { return duration(d, "d", "h", "m") },
+	workHours: func(d time.Duration) string {
+		switch {
+		case d == time.Hour:
+			return "1 working hour"
+		case d%time.Hour == 0:
+			return fmt.Sprintf("%d working hours", d/time.Hour)
+		}
+		return hoursMinutes(d, "h", "m") + " of working time"
+	},
+	workDays: func(d time.Duration) string {
+		n := d / (24 * time.Hour)
+		var s string
+		switch n {
+		case 0:
+		case 1:
+			s = "1 working day"
+		default:
+			s = fmt.Sprintf("%d working days", n)
+		}
+		if r := d % (24 * time.Hour); r > 0 || n == 0 {
+			s = strings.TrimSpace(s + " " + hoursMinutes(r, "h", "m") + " of working time")
+		}
+		return s
+	},
 	channels: func(c stage.Channels) string {
 		return channelNames(c, map[stage.Channels]string{stage.Call: "call", stage.Email: "email", stage.Voicemail: "voicemail", stage.Meeting: "meeting"}, ", ")
 	},
@@ -283,6 +327,19 @@ var japanese = texts{
 	manager:   "マネージャー",
 	contact:   "T6: 双方向の接触",
 	dur:       func(d time.Duration) string { return duration(d, "日", "時間", "分") },
+	workHours: func(d time.Duration) string {
+		return hoursMinutes(d, "営業時間", "分")
+	},
+	workDays: func(d time.Duration) string {
+		var s string
+		if n := d / (24 * time.Hour); n > 0 {
+			s = fmt.Sprintf("%d営業日", n)
+		}
+		if r := d % (24 * time.Hour); r > 0 || s == "" {
+			s += hoursMinutes(r, "営業時間", "分")
+		}
+		return s
+	},
 	channels: func(c stage.Channels) string {
 		return channelNames(c, map[stage.Channels]string{stage.Call: "電話", stage.Email: "メール", stage.Voicemail: "留守電", stage.Meeting: "面談"}, "・")
 	},

@@ -88,9 +88,18 @@ func TestDiagram_Labels(t *testing.T) {
 	}{
 		{"default", rules.DefaultPolicy(), []string{"T1: attempt within 48h", "T5: attempt within 4d", "T7: no contact 4d after Stage4",
 			"at most 2 times, T10", "again every 48h, 2 times", "T6: contact", "calendar: wall clock"}},
-		{"custom in Japanese", custom(), []string{"T1: 24時間以内", "T5: 36時間以内", "T7: Stage4から5日接触なし", "再割り当てなし",
-			"24時間ごとに1回まで", "電話・面談", "営業日 business:jp Asia/Tokyo 09:00-18:00"}},
+		{"custom in Japanese", custom(), []string{"T1: 1営業日以内", "T5: 1営業日12営業時間以内", "T7: Stage4から5営業日接触なし", "再割り当てなし",
+			"1営業日ごとに1回まで", "電話・面談", "営業日 business:jp Asia/Tokyo 09:00-18:00"}},
 	}
+	hours := rules.DefaultPolicy()
+	hours.Cadence.Calendar = stage.MustBusinessCalendar(stage.BusinessHours{Zone: "America/New_York", Holidays: []string{"us"}})
+	hours.Cadence.RepeatAfter = 90 * time.Minute
+	tests = append(tests, struct {
+		name string
+		p    rules.Policy
+		want []string
+	}{"T11 working hours", hours, []string{"T1: attempt within 48 working hours", "T5: attempt within 96 working hours",
+		"again every 1h30m of working time", "calendar: business:us America/New_York 09:00-18:00 (counting hours, T11)"}})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -15,7 +15,7 @@ func ExampleMermaid() {
 	}
 	// Output:
 	// ---
-	// title: Touch cadence (T1-T14), calendar: wall clock (T11)
+	// title: "Touch cadence (T1-T14), calendar: wall clock (T11)"
 	// ---
 	// flowchart LR
 	//     untouched["Untouched"]

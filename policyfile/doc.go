@@ -39,7 +39,8 @@
 //	  "request_window": "24h",         # A4; left out: the Stage1 window
 //	  "routing": {                     # M1-M13
 //	    "organisation": "inside_first",  # or direct, field_only
-//	    "types": {"partner_webinar": "high"},  # M3: engagement of campaign types
+//	    "types": {"partner_webinar": "high"},  # M3: engagement by campaign type; Marshal
+//	                                           # writes M3's built-in table here too
 //	    "statuses": ["new", "lead", "recycled"],
 //	    "inside_types": ["web_inquiry"],
 //	    "survey": [{"question": "予算", "any_of": ["あり"]}],  # M8
@@ -55,7 +56,13 @@
 // ("recycled"), stages ("stage2"), channels ("call"), event kinds
 // ("inquiry"), score bands ("at_least"), models ("inside_first"),
 // engagement ("high"), BANT fields ("need"). Decimals (the threshold,
-// the A8 rise) are JSON numbers or strings, read exactly (E7).
+// the A8 rise) are JSON numbers or strings, read exactly (E7). Names,
+// numbers in strings, times, dates and durations may be typed in full
+// width with a Japanese input method ("４８ｈ", "０９：００"); free text
+// (subjects, goals, survey questions) is kept as written. A file may
+// start with a byte order mark, as Notepad and Excel write UTF-8; a file
+// that is not UTF-8 (Shift_JIS) is refused with the position of the
+// first byte that is not.
 //
 // Durations are Go durations ("48h", "90m", "1h30m"), and also whole
 // days in front of one, as sales-ops write them: "4d" is 96h and "1d12h"

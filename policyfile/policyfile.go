@@ -74,7 +74,7 @@ func Load(r io.Reader) (rules.Policy, error) {
 			}
 			off += n
 		}
-		s := &scan{src: src}
+		s := &scan{src: src, at: map[string]int{}}
 		return rules.Policy{}, joinErrs([]error{s.syntax(off, errors.New("not UTF-8 text (Shift_JIS?); save the file as UTF-8"))})
 	}
 	v, verr := version(src)
@@ -112,9 +112,10 @@ func LoadFile(path string) (rules.Policy, error) {
 // the Stage1 window, A4) are left out, so an edit cannot make them
 // disagree (A7).
 //
-// An invalid policy is an error, and so is a calendar the format cannot
-// name (a [stage.CalendarFunc]): what Marshal writes, [Load] reads back
-// as an equal policy.
+// An invalid policy is an error, and so are a calendar the format cannot
+// name (a [stage.CalendarFunc]) and a reassignment or repeat count above
+// 100, which Load refuses: what Marshal writes, [Load] reads back as an
+// equal policy.
 func Marshal(p rules.Policy) ([]byte, error) {
 	f, err := fileOf(p)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -65,6 +66,17 @@ func canon(p rules.Policy) canonical {
 		c.Calendar = cal
 	}
 	p.Cadence.Calendar = nil
+	// An override that repeats M3's table changes nothing.
+	var types map[routing.CampaignType]routing.Engagement
+	for k, e := range p.Routing.Types {
+		if builtin := (&routing.Rules{}).Engagement(&routing.Campaign{Type: k}); !(builtin == e && (&routing.Rules{}).Known(k)) {
+			if types == nil {
+				types = make(map[routing.CampaignType]routing.Engagement)
+			}
+			types[k] = e
+		}
+	}
+	p.Routing.Types = types
 	p.Triggers.Threshold = lead.Threshold{}
 	p.TargetJump.Rise = decimal.Zero
 	p.TimeZone = ""
@@ -229,6 +241,7 @@ func TestLoad_Invalid(t *testing.T) {
 		{"M12 invited percent", `"routing": {"invited_percent": 0}`, "routing.invited_percent", "got 0"},
 		{"A8 rise", `"target_jump": {"rise": 0}`, "target_jump.rise", "must be positive"},
 		{"A8 priority", `"target_jump": {"priority": 0}`, "target_jump.priority", "got 0"},
+		{"E3 retention past time's range", `"retention": {"events": "106752d"}`, "retention.events", "not a duration"},
 		{"E3 retention", `"retention": {"history": "-1h"}`, "retention.history", "must not be negative"},
 		{"E10 language", `"language": "jp-JP"`, "language", `"jp-JP"`},
 		{"E10 time zone", `"time_zone": "Tokyo"`, "time_zone", `"Tokyo"`},
@@ -346,6 +359,39 @@ func TestLoad_BOM(t *testing.T) {
 	}
 }
 
+// TestLoad_Types checks that routing.types shows M3's table and keeps
+// only what differs from it (M3).
+func TestLoad_Types(t *testing.T) {
+	t.Parallel()
+	p, err := policyfile.Load(strings.NewReader(`{"version": 1, "routing": {"types": {"own_event": "high", "user_group": "low", "webinar": "high"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[routing.CampaignType]routing.Engagement{"user_group": routing.Low, "webinar": routing.High}
+	if !reflect.DeepEqual(p.Routing.Types, want) {
+		t.Errorf("M3: Types = %v, want %v", p.Routing.Types, want)
+	}
+}
+
+// TestLoad_FullWidth checks that numbers, times and names typed with a
+// Japanese input method in full width read as their ASCII (T11).
+func TestLoad_FullWidth(t *testing.T) {
+	t.Parallel()
+	p, err := policyfile.Load(strings.NewReader(`{"version": 1,
+  "triggers": {"threshold": "１２０"},
+  "cadence": {"stage1": {"within": "２４ｈ", "channels": ["ｃａｌｌ"]},
+    "calendar": {"name": "ｂｕｓｉｎｅｓｓ：ｊｐ", "zone": "Asia/Tokyo", "start": "０９：３０", "end": "１８：００",
+      "closed": ["２０２６－１２－２９"], "count": "ｄａｙｓ"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.Cadence.Calendar.(*stage.BusinessCalendar).Hours()
+	if p.Triggers.Threshold.String() != "120" || p.Cadence.Stage1.Within != 24*time.Hour || p.Cadence.Stage1.Channels != stage.Call ||
+		h.Start != stage.At(9, 30) || h.Closed[0] != "2026-12-29" || !h.CountDays || h.Holidays[0] != "jp" {
+		t.Errorf("full-width file read as threshold %v, stage1 %+v, calendar %+v", p.Triggers.Threshold, p.Cadence.Stage1, h)
+	}
+}
+
 // TestLoad_Durations checks the two ways to write a window (T1-T5).
 func TestLoad_Durations(t *testing.T) {
 	t.Parallel()
@@ -359,6 +405,16 @@ func TestLoad_Durations(t *testing.T) {
 	}
 }
 
+// TestLoadFile_Missing checks that a file that cannot be opened is not
+// reported as bad input: there is nothing in it to fix.
+func TestLoadFile_Missing(t *testing.T) {
+	t.Parallel()
+	_, err := policyfile.LoadFile(filepath.Join(t.TempDir(), "none.json"))
+	if !errors.Is(err, os.ErrNotExist) || errors.Is(err, leaderr.ErrInvalid) {
+		t.Errorf("LoadFile(missing) = %v, want os.ErrNotExist and not ErrInvalid", err)
+	}
+}
+
 // TestMarshal_Refuses checks that what Marshal cannot write back is an
 // error: a calendar with no name, an invalid policy.
 func TestMarshal_Refuses(t *testing.T) {
@@ -367,6 +423,11 @@ func TestMarshal_Refuses(t *testing.T) {
 	p.Cadence.Calendar = stage.CalendarFunc(func(t time.Time, d time.Duration) time.Time { return t.Add(d) })
 	if _, err := policyfile.Marshal(p); !errors.Is(err, leaderr.ErrInvalid) {
 		t.Errorf("Marshal(CalendarFunc) = %v, want an ErrInvalid (T11)", err)
+	}
+	p = rules.DefaultPolicy()
+	p.Cadence.MaxReassignments = 300
+	if _, err := policyfile.Marshal(p); !errors.Is(err, leaderr.ErrInvalid) {
+		t.Errorf("Marshal(300 reassignments) = %v, want an ErrInvalid (T10)", err)
 	}
 	p = rules.DefaultPolicy()
 	p.Cadence.Stage2.Within = -time.Hour
@@ -400,6 +461,11 @@ func TestRoundTrip_Rapid(t *testing.T) {
 	})
 }
 
+func genLong(t *rapid.T, label string) time.Duration {
+	return rapid.SampledFrom([]time.Duration{0, time.Hour, 400 * 24 * time.Hour, math.MaxInt64 / 2, math.MaxInt64,
+		time.Duration(rapid.Int64Range(1, math.MaxInt64).Draw(t, label+"ns"))}).Draw(t, label)
+}
+
 func genWindow(t *rapid.T, label string) time.Duration {
 	return rapid.SampledFrom([]time.Duration{0, time.Minute, 90 * time.Minute, 24 * time.Hour, 36 * time.Hour, 48 * time.Hour,
 		96 * time.Hour, stage.MaxWindow, time.Duration(rapid.Int64Range(1, int64(stage.MaxWindow)).Draw(t, label+"ns"))}).Draw(t, label)
@@ -430,7 +496,7 @@ func genPolicy(t *rapid.T) rules.Policy {
 				On:       rapid.SampledFrom([]lead.EventKind{lead.EventInquiry, lead.EventDownload, lead.EventResponse, lead.EventWebActivity}).Draw(t, "on"),
 				Score:    rapid.SampledFrom([]routing.Band{routing.AnyScore, routing.AtLeast, routing.Below}).Draw(t, "band"),
 				Priority: rapid.IntRange(1, 9).Draw(t, "priority"),
-				Rule:     rapid.SampledFrom([]string{"A1", "A2", "X9", "自社"}).Draw(t, "rule"),
+				Rule:     rapid.SampledFrom([]string{"A1", "A2", "X9", "自社", "A\n1"}).Draw(t, "rule"),
 				Subject:  genText(t, "subject"),
 			})
 		}
@@ -470,7 +536,8 @@ func genPolicy(t *rapid.T) rules.Policy {
 	p.RequestWindow = genWindow(t, "request window")
 	p.Routing.Organisation = rapid.SampledFrom([]routing.Model{routing.OrgDefault, routing.InsideFirst, routing.Direct, routing.FieldOnly}).Draw(t, "org")
 	if rapid.Bool().Draw(t, "types") {
-		p.Routing.Types = map[routing.CampaignType]routing.Engagement{"partner_webinar": routing.High, "own_event": routing.Low}
+		p.Routing.Types = map[routing.CampaignType]routing.Engagement{"partner_webinar": routing.High, "own_event": routing.Low,
+			"user_group": routing.High}
 	}
 	p.Routing.Statuses = lead.StatusSet(rapid.IntRange(0, 127).Draw(t, "statuses"))
 	if rapid.Bool().Draw(t, "inside types") {
@@ -487,8 +554,8 @@ func genPolicy(t *rapid.T) rules.Policy {
 	}
 	p.TargetJump.Priority = rapid.IntRange(0, 5).Draw(t, "jump priority")
 	p.TargetJump.Off = rapid.Bool().Draw(t, "jump off")
-	p.Retention.History = genWindow(t, "history")
-	p.Retention.Events = genWindow(t, "events")
+	p.Retention.History = genLong(t, "history")
+	p.Retention.Events = genLong(t, "events")
 	p.TimeZone = rapid.SampledFrom([]string{"", "Asia/Tokyo", "UTC"}).Draw(t, "tz")
 	p.Language = rapid.SampledFrom([]rules.Language{"", rules.English, rules.Japanese, "fr"}).Draw(t, "language")
 	return p

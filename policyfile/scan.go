@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -53,6 +52,7 @@ type scan struct {
 	src    []byte
 	dec    *json.Decoder
 	values []value
+	at     map[string]int // path -> index in values, of its first value
 	errs   []error
 }
 
@@ -60,7 +60,7 @@ type scan struct {
 // returns the values found and every problem with keys; a syntax error
 // stops it and is returned alone.
 func scanFile(src []byte, root reflect.Type) (*scan, error) {
-	s := &scan{src: src, dec: json.NewDecoder(bytes.NewReader(src))}
+	s := &scan{src: src, dec: json.NewDecoder(bytes.NewReader(src)), at: make(map[string]int)}
 	s.dec.UseNumber()
 	off := s.next()
 	tok, err := s.dec.Token()
@@ -100,8 +100,7 @@ func (s *scan) next() int {
 
 // object reads the members of an object whose '{' was read at off.
 func (s *scan) object(off int, path string, t reflect.Type) error {
-	i := len(s.values)
-	s.values = append(s.values, value{start: off, path: path, known: t != nil})
+	i := s.add(value{start: off, path: path, known: t != nil})
 	seen := make(map[string]bool)
 	for s.dec.More() {
 		koff := s.next()
@@ -145,8 +144,7 @@ func (s *scan) value(path string, t reflect.Type) error {
 	case json.Delim('{'):
 		return s.object(off, path, t)
 	case json.Delim('['):
-		i := len(s.values)
-		s.values = append(s.values, value{start: off, path: path, known: t != nil})
+		i := s.add(value{start: off, path: path, known: t != nil})
 		et := elemType(t)
 		for n := 0; s.dec.More(); n++ {
 			if err := s.value(fmt.Sprintf("%s[%d]", path, n), et); err != nil {
@@ -159,8 +157,18 @@ func (s *scan) value(path string, t reflect.Type) error {
 		s.values[i].end = int(s.dec.InputOffset())
 		return nil
 	}
-	s.values = append(s.values, value{start: off, end: int(s.dec.InputOffset()), path: path, known: t != nil})
+	s.add(value{start: off, end: int(s.dec.InputOffset()), path: path, known: t != nil})
 	return nil
+}
+
+// add records v and returns its index.
+func (s *scan) add(v value) int {
+	i := len(s.values)
+	s.values = append(s.values, v)
+	if _, ok := s.at[v.path]; !ok {
+		s.at[v.path] = i
+	}
+	return i
 }
 
 var rawType = reflect.TypeFor[json.RawMessage]()
@@ -313,10 +321,8 @@ func (s *scan) column(off int) int {
 // object's line.
 func (s *scan) lineOf(path string) int {
 	for {
-		for _, v := range s.values {
-			if v.path == path {
-				return s.line(v.start)
-			}
+		if i, ok := s.at[path]; ok {
+			return s.line(s.values[i].start)
 		}
 		i := max(strings.LastIndexAny(path, ".["), 0)
 		if i == 0 {
@@ -328,7 +334,8 @@ func (s *scan) lineOf(path string) int {
 
 // has reports whether the file gives a value at path.
 func (s *scan) has(path string) bool {
-	return slices.ContainsFunc(s.values, func(v value) bool { return v.path == path })
+	_, ok := s.at[path]
+	return ok
 }
 
 // typeErr turns the decoder's type error into a [*leaderr.FieldError]

@@ -105,7 +105,7 @@ type retentionV1 struct {
 }
 
 // maxCount bounds max_reassignments and repeats: no team reminds a rep a
-// hundred times.
+// hundred times, and the cadence counts both in a byte (T10, T13).
 const maxCount = 100
 
 // Calendar names (T11).
@@ -276,7 +276,7 @@ func (c *conv) triggers(f *triggersV1) routing.Triggers {
 	for i, r := range f.Rules {
 		path := fmt.Sprintf("triggers.rules[%d]", i)
 		var row routing.Trigger
-		on, err := lead.ParseEventKind(r.On)
+		on, err := lead.ParseEventKind(narrow(r.On))
 		switch {
 		case err != nil && r.On == "":
 			c.fail(path+".on", "required: want inquiry, download, response or web_activity")
@@ -284,7 +284,7 @@ func (c *conv) triggers(f *triggersV1) routing.Triggers {
 			c.fail(path+".on", "want inquiry, download, response or web_activity, got %q", r.On)
 		}
 		row.On = on
-		if err := row.Score.UnmarshalText([]byte(r.Score)); err != nil && r.Score != "" {
+		if err := row.Score.UnmarshalText([]byte(narrow(r.Score))); err != nil && r.Score != "" {
 			c.fail(path+".score", "want any, at_least or below, got %q", r.Score)
 		}
 		if r.Priority < 1 {
@@ -294,7 +294,7 @@ func (c *conv) triggers(f *triggersV1) routing.Triggers {
 		switch {
 		case strings.TrimSpace(r.Rule) == "":
 			c.fail(path+".rule", "required: the rule id recorded as the request's reason, such as A1")
-		case strings.ContainsAny(r.Rule, ", \t\r\n"):
+		case strings.ContainsAny(r.Rule, ", \t"):
 			c.fail(path+".rule", "%q: a rule id has no commas or spaces", r.Rule)
 		}
 		row.Rule = r.Rule
@@ -317,7 +317,7 @@ func (c *conv) cadence(f *cadenceV1) stage.Policy {
 			c.fail(path+".channels", "empty; name at least one of call, email, voicemail, meeting, or leave the field out for the default")
 		}
 		for j, name := range st.Channels {
-			ch, err := stage.ParseChannels(name)
+			ch, err := stage.ParseChannels(narrow(name))
 			if err != nil || ch == 0 || strings.ContainsAny(name, ",+;、，") {
 				c.fail(fmt.Sprintf("%s.channels[%d]", path, j), "want one of call, email, voicemail, meeting, got %q", name)
 			}
@@ -347,7 +347,7 @@ func (c *conv) cadence(f *cadenceV1) stage.Policy {
 func (c *conv) calendar(f *calendarV1) stage.Calendar {
 	const path = "cadence.calendar"
 	before := len(c.errs)
-	name := strings.ToLower(strings.TrimSpace(f.Name))
+	name := strings.ToLower(narrow(f.Name))
 	kind, sets, _ := strings.Cut(name, ":")
 	switch {
 	case name == calendarWall:
@@ -382,14 +382,14 @@ func (c *conv) calendar(f *calendarV1) stage.Calendar {
 	}
 	h.Zone = f.Zone
 	if f.Start != "" {
-		t, err := stage.ParseTimeOfDay(f.Start)
+		t, err := stage.ParseTimeOfDay(narrow(f.Start))
 		if err != nil || t.Offset() >= 24*time.Hour {
 			c.fail(path+".start", "want a time of day from 00:00 to 23:59 such as \"09:00\", got %q", f.Start)
 		}
 		h.Start = t
 	}
 	if f.End != "" {
-		t, err := stage.ParseTimeOfDay(f.End)
+		t, err := stage.ParseTimeOfDay(narrow(f.End))
 		if err != nil {
 			c.fail(path+".end", "want a time of day up to 24:00 such as \"18:00\", got %q", f.End)
 		}
@@ -409,19 +409,19 @@ func (c *conv) calendar(f *calendarV1) stage.Calendar {
 		c.fail(path+".workdays", "empty; name the days the business opens, such as [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]")
 	}
 	for i, d := range f.Workdays {
-		wd, err := parseWeekday(d)
+		wd, err := parseWeekday(narrow(d))
 		if err != nil {
 			c.fail(fmt.Sprintf("%s.workdays[%d]", path, i), "%w", err)
 		}
 		h.Workdays = append(h.Workdays, wd)
 	}
 	for i, d := range f.Closed {
-		if _, err := time.Parse(time.DateOnly, d); err != nil {
+		if _, err := time.Parse(time.DateOnly, narrow(d)); err != nil {
 			c.fail(fmt.Sprintf("%s.closed[%d]", path, i), "not a date %q; want YYYY-MM-DD such as 2026-12-29", d)
 		}
+		h.Closed = append(h.Closed, narrow(d))
 	}
-	h.Closed = f.Closed
-	switch f.Count {
+	switch narrow(f.Count) {
 	case "", "hours":
 	case "days":
 		h.CountDays = true
@@ -446,7 +446,7 @@ func (c *conv) calendar(f *calendarV1) stage.Calendar {
 func (c *conv) routing(f *routingV1) routing.Rules {
 	var r routing.Rules
 	if f.Organisation != "" || c.given("routing.organisation") {
-		err := r.Organisation.UnmarshalText([]byte(f.Organisation))
+		err := r.Organisation.UnmarshalText([]byte(narrow(f.Organisation)))
 		if o := r.Organisation; err != nil || o != routing.InsideFirst && o != routing.Direct && o != routing.FieldOnly {
 			c.fail("routing.organisation", "want inside_first, direct or field_only, got %q", f.Organisation)
 		}
@@ -457,8 +457,11 @@ func (c *conv) routing(f *routingV1) routing.Rules {
 			c.fail(join("routing.types", k), "%q is not a campaign type key (a-z, 0-9, _; at most 40)", k)
 		}
 		var e routing.Engagement
-		if err := e.UnmarshalText([]byte(f.Types[k])); err != nil || e == routing.ByType {
+		if err := e.UnmarshalText([]byte(narrow(f.Types[k]))); err != nil || e == routing.ByType {
 			c.fail(join("routing.types", k), "want low or high, got %q", f.Types[k])
+		}
+		if b, ok := builtinEngagement(t); ok && b == e {
+			continue // M3's table says so already
 		}
 		if r.Types == nil {
 			r.Types = make(map[routing.CampaignType]routing.Engagement)
@@ -469,7 +472,7 @@ func (c *conv) routing(f *routingV1) routing.Rules {
 		c.fail("routing.statuses", "empty; name the statuses whose leads are routed, or leave the field out for new, lead, recycled")
 	}
 	for i, s := range f.Statuses {
-		st, err := lead.ParseStatus(s)
+		st, err := lead.ParseStatus(narrow(s))
 		if err != nil {
 			c.fail(fmt.Sprintf("routing.statuses[%d]", i), "%w", unwrapField(err))
 		}
@@ -500,7 +503,7 @@ func (c *conv) routing(f *routingV1) routing.Rules {
 	}
 	for i, b := range f.Handoff {
 		var set lead.BANTSet
-		if err := set.UnmarshalText([]byte(b)); err != nil || set == 0 || strings.Contains(b, ",") {
+		if err := set.UnmarshalText([]byte(narrow(b))); err != nil || set == 0 || strings.Contains(b, ",") {
 			c.fail(fmt.Sprintf("routing.handoff[%d]", i), "want one of budget, authority, need, timeline, got %q", b)
 		}
 		r.Handoff |= set
@@ -519,6 +522,26 @@ func fileOf(p rules.Policy) (*fileV1, error) {
 	p = p.Normalize()
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("policyfile: cannot write an invalid policy: %w", err)
+	}
+	// What Load refuses, Marshal does not write.
+	if n := p.Cadence.MaxReassignments; n > maxCount {
+		return nil, leaderr.Errorf("cadence.max_reassignments", "must be at most %d in a policy file, got %d", maxCount, n)
+	}
+	if n := p.Cadence.Repeats; n > maxCount {
+		return nil, leaderr.Errorf("cadence.repeats", "must be at most %d in a policy file, got %d", maxCount, n)
+	}
+	if _, err := lead.ParseScore(p.Triggers.Threshold.String()); err != nil {
+		return nil, leaderr.Errorf("triggers.threshold", "%v in a policy file, got %s", unwrapField(err), p.Triggers.Threshold)
+	}
+	if _, err := lead.ParseScore(p.TargetJump.Rise.String()); err != nil {
+		return nil, leaderr.Errorf("target_jump.rise", "%v in a policy file, got %s", unwrapField(err), p.TargetJump.Rise)
+	}
+	var statuses lead.StatusSet
+	for st := lead.Status(0); st.Valid(); st++ {
+		statuses |= lead.StatusSetOf(st)
+	}
+	if p.Routing.Statuses&^statuses != 0 {
+		return nil, leaderr.Errorf("routing.statuses", "unknown status bits %#x", uint8(p.Routing.Statuses&^statuses))
 	}
 	f := &fileV1{Version: 1, Language: string(p.Language), TimeZone: p.TimeZone}
 
@@ -566,11 +589,15 @@ func fileOf(p rules.Policy) (*fileV1, error) {
 
 	r := p.Routing
 	ro := &routingV1{Organisation: r.Organisation.String(), FieldSummary: r.FieldSummary, InsideTypes: []string{}}
-	if len(r.Types) > 0 {
-		ro.Types = make(map[string]string, len(r.Types))
-		for k, e := range r.Types {
-			ro.Types[string(k)] = e.String()
-		}
+	// The engagement of every type the policy knows: M3's table, then
+	// the policy's own types and overrides.
+	ro.Types = make(map[string]string, len(builtinTypes)+len(r.Types))
+	for _, k := range builtinTypes {
+		e, _ := builtinEngagement(k)
+		ro.Types[string(k)] = e.String()
+	}
+	for k, e := range r.Types {
+		ro.Types[string(k)] = e.String()
 	}
 	ro.Statuses = strings.Split(r.Statuses.String(), ",")
 	for _, k := range r.InsideTypes {
@@ -630,4 +657,19 @@ func durationPtr(d time.Duration) *string {
 func countPtr(n int) *int {
 	n = max(n, 0)
 	return &n
+}
+
+// builtinTypes are the campaign types of M3's table, which a file shows
+// in routing.types.
+var builtinTypes = []routing.CampaignType{routing.OwnEvent, routing.UserGroup, routing.IndustrySeminar,
+	routing.ExternalSeminar, routing.ContentSyndication, routing.WebInquiry, routing.DocDownload}
+
+// builtinEngagement returns M3's engagement of t, and whether t is in the
+// table, as routing decides it for a campaign of that type.
+func builtinEngagement(t routing.CampaignType) (routing.Engagement, bool) {
+	if !slices.Contains(builtinTypes, t) {
+		return 0, false
+	}
+	var r routing.Rules
+	return r.Engagement(&routing.Campaign{Type: t}), true
 }

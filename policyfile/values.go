@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -23,26 +24,28 @@ const day = 24 * time.Hour
 // 24 hours each; "4d" is "96h". Fractions of a day ("1.5d") are refused:
 // write "36h".
 func parseDuration(s string) (time.Duration, error) {
-	t := strings.TrimSpace(s)
+	bad := fmt.Errorf("%q is not a duration; want hours such as \"48h\", or whole days such as \"4d\"", s)
+	t := narrow(s)
+	if t == "" {
+		return 0, fmt.Errorf("empty; want a duration such as \"48h\", or leave the field out for the default")
+	}
 	neg := strings.HasPrefix(t, "-")
 	t = strings.TrimPrefix(t, "-")
 	var d time.Duration
 	if i := strings.IndexByte(t, 'd'); i >= 0 {
-		n, err := strconv.ParseUint(t[:i], 10, 16)
-		if err != nil || i == 0 {
-			return 0, fmt.Errorf("%q is not a duration; want hours such as \"48h\", or whole days such as \"4d\"", s)
+		n, err := strconv.ParseUint(t[:i], 10, 63)
+		if err != nil || i == 0 || n > math.MaxInt64/uint64(day) {
+			return 0, bad
 		}
 		d = time.Duration(n) * day
 		t = t[i+1:]
 	}
 	if t != "" {
 		r, err := time.ParseDuration(t)
-		if err != nil || r < 0 {
-			return 0, fmt.Errorf("%q is not a duration; want hours such as \"48h\", or whole days such as \"4d\"", s)
+		if err != nil || r < 0 || r > math.MaxInt64-d {
+			return 0, bad
 		}
 		d += r
-	} else if !strings.Contains(s, "d") {
-		return 0, fmt.Errorf("empty; want a duration such as \"48h\", or leave the field out for the default")
 	}
 	if neg {
 		d = -d
@@ -76,6 +79,7 @@ func parseDecimal(raw json.RawMessage) (decimal.Decimal, error) {
 		if err := json.Unmarshal(raw, &s); err != nil {
 			return decimal.Decimal{}, fmt.Errorf("want a number such as 100, got %s", raw)
 		}
+		s = narrow(s)
 	} else if s == "" || s[0] != '-' && (s[0] < '0' || s[0] > '9') {
 		return decimal.Decimal{}, fmt.Errorf("want a number such as 100, got %s", raw)
 	}
@@ -119,4 +123,19 @@ func unwrapField(err error) error {
 		return fe.Err
 	}
 	return err
+}
+
+// narrow returns s with full-width ASCII (４８ｈ, typed with a Japanese
+// input method) as ASCII and the ideographic space as a space, trimmed.
+// Names, numbers, times and durations go through it; free text does not.
+func narrow(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		case r == 0x3000:
+			return ' '
+		}
+		return r
+	}, s))
 }
