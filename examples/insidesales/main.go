@@ -20,9 +20,10 @@
 // The same flags always print the same story. With -events the run also
 // writes the log of every event the engine handled, in order, one
 // lead.Event per line (package replay's format), and beside it
-// out.setup.json: the roster and when the engine swept (replay.Setup).
-// Replayed with the default policy (cmd/leadline replay -roster
-// out.setup.json out.jsonl), the log writes the same history as the run.
+// out.setup.json, the roster and when the engine swept (replay.Setup),
+// and out.policy.json, the run's policy file. Replayed with them
+// (leadline replay -policy out.policy.json -roster out.setup.json
+// out.jsonl), the log writes the same history as the run.
 package main
 
 import (

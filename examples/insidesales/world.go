@@ -14,6 +14,7 @@ import (
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/memstore"
+	"github.com/leadline/leadline/policyfile"
 	"github.com/leadline/leadline/replay"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/sim"
@@ -322,10 +323,18 @@ func (s *world) setStatus(t time.Time, id, rep string, st lead.Status, why strin
 	})
 }
 
-// writeLog writes the run's event log to path and its replay setup
-// beside it, path less its extension plus ".setup.json": the roster, and
-// the grid of ticks the simulation handled events and swept on.
+// writeLog writes the run's event log to path and, beside it, its replay
+// setup (path less its extension plus ".setup.json": the roster, and the
+// grid of ticks the simulation handled events and swept on) and its
+// policy file (".policy.json", with the business calendar of -business).
 func (s *world) writeLog(path string) error {
+	pol, err := policyfile.Marshal(s.pol)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(PolicyPath(path), pol, 0o644); err != nil {
+		return err
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -347,6 +356,11 @@ func (s *world) writeLog(path string) error {
 		err = cerr
 	}
 	return err
+}
+
+// PolicyPath returns where the policy of the log at path goes.
+func PolicyPath(path string) string {
+	return strings.TrimSuffix(path, filepath.Ext(path)) + ".policy.json"
 }
 
 // SetupPath returns where the setup of the log at path goes.
