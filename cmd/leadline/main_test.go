@@ -49,6 +49,8 @@ func TestRun(t *testing.T) {
 		{name: "replay the insidesales log (V9)", args: []string{"replay", "-roster", setup, events}, golden: "replay.golden", wantNoErr: true},
 		{name: "replay from standard input", args: []string{"replay", "-roster", setup, "-"}, stdin: string(logBytes), golden: "replay.golden"},
 		{name: "replay -json", args: []string{"replay", "-json", "-roster", setup, events}, wantIsJSON: true, wantOut: `"reminders"`},
+		{name: "replay with a bare roster (M9)", args: []string{"replay", "-roster", "testdata/roster.json", events}, wantOut: "Replayed 231 events"},
+		{name: "replay with a bad setup", args: []string{"replay", "-roster", "testdata/bad-setup.json", events}, wantCode: 1, wantErr: "tick"},
 		{name: "replay a missing log", args: []string{"replay", "testdata/nope.jsonl"}, wantCode: 1, wantErr: "nope.jsonl"},
 		{name: "replay stops at a bad line, naming it", args: []string{"replay", "-"}, stdin: "\n{\"id\":\"e1\",\"kind\":\"fax\",\"lead\":\"L-1\"}\n",
 			wantCode: 1, wantErr: "line 2: kind"},
