@@ -82,12 +82,20 @@ const ProgressEvery = 10_000
 // before it fire, after the last event (on the grid, or at Until
 // itself). Zero stops at the last event.
 type Setup struct {
-	Roster    *routing.Org       `json:"roster,omitempty"`
+	// Roster is the run's team (M9): who was assigned, alerted and
+	// reassigned to. Nil means no team.
+	Roster *routing.Org `json:"roster,omitempty"`
+	// Campaigns are the run's campaigns, as stored when it ended (M7,
+	// M13): a change of model during the run is not replayed.
 	Campaigns []routing.Campaign `json:"campaigns,omitempty"`
-	Tick      Duration           `json:"tick,omitzero"`
-	Batched   bool               `json:"batched,omitempty"`
-	Start     time.Time          `json:"start,omitzero"`
-	Until     time.Time          `json:"until,omitzero"`
+	// Tick is the sweeper's grid, zero for none; Batched says events too
+	// were handled on it; Start is the grid's origin, required with a
+	// tick.
+	Tick    Duration  `json:"tick,omitzero"`
+	Batched bool      `json:"batched,omitempty"`
+	Start   time.Time `json:"start,omitzero"`
+	// Until is when the run stopped; zero stops at the last event.
+	Until time.Time `json:"until,omitzero"`
 	// Zone is the IANA name of the zone of the run's clock, "Asia/Tokyo"
 	// (see Options.Zone); "" keeps the events' offsets.
 	Zone string `json:"zone,omitempty"`
