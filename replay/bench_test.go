@@ -2,6 +2,7 @@ package replay_test
 
 import (
 	"bufio"
+	"bytes"
 	"flag"
 	"os"
 	"path/filepath"
@@ -64,4 +65,28 @@ func BenchmarkRun(b *testing.B) {
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 	b.ReportMetric(0, "ns/op") // a whole replay per op: events/s says it
+}
+
+// BenchmarkReadLog reads a synthetic log of 100,000 events: the part of
+// a replay that is parsing.
+func BenchmarkReadLog(b *testing.B) {
+	var buf bytes.Buffer
+	if err := replay.WriteLog(&buf, synth(100_000, 1)); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		n := 0
+		for _, err := range replay.ReadLog(bytes.NewReader(buf.Bytes())) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 100_000 {
+			b.Fatalf("read %d events", n)
+		}
+	}
+	b.ReportMetric(100_000*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
