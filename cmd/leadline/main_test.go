@@ -116,3 +116,18 @@ func golden(tb testing.TB, name string, got []byte) {
 		tb.Errorf("output differs from %s (rewrite with -update and review the diff):\n%s", path, got)
 	}
 }
+
+// TestRun_help: every subcommand answers -h with its usage on standard
+// output and exit status 0.
+func TestRun_help(t *testing.T) {
+	t.Parallel()
+	for _, c := range commands() {
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{c.name, "-h"}, strings.NewReader(""), &stdout, &stderr); code != 0 {
+			t.Errorf("%s -h exited %d, want 0; stderr:\n%s", c.name, code, stderr.String())
+		}
+		if want := "usage: leadline " + c.name; !strings.HasPrefix(stdout.String(), want) {
+			t.Errorf("%s -h printed %q, want it to start with %q", c.name, stdout.String(), want)
+		}
+	}
+}
