@@ -50,6 +50,16 @@ func TestDiff_golden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, o := range []*replay.Outcome{base, whatIf} {
+		// Counted from history, the reminders are the reminder
+		// notifications delivered (A4, T8, T13), hand-ons left out.
+		if got, want := o.Team.Reminders, o.Notifications["reminder"]; got != want {
+			t.Errorf("history counts %d reminders, %d were delivered", got, want)
+		}
+		if o.Team.Escalations == 0 {
+			t.Errorf("no escalation in the run: the log does not reach T13's hand-on")
+		}
+	}
 	c := replay.Diff(*base, *whatIf)
 	if len(c.Policy) != 1 || c.Policy[0].Path != "cadence.stage3.within" || c.Policy[0].From != "48h" || c.Policy[0].To != "24h" {
 		t.Errorf("Diff policy = %+v, want the Stage3 window 48h -> 24h alone", c.Policy)
