@@ -86,6 +86,7 @@ func ReadLog(r io.Reader) iter.Seq2[lead.Event, error] {
 type lineParser struct {
 	feed lineFeed
 	dec  *json.Decoder
+	ev   lead.Event // decoded into, so that each line does not allocate one
 }
 
 // lineFeed hands the decoder the current line, then io.EOF.
@@ -115,8 +116,8 @@ func (p *lineParser) parse(line []byte, n int) (lead.Event, error) {
 }
 
 func (p *lineParser) decode(line []byte, n int) (lead.Event, error) {
-	var ev lead.Event
-	if err := p.dec.Decode(&ev); err != nil {
+	p.ev = lead.Event{} // a map left from the last line must not be merged into
+	if err := p.dec.Decode(&p.ev); err != nil {
 		if f := badField(line); f != "" {
 			return lead.Event{}, &leaderr.FieldError{Field: f, Line: n, Err: fmt.Errorf("not a lead.Event: %w", err)}
 		}
@@ -125,10 +126,10 @@ func (p *lineParser) decode(line []byte, n int) (lead.Event, error) {
 	if p.dec.More() {
 		return lead.Event{}, &leaderr.FieldError{Field: "event", Line: n, Err: errors.New("more than one JSON value on the line: write one event per line")}
 	}
-	if err := ev.Validate(); err != nil {
+	if err := p.ev.Validate(); err != nil {
 		return lead.Event{}, lineError(n, err)
 	}
-	return ev, nil
+	return p.ev, nil
 }
 
 // badField finds the field of a line that does not decode: the first,
@@ -168,13 +169,9 @@ func lineError(n int, err error) error {
 // the first error, which names the event.
 func WriteLog(w io.Writer, events iter.Seq[lead.Event]) error {
 	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw) // writes what json.Marshal does, and a newline
 	for ev := range events {
-		b, err := json.Marshal(ev)
-		if err != nil {
-			return fmt.Errorf("replay: write event %s: %w", ev.ID, err)
-		}
-		bw.Write(b)
-		if err := bw.WriteByte('\n'); err != nil {
+		if err := enc.Encode(&ev); err != nil {
 			return fmt.Errorf("replay: write event %s: %w", ev.ID, err)
 		}
 	}

@@ -90,6 +90,12 @@ func TestWriteLog_roundTrip(t *testing.T) {
 	if err := replay.WriteLog(&buf, slices.Values(evs)); err != nil {
 		t.Fatal(err)
 	}
+	for i, line := range strings.SplitAfter(buf.String(), "\n")[:len(evs)] {
+		b, _ := json.Marshal(evs[i])
+		if line != string(b)+"\n" {
+			t.Fatalf("line %d is not the event as json.Marshal writes it:\n got %s\nwant %s", i+1, line, b)
+		}
+	}
 	var back []lead.Event
 	for ev, err := range replay.ReadLog(&buf) {
 		if err != nil {

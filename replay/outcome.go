@@ -161,17 +161,17 @@ func (o *Outcome) rep(id string) *Row {
 	return r
 }
 
-// event notes what a lead's event says that its history does not: the
-// campaign of a response.
-func (o *Outcome) event(ev *lead.Event) {
-	if ev.Kind != lead.EventResponse || ev.Campaign == "" {
+// response notes what a lead's response event says that its history
+// does not: the campaign (M6).
+func (o *Outcome) response(leadID, campaign string) {
+	if campaign == "" {
 		return
 	}
-	_, st := o.lead(ev.Lead)
+	_, st := o.lead(leadID)
 	if st.campaigns == nil {
 		st.campaigns = map[string]bool{}
 	}
-	st.campaigns[ev.Campaign] = true
+	st.campaigns[campaign] = true
 }
 
 // change counts one history entry, as report.SLA counts it (V9).

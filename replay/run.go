@@ -157,7 +157,7 @@ func Run(ctx context.Context, log iter.Seq2[lead.Event, error], opts Options) (*
 			return nil, fmt.Errorf("replay: campaign %s: %w", c.ID, err)
 		}
 	}
-	if err := d.run(ctx, log, out.event); err != nil {
+	if err := d.run(ctx, log, out.response); err != nil {
 		return nil, err
 	}
 	out.finish(&d.stats)
@@ -250,8 +250,10 @@ func (d *driver) drain(f func(*leadline.Notification)) func(context.Context) err
 	}
 }
 
-// run replays log; each event goes to seen before it is handled.
-func (d *driver) run(ctx context.Context, log iter.Seq2[lead.Event, error], seen func(*lead.Event)) error {
+// run replays log; each response event's lead and campaign go to seen
+// before it is handled (passing the event itself would move every event
+// to the heap).
+func (d *driver) run(ctx context.Context, log iter.Seq2[lead.Event, error], seen func(leadID, campaign string)) error {
 	for ev, err := range log {
 		if err != nil {
 			return fmt.Errorf("replay: %w", err)
@@ -266,8 +268,8 @@ func (d *driver) run(ctx context.Context, log iter.Seq2[lead.Event, error], seen
 		if err := d.moveTo(ctx, at); err != nil {
 			return err
 		}
-		if seen != nil {
-			seen(&ev)
+		if seen != nil && ev.Kind == lead.EventResponse {
+			seen(ev.Lead, ev.Campaign)
 		}
 		if err := d.eng.Handle(ctx, ev); err != nil {
 			kind := refusal(err)
