@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadline/leadline"
+	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/replay"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/rules"
@@ -65,4 +67,23 @@ func ExampleDiff() {
 	//   rep-a: 再割り当て 1 件減、リマインダー 1 件減、SLA 違反 1 件減
 	// 結果が変わったリード: 1 件
 	//   L-1: 担当 rep-b → rep-a; 再割り当て 1 → 0; リマインダー 1 → 0; SLA 違反 1 → 0
+}
+
+func ExampleBackfill() {
+	ctx := context.Background()
+	jst := time.FixedZone("JST", 9*3600)
+	cutoff := time.Date(2026, 4, 9, 9, 0, 0, 0, jst) // the live engine takes over here
+	st := memstore.New()
+	res, err := replay.Backfill(ctx, st, leadline.Config{Roster: exampleTeam}, replay.ReadLog(strings.NewReader(exampleLog)), cutoff)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("imported %d events; %d deadlines fired before the cutoff; %d notifications recorded, none sent\n",
+		res.Events, res.Fired, res.Suppressed)
+	l, _ := st.Lead(ctx, "L-1")
+	fmt.Println("L-1 is now", l.Owner+"'s, due", l.Request.Due.In(jst).Format("Jan 2 15:04"))
+	// Output:
+	// imported 6 events; 1 deadlines fired before the cutoff; 5 notifications recorded, none sent
+	// L-1 is now rep-b's, due Apr 10 09:05
 }
