@@ -79,11 +79,11 @@ func ExampleBackfill() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Printf("imported %d events; %d deadlines fired before the cutoff; %d notifications recorded, none sent\n",
+	fmt.Printf("events imported: %d, past deadlines fired: %d, notifications recorded and not sent: %d\n",
 		res.Events, res.Fired, res.Suppressed)
 	l, _ := st.Lead(ctx, "L-1")
 	fmt.Println("L-1 is now", l.Owner+"'s, due", l.Request.Due.In(jst).Format("Jan 2 15:04"))
 	// Output:
-	// imported 6 events; 1 deadlines fired before the cutoff; 5 notifications recorded, none sent
+	// events imported: 6, past deadlines fired: 1, notifications recorded and not sent: 5
 	// L-1 is now rep-b's, due Apr 10 09:05
 }
