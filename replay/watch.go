@@ -1,7 +1,6 @@
 package replay
 
 import (
-	"container/heap"
 	"context"
 	"time"
 
@@ -61,7 +60,7 @@ func (w *watch) saw(wr *leadline.Write) {
 		g := w.gen[id] + 1
 		w.gen[id] = g
 		for _, d := range wr.Deadlines {
-			heap.Push(&w.due, dueAt{due: d.Due, lead: id, gen: g})
+			w.due.push(dueAt{due: d.Due, lead: id, gen: g})
 		}
 	}
 	if w.onHist != nil {
@@ -78,7 +77,7 @@ func (w *watch) next() (time.Time, bool) {
 		if w.gen[d.lead] == d.gen {
 			return d.due, true
 		}
-		heap.Pop(&w.due)
+		w.due.pop()
 	}
 	return time.Time{}, false
 }
@@ -88,7 +87,7 @@ func (w *watch) next() (time.Time, bool) {
 // guard: the replay never sweeps the same instant forever).
 func (w *watch) drop(t time.Time) {
 	for len(w.due) > 0 && w.due[0].due.Before(t) {
-		heap.Pop(&w.due)
+		w.due.pop()
 	}
 }
 
@@ -98,15 +97,42 @@ type dueAt struct {
 	gen  uint32
 }
 
+// dueHeap is a min-heap of deadlines by due instant, kept by hand rather
+// than with container/heap, whose interface would allocate every entry.
 type dueHeap []dueAt
 
-func (h dueHeap) Len() int           { return len(h) }
-func (h dueHeap) Less(i, j int) bool { return h[i].due.Before(h[j].due) }
-func (h dueHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *dueHeap) Push(x any)        { *h = append(*h, x.(dueAt)) }
-func (h *dueHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+func (h *dueHeap) push(x dueAt) {
+	*h = append(*h, x)
+	q := *h
+	for i := len(q) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !q[i].due.Before(q[p].due) {
+			break
+		}
+		q[i], q[p] = q[p], q[i]
+		i = p
+	}
+}
+
+func (h *dueHeap) pop() {
+	q := *h
+	n := len(q) - 1
+	q[0] = q[n]
+	q[n] = dueAt{}
+	q = q[:n]
+	*h = q
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < n && q[l].due.Before(q[m].due) {
+			m = l
+		}
+		if r := l + 1; r < n && q[r].due.Before(q[m].due) {
+			m = r
+		}
+		if m == i {
+			return
+		}
+		q[i], q[m] = q[m], q[i]
+		i = m
+	}
 }
