@@ -15,9 +15,15 @@
 //
 // Usage:
 //
-//	go run ./examples/insidesales [-days 14] [-leads 300] [-seed 1] [-tz Asia/Tokyo] [-business]
+//	go run ./examples/insidesales [-days 14] [-leads 300] [-seed 1] [-tz Asia/Tokyo] [-business] [-events out.jsonl]
 //
-// The same flags always print the same story.
+// The same flags always print the same story. With -events the run also
+// writes the log of every event the engine handled, in order, one
+// lead.Event per line (package replay's format), and beside it
+// out.setup.json, the roster and when the engine swept (replay.Setup),
+// and out.policy.json, the run's policy file. Replayed with them
+// (leadline replay -policy out.policy.json -roster out.setup.json
+// out.jsonl), the log writes the same history as the run.
 package main
 
 import (
@@ -34,8 +40,9 @@ import (
 // options are the command's flags.
 type options struct {
 	sim.Flags
-	days     int  // simulated days, from Monday 2026-04-06 09:00
-	business bool // count deadlines in business hours (T11)
+	days     int    // simulated days, from Monday 2026-04-06 09:00
+	business bool   // count deadlines in business hours (T11)
+	events   string // write the event log here, and its setup beside it
 }
 
 func defaultOptions() options {
@@ -68,6 +75,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		fs.IntVar(&opts.days, "days", opts.days, "days to simulate, from Monday 2026-04-06 09:00")
 		opts.Define(fs)
 		fs.BoolVar(&opts.business, "business", opts.business, "count deadlines in working hours on the jp business calendar (T11)")
+		fs.StringVar(&opts.events, "events", opts.events, "write the log of the events handled to this file (JSON Lines), and its replay setup beside it")
 	}, opts.validate)
 	return opts, err
 }
@@ -78,5 +86,11 @@ func run(w io.Writer, opts options) error {
 	if err != nil {
 		return err
 	}
-	return s.run(context.Background())
+	if err := s.run(context.Background()); err != nil {
+		return err
+	}
+	if opts.events != "" {
+		return s.writeLog(opts.events)
+	}
+	return nil
 }
