@@ -47,6 +47,8 @@ func TestRun(t *testing.T) {
 		{name: "validate needs a file", args: []string{"validate"}, wantCode: 2, wantErr: "missing argument"},
 		{name: "validate a missing file", args: []string{"validate", "testdata/nope.json"}, wantCode: 1, wantErr: "nope.json"},
 		{name: "replay the insidesales log (V9)", args: []string{"replay", "-roster", setup, events}, golden: "replay.golden", wantNoErr: true},
+		{name: "replay finds the setup beside the log (M9)", args: []string{"replay", events}, golden: "replay.golden", wantErr: "found beside the log"},
+		{name: "replay with no roster says so (M9)", args: []string{"replay", "-"}, stdin: string(logBytes), wantErr: "no roster"},
 		{name: "replay from standard input", args: []string{"replay", "-roster", setup, "-"}, stdin: string(logBytes), golden: "replay.golden"},
 		{name: "replay -json", args: []string{"replay", "-json", "-roster", setup, events}, wantIsJSON: true, wantOut: `"reminders"`},
 		{name: "replay with a bare roster (M9)", args: []string{"replay", "-roster", "testdata/roster.json", events}, wantOut: "Replayed 231 events"},

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/leadline/leadline"
@@ -255,6 +256,25 @@ func loadPolicy(path string) (rules.Policy, error) {
 	return p, nil
 }
 
+// setup returns the roster of a replay of the log at events: the file
+// roster names, else the setup a simulation wrote beside the log
+// (out.setup.json beside out.jsonl), which it says on stderr. With
+// neither, it warns that round robin has nobody to assign, since every
+// count per rep would then read as nobody's.
+func (e *env) setup(roster, events string) (*replay.Setup, error) {
+	if roster == "" && events != "" && events != "-" {
+		beside := strings.TrimSuffix(events, filepath.Ext(events)) + ".setup.json"
+		if _, err := os.Stat(beside); err == nil {
+			fmt.Fprintf(e.stderr, "leadline: roster %s, found beside the log (-roster to choose another)\n", beside)
+			roster = beside
+		}
+	}
+	if roster == "" {
+		fmt.Fprintln(e.stderr, "leadline: no roster: round robin has nobody to assign, so new leads get no owner (M9); pass -roster")
+	}
+	return loadSetup(roster)
+}
+
 // loadSetup reads a roster file: a replay.Setup, or a bare routing.Org.
 // "" is no roster.
 func loadSetup(path string) (*replay.Setup, error) {
@@ -388,7 +408,7 @@ func cmdReplay(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	setup, err := loadSetup(f.roster)
+	setup, err := e.setup(f.roster, fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -429,7 +449,7 @@ func cmdDiff(ctx context.Context, e *env, args []string) error {
 	if *leads < 0 {
 		return e.usageError(fs, "-leads must not be negative, got %d", *leads)
 	}
-	setup, err := loadSetup(f.roster)
+	setup, err := e.setup(f.roster, fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -470,7 +490,7 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	setup, err := loadSetup(f.roster)
+	setup, err := e.setup(f.roster, fs.Arg(0))
 	if err != nil {
 		return err
 	}
