@@ -1,0 +1,66 @@
+package postgres
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/leadline/leadline/leaderr"
+)
+
+// ErrUnavailable wraps the errors of a lost connection or a database
+// that is shutting down or starting: nothing of the call was committed
+// unless the error came from a commit whose outcome is unknown, and the
+// call may be retried on another connection.
+var ErrUnavailable = errors.New("postgres: database unavailable; retry")
+
+// ErrTimeout wraps the error of a statement the database cancelled: a
+// statement_timeout or a cancelled context. The transaction it was in is
+// rolled back, so nothing of the call was written.
+var ErrTimeout = errors.New("postgres: statement cancelled or timed out; nothing was written")
+
+// ErrText wraps the refusal of a string PostgreSQL cannot store as
+// text: one holding a NUL byte, or bytes that are not UTF-8. The engine
+// refuses such strings at entry (lead.Event.Validate); remove the byte
+// from the input.
+var ErrText = errors.New("postgres: a string holds a NUL byte or is not UTF-8, which PostgreSQL text cannot store")
+
+// interpretError translates a driver error into the errors the engine
+// branches on, by SQLSTATE and pgx's sentinels, never by message text (as
+// river's driver does): no rows is [leaderr.ErrNotFound], a unique
+// violation or a serialization failure or deadlock is
+// [leaderr.ErrConflict] (reload and retry), a cancelled statement is
+// [ErrTimeout], a lost connection [ErrUnavailable], a string the database
+// cannot hold [ErrText]. The driver's error stays wrapped too.
+func interpretError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%w: %w", leaderr.ErrNotFound, err)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "23505", pe.Code == "40001", pe.Code == "40P01":
+			return fmt.Errorf("%w: %w", leaderr.ErrConflict, err)
+		case pe.Code == "57014":
+			return fmt.Errorf("%w: %w", ErrTimeout, err)
+		case pe.Code == "22021", pe.Code == "22P05":
+			return fmt.Errorf("%w: %w", ErrText, err)
+		case pe.Code[:2] == "08", pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03":
+			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
+		return err
+	}
+	if pgconn.SafeToRetry(err) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return err
+}
