@@ -221,7 +221,7 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	dups := make(map[string]bool)   // leads with an event id seen before
+	dups := make(map[string]bool)    // leads with an event id seen before
 	written := make(map[string]bool) // leads whose compare-and-set held
 	recorded := make(map[string]int) // event ids recorded per lead
 	br := tx.SendBatch(ctx, b)

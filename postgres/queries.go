@@ -6,21 +6,21 @@ import "strings"
 // name, so that no statement depends on search_path. The schema is
 // quoted as an identifier once, in New; every value is a parameter.
 type queries struct {
-	lead, seen, history                              string
-	lockLeads, dupEvents, updateLeads, insertLeads   string
-	insertSeen, insertHistory, dropDeadlines         string
-	insertDeadlines, insertOutbox                    string
-	pruneHistory, pruneSeen                          string
-	claimDue, releaseDue, nextTicket, load           string
-	claimOutbox, ack, failRetry, failDead, dead      string
-	revive                                           string
+	lead, seen, history                            string
+	lockLeads, dupEvents, updateLeads, insertLeads string
+	insertSeen, insertHistory, dropDeadlines       string
+	insertDeadlines, insertOutbox                  string
+	pruneHistory, pruneSeen                        string
+	claimDue, releaseDue, nextTicket, load         string
+	claimOutbox, ack, failRetry, failDead, dead    string
+	revive                                         string
 	// outboxTable is the outbox's qualified name, a parameter of the
 	// statements that draw from its sequence.
-	outboxTable string
-	campaign, insertCampaign, updateCampaign         string
-	campaigns, leadsBase                             string
-	open, openAll, created, changes, changesOf       string
-	leadsByID, scoreLead, scoreEntries               string
+	outboxTable                                string
+	campaign, insertCampaign, updateCampaign   string
+	campaigns, leadsBase                       string
+	open, openAll, created, changes, changesOf string
+	leadsByID, scoreLead, scoreEntries         string
 }
 
 func newQueries(schema string) queries {
@@ -30,9 +30,9 @@ func newQueries(schema string) queries {
 	const leadArgs = `$1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::bool[], $6::bool[], $7::bool[], $8::text[], $9::text[]`
 	return queries{
 		outboxTable: schema + ".outbox",
-		lead:    q(`SELECT version, body FROM @s.leads WHERE id = $1`),
-		seen:    q(`SELECT 1 FROM @s.seen WHERE lead = $1 AND event = $2`),
-		history: q(`SELECT body FROM @s.history WHERE lead = $1 ORDER BY seq`),
+		lead:        q(`SELECT version, body FROM @s.leads WHERE id = $1`),
+		seen:        q(`SELECT 1 FROM @s.seen WHERE lead = $1 AND event = $2`),
+		history:     q(`SELECT body FROM @s.history WHERE lead = $1 ORDER BY seq`),
 
 		lockLeads: q(`SELECT id FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`),
 		dupEvents: q(`SELECT s.lead FROM @s.seen s JOIN unnest($1::text[], $2::text[]) AS u(lead, event)
