@@ -27,13 +27,19 @@ var ErrTimeout = errors.New("postgres: statement cancelled or timed out; nothing
 // from the input.
 var ErrText = errors.New("postgres: a string holds a NUL byte or is not UTF-8, which PostgreSQL text cannot store")
 
+// ErrTooLong wraps the refusal of an indexed string (a lead id, event
+// id, notification key, owner or campaign id) too long for a btree index
+// row, about 2,700 bytes: shorten it at entry. Free text (names,
+// reasons, comments, notes) has no such limit.
+var ErrTooLong = errors.New("postgres: an id, event id, key or owner is too long to index (over about 2,700 bytes)")
+
 // interpretError translates a driver error into the errors the engine
 // branches on, by SQLSTATE and pgx's sentinels, never by message text (as
 // river's driver does): no rows is [leaderr.ErrNotFound], a unique
 // violation or a serialization failure or deadlock is
 // [leaderr.ErrConflict] (reload and retry), a cancelled statement is
 // [ErrTimeout], a lost connection [ErrUnavailable], a string the database
-// cannot hold [ErrText]. The driver's error stays wrapped too.
+// cannot hold [ErrText] or index [ErrTooLong]. The driver's error stays wrapped too.
 func interpretError(err error) error {
 	if err == nil {
 		return nil
@@ -48,6 +54,8 @@ func interpretError(err error) error {
 			return fmt.Errorf("%w: %w", leaderr.ErrConflict, err)
 		case pe.Code == "57014":
 			return fmt.Errorf("%w: %w", ErrTimeout, err)
+		case pe.Code == "54000":
+			return fmt.Errorf("%w: %w", ErrTooLong, err)
 		case pe.Code == "22021", pe.Code == "22P05":
 			return fmt.Errorf("%w: %w", ErrText, err)
 		case pe.Code[:2] == "08", pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03":
