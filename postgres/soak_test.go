@@ -97,6 +97,7 @@ func settled(err error) bool {
 // memstore, that every deadline fired once (E5), and that every
 // notification was delivered (E4), none lost to the killed connections.
 func TestSoak(t *testing.T) {
+	t.Parallel()
 	leads, rounds := 2000, 4
 	if *pgSoak {
 		leads = 10_000

@@ -8,6 +8,7 @@ import (
 )
 
 func TestStore(t *testing.T) {
+	t.Parallel()
 	pool := testPool(t)
 	storetest.Run(t, func(t *testing.T) leadline.Store { return openStore(t, pool) })
 }
