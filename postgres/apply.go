@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
@@ -95,11 +96,17 @@ func collect(ws []leadline.Write) (*columns, error) {
 			c.lockIDs = append(c.lockIDs, id)
 		}
 		if w.Event != "" {
-			for _, ev := range append([]string{w.Event}, w.Events...) {
+			for j, ev := range append([]string{w.Event}, w.Events...) {
+				print := w.Print
+				if j > 0 && len(w.Prints) > 0 {
+					print = w.Prints[j-1]
+				} else if j > 0 {
+					print = 0
+				}
 				c.seenLead = append(c.seenLead, id)
 				c.seenEvent = append(c.seenEvent, ev)
 				c.seenAt = append(c.seenAt, w.At)
-				c.seenPrint = append(c.seenPrint, 0)
+				c.seenPrint = append(c.seenPrint, int64(print)) // the bits as they are
 			}
 		}
 		for j := range w.History {
@@ -169,9 +176,14 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 		stepUpdate
 		stepInsert
 		stepSeen
+		stepTicket
 		stepOther
 	)
-	var steps []step
+	var (
+		steps []step
+		// owner[k] is the write whose ticket the k-th stepTicket takes.
+		owner []int
+	)
 	queue := func(st step, sql string, args ...any) {
 		b.Queue(sql, args...)
 		steps = append(steps, st)
@@ -190,6 +202,18 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 	}
 	if len(c.seenLead) > 0 {
 		queue(stepSeen, q.insertSeen, c.seenLead, c.seenEvent, c.seenAt, c.seenPrint)
+	}
+	// Round-robin places (M9), in write order and, within a write, in
+	// ticket order: each statement sees the ones before it.
+	for i := range ws {
+		for _, tk := range ws[i].Tickets {
+			if tk.Number == 0 {
+				queue(stepTicket, q.takeFirst, tk.Sequence)
+			} else {
+				queue(stepTicket, q.takeNext, tk.Sequence, int64(tk.Number))
+			}
+			owner = append(owner, i)
+		}
 	}
 	if len(c.histLead) > 0 {
 		queue(stepOther, q.insertHistory, c.histLead, c.histAt, c.histField, c.histBody)
@@ -224,11 +248,23 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 	dups := make(map[string]bool)    // leads with an event id seen before
 	written := make(map[string]bool) // leads whose compare-and-set held
 	recorded := make(map[string]int) // event ids recorded per lead
+	taken := make([]bool, len(ws))   // writes whose places were not all next
+	for i := range taken {
+		taken[i] = true
+	}
 	br := tx.SendBatch(ctx, b)
+	tickets := 0
 	for _, st := range steps {
 		switch st {
 		case stepLock, stepOther:
 			_, err = br.Exec()
+		case stepTicket:
+			var tag pgconn.CommandTag
+			tag, err = br.Exec()
+			if err == nil && tag.RowsAffected() == 0 {
+				taken[owner[tickets]] = false
+			}
+			tickets++
 		case stepDup, stepUpdate, stepInsert, stepSeen:
 			var rows pgx.Rows
 			rows, err = br.Query()
@@ -271,6 +307,13 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 		}
 		if !written[id] {
 			err = fmt.Errorf("%s: read version %d: %w", id, w.Lead.Version, leaderr.ErrConflict)
+			if len(ws) > 1 {
+				err = fmt.Errorf("write %d: %w", i, err)
+			}
+			return err
+		}
+		if !taken[i] {
+			err = fmt.Errorf("%s: round-robin places %v: another write took one first (M9): %w", id, w.Tickets, leaderr.ErrConflict)
 			if len(ws) > 1 {
 				err = fmt.Errorf("write %d: %w", i, err)
 			}

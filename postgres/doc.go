@@ -36,7 +36,7 @@
 // Driver errors are translated in one place by SQLSTATE: no rows is
 // leaderr.ErrNotFound, a unique violation, serialization failure or
 // deadlock is leaderr.ErrConflict, a cancelled statement [ErrTimeout], a
-// lost connection [ErrUnavailable], text PostgreSQL cannot hold (a NUL
+// lost connection [leaderr.ErrUnavailable], text PostgreSQL cannot hold (a NUL
 // byte) [ErrText].
 //
 // # Claims

@@ -10,15 +10,10 @@ import (
 	"github.com/leadline/leadline/leaderr"
 )
 
-// ErrUnavailable wraps the errors of a lost connection or a database
-// that is shutting down or starting: nothing of the call was committed
-// unless the error came from a commit whose outcome is unknown, and the
-// call may be retried on another connection.
-var ErrUnavailable = errors.New("postgres: database unavailable; retry")
-
 // ErrTimeout wraps the error of a statement the database cancelled: a
 // statement_timeout or a cancelled context. The transaction it was in is
-// rolled back, so nothing of the call was written.
+// rolled back, so nothing of the call was written. It comes with
+// [leaderr.ErrUnavailable]: retry later.
 var ErrTimeout = errors.New("postgres: statement cancelled or timed out; nothing was written")
 
 // ErrText wraps the refusal of a string PostgreSQL cannot store as
@@ -38,7 +33,10 @@ var ErrTooLong = errors.New("postgres: an id, event id, key or owner is too long
 // river's driver does): no rows is [leaderr.ErrNotFound], a unique
 // violation or a serialization failure or deadlock is
 // [leaderr.ErrConflict] (reload and retry), a cancelled statement is
-// [ErrTimeout], a lost connection [ErrUnavailable], a string the database
+// [ErrTimeout] and [leaderr.ErrUnavailable], a lost connection, or a
+// database shutting down or starting, [leaderr.ErrUnavailable] (nothing
+// of the call was written, except that a commit whose answer was lost may
+// have been: a retry then reads as a duplicate, E2), a string the database
 // cannot hold [ErrText] or index [ErrTooLong]. The driver's error stays wrapped too.
 func interpretError(err error) error {
 	if err == nil {
@@ -53,22 +51,22 @@ func interpretError(err error) error {
 		case pe.Code == "23505", pe.Code == "40001", pe.Code == "40P01":
 			return fmt.Errorf("%w: %w", leaderr.ErrConflict, err)
 		case pe.Code == "57014":
-			return fmt.Errorf("%w: %w", ErrTimeout, err)
+			return fmt.Errorf("%w: %w: %w", leaderr.ErrUnavailable, ErrTimeout, err)
 		case pe.Code == "54000":
 			return fmt.Errorf("%w: %w", ErrTooLong, err)
 		case pe.Code == "22021", pe.Code == "22P05":
 			return fmt.Errorf("%w: %w", ErrText, err)
 		case pe.Code[:2] == "08", pe.Code == "57P01", pe.Code == "57P02", pe.Code == "57P03":
-			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+			return fmt.Errorf("%w: %w", leaderr.ErrUnavailable, err)
 		}
 		return err
 	}
 	if pgconn.SafeToRetry(err) {
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		return fmt.Errorf("%w: %w", leaderr.ErrUnavailable, err)
 	}
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) {
-		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		return fmt.Errorf("%w: %w", leaderr.ErrUnavailable, err)
 	}
 	return err
 }

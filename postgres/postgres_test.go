@@ -137,7 +137,7 @@ func TestStore_hostileStrings(t *testing.T) {
 		if err != nil || len(h) != 1 || h[0].Reason != s || h[0].Actor != s || h[0].From != s {
 			t.Errorf("string %d: History = %d entries, %v; want the change back", i, len(h), err)
 		}
-		if seen, err := st.Seen(ctx, id, id); err != nil || !seen {
+		if _, seen, err := st.Seen(ctx, id, id); err != nil || !seen {
 			t.Errorf("string %d: Seen = %v, %v", i, seen, err)
 		}
 		ns, err := st.ClaimOutbox(ctx, monday, time.Minute, 10)
@@ -276,7 +276,7 @@ func TestStore_interruptedWrite(t *testing.T) {
 			if got, err := st.Lead(ctx, "L-1"); err != nil || got.Version != 1 {
 				t.Fatalf("Lead = version %d, %v; want version 1, untouched", got.Version, err)
 			}
-			if seen, _ := st.Seen(ctx, "L-1", "ev-2"); seen {
+			if _, seen, _ := st.Seen(ctx, "L-1", "ev-2"); seen {
 				t.Error("Seen(ev-2) = true after an interrupted write")
 			}
 			if h, _ := st.History(ctx, "L-1"); len(h) != 1 {

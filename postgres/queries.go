@@ -11,7 +11,8 @@ type queries struct {
 	insertSeen, insertHistory, dropDeadlines       string
 	insertDeadlines, insertOutbox                  string
 	pruneHistory, pruneSeen                        string
-	claimDue, releaseDue, nextTicket, load         string
+	claimDue, releaseDue, ticket, load             string
+	takeFirst, takeNext                            string
 	claimOutbox, ack, failRetry, failDead, dead    string
 	revive                                         string
 	// outboxTable is the outbox's qualified name, a parameter of the
@@ -31,7 +32,7 @@ func newQueries(schema string) queries {
 	return queries{
 		outboxTable: schema + ".outbox",
 		lead:        q(`SELECT version, body FROM @s.leads WHERE id = $1`),
-		seen:        q(`SELECT 1 FROM @s.seen WHERE lead = $1 AND event = $2`),
+		seen:        q(`SELECT print FROM @s.seen WHERE lead = $1 AND event = $2`),
 		history:     q(`SELECT body FROM @s.history WHERE lead = $1 ORDER BY seq`),
 
 		lockLeads: q(`SELECT id FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`),
@@ -73,9 +74,14 @@ func newQueries(schema string) queries {
 		releaseDue: q(`UPDATE @s.deadlines d SET claimed_until = NULL
 			FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(lead, kind, due)
 			WHERE d.lead = u.lead AND d.kind = u.kind AND d.due = u.due AND d.claimed_until IS NOT NULL`),
-		nextTicket: q(`INSERT INTO @s.sequences AS s (name, next) VALUES ($1, 1)
-			ON CONFLICT (name) DO UPDATE SET next = s.next + 1 RETURNING next - 1`),
-		load: q(`SELECT owner, count(*) FROM @s.leads WHERE active AND owner = ANY($1::text[]) GROUP BY owner`),
+		ticket: q(`SELECT next FROM @s.sequences WHERE name = $1`),
+		// A sequence's first place is taken by creating its row (or
+		// finding it at 0); a later one by moving the row from Number.
+		// No row changed: the place was not the next one.
+		takeFirst: q(`INSERT INTO @s.sequences AS s (name, next) VALUES ($1, 1)
+			ON CONFLICT (name) DO UPDATE SET next = 1 WHERE s.next = 0`),
+		takeNext: q(`UPDATE @s.sequences SET next = $2 + 1 WHERE name = $1 AND next = $2`),
+		load:     q(`SELECT owner, count(*) FROM @s.leads WHERE active AND owner = ANY($1::text[]) GROUP BY owner`),
 
 		claimOutbox: q(`WITH c AS (
 				SELECT seq FROM @s.outbox

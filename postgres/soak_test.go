@@ -79,7 +79,7 @@ func (r *recorder) Notify(_ context.Context, n leadline.Notification) error {
 // transient reports whether err is what a host retries: a lost
 // connection, a cancelled statement, a conflict the engine gave up on.
 func transient(err error) bool {
-	return errors.Is(err, postgres.ErrUnavailable) || errors.Is(err, postgres.ErrTimeout) || errors.Is(err, leadline.ErrConflict)
+	return errors.Is(err, leadline.ErrUnavailable) || errors.Is(err, postgres.ErrTimeout) || errors.Is(err, leadline.ErrConflict)
 }
 
 // settled reports whether Handle's err is final: nil, a repeat (the

@@ -77,24 +77,26 @@ func (s *Store) Lead(ctx context.Context, id string) (lead.Lead, error) {
 	return l, nil
 }
 
-// Seen reports whether a write of the lead recorded the event id (E2).
-// It is false for "".
-func (s *Store) Seen(ctx context.Context, leadID, eventID string) (bool, error) {
+// Seen reports whether a write of the lead recorded the event id, and
+// the fingerprint of the payload it was recorded with (E2). It is false
+// for "". The fingerprint is kept in a bigint column, its 64 bits as they
+// are.
+func (s *Store) Seen(ctx context.Context, leadID, eventID string) (uint64, bool, error) {
 	if eventID == "" {
 		if err := ctx.Err(); err != nil {
-			return false, fmt.Errorf("postgres: seen %s: %w", eventID, err)
+			return 0, false, fmt.Errorf("postgres: seen %s: %w", eventID, err)
 		}
-		return false, nil
+		return 0, false, nil
 	}
-	var n int
-	err := s.pool.QueryRow(ctx, s.q.seen, leadID, eventID).Scan(&n)
+	var print int64
+	err := s.pool.QueryRow(ctx, s.q.seen, leadID, eventID).Scan(&print)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
+		return 0, false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("postgres: seen %s: %w", eventID, interpretError(err))
+		return 0, false, fmt.Errorf("postgres: seen %s: %w", eventID, interpretError(err))
 	}
-	return true, nil
+	return uint64(print), true, nil
 }
 
 // Apply makes one write in one transaction, as [leadline.LeadStore] says:
@@ -151,6 +153,14 @@ func check(w *leadline.Write) error {
 	for i, ev := range w.Events {
 		if ev == "" || ev == w.Event || slices.Contains(w.Events[:i], ev) {
 			return leaderr.Errorf(fmt.Sprintf("events[%d]", i), "event id %q is empty or repeated in the write", ev)
+		}
+	}
+	if len(w.Prints) > 0 && len(w.Prints) != len(w.Events) {
+		return leaderr.Errorf("prints", "%d prints for %d events: one per event, or none", len(w.Prints), len(w.Events))
+	}
+	for i, t := range w.Tickets {
+		if t.Sequence == "" {
+			return leaderr.Errorf(fmt.Sprintf("tickets[%d].sequence", i), "required: the round-robin sequence the place is of")
 		}
 	}
 	for i, c := range w.History {
@@ -232,11 +242,16 @@ func (s *Store) ReleaseDue(ctx context.Context, ds []lead.Deadline) error {
 	return nil
 }
 
-// NextTicket returns the next number of the sequence, from 0, atomically
-// (M9): the increment is one upsert.
-func (s *Store) NextTicket(ctx context.Context, sequence string) (uint64, error) {
+// Ticket returns the next number of the round-robin sequence, 0 for one
+// never used, without taking it (M9): a write takes it by naming it in
+// [leadline.Write.Tickets].
+func (s *Store) Ticket(ctx context.Context, sequence string) (uint64, error) {
 	var n int64
-	if err := s.pool.QueryRow(ctx, s.q.nextTicket, sequence).Scan(&n); err != nil {
+	err := s.pool.QueryRow(ctx, s.q.ticket, sequence).Scan(&n)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
 		return 0, fmt.Errorf("postgres: ticket %s: %w", sequence, interpretError(err))
 	}
 	return uint64(n), nil
