@@ -158,10 +158,13 @@ func collect(ws []leadline.Write) (*columns, error) {
 
 // apply makes the checked writes ws in one transaction: a batch of
 // statements sent at once, whose results say which write, if any, is
-// refused. Duplicate events are looked for first, and again by the
-// insert of the event ids (which waits for a concurrent write of the same
-// id to end), so that a redelivery reads as a duplicate even when its
-// version is stale too (E2).
+// refused. No statement of the batch fails on a refusal: the
+// compare-and-set updates no row, the insert of the event ids skips those
+// recorded before (waiting for a concurrent write of the same id to end),
+// a place of a sequence moves no row. So every write is checked in full,
+// and a redelivery reads as a duplicate even when its version is stale
+// too (E2); then the transaction commits, or rolls back if any write is
+// refused.
 func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 	c, err := collect(ws)
 	if err != nil {
@@ -172,7 +175,6 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 	type step int
 	const (
 		stepLock step = iota
-		stepDup
 		stepUpdate
 		stepInsert
 		stepSeen
@@ -190,9 +192,6 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 	}
 	if len(c.lockIDs) > 1 {
 		queue(stepLock, q.lockLeads, c.lockIDs)
-	}
-	if len(c.seenLead) > 0 {
-		queue(stepDup, q.dupEvents, c.seenLead, c.seenEvent)
 	}
 	if len(c.upd.id) > 0 {
 		queue(stepUpdate, q.updateLeads, c.upd.args()...)
@@ -245,7 +244,6 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 		}
 	}()
-	dups := make(map[string]bool)    // leads with an event id seen before
 	written := make(map[string]bool) // leads whose compare-and-set held
 	recorded := make(map[string]int) // event ids recorded per lead
 	taken := make([]bool, len(ws))   // writes whose places were not all next
@@ -265,15 +263,13 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 				taken[owner[tickets]] = false
 			}
 			tickets++
-		case stepDup, stepUpdate, stepInsert, stepSeen:
+		case stepUpdate, stepInsert, stepSeen:
 			var rows pgx.Rows
 			rows, err = br.Query()
 			if err == nil {
 				var id string
 				_, err = pgx.ForEachRow(rows, []any{&id}, func() error {
 					switch st {
-					case stepDup:
-						dups[id] = true
 					case stepSeen:
 						recorded[id]++
 					default:
@@ -298,7 +294,7 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 		if w.Event != "" {
 			want = 1 + len(w.Events)
 		}
-		if dups[id] || recorded[id] < want {
+		if recorded[id] < want {
 			err = fmt.Errorf("%s: event %s: %w", id, w.Event, leaderr.ErrDuplicateEvent)
 			if len(ws) > 1 {
 				err = fmt.Errorf("write %d: %w", i, err)

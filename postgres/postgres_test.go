@@ -273,6 +273,22 @@ func TestStore_interruptedWrite(t *testing.T) {
 			if err := tx.Rollback(ctx); err != nil {
 				t.Fatal(err)
 			}
+			// A cancelled statement may still be running when Apply
+			// returns: the cancel request and the closing of the
+			// connection reach the server after the lock is released.
+			// Its transaction is never committed; wait until the server
+			// has rolled it back, so that SKIP LOCKED sees its rows.
+			for {
+				var open int
+				err := admin.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+					WHERE application_name = $1 AND xact_start IS NOT NULL`, app).Scan(&open)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if open == 0 {
+					break
+				}
+			}
 			if got, err := st.Lead(ctx, "L-1"); err != nil || got.Version != 1 {
 				t.Fatalf("Lead = version %d, %v; want version 1, untouched", got.Version, err)
 			}

@@ -6,15 +6,15 @@ import "strings"
 // name, so that no statement depends on search_path. The schema is
 // quoted as an identifier once, in New; every value is a parameter.
 type queries struct {
-	lead, seen, history                            string
-	lockLeads, dupEvents, updateLeads, insertLeads string
-	insertSeen, insertHistory, dropDeadlines       string
-	insertDeadlines, insertOutbox                  string
-	pruneHistory, pruneSeen                        string
-	claimDue, releaseDue, ticket, load             string
-	takeFirst, takeNext                            string
-	claimOutbox, ack, failRetry, failDead, dead    string
-	revive                                         string
+	lead, seen, history                         string
+	lockLeads, updateLeads, insertLeads         string
+	insertSeen, insertHistory, dropDeadlines    string
+	insertDeadlines, insertOutbox               string
+	pruneHistory, pruneSeen                     string
+	claimDue, releaseDue, ticket, load          string
+	takeFirst, takeNext                         string
+	claimOutbox, ack, failRetry, failDead, dead string
+	revive                                      string
 	// outboxTable is the outbox's qualified name, a parameter of the
 	// statements that draw from its sequence.
 	outboxTable                                string
@@ -36,8 +36,6 @@ func newQueries(schema string) queries {
 		history:     q(`SELECT body FROM @s.history WHERE lead = $1 ORDER BY seq`),
 
 		lockLeads: q(`SELECT id FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`),
-		dupEvents: q(`SELECT s.lead FROM @s.seen s JOIN unnest($1::text[], $2::text[]) AS u(lead, event)
-			ON s.lead = u.lead AND s.event = u.event`),
 		updateLeads: q(`UPDATE @s.leads l SET version = u.version + 1, owner = u.owner, created = u.created,
 			open = u.open, active = u.active, attempted = u.attempted, desk = u.desk, body = u.body::jsonb
 			FROM unnest(` + leadArgs + `) AS u(` + leadCols + `)
