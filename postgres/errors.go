@@ -29,15 +29,19 @@ var ErrText = errors.New("postgres: a string holds a NUL byte or is not UTF-8, w
 var ErrTooLong = errors.New("postgres: an id, event id, key or owner is too long to index (over about 2,700 bytes)")
 
 // interpretError translates a driver error into the errors the engine
-// branches on, by SQLSTATE and pgx's sentinels, never by message text (as
-// river's driver does): no rows is [leaderr.ErrNotFound], a unique
-// violation or a serialization failure or deadlock is
-// [leaderr.ErrConflict] (reload and retry), a cancelled statement is
-// [ErrTimeout] and [leaderr.ErrUnavailable], a lost connection, or a
-// database shutting down or starting, [leaderr.ErrUnavailable] (nothing
-// of the call was written, except that a commit whose answer was lost may
-// have been: a retry then reads as a duplicate, E2), a string the database
-// cannot hold [ErrText] or index [ErrTooLong]. The driver's error stays wrapped too.
+// branches on, by SQLSTATE and pgx's sentinels, never by message text:
+//   - no rows is [leaderr.ErrNotFound];
+//   - a unique violation, a serialization failure or a deadlock is
+//     [leaderr.ErrConflict]: reload and retry;
+//   - a cancelled statement is [ErrTimeout] and [leaderr.ErrUnavailable];
+//   - a lost connection, or a database shutting down or starting, is
+//     [leaderr.ErrUnavailable]: nothing of the call was written, except
+//     that a commit whose answer was lost may have been, and a retry then
+//     reads as a duplicate (E2);
+//   - a string the database cannot hold is [ErrText], one it cannot
+//     index [ErrTooLong].
+//
+// The driver's error stays wrapped too.
 func interpretError(err error) error {
 	if err == nil {
 		return nil
