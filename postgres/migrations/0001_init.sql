@@ -17,7 +17,7 @@ CREATE TABLE @schema.leads (
 	body      jsonb NOT NULL,
 	-- the campaigns the lead responded to (M6), as a JSON array
 	campaigns jsonb GENERATED ALWAYS AS (jsonb_path_query_array(body, '$.responses[*].campaign')) STORED
-);
+) WITH (fillfactor = 70); -- room on each page for the new version of a row, so that a write that changes no indexed column updates no index (a HOT update)
 CREATE INDEX leads_open ON @schema.leads (owner, id) WHERE open;
 CREATE INDEX leads_active ON @schema.leads (owner) WHERE active;
 CREATE INDEX leads_created ON @schema.leads (created, id);
@@ -43,7 +43,7 @@ CREATE TABLE @schema.deadlines (
 	kind          text COLLATE "C" NOT NULL,
 	due           timestamptz NOT NULL,
 	claimed_until timestamptz
-);
+) WITH (fillfactor = 80); -- room for claims to update in place (HOT)
 CREATE INDEX deadlines_lead ON @schema.deadlines (lead);
 CREATE INDEX deadlines_due ON @schema.deadlines (due, lead, kind);
 
