@@ -550,6 +550,12 @@ type SweepResult struct {
 // engines may sweep one store at once; the store's claims keep them from
 // firing a deadline twice.
 //
+// Sweep claims Config.Batch deadlines at a time and fires each claimed
+// batch in one write of the leads it holds ([LeadStore.ApplyBatch], one
+// transaction in a database store). When a lead of the batch changed
+// since it was read, the batch is fired lead by lead instead, each write
+// retried on its own.
+//
 // When ctx ends or a write fails mid-batch, Sweep gives back the claims
 // of the deadlines it claimed and did not fire ([LeadStore.ReleaseDue]),
 // so that the next Sweep fires them first, in deadline order (E5), rather
@@ -562,6 +568,21 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 		if err != nil {
 			return res, fmt.Errorf("leadline: sweep: %w", err)
 		}
+		batched, err := e.fireBatch(ctx, ds, now, &res)
+		if err != nil {
+			if rerr := e.store.ReleaseDue(context.WithoutCancel(ctx), ds); rerr != nil {
+				e.log.WarnContext(ctx, "deadline claims not released", "err", rerr)
+			}
+			return res, fmt.Errorf("leadline: sweep: %w", err)
+		}
+		if batched {
+			if len(ds) < e.batch {
+				return res, nil
+			}
+			continue
+		}
+		// The batch lost a race: fire its deadlines one lead at a time,
+		// each write retried on its own.
 		for i, d := range ds {
 			err := ctx.Err()
 			if err == nil {
@@ -579,6 +600,80 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 			return res, nil
 		}
 	}
+}
+
+// fireBatch fires the claimed deadlines ds in one write of every lead
+// they are of ([LeadStore.ApplyBatch]): one transaction for a batch of a
+// sweep, not one per lead. Each lead fires its pending deadlines up to
+// the latest of its claimed ones, in due order (E5), and the leads' writes
+// take their round-robin places in order (M9). It reports false, having
+// written nothing, when a lead changed since it was read or another write
+// took a place, so that the caller fires the batch one lead at a time.
+func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Time, res *SweepResult) (bool, error) {
+	if len(ds) == 0 {
+		return true, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	upTo := make(map[string]time.Time, len(ds))
+	var order []string
+	for _, d := range ds {
+		if t, ok := upTo[d.Lead]; !ok || d.Due.After(t) {
+			if !ok {
+				order = append(order, d.Lead)
+			}
+			upTo[d.Lead] = d.Due
+		}
+	}
+	writes := make([]Write, 0, len(order))
+	steps := make([]*scratch, 0, len(order))
+	defer func() {
+		for _, sc := range steps {
+			e.done(sc)
+		}
+	}()
+	var taken map[string]uint64
+	for _, id := range order {
+		cur, err := e.store.Lead(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue // the lead is gone; its deadlines with it
+		}
+		if err != nil {
+			return false, fmt.Errorf("lead %s: %w", id, err)
+		}
+		sc := e.newStep(ctx, now, cur)
+		steps = append(steps, sc)
+		sc.staff.taken = taken
+		if err := sc.step.Fire(upTo[id]); err != nil {
+			return false, fmt.Errorf("lead %s: %w", id, err)
+		}
+		if sc.step.Fired == 0 {
+			continue // fired by another sweeper, or moved by an event since the claim
+		}
+		taken = takeTickets(taken, sc.staff.tickets)
+		writes = append(writes, e.write(sc, &cur))
+	}
+	if len(writes) == 0 {
+		return true, nil
+	}
+	err := e.store.ApplyBatch(ctx, writes)
+	if errors.Is(err, ErrConflict) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, sc := range steps {
+		if sc.step.Fired > 0 {
+			res.Fired = append(res.Fired, sc.step.Expired...)
+			res.Notifications += len(sc.step.Notes)
+		}
+	}
+	if e.log.Enabled(ctx, slog.LevelDebug) {
+		e.log.DebugContext(ctx, "deadlines fired", "leads", len(writes))
+	}
+	return true, nil
 }
 
 func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Time, res *SweepResult) error {
