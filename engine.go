@@ -826,6 +826,16 @@ func (e *Engine) notify(ctx context.Context, n *Notification) (err error) {
 			err = fmt.Errorf("leadline: notifier panicked on %s: %v", n.Key, r)
 		}
 	}()
+	// Instants come back from a store in whatever zone it keeps them; a
+	// notification reads them in the team's zone, else the clock's (E10).
+	loc := e.pol.Zone()
+	if loc == nil {
+		loc = e.clock.Now().Location()
+	}
+	n.At = n.At.In(loc)
+	if !n.Due.IsZero() {
+		n.Due = n.Due.In(loc)
+	}
 	n.Text = e.texts.Render(*n) // in the team's language and zone (E10)
 	return e.notifier.Notify(ctx, *n)
 }

@@ -125,7 +125,7 @@ func Run(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 }
 
 // RunLeadStore runs the [leadline.LeadStore] contract: Lead, Apply, Seen,
-// ClaimDue, ReleaseDue, NextTicket and Load. The check that a refused Apply leaves
+// ClaimDue, ReleaseDue, Ticket and Load. The check that a refused Apply leaves
 // the history and the outbox alone needs a whole [leadline.Store]; [Run]
 // runs it, as its Atomicity group.
 func RunLeadStore(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {

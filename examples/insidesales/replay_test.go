@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/leadline/leadline"
+	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/policyfile"
 	"github.com/leadline/leadline/replay"
 	"github.com/leadline/leadline/sim"
@@ -34,7 +35,7 @@ func TestRun_ReplayEqualsLive(t *testing.T) {
 			opts := defaultOptions()
 			tc.opts(&opts)
 			opts.events = filepath.Join(t.TempDir(), "out.jsonl")
-			s, err := newWorld(opts, io.Discard)
+			s, err := newWorld(opts, memstore.New(), io.Discard)
 			if err != nil {
 				t.Fatal(err)
 			}

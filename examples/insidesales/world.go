@@ -13,7 +13,6 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
-	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/policyfile"
 	"github.com/leadline/leadline/replay"
 	"github.com/leadline/leadline/routing"
@@ -40,7 +39,7 @@ type world struct {
 	loc        *time.Location
 	start, end time.Time
 	rng        *rand.Rand
-	store      *memstore.Store
+	store      store
 	eng        *leadline.Engine
 	pol        leadline.Policy
 	work       *stage.BusinessCalendar // reps act only when it is open, whatever deadlines count on
@@ -101,7 +100,7 @@ var answers = sim.Answers{Boost: 1.4, Keen: decimal.NewFromInt(100),
 	Reply: [...]float64{stage.Stage1: 0.06, stage.Stage2: 0.06, stage.Stage3: 0.08, stage.Stage4: 0.08}}
 
 // newWorld builds the team, the engine and the leads' marketing script.
-func newWorld(opts options, w io.Writer) (*world, error) {
+func newWorld(opts options, st store, w io.Writer) (*world, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
@@ -110,7 +109,7 @@ func newWorld(opts options, w io.Writer) (*world, error) {
 	if err != nil {
 		return nil, fmt.Errorf("business calendar: %w", err)
 	}
-	s := &world{opts: opts, loc: loc, out: &sim.Printer{W: w}, work: work, rng: opts.Rand(), store: memstore.New(),
+	s := &world{opts: opts, loc: loc, out: &sim.Printer{W: w}, work: work, rng: opts.Rand(), store: st,
 		start: time.Date(2026, time.April, 6, 9, 0, 0, 0, loc), end: time.Date(2026, time.April, 6+opts.days, 0, 0, 0, 0, loc),
 		people: map[string]*persona{}, kinds: map[string]companyKind{}}
 	if opts.business {
