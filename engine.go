@@ -633,9 +633,29 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 			e.done(sc)
 		}
 	}()
+	var loaded map[string]lead.Lead
+	if st, ok := e.store.(leadsByID); ok {
+		ls, err := st.LeadsByID(ctx, order)
+		if err != nil {
+			return false, fmt.Errorf("leads: %w", err)
+		}
+		loaded = make(map[string]lead.Lead, len(ls))
+		for _, l := range ls {
+			loaded[l.ID] = l
+		}
+	}
 	var taken map[string]uint64
 	for _, id := range order {
-		cur, err := e.store.Lead(ctx, id)
+		var cur lead.Lead
+		var err error
+		if loaded != nil {
+			var ok bool
+			if cur, ok = loaded[id]; !ok {
+				err = ErrNotFound
+			}
+		} else {
+			cur, err = e.store.Lead(ctx, id)
+		}
 		if errors.Is(err, ErrNotFound) {
 			continue // the lead is gone; its deadlines with it
 		}
@@ -674,6 +694,14 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 		e.log.DebugContext(ctx, "deadlines fired", "leads", len(writes))
 	}
 	return true, nil
+}
+
+// leadsByID is what a store that reads many leads in one call offers
+// (report.Reader has it; memstore and postgres implement it): a sweep
+// then loads a claimed batch's leads at once, one round trip to a
+// database instead of one a lead.
+type leadsByID interface {
+	LeadsByID(ctx context.Context, ids []string) ([]lead.Lead, error)
 }
 
 func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Time, res *SweepResult) error {
