@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -51,7 +52,10 @@ type Config struct {
 	Roster Roster
 	// MaxRetries is how many times Handle and Sweep retry a lead whose
 	// write lost a compare-and-set race before giving up with
-	// [ErrConflict]. Defaults to 8.
+	// [ErrConflict]. A write loses one when another write changed the
+	// lead since it was read, or took the round-robin place it read
+	// (M9): every lost race is another write's success, so the engine
+	// as a whole always progresses. Defaults to 32.
 	MaxRetries int
 	// Batch is how many deadlines Sweep claims, and notifications Deliver
 	// claims, at a time. Defaults to 256.
@@ -89,7 +93,7 @@ type Config struct {
 
 // The defaults of [Config]'s numbers.
 const (
-	MaxRetriesDefault = 8
+	MaxRetriesDefault = 32
 	BatchDefault      = 256
 	LeaseDefault      = time.Minute
 	IntervalDefault   = time.Minute
@@ -195,21 +199,23 @@ func (e *Engine) newStep(ctx context.Context, now time.Time, l lead.Lead) *scrat
 			Expired: make([]lead.Deadline, 0, 2)}}
 	}
 	sc.staff = liveChooser{e: e, ctx: ctx, now: now}
+	sc.staff.tickets = sc.staff.buf[:0]
 	sc.step = rules.Step{Policy: &e.pol, Staff: &sc.staff, Now: now, Lead: l,
 		History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
 	return sc
 }
 
 // again starts the step of sc over on l, after a lost compare-and-set
-// race: the round-robin tickets already taken are used again, so that a
-// retried step takes the same places in the sequence and skips no rep.
+// race: the round-robin places it read are forgotten, and the retried
+// step reads them again from the store, as the write that won left them.
 func (sc *scratch) again(l lead.Lead) {
 	clear(sc.step.History)
 	clear(sc.step.Notes)
 	clear(sc.step.Expired)
 	sc.step = rules.Step{Policy: sc.step.Policy, Staff: sc.step.Staff, Now: sc.step.Now, Lead: l,
 		History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
-	sc.staff.used = 0
+	clear(sc.staff.buf[:])
+	sc.staff.tickets = sc.staff.buf[:0]
 }
 
 // done clears the step's buffers, so that they hold no lead's data, and
@@ -309,24 +315,43 @@ func (e *Engine) Handle(ctx context.Context, ev lead.Event) error {
 		if !errors.Is(err, ErrConflict) || attempt >= e.retries {
 			return err
 		}
+		runtime.Gosched() // let the write that won finish before reading again
 	}
 }
 
 func (e *Engine) handleOnce(ctx context.Context, ev *lead.Event, sc *scratch) error {
 	err := e.handleStep(ctx, ev, sc)
-	if errors.Is(err, errRedelivered) {
-		return fmt.Errorf("leadline: event %s: %w", ev.ID, ErrDuplicateEvent)
-	}
-	if _, bad := errors.AsType[*FieldError](err); bad {
-		// Refused against the lead's state: the event may be one handled
-		// before, which changed that state (a created lead that now
-		// exists). A repeat is reported as such, not as bad input (E2).
-		// Apply itself refuses a repeat that would otherwise succeed.
-		if seen, serr := e.store.Seen(ctx, ev.Lead, ev.ID); serr == nil && seen {
-			return fmt.Errorf("leadline: event %s: %w", ev.ID, ErrDuplicateEvent)
+	_, bad := errors.AsType[*FieldError](err)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errRedelivered) || errors.Is(err, ErrDuplicateEvent) || bad:
+		// A repeat: found before the step took a round-robin turn, refused
+		// by the store's write, or refused against the state the first
+		// delivery left (a created lead that now exists). It is reported
+		// as a repeat, not as bad input, when its payload is the one
+		// handled; as a reused id when it is not (E2).
+		print, seen, serr := e.store.Seen(ctx, ev.Lead, ev.ID)
+		switch {
+		case serr != nil && !bad:
+			return fmt.Errorf("leadline: event %s: %w", ev.ID, serr)
+		case seen:
+			return repeated(ev, print)
 		}
 	}
 	return err
+}
+
+// repeated is the answer to event ev whose id was handled before with
+// the payload whose fingerprint is print (E2): a duplicate, success, when
+// it is ev's own; else a [*FieldError] for "id" wrapping [ErrEventReused].
+func repeated(ev *lead.Event, print uint64) error {
+	if print != ev.Print() {
+		return &FieldError{Field: "id", Err: fmt.Errorf(
+			"event %s of lead %s was handled before with another payload; this event was not applied: give it an id of its own: %w",
+			ev.ID, ev.Lead, ErrEventReused)}
+	}
+	return fmt.Errorf("leadline: event %s: %w", ev.ID, ErrDuplicateEvent)
 }
 
 func (e *Engine) handleStep(ctx context.Context, ev *lead.Event, sc *scratch) error {
@@ -344,7 +369,9 @@ func (e *Engine) handleStep(ctx context.Context, ev *lead.Event, sc *scratch) er
 	if err := sc.step.Event(ev, exists, camp); err != nil {
 		return err
 	}
-	return e.apply(ctx, ev.ID, &cur, &sc.step)
+	w := e.write(sc, &cur)
+	w.Event, w.Print = ev.ID, ev.Print()
+	return e.save(ctx, &w)
 }
 
 // HandleBatch applies several events of one lead, in order, as one write
@@ -397,6 +424,7 @@ func (e *Engine) HandleBatch(ctx context.Context, evs []lead.Event) error {
 		if !retry || attempt >= e.retries {
 			return err
 		}
+		runtime.Gosched()
 	}
 }
 
@@ -415,14 +443,18 @@ func (e *Engine) batchStep(ctx context.Context, evs []lead.Event, sc *scratch) e
 	}
 	sc.again(cur)
 	var applied []string
+	var prints []uint64
 	for i := range evs {
 		ev := &evs[i]
 		if exists {
-			seen, err := e.store.Seen(ctx, id, ev.ID)
+			print, seen, err := e.store.Seen(ctx, id, ev.ID)
 			if err != nil {
 				return fmt.Errorf("leadline: handle batch: event %s: %w", ev.ID, err)
 			}
 			if seen {
+				if err := repeated(ev, print); !errors.Is(err, ErrDuplicateEvent) {
+					return leaderr.Prefix(fmt.Sprintf("events[%d].", i), err)
+				}
 				continue // handled before: the rest of the batch is what is new (E2)
 			}
 		}
@@ -435,16 +467,15 @@ func (e *Engine) batchStep(ctx context.Context, evs []lead.Event, sc *scratch) e
 		}
 		exists = true // a created event made the lead; any other needed it
 		applied = append(applied, ev.ID)
+		prints = append(prints, ev.Print())
 	}
 	if len(applied) == 0 {
 		return fmt.Errorf("leadline: batch of lead %s: %w: %w", id, errAllSeen, ErrDuplicateEvent)
 	}
-	w := e.write(applied[0], &cur, &sc.step)
-	w.Events = applied[1:]
-	if err := e.store.Apply(ctx, w); err != nil {
-		return fmt.Errorf("leadline: save lead %s: %w", id, err)
-	}
-	return nil
+	w := e.write(sc, &cur)
+	w.Event, w.Print = applied[0], prints[0]
+	w.Events, w.Prints = applied[1:], prints[1:]
+	return e.save(ctx, &w)
 }
 
 // campaignOf loads the campaign a response event names, or returns nil
@@ -466,23 +497,26 @@ func (e *Engine) campaignOf(ctx context.Context, ev *lead.Event, exists bool) (*
 	return &c, nil
 }
 
-// apply writes the step's result as one atomic change.
-func (e *Engine) apply(ctx context.Context, eventID string, old *lead.Lead, s *rules.Step) error {
-	if err := e.store.Apply(ctx, e.write(eventID, old, s)); err != nil {
-		return fmt.Errorf("leadline: save lead %s: %w", s.Lead.ID, err)
+// save makes w as one atomic change.
+func (e *Engine) save(ctx context.Context, w *Write) error {
+	if err := e.store.Apply(ctx, *w); err != nil {
+		return fmt.Errorf("leadline: save lead %s: %w", w.Lead.ID, err)
 	}
 	return nil
 }
 
-// write returns the step's result as one write of the lead read as old.
-func (e *Engine) write(eventID string, old *lead.Lead, s *rules.Step) Write {
+// write returns the result of sc's step as one write of the lead read as
+// old, with the round-robin places the step used (M9); the caller sets
+// the event ids it records.
+func (e *Engine) write(sc *scratch, old *lead.Lead) Write {
+	s := &sc.step
 	s.Lead.Version = old.Version
 	w := Write{
-		Event:   eventID,
 		Lead:    s.Lead,
 		History: s.History,
 		Outbox:  s.Notes,
 		At:      s.Now,
+		Tickets: sc.staff.tickets,
 	}
 	if r := e.pol.Retention.History; r > 0 {
 		w.HistorySince = s.Now.Add(-r)
@@ -516,6 +550,12 @@ type SweepResult struct {
 // engines may sweep one store at once; the store's claims keep them from
 // firing a deadline twice.
 //
+// Sweep claims Config.Batch deadlines at a time and fires each claimed
+// batch in one write of the leads it holds ([LeadStore.ApplyBatch], one
+// transaction in a database store). When a lead of the batch changed
+// since it was read, the batch is fired lead by lead instead, each write
+// retried on its own.
+//
 // When ctx ends or a write fails mid-batch, Sweep gives back the claims
 // of the deadlines it claimed and did not fire ([LeadStore.ReleaseDue]),
 // so that the next Sweep fires them first, in deadline order (E5), rather
@@ -528,6 +568,21 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 		if err != nil {
 			return res, fmt.Errorf("leadline: sweep: %w", err)
 		}
+		batched, err := e.fireBatch(ctx, ds, now, &res)
+		if err != nil {
+			if rerr := e.store.ReleaseDue(context.WithoutCancel(ctx), ds); rerr != nil {
+				e.log.WarnContext(ctx, "deadline claims not released", "err", rerr)
+			}
+			return res, fmt.Errorf("leadline: sweep: %w", err)
+		}
+		if batched {
+			if len(ds) < e.batch {
+				return res, nil
+			}
+			continue
+		}
+		// The batch lost a race: fire its deadlines one lead at a time,
+		// each write retried on its own.
 		for i, d := range ds {
 			err := ctx.Err()
 			if err == nil {
@@ -545,6 +600,108 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 			return res, nil
 		}
 	}
+}
+
+// fireBatch fires the claimed deadlines ds in one write of every lead
+// they are of ([LeadStore.ApplyBatch]): one transaction for a batch of a
+// sweep, not one per lead. Each lead fires its pending deadlines up to
+// the latest of its claimed ones, in due order (E5), and the leads' writes
+// take their round-robin places in order (M9). It reports false, having
+// written nothing, when a lead changed since it was read or another write
+// took a place, so that the caller fires the batch one lead at a time.
+func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Time, res *SweepResult) (bool, error) {
+	if len(ds) == 0 {
+		return true, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	upTo := make(map[string]time.Time, len(ds))
+	var order []string
+	for _, d := range ds {
+		if t, ok := upTo[d.Lead]; !ok || d.Due.After(t) {
+			if !ok {
+				order = append(order, d.Lead)
+			}
+			upTo[d.Lead] = d.Due
+		}
+	}
+	writes := make([]Write, 0, len(order))
+	steps := make([]*scratch, 0, len(order))
+	defer func() {
+		for _, sc := range steps {
+			e.done(sc)
+		}
+	}()
+	var loaded map[string]lead.Lead
+	if st, ok := e.store.(leadsByID); ok {
+		ls, err := st.LeadsByID(ctx, order)
+		if err != nil {
+			return false, fmt.Errorf("leads: %w", err)
+		}
+		loaded = make(map[string]lead.Lead, len(ls))
+		for _, l := range ls {
+			loaded[l.ID] = l
+		}
+	}
+	var taken map[string]uint64
+	for _, id := range order {
+		var cur lead.Lead
+		var err error
+		if loaded != nil {
+			var ok bool
+			if cur, ok = loaded[id]; !ok {
+				err = ErrNotFound
+			}
+		} else {
+			cur, err = e.store.Lead(ctx, id)
+		}
+		if errors.Is(err, ErrNotFound) {
+			continue // the lead is gone; its deadlines with it
+		}
+		if err != nil {
+			return false, fmt.Errorf("lead %s: %w", id, err)
+		}
+		sc := e.newStep(ctx, now, cur)
+		steps = append(steps, sc)
+		sc.staff.taken = taken
+		if err := sc.step.Fire(upTo[id]); err != nil {
+			return false, fmt.Errorf("lead %s: %w", id, err)
+		}
+		if sc.step.Fired == 0 {
+			continue // fired by another sweeper, or moved by an event since the claim
+		}
+		taken = takeTickets(taken, sc.staff.tickets)
+		writes = append(writes, e.write(sc, &cur))
+	}
+	if len(writes) == 0 {
+		return true, nil
+	}
+	err := e.store.ApplyBatch(ctx, writes)
+	if errors.Is(err, ErrConflict) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, sc := range steps {
+		if sc.step.Fired > 0 {
+			res.Fired = append(res.Fired, sc.step.Expired...)
+			res.Notifications += len(sc.step.Notes)
+		}
+	}
+	if e.log.Enabled(ctx, slog.LevelDebug) {
+		e.log.DebugContext(ctx, "deadlines fired", "leads", len(writes))
+	}
+	return true, nil
+}
+
+// leadsByID is what a store that reads many leads in one call offers
+// (report.Reader has it; memstore and postgres implement it): a sweep
+// then loads a claimed batch's leads at once, one round trip to a
+// database instead of one a lead.
+type leadsByID interface {
+	LeadsByID(ctx context.Context, ids []string) ([]lead.Lead, error)
 }
 
 func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Time, res *SweepResult) error {
@@ -567,7 +724,8 @@ func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Tim
 			// the claim: nothing to do. The claim lapses on its own.
 			return nil
 		}
-		err = e.apply(ctx, "", &cur, &sc.step)
+		w := e.write(sc, &cur)
+		err = e.save(ctx, &w)
 		switch {
 		case err == nil:
 			res.Fired = append(res.Fired, sc.step.Expired...)
@@ -577,6 +735,7 @@ func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Tim
 			}
 			return nil
 		case errors.Is(err, ErrConflict) && attempt < e.retries:
+			runtime.Gosched()
 			continue
 		default:
 			return fmt.Errorf("leadline: sweep: %w", err)
@@ -695,6 +854,16 @@ func (e *Engine) notify(ctx context.Context, n *Notification) (err error) {
 			err = fmt.Errorf("leadline: notifier panicked on %s: %v", n.Key, r)
 		}
 	}()
+	// Instants come back from a store in whatever zone it keeps them; a
+	// notification reads them in the team's zone, else the clock's (E10).
+	loc := e.pol.Zone()
+	if loc == nil {
+		loc = e.clock.Now().Location()
+	}
+	n.At = n.At.In(loc)
+	if !n.Due.IsZero() {
+		n.Due = n.Due.In(loc)
+	}
 	n.Text = e.texts.Render(*n) // in the team's language and zone (E10)
 	return e.notifier.Notify(ctx, *n)
 }
@@ -747,36 +916,43 @@ func (e *Engine) Run(ctx context.Context) error {
 
 // liveChooser answers a step's questions from the roster and the store.
 // It serves one Handle, or one deadline of a Sweep, and keeps the
-// round-robin tickets it took across conflict retries, so that a retried
-// step takes the same places in the sequence and does not skip a rep.
+// round-robin places the step reads, which its write then takes (M9):
+// a place is taken only when the write commits, so an event that is
+// refused, cancelled or a redelivery takes no turn, and a write that
+// lost a race to another's place is refused as a conflict and retried.
 type liveChooser struct {
-	e       *Engine
-	ctx     context.Context
-	now     time.Time
-	tickets [2]uint64
-	taken   int // tickets taken from the store
-	used    int // tickets used in the current attempt
+	e   *Engine
+	ctx context.Context
+	now time.Time
+	// tickets are the places the step used, in order; they live in buf.
+	tickets []Ticket
+	buf     [2]Ticket
+	// taken holds, in a batch of writes, the next numbers of the
+	// sequences whose places earlier writes of the batch use; nil
+	// outside a batch.
+	taken map[string]uint64
 	// lead and event name the event being handled, "" for a sweep: a
 	// redelivered event must take no round-robin turn (E2, M9).
 	lead, event string
 }
 
-// errRedelivered stops a step that would take a round-robin ticket for
-// an event handled before; Handle answers ErrDuplicateEvent.
+// errRedelivered stops a step that would take a round-robin place for
+// an event handled before; Handle answers ErrDuplicateEvent, or
+// ErrEventReused for an id handled with another payload.
 var errRedelivered = errors.New("leadline: event handled before")
 
+// ticket returns the next place of sequence seq for the step: after the
+// places the step used already, else after those the batch's earlier
+// writes use, else the store's next.
 func (c *liveChooser) ticket(seq string) (uint64, error) {
-	if c.used < c.taken {
-		c.used++
-		return c.tickets[c.used-1], nil
-	}
 	if err := c.ctx.Err(); err != nil {
 		return 0, fmt.Errorf("leadline: round robin: %w", err) // a cancelled event takes no turn
 	}
-	if c.event != "" && c.taken == 0 {
+	if c.event != "" && len(c.tickets) == 0 {
 		// Only a step that takes a turn pays for this look-up: a
-		// redelivery is refused before it moves the sequence (E2, M9).
-		seen, err := c.e.store.Seen(c.ctx, c.lead, c.event)
+		// redelivery is refused before it reads the sequence (E2, M9).
+		// The write would refuse it too; this spares the store the work.
+		_, seen, err := c.e.store.Seen(c.ctx, c.lead, c.event)
 		if err != nil {
 			return 0, fmt.Errorf("leadline: round robin: %w", err)
 		}
@@ -784,16 +960,39 @@ func (c *liveChooser) ticket(seq string) (uint64, error) {
 			return 0, errRedelivered
 		}
 	}
-	n, err := c.e.store.NextTicket(c.ctx, seq)
-	if err != nil {
-		return 0, fmt.Errorf("leadline: round robin: %w", err)
+	var next uint64
+	found := false
+	for _, t := range c.tickets {
+		if t.Sequence == seq {
+			next, found = t.Number+1, true
+		}
 	}
-	if c.taken < len(c.tickets) {
-		c.tickets[c.taken] = n
-		c.taken++
-		c.used = c.taken
+	if !found {
+		if n, ok := c.taken[seq]; ok {
+			next = n
+		} else {
+			n, err := c.e.store.Ticket(c.ctx, seq)
+			if err != nil {
+				return 0, fmt.Errorf("leadline: round robin: %w", err)
+			}
+			next = n
+		}
 	}
-	return n, nil
+	c.tickets = append(c.tickets, Ticket{Sequence: seq, Number: next})
+	return next, nil
+}
+
+// takeTickets records in taken, the next numbers of a batch's sequences,
+// the places ts of one of its writes, and returns taken, made when it was
+// nil and ts is not empty (M9).
+func takeTickets(taken map[string]uint64, ts []Ticket) map[string]uint64 {
+	for _, t := range ts {
+		if taken == nil {
+			taken = make(map[string]uint64, 1)
+		}
+		taken[t.Sequence] = t.Number + 1
+	}
+	return taken
 }
 
 func (c *liveChooser) team(role routing.Role) (routing.Team, error) {

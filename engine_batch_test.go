@@ -53,7 +53,7 @@ func TestEngine_HandleBatch(t *testing.T) {
 			t.Fatalf("history by event = %v, want %v", got, want)
 		}
 		for _, id := range []string{"wh-1", "wh-2", "wh-3"} {
-			if seen, err := h.store.Seen(t.Context(), "L-1", id); err != nil || !seen {
+			if _, seen, err := h.store.Seen(t.Context(), "L-1", id); err != nil || !seen {
 				t.Fatalf("Seen(%s) = %v, %v; want true", id, seen, err)
 			}
 		}
@@ -115,7 +115,7 @@ func TestEngine_HandleBatch(t *testing.T) {
 		if after := h.snapshot(t, "L-1"); !before.same(after) {
 			t.Fatalf("lead changed by a refused batch: %+v, want %+v", after, before)
 		}
-		if seen, _ := h.store.Seen(t.Context(), "L-1", "b-1"); seen {
+		if _, seen, _ := h.store.Seen(t.Context(), "L-1", "b-1"); seen {
 			t.Fatal("Seen(b-1) = true after the batch was refused")
 		}
 	})

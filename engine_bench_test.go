@@ -141,17 +141,22 @@ func BenchmarkHandle(b *testing.B) {
 // a working set of 10,000 (a day's active leads of a large team) or
 // 100,000 (a working set well beyond the caches). Run it with -cpu 1 for
 // issue 5's "events per second on one core".
+//
+// Each lead count also runs "baseline": a map and a mutex doing the writes
+// Handle makes for the same events (the lead record, its event id, its
+// history entry, a notification for an activity, a deadline pushed on a
+// heap for an attempt) and none of the rules, so that the engine's cost
+// over the bare writes reads as a ratio measured in one run (issue 12:
+// within 3x).
 func BenchmarkHandleMix(b *testing.B) {
 	for _, leads := range []int{10_000, 100_000} {
 		b.Run(fmt.Sprintf("leads=%d", leads), func(b *testing.B) { benchMix(b, leads) })
+		b.Run(fmt.Sprintf("baseline/leads=%d", leads), func(b *testing.B) { benchBaseline(b, leads) })
 	}
 }
 
-func benchMix(b *testing.B, leads int) {
-	eng, _, _ := benchEngine(b, leads)
-	ctx := context.Background()
-	ids, lids, scores := eventIDs(), benchIDs(), benchScores()
-	// Out of every 100 events.
+// mixKinds returns the event kinds of a day's mix, out of every 100.
+func mixKinds() []lead.EventKind {
 	mix := make([]lead.EventKind, 0, 100)
 	for kind, n := range map[lead.EventKind]int{
 		lead.EventScoreChanged: 70, lead.EventDownload: 10, lead.EventInquiry: 4,
@@ -162,6 +167,105 @@ func benchMix(b *testing.B, leads int) {
 		}
 	}
 	slices.Sort(mix)
+	return mix
+}
+
+// baseline is the hand-written store of benchBaseline: what a team would
+// write without leadline, one map under one mutex.
+type baseline struct {
+	mu     sync.Mutex
+	leads  map[string]*baseRecord
+	outbox []leadline.Notification
+	due    baseHeap
+}
+
+type baseRecord struct {
+	lead    lead.Lead
+	ids     []string
+	history []lead.Change
+}
+
+type baseDue struct {
+	at   time.Time
+	lead string
+}
+
+// baseHeap is a binary min-heap of deadlines by instant.
+type baseHeap []baseDue
+
+func (h *baseHeap) push(d baseDue) {
+	*h = append(*h, d)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !s[i].at.Before(s[p].at) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
+	}
+}
+
+func (s *baseline) handle(ev *lead.Event) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.leads[ev.Lead]
+	if r == nil {
+		return leadline.ErrNotFound
+	}
+	if slices.Contains(r.ids, ev.ID) {
+		return leadline.ErrDuplicateEvent
+	}
+	l := r.lead
+	c := lead.Change{Lead: l.ID, At: ev.At, Actor: ev.Actor, Event: ev.ID}
+	switch ev.Kind {
+	case lead.EventScoreChanged:
+		c.Field, c.From, c.To = lead.FieldScore, l.Score.String(), ev.Score.String()
+		l.Score = ev.Score
+	case lead.EventDownload, lead.EventInquiry, lead.EventResponse:
+		l.Activity.Downloads++
+		c.Field, c.To, c.Rule = lead.FieldRequest, "open", "A1"
+		s.outbox = append(s.outbox, leadline.Notification{Key: ev.ID, Lead: l.ID, To: l.Owner, At: ev.At})
+	case lead.EventOutbound:
+		c.Field, c.To, c.Rule = lead.FieldStage, "stage1", "T2"
+		s.due.push(baseDue{at: ev.At.Add(48 * time.Hour), lead: l.ID})
+	default:
+		c.Field, c.To = lead.FieldStatus, "lead"
+		l.Status = lead.StatusLead
+	}
+	l.Version++
+	l.Updated = ev.At
+	r.lead = l
+	r.ids = append(r.ids, ev.ID)
+	r.history = append(r.history, c)
+	return nil
+}
+
+func benchBaseline(b *testing.B, leads int) {
+	s := &baseline{leads: make(map[string]*baseRecord, leads)}
+	for i := range leads {
+		id := benchID(i)
+		s.leads[id] = &baseRecord{lead: lead.Lead{ID: id, Owner: "rep-a", Created: monday, Score: decimal.NewFromInt(int64(i % 150))}}
+	}
+	ids, lids, scores := eventIDs(), benchIDs(), benchScores()
+	mix := mixKinds()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		ev := lead.Event{ID: eventID(ids, i), Kind: mix[(i*37)%100], Lead: lids[(i*7919)%leads], At: monday, Score: scores[i%200]}
+		if err := s.handle(&ev); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+func benchMix(b *testing.B, leads int) {
+	eng, _, _ := benchEngine(b, leads)
+	ctx := context.Background()
+	ids, lids, scores := eventIDs(), benchIDs(), benchScores()
+	mix := mixKinds()
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {

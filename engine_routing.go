@@ -15,10 +15,38 @@ import (
 // model lets that person see (M2). A lead a viewer may not see does not
 // exist for them: its id gives [ErrNotFound], exactly as an unknown id.
 
+// Viewer returns v as the visibility rule reads it (M2), or a
+// [*FieldError] if v is not a valid viewer. A manager sees what their
+// team may see: a manager whose Team is the field team's id, or who
+// manages the field team and names no team, reads as
+// [routing.RoleFieldManager]; a Team that names neither team of the
+// roster is refused ([routing.ScopeManager]). Every read of the engine
+// resolves its viewer so; a host that runs the reports of package report
+// itself passes them the viewer Viewer returns.
+func (e *Engine) Viewer(ctx context.Context, v routing.Viewer) (routing.Viewer, error) {
+	if err := v.Validate(); err != nil {
+		return v, err
+	}
+	if v.Role != routing.RoleManager {
+		return v, nil
+	}
+	ch := liveChooser{e: e, ctx: ctx}
+	inside, err := ch.team(routing.RoleInside)
+	if err != nil {
+		return v, err
+	}
+	field, err := ch.team(routing.RoleField)
+	if err != nil {
+		return v, err
+	}
+	return routing.ScopeManager(v, &inside, &field)
+}
+
 // Lead returns the lead with id if v may see all of it (M2), or an error
 // wrapping [ErrNotFound].
 func (e *Engine) Lead(ctx context.Context, v routing.Viewer, id string) (lead.Lead, error) {
-	if err := v.Validate(); err != nil {
+	v, err := e.Viewer(ctx, v)
+	if err != nil {
 		return lead.Lead{}, err
 	}
 	l, err := e.store.Lead(ctx, id)
@@ -55,7 +83,8 @@ func (e *Engine) History(ctx context.Context, v routing.Viewer, id string) ([]le
 // when the policy's FieldSummary switch is on (M2). Else an error
 // wrapping [ErrNotFound].
 func (e *Engine) Summary(ctx context.Context, v routing.Viewer, id string) (routing.Summary, error) {
-	if err := v.Validate(); err != nil {
+	v, err := e.Viewer(ctx, v)
+	if err != nil {
 		return routing.Summary{}, err
 	}
 	l, err := e.store.Lead(ctx, id)
@@ -71,7 +100,8 @@ func (e *Engine) Summary(ctx context.Context, v routing.Viewer, id string) (rout
 // Leads returns the leads that match q and that v may see all of (M2),
 // ordered by id. q.Limit counts the leads v sees.
 func (e *Engine) Leads(ctx context.Context, v routing.Viewer, q Query) ([]lead.Lead, error) {
-	if err := v.Validate(); err != nil {
+	v, err := e.Viewer(ctx, v)
+	if err != nil {
 		return nil, err
 	}
 	// With a limit, read pages of that size until enough are visible.
@@ -159,7 +189,8 @@ func (e *Engine) Campaign(ctx context.Context, id string) (routing.Campaign, err
 // on its invitation list whom no field rep invited and who have not
 // registered yet, ordered by id. Field reps cannot read it.
 func (e *Engine) CallList(ctx context.Context, v routing.Viewer, campaign string) ([]lead.Lead, error) {
-	if err := v.Validate(); err != nil {
+	v, err := e.Viewer(ctx, v)
+	if err != nil {
 		return nil, err
 	}
 	if _, err := e.Campaign(ctx, campaign); err != nil {
@@ -213,7 +244,8 @@ func (e *Engine) ExportFeedback(ctx context.Context, v routing.Viewer, w io.Writ
 // of an edited sheet under the same id applies only the rows of leads the
 // first run did not have; give an edited sheet a new id.
 func (e *Engine) ImportFeedback(ctx context.Context, v routing.Viewer, r io.Reader, importID string) (int, error) {
-	if err := v.Validate(); err != nil {
+	v, err := e.Viewer(ctx, v)
+	if err != nil {
 		return 0, err
 	}
 	actor, err := rules.FeedbackImporter(v)
@@ -262,6 +294,7 @@ func (e *Engine) importOnce(ctx context.Context, rows []routing.FeedbackRow, imp
 	now := e.now()
 	writes := make([]Write, 0, len(rows))
 	steps := make([]*scratch, 0, len(rows))
+	var taken map[string]uint64 // round-robin places the batch's writes use (M9)
 	defer func() {
 		for _, sc := range steps {
 			e.done(sc)
@@ -273,7 +306,7 @@ func (e *Engine) importOnce(ctx context.Context, rows []routing.FeedbackRow, imp
 		if err := ev.Validate(); err != nil {
 			return 0, &routing.ImportError{Errs: []*FieldError{{Field: routing.FieldRow, Line: row.Line, Err: err}}}
 		}
-		if seen, err := e.store.Seen(ctx, row.Lead, ev.ID); err != nil {
+		if _, seen, err := e.store.Seen(ctx, row.Lead, ev.ID); err != nil {
 			return 0, err
 		} else if seen {
 			continue
@@ -284,10 +317,14 @@ func (e *Engine) importOnce(ctx context.Context, rows []routing.FeedbackRow, imp
 		}
 		sc := e.newStep(ctx, now, cur)
 		steps = append(steps, sc)
+		sc.staff.taken = taken
 		if err := sc.step.Event(&ev, true, nil); err != nil {
 			return 0, fmt.Errorf("line %d: %w", row.Line, err)
 		}
-		writes = append(writes, e.write(ev.ID, &cur, &sc.step))
+		taken = takeTickets(taken, sc.staff.tickets)
+		w := e.write(sc, &cur)
+		w.Event = ev.ID // an import's own id: a re-run skips it, whatever its instant
+		writes = append(writes, w)
 	}
 	if len(writes) == 0 {
 		return 0, nil
@@ -304,7 +341,8 @@ func (e *Engine) importOnce(ctx context.Context, rows []routing.FeedbackRow, imp
 // the inside rep who handed them off, opportunities to the field rep who
 // owns them. Counts reveal no lead, so every role may read them.
 func (e *Engine) Credits(ctx context.Context, v routing.Viewer, campaign string) ([]routing.Credit, routing.Progress, error) {
-	if err := v.Validate(); err != nil {
+	v, err := e.Viewer(ctx, v)
+	if err != nil {
 		return nil, routing.Progress{}, err
 	}
 	c, err := e.Campaign(ctx, campaign)

@@ -59,17 +59,22 @@ func TestEngine_ConflictRetry(t *testing.T) {
 			if wantOpen := tt.wantErr == nil; (l.Request.State == lead.RequestOpen) != wantOpen {
 				t.Fatalf("request %v after the retries", l.Request.State)
 			}
-			// M9: the retried assignment kept its round-robin ticket, so the
-			// next lead staffed (at its first trigger, M11) goes to the next
-			// rep.
+			// M9: a retried assignment takes its round-robin place only when
+			// its write commits, so the next lead staffed (at its first
+			// trigger, M11) goes to the next rep; an assignment that never
+			// committed took no turn, and the next lead gets rep-a's.
+			want := "rep-b"
+			if tt.wantErr != nil {
+				want = "rep-a"
+			}
 			if err := eng.Handle(t.Context(), lead.Event{ID: "e3", Kind: lead.EventCreated, Lead: "L-2", At: monday, Score: score("120")}); err != nil {
 				t.Fatal(err)
 			}
 			if err := eng.Handle(t.Context(), lead.Event{ID: "e4", Kind: lead.EventInquiry, Lead: "L-2", At: monday}); err != nil {
 				t.Fatal(err)
 			}
-			if l2, _ := store.Lead(t.Context(), "L-2"); l2.Owner != "rep-b" {
-				t.Fatalf("second lead's owner %s, want rep-b", l2.Owner)
+			if l2, _ := store.Lead(t.Context(), "L-2"); l2.Owner != want {
+				t.Fatalf("second lead's owner %s, want %s", l2.Owner, want)
 			}
 		})
 	}

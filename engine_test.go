@@ -570,7 +570,9 @@ func TestEngine_Guarantees(t *testing.T) {
 			t.Fatal(err)
 		}
 		before := h.snapshot(t, "L-1")
-		for _, again := range []lead.Event{ev, {ID: "mkto-1", Kind: lead.EventDownload, Lead: "L-1", At: monday}} {
+		redelivered := ev
+		redelivered.At = monday.In(time.FixedZone("JST", 9*3600)) // the same instant, as Tokyo sends it
+		for _, again := range []lead.Event{ev, redelivered} {
 			if err := h.eng.Handle(t.Context(), again); !errors.Is(err, leadline.ErrDuplicateEvent) {
 				t.Fatalf("Handle(repeat) = %v, want ErrDuplicateEvent", err)
 			}
@@ -703,7 +705,7 @@ func TestEngine_Handle_unknownLead(t *testing.T) {
 	if errors.Is(err, leadline.ErrInvalid) {
 		t.Fatalf("Handle(event for an unknown lead) = %v matches ErrInvalid; a host could not tell it from bad input (E9)", err)
 	}
-	if seen, _ := h.store.Seen(t.Context(), "L-404", "x"); seen {
+	if _, seen, _ := h.store.Seen(t.Context(), "L-404", "x"); seen {
 		t.Fatalf("the refused event's id was recorded; the retry after the created event would be dropped")
 	}
 	h.create(t, "L-404", score("120"), "rep-a")
@@ -752,7 +754,7 @@ func TestEngine_BadInput(t *testing.T) {
 			if after := h.snapshot(t, "L-1"); !after.same(before) {
 				t.Fatalf("store changed: %+v -> %+v", before, after)
 			}
-			if seen, _ := h.store.Seen(t.Context(), tt.ev.Lead, "x"); seen {
+			if _, seen, _ := h.store.Seen(t.Context(), tt.ev.Lead, "x"); seen {
 				t.Fatalf("a refused event's id was recorded; a corrected retry would be dropped")
 			}
 		})
@@ -797,9 +799,15 @@ func TestEngine_redeliveryTakesNoTurn_E2_M9(t *testing.T) {
 		t.Fatalf("owner %q, want rep-a, the first turn", o)
 	}
 	h.clk.Set(monday.Add(49 * time.Hour))
-	inquiry.At = h.clk.Now()
 	if err := h.eng.Handle(t.Context(), inquiry); !errors.Is(err, leadline.ErrDuplicateEvent) {
 		t.Fatalf("redelivered inquiry = %v, want ErrDuplicateEvent", err)
+	}
+	// The same id stamped with the delivery's instant is another payload:
+	// refused as a reused id (E2), and it takes no turn either.
+	restamped := inquiry
+	restamped.At = h.clk.Now()
+	if err := h.eng.Handle(t.Context(), restamped); !errors.Is(err, leadline.ErrEventReused) {
+		t.Fatalf("inquiry i again with a later instant = %v, want ErrEventReused", err)
 	}
 	h.sweep(t)
 	// Tickets 0 (rep-a) and 1: the reassignment's, over rep-b and rep-c

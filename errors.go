@@ -14,6 +14,9 @@ import "github.com/leadline/leadline/leaderr"
 //	ErrNotFound               no such lead or campaign (E9)        retry later, or HTTP 404
 //	ErrExists                 a created lead's id is taken         treat as done, or HTTP 409
 //	ErrDuplicateEvent         the event was handled before (E2)    treat as done; HTTP 200
+//	ErrEventReused            the id was handled with another      give the event its own id;
+//	                          payload (E2), in a FieldError         HTTP 409
+//	ErrUnavailable            the store cannot be reached          retry later; HTTP 503
 //	ErrConflict               lost a compare-and-set race          retry; HTTP 409 or 503
 var (
 	// ErrNotFound: no such lead or campaign, or the viewer may not see it
@@ -30,6 +33,13 @@ var (
 	// ErrDuplicateEvent: the event id was handled before; nothing changed
 	// (E2). Safe to treat as success.
 	ErrDuplicateEvent = leaderr.ErrDuplicateEvent
+	// ErrEventReused: the event id was handled before with another
+	// payload (E2); this event was not applied. It is not a success: the
+	// host gives the event an id of its own.
+	ErrEventReused = leaderr.ErrEventReused
+	// ErrUnavailable: the store cannot be reached or stopped answering;
+	// nothing was written. Retry later.
+	ErrUnavailable = leaderr.ErrUnavailable
 	// ErrInvalid is matched by every [*FieldError]: bad input (E6).
 	ErrInvalid = leaderr.ErrInvalid
 	// ErrInvalidTransition: the event is well formed but not allowed from

@@ -3,6 +3,7 @@ package leadline_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/benbjohnson/clock"
@@ -105,4 +106,24 @@ func ExampleEngine_Handle_businessCalendar() {
 	fmt.Println("due:", l.Request.Due.In(jst).Format("Mon 2006-01-02 15:04"))
 	// Output:
 	// due: Wed 2025-09-24 12:00
+}
+
+// ExampleLoadPolicy loads a policy file that sales-ops wrote: what it
+// leaves out is the rule book's, and a mistake is reported with the
+// field's path and line (A7, T1, E6).
+func ExampleLoadPolicy() {
+	pol, err := leadline.LoadPolicy(strings.NewReader(`{
+  "version": 1,
+  "cadence": {"stage1": {"within": "24h", "channels": ["call"]}}
+}`))
+	fmt.Println(pol.Cadence.Stage1.Within, pol.Cadence.Stage2.Within, err)
+
+	_, err = leadline.LoadPolicy(strings.NewReader(`{
+  "version": 1,
+  "cadence": {"stage3": {"within": "-48h"}}
+}`))
+	fmt.Println(err)
+	// Output:
+	// 24h0m0s 48h0m0s <nil>
+	// leadline: line 3: cadence.stage3.within: must be positive, got -48h
 }

@@ -116,3 +116,41 @@ func TestEngine_Explain_M2(t *testing.T) {
 func inside() routing.Viewer {
 	return routing.Viewer{Rep: "rep-a", Team: "inside", Role: routing.RoleInside}
 }
+
+// TestEngine_Explain_values: a decision says the policy values that made
+// it, not only its rule: T1's reassignment names the Stage1 window, the
+// instant it ran out and who was left out of the round robin (T1, M9).
+func TestEngine_Explain_values(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name   string
+		within time.Duration
+		want   []string
+	}{
+		{"the rule book's 48h", 0, []string{"T1: Stage1 attempt overdue: no attempt within 48h, due ", "no attempt within the Stage1 window (48h); round robin over inside sales, rep-a excluded"}},
+		{"a policy's 24h", 24 * time.Hour, []string{"no attempt within 24h, due ", "Stage1 window (24h)"}},
+	} {
+		pol := leadline.DefaultPolicy()
+		if tt.within > 0 {
+			pol.Cadence.Stage1.Within = tt.within
+		}
+		k := leadlinetest.New(t, leadline.Config{Roster: explainOrg(), Policy: pol})
+		k.Handle(lead.Event{Kind: lead.EventCreated, Lead: "L-1", Score: decimal.NewFromInt(120), Owner: "rep-a"})
+		k.Handle(lead.Event{Kind: lead.EventInquiry, Lead: "L-1"})
+		k.Advance(49 * time.Hour)
+		k.Sweep()
+		ds, err := k.Engine.Explain(t.Context(), leadlinetest.Ops, "L-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text strings.Builder
+		for _, d := range ds {
+			text.WriteString(d.Text + "\n")
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(text.String(), w) {
+				t.Errorf("%s: Explain lacks %q:\n%s", tt.name, w, text.String())
+			}
+		}
+	}
+}

@@ -41,22 +41,35 @@ type LeadStore interface {
 	Lead(ctx context.Context, id string) (lead.Lead, error)
 
 	// Seen reports whether the event id was recorded by an [LeadStore.Apply]
-	// of the lead (E2). An event belongs to one lead, so its repeats are
-	// looked for there.
-	Seen(ctx context.Context, leadID, eventID string) (bool, error)
+	// of the lead (E2), and with it the fingerprint of the event's
+	// payload the write carried ([Write.Print], [Write.Prints]), so that
+	// the engine tells a redelivery from an id reused for another event.
+	// An event belongs to one lead, so its repeats are looked for there.
+	Seen(ctx context.Context, leadID, eventID string) (print uint64, seen bool, err error)
 
 	// Apply makes one write, all or nothing:
 	//   - if w.Event is not "" and was recorded for this lead before, it
 	//     returns an error wrapping [leaderr.ErrDuplicateEvent] and writes
 	//     nothing, even when the version is stale too: a redelivered event
 	//     reads as handled; otherwise it records it for the lead. Ids are
-	//     per lead: the same id on another lead is another event;
+	//     per lead: the same id on another lead is another event. The id
+	//     is recorded with its fingerprint, w.Print, which Seen returns;
 	//   - w.Events are further event ids recorded with the write, the
 	//     events of one batch ([Engine.HandleBatch]): each is refused as a
 	//     duplicate as w.Event is, so that if any id of w.Event and
 	//     w.Events was recorded for this lead before, nothing is written
 	//     and the error wraps [leaderr.ErrDuplicateEvent]; otherwise every
-	//     one is recorded and [LeadStore.Seen] reports it;
+	//     one is recorded, with its fingerprint from w.Prints, and
+	//     [LeadStore.Seen] reports it;
+	//   - w.Tickets are the round-robin places the write used (M9): each
+	//     ticket's Number must be its sequence's next number at that point
+	//     of the write, else the write is refused with an error wrapping
+	//     [leaderr.ErrConflict] (after the duplicate check: a redelivery
+	//     still reads as handled); the sequence's next number becomes
+	//     Number+1. A write's tickets are checked in order, so one write
+	//     may use two places of one sequence. A place is taken only by a
+	//     write that commits: an event refused, cancelled or redelivered
+	//     takes no turn;
 	//   - w.Lead.Version is the version the engine read: 0 to create the
 	//     lead (an error wrapping [leaderr.ErrConflict] if it exists), else
 	//     the stored version (ErrConflict if it differs). The stored
@@ -72,15 +85,17 @@ type LeadStore interface {
 	//     writes whose At is before w.EventsSince; it need not.
 	// An empty lead id, a history entry or deadline of another lead, an
 	// id of w.Events that is "" or repeats w.Event or another of w.Events,
-	// or w.Events without w.Event, is refused with a [*FieldError] and
-	// nothing is written.
+	// or w.Events without w.Event, w.Prints that is neither empty nor as
+	// long as w.Events, or a ticket with an empty Sequence, is refused
+	// with a [*FieldError] and nothing is written.
 	Apply(ctx context.Context, w Write) error
 
 	// ApplyBatch makes the writes ws as one, all or nothing: each is
-	// checked as Apply checks it, against the state before the batch, and
-	// if any is refused nothing is written and its error is returned,
-	// wrapped. Two writes of one lead in a batch are refused with a
-	// [*FieldError]. An empty batch writes nothing.
+	// checked as Apply checks it, against the state before the batch
+	// (round-robin tickets against the sequences as the writes before it
+	// in ws leave them), and if any is refused nothing is written and its
+	// error is returned, wrapped. Two writes of one lead in a batch are
+	// refused with a [*FieldError]. An empty batch writes nothing.
 	ApplyBatch(ctx context.Context, ws []Write) error
 
 	// ClaimDue returns up to limit pending deadlines whose Due is before
@@ -99,9 +114,12 @@ type LeadStore interface {
 	// ignored.
 	ReleaseDue(ctx context.Context, ds []lead.Deadline) error
 
-	// NextTicket returns the next number of the named sequence, starting
-	// at 0, atomically: no two calls get the same number (M9).
-	NextTicket(ctx context.Context, sequence string) (uint64, error)
+	// Ticket returns the next number of the named round-robin sequence,
+	// 0 for a sequence never used, without taking it (M9): a write that
+	// uses the place names it in [Write.Tickets], and only a write that
+	// commits moves the sequence on. Two callers may read the same
+	// number; the second write to use it is refused as a conflict.
+	Ticket(ctx context.Context, sequence string) (uint64, error)
 
 	// Load returns, for each rep, how many leads they own whose cadence is
 	// running ([stage.Track.Active]), in the order of reps (M9).
@@ -208,6 +226,15 @@ type Write struct {
 	// events saved at once ([Engine.HandleBatch]). Empty for a write of
 	// one event or none.
 	Events []string
+	// Print is the fingerprint of Event's payload ([lead.Event.Print]),
+	// kept with the id so that a repeat of the id with another payload is
+	// told from a redelivery (E2). Prints are those of Events, in order;
+	// empty means all zero.
+	Print  uint64
+	Prints []uint64
+	// Tickets are the round-robin places the change used (M9), checked
+	// and taken by the write, see [LeadStore.Apply].
+	Tickets []Ticket
 	// Lead is the lead's new state; its Version is the version that was
 	// read, 0 for a new lead.
 	Lead lead.Lead
@@ -230,6 +257,13 @@ type Write struct {
 	// entries before HistorySince and forget its event ids recorded before
 	// EventsSince. Zero keeps everything. At is required with EventsSince.
 	HistorySince, EventsSince time.Time
+}
+
+// Ticket is one place of a round-robin sequence that a write used (M9):
+// the Number-th turn of the team whose sequence is Sequence.
+type Ticket struct {
+	Sequence string
+	Number   uint64
 }
 
 // Query selects leads for [Store.Leads].

@@ -64,14 +64,18 @@ func CheckName(field, s string) error {
 	return nil
 }
 
-// CheckText refuses text over max bytes or not valid UTF-8 ([MaxTextBytes],
-// [MaxCommentBytes]).
+// CheckText refuses text over max bytes, not valid UTF-8, or holding a
+// NUL byte ([MaxTextBytes], [MaxCommentBytes]). Text may hold any other
+// character; NUL is refused because no database text column keeps it,
+// and a lead one store accepts must never be refused by another (E6).
 func CheckText(field, s string, max int) error {
 	switch {
 	case len(s) > max:
 		return leaderr.Errorf(field, "%d bytes; this text holds at most %d", len(s), max)
 	case !utf8.ValidString(s):
 		return leaderr.Errorf(field, "not valid UTF-8")
+	case strings.IndexByte(s, 0) >= 0:
+		return leaderr.Errorf(field, "holds a NUL byte (\\x00), which no store keeps: remove it")
 	}
 	return nil
 }

@@ -42,8 +42,20 @@ var (
 	// times before it returns it.
 	ErrConflict = errors.New("version conflict")
 	// ErrDuplicateEvent is returned when an event id was handled before
-	// (E2). Nothing changed the second time; a host treats it as success.
+	// with the same payload (E2). Nothing changed the second time; a host
+	// treats it as success.
 	ErrDuplicateEvent = errors.New("duplicate event")
+	// ErrEventReused is returned when an event id was handled before with
+	// another payload (E2): the host reused an id for a different event,
+	// and the second event was not applied. It arrives in a [*FieldError]
+	// for "id" and does not match ErrDuplicateEvent: it is not a success.
+	// Give the event an id of its own.
+	ErrEventReused = errors.New("event id reused with another payload")
+	// ErrUnavailable is returned by a store that cannot be reached, or
+	// that stopped answering (a lost connection, a timeout, a database
+	// shutting down). Nothing was written by the call that returns it;
+	// retry later (HTTP 503).
+	ErrUnavailable = errors.New("store unavailable")
 	// ErrInvalid is matched by every [*FieldError]: the input was bad and
 	// retrying it unchanged cannot succeed (E6).
 	ErrInvalid = errors.New("invalid input")

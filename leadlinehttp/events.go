@@ -51,7 +51,7 @@ func (s *server) postEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	if batch && s.opt.Seen != nil && len(evs) > 0 {
 		for i := range evs {
-			seen, err := s.opt.Seen(ctx, evs[i].Lead, evs[i].ID)
+			_, seen, err := s.opt.Seen(ctx, evs[i].Lead, evs[i].ID)
 			if err != nil {
 				s.fail(w, r, err)
 				return

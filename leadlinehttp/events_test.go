@@ -2,6 +2,7 @@ package leadlinehttp_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +12,9 @@ import (
 
 	"github.com/leadline/leadline"
 
+	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/leadlinehttp"
+	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/routing"
 )
 
@@ -230,5 +233,55 @@ func TestHandler_FeedbackTrip(t *testing.T) {
 	}
 	if rec := call(t, tm.h, "GET", "/leads/L-f", asField, nil); !strings.Contains(rec.Body.String(), "来週訪問") {
 		t.Errorf("L-f after the import has no comment: %s", rec.Body)
+	}
+}
+
+// TestHandler_EventReused checks that an event id sent again with
+// another payload answers 409 naming the id, and is not a duplicate (E2).
+func TestHandler_EventReused(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	first := event("r-1", "score_changed", "L-01", `,"score":"150"`)
+	other := event("r-1", "score_changed", "L-01", `,"score":"151"`)
+	if rec := call(t, tm.h, "POST", "/events", asOps, []byte(first)); rec.Code != 202 {
+		t.Fatalf("first: %d %s", rec.Code, rec.Body)
+	}
+	for _, body := range []string{other, "[" + other + "]"} {
+		rec := call(t, tm.h, "POST", "/events", asOps, []byte(body))
+		if rec.Code != 409 || !strings.Contains(rec.Body.String(), "urn:leadline:problem:event-reused") || !strings.Contains(rec.Body.String(), `"field":`) {
+			t.Errorf("reused id: %d %s, want a 409 event-reused problem naming the field", rec.Code, rec.Body)
+		}
+	}
+}
+
+// downStore is a store that cannot be reached: every lead read and the
+// reports' Open fail with ErrUnavailable.
+type downStore struct{ *memstore.Store }
+
+func (downStore) Lead(context.Context, string) (lead.Lead, error) {
+	return lead.Lead{}, fmt.Errorf("teststore: connection refused at db.internal: %w", leadline.ErrUnavailable)
+}
+
+func (downStore) Open(context.Context, []string) ([]lead.Lead, error) {
+	return nil, fmt.Errorf("teststore: connection refused at db.internal: %w", leadline.ErrUnavailable)
+}
+
+// TestHandler_Unavailable checks that a store that cannot be reached
+// answers 503 with Retry-After and says nothing of its cause.
+func TestHandler_Unavailable(t *testing.T) {
+	st := downStore{memstore.New()}
+	eng, err := leadline.New(st, leadline.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := leadlinehttp.Handler(eng, leadlinehttp.Options{Viewer: testViewer, Reader: st})
+	for _, c := range []struct{ method, target, body string }{
+		{"GET", "/leads/L-1", ""},
+		{"GET", "/worklist", ""},
+		{"POST", "/events", event("u-1", "inquiry", "L-1", "")},
+	} {
+		rec := call(t, h, c.method, c.target, asOps, []byte(c.body))
+		if rec.Code != 503 || rec.Header().Get("Retry-After") == "" || strings.Contains(rec.Body.String(), "db.internal") {
+			t.Errorf("%s %s = %d, Retry-After %q: %s", c.method, c.target, rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+		}
 	}
 }

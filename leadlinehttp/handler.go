@@ -2,6 +2,8 @@ package leadlinehttp
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -25,10 +27,12 @@ type Options struct {
 	// memstore's *Store implements it. Required.
 	Reader report.Reader
 	// Seen, when set, tells whether an event id was handled for a lead
-	// before (E2): a batch of events then answers which of them were
-	// repeats. memstore's (*Store).Seen fits. Without it a batch answers
-	// duplicate for every event only when all of them were repeats.
-	Seen func(ctx context.Context, leadID, eventID string) (bool, error)
+	// before, and the fingerprint of its payload (E2): a batch of events
+	// then answers which of them were repeats. A store's Seen method
+	// ([leadline.LeadStore]) fits: pass st.Seen. Without it a batch
+	// answers duplicate for every event only when all of them were
+	// repeats.
+	Seen func(ctx context.Context, leadID, eventID string) (print uint64, seen bool, err error)
 	// Clock is where the reports' "now" comes from: pass the engine's
 	// Config.Clock (E1). Defaults to the wall clock.
 	Clock clock.Clock
@@ -166,15 +170,41 @@ func (s *server) limit(next http.Handler) http.Handler {
 
 // viewer returns who is asking, or writes a 401 and returns false.
 func (s *server) viewer(w http.ResponseWriter, r *http.Request) (routing.Viewer, bool) {
-	v, err := s.opt.Viewer(r)
-	if err == nil {
-		err = v.Validate()
-	}
-	if err != nil {
-		s.log.InfoContext(r.Context(), "leadlinehttp: no viewer", "path", r.URL.Path, "err", err)
+	v, err := s.resolve(r)
+	if errors.Is(err, errNoViewer) {
 		s.problem(w, r, &problem{Type: typeNoViewer, Title: "Who is asking is unknown", Status: http.StatusUnauthorized,
 			Detail: "the request carries no viewer this service accepts; sign in and retry"})
 		return routing.Viewer{}, false
 	}
+	if err != nil {
+		s.fail(w, r, err)
+		return routing.Viewer{}, false
+	}
 	return v, true
+}
+
+// errNoViewer marks a request whose viewer the host's function refused,
+// or that is not a valid viewer: a 401.
+var errNoViewer = errors.New("leadlinehttp: no viewer")
+
+// resolve returns who is asking, as the engine's visibility rule reads
+// them ([leadline.Engine.Viewer]: a manager scoped to their team, M2),
+// since this package runs reports itself. An error wraps errNoViewer
+// when the request names no valid viewer, else it is the roster's.
+func (s *server) resolve(r *http.Request) (routing.Viewer, error) {
+	v, err := s.opt.Viewer(r)
+	if err == nil {
+		err = v.Validate()
+	}
+	if err == nil {
+		v, err = s.eng.Viewer(r.Context(), v)
+		if err != nil && !errors.Is(err, leadline.ErrInvalid) {
+			return routing.Viewer{}, err
+		}
+	}
+	if err != nil {
+		s.log.InfoContext(r.Context(), "leadlinehttp: no viewer", "path", r.URL.Path, "err", err)
+		return routing.Viewer{}, fmt.Errorf("%w: %w", errNoViewer, err)
+	}
+	return v, nil
 }

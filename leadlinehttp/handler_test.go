@@ -25,6 +25,9 @@ const (
 	asManager = "manager:mgr"
 	asIto     = "inside:rep-ito"
 	asField   = "field:field-mori"
+	// asFieldManager is the field team's manager, whom the engine scopes
+	// to the field desk (M2).
+	asFieldManager = "manager:field-mgr:field"
 )
 
 // call sends a request as viewer ("" for nobody) and returns the answer.
@@ -146,8 +149,8 @@ func TestHandler_CSVForExcel(t *testing.T) {
 	}
 }
 
-// TestHandler_M2 checks that a lead a field rep may not see and a lead
-// that does not exist answer alike, status, headers and body byte for
+// TestHandler_M2 checks that a lead a field rep, or the field team's
+// manager, may not see and a lead that does not exist answer alike, status, headers and body byte for
 // byte, on every lead route (M2).
 func TestHandler_M2(t *testing.T) {
 	tm := newTeam(t, leadlinehttp.Options{})
@@ -156,29 +159,40 @@ func TestHandler_M2(t *testing.T) {
 			if rec := call(t, tm.h, "GET", fmt.Sprintf(route, "L-01"), asOps, nil); rec.Code != 200 {
 				t.Fatalf("ops reads L-01: %d, want 200", rec.Code)
 			}
-			hidden := call(t, tm.h, "GET", fmt.Sprintf(route, "L-01"), asField, nil)
-			unknown := call(t, tm.h, "GET", fmt.Sprintf(route, "L-01x"), asField, nil)
-			if hidden.Code != 404 || unknown.Code != 404 {
-				t.Fatalf("hidden %d, unknown %d; want 404 for both", hidden.Code, unknown.Code)
-			}
-			if !bytes.Equal(hidden.Body.Bytes(), unknown.Body.Bytes()) {
-				t.Errorf("bodies differ:\nhidden  %s\nunknown %s", hidden.Body, unknown.Body)
-			}
-			for _, k := range []string{"Content-Type", "Content-Length", "Cache-Control", "Retry-After", "X-Content-Type-Options"} {
-				if hidden.Header().Get(k) != unknown.Header().Get(k) {
-					t.Errorf("%s: hidden %q, unknown %q", k, hidden.Header().Get(k), unknown.Header().Get(k))
-				}
-			}
-			if !slices.Equal(sortedKeys(hidden.Header()), sortedKeys(unknown.Header())) {
-				t.Errorf("header names differ: %v, %v", sortedKeys(hidden.Header()), sortedKeys(unknown.Header()))
+			for _, viewer := range []string{asField, asFieldManager} {
+				checkSame404(t, tm, fmt.Sprintf(route, "L-01"), fmt.Sprintf(route, "L-01x"), viewer)
 			}
 		})
 	}
 	// A field rep's reports list none of inside sales' leads (M2, V10).
 	for _, target := range []string{"/worklist", "/requests", "/reports/overdue", "/reports/score-jumps?days=3"} {
-		if rec := call(t, tm.h, "GET", target, asField, nil); rec.Body.String() != "[]\n" {
-			t.Errorf("field rep GET %s = %s, want []", target, rec.Body)
+		for _, viewer := range []string{asField, asFieldManager} {
+			if rec := call(t, tm.h, "GET", target, viewer, nil); rec.Body.String() != "[]\n" {
+				t.Errorf("%s GET %s = %s, want []", viewer, target, rec.Body)
+			}
 		}
+	}
+}
+
+// checkSame404 checks that viewer gets the same 404 for hidden and
+// unknown: status, the headers that matter, and body (M2).
+func checkSame404(t *testing.T, tm *team, hiddenTarget, unknownTarget, viewer string) {
+	t.Helper()
+	hidden := call(t, tm.h, "GET", hiddenTarget, viewer, nil)
+	unknown := call(t, tm.h, "GET", unknownTarget, viewer, nil)
+	if hidden.Code != 404 || unknown.Code != 404 {
+		t.Fatalf("hidden %d, unknown %d; want 404 for both", hidden.Code, unknown.Code)
+	}
+	if !bytes.Equal(hidden.Body.Bytes(), unknown.Body.Bytes()) {
+		t.Errorf("bodies differ:\nhidden  %s\nunknown %s", hidden.Body, unknown.Body)
+	}
+	for _, k := range []string{"Content-Type", "Content-Length", "Cache-Control", "Retry-After", "X-Content-Type-Options"} {
+		if hidden.Header().Get(k) != unknown.Header().Get(k) {
+			t.Errorf("%s: hidden %q, unknown %q", k, hidden.Header().Get(k), unknown.Header().Get(k))
+		}
+	}
+	if !slices.Equal(sortedKeys(hidden.Header()), sortedKeys(unknown.Header())) {
+		t.Errorf("header names differ: %v, %v", sortedKeys(hidden.Header()), sortedKeys(unknown.Header()))
 	}
 }
 

@@ -129,7 +129,7 @@ func TestLoad_Events(t *testing.T) {
 		}
 		id := fmt.Sprintf("LD-%07d", i)
 		for _, ev := range []string{"/c", "/i", "/s"} {
-			if ok, err := st.Seen(context.Background(), id, id+ev); err != nil || !ok {
+			if _, ok, err := st.Seen(context.Background(), id, id+ev); err != nil || !ok {
 				lost++
 			}
 		}

@@ -52,8 +52,9 @@ const retryAfter = 1
 var notFound = problem{Type: typeNotFound, Title: "Not found", Status: http.StatusNotFound,
 	Detail: "no lead with this id; if its created event is on its way, retry after it (E9)"}
 
-// problemOf maps an engine or store error to a problem document. Bad
-// input names its fields (E6), and is looked for first: a feedback
+// problemOf maps an engine or store error to a problem document. A
+// reused event id is a 409 (E2); bad input names its fields (E6), and is
+// looked for next: a feedback
 // sheet's row naming an unknown lead is a bad cell, not a missing
 // resource. An unknown and a hidden lead answer alike (M2); an error the
 // host cannot act on says nothing of its cause.
@@ -63,6 +64,9 @@ func problemOf(err error) *problem {
 	case errors.As(err, &tooLarge):
 		return &problem{Type: typeTooLarge, Title: "Request body too large", Status: http.StatusRequestEntityTooLarge,
 			Detail: "the body is over " + strconv.FormatInt(tooLarge.Limit, 10) + " bytes; send fewer events or rows at a time"}
+	case errors.Is(err, leadline.ErrEventReused):
+		return &problem{Type: typeReused, Title: "Event id reused", Status: http.StatusConflict,
+			Detail: "an event with this id was handled before with another payload, and this one was not applied; give the event an id of its own (E2)", Errors: issues(err)}
 	case errors.Is(err, leadline.ErrExists):
 		return &problem{Type: typeExists, Title: "Lead exists", Status: http.StatusConflict,
 			Detail: "a created event for a lead id that is taken; the lead is there, send its other events", Errors: issues(err)}
@@ -75,7 +79,8 @@ func problemOf(err error) *problem {
 	case errors.Is(err, leadline.ErrNotFound):
 		p := notFound
 		return &p
-	case errors.Is(err, leadline.ErrConflict), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+	case errors.Is(err, leadline.ErrUnavailable), errors.Is(err, leadline.ErrConflict),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return &problem{Type: typeUnavailable, Title: "Busy, retry", Status: http.StatusServiceUnavailable,
 			Detail: "the lead was being changed by others or the store was slow; nothing was changed, retry"}
 	}

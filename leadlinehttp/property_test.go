@@ -112,7 +112,7 @@ func TestEvents_E2(t *testing.T) {
 			"": func(rt *rapid.T) {
 				for _, l := range leads {
 					for _, id := range seen[l] {
-						if ok, err := st.Seen(t.Context(), l, id); err != nil || !ok {
+						if _, ok, err := st.Seen(t.Context(), l, id); err != nil || !ok {
 							rt.Fatalf("event %s of %s was answered but is not recorded (E9)", id, l)
 						}
 					}

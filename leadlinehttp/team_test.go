@@ -39,13 +39,14 @@ type team struct {
 	h   http.Handler
 }
 
-// viewerHeader is how these tests say who is asking: "role:rep". Only
-// tests trust it; the package trusts nothing of its own.
+// viewerHeader is how these tests say who is asking: "role:rep" or
+// "role:rep:team". Only tests trust it; the package trusts nothing of its
+// own.
 const viewerHeader = "X-Test-Viewer"
 
 // testViewer reads viewerHeader.
 func testViewer(r *http.Request) (routing.Viewer, error) {
-	role, rep, ok := strings.Cut(r.Header.Get(viewerHeader), ":")
+	role, rest, ok := strings.Cut(r.Header.Get(viewerHeader), ":")
 	if !ok {
 		return routing.Viewer{}, errors.New("no test viewer")
 	}
@@ -53,7 +54,7 @@ func testViewer(r *http.Request) (routing.Viewer, error) {
 	if err := v.Role.UnmarshalText([]byte(role)); err != nil {
 		return routing.Viewer{}, err
 	}
-	v.Rep = rep
+	v.Rep, v.Team, _ = strings.Cut(rest, ":")
 	return v, nil
 }
 

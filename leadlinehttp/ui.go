@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -278,12 +279,14 @@ func (s *server) page(f pageFunc) http.HandlerFunc {
 			name = "lead"
 		}
 		d.Page = name
-		v, err := s.opt.Viewer(r)
-		if err == nil {
-			err = v.Validate()
+		v, err := s.resolve(r)
+		if errors.Is(err, errNoViewer) {
+			s.htmlError(w, r, d, http.StatusUnauthorized, "viewer")
+			return
 		}
 		if err != nil {
-			s.htmlError(w, r, d, http.StatusUnauthorized, "viewer")
+			s.log.ErrorContext(r.Context(), "leadlinehttp: viewer", "path", r.URL.Path, "err", err)
+			s.htmlError(w, r, d, problemOf(err).Status, "error")
 			return
 		}
 		d.Viewer, d.pathID, d.lang = v, r.PathValue("id"), r.URL.Query().Get("lang")

@@ -15,7 +15,7 @@
 // # Costs
 //
 // One mutex guards the store. [Store.Lead], [Store.Seen],
-// [Store.NextTicket] and [Store.Load] cost O(1) per id or rep, and Lead
+// [Store.Ticket] and [Store.Load] cost O(1) per id or rep, and Lead
 // allocates nothing for a lead without Passed or Responses.
 // [Store.Apply] costs O(log n) in the number of pending deadlines, plus its
 // history and outbox. [Store.ClaimDue] costs O((k+e) log n) for k claimed
@@ -173,18 +173,22 @@ func (s *Store) record(id string) *record {
 }
 
 // Seen reports whether an [Store.Apply] of the lead recorded the event id
-// (E2). It is false for "".
-func (s *Store) Seen(ctx context.Context, leadID, eventID string) (bool, error) {
+// (E2), and the print it was recorded with. It is false for "".
+func (s *Store) Seen(ctx context.Context, leadID, eventID string) (uint64, bool, error) {
 	if err := ctx.Err(); err != nil {
-		return false, fmt.Errorf("memstore: seen %s: %w", eventID, err)
+		return 0, false, fmt.Errorf("memstore: seen %s: %w", eventID, err)
 	}
 	if eventID == "" {
-		return false, nil
+		return 0, false, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.leads[leadID]
-	return r != nil && seenIn(r, s.idKey(eventID)), nil
+	if r == nil {
+		return 0, false, nil
+	}
+	print, seen := seenIn(r, s.idKey(eventID))
+	return print, seen, nil
 }
 
 // Apply makes one write, all or nothing, as [leadline.Store] says. Besides
@@ -202,7 +206,7 @@ func (s *Store) Apply(ctx context.Context, w leadline.Write) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, key, err := s.verify(&w)
+	r, key, err := s.verify(&w, nil)
 	if err != nil {
 		return err
 	}
@@ -234,12 +238,19 @@ func (s *Store) ApplyBatch(ctx context.Context, ws []leadline.Write) error {
 		key uint64
 	}
 	ok := make([]checked, len(ws))
+	var taken map[string]uint64 // the sequences as the batch's writes so far leave them
 	for i := range ws {
-		r, key, err := s.verify(&ws[i])
+		r, key, err := s.verify(&ws[i], taken)
 		if err != nil {
 			return fmt.Errorf("memstore: apply batch: write %d: %w", i, err)
 		}
 		ok[i] = checked{r, key}
+		for _, t := range ws[i].Tickets {
+			if taken == nil {
+				taken = make(map[string]uint64)
+			}
+			taken[t.Sequence] = t.Number + 1
+		}
 	}
 	for i := range ws {
 		s.commit(&ws[i], ok[i].r, ok[i].key)
@@ -247,24 +258,43 @@ func (s *Store) ApplyBatch(ctx context.Context, ws []leadline.Write) error {
 	return nil
 }
 
-// verify checks w against the stored state: its event id and version.
-// It returns w's record (nil for a new lead) and its event id's key.
-// Nothing after it can fail, so a refused write changes nothing.
-func (s *Store) verify(w *leadline.Write) (*record, uint64, error) {
+// verify checks w against the stored state: its event ids, its version
+// and its round-robin tickets, the sequences read through taken, the
+// next numbers a batch's earlier writes leave (nil for none). It returns
+// w's record (nil for a new lead) and its event id's key. Nothing after
+// it can fail, so a refused write changes nothing.
+func (s *Store) verify(w *leadline.Write, taken map[string]uint64) (*record, uint64, error) {
 	id := w.Lead.ID
 	r := s.record(id)
 	var key uint64
 	if w.Event != "" {
 		key = s.idKey(w.Event)
-		if r != nil && seenIn(r, key) {
-			return nil, 0, fmt.Errorf("memstore: apply %s: event %s: %w", id, w.Event, leaderr.ErrDuplicateEvent)
+		if r != nil {
+			if _, seen := seenIn(r, key); seen {
+				return nil, 0, fmt.Errorf("memstore: apply %s: event %s: %w", id, w.Event, leaderr.ErrDuplicateEvent)
+			}
 		}
 	}
 	if r != nil {
 		for _, ev := range w.Events {
-			if seenIn(r, s.idKey(ev)) {
+			if _, seen := seenIn(r, s.idKey(ev)); seen {
 				return nil, 0, fmt.Errorf("memstore: apply %s: event %s: %w", id, ev, leaderr.ErrDuplicateEvent)
 			}
+		}
+	}
+	for i, t := range w.Tickets {
+		next, ok := taken[t.Sequence]
+		if !ok {
+			next = s.tickets[t.Sequence]
+		}
+		for _, u := range w.Tickets[:i] {
+			if u.Sequence == t.Sequence {
+				next = u.Number + 1
+			}
+		}
+		if t.Number != next {
+			return nil, 0, fmt.Errorf("memstore: apply %s: round robin %s: place %d was taken, next is %d: %w",
+				id, t.Sequence, t.Number, next, leaderr.ErrConflict)
 		}
 	}
 	var stored int64
@@ -292,10 +322,17 @@ func (s *Store) commit(w *leadline.Write, r *record, key uint64) {
 		s.count(r, -1)
 	}
 	if w.Event != "" {
-		recordID(r, key, at, !w.EventsSince.IsZero(), instantOf(w.EventsSince))
+		recordID(r, key, w.Print, at, !w.EventsSince.IsZero(), instantOf(w.EventsSince))
 	}
-	for _, ev := range w.Events {
-		recordID(r, s.idKey(ev), at, false, 0)
+	for i, ev := range w.Events {
+		var p uint64
+		if len(w.Prints) > 0 {
+			p = w.Prints[i]
+		}
+		recordID(r, s.idKey(ev), p, at, false, 0)
+	}
+	for _, t := range w.Tickets {
+		s.tickets[t.Sequence] = t.Number + 1
 	}
 	s.encode(r, &w.Lead)
 	r.version = stored + 1
@@ -327,6 +364,14 @@ func check(w *leadline.Write) error {
 	for i, ev := range w.Events {
 		if ev == "" || ev == w.Event || slices.Contains(w.Events[:i], ev) {
 			return leaderr.Errorf(fmt.Sprintf("events[%d]", i), "event id %q is empty or repeated in the write", ev)
+		}
+	}
+	if len(w.Prints) > 0 && len(w.Prints) != len(w.Events) {
+		return leaderr.Errorf("prints", "%d prints for %d events: one per event, or none", len(w.Prints), len(w.Events))
+	}
+	for i, t := range w.Tickets {
+		if t.Sequence == "" {
+			return leaderr.Errorf(fmt.Sprintf("tickets[%d].sequence", i), "required: the round-robin sequence the place is of")
 		}
 	}
 	for i, c := range w.History {
@@ -447,16 +492,15 @@ func (s *Store) Ack(ctx context.Context, keys []string) error {
 	return nil
 }
 
-// NextTicket returns the next number of the sequence, from 0 (M9).
-func (s *Store) NextTicket(ctx context.Context, sequence string) (uint64, error) {
+// Ticket returns the next number of the sequence, from 0, without
+// taking it (M9): the write that uses it takes it.
+func (s *Store) Ticket(ctx context.Context, sequence string) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("memstore: ticket %s: %w", sequence, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := s.tickets[sequence]
-	s.tickets[sequence] = n + 1
-	return n, nil
+	return s.tickets[sequence], nil
 }
 
 // Load returns, for each rep, how many leads they own whose cadence is

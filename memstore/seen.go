@@ -11,8 +11,9 @@ import "hash/maphash"
 
 // seenID is one recorded event id.
 type seenID struct {
-	key uint64 // the id's hash, see Store.idKey
-	at  instant
+	key   uint64 // the id's hash, see Store.idKey
+	print uint64 // the event's fingerprint (leadline.Write.Print)
+	at    instant
 }
 
 // idKey hashes an event id with the store's seed. Two ids of one lead
@@ -20,21 +21,22 @@ type seenID struct {
 // would see a false repeat with odds of about 3 in 10^8.
 func (s *Store) idKey(id string) uint64 { return maphash.String(s.seed, id) }
 
-// seenIn reports whether r recorded the id with key k.
-func seenIn(r *record, k uint64) bool {
+// seenIn reports whether r recorded the id with key k, and the print it
+// was recorded with.
+func seenIn(r *record, k uint64) (print uint64, seen bool) {
 	for i := range r.ids {
 		if r.ids[i].key == k {
-			return true
+			return r.ids[i].print, true
 		}
 	}
-	return false
+	return 0, false
 }
 
-// recordID appends the id with key k, recorded at at, to r's ids, and
+// recordID appends the id with key k and print p, recorded at at, to r's ids, and
 // with expire set first drops the ids recorded before since. The ids are
 // in write order, so they go from the front; an older one written after
 // a newer one waits for it.
-func recordID(r *record, k uint64, at instant, expire bool, since instant) {
+func recordID(r *record, k, p uint64, at instant, expire bool, since instant) {
 	if expire {
 		n := 0
 		for n < len(r.ids) && r.ids[n].at < since {
@@ -47,5 +49,5 @@ func recordID(r *record, k uint64, at instant, expire bool, since instant) {
 			}
 		}
 	}
-	r.ids = append(r.ids, seenID{key: k, at: at})
+	r.ids = append(r.ids, seenID{key: k, print: p, at: at})
 }

@@ -21,7 +21,7 @@ type Viewer struct {
 func (v Viewer) Validate() error {
 	switch {
 	case v.Role == 0 || v.Role >= numRoles:
-		return leaderr.Errorf("viewer.role", "required: one of inside, field, manager, ops")
+		return leaderr.Errorf("viewer.role", "required: one of inside, field, manager, ops, field_manager")
 	case (v.Role == RoleInside || v.Role == RoleField) && v.Rep == "":
 		return leaderr.Errorf("viewer.rep", "required for role %v", v.Role)
 	}
@@ -54,22 +54,30 @@ func (a Access) String() string {
 // Access returns what v may see of l (rule M2). It is an access rule, not
 // a display filter: a lead v may not see does not exist for v.
 //
-// Inside reps, managers and ops see every lead. In an inside-first
-// organisation a field rep sees a lead fully only when it is on the field
-// desk with them as its owner: routed to them by M4 or the direct model,
-// or handed to them as a Pre-SQL (M10). With [Rules.FieldSummary] on, a
-// field rep sees every other lead's campaign responses and nothing else;
-// a lead with no response to show does not exist for them.
-// In direct and field-only organisations there is no inside desk to
-// protect, and field reps see every lead.
+// Inside reps, managers of inside sales and ops see every lead. In an
+// inside-first organisation a field rep sees a lead fully only when it is
+// on the field desk with them as its owner: routed to them by M4 or the
+// direct model, or handed to them as a Pre-SQL (M10); a field manager
+// ([RoleFieldManager]) sees every lead on the field desk, whoever owns
+// it. With [Rules.FieldSummary] on, field sales see every other lead's
+// campaign responses and nothing else; a lead with no response to show
+// does not exist for them. In direct and field-only organisations there
+// is no inside desk to protect, and field sales see every lead.
+//
+// A [RoleManager] viewer is read as sales management over inside sales;
+// resolve a manager against the teams first ([ScopeManager]), so that a
+// field team's manager reads as RoleFieldManager.
 func (r *Rules) Access(v Viewer, l *lead.Lead) Access {
 	if r.SeesAll(v) {
 		return FullAccess
 	}
-	if v.Role != RoleField {
+	switch {
+	case v.Role == RoleFieldManager && l.Desk == lead.DeskField:
+		return FullAccess
+	case v.Role == RoleFieldManager:
+	case v.Role != RoleField:
 		return NoAccess
-	}
-	if v.Rep != "" && l.Desk == lead.DeskField && l.Owner == v.Rep {
+	case v.Rep != "" && l.Desk == lead.DeskField && l.Owner == v.Rep:
 		return FullAccess
 	}
 	if r.FieldSummary && hasSummary(l) {
@@ -99,10 +107,41 @@ func (r *Rules) SeesAll(v Viewer) bool {
 	switch v.Role {
 	case RoleInside, RoleManager, RoleOps:
 		return true
-	case RoleField:
+	case RoleField, RoleFieldManager:
 		return r.Organisation == Direct || r.Organisation == FieldOnly
 	}
 	return false
+}
+
+// FieldSide reports whether v reads as field sales (M2): a field rep or
+// a field manager, whose view of an inside-first organisation is the
+// field desk's.
+func (v Viewer) FieldSide() bool { return v.Role == RoleField || v.Role == RoleFieldManager }
+
+// ScopeManager resolves a manager viewer against the organisation's two
+// teams (M2): a manager sees what their team may see. v.Team names the
+// team; when it is empty, the team v.Rep manages does. A manager of the
+// field team reads as [RoleFieldManager]; a manager of the inside team,
+// or one who names no team and manages none (sales management over
+// both), reads as RoleManager, who sees every lead. A Team that is
+// neither team's id is refused with a [*leaderr.FieldError] for
+// "viewer.team", so that a typo never widens what a viewer sees. Any
+// other viewer is returned as it is.
+func ScopeManager(v Viewer, inside, field *Team) (Viewer, error) {
+	if v.Role != RoleManager {
+		return v, nil
+	}
+	switch {
+	case v.Team != "" && field.ID != "" && v.Team == field.ID:
+		v.Role = RoleFieldManager
+	case v.Team != "" && inside.ID != "" && v.Team == inside.ID:
+	case v.Team != "":
+		return v, leaderr.Errorf("viewer.team", "%q is neither the inside team (%q) nor the field team (%q): name the team the manager manages",
+			v.Team, inside.ID, field.ID)
+	case v.Rep != "" && v.Rep == field.Manager && v.Rep != inside.Manager:
+		v.Role = RoleFieldManager
+	}
+	return v, nil
 }
 
 // Summary is the part of a lead that field sales may see under the M2

@@ -19,6 +19,7 @@ var (
 	fieldSato = routing.Viewer{Rep: "sato", Team: "field", Role: routing.RoleField}
 	fieldSuzu = routing.Viewer{Rep: "suzuki", Team: "field", Role: routing.RoleField}
 	manager   = routing.Viewer{Rep: "mori", Role: routing.RoleManager}
+	fieldMgr  = routing.Viewer{Rep: "kato", Team: "field", Role: routing.RoleFieldManager}
 	ops       = routing.Viewer{Role: routing.RoleOps}
 	noRole    = routing.Viewer{Rep: "sato"}
 )
@@ -85,6 +86,24 @@ func TestRules_Access_M2(t *testing.T) {
 		{name: "M2 a viewer with no role sees nothing, summary on, direct", rules: routing.Rules{Organisation: routing.Direct, FieldSummary: true}, viewer: noRole, want: always(routing.NoAccess)},
 		{name: "M2 a viewer with an unknown role sees nothing", rules: insideFirst, viewer: routing.Viewer{Rep: "x", Role: 9}, want: always(routing.NoAccess)},
 		{name: "M2 a field viewer without a rep id owns nothing", rules: insideFirst, viewer: routing.Viewer{Role: routing.RoleField}, want: always(routing.NoAccess)},
+		{name: "M2 inside-first: the field manager sees the whole field desk and nothing else", rules: insideFirst, viewer: fieldMgr,
+			want: func(l *lead.Lead) routing.Access {
+				if l.Desk == lead.DeskField {
+					return routing.FullAccess
+				}
+				return routing.NoAccess
+			}},
+		{name: "M2 D summary switch: the field manager sees the rest as field reps do", rules: summary, viewer: fieldMgr,
+			want: func(l *lead.Lead) routing.Access {
+				switch {
+				case l.Desk == lead.DeskField:
+					return routing.FullAccess
+				case len(routing.Summarize(l).Responses) == 0:
+					return routing.NoAccess
+				}
+				return routing.SummaryAccess
+			}},
+		{name: "M1 direct: the field manager sees everything", rules: routing.Rules{Organisation: routing.Direct}, viewer: fieldMgr, want: always(routing.FullAccess)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -232,5 +251,44 @@ func TestAccess_String(t *testing.T) {
 		if got := a.String(); got != want {
 			t.Errorf("Access(%d).String() = %q, want %q", uint8(a), got, want)
 		}
+	}
+}
+
+// TestScopeManager_M2: a manager sees what their team may see. The team
+// is named by Team, else by the team the manager manages; a Team that
+// names neither team is refused rather than read as everything.
+func TestScopeManager_M2(t *testing.T) {
+	t.Parallel()
+	inside := routing.Team{ID: "inside", Manager: "mori"}
+	field := routing.Team{ID: "field", Manager: "kato"}
+	tests := []struct {
+		name   string
+		viewer routing.Viewer
+		want   routing.Role
+		bad    bool
+	}{
+		{"the field team named", routing.Viewer{Rep: "kato", Team: "field", Role: routing.RoleManager}, routing.RoleFieldManager, false},
+		{"the field team named by another manager", routing.Viewer{Rep: "x", Team: "field", Role: routing.RoleManager}, routing.RoleFieldManager, false},
+		{"the field team's manager, no team named", routing.Viewer{Rep: "kato", Role: routing.RoleManager}, routing.RoleFieldManager, false},
+		{"the inside team named", routing.Viewer{Rep: "mori", Team: "inside", Role: routing.RoleManager}, routing.RoleManager, false},
+		{"the inside team's manager, no team named", routing.Viewer{Rep: "mori", Role: routing.RoleManager}, routing.RoleManager, false},
+		{"sales management over both", routing.Viewer{Rep: "director", Role: routing.RoleManager}, routing.RoleManager, false},
+		{"a team of neither", routing.Viewer{Rep: "kato", Team: "feild", Role: routing.RoleManager}, 0, true},
+		{"a field rep is left as is", fieldSato, routing.RoleField, false},
+	}
+	for _, tt := range tests {
+		got, err := routing.ScopeManager(tt.viewer, &inside, &field)
+		if tt.bad {
+			wantFieldError(t, err, "viewer.team")
+			continue
+		}
+		if err != nil || got.Role != tt.want || got.Rep != tt.viewer.Rep || got.Team != tt.viewer.Team {
+			t.Errorf("%s: ScopeManager = %+v, %v; want role %v, rep and team kept", tt.name, got, err, tt.want)
+		}
+	}
+	// One manager of both teams is inside sales' manager: they see all.
+	both := routing.Team{ID: "field", Manager: "mori"}
+	if got, _ := routing.ScopeManager(routing.Viewer{Rep: "mori", Role: routing.RoleManager}, &inside, &both); got.Role != routing.RoleManager {
+		t.Errorf("a manager of both teams reads as %v, want manager", got.Role)
 	}
 }

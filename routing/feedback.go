@@ -200,6 +200,10 @@ func feedbackRecord(row FeedbackRow) ([]string, *leaderr.FieldError) {
 	if err := checkLeadID(row.Lead); err != nil {
 		return nil, err
 	}
+	if err := lead.CheckText(ColComment, row.Feedback.Comment, lead.MaxCommentBytes); err != nil {
+		fe, _ := errors.AsType[*leaderr.FieldError](err)
+		return nil, fe // what the import would refuse is not written (E6)
+	}
 	state, err := row.Feedback.State.MarshalText()
 	if err != nil {
 		return nil, leaderr.Errorf(ColState, "unknown follow-up state %d", uint8(row.Feedback.State))

@@ -18,14 +18,20 @@ type Role uint8
 const (
 	RoleInside  Role = iota + 1 // inside sales: qualifies MQLs (M1)
 	RoleField                   // field sales: closes (M1, M4)
-	RoleManager                 // a sales manager: receives alerts (A4, T8)
+	RoleManager                 // a sales manager: receives alerts (A4, T8); sees what their team may (M2)
 	RoleOps                     // sales or marketing operations
+	// RoleFieldManager is a manager of the field team as the visibility
+	// rule reads them (M2): they see what field sales may see, the whole
+	// field desk. A host may name it; the engine reads a RoleManager
+	// viewer of the field team as it ([ScopeManager]).
+	RoleFieldManager
 	numRoles
 )
 
-var roleKeys = [numRoles]string{"", "inside", "field", "manager", "ops"}
+var roleKeys = [numRoles]string{"", "inside", "field", "manager", "ops", "field_manager"}
 
-// String returns the key: "inside", "field", "manager", "ops".
+// String returns the key: "inside", "field", "manager", "ops",
+// "field_manager".
 func (r Role) String() string {
 	if r > 0 && r < numRoles {
 		return roleKeys[r]

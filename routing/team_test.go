@@ -333,7 +333,7 @@ func TestPeriod_Contains(t *testing.T) {
 
 func TestRole_Text(t *testing.T) {
 	t.Parallel()
-	for r, key := range map[routing.Role]string{routing.RoleInside: "inside", routing.RoleField: "field", routing.RoleManager: "manager", routing.RoleOps: "ops"} {
+	for r, key := range map[routing.Role]string{routing.RoleInside: "inside", routing.RoleField: "field", routing.RoleManager: "manager", routing.RoleOps: "ops", routing.RoleFieldManager: "field_manager"} {
 		b, err := r.MarshalText()
 		if r.String() != key || err != nil || string(b) != key {
 			t.Errorf("Role %d: String %q, MarshalText %q, %v; want %q", uint8(r), r.String(), b, err, key)
@@ -343,7 +343,7 @@ func TestRole_Text(t *testing.T) {
 			t.Errorf("UnmarshalText(%q) = %v, %v; want %v", strings.ToUpper(key), got, err, r)
 		}
 	}
-	for _, r := range []routing.Role{0, 5} {
+	for _, r := range []routing.Role{0, 6} {
 		_, err := r.MarshalText()
 		wantFieldError(t, err, "role")
 	}

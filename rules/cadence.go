@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/leadline/leadline/lead"
@@ -99,6 +100,27 @@ func (s *Step) contact(ev *lead.Event, at time.Time) {
 	s.closeRequest(at, ev.Actor, lead.RequestDone, "T6", "contact made")
 }
 
+// overdue is the history reason of a missed deadline for stage next, due
+// at due, with the window that set it (T1, T8, T11): "Stage1 attempt
+// overdue: no attempt within 48h, due 2026-12-09 10:00 JST".
+func (s *Step) overdue(next stage.Stage, due time.Time) string {
+	if next < stage.Stage1 || next > stage.Stage4 {
+		return attemptOverdue[next&7]
+	}
+	return attemptOverdue[next&7] + ": no attempt within " + s.window(s.Policy.Cadence.Window(next)) + ", due " + s.stamp(due)
+}
+
+// window words a policy's duration as the cadence counts it (T11): "48h"
+// on the wall clock, "48h of working time" on a business calendar.
+func (s *Step) window(d time.Duration) string {
+	w := strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+	switch s.Policy.Cadence.Calendar.(type) {
+	case nil, stage.WallClock:
+		return w
+	}
+	return w + " of working time"
+}
+
 // fire fires the lead's pending deadlines that passed before at and are
 // due no later than upTo, in due order (E5), as of instant at.
 func (s *Step) fire(at, upTo time.Time) error {
@@ -138,11 +160,12 @@ func (s *Step) fireOne(d lead.Deadline, at time.Time) error {
 	case eff.Has(stage.Recycle):
 		return s.recycle(at)
 	}
-	rule, what := "T8", attemptOverdue[(from+1)&7]
+	rule, what := "T8", s.overdue(from+1, d.Due)
 	switch {
 	case eff.Has(stage.Repeat):
 		rule = "T13"
-		what = fmt.Sprintf("%s: still no attempt, reminder %d of %d", what, tr.Nags, s.Policy.Cadence.Repeats)
+		what = fmt.Sprintf("%s; still no attempt, reminder %d of %d, every %s", what, tr.Nags, s.Policy.Cadence.Repeats,
+			s.window(s.Policy.Cadence.RepeatInterval(from+1)))
 		if !eff.Has(stage.RemindOwner) {
 			what = attemptOverdue[(from+1)&7] + ": still no attempt after the reminders; handed on"
 		}
@@ -201,9 +224,11 @@ func (s *Step) reassign(at time.Time, rule string) error {
 	if old != "" {
 		s.Lead.Passed = append(s.Lead.Passed, old)
 	}
-	why := "untouched past the Stage1 window"
+	why := fmt.Sprintf("no attempt within the Stage1 window (%s); round robin over inside sales, %s excluded",
+		s.window(s.Policy.Cadence.Window(stage.Stage1)), strings.Join(exclude, ", "))
 	if rule == "T13" {
-		why = attemptOverdue[(s.Lead.Track.Stage+1)&7] + " after every reminder"
+		why = fmt.Sprintf("%s after every reminder; round robin over inside sales, %s excluded",
+			attemptOverdue[(s.Lead.Track.Stage+1)&7], strings.Join(exclude, ", "))
 	}
 	s.setOwner(at, rep, rule, why)
 	s.Lead.AccountOwned = false
@@ -238,7 +263,8 @@ func (s *Step) escalate(at time.Time, rule string) error {
 		return err
 	}
 	if mgr != "" && mgr != old {
-		s.setOwner(at, mgr, "T10", fmt.Sprintf("not worked after %d reassignments (%s)", s.Lead.Track.Reassignments, rule))
+		s.setOwner(at, mgr, "T10", fmt.Sprintf("not worked after %d reassignments (%s): to %s's manager",
+			s.Lead.Track.Reassignments, rule, orDash(old)))
 		s.Lead.AccountOwned = false
 	}
 	// The manager, or an owner nobody can take the lead from, gets a fresh

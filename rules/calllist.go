@@ -17,7 +17,7 @@ import (
 // A field rep may not read the list: it is inside sales' work, and the
 // error is a [*leaderr.FieldError] for "viewer.role".
 func CallList(v routing.Viewer, campaign string, leads []lead.Lead, field *routing.Team) ([]lead.Lead, error) {
-	if v.Role == routing.RoleField {
+	if v.FieldSide() {
 		return nil, &leaderr.FieldError{Field: "viewer.role", Err: fmt.Errorf("%w: the call list is inside sales' (M6)", leaderr.ErrInvalidTransition)}
 	}
 	var out []lead.Lead

@@ -2,7 +2,7 @@
 // deterministically: weeks of a sales team's work run in milliseconds and
 // tell the same story every time (E1).
 //
-// A [Sim] owns the engine's [clock.Mock] and notifier. The script schedules
+// A [Sim] owns the engine's clock (a [Clock], which never sleeps) and notifier. The script schedules
 // actions at instants with [Sim.At] and [Sim.After]; [Sim.Run] moves the
 // clock one [Config.Step] at a time and, at each tick, runs the actions
 // due by then in instant order (ties in the order they were scheduled),
@@ -68,6 +68,14 @@
 // viewer may see (M2) and each rep's credit (M6).
 //
 // Commands share their flags through [Flags], [ParseFlags] and [Main].
+//
+// # Clock and logs
+//
+// The engine's clock is a [Clock]: it moves only when [Sim.Run] moves
+// it and never sleeps, where clock.Mock sleeps a real millisecond per
+// move. [Sim.Events] is the run's event log, which package replay writes
+// and replays; [EventLog] draws a synthetic log of any length, for
+// benchmarks.
 //
 // Lead generators draw invented people and companies with [Names],
 // [Company] and [Domain].

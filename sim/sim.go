@@ -8,7 +8,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/benbjohnson/clock"
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/routing"
@@ -74,7 +73,7 @@ type Config struct {
 // [Sim.Run].
 type Sim struct {
 	cfg    Config
-	clk    *clock.Mock
+	clk    *Clock
 	eng    *leadline.Engine
 	queue  queue
 	seq    uint64
@@ -125,8 +124,7 @@ func New(cfg Config) (*Sim, error) {
 	if cfg.Zone == nil {
 		cfg.Zone = cfg.Start.Location()
 	}
-	s := &Sim{cfg: cfg, clk: clock.NewMock(), ids: map[string]int{}}
-	s.clk.Set(cfg.Start)
+	s := &Sim{cfg: cfg, clk: NewClock(cfg.Start), ids: map[string]int{}}
 	ecfg := cfg.Engine
 	ecfg.Clock = s.clk
 	ecfg.Notifier = leadline.NotifierFunc(func(_ context.Context, n leadline.Notification) error {
@@ -145,9 +143,9 @@ func New(cfg Config) (*Sim, error) {
 // Engine returns the simulation's engine.
 func (s *Sim) Engine() *leadline.Engine { return s.eng }
 
-// Clock returns the engine's mock clock. [Sim.Run] moves it; a script
-// should only read it.
-func (s *Sim) Clock() *clock.Mock { return s.clk }
+// Clock returns the engine's clock, a [Clock] that never sleeps. [Sim.Run]
+// moves it; a script should only read it.
+func (s *Sim) Clock() *Clock { return s.clk }
 
 // Now returns the clock's instant: the current tick.
 func (s *Sim) Now() time.Time { return s.clk.Now() }

@@ -140,8 +140,8 @@ func (p Policy) Normalize() Policy {
 }
 
 // Validate reports the first bad field as a [*leaderr.FieldError]: a negative
-// Within or RecycleAfter, a MaxReassignments below [NoReassignment], or a
-// channel set with unknown bits. Zero fields are valid: they mean the
+// Within or RecycleAfter, a MaxReassignments or Repeats out of range (see
+// [MaxCount]), or a channel set with unknown bits. Zero fields are valid: they mean the
 // default.
 func (p *Policy) Validate() error {
 	for s := Stage1; s <= Stage4; s++ {
@@ -162,17 +162,23 @@ func (p *Policy) Validate() error {
 	if p.RecycleAfter > MaxWindow {
 		return leaderr.Errorf("recycle_after", "must be at most %v (a year), got %v", MaxWindow, p.RecycleAfter)
 	}
-	if p.Repeats < NoRepeat {
-		return leaderr.Errorf("repeats", "must be %d (none) or more, got %d", NoRepeat, p.Repeats)
+	if p.Repeats < NoRepeat || p.Repeats > MaxCount {
+		return leaderr.Errorf("repeats", "must be from %d (none) to %d, got %d", NoRepeat, MaxCount, p.Repeats)
 	}
 	if p.RepeatAfter < 0 || p.RepeatAfter > MaxWindow {
 		return leaderr.Errorf("repeat_after", "must be from 0 (the stage's window) to %v, got %v", MaxWindow, p.RepeatAfter)
 	}
-	if p.MaxReassignments < NoReassignment {
-		return leaderr.Errorf("max_reassignments", "must be %d (none) or more, got %d", NoReassignment, p.MaxReassignments)
+	if p.MaxReassignments < NoReassignment || p.MaxReassignments > MaxCount {
+		return leaderr.Errorf("max_reassignments", "must be from %d (none) to %d, got %d", NoReassignment, MaxCount, p.MaxReassignments)
 	}
 	return nil
 }
+
+// MaxCount bounds [Policy.Repeats] and [Policy.MaxReassignments]: a
+// lead's cadence counts both in a byte, and a count it could never reach
+// would reassign or remind a lead forever and never hand it to the
+// manager (T10, T13).
+const MaxCount = 100
 
 // Playbook returns the step of s with defaults filled in (rule T12). It
 // returns the zero Step for Untouched and Connected, which have none.

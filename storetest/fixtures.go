@@ -195,11 +195,19 @@ func mustHistory(tb testing.TB, st leadline.ReadStore, id string) []lead.Change 
 // mustSeen reports whether st recorded event for lead id.
 func mustSeen(tb testing.TB, st leadline.LeadStore, id, event string) bool {
 	tb.Helper()
-	ok, err := st.Seen(tb.Context(), id, event)
+	_, ok := mustPrint(tb, st, id, event)
+	return ok
+}
+
+// mustPrint returns the print st recorded with event for lead id, and
+// whether it recorded the event.
+func mustPrint(tb testing.TB, st leadline.LeadStore, id, event string) (uint64, bool) {
+	tb.Helper()
+	print, ok, err := st.Seen(tb.Context(), id, event)
 	if err != nil {
 		tb.Fatalf("Seen(%s, %q) = %v, want nil", id, event, err)
 	}
-	return ok
+	return print, ok
 }
 
 // mustClaimDue claims due deadlines.

@@ -24,7 +24,7 @@ type model struct {
 	now     time.Time
 	leads   map[string]lead.Lead
 	history map[string][]lead.Change
-	seen    map[string]bool
+	seen    map[string]uint64 // lead/event -> print
 	due     []modelDeadline
 	outbox  []modelNote
 	tickets map[string]uint64
@@ -62,11 +62,11 @@ var (
 
 // apply is Store.Apply.
 func (m *model) apply(w leadline.Write) error {
-	if w.Event != "" && m.seen[w.Lead.ID+"/"+w.Event] {
+	if _, seen := m.seen[w.Lead.ID+"/"+w.Event]; w.Event != "" && seen {
 		return leaderr.ErrDuplicateEvent
 	}
 	for _, ev := range w.Events {
-		if m.seen[w.Lead.ID+"/"+ev] {
+		if _, seen := m.seen[w.Lead.ID+"/"+ev]; seen {
 			return leaderr.ErrDuplicateEvent
 		}
 	}
@@ -74,11 +74,19 @@ func (m *model) apply(w leadline.Write) error {
 	if w.Lead.Version != m.leads[id].Version {
 		return leaderr.ErrConflict
 	}
-	if w.Event != "" {
-		m.seen[w.Lead.ID+"/"+w.Event] = true // ids are per lead
+	next := maps.Clone(m.tickets)
+	for _, t := range w.Tickets {
+		if t.Number != next[t.Sequence] {
+			return leaderr.ErrConflict // a place another write took (M9)
+		}
+		next[t.Sequence]++
 	}
-	for _, ev := range w.Events {
-		m.seen[w.Lead.ID+"/"+ev] = true
+	m.tickets = next
+	if w.Event != "" {
+		m.seen[w.Lead.ID+"/"+w.Event] = w.Print // ids are per lead
+	}
+	for i, ev := range w.Events {
+		m.seen[w.Lead.ID+"/"+ev] = w.Prints[i]
 	}
 	l := w.Lead.Clone()
 	l.Version++
@@ -190,7 +198,7 @@ func testModel(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 				now:     t0,
 				leads:   map[string]lead.Lead{},
 				history: map[string][]lead.Change{},
-				seen:    map[string]bool{},
+				seen:    map[string]uint64{},
 				tickets: map[string]uint64{},
 			}
 			step := 0
@@ -205,6 +213,27 @@ func testModel(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 					l.Track = modelTracks[rapid.IntRange(0, len(modelTracks)-1).Draw(rt, "track")]
 					l.Updated = m.now
 					w := leadline.Write{Event: rapid.SampledFrom(modelEvents).Draw(rt, "event"), Lead: l}
+					if w.Event != "" {
+						w.Print = rapid.Uint64Range(0, 3).Draw(rt, "print")
+						if rapid.IntRange(0, 3).Draw(rt, "further events") == 0 {
+							w.Events = []string{w.Event + "+1"}
+							w.Prints = []uint64{rapid.Uint64Range(0, 3).Draw(rt, "further print")}
+						}
+					}
+					for range rapid.IntRange(0, 2).Draw(rt, "tickets") {
+						seq := rapid.SampledFrom([]string{"team-a", "team-b"}).Draw(rt, "sequence")
+						n := m.tickets[seq]
+						for _, t := range w.Tickets {
+							if t.Sequence == seq {
+								n = t.Number + 1
+							}
+						}
+						skew := rapid.SampledFrom([]int{0, 0, 0, -1, 1}).Draw(rt, "ticket skew")
+						if skew < 0 && n == 0 {
+							skew = 1
+						}
+						w.Tickets = append(w.Tickets, leadline.Ticket{Sequence: seq, Number: uint64(int64(n) + int64(skew))})
+					}
 					for i := range rapid.IntRange(0, 2).Draw(rt, "changes") {
 						w.History = append(w.History, change(id, w.Event, lead.FieldStage, "", fmt.Sprintf("step %d.%d", step, i), m.now))
 					}
@@ -256,13 +285,12 @@ func testModel(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 					}
 					m.ack(ks)
 				},
-				"NextTicket": func(rt *rapid.T) {
+				"Ticket": func(rt *rapid.T) {
 					seq := rapid.SampledFrom([]string{"team-a", "team-b"}).Draw(rt, "sequence")
-					got, err := st.NextTicket(ctx, seq)
+					got, err := st.Ticket(ctx, seq)
 					if want := m.tickets[seq]; err != nil || got != want {
-						rt.Fatalf("NextTicket(%s) = %d, %v; want %d", seq, got, err, want)
+						rt.Fatalf("Ticket(%s) = %d, %v; want %d (M9)", seq, got, err, want)
 					}
-					m.tickets[seq]++
 				},
 				"Lead": func(rt *rapid.T) {
 					id := rapid.SampledFrom(modelLeads).Draw(rt, "lead")
@@ -308,9 +336,14 @@ func testModel(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 						rt.Fatalf("Load(%q) = %v, %v; want %v (M9)", modelReps, got, err, want)
 					}
 					for _, id := range modelLeads {
-						for _, ev := range modelEvents {
-							if ok, err := st.Seen(ctx, id, ev); err != nil || ok != m.seen[id+"/"+ev] {
-								rt.Fatalf("Seen(%s, %q) = %v, %v; want %v (E2)", id, ev, ok, err, m.seen[id+"/"+ev])
+						for _, ev := range slices.Concat(modelEvents, []string{"ev-1+1", "ev-2+1"}) {
+							print, ok, err := st.Seen(ctx, id, ev)
+							want, seen := m.seen[id+"/"+ev]
+							if ev == "" {
+								want, seen = 0, false
+							}
+							if err != nil || ok != seen || print != want {
+								rt.Fatalf("Seen(%s, %q) = %d, %v, %v; want %d, %v (E2)", id, ev, print, ok, err, want, seen)
 							}
 						}
 					}

@@ -125,7 +125,7 @@ func Run(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 }
 
 // RunLeadStore runs the [leadline.LeadStore] contract: Lead, Apply, Seen,
-// ClaimDue, ReleaseDue, NextTicket and Load. The check that a refused Apply leaves
+// ClaimDue, ReleaseDue, Ticket and Load. The check that a refused Apply leaves
 // the history and the outbox alone needs a whole [leadline.Store]; [Run]
 // runs it, as its Atomicity group.
 func RunLeadStore(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
@@ -135,7 +135,7 @@ func RunLeadStore(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) 
 		{"Apply", testApply},
 		{"Seen", testSeen},
 		{"ClaimDue", testClaimDue},
-		{"NextTicket", testNextTicket},
+		{"Ticket", testTicket},
 		{"Load", testLoad},
 	})
 }
@@ -316,7 +316,7 @@ func testApply(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
 			if got := mustLead(t, st, "L-1"); got.Version != 1 || got.Owner != "rep-1" {
 				t.Fatalf("Lead(L-1) after a refused batch = version %d owner %s, want 1 rep-1", got.Version, got.Owner)
 			}
-			if seen, err := st.Seen(t.Context(), "L-1", "imp/L-1"); err != nil || seen {
+			if _, seen, err := st.Seen(t.Context(), "L-1", "imp/L-1"); err != nil || seen {
 				t.Fatalf("Seen(imp/L-1) after a refused batch = %v, %v; want false", seen, err)
 			}
 			err = st.ApplyBatch(t.Context(), []leadline.Write{{Lead: one}, {Lead: one}})
@@ -491,6 +491,23 @@ func testSeen(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
 			}
 			if mustSeen(t, st, "L-1", "ev-2") {
 				t.Fatal("Seen(ev-2) = true, never written")
+			}
+		},
+
+		"Seen returns the print the id was written with, every bit of it (E2)": func(t *testing.T, st leadline.LeadStore) {
+			const big = 1<<64 - 1 - 12345 // beyond int64: a store keeping a signed column must not lose the sign bit
+			mustApply(t, st, leadline.Write{Event: "ev-1", Print: big, Events: []string{"ev-2", "ev-3"}, Prints: []uint64{7, 0},
+				Lead: newLead("L-1", "rep-1")})
+			l := mustLead(t, st, "L-1")
+			mustApply(t, st, leadline.Write{Event: "ev-4", Events: []string{"ev-5"}, Lead: l}) // no prints: zero
+			for ev, want := range map[string]uint64{"ev-1": big, "ev-2": 7, "ev-3": 0, "ev-4": 0, "ev-5": 0} {
+				if got, ok := mustPrint(t, st, "L-1", ev); !ok || got != want {
+					t.Errorf("Seen(L-1, %s) = %d, %v; want %d, true", ev, got, ok, want)
+				}
+			}
+			err := st.Apply(t.Context(), leadline.Write{Event: "ev-6", Events: []string{"ev-7"}, Prints: []uint64{1, 2}, Lead: mustLead(t, st, "L-1")})
+			if _, ok := errors.AsType[*leaderr.FieldError](err); !ok {
+				t.Fatalf("Apply with more prints than events = %v, want a FieldError", err)
 			}
 		},
 
@@ -1061,48 +1078,137 @@ func testFail(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 	})
 }
 
-func testNextTicket(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
+func testTicket(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
+	ticket := func(t *testing.T, st leadline.LeadStore, seq string) uint64 {
+		t.Helper()
+		n, err := st.Ticket(t.Context(), seq)
+		if err != nil {
+			t.Fatalf("Ticket(%s) = %v, want nil", seq, err)
+		}
+		return n
+	}
+	take := func(id string, ts ...leadline.Ticket) leadline.Write {
+		return leadline.Write{Event: "ev-" + id, Lead: newLead(id, "rep-1"), Tickets: ts}
+	}
+	tk := func(seq string, n uint64) leadline.Ticket { return leadline.Ticket{Sequence: seq, Number: n} }
 	cases(t, newStore, map[string]func(t *testing.T, st leadline.LeadStore){
-		"numbers start at 0 and count up per sequence": func(t *testing.T, st leadline.LeadStore) {
-			next := func(seq string) uint64 {
-				t.Helper()
-				n, err := st.NextTicket(t.Context(), seq)
-				if err != nil {
-					t.Fatalf("NextTicket(%s) = %v, want nil", seq, err)
+		"a place is read, not taken, until a write uses it (M9)": func(t *testing.T, st leadline.LeadStore) {
+			for range 3 {
+				if got := ticket(t, st, "team-a"); got != 0 {
+					t.Fatalf("Ticket(team-a) of a new sequence = %d, want 0 however often it is read", got)
 				}
-				return n
 			}
-			for _, c := range []struct {
-				seq  string
-				want uint64
-			}{{"team-a", 0}, {"team-a", 1}, {"team-b", 0}, {"team-a", 2}, {"team-b", 1}, {"", 0}, {"team-a", 3}} {
-				if got := next(c.seq); got != c.want {
-					t.Fatalf("NextTicket(%s) = %d, want %d", c.seq, got, c.want)
+			mustApply(t, st, take("L-1", tk("team-a", 0)))
+			mustApply(t, st, take("L-2", tk("team-a", 1), tk("team-b", 0)))
+			mustApply(t, st, take("L-3", tk("team-a", 2), tk("team-a", 3)))
+			for seq, want := range map[string]uint64{"team-a": 4, "team-b": 1, "team-c": 0} {
+				if got := ticket(t, st, seq); got != want {
+					t.Fatalf("Ticket(%s) after the writes = %d, want %d", seq, got, want)
 				}
 			}
 		},
 
-		"concurrent calls get distinct consecutive numbers": func(t *testing.T, st leadline.LeadStore) {
-			const workers, calls = 8, 200
+		"a place another write took refuses the write as a conflict (M9)": func(t *testing.T, st leadline.LeadStore) {
+			mustApply(t, st, take("L-1", tk("team-a", 0)))
+			for _, w := range []leadline.Write{
+				take("L-2", tk("team-a", 0)),                  // taken by L-1
+				take("L-2", tk("team-a", 2)),                  // skips a place
+				take("L-2", tk("team-a", 1), tk("team-a", 1)), // one place twice
+				take("L-2", tk("team-b", 0), tk("team-a", 0)), // a good place, then a taken one
+			} {
+				if err := st.Apply(t.Context(), w); !errors.Is(err, leaderr.ErrConflict) {
+					t.Fatalf("Apply with tickets %v = %v, want ErrConflict", w.Tickets, err)
+				}
+			}
+			if _, err := st.Lead(t.Context(), "L-2"); !errors.Is(err, leaderr.ErrNotFound) {
+				t.Fatalf("Lead(L-2) after refused writes = %v, want ErrNotFound", err)
+			}
+			if mustSeen(t, st, "L-2", "ev-L-2") {
+				t.Fatal("Seen(L-2, ev-L-2) after refused writes = true, want false")
+			}
+			if a, b := ticket(t, st, "team-a"), ticket(t, st, "team-b"); a != 1 || b != 0 {
+				t.Fatalf("Ticket after refused writes = team-a %d team-b %d, want 1 and 0", a, b)
+			}
+		},
+
+		"a redelivery reads as a duplicate, not a conflict, and takes no place (E2, M9)": func(t *testing.T, st leadline.LeadStore) {
+			mustApply(t, st, take("L-1", tk("team-a", 0)))
+			w := take("L-1", tk("team-a", 0))
+			if err := st.Apply(t.Context(), w); !errors.Is(err, leaderr.ErrDuplicateEvent) {
+				t.Fatalf("Apply of a redelivered event with a taken place = %v, want ErrDuplicateEvent", err)
+			}
+			w = take("L-1", tk("team-a", 1))
+			if err := st.Apply(t.Context(), w); !errors.Is(err, leaderr.ErrDuplicateEvent) {
+				t.Fatalf("Apply of a redelivered event with the next place = %v, want ErrDuplicateEvent", err)
+			}
+			if got := ticket(t, st, "team-a"); got != 1 {
+				t.Fatalf("Ticket(team-a) after redeliveries = %d, want 1", got)
+			}
+		},
+
+		"a batch's writes take places in order (M9)": func(t *testing.T, st leadline.LeadStore) {
+			batch := []leadline.Write{take("L-1", tk("team-a", 0)), take("L-2", tk("team-a", 1)), take("L-3", tk("team-b", 0), tk("team-a", 2))}
+			if err := st.ApplyBatch(t.Context(), batch); err != nil {
+				t.Fatalf("ApplyBatch = %v, want nil", err)
+			}
+			if got := ticket(t, st, "team-a"); got != 3 {
+				t.Fatalf("Ticket(team-a) after the batch = %d, want 3", got)
+			}
+			bad := []leadline.Write{take("L-4", tk("team-a", 3)), take("L-5", tk("team-a", 3))}
+			if err := st.ApplyBatch(t.Context(), bad); !errors.Is(err, leaderr.ErrConflict) {
+				t.Fatalf("ApplyBatch with one place twice = %v, want ErrConflict", err)
+			}
+			if got := ticket(t, st, "team-a"); got != 3 {
+				t.Fatalf("Ticket(team-a) after a refused batch = %d, want 3", got)
+			}
+			if _, err := st.Lead(t.Context(), "L-4"); !errors.Is(err, leaderr.ErrNotFound) {
+				t.Fatalf("Lead(L-4) after a refused batch = %v, want ErrNotFound", err)
+			}
+		},
+
+		"a ticket without a sequence is refused": func(t *testing.T, st leadline.LeadStore) {
+			err := st.Apply(t.Context(), take("L-1", tk("", 0)))
+			if _, ok := errors.AsType[*leaderr.FieldError](err); !ok {
+				t.Fatalf("Apply with a ticket of no sequence = %v, want a FieldError", err)
+			}
+		},
+
+		"concurrent writers each take a place once, none twice, none skipped (M9)": func(t *testing.T, st leadline.LeadStore) {
+			const workers, writes = 8, 40
 			got := make([][]uint64, workers)
 			together(t, workers, func(w int) {
-				for range calls {
-					n, err := st.NextTicket(t.Context(), "team-a")
-					if err != nil {
-						t.Errorf("NextTicket(team-a) = %v, want nil", err)
-						return
+				for i := range writes {
+					id := fmt.Sprintf("L-%d-%d", w, i)
+					for {
+						n, err := st.Ticket(t.Context(), "team-a")
+						if err != nil {
+							t.Errorf("Ticket(team-a) = %v, want nil", err)
+							return
+						}
+						err = st.Apply(t.Context(), take(id, tk("team-a", n)))
+						if errors.Is(err, leaderr.ErrConflict) {
+							continue // another writer took n: read again
+						}
+						if err != nil {
+							t.Errorf("Apply(%s) = %v, want nil", id, err)
+							return
+						}
+						got[w] = append(got[w], n)
+						break
 					}
-					got[w] = append(got[w], n)
 				}
 			})
 			all := slices.Sorted(slices.Values(slices.Concat(got...)))
-			if len(all) != workers*calls {
-				t.Fatalf("got %d numbers, want %d", len(all), workers*calls)
+			if len(all) != workers*writes {
+				t.Fatalf("got %d places, want %d", len(all), workers*writes)
 			}
 			for i, n := range all {
 				if n != uint64(i) {
-					t.Fatalf("sorted numbers[%d] = %d, want %d: numbers repeat or skip", i, n, i)
+					t.Fatalf("sorted places[%d] = %d, want %d: places repeat or skip", i, n, i)
 				}
+			}
+			if next := ticket(t, st, "team-a"); next != workers*writes {
+				t.Fatalf("Ticket(team-a) after every write = %d, want %d", next, workers*writes)
 			}
 		},
 	})
@@ -1586,14 +1692,14 @@ func testContext(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 				call func(ctx context.Context) error
 			}{
 				{"Lead", func(ctx context.Context) error { _, err := st.Lead(ctx, "L-1"); return err }},
-				{"Seen", func(ctx context.Context) error { _, err := st.Seen(ctx, "L-1", "ev-1"); return err }},
+				{"Seen", func(ctx context.Context) error { _, _, err := st.Seen(ctx, "L-1", "ev-1"); return err }},
 				{"Apply", func(ctx context.Context) error {
 					return st.Apply(ctx, leadline.Write{Event: "ev-1", Lead: newLead("L-2", "rep-1")})
 				}},
 				{"ClaimDue", func(ctx context.Context) error { _, err := st.ClaimDue(ctx, now, lease, 10); return err }},
 				{"ClaimOutbox", func(ctx context.Context) error { _, err := st.ClaimOutbox(ctx, now, lease, 10); return err }},
 				{"Ack", func(ctx context.Context) error { return st.Ack(ctx, []string{"n-1"}) }},
-				{"NextTicket", func(ctx context.Context) error { _, err := st.NextTicket(ctx, "team-a"); return err }},
+				{"Ticket", func(ctx context.Context) error { _, err := st.Ticket(ctx, "team-a"); return err }},
 				{"Load", func(ctx context.Context) error { _, err := st.Load(ctx, []string{"rep-1"}); return err }},
 				{"Leads", func(ctx context.Context) error { _, err := st.Leads(ctx, leadline.Query{}); return err }},
 				{"History", func(ctx context.Context) error { _, err := st.History(ctx, "L-1"); return err }},
@@ -1613,8 +1719,8 @@ func testContext(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 			checkDeadlines(t, "ClaimDue after a cancelled one", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{d})
 			checkNotes(t, "ClaimOutbox after a cancelled one and a cancelled Ack", mustClaimOutbox(t, st, now, lease, 10), []leadline.Notification{n})
-			if got, err := st.NextTicket(t.Context(), "team-a"); err != nil || got != 0 {
-				t.Fatalf("NextTicket(team-a) after a cancelled one = %d, %v; want 0, nil", got, err)
+			if got, err := st.Ticket(t.Context(), "team-a"); err != nil || got != 0 {
+				t.Fatalf("Ticket(team-a) after a cancelled one = %d, %v; want 0, nil", got, err)
 			}
 		},
 	})

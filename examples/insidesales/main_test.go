@@ -12,6 +12,7 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/sim"
 )
 
@@ -81,7 +82,7 @@ func TestRun_Deterministic(t *testing.T) {
 func TestRun_Rules(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	s, err := newWorld(defaultOptions(), io.Discard)
+	s, err := newWorld(defaultOptions(), memstore.New(), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,5 +181,28 @@ func TestParseFlags(t *testing.T) {
 				t.Errorf("parseFlags(%q) = %+v, want %+v", tt.args, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRun_postgres runs the team on PostgreSQL and requires the very
+// story memstore tells: the same flags, the same output (issue 12).
+func TestRun_postgres(t *testing.T) {
+	url := os.Getenv("LEADLINE_TEST_DATABASE_URL")
+	if url == "" {
+		t.Skip("LEADLINE_TEST_DATABASE_URL is unset: set it to a PostgreSQL URL (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the example on PostgreSQL")
+	}
+	t.Parallel()
+	opts := defaultOptions()
+	opts.days, opts.Leads = 3, 40
+	want := runString(t, opts)
+	opts.database, opts.schema = url, "insidesales_test"
+	if got := runString(t, opts); got != want {
+		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Fatalf("on PostgreSQL, line %d:\n got: %q\nwant: %q (memstore)", i+1, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("on PostgreSQL the story has %d lines, in memory %d", len(gl), len(wl))
 	}
 }

@@ -5,12 +5,16 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
-	"github.com/leadline/leadline/memstore"
+	"github.com/leadline/leadline/policyfile"
+	"github.com/leadline/leadline/replay"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/sim"
 	"github.com/leadline/leadline/stage"
@@ -35,7 +39,7 @@ type world struct {
 	loc        *time.Location
 	start, end time.Time
 	rng        *rand.Rand
-	store      *memstore.Store
+	store      store
 	eng        *leadline.Engine
 	pol        leadline.Policy
 	work       *stage.BusinessCalendar // reps act only when it is open, whatever deadlines count on
@@ -96,7 +100,7 @@ var answers = sim.Answers{Boost: 1.4, Keen: decimal.NewFromInt(100),
 	Reply: [...]float64{stage.Stage1: 0.06, stage.Stage2: 0.06, stage.Stage3: 0.08, stage.Stage4: 0.08}}
 
 // newWorld builds the team, the engine and the leads' marketing script.
-func newWorld(opts options, w io.Writer) (*world, error) {
+func newWorld(opts options, st store, w io.Writer) (*world, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
@@ -105,7 +109,7 @@ func newWorld(opts options, w io.Writer) (*world, error) {
 	if err != nil {
 		return nil, fmt.Errorf("business calendar: %w", err)
 	}
-	s := &world{opts: opts, loc: loc, out: &sim.Printer{W: w}, work: work, rng: opts.Rand(), store: memstore.New(),
+	s := &world{opts: opts, loc: loc, out: &sim.Printer{W: w}, work: work, rng: opts.Rand(), store: st,
 		start: time.Date(2026, time.April, 6, 9, 0, 0, 0, loc), end: time.Date(2026, time.April, 6+opts.days, 0, 0, 0, 0, loc),
 		people: map[string]*persona{}, kinds: map[string]companyKind{}}
 	if opts.business {
@@ -316,4 +320,49 @@ func (s *world) setStatus(t time.Time, id, rep string, st lead.Status, why strin
 		}
 		return nil
 	})
+}
+
+// writeLog writes the run's event log to path and, beside it, its replay
+// setup (path less its extension plus ".setup.json": the roster, and the
+// grid of ticks the simulation handled events and swept on) and its
+// policy file (".policy.json", with the business calendar of -business).
+func (s *world) writeLog(path string) error {
+	pol, err := policyfile.Marshal(s.pol)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(PolicyPath(path), pol, 0o644); err != nil {
+		return err
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = replay.WriteLog(f, slices.Values(s.Events()))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	f, err = os.Create(SetupPath(path))
+	if err != nil {
+		return err
+	}
+	err = replay.WriteSetup(f, &replay.Setup{Roster: &routing.Org{Inside: s.team}, Tick: replay.Duration(sim.StepDefault), Batched: true,
+		Start: s.start, Until: s.end, Zone: s.opts.Zone})
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// PolicyPath returns where the policy of the log at path goes.
+func PolicyPath(path string) string {
+	return strings.TrimSuffix(path, filepath.Ext(path)) + ".policy.json"
+}
+
+// SetupPath returns where the setup of the log at path goes.
+func SetupPath(path string) string {
+	return strings.TrimSuffix(path, filepath.Ext(path)) + ".setup.json"
 }

@@ -1,0 +1,32 @@
+// Command leadline is the sales-ops tool of leadline: it prints and
+// checks policy files, replays an event log under a policy, says what
+// another policy would have done, explains one lead's decisions and
+// draws a policy's cadence.
+//
+// Usage:
+//
+//	leadline policy                                   print the default policy file (the rule book)
+//	leadline validate POLICY                          check a policy file, every problem with its line
+//	leadline replay [-policy P] [-roster R] EVENTS    replay an event log; counts per team, rep, campaign
+//	leadline diff -policy A -policy B [-roster R] EVENTS
+//	                                                  replay under two policies and say what changed
+//	leadline explain -lead ID [-policy P] [-roster R] EVENTS
+//	                                                  replay, then list the decisions about one lead
+//	leadline diagram [-format mermaid|dot] [-policy P]
+//	                                                  draw the policy's cadence
+//
+// EVENTS is an event log (JSON Lines of lead.Event, package replay),
+// "-" for standard input. R is a roster, a routing.Org as JSON, or the
+// setup a simulation writes beside its log (replay.Setup: roster, and
+// when the engine swept). Every subcommand takes -h; replay, diff and
+// explain take -json for machines. Exit status: 0 done, 1 failed, 2 bad
+// usage.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

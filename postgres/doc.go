@@ -1,0 +1,59 @@
+// Package postgres keeps leadline's state in PostgreSQL: a
+// [leadline.Store] and a report.Reader that several engine instances, in
+// one process or many, share.
+//
+// # Use
+//
+// The host owns the pool; the store never closes it. Migrate once at
+// start (every instance may: it is idempotent and serialized by an
+// advisory lock), then build the engine over the store:
+//
+//	st := postgres.New(pool, postgres.WithSchema("sales"))
+//	if err := st.Migrate(ctx); err != nil { ... }
+//	eng, err := leadline.New(st, cfg)
+//
+// # Tables
+//
+// The tables live in one schema ([WithSchema], default "leadline"); every
+// statement names them qualified, so no statement depends on
+// search_path, and every value is a parameter. A lead is one row of
+// leads, its [lead.Lead] as JSON beside the columns the queries filter
+// and order on (owner, created, open work, running cadence, worklist,
+// desk, campaigns) and the version of its compare-and-set. Its history
+// (E3), pending deadlines (E5), handled event ids (E2) and notifications
+// (E4) have a table each; so do round-robin sequences (M9) and campaigns
+// (M7). Ids and owners use the "C" collation, so the database orders them
+// as Go compares strings.
+//
+// # Writes
+//
+// Every [Store.Apply] and [Store.ApplyBatch] is one transaction, sent as
+// one batch of statements that each cover every write with arrays: the
+// duplicate check of the event ids first (E2), the compare-and-set of the
+// leads (an UPDATE on id and version; an INSERT for version 0), the
+// event ids, history, deadlines and outbox, then retention. A cancelled
+// context, a statement timeout or a lost connection rolls it all back.
+// Driver errors are translated in one place by SQLSTATE: no rows is
+// leaderr.ErrNotFound, a unique violation, serialization failure or
+// deadlock is leaderr.ErrConflict, a cancelled statement [ErrTimeout], a
+// lost connection [leaderr.ErrUnavailable], text PostgreSQL cannot hold (a NUL
+// byte) [ErrText].
+//
+// # Claims
+//
+// [Store.ClaimDue] and [Store.ClaimOutbox] claim with one statement each,
+// selecting FOR UPDATE SKIP LOCKED and stamping the claim's end, so
+// concurrent sweepers and deliverers share the work without waiting on
+// each other. The engine's instant is a parameter: no statement reads the
+// database's clock. Instants are timestamptz, kept to the microsecond,
+// the precision the engine writes; a deadline's Due comes back in the
+// session's zone, a lead's and a change's instants in the zone they were
+// written in.
+//
+// # Reports
+//
+// The report.Reader methods are SQL over indexes: open leads by owner
+// (a partial index), leads by creation instant, history by (at, lead,
+// seq) streamed through the iterator of [Store.Changes], score entries
+// by lead (a partial index, E8). None loads every lead.
+package postgres

@@ -1,0 +1,117 @@
+package postgres
+
+import "strings"
+
+// queries holds the store's SQL with the schema's tables qualified by
+// name, so that no statement depends on search_path. The schema is
+// quoted as an identifier once, in New; every value is a parameter.
+type queries struct {
+	lead, seen, history                         string
+	lockLeads, updateLeads, insertLeads         string
+	insertSeen, insertHistory, dropDeadlines    string
+	insertDeadlines, insertOutbox               string
+	pruneHistory, pruneSeen                     string
+	claimDue, releaseDue, ticket, load          string
+	takeFirst, takeNext                         string
+	claimOutbox, ack, failRetry, failDead, dead string
+	revive                                      string
+	// outboxTable is the outbox's qualified name, a parameter of the
+	// statements that draw from its sequence.
+	outboxTable                                string
+	campaign, insertCampaign, updateCampaign   string
+	campaigns, leadsBase                       string
+	open, openAll, created, changes, changesOf string
+	leadsByID, scoreLead, scoreEntries         string
+}
+
+func newQueries(schema string) queries {
+	r := strings.NewReplacer("@s.", schema+".")
+	q := func(sql string) string { return r.Replace(sql) }
+	const leadCols = `id, version, owner, created, open, active, attempted, desk, body`
+	const leadArgs = `$1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::bool[], $6::bool[], $7::bool[], $8::text[], $9::text[]`
+	return queries{
+		outboxTable: schema + ".outbox",
+		lead:        q(`SELECT version, body FROM @s.leads WHERE id = $1`),
+		seen:        q(`SELECT print FROM @s.seen WHERE lead = $1 AND event = $2`),
+		history:     q(`SELECT body FROM @s.history WHERE lead = $1 ORDER BY seq`),
+
+		lockLeads: q(`SELECT id FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`),
+		updateLeads: q(`UPDATE @s.leads l SET version = u.version + 1, owner = u.owner, created = u.created,
+			open = u.open, active = u.active, attempted = u.attempted, desk = u.desk, body = u.body::jsonb
+			FROM unnest(` + leadArgs + `) AS u(` + leadCols + `)
+			WHERE l.id = u.id AND l.version = u.version RETURNING l.id`),
+		insertLeads: q(`INSERT INTO @s.leads (` + leadCols + `)
+			SELECT id, 1, owner, created, open, active, attempted, desk, body::jsonb
+			FROM unnest(` + leadArgs + `) AS u(` + leadCols + `)
+			ON CONFLICT (id) DO NOTHING RETURNING id`),
+		insertSeen: q(`INSERT INTO @s.seen (lead, event, at, print)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[])
+			ON CONFLICT (lead, event) DO NOTHING RETURNING lead`),
+		insertHistory: q(`INSERT INTO @s.history (lead, at, field, body)
+			SELECT lead, at, field, body::jsonb
+			FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) WITH ORDINALITY AS u(lead, at, field, body, n)
+			ORDER BY n`),
+		dropDeadlines: q(`DELETE FROM @s.deadlines WHERE lead = ANY($1::text[])`),
+		insertDeadlines: q(`INSERT INTO @s.deadlines (lead, kind, due)
+			SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])`),
+		insertOutbox: q(`INSERT INTO @s.outbox (key, body)
+			SELECT key, body::jsonb FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(key, body, n)
+			ORDER BY n ON CONFLICT (key) DO NOTHING`),
+		pruneHistory: q(`DELETE FROM @s.history h USING unnest($1::text[], $2::timestamptz[]) AS u(lead, since)
+			WHERE h.lead = u.lead AND h.at < u.since`),
+		pruneSeen: q(`DELETE FROM @s.seen s USING unnest($1::text[], $2::timestamptz[]) AS u(lead, since)
+			WHERE s.lead = u.lead AND s.at < u.since`),
+
+		claimDue: q(`WITH due AS (
+				SELECT id FROM @s.deadlines
+				WHERE due < $1 AND (claimed_until IS NULL OR claimed_until <= $1)
+				ORDER BY due, lead, kind LIMIT $2
+				FOR UPDATE SKIP LOCKED)
+			UPDATE @s.deadlines d SET claimed_until = $3 FROM due WHERE d.id = due.id
+			RETURNING d.lead, d.kind, d.due`),
+		releaseDue: q(`UPDATE @s.deadlines d SET claimed_until = NULL
+			FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(lead, kind, due)
+			WHERE d.lead = u.lead AND d.kind = u.kind AND d.due = u.due AND d.claimed_until IS NOT NULL`),
+		ticket: q(`SELECT next FROM @s.sequences WHERE name = $1`),
+		// A sequence's first place is taken by creating its row (or
+		// finding it at 0); a later one by moving the row from Number.
+		// No row changed: the place was not the next one.
+		takeFirst: q(`INSERT INTO @s.sequences AS s (name, next) VALUES ($1, 1)
+			ON CONFLICT (name) DO UPDATE SET next = 1 WHERE s.next = 0`),
+		takeNext: q(`UPDATE @s.sequences SET next = $2 + 1 WHERE name = $1 AND next = $2`),
+		load:     q(`SELECT owner, count(*) FROM @s.leads WHERE active AND owner = ANY($1::text[]) GROUP BY owner`),
+
+		claimOutbox: q(`WITH c AS (
+				SELECT seq FROM @s.outbox
+				WHERE NOT dead AND (hidden_until IS NULL OR hidden_until <= $1)
+				ORDER BY seq LIMIT $2
+				FOR UPDATE SKIP LOCKED)
+			UPDATE @s.outbox o SET hidden_until = $3, attempts = o.attempts + 1 FROM c WHERE o.seq = c.seq
+			RETURNING o.seq, o.body, o.attempts - 1`),
+		ack:       q(`DELETE FROM @s.outbox WHERE key = ANY($1::text[])`),
+		failRetry: q(`UPDATE @s.outbox SET hidden_until = $2 WHERE key = $1 AND NOT dead`),
+		failDead: q(`UPDATE @s.outbox SET dead = true, dead_seq = nextval(pg_get_serial_sequence($4, 'seq')),
+			dead_at = $2, err = $3 WHERE key = $1 AND NOT dead`),
+		dead: q(`SELECT body, attempts, dead_at, err FROM @s.outbox WHERE dead ORDER BY dead_seq`),
+		revive: q(`UPDATE @s.outbox SET dead = false, seq = nextval(pg_get_serial_sequence($2, 'seq')),
+			attempts = 0, hidden_until = NULL, dead_seq = NULL, dead_at = NULL, err = NULL
+			WHERE key = $1 AND dead`),
+
+		campaign:       q(`SELECT version, body FROM @s.campaigns WHERE id = $1`),
+		insertCampaign: q(`INSERT INTO @s.campaigns (id, version, body) SELECT $1, $2 + 1, $3::jsonb ON CONFLICT (id) DO NOTHING`),
+		updateCampaign: q(`UPDATE @s.campaigns SET version = $2 + 1, body = $3::jsonb WHERE id = $1 AND version = $2`),
+		campaigns:      q(`SELECT version, body FROM @s.campaigns ORDER BY id`),
+		leadsBase:      q(`SELECT version, body FROM @s.leads WHERE id > $1`),
+
+		open:      q(`SELECT version, body FROM @s.leads WHERE open AND owner = ANY($1::text[]) ORDER BY owner, id`),
+		openAll:   q(`SELECT version, body FROM @s.leads WHERE open ORDER BY owner, id`),
+		created:   q(`SELECT version, body FROM @s.leads WHERE created >= $1 AND created < $2 ORDER BY created, id`),
+		changes:   q(`SELECT body FROM @s.history WHERE at >= $1 AND at < $2 ORDER BY at, lead, seq`),
+		changesOf: q(`SELECT body FROM @s.history WHERE at >= $1 AND at < $2 AND field = ANY($3::text[]) ORDER BY at, lead, seq`),
+		leadsByID: q(`SELECT version, body FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id`),
+		scoreLead: q(`SELECT version, body FROM @s.leads WHERE id = $1`),
+		scoreEntries: q(`(SELECT body FROM @s.history WHERE lead = $1 AND field = 'score' AND at <= $2 ORDER BY at DESC, seq DESC LIMIT 1)
+			UNION ALL
+			(SELECT body FROM @s.history WHERE lead = $1 AND field = 'score' AND at > $2 ORDER BY at, seq LIMIT 1)`),
+	}
+}
