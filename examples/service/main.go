@@ -3,12 +3,14 @@
 // prints the URL, runs Engine.Run in the background to fire deadlines
 // (E5) and deliver notifications (E4), and stops on an interrupt.
 //
-//	go run ./examples/service [-addr 127.0.0.1:8080] [-demo=false] [-database-url postgres://...]
+//	go run ./examples/service [-addr 127.0.0.1:8080] [-demo=false] [-database-url URL [-schema leadline]]
 //
 // With -demo (the default) it first simulates a week of a small Tokyo
 // inside-sales team with package sim, so the dashboard has requests,
 // worklists, score jumps and overdue work to show, and then keeps the
-// team's clock running from where the simulation stopped.
+// team's clock running from where the simulation stopped. With
+// -database-url the store is PostgreSQL (package postgres, migrated at
+// start); the demo seeds it only when it holds no leads.
 //
 // # Who is asking: demo only
 //
@@ -21,6 +23,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -35,9 +38,11 @@ import (
 	"time"
 
 	"github.com/benbjohnson/clock"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/leadlinehttp"
 	"github.com/leadline/leadline/memstore"
+	"github.com/leadline/leadline/postgres"
 	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/routing"
 
@@ -73,11 +78,12 @@ func run(ctx context.Context, stdout io.Writer, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on; port 0 picks a free one")
 	demo := fs.Bool("demo", true, "seed a simulated team so the dashboard has something to show")
 	dbURL := fs.String("database-url", "", "PostgreSQL URL of the store; empty keeps everything in memory")
+	schema := fs.String("schema", postgres.DefaultSchema, "PostgreSQL schema of the store's tables, with -database-url")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	svc, err := newService(ctx, options{demo: *demo, databaseURL: *dbURL, log: log})
+	svc, err := newService(ctx, options{demo: *demo, databaseURL: *dbURL, schema: *schema, log: log})
 	if err != nil {
 		return err
 	}
@@ -112,6 +118,7 @@ func run(ctx context.Context, stdout io.Writer, args []string) error {
 type options struct {
 	demo        bool
 	databaseURL string
+	schema      string // PostgreSQL schema; "" is postgres.DefaultSchema
 	log         *slog.Logger
 }
 
@@ -129,7 +136,7 @@ func newService(ctx context.Context, o options) (*service, error) {
 	var st store = memstore.New()
 	closeStore := func() {}
 	if o.databaseURL != "" {
-		pg, closePG, err := openPostgres(ctx, o.databaseURL)
+		pg, closePG, err := openPostgres(ctx, o.databaseURL, cmp.Or(o.schema, postgres.DefaultSchema))
 		if err != nil {
 			return nil, err
 		}
@@ -144,6 +151,19 @@ func newService(ctx context.Context, o options) (*service, error) {
 	cfg.Policy.TimeZone = "Asia/Tokyo"
 	cfg.Policy.Language = "ja"
 	stopClock := func() {}
+	if o.demo && o.databaseURL != "" {
+		// A database that holds leads already keeps them: the demo seeds
+		// only an empty one, and then runs on the wall clock.
+		some, err := st.Leads(ctx, leadline.Query{Limit: 1})
+		if err != nil {
+			closeStore()
+			return nil, err
+		}
+		if len(some) > 0 {
+			o.log.InfoContext(ctx, "demo: the database holds leads; not seeding")
+			o.demo = false
+		}
+	}
 	if o.demo {
 		now, err := seedDemo(ctx, st, cfg.Policy)
 		if err != nil {
@@ -187,10 +207,19 @@ func follow(clk *clock.Mock) func() {
 	return func() { close(done) }
 }
 
-// openPostgres opens the PostgreSQL store at url and applies its
-// migrations. The postgres package is not in this build yet.
-func openPostgres(_ context.Context, _ string) (store, func(), error) {
-	return nil, nil, errors.New("-database-url: not built with PostgreSQL yet; leave it empty to keep the store in memory")
+// openPostgres opens the PostgreSQL store at url in schema and applies
+// its migrations; the returned func closes the pool.
+func openPostgres(ctx context.Context, url, schema string) (store, func(), error) {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-database-url: %w", err)
+	}
+	pg := postgres.New(pool, postgres.WithSchema(schema))
+	if err := pg.Migrate(ctx); err != nil {
+		pool.Close()
+		return nil, nil, fmt.Errorf("-database-url: migrate schema %s: %w", schema, err)
+	}
+	return pg, pool.Close, nil
 }
 
 // demoCookie keeps the demo's viewer between pages. DEMO ONLY.

@@ -1,13 +1,17 @@
 package main
 
 import (
-	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // TestService_demo builds the demo service and reads its dashboard and
@@ -45,12 +49,42 @@ func TestService_demo(t *testing.T) {
 	}
 }
 
-// TestService_postgres checks that -database-url says plainly that this
-// build has no PostgreSQL store.
+// TestService_postgres serves the demo on PostgreSQL: the demo seeds an
+// empty schema, and a second start on the same schema keeps its leads
+// and seeds nothing. It skips without LEADLINE_TEST_DATABASE_URL.
 func TestService_postgres(t *testing.T) {
-	var out bytes.Buffer
-	err := run(t.Context(), &out, []string{"-demo=false", "-database-url", "postgres://127.0.0.1/none"})
-	if err == nil || !strings.Contains(err.Error(), "not built with PostgreSQL") {
-		t.Errorf("run with -database-url = %v", err)
+	url := os.Getenv("LEADLINE_TEST_DATABASE_URL")
+	if url == "" {
+		t.Skip("LEADLINE_TEST_DATABASE_URL is not set: no PostgreSQL to serve from")
+	}
+	const schema = "service_test"
+	pool, err := pgxpool.New(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	drop := func() {
+		if _, err := pool.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	drop()
+	defer drop()
+	for i, want := range []string{"seeded", "kept"} {
+		svc, err := newService(t.Context(), options{demo: true, databaseURL: url, schema: schema, log: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatalf("start %d: %v", i+1, err)
+		}
+		srv := httptest.NewServer(svc.handler)
+		resp, err := srv.Client().Get(srv.URL + "/leads/L-001?as=ops:ops")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		srv.Close()
+		svc.close()
+		if resp.StatusCode != 200 {
+			t.Errorf("start %d (%s): GET /leads/L-001 = %d", i+1, want, resp.StatusCode)
+		}
 	}
 }
