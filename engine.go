@@ -206,16 +206,15 @@ func (e *Engine) newStep(ctx context.Context, now time.Time, l lead.Lead) *scrat
 }
 
 // again starts the step of sc over on l, after a lost compare-and-set
-// race: the round-robin places it read are forgotten, and the retried
-// step reads them again from the store, as the write that won left them.
+// race: the round-robin places already taken are used again, so that a
+// retried step takes the same places in the sequence and skips no rep.
 func (sc *scratch) again(l lead.Lead) {
 	clear(sc.step.History)
 	clear(sc.step.Notes)
 	clear(sc.step.Expired)
 	sc.step = rules.Step{Policy: sc.step.Policy, Staff: sc.step.Staff, Now: sc.step.Now, Lead: l,
 		History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
-	clear(sc.staff.buf[:])
-	sc.staff.tickets = sc.staff.buf[:0]
+	sc.staff.used = 0
 }
 
 // done clears the step's buffers, so that they hold no lead's data, and
@@ -313,6 +312,7 @@ func (e *Engine) Handle(ctx context.Context, ev lead.Event) error {
 	for attempt := 0; ; attempt++ {
 		err := e.handleOnce(ctx, &ev, sc)
 		if !errors.Is(err, ErrConflict) || attempt >= e.retries {
+			e.settle(ctx, sc, err == nil)
 			return err
 		}
 		runtime.Gosched() // let the write that won finish before reading again
@@ -422,6 +422,7 @@ func (e *Engine) HandleBatch(ctx context.Context, evs []lead.Event) error {
 		err := e.batchStep(ctx, evs, sc)
 		retry := errors.Is(err, ErrConflict) || errors.Is(err, ErrDuplicateEvent) && !errors.Is(err, errAllSeen)
 		if !retry || attempt >= e.retries {
+			e.settle(ctx, sc, err == nil)
 			return err
 		}
 		runtime.Gosched()
@@ -516,7 +517,6 @@ func (e *Engine) write(sc *scratch, old *lead.Lead) Write {
 		History: s.History,
 		Outbox:  s.Notes,
 		At:      s.Now,
-		Tickets: sc.staff.tickets,
 	}
 	if r := e.pol.Retention.History; r > 0 {
 		w.HistorySince = s.Now.Add(-r)
@@ -605,11 +605,11 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 // fireBatch fires the claimed deadlines ds in one write of every lead
 // they are of ([LeadStore.ApplyBatch]): one transaction for a batch of a
 // sweep, not one per lead. Each lead fires its pending deadlines up to
-// the latest of its claimed ones, in due order (E5), and the leads' writes
-// take their round-robin places in order (M9). It reports false, having
-// written nothing, when a lead changed since it was read or another write
-// took a place, so that the caller fires the batch one lead at a time.
-func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Time, res *SweepResult) (bool, error) {
+// the latest of its claimed ones, in due order (E5). It reports false,
+// having written nothing and given back the round-robin places its steps
+// took (M9), when a lead changed since it was read, so that the caller
+// fires the batch one lead at a time.
+func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Time, res *SweepResult) (fired bool, err error) {
 	if len(ds) == 0 {
 		return true, nil
 	}
@@ -630,6 +630,7 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 	steps := make([]*scratch, 0, len(order))
 	defer func() {
 		for _, sc := range steps {
+			e.settle(ctx, sc, fired && err == nil)
 			e.done(sc)
 		}
 	}()
@@ -644,40 +645,39 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 			loaded[l.ID] = l
 		}
 	}
-	var taken map[string]uint64
 	for _, id := range order {
-		var cur lead.Lead
-		var err error
+		var (
+			cur  lead.Lead
+			lerr error
+		)
 		if loaded != nil {
 			var ok bool
 			if cur, ok = loaded[id]; !ok {
-				err = ErrNotFound
+				lerr = ErrNotFound
 			}
 		} else {
-			cur, err = e.store.Lead(ctx, id)
+			cur, lerr = e.store.Lead(ctx, id)
 		}
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(lerr, ErrNotFound) {
 			continue // the lead is gone; its deadlines with it
 		}
-		if err != nil {
-			return false, fmt.Errorf("lead %s: %w", id, err)
+		if lerr != nil {
+			return false, fmt.Errorf("lead %s: %w", id, lerr)
 		}
 		sc := e.newStep(ctx, now, cur)
 		steps = append(steps, sc)
-		sc.staff.taken = taken
 		if err := sc.step.Fire(upTo[id]); err != nil {
 			return false, fmt.Errorf("lead %s: %w", id, err)
 		}
 		if sc.step.Fired == 0 {
 			continue // fired by another sweeper, or moved by an event since the claim
 		}
-		taken = takeTickets(taken, sc.staff.tickets)
 		writes = append(writes, e.write(sc, &cur))
 	}
 	if len(writes) == 0 {
 		return true, nil
 	}
-	err := e.store.ApplyBatch(ctx, writes)
+	err = e.store.ApplyBatch(ctx, writes)
 	if errors.Is(err, ErrConflict) {
 		return false, nil
 	}
@@ -706,7 +706,11 @@ type leadsByID interface {
 
 func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Time, res *SweepResult) error {
 	sc := e.newStep(ctx, now, lead.Lead{})
-	defer e.done(sc)
+	written := false
+	defer func() {
+		e.settle(ctx, sc, written)
+		e.done(sc)
+	}()
 	for attempt := 0; ; attempt++ {
 		cur, err := e.store.Lead(ctx, d.Lead)
 		if errors.Is(err, ErrNotFound) {
@@ -728,6 +732,7 @@ func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Tim
 		err = e.save(ctx, &w)
 		switch {
 		case err == nil:
+			written = true
 			res.Fired = append(res.Fired, sc.step.Expired...)
 			res.Notifications += len(sc.step.Notes)
 			if e.log.Enabled(ctx, slog.LevelDebug) {
@@ -916,21 +921,20 @@ func (e *Engine) Run(ctx context.Context) error {
 
 // liveChooser answers a step's questions from the roster and the store.
 // It serves one Handle, or one deadline of a Sweep, and keeps the
-// round-robin places the step reads, which its write then takes (M9):
-// a place is taken only when the write commits, so an event that is
-// refused, cancelled or a redelivery takes no turn, and a write that
-// lost a race to another's place is refused as a conflict and retried.
+// round-robin places it took across conflict retries, so that a retried
+// step takes the same places in the sequence and skips no rep (M9). When
+// the step's write does not happen (the event was a repeat, was refused
+// or cancelled, or lost every race), the engine gives its places back
+// ([Engine.settle]), so that such an event takes no turn (E2).
 type liveChooser struct {
 	e   *Engine
 	ctx context.Context
 	now time.Time
-	// tickets are the places the step used, in order; they live in buf.
+	// tickets are the places taken, in the order the step asked for
+	// them; they live in buf. used counts those the current attempt used.
 	tickets []Ticket
 	buf     [2]Ticket
-	// taken holds, in a batch of writes, the next numbers of the
-	// sequences whose places earlier writes of the batch use; nil
-	// outside a batch.
-	taken map[string]uint64
+	used    int
 	// lead and event name the event being handled, "" for a sweep: a
 	// redelivered event must take no round-robin turn (E2, M9).
 	lead, event string
@@ -941,17 +945,21 @@ type liveChooser struct {
 // ErrEventReused for an id handled with another payload.
 var errRedelivered = errors.New("leadline: event handled before")
 
-// ticket returns the next place of sequence seq for the step: after the
-// places the step used already, else after those the batch's earlier
-// writes use, else the store's next.
+// ticket returns the step's next place of sequence seq: the one an
+// earlier attempt of the step took, else a new one from the store.
 func (c *liveChooser) ticket(seq string) (uint64, error) {
+	if c.used < len(c.tickets) && c.tickets[c.used].Sequence == seq {
+		c.used++
+		return c.tickets[c.used-1].Number, nil
+	}
 	if err := c.ctx.Err(); err != nil {
 		return 0, fmt.Errorf("leadline: round robin: %w", err) // a cancelled event takes no turn
 	}
 	if c.event != "" && len(c.tickets) == 0 {
 		// Only a step that takes a turn pays for this look-up: a
-		// redelivery is refused before it reads the sequence (E2, M9).
-		// The write would refuse it too; this spares the store the work.
+		// redelivery is refused before it takes a place (E2, M9). Two
+		// copies handled at once both pass it; the second's write is
+		// refused as a repeat and its place given back.
 		_, seen, err := c.e.store.Seen(c.ctx, c.lead, c.event)
 		if err != nil {
 			return 0, fmt.Errorf("leadline: round robin: %w", err)
@@ -960,39 +968,34 @@ func (c *liveChooser) ticket(seq string) (uint64, error) {
 			return 0, errRedelivered
 		}
 	}
-	var next uint64
-	found := false
-	for _, t := range c.tickets {
-		if t.Sequence == seq {
-			next, found = t.Number+1, true
-		}
+	n, err := c.e.store.NextTicket(c.ctx, seq)
+	if err != nil {
+		return 0, fmt.Errorf("leadline: round robin: %w", err)
 	}
-	if !found {
-		if n, ok := c.taken[seq]; ok {
-			next = n
-		} else {
-			n, err := c.e.store.Ticket(c.ctx, seq)
-			if err != nil {
-				return 0, fmt.Errorf("leadline: round robin: %w", err)
-			}
-			next = n
-		}
-	}
-	c.tickets = append(c.tickets, Ticket{Sequence: seq, Number: next})
-	return next, nil
+	c.tickets = slices.Insert(c.tickets, c.used, Ticket{Sequence: seq, Number: n})
+	c.used++
+	return n, nil
 }
 
-// takeTickets records in taken, the next numbers of a batch's sequences,
-// the places ts of one of its writes, and returns taken, made when it was
-// nil and ts is not empty (M9).
-func takeTickets(taken map[string]uint64, ts []Ticket) map[string]uint64 {
-	for _, t := range ts {
-		if taken == nil {
-			taken = make(map[string]uint64, 1)
-		}
-		taken[t.Sequence] = t.Number + 1
+// settle ends sc's step: with its write made, it gives back the places
+// an earlier attempt took and the last did not use; without, every place
+// the step took (E2, M9). The places go back even when ctx has ended,
+// and a failure to give them back costs a turn, never a lead: it is
+// logged.
+func (e *Engine) settle(ctx context.Context, sc *scratch, written bool) {
+	c := &sc.staff
+	back := c.tickets
+	if written {
+		back = c.tickets[c.used:]
 	}
-	return taken
+	if len(back) == 0 {
+		return
+	}
+	if err := e.store.ReturnTickets(context.WithoutCancel(ctx), back); err != nil {
+		e.log.WarnContext(ctx, "round-robin places not given back", "err", err)
+	}
+	c.tickets = c.tickets[:0]
+	c.used = 0
 }
 
 func (c *liveChooser) team(role routing.Role) (routing.Team, error) {

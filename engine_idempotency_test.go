@@ -80,9 +80,10 @@ func TestEngine_reusedID_E2(t *testing.T) {
 
 // TestEngine_concurrentRedelivery_M9 is issue 15's second finding under
 // concurrency: every inquiry is delivered one to three times, all at
-// once from eight goroutines. Each lead takes exactly one round-robin
-// place, so the sequence counts the leads and the reps' shares differ
-// by at most one (E2, M9).
+// once from eight goroutines. A copy that lost the race to its original
+// gives back the place it took, and the next lead takes it: the leads
+// hold one place each, and the reps' shares differ by at most one once
+// the places given back are taken again (E2, M9).
 func TestEngine_concurrentRedelivery_M9(t *testing.T) {
 	t.Parallel()
 	const leads, workers = 600, 8
@@ -123,6 +124,24 @@ func TestEngine_concurrentRedelivery_M9(t *testing.T) {
 	if applied != leads || dups != len(deliveries)-leads {
 		t.Fatalf("%d applied and %d duplicates of %d deliveries, want %d and %d", applied, dups, len(deliveries), leads, len(deliveries)-leads)
 	}
+	// The places given back by copies that lost the race are the next
+	// ones taken, smallest first, then the sequence goes on: draw until
+	// the fresh place comes. It must be leads plus those given back: the
+	// leads took one place each and no copy kept one.
+	var back []uint64
+	for k := 0; ; k++ {
+		n, err := h.kit.Store.NextTicket(t.Context(), "inside")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == uint64(leads+k) {
+			break
+		}
+		back = append(back, n)
+		if k > len(deliveries)-leads {
+			t.Fatalf("places given back %v and more: the copies took turns (M9)", back)
+		}
+	}
 	share := map[string]int{}
 	for i := range leads {
 		share[h.lead(t, fmt.Sprintf("L-%03d", i)).Owner]++
@@ -131,10 +150,11 @@ func TestEngine_concurrentRedelivery_M9(t *testing.T) {
 	for _, r := range team().Inside.Reps {
 		lo, hi = min(lo, share[r.ID]), max(hi, share[r.ID])
 	}
-	if hi-lo > 1 || len(share) != 3 {
-		t.Fatalf("shares %v: spread %d, want at most 1 (M9)", share, hi-lo)
+	// The leads hold every place but those still given back, which the
+	// next leads take: until then the shares may differ by one more for
+	// each (M9).
+	if hi-lo > 1+len(back) || len(share) != 3 {
+		t.Fatalf("shares %v: spread %d with %d places given back, want at most %d (M9)", share, hi-lo, len(back), 1+len(back))
 	}
-	if n, err := h.kit.Store.Ticket(t.Context(), "inside"); err != nil || n != leads {
-		t.Fatalf("round robin of the inside team at %d, %v; want %d places taken, one per lead", n, err, leads)
-	}
+	t.Logf("shares %v, %d places given back and taken again at the end", share, len(back))
 }

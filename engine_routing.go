@@ -290,13 +290,13 @@ func (e *Engine) ImportFeedback(ctx context.Context, v routing.Viewer, r io.Read
 // importOnce computes every row's write against the current state and
 // makes them in one batch. A row whose event was recorded before (a
 // re-run) is skipped.
-func (e *Engine) importOnce(ctx context.Context, rows []routing.FeedbackRow, importID, actor string) (int, error) {
+func (e *Engine) importOnce(ctx context.Context, rows []routing.FeedbackRow, importID, actor string) (applied int, err error) {
 	now := e.now()
 	writes := make([]Write, 0, len(rows))
 	steps := make([]*scratch, 0, len(rows))
-	var taken map[string]uint64 // round-robin places the batch's writes use (M9)
 	defer func() {
 		for _, sc := range steps {
+			e.settle(ctx, sc, err == nil)
 			e.done(sc)
 		}
 	}()
@@ -317,11 +317,9 @@ func (e *Engine) importOnce(ctx context.Context, rows []routing.FeedbackRow, imp
 		}
 		sc := e.newStep(ctx, now, cur)
 		steps = append(steps, sc)
-		sc.staff.taken = taken
 		if err := sc.step.Event(&ev, true, nil); err != nil {
 			return 0, fmt.Errorf("line %d: %w", row.Line, err)
 		}
-		taken = takeTickets(taken, sc.staff.tickets)
 		w := e.write(sc, &cur)
 		w.Event = ev.ID // an import's own id: a re-run skips it, whatever its instant
 		writes = append(writes, w)

@@ -61,15 +61,6 @@ type LeadStore interface {
 	//     and the error wraps [leaderr.ErrDuplicateEvent]; otherwise every
 	//     one is recorded, with its fingerprint from w.Prints, and
 	//     [LeadStore.Seen] reports it;
-	//   - w.Tickets are the round-robin places the write used (M9): each
-	//     ticket's Number must be its sequence's next number at that point
-	//     of the write, else the write is refused with an error wrapping
-	//     [leaderr.ErrConflict] (after the duplicate check: a redelivery
-	//     still reads as handled); the sequence's next number becomes
-	//     Number+1. A write's tickets are checked in order, so one write
-	//     may use two places of one sequence. A place is taken only by a
-	//     write that commits: an event refused, cancelled or redelivered
-	//     takes no turn;
 	//   - w.Lead.Version is the version the engine read: 0 to create the
 	//     lead (an error wrapping [leaderr.ErrConflict] if it exists), else
 	//     the stored version (ErrConflict if it differs). The stored
@@ -85,16 +76,15 @@ type LeadStore interface {
 	//     writes whose At is before w.EventsSince; it need not.
 	// An empty lead id, a history entry or deadline of another lead, an
 	// id of w.Events that is "" or repeats w.Event or another of w.Events,
-	// or w.Events without w.Event, w.Prints that is neither empty nor as
-	// long as w.Events, or a ticket with an empty Sequence, is refused
-	// with a [*FieldError] and nothing is written.
+	// or w.Events without w.Event, or w.Prints that is neither empty nor
+	// as long as w.Events, is refused with a [*FieldError] and nothing is
+	// written.
 	Apply(ctx context.Context, w Write) error
 
 	// ApplyBatch makes the writes ws as one, all or nothing: each is
-	// checked as Apply checks it, against the state before the batch
-	// (round-robin tickets against the sequences as the writes before it
-	// in ws leave them), and if any is refused nothing is written and its
-	// error is returned, wrapped. Two writes of one lead in a batch are
+	// checked as Apply checks it, against the state before the batch, and
+	// if any is refused nothing is written and its error is returned,
+	// wrapped. Two writes of one lead in a batch are
 	// refused with a [*FieldError]. An empty batch writes nothing.
 	ApplyBatch(ctx context.Context, ws []Write) error
 
@@ -114,12 +104,20 @@ type LeadStore interface {
 	// ignored.
 	ReleaseDue(ctx context.Context, ds []lead.Deadline) error
 
-	// Ticket returns the next number of the named round-robin sequence,
-	// 0 for a sequence never used, without taking it (M9): a write that
-	// uses the place names it in [Write.Tickets], and only a write that
-	// commits moves the sequence on. Two callers may read the same
-	// number; the second write to use it is refused as a conflict.
-	Ticket(ctx context.Context, sequence string) (uint64, error)
+	// NextTicket takes a place of the named round-robin sequence (M9):
+	// the smallest place given back by [LeadStore.ReturnTickets], else
+	// the next number, from 0. No two calls take the same place, however
+	// many engines call at once, and a call holds nothing after it
+	// returns: a team's turns never wait on one another's writes.
+	NextTicket(ctx context.Context, sequence string) (uint64, error)
+
+	// ReturnTickets gives back places that were taken and not used: the
+	// engine gives back the places of a step whose write was refused, was
+	// a repeat of a handled event or was cancelled, so that the next
+	// NextTicket calls take them, smallest first, and such an event takes
+	// no turn (E2, M9). A place that was never taken, or that was given
+	// back already, is ignored.
+	ReturnTickets(ctx context.Context, ts []Ticket) error
 
 	// Load returns, for each rep, how many leads they own whose cadence is
 	// running ([stage.Track.Active]), in the order of reps (M9).
@@ -232,9 +230,6 @@ type Write struct {
 	// empty means all zero.
 	Print  uint64
 	Prints []uint64
-	// Tickets are the round-robin places the change used (M9), checked
-	// and taken by the write, see [LeadStore.Apply].
-	Tickets []Ticket
 	// Lead is the lead's new state; its Version is the version that was
 	// read, 0 for a new lead.
 	Lead lead.Lead
@@ -259,8 +254,8 @@ type Write struct {
 	HistorySince, EventsSince time.Time
 }
 
-// Ticket is one place of a round-robin sequence that a write used (M9):
-// the Number-th turn of the team whose sequence is Sequence.
+// Ticket is one place of a round-robin sequence (M9): the Number-th turn
+// of the team whose sequence is Sequence.
 type Ticket struct {
 	Sequence string
 	Number   uint64

@@ -8,14 +8,19 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/leadlinehttp"
 	"github.com/leadline/leadline/memstore"
+	"github.com/leadline/leadline/postgres"
+	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/routing"
 )
 
@@ -23,7 +28,58 @@ var (
 	load     = flag.Bool("load", false, "run the load test of POST /events on loopback (not in the default run)")
 	loadFor  = flag.Duration("load-for", 60*time.Second, "how long the load test sends")
 	loadRate = flag.Int("load-rate", 200, "requests a second the load test sends, each a batch of three events")
+	loadPG   = flag.Int("load-pg", 0, "run the load test on PostgreSQL (LEADLINE_TEST_DATABASE_URL) with this many instances, each an engine and a server over one schema")
 )
+
+// loadServers returns the servers the load test sends to, round robin,
+// and the store that checks nothing was lost: one on memstore, or with
+// -load-pg n instances that share one PostgreSQL schema, as a service's
+// instances behind a load balancer do.
+func loadServers(t *testing.T, org *routing.Org) ([]*httptest.Server, leadline.Store) {
+	newServer := func(st interface {
+		leadline.Store
+		report.Reader
+	}) *httptest.Server {
+		eng, err := leadline.New(st, leadline.Config{Roster: org})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(leadlinehttp.Handler(eng, leadlinehttp.Options{Viewer: testViewer, Reader: st, Seen: st.Seen}))
+		t.Cleanup(srv.Close)
+		srv.Client().Transport.(*http.Transport).MaxIdleConnsPerHost = 256
+		return srv
+	}
+	if *loadPG == 0 {
+		st := memstore.New()
+		return []*httptest.Server{newServer(st)}, st
+	}
+	url := os.Getenv("LEADLINE_TEST_DATABASE_URL")
+	if url == "" {
+		t.Fatal("-load-pg needs LEADLINE_TEST_DATABASE_URL")
+	}
+	schema := fmt.Sprintf("load_%d", time.Now().UnixNano())
+	var srvs []*httptest.Server
+	var first *postgres.Store
+	for range *loadPG {
+		pool, err := pgxpool.New(t.Context(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(pool.Close)
+		st := postgres.New(pool, postgres.WithSchema(schema))
+		if err := st.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = st
+			t.Cleanup(func() {
+				_, _ = pool.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+			})
+		}
+		srvs = append(srvs, newServer(st))
+	}
+	return srvs, first
+}
 
 // TestLoad_Events sends POST /events at a fixed rate to a server on
 // loopback for -load-for, each request a new lead's batch of three events
@@ -36,19 +92,15 @@ func TestLoad_Events(t *testing.T) {
 		t.Log("load test not run: pass -load (and -load-for, -load-rate) to run it")
 		return
 	}
-	st := memstore.New()
 	var reps []routing.Rep
 	for i := range 10 {
 		reps = append(reps, routing.Rep{ID: fmt.Sprintf("rep-%02d", i)})
 	}
-	eng, err := leadline.New(st, leadline.Config{Roster: &routing.Org{Inside: routing.Team{ID: "inside", Manager: "mgr", Reps: reps}}})
-	if err != nil {
-		t.Fatal(err)
+	srvs, st := loadServers(t, &routing.Org{Inside: routing.Team{ID: "inside", Manager: "mgr", Reps: reps}})
+	where := "memstore"
+	if *loadPG > 0 {
+		where = fmt.Sprintf("%d instances on PostgreSQL", *loadPG)
 	}
-	srv := httptest.NewServer(leadlinehttp.Handler(eng, leadlinehttp.Options{Viewer: testViewer, Reader: st, Seen: st.Seen}))
-	defer srv.Close()
-	client := srv.Client()
-	client.Transport.(*http.Transport).MaxIdleConnsPerHost = 256
 
 	total := int(loadFor.Seconds() * float64(*loadRate))
 	at := time.Date(2026, 4, 6, 9, 0, 0, 0, jst).Format(time.RFC3339)
@@ -70,6 +122,8 @@ func TestLoad_Events(t *testing.T) {
 		if i%10 == 9 {
 			body, repeat = batch(i-5), true
 		}
+		srv := srvs[i%len(srvs)]
+		client := srv.Client()
 		req, _ := http.NewRequestWithContext(t.Context(), "POST", srv.URL+"/events", bytes.NewReader(body))
 		req.Header.Set(viewerHeader, asOps)
 		req.Header.Set("Content-Type", "application/json")
@@ -139,6 +193,6 @@ func TestLoad_Events(t *testing.T) {
 	}
 	slices.Sort(took)
 	q := func(p int) time.Duration { return took[min(len(took)-1, len(took)*p/100)] }
-	fmt.Printf("load: %d requests (%d events) in %v at %d/s on loopback, memstore: p50 %v, p99 %v, max %v; %d failed, %d events lost\n",
-		total, total*3, elapsed.Round(time.Millisecond), *loadRate, q(50), q(99), took[len(took)-1], failed, lost)
+	fmt.Printf("load: %d requests (%d events) in %v at %d/s on loopback, %s: p50 %v, p99 %v, max %v; %d failed, %d events lost\n",
+		total, total*3, elapsed.Round(time.Millisecond), *loadRate, where, q(50), q(99), took[len(took)-1], failed, lost)
 }

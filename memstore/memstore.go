@@ -116,8 +116,10 @@ type Store struct {
 	arena            arena
 	pending, claimed schedule
 	outbox           outbox
-	// tickets holds the next number of each sequence.
-	tickets map[string]uint64
+	// tickets holds the next number of each sequence, returned the places
+	// given back, ascending (M9).
+	tickets  map[string]uint64
+	returned map[string][]uint64
 	// load counts, per owner, the leads whose cadence is running; owners
 	// with none are absent.
 	load map[string]int
@@ -130,13 +132,14 @@ type Store struct {
 // New returns an empty store.
 func New() *Store {
 	s := &Store{
-		leads:   make(map[string]*record),
-		dict:    newDict(),
-		seed:    maphash.MakeSeed(),
-		arena:   newArena(),
-		outbox:  outbox{byKey: make(map[string]int)},
-		tickets: make(map[string]uint64),
-		load:    make(map[string]int),
+		leads:    make(map[string]*record),
+		dict:     newDict(),
+		seed:     maphash.MakeSeed(),
+		arena:    newArena(),
+		outbox:   outbox{byKey: make(map[string]int)},
+		tickets:  make(map[string]uint64),
+		returned: make(map[string][]uint64),
+		load:     make(map[string]int),
 
 		campaigns: make(map[string]*routing.Campaign),
 		reports:   newReports(),
@@ -206,7 +209,7 @@ func (s *Store) Apply(ctx context.Context, w leadline.Write) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	r, key, err := s.verify(&w, nil)
+	r, key, err := s.verify(&w)
 	if err != nil {
 		return err
 	}
@@ -238,19 +241,12 @@ func (s *Store) ApplyBatch(ctx context.Context, ws []leadline.Write) error {
 		key uint64
 	}
 	ok := make([]checked, len(ws))
-	var taken map[string]uint64 // the sequences as the batch's writes so far leave them
 	for i := range ws {
-		r, key, err := s.verify(&ws[i], taken)
+		r, key, err := s.verify(&ws[i])
 		if err != nil {
 			return fmt.Errorf("memstore: apply batch: write %d: %w", i, err)
 		}
 		ok[i] = checked{r, key}
-		for _, t := range ws[i].Tickets {
-			if taken == nil {
-				taken = make(map[string]uint64)
-			}
-			taken[t.Sequence] = t.Number + 1
-		}
 	}
 	for i := range ws {
 		s.commit(&ws[i], ok[i].r, ok[i].key)
@@ -258,12 +254,10 @@ func (s *Store) ApplyBatch(ctx context.Context, ws []leadline.Write) error {
 	return nil
 }
 
-// verify checks w against the stored state: its event ids, its version
-// and its round-robin tickets, the sequences read through taken, the
-// next numbers a batch's earlier writes leave (nil for none). It returns
-// w's record (nil for a new lead) and its event id's key. Nothing after
-// it can fail, so a refused write changes nothing.
-func (s *Store) verify(w *leadline.Write, taken map[string]uint64) (*record, uint64, error) {
+// verify checks w against the stored state: its event ids and its
+// version. It returns w's record (nil for a new lead) and its event id's
+// key. Nothing after it can fail, so a refused write changes nothing.
+func (s *Store) verify(w *leadline.Write) (*record, uint64, error) {
 	id := w.Lead.ID
 	r := s.record(id)
 	var key uint64
@@ -282,21 +276,7 @@ func (s *Store) verify(w *leadline.Write, taken map[string]uint64) (*record, uin
 			}
 		}
 	}
-	for i, t := range w.Tickets {
-		next, ok := taken[t.Sequence]
-		if !ok {
-			next = s.tickets[t.Sequence]
-		}
-		for _, u := range w.Tickets[:i] {
-			if u.Sequence == t.Sequence {
-				next = u.Number + 1
-			}
-		}
-		if t.Number != next {
-			return nil, 0, fmt.Errorf("memstore: apply %s: round robin %s: place %d was taken, next is %d: %w",
-				id, t.Sequence, t.Number, next, leaderr.ErrConflict)
-		}
-	}
+
 	var stored int64
 	if r != nil {
 		stored = r.version
@@ -331,9 +311,7 @@ func (s *Store) commit(w *leadline.Write, r *record, key uint64) {
 		}
 		recordID(r, s.idKey(ev), p, at, false, 0)
 	}
-	for _, t := range w.Tickets {
-		s.tickets[t.Sequence] = t.Number + 1
-	}
+
 	s.encode(r, &w.Lead)
 	r.version = stored + 1
 	s.count(r, +1)
@@ -368,11 +346,6 @@ func check(w *leadline.Write) error {
 	}
 	if len(w.Prints) > 0 && len(w.Prints) != len(w.Events) {
 		return leaderr.Errorf("prints", "%d prints for %d events: one per event, or none", len(w.Prints), len(w.Events))
-	}
-	for i, t := range w.Tickets {
-		if t.Sequence == "" {
-			return leaderr.Errorf(fmt.Sprintf("tickets[%d].sequence", i), "required: the round-robin sequence the place is of")
-		}
 	}
 	for i, c := range w.History {
 		if c.Lead != w.Lead.ID {
@@ -492,15 +465,46 @@ func (s *Store) Ack(ctx context.Context, keys []string) error {
 	return nil
 }
 
-// Ticket returns the next number of the sequence, from 0, without
-// taking it (M9): the write that uses it takes it.
-func (s *Store) Ticket(ctx context.Context, sequence string) (uint64, error) {
+// NextTicket takes a place of the sequence (M9): the smallest one given
+// back, else the next number, from 0.
+func (s *Store) NextTicket(ctx context.Context, sequence string) (uint64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("memstore: ticket %s: %w", sequence, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.tickets[sequence], nil
+	if back := s.returned[sequence]; len(back) > 0 {
+		n := back[0]
+		if len(back) == 1 {
+			delete(s.returned, sequence)
+		} else {
+			s.returned[sequence] = back[1:]
+		}
+		return n, nil
+	}
+	n := s.tickets[sequence]
+	s.tickets[sequence] = n + 1
+	return n, nil
+}
+
+// ReturnTickets gives back places taken and not used (E2, M9): the next
+// NextTicket calls take them, smallest first. A place never taken, or
+// given back already, is ignored.
+func (s *Store) ReturnTickets(ctx context.Context, ts []leadline.Ticket) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memstore: return tickets: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, t := range ts {
+		back := s.returned[t.Sequence]
+		i, found := slices.BinarySearch(back, t.Number)
+		if found || t.Number >= s.tickets[t.Sequence] {
+			continue
+		}
+		s.returned[t.Sequence] = slices.Insert(back, i, t.Number)
+	}
+	return nil
 }
 
 // Load returns, for each rep, how many leads they own whose cadence is

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
@@ -178,14 +177,9 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 		stepUpdate
 		stepInsert
 		stepSeen
-		stepTicket
 		stepOther
 	)
-	var (
-		steps []step
-		// owner[k] is the write whose ticket the k-th stepTicket takes.
-		owner []int
-	)
+	var steps []step
 	queue := func(st step, sql string, args ...any) {
 		b.Queue(sql, args...)
 		steps = append(steps, st)
@@ -201,18 +195,6 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 	}
 	if len(c.seenLead) > 0 {
 		queue(stepSeen, q.insertSeen, c.seenLead, c.seenEvent, c.seenAt, c.seenPrint)
-	}
-	// Round-robin places (M9), in write order and, within a write, in
-	// ticket order: each statement sees the ones before it.
-	for i := range ws {
-		for _, tk := range ws[i].Tickets {
-			if tk.Number == 0 {
-				queue(stepTicket, q.takeFirst, tk.Sequence)
-			} else {
-				queue(stepTicket, q.takeNext, tk.Sequence, int64(tk.Number))
-			}
-			owner = append(owner, i)
-		}
 	}
 	if len(c.histLead) > 0 {
 		queue(stepOther, q.insertHistory, c.histLead, c.histAt, c.histField, c.histBody)
@@ -255,23 +237,11 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 	b.QueuedQueries = append([]*pgx.QueuedQuery{{SQL: "BEGIN"}}, b.QueuedQueries...)
 	written := make(map[string]bool) // leads whose compare-and-set held
 	recorded := make(map[string]int) // event ids recorded per lead
-	taken := make([]bool, len(ws))   // writes whose places were not all next
-	for i := range taken {
-		taken[i] = true
-	}
 	br := conn.SendBatch(ctx, b)
-	tickets := 0
 	for _, st := range steps {
 		switch st {
 		case stepLock, stepOther:
 			_, err = br.Exec()
-		case stepTicket:
-			var tag pgconn.CommandTag
-			tag, err = br.Exec()
-			if err == nil && tag.RowsAffected() == 0 {
-				taken[owner[tickets]] = false
-			}
-			tickets++
 		case stepUpdate, stepInsert, stepSeen:
 			var rows pgx.Rows
 			rows, err = br.Query()
@@ -312,13 +282,6 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
 		}
 		if !written[id] {
 			err = fmt.Errorf("%s: read version %d: %w", id, w.Lead.Version, leaderr.ErrConflict)
-			if len(ws) > 1 {
-				err = fmt.Errorf("write %d: %w", i, err)
-			}
-			return err
-		}
-		if !taken[i] {
-			err = fmt.Errorf("%s: round-robin places %v: another write took one first (M9): %w", id, w.Tickets, leaderr.ErrConflict)
 			if len(ws) > 1 {
 				err = fmt.Errorf("write %d: %w", i, err)
 			}

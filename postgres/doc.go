@@ -21,7 +21,8 @@
 // and order on (owner, created, open work, running cadence, worklist,
 // desk, campaigns) and the version of its compare-and-set. Its history
 // (E3), pending deadlines (E5), handled event ids (E2) and notifications
-// (E4) have a table each; so do round-robin sequences (M9) and campaigns
+// (E4) have a table each; so do round-robin sequences and the places
+// given back to them (M9), and campaigns
 // (M7). Ids and owners use the "C" collation, so the database orders them
 // as Go compares strings.
 //

@@ -108,7 +108,7 @@ func (c closing) Close() error {
 	ctx := context.Background()
 	q := pgx.Identifier{c.Schema()}.Sanitize()
 	b := &pgx.Batch{}
-	for _, table := range []string{"leads", "history", "deadlines", "seen", "outbox", "sequences", "campaigns"} {
+	for _, table := range []string{"leads", "history", "deadlines", "seen", "outbox", "sequences", "returned", "campaigns"} {
 		b.Queue(`DELETE FROM ` + q + `.` + table)
 	}
 	if err := c.pool.SendBatch(ctx, b).Close(); err != nil {

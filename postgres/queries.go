@@ -11,8 +11,8 @@ type queries struct {
 	insertSeen, insertHistory, dropDeadlines    string
 	insertDeadlines, insertOutbox               string
 	pruneHistory, pruneSeen                     string
-	claimDue, releaseDue, ticket, load          string
-	takeFirst, takeNext                         string
+	claimDue, releaseDue, load                  string
+	takeReturned, takeNext, giveBack            string
 	claimOutbox, ack, failRetry, failDead, dead string
 	revive                                      string
 	// outboxTable is the outbox's qualified name, a parameter of the
@@ -72,14 +72,22 @@ func newQueries(schema string) queries {
 		releaseDue: q(`UPDATE @s.deadlines d SET claimed_until = NULL
 			FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(lead, kind, due)
 			WHERE d.lead = u.lead AND d.kind = u.kind AND d.due = u.due AND d.claimed_until IS NOT NULL`),
-		ticket: q(`SELECT next FROM @s.sequences WHERE name = $1`),
-		// A sequence's first place is taken by creating its row (or
-		// finding it at 0); a later one by moving the row from Number.
-		// No row changed: the place was not the next one.
-		takeFirst: q(`INSERT INTO @s.sequences AS s (name, next) VALUES ($1, 1)
-			ON CONFLICT (name) DO UPDATE SET next = 1 WHERE s.next = 0`),
-		takeNext: q(`UPDATE @s.sequences SET next = $2 + 1 WHERE name = $1 AND next = $2`),
-		load:     q(`SELECT owner, count(*) FROM @s.leads WHERE active AND owner = ANY($1::text[]) GROUP BY owner`),
+		// A place given back is taken first, smallest first; SKIP LOCKED
+		// lets two takers each take a different one at once.
+		takeReturned: q(`DELETE FROM @s.returned r WHERE (r.name, r.number) = (
+			SELECT name, number FROM @s.returned WHERE name = $1 ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
+			RETURNING r.number`),
+		// Else the next number: one statement, its own transaction, so
+		// the sequence's row is locked only while it moves (M9).
+		takeNext: q(`INSERT INTO @s.sequences AS s (name, next) VALUES ($1, 1)
+			ON CONFLICT (name) DO UPDATE SET next = s.next + 1 RETURNING s.next - 1`),
+		// Places given back: only those taken (below the sequence's next),
+		// each once.
+		giveBack: q(`INSERT INTO @s.returned (name, number)
+			SELECT u.name, u.number FROM unnest($1::text[], $2::bigint[]) AS u(name, number)
+			JOIN @s.sequences s ON s.name = u.name AND u.number < s.next
+			ON CONFLICT DO NOTHING`),
+		load: q(`SELECT owner, count(*) FROM @s.leads WHERE active AND owner = ANY($1::text[]) GROUP BY owner`),
 
 		claimOutbox: q(`WITH c AS (
 				SELECT seq FROM @s.outbox

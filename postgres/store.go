@@ -158,11 +158,6 @@ func check(w *leadline.Write) error {
 	if len(w.Prints) > 0 && len(w.Prints) != len(w.Events) {
 		return leaderr.Errorf("prints", "%d prints for %d events: one per event, or none", len(w.Prints), len(w.Events))
 	}
-	for i, t := range w.Tickets {
-		if t.Sequence == "" {
-			return leaderr.Errorf(fmt.Sprintf("tickets[%d].sequence", i), "required: the round-robin sequence the place is of")
-		}
-	}
 	for i, c := range w.History {
 		if c.Lead != w.Lead.ID {
 			return leaderr.Errorf(fmt.Sprintf("history[%d].lead", i), "change of lead %q in a write of lead %q", c.Lead, w.Lead.ID)
@@ -242,19 +237,39 @@ func (s *Store) ReleaseDue(ctx context.Context, ds []lead.Deadline) error {
 	return nil
 }
 
-// Ticket returns the next number of the round-robin sequence, 0 for one
-// never used, without taking it (M9): a write takes it by naming it in
-// [leadline.Write.Tickets].
-func (s *Store) Ticket(ctx context.Context, sequence string) (uint64, error) {
+// NextTicket takes a place of the round-robin sequence (M9): the
+// smallest place given back, else the next number, from 0. Each is one
+// statement in a transaction of its own, so a sequence's row is locked
+// only while it moves, never for the length of a lead's write: concurrent
+// engines take places at the rate of single-row updates.
+func (s *Store) NextTicket(ctx context.Context, sequence string) (uint64, error) {
 	var n int64
-	err := s.pool.QueryRow(ctx, s.q.ticket, sequence).Scan(&n)
+	err := s.pool.QueryRow(ctx, s.q.takeReturned, sequence).Scan(&n)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil
+		err = s.pool.QueryRow(ctx, s.q.takeNext, sequence).Scan(&n)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("postgres: ticket %s: %w", sequence, interpretError(err))
 	}
 	return uint64(n), nil
+}
+
+// ReturnTickets gives back places taken and not used (E2, M9), for
+// NextTicket to take first. A place never taken, or given back already,
+// is ignored.
+func (s *Store) ReturnTickets(ctx context.Context, ts []leadline.Ticket) error {
+	if len(ts) == 0 {
+		return ctx.Err()
+	}
+	names := make([]string, len(ts))
+	numbers := make([]int64, len(ts))
+	for i, t := range ts {
+		names[i], numbers[i] = t.Sequence, int64(t.Number)
+	}
+	if _, err := s.pool.Exec(ctx, s.q.giveBack, names, numbers); err != nil {
+		return fmt.Errorf("postgres: return tickets: %w", interpretError(err))
+	}
+	return nil
 }
 
 // Load returns, for each rep, how many leads they own whose cadence is

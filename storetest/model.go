@@ -21,13 +21,14 @@ import (
 // sequences of calls on a store and on a model and requires the same
 // answers, which covers the combinations the cases above do not name.
 type model struct {
-	now     time.Time
-	leads   map[string]lead.Lead
-	history map[string][]lead.Change
-	seen    map[string]uint64 // lead/event -> print
-	due     []modelDeadline
-	outbox  []modelNote
-	tickets map[string]uint64
+	now      time.Time
+	leads    map[string]lead.Lead
+	history  map[string][]lead.Change
+	seen     map[string]uint64 // lead/event -> print
+	due      []modelDeadline
+	outbox   []modelNote
+	tickets  map[string]uint64
+	returned map[string][]uint64 // places given back, ascending
 }
 
 // modelDeadline is a pending deadline; until is the end of its claim,
@@ -74,14 +75,6 @@ func (m *model) apply(w leadline.Write) error {
 	if w.Lead.Version != m.leads[id].Version {
 		return leaderr.ErrConflict
 	}
-	next := maps.Clone(m.tickets)
-	for _, t := range w.Tickets {
-		if t.Number != next[t.Sequence] {
-			return leaderr.ErrConflict // a place another write took (M9)
-		}
-		next[t.Sequence]++
-	}
-	m.tickets = next
 	if w.Event != "" {
 		m.seen[w.Lead.ID+"/"+w.Event] = w.Print // ids are per lead
 	}
@@ -195,11 +188,12 @@ func testModel(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}()
 			ctx := rt.Context()
 			m := &model{
-				now:     t0,
-				leads:   map[string]lead.Lead{},
-				history: map[string][]lead.Change{},
-				seen:    map[string]uint64{},
-				tickets: map[string]uint64{},
+				now:      t0,
+				leads:    map[string]lead.Lead{},
+				history:  map[string][]lead.Change{},
+				seen:     map[string]uint64{},
+				tickets:  map[string]uint64{},
+				returned: map[string][]uint64{},
 			}
 			step := 0
 			rt.Repeat(map[string]func(*rapid.T){
@@ -219,20 +213,6 @@ func testModel(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 							w.Events = []string{w.Event + "+1"}
 							w.Prints = []uint64{rapid.Uint64Range(0, 3).Draw(rt, "further print")}
 						}
-					}
-					for range rapid.IntRange(0, 2).Draw(rt, "tickets") {
-						seq := rapid.SampledFrom([]string{"team-a", "team-b"}).Draw(rt, "sequence")
-						n := m.tickets[seq]
-						for _, t := range w.Tickets {
-							if t.Sequence == seq {
-								n = t.Number + 1
-							}
-						}
-						skew := rapid.SampledFrom([]int{0, 0, 0, -1, 1}).Draw(rt, "ticket skew")
-						if skew < 0 && n == 0 {
-							skew = 1
-						}
-						w.Tickets = append(w.Tickets, leadline.Ticket{Sequence: seq, Number: uint64(int64(n) + int64(skew))})
 					}
 					for i := range rapid.IntRange(0, 2).Draw(rt, "changes") {
 						w.History = append(w.History, change(id, w.Event, lead.FieldStage, "", fmt.Sprintf("step %d.%d", step, i), m.now))
@@ -285,11 +265,27 @@ func testModel(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 					}
 					m.ack(ks)
 				},
-				"Ticket": func(rt *rapid.T) {
+				"NextTicket": func(rt *rapid.T) {
 					seq := rapid.SampledFrom([]string{"team-a", "team-b"}).Draw(rt, "sequence")
-					got, err := st.Ticket(ctx, seq)
-					if want := m.tickets[seq]; err != nil || got != want {
-						rt.Fatalf("Ticket(%s) = %d, %v; want %d (M9)", seq, got, err, want)
+					got, err := st.NextTicket(ctx, seq)
+					want := m.tickets[seq]
+					if back := m.returned[seq]; len(back) > 0 {
+						want, m.returned[seq] = back[0], back[1:]
+					} else {
+						m.tickets[seq]++
+					}
+					if err != nil || got != want {
+						rt.Fatalf("NextTicket(%s) = %d, %v; want %d (M9)", seq, got, err, want)
+					}
+				},
+				"ReturnTickets": func(rt *rapid.T) {
+					seq := rapid.SampledFrom([]string{"team-a", "team-b"}).Draw(rt, "sequence")
+					n := uint64(rapid.IntRange(0, 6).Draw(rt, "place"))
+					if err := st.ReturnTickets(ctx, []leadline.Ticket{{Sequence: seq, Number: n}}); err != nil {
+						rt.Fatalf("ReturnTickets = %v", err)
+					}
+					if back := m.returned[seq]; n < m.tickets[seq] && !slices.Contains(back, n) {
+						m.returned[seq] = slices.Sorted(slices.Values(append(slices.Clone(back), n)))
 					}
 				},
 				"Lead": func(rt *rapid.T) {

@@ -125,7 +125,7 @@ func Run(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 }
 
 // RunLeadStore runs the [leadline.LeadStore] contract: Lead, Apply, Seen,
-// ClaimDue, ReleaseDue, Ticket and Load. The check that a refused Apply leaves
+// ClaimDue, ReleaseDue, NextTicket, ReturnTickets and Load. The check that a refused Apply leaves
 // the history and the outbox alone needs a whole [leadline.Store]; [Run]
 // runs it, as its Atomicity group.
 func RunLeadStore(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
@@ -135,7 +135,7 @@ func RunLeadStore(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) 
 		{"Apply", testApply},
 		{"Seen", testSeen},
 		{"ClaimDue", testClaimDue},
-		{"Ticket", testTicket},
+		{"NextTicket", testTicket},
 		{"Load", testLoad},
 	})
 }
@@ -1079,136 +1079,95 @@ func testFail(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 }
 
 func testTicket(t *testing.T, newStore func(t *testing.T) leadline.LeadStore) {
-	ticket := func(t *testing.T, st leadline.LeadStore, seq string) uint64 {
+	next := func(t *testing.T, st leadline.LeadStore, seq string) uint64 {
 		t.Helper()
-		n, err := st.Ticket(t.Context(), seq)
+		n, err := st.NextTicket(t.Context(), seq)
 		if err != nil {
-			t.Fatalf("Ticket(%s) = %v, want nil", seq, err)
+			t.Fatalf("NextTicket(%s) = %v, want nil", seq, err)
 		}
 		return n
 	}
-	take := func(id string, ts ...leadline.Ticket) leadline.Write {
-		return leadline.Write{Event: "ev-" + id, Lead: newLead(id, "rep-1"), Tickets: ts}
+	back := func(t *testing.T, st leadline.LeadStore, ts ...leadline.Ticket) {
+		t.Helper()
+		if err := st.ReturnTickets(t.Context(), ts); err != nil {
+			t.Fatalf("ReturnTickets(%v) = %v, want nil", ts, err)
+		}
 	}
 	tk := func(seq string, n uint64) leadline.Ticket { return leadline.Ticket{Sequence: seq, Number: n} }
 	cases(t, newStore, map[string]func(t *testing.T, st leadline.LeadStore){
-		"a place is read, not taken, until a write uses it (M9)": func(t *testing.T, st leadline.LeadStore) {
-			for range 3 {
-				if got := ticket(t, st, "team-a"); got != 0 {
-					t.Fatalf("Ticket(team-a) of a new sequence = %d, want 0 however often it is read", got)
-				}
-			}
-			mustApply(t, st, take("L-1", tk("team-a", 0)))
-			mustApply(t, st, take("L-2", tk("team-a", 1), tk("team-b", 0)))
-			mustApply(t, st, take("L-3", tk("team-a", 2), tk("team-a", 3)))
-			for seq, want := range map[string]uint64{"team-a": 4, "team-b": 1, "team-c": 0} {
-				if got := ticket(t, st, seq); got != want {
-					t.Fatalf("Ticket(%s) after the writes = %d, want %d", seq, got, want)
+		"numbers start at 0 and count up per sequence (M9)": func(t *testing.T, st leadline.LeadStore) {
+			for _, c := range []struct {
+				seq  string
+				want uint64
+			}{{"team-a", 0}, {"team-a", 1}, {"team-b", 0}, {"team-a", 2}, {"team-b", 1}, {"team-a", 3}} {
+				if got := next(t, st, c.seq); got != c.want {
+					t.Fatalf("NextTicket(%s) = %d, want %d", c.seq, got, c.want)
 				}
 			}
 		},
 
-		"a place another write took refuses the write as a conflict (M9)": func(t *testing.T, st leadline.LeadStore) {
-			mustApply(t, st, take("L-1", tk("team-a", 0)))
-			for _, w := range []leadline.Write{
-				take("L-2", tk("team-a", 0)),                  // taken by L-1
-				take("L-2", tk("team-a", 2)),                  // skips a place
-				take("L-2", tk("team-a", 1), tk("team-a", 1)), // one place twice
-				take("L-2", tk("team-b", 0), tk("team-a", 0)), // a good place, then a taken one
-			} {
-				if err := st.Apply(t.Context(), w); !errors.Is(err, leaderr.ErrConflict) {
-					t.Fatalf("Apply with tickets %v = %v, want ErrConflict", w.Tickets, err)
+		"places given back are taken again first, smallest first (E2, M9)": func(t *testing.T, st leadline.LeadStore) {
+			for range 6 {
+				next(t, st, "team-a") // 0..5
+			}
+			next(t, st, "team-b") // 0
+			back(t, st, tk("team-a", 4), tk("team-a", 1), tk("team-b", 0))
+			back(t, st, tk("team-a", 4))                                   // given back twice: once
+			back(t, st, tk("team-a", 9), tk("team-c", 0), tk("team-b", 3)) // never taken: ignored
+			for _, c := range []struct {
+				seq  string
+				want uint64
+			}{{"team-a", 1}, {"team-a", 4}, {"team-a", 6}, {"team-b", 0}, {"team-b", 1}, {"team-c", 0}} {
+				if got := next(t, st, c.seq); got != c.want {
+					t.Fatalf("NextTicket(%s) = %d, want %d", c.seq, got, c.want)
 				}
 			}
-			if _, err := st.Lead(t.Context(), "L-2"); !errors.Is(err, leaderr.ErrNotFound) {
-				t.Fatalf("Lead(L-2) after refused writes = %v, want ErrNotFound", err)
-			}
-			if mustSeen(t, st, "L-2", "ev-L-2") {
-				t.Fatal("Seen(L-2, ev-L-2) after refused writes = true, want false")
-			}
-			if a, b := ticket(t, st, "team-a"), ticket(t, st, "team-b"); a != 1 || b != 0 {
-				t.Fatalf("Ticket after refused writes = team-a %d team-b %d, want 1 and 0", a, b)
-			}
 		},
 
-		"a redelivery reads as a duplicate, not a conflict, and takes no place (E2, M9)": func(t *testing.T, st leadline.LeadStore) {
-			mustApply(t, st, take("L-1", tk("team-a", 0)))
-			w := take("L-1", tk("team-a", 0))
-			if err := st.Apply(t.Context(), w); !errors.Is(err, leaderr.ErrDuplicateEvent) {
-				t.Fatalf("Apply of a redelivered event with a taken place = %v, want ErrDuplicateEvent", err)
-			}
-			w = take("L-1", tk("team-a", 1))
-			if err := st.Apply(t.Context(), w); !errors.Is(err, leaderr.ErrDuplicateEvent) {
-				t.Fatalf("Apply of a redelivered event with the next place = %v, want ErrDuplicateEvent", err)
-			}
-			if got := ticket(t, st, "team-a"); got != 1 {
-				t.Fatalf("Ticket(team-a) after redeliveries = %d, want 1", got)
-			}
-		},
-
-		"a batch's writes take places in order (M9)": func(t *testing.T, st leadline.LeadStore) {
-			batch := []leadline.Write{take("L-1", tk("team-a", 0)), take("L-2", tk("team-a", 1)), take("L-3", tk("team-b", 0), tk("team-a", 2))}
-			if err := st.ApplyBatch(t.Context(), batch); err != nil {
-				t.Fatalf("ApplyBatch = %v, want nil", err)
-			}
-			if got := ticket(t, st, "team-a"); got != 3 {
-				t.Fatalf("Ticket(team-a) after the batch = %d, want 3", got)
-			}
-			bad := []leadline.Write{take("L-4", tk("team-a", 3)), take("L-5", tk("team-a", 3))}
-			if err := st.ApplyBatch(t.Context(), bad); !errors.Is(err, leaderr.ErrConflict) {
-				t.Fatalf("ApplyBatch with one place twice = %v, want ErrConflict", err)
-			}
-			if got := ticket(t, st, "team-a"); got != 3 {
-				t.Fatalf("Ticket(team-a) after a refused batch = %d, want 3", got)
-			}
-			if _, err := st.Lead(t.Context(), "L-4"); !errors.Is(err, leaderr.ErrNotFound) {
-				t.Fatalf("Lead(L-4) after a refused batch = %v, want ErrNotFound", err)
-			}
-		},
-
-		"a ticket without a sequence is refused": func(t *testing.T, st leadline.LeadStore) {
-			err := st.Apply(t.Context(), take("L-1", tk("", 0)))
-			if _, ok := errors.AsType[*leaderr.FieldError](err); !ok {
-				t.Fatalf("Apply with a ticket of no sequence = %v, want a FieldError", err)
-			}
-		},
-
-		"concurrent writers each take a place once, none twice, none skipped (M9)": func(t *testing.T, st leadline.LeadStore) {
-			const workers, writes = 8, 40
+		"concurrent calls take distinct places, and those given back once each (M9)": func(t *testing.T, st leadline.LeadStore) {
+			const workers, calls = 8, 100
 			got := make([][]uint64, workers)
 			together(t, workers, func(w int) {
-				for i := range writes {
-					id := fmt.Sprintf("L-%d-%d", w, i)
-					for {
-						n, err := st.Ticket(t.Context(), "team-a")
-						if err != nil {
-							t.Errorf("Ticket(team-a) = %v, want nil", err)
-							return
-						}
-						err = st.Apply(t.Context(), take(id, tk("team-a", n)))
-						if errors.Is(err, leaderr.ErrConflict) {
-							continue // another writer took n: read again
-						}
-						if err != nil {
-							t.Errorf("Apply(%s) = %v, want nil", id, err)
-							return
-						}
-						got[w] = append(got[w], n)
-						break
+				for i := range calls {
+					n, err := st.NextTicket(t.Context(), "team-a")
+					if err != nil {
+						t.Errorf("NextTicket(team-a) = %v, want nil", err)
+						return
 					}
+					if i%4 == 3 { // a quarter of the places go back
+						if err := st.ReturnTickets(t.Context(), []leadline.Ticket{tk("team-a", n)}); err != nil {
+							t.Errorf("ReturnTickets = %v, want nil", err)
+							return
+						}
+						continue
+					}
+					got[w] = append(got[w], n)
 				}
 			})
-			all := slices.Sorted(slices.Values(slices.Concat(got...)))
-			if len(all) != workers*writes {
-				t.Fatalf("got %d places, want %d", len(all), workers*writes)
+			kept := slices.Sorted(slices.Values(slices.Concat(got...)))
+			if want := workers * calls * 3 / 4; len(kept) != want {
+				t.Fatalf("kept %d places, want %d", len(kept), want)
 			}
-			for i, n := range all {
-				if n != uint64(i) {
-					t.Fatalf("sorted places[%d] = %d, want %d: places repeat or skip", i, n, i)
+			for i := 1; i < len(kept); i++ {
+				if kept[i] == kept[i-1] {
+					t.Fatalf("place %d kept twice", kept[i])
 				}
 			}
-			if next := ticket(t, st, "team-a"); next != workers*writes {
-				t.Fatalf("Ticket(team-a) after every write = %d, want %d", next, workers*writes)
+			// Every place below the next fresh one is kept or given back:
+			// drawing again yields exactly the missing ones, then the
+			// fresh one.
+			var missing []uint64
+			for i, j := uint64(0), 0; i < uint64(kept[len(kept)-1]); i++ {
+				if j < len(kept) && kept[j] == i {
+					j++
+					continue
+				}
+				missing = append(missing, i)
+			}
+			for _, want := range missing {
+				if n := next(t, st, "team-a"); n != want {
+					t.Fatalf("NextTicket after the run = %d, want %d, a place given back", n, want)
+				}
 			}
 		},
 	})
@@ -1699,7 +1658,10 @@ func testContext(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 				{"ClaimDue", func(ctx context.Context) error { _, err := st.ClaimDue(ctx, now, lease, 10); return err }},
 				{"ClaimOutbox", func(ctx context.Context) error { _, err := st.ClaimOutbox(ctx, now, lease, 10); return err }},
 				{"Ack", func(ctx context.Context) error { return st.Ack(ctx, []string{"n-1"}) }},
-				{"Ticket", func(ctx context.Context) error { _, err := st.Ticket(ctx, "team-a"); return err }},
+				{"NextTicket", func(ctx context.Context) error { _, err := st.NextTicket(ctx, "team-a"); return err }},
+				{"ReturnTickets", func(ctx context.Context) error {
+					return st.ReturnTickets(ctx, []leadline.Ticket{{Sequence: "team-a", Number: 0}})
+				}},
 				{"Load", func(ctx context.Context) error { _, err := st.Load(ctx, []string{"rep-1"}); return err }},
 				{"Leads", func(ctx context.Context) error { _, err := st.Leads(ctx, leadline.Query{}); return err }},
 				{"History", func(ctx context.Context) error { _, err := st.History(ctx, "L-1"); return err }},
@@ -1719,8 +1681,8 @@ func testContext(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 			checkDeadlines(t, "ClaimDue after a cancelled one", mustClaimDue(t, st, now, lease, 10), []lead.Deadline{d})
 			checkNotes(t, "ClaimOutbox after a cancelled one and a cancelled Ack", mustClaimOutbox(t, st, now, lease, 10), []leadline.Notification{n})
-			if got, err := st.Ticket(t.Context(), "team-a"); err != nil || got != 0 {
-				t.Fatalf("Ticket(team-a) after a cancelled one = %d, %v; want 0, nil", got, err)
+			if got, err := st.NextTicket(t.Context(), "team-a"); err != nil || got != 0 {
+				t.Fatalf("NextTicket(team-a) after a cancelled one = %d, %v; want 0, nil", got, err)
 			}
 		},
 	})
