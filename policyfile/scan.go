@@ -180,11 +180,6 @@ func deref(t reflect.Type) reflect.Type {
 	return t
 }
 
-func isObject(t reflect.Type) bool {
-	t = deref(t)
-	return t.Kind() == reflect.Struct || t.Kind() == reflect.Map
-}
-
 func elemType(t reflect.Type) reflect.Type {
 	t = deref(t)
 	if t == nil || t == rawType || t.Kind() != reflect.Slice {

@@ -556,9 +556,7 @@ func fileOf(p rules.Policy) (*fileV1, error) {
 		st := p.Cadence.Playbook(s)
 		w := formatDuration(st.Within)
 		step := &stepV1{Within: &w, Template: st.Template, Goal: st.Goal}
-		for _, ch := range strings.Split(st.Channels.String(), ",") {
-			step.Channels = append(step.Channels, ch)
-		}
+		step.Channels = append(step.Channels, strings.Split(st.Channels.String(), ",")...)
 		switch s {
 		case stage.Stage1:
 			cd.Stage1 = step
