@@ -2,10 +2,12 @@ package leadline
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
 )
 
@@ -252,6 +254,40 @@ type Write struct {
 	// entries before HistorySince and forget its event ids recorded before
 	// EventsSince. Zero keeps everything. At is required with EventsSince.
 	HistorySince, EventsSince time.Time
+}
+
+// Check refuses a write no store can file under its lead, with a
+// [*FieldError] naming the field, as [LeadStore.Apply] says: a lead
+// without an id, further events without an event, an event id empty or
+// repeated in the write, prints that do not match the events, and a
+// history entry or deadline of another lead. Stores call it first, so
+// that every store refuses the same writes alike.
+func (w *Write) Check() error {
+	if w.Lead.ID == "" {
+		return leaderr.Errorf("id", "a lead needs an id")
+	}
+	if len(w.Events) > 0 && w.Event == "" {
+		return leaderr.Errorf("events", "further events need an event: set event first")
+	}
+	for i, ev := range w.Events {
+		if ev == "" || ev == w.Event || slices.Contains(w.Events[:i], ev) {
+			return leaderr.Errorf(fmt.Sprintf("events[%d]", i), "event id %q is empty or repeated in the write", ev)
+		}
+	}
+	if len(w.Prints) > 0 && len(w.Prints) != len(w.Events) {
+		return leaderr.Errorf("prints", "%d prints for %d events: one per event, or none", len(w.Prints), len(w.Events))
+	}
+	for i, c := range w.History {
+		if c.Lead != w.Lead.ID {
+			return leaderr.Errorf(fmt.Sprintf("history[%d].lead", i), "change of lead %q in a write of lead %q", c.Lead, w.Lead.ID)
+		}
+	}
+	for i, d := range w.Deadlines {
+		if d.Lead != w.Lead.ID {
+			return leaderr.Errorf(fmt.Sprintf("deadlines[%d].lead", i), "deadline of lead %q in a write of lead %q", d.Lead, w.Lead.ID)
+		}
+	}
+	return nil
 }
 
 // Ticket is one place of a round-robin sequence (M9): the Number-th turn

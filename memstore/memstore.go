@@ -331,34 +331,9 @@ func (s *Store) commit(w *leadline.Write, r *record, key uint64) {
 	}
 }
 
-// check refuses a write the store cannot file under its lead.
-func check(w *leadline.Write) error {
-	if w.Lead.ID == "" {
-		return leaderr.Errorf("id", "a lead needs an id")
-	}
-	if len(w.Events) > 0 && w.Event == "" {
-		return leaderr.Errorf("events", "further events need an event: set event first")
-	}
-	for i, ev := range w.Events {
-		if ev == "" || ev == w.Event || slices.Contains(w.Events[:i], ev) {
-			return leaderr.Errorf(fmt.Sprintf("events[%d]", i), "event id %q is empty or repeated in the write", ev)
-		}
-	}
-	if len(w.Prints) > 0 && len(w.Prints) != len(w.Events) {
-		return leaderr.Errorf("prints", "%d prints for %d events: one per event, or none", len(w.Prints), len(w.Events))
-	}
-	for i, c := range w.History {
-		if c.Lead != w.Lead.ID {
-			return leaderr.Errorf(fmt.Sprintf("history[%d].lead", i), "change of lead %q in a write of lead %q", c.Lead, w.Lead.ID)
-		}
-	}
-	for i, d := range w.Deadlines {
-		if d.Lead != w.Lead.ID {
-			return leaderr.Errorf(fmt.Sprintf("deadlines[%d].lead", i), "deadline of lead %q in a write of lead %q", d.Lead, w.Lead.ID)
-		}
-	}
-	return nil
-}
+// check refuses a write the store cannot file under its lead
+// ([leadline.Write.Check]).
+func check(w *leadline.Write) error { return w.Check() }
 
 // count adds delta to the load of r's owner if r's cadence is running.
 func (s *Store) count(r *record, delta int) {

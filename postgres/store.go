@@ -141,35 +141,9 @@ func (s *Store) ApplyBatch(ctx context.Context, ws []leadline.Write) error {
 	return nil
 }
 
-// check refuses a write the store cannot file under its lead, as
-// memstore does.
-func check(w *leadline.Write) error {
-	if w.Lead.ID == "" {
-		return leaderr.Errorf("id", "a lead needs an id")
-	}
-	if len(w.Events) > 0 && w.Event == "" {
-		return leaderr.Errorf("events", "further events need an event: set event first")
-	}
-	for i, ev := range w.Events {
-		if ev == "" || ev == w.Event || slices.Contains(w.Events[:i], ev) {
-			return leaderr.Errorf(fmt.Sprintf("events[%d]", i), "event id %q is empty or repeated in the write", ev)
-		}
-	}
-	if len(w.Prints) > 0 && len(w.Prints) != len(w.Events) {
-		return leaderr.Errorf("prints", "%d prints for %d events: one per event, or none", len(w.Prints), len(w.Events))
-	}
-	for i, c := range w.History {
-		if c.Lead != w.Lead.ID {
-			return leaderr.Errorf(fmt.Sprintf("history[%d].lead", i), "change of lead %q in a write of lead %q", c.Lead, w.Lead.ID)
-		}
-	}
-	for i, d := range w.Deadlines {
-		if d.Lead != w.Lead.ID {
-			return leaderr.Errorf(fmt.Sprintf("deadlines[%d].lead", i), "deadline of lead %q in a write of lead %q", d.Lead, w.Lead.ID)
-		}
-	}
-	return nil
-}
+// check refuses a write the store cannot file under its lead
+// ([leadline.Write.Check]).
+func check(w *leadline.Write) error { return w.Check() }
 
 // ClaimDue claims up to limit unclaimed deadlines due before now, in
 // (Due, Lead, Kind) order (E5), until now+lease. Concurrent sweepers
