@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/benbjohnson/clock"
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leadlinetest"
 	"github.com/leadline/leadline/memstore"
 )
 
@@ -181,5 +184,52 @@ func waitGroup(tb testing.TB, wg *sync.WaitGroup, what string) {
 	case <-done:
 	case <-time.After(runTimeout):
 		tb.Fatalf("%s have not returned after %v", what, runTimeout)
+	}
+}
+
+// utcOutbox is a store that hands notifications back with their
+// instants in UTC, as a database does that keeps instants without their
+// zone.
+type utcOutbox struct{ *memstore.Store }
+
+func (s utcOutbox) ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]leadline.Notification, error) {
+	ns, err := s.Store.ClaimOutbox(ctx, now, lease, limit)
+	for i := range ns {
+		ns[i].At, ns[i].Due = ns[i].At.UTC(), ns[i].Due.UTC()
+	}
+	return ns, err
+}
+
+// TestEngine_Deliver_teamZone_E10: a notification reads its instants in
+// the team's zone (here the clock's) whatever zone the store hands them
+// back in: "due ... 10:00 JST", not "01:00 UTC".
+func TestEngine_Deliver_teamZone_E10(t *testing.T) {
+	t.Parallel()
+	rec := &leadlinetest.Recorder{}
+	clk := clock.NewMock()
+	clk.Set(monday)
+	eng, err := leadline.New(utcOutbox{memstore.New()}, leadline.Config{Clock: clk, Roster: team(), Notifier: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range []lead.Event{
+		{ID: "c", Kind: lead.EventCreated, Lead: "L-1", At: monday, Score: score("120")},
+		{ID: "i", Kind: lead.EventInquiry, Lead: "L-1", At: monday},
+	} {
+		if err := eng.Handle(t.Context(), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := eng.Deliver(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ns := rec.Notifications()
+	if len(ns) == 0 {
+		t.Fatal("nothing delivered")
+	}
+	for _, n := range ns {
+		if n.At.Location() != jst || !strings.Contains(n.Text, "JST") || strings.Contains(n.Text, "UTC") {
+			t.Errorf("notification %s at %v: %q, want it read in JST", n.Key, n.At, n.Text)
+		}
 	}
 }
