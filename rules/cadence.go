@@ -113,7 +113,18 @@ func (s *Step) overdue(next stage.Stage, due time.Time) string {
 // window words a policy's duration as the cadence counts it (T11): "48h"
 // on the wall clock, "48h of working time" on a business calendar.
 func (s *Step) window(d time.Duration) string {
-	w := strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m")
+	h, m := int64(d/time.Hour), int64(d%time.Hour/time.Minute)
+	var w string
+	switch {
+	case d%time.Minute != 0:
+		w = d.String()
+	case m == 0:
+		w = fmt.Sprintf("%dh", h)
+	case h == 0:
+		w = fmt.Sprintf("%dm", m)
+	default:
+		w = fmt.Sprintf("%dh%dm", h, m)
+	}
 	switch s.Policy.Cadence.Calendar.(type) {
 	case nil, stage.WallClock:
 		return w
