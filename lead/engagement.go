@@ -25,6 +25,11 @@ func StatusSetOf(ss ...Status) StatusSet {
 	return s
 }
 
+// Valid reports whether s holds statuses only: no bit past the last
+// status, which a set decoded from a number rather than from keys could
+// carry and which no lead could ever match.
+func (s StatusSet) Valid() bool { return s < 1<<numStatuses }
+
 // Has reports whether st is in s.
 func (s StatusSet) Has(st Status) bool { return st < numStatuses && s&(1<<st) != 0 }
 

@@ -264,6 +264,8 @@ func TestRules_Validate(t *testing.T) {
 		{name: "M1 inside type malformed", r: routing.Rules{InsideTypes: []routing.CampaignType{routing.WebInquiry, "Web Form"}}, wantField: "routing.inside_types[1]"},
 		{name: "M8 survey question required", r: routing.Rules{Survey: []routing.Predicate{{Question: "a", AnyOf: []string{"x"}}, {Question: " ", AnyOf: []string{"x"}}}}, wantField: "routing.survey[1].question"},
 		{name: "M8 survey answers required", r: routing.Rules{Survey: []routing.Predicate{{Question: "timeline"}}}, wantField: "routing.survey[0].any_of"},
+		{name: "S5 routed statuses unknown bit", r: routing.Rules{Statuses: lead.StatusSetOf(lead.StatusLead) | 1<<7}, wantField: "routing.statuses"},
+		{name: "S5 routed statuses every status", r: routing.Rules{Statuses: 1<<7 - 1}},
 		{name: "M10 hand-off BANT bits", r: routing.Rules{Handoff: 1 << 5}, wantField: "routing.handoff"},
 	}
 	for _, tt := range tests {

@@ -299,6 +299,9 @@ func (r *Rules) Validate() error {
 	if r.InvitedPercent < 0 || r.InvitedPercent > 100 {
 		return leaderr.Errorf("routing.invited_percent", "want 1 to 100 (0 for the default, %d), got %d", DefaultInvitedPercent, r.InvitedPercent)
 	}
+	if !r.Statuses.Valid() {
+		return leaderr.Errorf("routing.statuses", "unknown status bits %#x; name statuses by key (new, lead, recycled ...)", uint8(r.Statuses))
+	}
 	if !r.Handoff.Valid() {
 		return leaderr.Errorf("routing.handoff", "unknown BANT bits %#x", uint8(r.Handoff))
 	}
