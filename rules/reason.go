@@ -45,7 +45,18 @@ type reasonID uint8
 // The catalogue's entries. Matching tries them in this order, so an
 // entry comes before any other whose text can read the same.
 const (
-	rAttemptProtected reasonID = iota + 1
+	rTargetJump reasonID = iota + 1
+	// Free text: matched by the entry's field and rule, never by its
+	// words, and before any entry its words could read as.
+	rPreSQLRejected
+	rRejectedRecycled
+	rFeedback
+	rStatusSet
+	rLeadCreated
+	rRequestOpened
+	rResponseBy
+	rResponse
+	rAttemptProtected
 	rAttemptLate
 	rAttemptLastStage
 	rAttempt
@@ -83,7 +94,6 @@ const (
 	rMerged
 	rReengaged
 	rNewCadence
-	rTargetJump
 	rRouteAlreadyField
 	rRouteOwnerNotField
 	rRoute
@@ -92,15 +102,6 @@ const (
 	rCadenceStoppedStatus
 	rStatusSetTo
 	rProfileUpdated
-	// Free text: matched by the entry's field and rule, never by its words.
-	rPreSQLRejected
-	rRejectedRecycled
-	rFeedback
-	rStatusSet
-	rLeadCreated
-	rRequestOpened
-	rResponseBy
-	rResponse
 	numReasonIDs
 )
 
@@ -380,7 +381,7 @@ func matchReason(id reasonID, c lead.Change) (Reason, bool) {
 		e.free && e.rule != "" && e.rule != c.Rule,
 		e.free && c.Reason == "":
 		return Reason{}, false
-	case id == rRequestOpened && (c.To != lead.RequestOpen.String() || c.From == lead.RequestOverdue.String()),
+	case id == rRequestOpened && (c.To != lead.RequestOpen.String() || c.Rule == "T10"),
 		id == rPreSQLRejected && c.To != lead.HandoffRejected.String():
 		return Reason{}, false
 	}
@@ -653,4 +654,14 @@ func jaChange(c lead.Change) string {
 		return "リードを作成（" + wordOne(c.To, jaStatusKeys) + "）"
 	}
 	return c.Field.String() + " " + orDash(c.From) + " → " + orDash(c.To)
+}
+
+// ReasonKeys returns the keys of the catalogue, in its matching order:
+// every kind of decision the rules write (E3).
+func ReasonKeys() []string {
+	keys := make([]string, 0, numReasonIDs-1)
+	for id := reasonID(1); id < numReasonIDs; id++ {
+		keys = append(keys, catalogue[id].key)
+	}
+	return keys
 }
