@@ -20,7 +20,6 @@ type reasonCase struct {
 	en, ja string
 }
 
-
 func reasonCases() []reasonCase {
 	type v = map[string]string
 	return []reasonCase{
