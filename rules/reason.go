@@ -425,8 +425,11 @@ func (r Reason) Text(lang Language, zone *time.Location) string {
 				continue
 			}
 			v := r.Values[p]
-			if !e.free {
+			switch {
+			case !e.free:
 				v = wordValue(p, v, l == 1, zone)
+			case l == 1 && p == "subject" && jaSubjects[v] != "":
+				v = jaSubjects[v] // the rule book's own trigger rows; a policy's are its own words
 			}
 			b.WriteString(v)
 		}
@@ -557,6 +560,14 @@ var (
 	jaDesks         = map[string]string{"inside": "内勤", "field": "フィールド", "nurture": "ナーチャリング", "nowhere": "振り分けなし"}
 	jaRequestStates = map[string]string{"none": "なし", "open": "未対応", "done": "対応済", "overdue": "期限超過", "cancelled": "取り消し"}
 	jaHandoffs      = map[string]string{"none": "なし", "pre_sql": "Pre-SQL", "accepted": "フィールド受入", "rejected": "差し戻し"}
+	// jaSubjects words the subjects of the rule book's trigger table
+	// (A1-A3, M1); a policy's own subjects are kept as sales ops wrote them.
+	jaSubjects = map[string]string{
+		"Inquiry from an MQL (score at or above the threshold)": "MQL からの問い合わせ（スコアが閾値以上）",
+		"Inquiry (score below the threshold)":                   "問い合わせ（スコアが閾値未満）",
+		"Document download by an MQL":                           "MQL による資料ダウンロード",
+		"Campaign response from an MQL":                         "MQL のキャンペーン反応",
+	}
 	// jaRoutingReasons words routing's reasons (M1-M8, M12, S5), by their
 	// English text.
 	jaRoutingReasons = map[string]string{

@@ -116,3 +116,14 @@ func TestReason_routingWords(t *testing.T) {
 		}
 	}
 }
+
+// TestReason_defaultSubjects checks that the subjects of the rule book's
+// trigger table have their Japanese words (A1-A3, M1).
+func TestReason_defaultSubjects(t *testing.T) {
+	t.Parallel()
+	for _, row := range routing.DefaultTriggers().Rules {
+		if jaSubjects[row.Subject] == "" {
+			t.Errorf("trigger %s: subject %q has no Japanese words", row.Rule, row.Subject)
+		}
+	}
+}

@@ -103,6 +103,8 @@ func reasonCases() []reasonCase {
 		{"lead-created", lead.FieldLead, "", "", v{"source": "展示会 2026"}, "展示会 2026", "展示会 2026"},
 		{"request-opened", lead.FieldRequest, "A1", "open", v{"subject": "Inquiry (score at or above the threshold)"},
 			"Inquiry (score at or above the threshold)", "Inquiry (score at or above the threshold)"},
+		{"request-opened", lead.FieldRequest, "A2", "open", v{"subject": "Inquiry (score below the threshold)"},
+			"Inquiry (score below the threshold)", "問い合わせ（スコアが閾値未満）"},
 		{"response-by", lead.FieldResponse, "M6", "", v{"campaign": "C-1", "rep": "field-1"}, "C-1 by field-1", "C-1（field-1）"},
 		{"response", lead.FieldResponse, "M6", "", v{"campaign": "C-1"}, "C-1", "C-1"},
 	}
