@@ -370,19 +370,28 @@ func ReasonIs(c lead.Change, key string) bool {
 	if !ok {
 		return false
 	}
-	_, ok = matchReason(id, c)
-	return ok
+	return fits(id, c) && catalogue[id].re.MatchString(c.Reason)
 }
 
-func matchReason(id reasonID, c lead.Change) (Reason, bool) {
+// fits reports whether entry id may explain c by its field and rule,
+// before reading its words.
+func fits(id reasonID, c lead.Change) bool {
 	e := &catalogue[id]
 	switch {
 	case e.field != 0 && e.field != c.Field,
 		e.free && e.rule != "" && e.rule != c.Rule,
 		e.free && c.Reason == "":
-		return Reason{}, false
+		return false
 	case id == rRequestOpened && (c.To != lead.RequestOpen.String() || c.Rule == "T10"),
 		id == rPreSQLRejected && c.To != lead.HandoffRejected.String():
+		return false
+	}
+	return true
+}
+
+func matchReason(id reasonID, c lead.Change) (Reason, bool) {
+	e := &catalogue[id]
+	if !fits(id, c) {
 		return Reason{}, false
 	}
 	m := e.re.FindStringSubmatch(c.Reason)
