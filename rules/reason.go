@@ -320,8 +320,11 @@ func splitTemplate(t string) []string {
 // order the entry names them.
 func why(id reasonID, vals ...string) string {
 	parts := catalogue[id].parts[0]
-	if len(parts) == 1 {
+	switch {
+	case len(parts) == 1:
 		return parts[0]
+	case len(parts) == 3 && parts[0] == "" && parts[2] == "":
+		return vals[0] // a value alone, free text or routing's reasons: no copy
 	}
 	n := 0
 	for i, p := range parts {
