@@ -25,6 +25,15 @@ var attemptBy = func() (a [16]string) {
 	return a
 }()
 
+// channelText is each set of channels as history writes it, "call,email",
+// built once for the same reason.
+var channelText = func() (a [16]string) {
+	for c := range a {
+		a[c] = stage.Channels(c).String()
+	}
+	return a
+}()
+
 var stageRules = [...]string{stage.Stage1: "T2", stage.Stage2: "T3", stage.Stage3: "T4", stage.Stage4: "T5"}
 
 // outbound applies an outbound attempt (T2-T5, T9). On a protected lead
@@ -52,9 +61,9 @@ func (s *Step) outbound(ev *lead.Event, at time.Time) error {
 	rule, reason := stageRules[tr.Stage], attemptBy[ev.Channels&0xf]
 	switch {
 	case eff.Has(stage.Late):
-		rule, reason = "T9", why(rAttemptLate, ev.Channels.String(), s.stamp(prev.Due.Time()))
+		rule, reason = "T9", why(rAttemptLate, channelText[ev.Channels&0xf], s.stamp(prev.Due.Time()))
 	case tr.Stage == prev.Stage:
-		reason = why(rAttemptLastStage, ev.Channels.String())
+		reason = why(rAttemptLastStage, channelText[ev.Channels&0xf])
 	}
 	s.record(at, ev.Actor, lead.FieldStage, prev.Stage.Key(), tr.Stage.Key(), rule, reason)
 	s.closeRequest(at, ev.Actor, lead.RequestDone, "A4", why(rApproachRecorded))
