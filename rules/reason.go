@@ -647,8 +647,11 @@ func jaChange(c lead.Change) string {
 	}
 	switch c.Field {
 	case lead.FieldOwner:
-		if c.From == "" {
+		switch {
+		case c.From == "":
 			return "担当者を " + c.To + " に設定"
+		case c.To == "":
+			return "担当者 " + c.From + " の割り当てを解除"
 		}
 		return "担当者を " + c.From + " から " + c.To + " に変更"
 	case lead.FieldStage:

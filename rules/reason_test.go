@@ -193,3 +193,26 @@ func TestChangeText_E10(t *testing.T) {
 		t.Errorf("ChangeText(ja) = %q, want %q", got, want)
 	}
 }
+
+// FuzzParseReason checks the parser of stored reasons (E3): any text,
+// under any field and rule, parses to a reason that renders the very
+// same English text, and has a Japanese text.
+func FuzzParseReason(f *testing.F) {
+	f.Add(uint8(lead.FieldOwner), "T1", "", "no attempt within the Stage1 window (48h); round robin over inside sales, rep-a, rep;b excluded")
+	f.Add(uint8(lead.FieldStage), "T13", "", "Stage2 attempt overdue: no attempt within 24h, due 2026-12-07 10:00 JST; still no attempt, reminder 1 of 2, every 1h30m")
+	f.Add(uint8(lead.FieldRoute), "M3", "", "M3 high-engagement campaign; M4 account owner follows up; account owner (a) is not in field sales")
+	f.Add(uint8(lead.FieldHandoff), "M10", "rejected", "予算なし")
+	f.Add(uint8(lead.FieldRequest), "A2", "open", "Inquiry (score below the threshold)")
+	f.Add(uint8(lead.FieldStage), "T9", "", "attempt by call,email; late, due 2026-12-07 01:00 UTC")
+	f.Fuzz(func(t *testing.T, field uint8, rule, to, reason string) {
+		c := lead.Change{Field: lead.Field(field % 16), Rule: rule, To: to, Reason: reason}
+		r := rules.ParseReason(c)
+		if got := r.Text(rules.English, nil); got != reason {
+			t.Fatalf("ParseReason(%q) = %+v, which renders %q", reason, r, got)
+		}
+		if ja := r.Text(rules.Japanese, jst); reason != "" && ja == "" {
+			t.Fatalf("ParseReason(%q) = %+v has no Japanese text", reason, r)
+		}
+		_ = rules.ChangeText(c, rules.Japanese, jst)
+	})
+}
