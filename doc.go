@@ -51,7 +51,9 @@
 // # Why, and what the team sees
 //
 // [Engine.Explain] lists the decisions the rules made about a lead, each
-// with its rule ids ("T1: untouched past the Stage1 window"). Package
+// with its rule ids ("T1: untouched past the Stage1 window"), its reason as
+// values, and its text in the team's language and zone; [Decision.TextIn]
+// writes it in a reader's. Package
 // report computes the team's daily views from the store's read side:
 // each owner's worklist (V1) and open requests (A9), score jumps (V2),
 // new leads (V3-V5), overdue work (V6), the funnel (V7) and the follow-up

@@ -8,6 +8,7 @@ import (
 
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/rules"
 )
 
 // Decision is one entry of a lead's history that a rule made (E3): a
@@ -30,13 +31,35 @@ type Decision struct {
 	// Event is the id of the event, or the key of the deadline, that
 	// caused it.
 	Event string `json:"event"`
-	// Text is the entry on one line: "route inside -> field by leadline
-	// (M4: invited by a field rep)".
+	// Reason is the decision's reason in structured form: the catalogue
+	// key of its kind ("reassigned") and the policy values and facts that
+	// produced it ({"window": "48h", "excluded": "rep-a"}), read from the
+	// stored English reason ([rules.ParseReason], E3).
+	Reason rules.Reason `json:"reason"`
+	// Text is the entry on one line in the team's language with its
+	// instants in the team's zone (E10): "route inside -> field by
+	// leadline (M4: invited by a field rep)" in English, 「M4: M4 フィールド
+	// 担当の招待。担当部門 内勤 → フィールド」 in Japanese. Free text a
+	// person typed is kept verbatim.
 	Text string `json:"text"`
 }
 
+// TextIn returns d on one line in lang with its instants in zone (E10),
+// for a reader whose language is not the team's: the dashboard's
+// language switch, the command's -lang. A language without built-in
+// decision texts reads English; a nil zone keeps instants as stored.
+func (d Decision) TextIn(lang rules.Language, zone *time.Location) string {
+	c := lead.Change{Field: d.Field, From: d.From, To: d.To, Actor: d.Actor}
+	if len(d.Rules) > 0 {
+		c.Rule = d.Rules[0]
+	}
+	c.Reason = d.Reason.Text(rules.English, nil)
+	return rules.ChangeText(c, lang, zone)
+}
+
 // Explain returns the decisions in lead id's history, oldest first, each
-// with its rule ids: the entries the engine made on its own, and the
+// with its rule ids, its reason as values, and its text in the team's
+// language and zone (E3, E10): the entries the engine made on its own, and the
 // hand-off entries people made under M10 and M5. Person's changes that no
 // rule decided (a status set, an attempt, a response, a score) are left
 // out; History has them. A viewer who may not see the lead gets the same
@@ -54,7 +77,7 @@ func (e *Engine) Explain(ctx context.Context, v routing.Viewer, id string) ([]De
 		}
 		out = append(out, Decision{At: c.At, Field: c.Field, From: c.From, To: c.To,
 			Rules: citedRules(c.Rule, c.Reason), Actor: c.Actor, Event: c.Event,
-			Text: strings.TrimPrefix(c.String(), c.Lead+" ")})
+			Reason: rules.ParseReason(c), Text: rules.ChangeText(c, e.pol.Language, e.pol.Zone())})
 	}
 	return out, nil
 }

@@ -189,6 +189,17 @@ func TestDashboard_Lead(t *testing.T) {
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `id="decisions"`) || !strings.Contains(rec.Body.String(), "M9") {
 		t.Fatalf("L-05's page = %d, want its decisions with M9", rec.Code)
 	}
+	// The decisions read in the reader's language, whatever the team's
+	// (E10): T1's reassignment of L-05 from rep-sato to rep-ito.
+	for lang, want := range map[string]string{
+		"en": "owner rep-sato -&gt; rep-ito by leadline (T1: no attempt within the Stage1 window (48h); round robin over inside sales, rep-sato excluded)",
+		"ja": "T1: Stage1 の期限（48時間）内にアプローチなし。内勤のラウンドロビンで再割り当て（rep-sato を除外）。担当者を rep-sato から rep-ito に変更",
+	} {
+		page := call(t, tm.h, "GET", "/dashboard/leads/L-05?lang="+lang, asManager, nil)
+		if !strings.Contains(page.Body.String(), want) {
+			t.Errorf("L-05's page in %s: want the decision %q\n%s", lang, want, page.Body)
+		}
+	}
 	hidden := call(t, tm.h, "GET", "/dashboard/leads/L-05?lang=en", asField, nil)
 	unknown := call(t, tm.h, "GET", "/dashboard/leads/L-5x?lang=en", asField, nil)
 	if hidden.Code != 404 || unknown.Code != 404 || hidden.Body.String() != unknown.Body.String() {

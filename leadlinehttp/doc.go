@@ -48,6 +48,6 @@
 // in Japanese or English (?lang=ja|en, else Accept-Language, else the
 // policy's language), with small inline SVG bar charts. A lead's own page,
 // /dashboard/leads/{id}, says why it went where it went, each decision
-// with its rule ids. The templates and the stylesheet are embedded; there
+// with its rule ids, in the page's language (E10). The templates and the stylesheet are embedded; there
 // is no script to build.
 package leadlinehttp

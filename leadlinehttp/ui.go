@@ -542,6 +542,7 @@ func (s *server) leadPage(ctx context.Context, v routing.Viewer, p *params, d *p
 	}
 	for i := range ds {
 		ds[i].At = ds[i].At.In(p.frame.Zone)
+		ds[i].Text = ds[i].TextIn(d.Lang, p.frame.Zone) // the reader's language (E10)
 	}
 	d.Data = &leadData{Lead: l, Decisions: ds, Zone: p.frame.Zone}
 	return nil

@@ -3,7 +3,6 @@ package replay
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/leadline/leadline"
@@ -230,7 +229,7 @@ func (o *Outcome) change(c lead.Change) {
 			if c.Rule != "T13" {
 				d.Breaches++
 			}
-			if !strings.Contains(c.Reason, "handed on") { // the T13 entry that hands on reminds nobody
+			if c.Rule != "T13" || !rules.ReasonIs(c, "attempt-handed-on") { // the T13 entry that hands on reminds nobody
 				d.Reminders++
 			}
 		case c.From != c.To && c.To != keyConnected && c.Rule == "T9":

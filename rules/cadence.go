@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,16 +15,21 @@ import (
 
 // This file holds rules T1-T10: the touch cadence, its deadlines, reassignment, escalation and recycling.
 
-// attemptOverdue is the history reason of a missed deadline by the stage
-// it was for; the instant is in the change's Event, the deadline's key.
-var attemptOverdue = [8]string{stage.Stage1: "Stage1 attempt overdue", stage.Stage2: "Stage2 attempt overdue",
-	stage.Stage3: "Stage3 attempt overdue", stage.Stage4: "Stage4 attempt overdue"}
-
-// attemptBy is the history reason of an attempt by each set of channels,
-// built once so that recording an attempt formats nothing.
+// attemptBy is the history reason of an attempt by each set of channels
+// (T2-T5), built once from the catalogue so that recording an attempt
+// formats nothing.
 var attemptBy = func() (a [16]string) {
 	for c := range a {
-		a[c] = "attempt by " + stage.Channels(c).String()
+		a[c] = why(rAttempt, stage.Channels(c).String())
+	}
+	return a
+}()
+
+// channelText is each set of channels as history writes it, "call,email",
+// built once for the same reason.
+var channelText = func() (a [16]string) {
+	for c := range a {
+		a[c] = stage.Channels(c).String()
 	}
 	return a
 }()
@@ -38,7 +44,7 @@ func (s *Step) outbound(ev *lead.Event, at time.Time) error {
 	prev := s.Lead.Track
 	if s.Lead.Status.Protected() && !prev.Active() && prev.Stage != stage.Connected {
 		s.record(at, ev.Actor, lead.FieldStage, prev.Stage.Key(), prev.Stage.Key(), "S5",
-			"attempt by "+ev.Channels.String()+" recorded; "+s.Lead.Status.String()+" leads get no cadence")
+			why(rAttemptProtected, ev.Channels.String(), s.Lead.Status.String()))
 		return nil
 	}
 	if err := s.knownActor(ev.Actor); err != nil {
@@ -52,15 +58,15 @@ func (s *Step) outbound(ev *lead.Event, at time.Time) error {
 	if tr.Cadence != prev.Cadence {
 		s.Lead.Passed = nil
 	}
-	rule, why := stageRules[tr.Stage], attemptBy[ev.Channels&0xf]
+	rule, reason := stageRules[tr.Stage], attemptBy[ev.Channels&0xf]
 	switch {
 	case eff.Has(stage.Late):
-		rule, why = "T9", why+"; late, due "+s.stamp(prev.Due.Time())
+		rule, reason = "T9", why(rAttemptLate, channelText[ev.Channels&0xf], s.stamp(prev.Due.Time()))
 	case tr.Stage == prev.Stage:
-		why += "; Stage4 is the last stage, nothing advances"
+		reason = why(rAttemptLastStage, channelText[ev.Channels&0xf])
 	}
-	s.record(at, ev.Actor, lead.FieldStage, prev.Stage.Key(), tr.Stage.Key(), rule, why)
-	s.closeRequest(at, ev.Actor, lead.RequestDone, "A4", "approach recorded")
+	s.record(at, ev.Actor, lead.FieldStage, prev.Stage.Key(), tr.Stage.Key(), rule, reason)
+	s.closeRequest(at, ev.Actor, lead.RequestDone, "A4", why(rApproachRecorded))
 	return nil
 }
 
@@ -91,23 +97,20 @@ func (s *Step) contact(ev *lead.Event, at time.Time) {
 	prev := s.Lead.Track.Stage
 	s.Policy.Cadence.Contact(&s.Lead.Track, at)
 	if prev != stage.Connected {
-		why := "two-way contact"
+		reason := why(rContact)
 		if ev.Channels != 0 {
-			why += " by " + ev.Channels.String()
+			reason = why(rContactBy, ev.Channels.String())
 		}
-		s.record(at, ev.Actor, lead.FieldStage, prev.Key(), stage.Connected.Key(), "T6", why)
+		s.record(at, ev.Actor, lead.FieldStage, prev.Key(), stage.Connected.Key(), "T6", reason)
 	}
-	s.closeRequest(at, ev.Actor, lead.RequestDone, "T6", "contact made")
+	s.closeRequest(at, ev.Actor, lead.RequestDone, "T6", why(rContactMade))
 }
 
 // overdue is the history reason of a missed deadline for stage next, due
 // at due, with the window that set it (T1, T8, T11): "Stage1 attempt
 // overdue: no attempt within 48h, due 2026-12-09 10:00 JST".
 func (s *Step) overdue(next stage.Stage, due time.Time) string {
-	if next < stage.Stage1 || next > stage.Stage4 {
-		return attemptOverdue[next&7]
-	}
-	return attemptOverdue[next&7] + ": no attempt within " + s.window(s.Policy.Cadence.Window(next)) + ", due " + s.stamp(due)
+	return why(rAttemptOverdue, next.String(), s.window(s.Policy.Cadence.Window(next)), s.stamp(due))
 }
 
 // window words a policy's duration as the cadence counts it (T11): "48h"
@@ -158,7 +161,7 @@ func (s *Step) fireOne(d lead.Deadline, at time.Time) error {
 	d.Due = d.Due.In(s.Now.Location())
 	owner := s.Lead.Owner
 	if d.Kind == lead.DeadlineRequest {
-		s.setRequestState(at, lead.RequestOverdue, "A4", "due date passed with no approach")
+		s.setRequestState(at, lead.RequestOverdue, "A4", why(rRequestOverdue))
 		s.notify(NoteReminder, owner, "A4", d.Due, s.Lead.Request.Priority, "")
 		return s.alertManager(owner, "A4", d.Due)
 	}
@@ -175,14 +178,14 @@ func (s *Step) fireOne(d lead.Deadline, at time.Time) error {
 	switch {
 	case eff.Has(stage.Repeat):
 		rule = "T13"
-		what = fmt.Sprintf("%s; still no attempt, reminder %d of %d, every %s", what, tr.Nags, s.Policy.Cadence.Repeats,
-			s.window(s.Policy.Cadence.RepeatInterval(from+1)))
+		what = why(rAttemptReminder, (from + 1).String(), s.window(s.Policy.Cadence.Window(from+1)), s.stamp(d.Due),
+			strconv.Itoa(int(tr.Nags)), strconv.Itoa(s.Policy.Cadence.Repeats), s.window(s.Policy.Cadence.RepeatInterval(from+1)))
 		if !eff.Has(stage.RemindOwner) {
-			what = attemptOverdue[(from+1)&7] + ": still no attempt after the reminders; handed on"
+			what = why(rAttemptHandedOn, (from + 1).String())
 		}
 	case from == stage.Untouched:
 		rule = "T1"
-		s.setRequestState(at, lead.RequestOverdue, "A4", "due date passed with no approach")
+		s.setRequestState(at, lead.RequestOverdue, "A4", why(rRequestOverdue))
 	}
 	s.record(at, lead.ActorEngine, lead.FieldStage, from.Key(), from.Key(), rule, what)
 	if eff.Has(stage.RemindOwner) {
@@ -235,13 +238,11 @@ func (s *Step) reassign(at time.Time, rule string) error {
 	if old != "" {
 		s.Lead.Passed = append(s.Lead.Passed, old)
 	}
-	why := fmt.Sprintf("no attempt within the Stage1 window (%s); round robin over inside sales, %s excluded",
-		s.window(s.Policy.Cadence.Window(stage.Stage1)), strings.Join(exclude, ", "))
+	reason := why(rReassigned, s.window(s.Policy.Cadence.Window(stage.Stage1)), strings.Join(exclude, ", "))
 	if rule == "T13" {
-		why = fmt.Sprintf("%s after every reminder; round robin over inside sales, %s excluded",
-			attemptOverdue[(s.Lead.Track.Stage+1)&7], strings.Join(exclude, ", "))
+		reason = why(rReassignedAfterReminders, (s.Lead.Track.Stage + 1).String(), strings.Join(exclude, ", "))
 	}
-	s.setOwner(at, rep, rule, why)
+	s.setOwner(at, rep, rule, reason)
 	s.Lead.AccountOwned = false
 	due, err := s.freshWindow(at)
 	if err != nil {
@@ -260,7 +261,7 @@ func (s *Step) freshWindow(at time.Time) (time.Time, error) {
 	due := s.time(s.Lead.Track.Due)
 	if s.Lead.Request.Outstanding() {
 		s.Lead.Request.Due = due
-		s.setRequestState(at, lead.RequestOpen, "T10", "fresh window for the new owner, due "+s.stamp(due))
+		s.setRequestState(at, lead.RequestOpen, "T10", why(rFreshWindow, s.stamp(due)))
 	}
 	return due, nil
 }
@@ -274,8 +275,7 @@ func (s *Step) escalate(at time.Time, rule string) error {
 		return err
 	}
 	if mgr != "" && mgr != old {
-		s.setOwner(at, mgr, "T10", fmt.Sprintf("not worked after %d reassignments (%s): to %s's manager",
-			s.Lead.Track.Reassignments, rule, orDash(old)))
+		s.setOwner(at, mgr, "T10", why(rEscalated, strconv.Itoa(int(s.Lead.Track.Reassignments)), rule, orDash(old)))
 		s.Lead.AccountOwned = false
 	}
 	// The manager, or an owner nobody can take the lead from, gets a fresh
@@ -294,13 +294,13 @@ func (s *Step) escalate(at time.Time, rule string) error {
 // recycle ends an exhausted cadence: the lead goes back to marketing
 // (T7, S3) unless its status is protected (S5).
 func (s *Step) recycle(at time.Time) error {
-	s.record(at, lead.ActorEngine, lead.FieldStage, stage.Stage4.Key(), stage.Stage4.Key(), "T7", "cadence exhausted: no contact after Stage4")
+	s.record(at, lead.ActorEngine, lead.FieldStage, stage.Stage4.Key(), stage.Stage4.Key(), "T7", why(rCadenceExhaustedStage))
 	if err := lead.AutoTransition(s.Lead.Status, lead.StatusRecycled); err == nil {
-		s.setStatus(at, lead.ActorEngine, lead.StatusRecycled, "T7", "no contact after the Stage4 attempt (S3)")
+		s.setStatus(at, lead.ActorEngine, lead.StatusRecycled, "T7", why(rRecycled))
 	} else if s.Lead.Status.Protected() {
-		s.record(at, lead.ActorEngine, lead.FieldStatus, s.Lead.Status.Key(), s.Lead.Status.Key(), "S5", "protected status is not recycled")
+		s.record(at, lead.ActorEngine, lead.FieldStatus, s.Lead.Status.Key(), s.Lead.Status.Key(), "S5", why(rProtectedNotRecycled))
 	}
-	s.closeRequest(at, lead.ActorEngine, lead.RequestCancelled, "T7", "cadence exhausted")
+	s.closeRequest(at, lead.ActorEngine, lead.RequestCancelled, "T7", why(rCadenceExhausted))
 	s.notify(NoteRecycled, s.Lead.Owner, "T7", s.time(s.Lead.Track.Ended), 0, "")
 	return nil
 }

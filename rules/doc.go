@@ -24,6 +24,9 @@
 //	calllist.go      M6      inside sales' call list of a hybrid campaign
 //	campaign.go      M7      the follow-up model agreed at kickoff
 //	notification.go  E4      notifications, their kinds and idempotency keys
+//	text.go          E10     notification texts in the team's language and zone
+//	reason.go        E3, E10 the reason catalogue: every kind of decision history records,
+//	                         its values, its English (stored) and Japanese texts
 //	staff.go         M9      the Staff port, managers (A4, T8) and Directory
 //	policy.go        A7      the policy: one MQL threshold, derived values never written out
 //

@@ -20,7 +20,7 @@ func (s *Step) bant(ev *lead.Event, at time.Time) {
 		return // nothing new: no history entry for a change that changed nothing (E8)
 	}
 	s.Lead.BANT = merged
-	s.record(at, ev.Actor, lead.FieldBANT, from.String(), s.Lead.BANT.Known().String(), "M10", "BANT recorded")
+	s.record(at, ev.Actor, lead.FieldBANT, from.String(), s.Lead.BANT.Known().String(), "M10", why(rBANTRecorded))
 }
 
 // handoff hands a qualified lead to field sales as a Pre-SQL (M1, M10):
@@ -64,9 +64,9 @@ func (s *Step) handoff(ev *lead.Event, at time.Time) error {
 		}
 	}
 	s.record(at, ev.Actor, lead.FieldHandoff, s.Lead.Handoff.String(), lead.HandoffPreSQL.String(), "M10",
-		fmt.Sprintf("Pre-SQL handed to %s with %v known", rep, known))
+		why(rPreSQLHanded, rep, known.String()))
 	s.Lead.Handoff, s.Lead.HandedBy, s.Lead.HandedTo = lead.HandoffPreSQL, ev.Actor, rep
-	s.toField(at, rep, "M10", "Pre-SQL handed off by "+ev.Actor)
+	s.toField(at, rep, "M10", why(rPreSQLHandedOff, ev.Actor))
 	if !s.Lead.Feedback.Target {
 		s.Lead.Feedback = lead.Feedback{Target: true, State: lead.NotStarted}
 	}
@@ -98,7 +98,7 @@ func (s *Step) accept(ev *lead.Event, at time.Time) error {
 	if err := s.answerable(ev); err != nil {
 		return err
 	}
-	s.record(at, ev.Actor, lead.FieldHandoff, s.Lead.Handoff.String(), lead.HandoffAccepted.String(), "M10", "accepted: an SQL")
+	s.record(at, ev.Actor, lead.FieldHandoff, s.Lead.Handoff.String(), lead.HandoffAccepted.String(), "M10", why(rPreSQLAccepted))
 	s.Lead.Handoff = lead.HandoffAccepted
 	if s.Lead.HandedBy != "" {
 		s.notify(NoteAccepted, s.Lead.HandedBy, "M10", time.Time{}, 0, ev.Actor)
@@ -112,18 +112,18 @@ func (s *Step) reject(ev *lead.Event, at time.Time) error {
 	if err := s.answerable(ev); err != nil {
 		return err
 	}
-	s.record(at, ev.Actor, lead.FieldHandoff, s.Lead.Handoff.String(), lead.HandoffRejected.String(), "M10", ev.Reason)
+	s.record(at, ev.Actor, lead.FieldHandoff, s.Lead.Handoff.String(), lead.HandoffRejected.String(), "M10", why(rPreSQLRejected, ev.Reason))
 	s.Lead.Handoff = lead.HandoffRejected
-	s.record(at, ev.Actor, lead.FieldRoute, lead.DeskField.String(), lead.DeskInside.String(), "M10", "Pre-SQL rejected: "+ev.Reason)
+	s.record(at, ev.Actor, lead.FieldRoute, lead.DeskField.String(), lead.DeskInside.String(), "M10", why(rPreSQLRejectedBack, ev.Reason))
 	s.Lead.Desk = lead.DeskInside
 	if s.Lead.HandedBy != "" && s.Lead.HandedBy != s.Lead.Owner {
-		s.setOwner(at, s.Lead.HandedBy, "M10", "Pre-SQL rejected: "+ev.Reason)
+		s.setOwner(at, s.Lead.HandedBy, "M10", why(rPreSQLRejectedBack, ev.Reason))
 	}
 	if ev.Status == lead.StatusRecycled && s.Lead.Status != lead.StatusRecycled {
 		if err := lead.PersonTransition(s.Lead.Status, ev.Status); err != nil {
 			return err
 		}
-		s.setStatus(at, ev.Actor, lead.StatusRecycled, "M10", ev.Reason)
+		s.setStatus(at, ev.Actor, lead.StatusRecycled, "M10", why(rRejectedRecycled, ev.Reason))
 	}
 	if s.Lead.HandedBy != "" {
 		s.noteFree(NoteRejected, s.Lead.HandedBy, "M10", ev.Actor, ev.Reason)
@@ -145,10 +145,10 @@ func (s *Step) feedback(ev *lead.Event, at time.Time) error {
 	}
 	f.By, f.At = ev.Actor, at
 	s.Lead.Feedback = f
-	s.record(at, ev.Actor, lead.FieldFeedback, feedbackKey(prev), feedbackKey(f), "M5", f.Comment)
+	s.record(at, ev.Actor, lead.FieldFeedback, feedbackKey(prev), feedbackKey(f), "M5", why(rFeedback, f.Comment))
 	if f.Opportunity == lead.OutcomeYes && s.Lead.Handoff != lead.HandoffAccepted {
 		s.record(at, ev.Actor, lead.FieldHandoff, s.Lead.Handoff.String(), lead.HandoffAccepted.String(), "M5",
-			"confirmed opportunity continues through the hand-off (M10)")
+			why(rOpportunityConfirmed))
 		s.Lead.Handoff = lead.HandoffAccepted
 		if s.Lead.HandedTo == "" {
 			s.Lead.HandedTo = s.Lead.Owner

@@ -1,8 +1,8 @@
 package rules
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/leadline/leadline/lead"
@@ -15,13 +15,13 @@ import (
 
 func (s *Step) created(ev *lead.Event, at time.Time) error {
 	s.Lead = lead.Lead{ID: ev.Lead, Profile: ev.Profile, Score: ev.Score, Created: at}
-	s.record(at, ev.Actor, lead.FieldLead, "", lead.StatusNew.Key(), "", ev.Profile.Source) // the reason is the lead source
+	s.record(at, ev.Actor, lead.FieldLead, "", lead.StatusNew.Key(), "", why(rLeadCreated, ev.Profile.Source)) // the reason is the lead source
 	// Only an account owner owns a lead from its creation (M9). Any other
 	// lead gets its owner when a trigger or a route decides whose desk it
 	// is (M11): round robin over the inside team for inside sales' leads,
 	// field assignment for field sales'.
 	if ev.Owner != "" {
-		s.setOwner(at, ev.Owner, "M9", "account owner")
+		s.setOwner(at, ev.Owner, "M9", why(rAccountOwner))
 		s.Lead.AccountOwned = true
 	}
 	return nil
@@ -77,12 +77,12 @@ func (s *Step) decide(kind lead.EventKind, row *routing.Trigger, ok bool, at tim
 	if s.Lead.Status.Protected() {
 		return s.requestRow(row, ok, at) // suppressed and recorded there (S5)
 	}
-	rep, why, err := s.fieldRepOf()
+	rep, reason, err := s.fieldRepOf(kind)
 	if err != nil {
 		return err
 	}
 	if rep != "" {
-		return s.triggerToField(kind, rep, "M11", why, at)
+		return s.triggerToField(kind, rep, "M11", reason, at)
 	}
 	org := s.Policy.Routing.Organisation
 	if org == routing.InsideFirst || org == routing.OrgDefault {
@@ -91,15 +91,15 @@ func (s *Step) decide(kind lead.EventKind, row *routing.Trigger, ok bool, at tim
 	mql := s.Policy.Triggers.Threshold.Reached(s.Lead.Score)
 	switch {
 	case ok && mql:
-		return s.triggerToField(kind, "", "M11", row.Rule+" is an MQL: "+org.String()+" model", at)
+		return s.triggerToField(kind, "", "M11", why(rToFieldMQL, kind.String(), row.Rule, org.String()), at)
 	case org == routing.Direct:
 		return s.requestRow(row, ok, at)
 	}
-	why = kind.String() + " below the MQL threshold: field_only model, marketing nurtures it"
+	reason = why(rBelowThreshold, kind.String())
 	if !ok {
-		why = kind.String() + " makes no request: field_only model"
+		reason = why(rNoRequestFieldOnly, kind.String())
 	}
-	s.record(at, lead.ActorEngine, lead.FieldTrigger, "", kind.String(), "M11", why)
+	s.record(at, lead.ActorEngine, lead.FieldTrigger, "", kind.String(), "M11", reason)
 	return nil
 }
 
@@ -125,17 +125,18 @@ func (s *Step) targetJump(at time.Time, from decimal.Decimal) error {
 	}
 	j.Fired = day
 	row := routing.Trigger{On: lead.EventScoreChanged, Priority: pol.Priority, Rule: "A8",
-		Subject: "target account's score rose " + rise.String() + " since yesterday"}
+		Subject: why(rTargetJump, rise.String())}
 	return s.decide(lead.EventScoreChanged, &row, true, at)
 }
 
 // fieldRepOf returns the field rep a lead belongs to whatever event comes
 // next (M4, M11): the field rep who last invited it, else the one who
-// last met it, else its account owner when on the field team.
-func (s *Step) fieldRepOf() (rep, why string, err error) {
-	for _, kind := range []lead.ResponseKind{lead.ResponseInvited, lead.ResponseMet} {
+// last met it, else its account owner when on the field team; and the
+// reason a trigger of kind goes to that rep.
+func (s *Step) fieldRepOf(kind lead.EventKind) (rep, reason string, err error) {
+	for _, resp := range []lead.ResponseKind{lead.ResponseInvited, lead.ResponseMet} {
 		for _, t := range slices.Backward(s.Lead.Responses) {
-			if t.Kind != kind || t.By == "" {
+			if t.Kind != resp || t.By == "" {
 				continue
 			}
 			// A member of the field team, strictly: with no field team
@@ -145,7 +146,7 @@ func (s *Step) fieldRepOf() (rep, why string, err error) {
 				return "", "", err
 			}
 			if ok {
-				return t.By, kind.String() + " by field rep " + t.By + " (" + t.Campaign + ")", nil
+				return t.By, why(rToFieldRep, kind.String(), t.Kind.String(), t.By, t.Campaign), nil
 			}
 		}
 	}
@@ -155,22 +156,22 @@ func (s *Step) fieldRepOf() (rep, why string, err error) {
 			return "", "", err
 		}
 		if ok {
-			return s.Lead.Owner, "account owner " + s.Lead.Owner + " is in field sales", nil
+			return s.Lead.Owner, why(rToFieldAccountOwner, kind.String(), s.Lead.Owner), nil
 		}
 	}
 	return "", "", nil
 }
 
 // triggerToField puts the lead on the field desk with rep, or with field
-// assignment when rep is "", and tells the rep (M4, M11).
-func (s *Step) triggerToField(kind lead.EventKind, rep, rule, why string, at time.Time) error {
+// assignment when rep is "", for reason, and tells the rep (M4, M11).
+func (s *Step) triggerToField(kind lead.EventKind, rep, rule, reason string, at time.Time) error {
 	if rep == "" {
 		var err error
 		if rep, err = s.Staff.Next(routing.RoleField, nil); err != nil {
 			return err
 		}
 	}
-	s.toField(at, rep, rule, kind.String()+": "+why)
+	s.toField(at, rep, rule, reason)
 	s.notify(NoteFieldFollowUp, rep, rule, time.Time{}, 0, kind.String())
 	if s.Lead.Feedback.At.IsZero() && !s.Lead.Feedback.Target {
 		s.Lead.Feedback = lead.Feedback{Target: true, State: lead.NotStarted}
@@ -199,7 +200,7 @@ func (s *Step) requestRow(row *routing.Trigger, ok bool, at time.Time) error {
 		// Recorded as a trigger, not as a request "done -> done": the
 		// request did not change, the rule decided (S5, E8).
 		s.record(at, lead.ActorEngine, lead.FieldTrigger, "", row.Rule, "S5",
-			fmt.Sprintf("suppressed: status is %v", s.Lead.Status))
+			why(rSuppressed, s.Lead.Status.String()))
 	case req.Outstanding():
 		if !req.Reasons.Has(row.Rule) {
 			req.Reasons = req.Reasons.Add(row.Rule)
@@ -209,12 +210,12 @@ func (s *Step) requestRow(row *routing.Trigger, ok bool, at time.Time) error {
 		// A trigger, not a request "open -> open": the request keeps
 		// its state; the entry says which trigger was added to it (E8).
 		s.record(at, lead.ActorEngine, lead.FieldTrigger, "", row.Rule, "A6",
-			fmt.Sprintf("recorded on the outstanding request; priority %d", req.Priority))
+			why(rMerged, strconv.Itoa(req.Priority)))
 		s.notify(NoteRequestUpdated, s.Lead.Owner, "A6", req.Due, req.Priority, row.Subject)
 	default:
 		rule := row.Rule
 		if s.Lead.Status == lead.StatusRecycled {
-			s.setStatus(at, lead.ActorEngine, lead.StatusLead, "A5", "re-engaged by "+row.Rule)
+			s.setStatus(at, lead.ActorEngine, lead.StatusLead, "A5", why(rReengaged, row.Rule))
 			rule = "A5"
 		}
 		if !s.Lead.Track.Active() {
@@ -229,7 +230,7 @@ func (s *Step) requestRow(row *routing.Trigger, ok bool, at time.Time) error {
 				return err
 			}
 			s.Lead.Passed = nil
-			s.record(at, lead.ActorEngine, lead.FieldStage, from.Key(), stage.Untouched.Key(), rule, "new cadence")
+			s.record(at, lead.ActorEngine, lead.FieldStage, from.Key(), stage.Untouched.Key(), rule, why(rNewCadence))
 		}
 		from := req.State
 		due := s.Policy.Cadence.Add(s.Now, s.Policy.requestWindow())
@@ -245,7 +246,7 @@ func (s *Step) requestRow(row *routing.Trigger, ok bool, at time.Time) error {
 			Opened:   s.Now,
 			Due:      due,
 		}
-		s.record(at, lead.ActorEngine, lead.FieldRequest, from.String(), req.State.String(), row.Rule, row.Subject)
+		s.record(at, lead.ActorEngine, lead.FieldRequest, from.String(), req.State.String(), row.Rule, why(rRequestOpened, row.Subject))
 		s.notify(NoteApproachRequest, s.Lead.Owner, rule, due, row.Priority, row.Subject)
 	}
 	return nil
@@ -275,10 +276,10 @@ func (s *Step) staff(at time.Time) error {
 	if err != nil || rep == "" {
 		return err
 	}
-	why := "round robin"
+	reason := why(rRoundRobin)
 	if s.Lead.Owner != "" {
-		why = "round robin: " + s.Lead.Owner + " is away or at capacity"
+		reason = why(rRoundRobinAway, s.Lead.Owner)
 	}
-	s.setOwner(at, rep, "M9", why)
+	s.setOwner(at, rep, "M9", reason)
 	return nil
 }

@@ -34,11 +34,11 @@ func (s *Step) response(ev *lead.Event, c *routing.Campaign, at time.Time) error
 		by = first(ev.MetBy, ev.Actor)
 	}
 	s.Lead.Responses = append(s.Lead.Responses, lead.Touch{Campaign: c.ID, Kind: ev.Response, At: at, By: by})
-	why := c.ID // the history's reason names the campaign, and the rep behind it
+	reason := why(rResponse, c.ID) // the history's reason names the campaign, and the rep behind it
 	if by != "" {
-		why += " by " + by
+		reason = why(rResponseBy, c.ID, by)
 	}
-	s.record(at, ev.Actor, lead.FieldResponse, "", ev.Response.String(), "M6", why)
+	s.record(at, ev.Actor, lead.FieldResponse, "", ev.Response.String(), "M6", reason)
 	if !routesOn(ev.Response) {
 		return nil
 	}
@@ -90,7 +90,7 @@ func (s *Step) fieldRep(rep string) (bool, error) {
 // (M4: the car dealer of the rule book).
 func (s *Step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at time.Time) error {
 	rule := d.Rule()
-	why := d.Why.String() // the campaign is in the response entry just before
+	reason := why(rRoute, d.Why.String()) // the campaign is in the response entry just before
 	if s.Lead.Desk == lead.DeskField && (d.To == routing.Field || d.To == routing.Inside) {
 		// M4 names a rep: the one who invited or met the person takes
 		// over a field lead that nobody has worked yet (field assignment
@@ -98,18 +98,18 @@ func (s *Step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at
 		// recorded). A lead already being worked stays with its rep.
 		if d.To == routing.Field && d.Owner != "" && d.Owner != s.Lead.Owner && d.Why&(routing.BecauseInvited|routing.BecauseMet) != 0 &&
 			s.Lead.Handoff == lead.HandoffNone && s.Lead.Feedback.At.IsZero() {
-			s.record(at, lead.ActorEngine, lead.FieldRoute, lead.DeskField.String(), lead.DeskField.String(), "M4", why)
-			s.setOwner(at, d.Owner, "M4", why)
+			s.record(at, lead.ActorEngine, lead.FieldRoute, lead.DeskField.String(), lead.DeskField.String(), "M4", reason)
+			s.setOwner(at, d.Owner, "M4", reason)
 			s.notify(NoteFieldFollowUp, d.Owner, "M4", time.Time{}, 0, c.ID)
 			return nil
 		}
-		s.record(at, lead.ActorEngine, lead.FieldRoute, lead.DeskField.String(), lead.DeskField.String(), "M4", why+"; already with field sales")
+		s.record(at, lead.ActorEngine, lead.FieldRoute, lead.DeskField.String(), lead.DeskField.String(), "M4", why(rRouteAlreadyField, d.Why.String()))
 		s.notify(NoteActivity, s.Lead.Owner, "M4", time.Time{}, 0, ev.Response.String()+" in "+c.ID)
 		return nil
 	}
 	switch d.To {
 	case routing.Nowhere, routing.Nurture:
-		s.record(at, lead.ActorEngine, lead.FieldRoute, s.Lead.Desk.String(), d.To.String(), rule, why)
+		s.record(at, lead.ActorEngine, lead.FieldRoute, s.Lead.Desk.String(), d.To.String(), rule, reason)
 		return nil
 	case routing.Field:
 		rep := d.Owner
@@ -122,7 +122,7 @@ func (s *Step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at
 				return err
 			}
 			if !field {
-				rep, why = "", why+"; account owner "+rep+" is not in field sales"
+				rep, reason = "", why(rRouteOwnerNotField, d.Why.String(), rep)
 			}
 		}
 		if rep == "" {
@@ -131,14 +131,14 @@ func (s *Step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at
 				return err
 			}
 		}
-		s.toField(at, rep, rule, why)
+		s.toField(at, rep, rule, reason)
 		s.notify(NoteFieldFollowUp, rep, rule, time.Time{}, 0, c.ID)
 		if s.Lead.Feedback.At.IsZero() && !s.Lead.Feedback.Target {
 			s.Lead.Feedback = lead.Feedback{Target: true, State: lead.NotStarted}
 		}
 		return nil
 	}
-	s.record(at, lead.ActorEngine, lead.FieldRoute, s.Lead.Desk.String(), lead.DeskInside.String(), rule, why)
+	s.record(at, lead.ActorEngine, lead.FieldRoute, s.Lead.Desk.String(), lead.DeskInside.String(), rule, reason)
 	return s.request(triggerKind(c.Type, ev.Response), at)
 }
 
@@ -158,16 +158,16 @@ func triggerKind(t routing.CampaignType, k lead.ResponseKind) lead.EventKind {
 // toField moves the lead to the field desk with rep as its owner: its
 // inside cadence stops and an outstanding request is cancelled, since
 // inside sales no longer calls the person (M4, M10).
-func (s *Step) toField(at time.Time, rep, rule, why string) {
+func (s *Step) toField(at time.Time, rep, rule, reason string) {
 	if s.Lead.Track.Active() {
 		st := s.Lead.Track.Stage
 		s.Policy.Cadence.Stop(&s.Lead.Track, at)
-		s.record(at, lead.ActorEngine, lead.FieldStage, st.Key(), st.Key(), rule, "cadence stopped: with field sales now")
+		s.record(at, lead.ActorEngine, lead.FieldStage, st.Key(), st.Key(), rule, why(rCadenceStoppedField))
 	}
-	s.closeRequest(at, lead.ActorEngine, lead.RequestCancelled, rule, "with field sales now")
-	s.record(at, lead.ActorEngine, lead.FieldRoute, s.Lead.Desk.String(), lead.DeskField.String(), rule, why)
+	s.closeRequest(at, lead.ActorEngine, lead.RequestCancelled, rule, why(rWithField))
+	s.record(at, lead.ActorEngine, lead.FieldRoute, s.Lead.Desk.String(), lead.DeskField.String(), rule, reason)
 	s.Lead.Desk = lead.DeskField
 	if rep != s.Lead.Owner {
-		s.setOwner(at, rep, rule, why)
+		s.setOwner(at, rep, rule, reason)
 	}
 }

@@ -19,7 +19,7 @@ func (s *Step) statusSet(ev *lead.Event, at time.Time) error {
 	if ev.Status == s.Lead.Status {
 		return nil
 	}
-	s.setStatus(at, ev.Actor, ev.Status, "S1", ev.Reason)
+	s.setStatus(at, ev.Actor, ev.Status, "S1", why(rStatusSet, ev.Reason))
 	if !ev.Status.Protected() && ev.Status != lead.StatusRecycled {
 		return nil
 	}
@@ -27,12 +27,11 @@ func (s *Step) statusSet(ev *lead.Event, at time.Time) error {
 	if ev.Status.Protected() {
 		rule = "S5"
 	}
-	why := "status set to " + ev.Status.String()
 	if s.Lead.Track.Active() {
 		st := s.Lead.Track.Stage
 		s.Policy.Cadence.Stop(&s.Lead.Track, at)
-		s.record(at, ev.Actor, lead.FieldStage, st.Key(), st.Key(), rule, "cadence stopped: "+why)
+		s.record(at, ev.Actor, lead.FieldStage, st.Key(), st.Key(), rule, why(rCadenceStoppedStatus, ev.Status.String()))
 	}
-	s.closeRequest(at, ev.Actor, lead.RequestCancelled, rule, why)
+	s.closeRequest(at, ev.Actor, lead.RequestCancelled, rule, why(rStatusSetTo, ev.Status.String()))
 	return nil
 }

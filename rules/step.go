@@ -154,7 +154,7 @@ func (s *Step) profile(ev *lead.Event, at time.Time) {
 	if !p.Target {
 		s.Lead.Jump = lead.Jump{} // A8 tracks target accounts only
 	}
-	s.record(at, first(ev.Actor, lead.ActorMarketing), lead.FieldProfile, "", strings.Join(changed, ","), "E9", "profile updated")
+	s.record(at, first(ev.Actor, lead.ActorMarketing), lead.FieldProfile, "", strings.Join(changed, ","), "E9", why(rProfileUpdated))
 }
 
 // instant is when an event's step counts (T9, T11): its own instant to
@@ -183,13 +183,13 @@ func (s *Step) Fire(upTo time.Time) error {
 	return s.fire(s.Now, upTo)
 }
 
-func (s *Step) record(at time.Time, actor string, f lead.Field, from, to, rule, why string) {
+func (s *Step) record(at time.Time, actor string, f lead.Field, from, to, rule, reason string) {
 	if s.History == nil {
 		s.History = make([]lead.Change, 0, 4) // most steps write one to four
 	}
 	s.History = append(s.History, lead.Change{
 		Lead: s.Lead.ID, At: at, Actor: actor, Event: s.cause,
-		Field: f, From: from, To: to, Rule: rule, Reason: why,
+		Field: f, From: from, To: to, Rule: rule, Reason: reason,
 	})
 	if at.After(s.Lead.Updated) {
 		s.Lead.Updated = at
@@ -215,11 +215,11 @@ func (s *Step) noteFree(kind NotificationKind, to, rule, detail, free string) {
 	s.Notes[len(s.Notes)-1].Note = free
 }
 
-func (s *Step) setOwner(at time.Time, rep, rule, why string) {
+func (s *Step) setOwner(at time.Time, rep, rule, reason string) {
 	if rep == s.Lead.Owner {
 		return
 	}
-	s.record(at, lead.ActorEngine, lead.FieldOwner, s.Lead.Owner, rep, rule, why)
+	s.record(at, lead.ActorEngine, lead.FieldOwner, s.Lead.Owner, rep, rule, reason)
 	s.Lead.Owner = rep
 }
 
@@ -242,27 +242,27 @@ func (s *Step) setScore(at time.Time, actor string, to decimal.Decimal) error {
 	return nil
 }
 
-func (s *Step) setStatus(at time.Time, actor string, to lead.Status, rule, why string) {
-	s.record(at, actor, lead.FieldStatus, s.Lead.Status.Key(), to.Key(), rule, why)
+func (s *Step) setStatus(at time.Time, actor string, to lead.Status, rule, reason string) {
+	s.record(at, actor, lead.FieldStatus, s.Lead.Status.Key(), to.Key(), rule, reason)
 	s.Lead.Status = to
 }
 
-func (s *Step) setRequestState(at time.Time, to lead.RequestState, rule, why string) {
+func (s *Step) setRequestState(at time.Time, to lead.RequestState, rule, reason string) {
 	from := s.Lead.Request.State
 	if from == to {
 		return
 	}
 	s.Lead.Request.State = to
-	s.record(at, lead.ActorEngine, lead.FieldRequest, from.String(), to.String(), rule, why)
+	s.record(at, lead.ActorEngine, lead.FieldRequest, from.String(), to.String(), rule, reason)
 }
 
 // closeRequest ends an outstanding request as done or cancelled.
-func (s *Step) closeRequest(at time.Time, actor string, to lead.RequestState, rule, why string) {
+func (s *Step) closeRequest(at time.Time, actor string, to lead.RequestState, rule, reason string) {
 	req := &s.Lead.Request
 	if !req.Outstanding() {
 		return
 	}
-	s.record(at, actor, lead.FieldRequest, req.State.String(), to.String(), rule, why)
+	s.record(at, actor, lead.FieldRequest, req.State.String(), to.String(), rule, reason)
 	req.State = to
 	req.Closed = at
 }

@@ -10,7 +10,7 @@
 //	leadline replay [-policy P] [-roster R] EVENTS    replay an event log; counts per team, rep, campaign
 //	leadline diff -policy A -policy B [-roster R] EVENTS
 //	                                                  replay under two policies and say what changed
-//	leadline explain -lead ID [-policy P] [-roster R] EVENTS
+//	leadline explain -lead ID [-policy P] [-roster R] [-lang en|ja] EVENTS
 //	                                                  replay, then list the decisions about one lead
 //	leadline diagram [-format mermaid|dot] [-policy P]
 //	                                                  draw the policy's cadence

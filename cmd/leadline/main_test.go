@@ -66,6 +66,8 @@ func TestRun(t *testing.T) {
 		{name: "diff needs two policies", args: []string{"diff", "-policy", "testdata/default.json", events}, wantCode: 2, wantErr: "want two -policy flags"},
 		{name: "diff -lang fr", args: []string{"diff", "-lang", "fr", "-policy", "a", "-policy", "b", events}, wantCode: 2, wantErr: "-lang must be en or ja"},
 		{name: "explain a lead (T1, T8, M9)", args: []string{"explain", "-lead", "L-0017", "-roster", setup, events}, golden: "explain.golden"},
+		{name: "explain a lead in Japanese (E10)", args: []string{"explain", "-lang", "ja", "-lead", "L-0017", "-roster", setup, events}, golden: "explain-ja.golden"},
+		{name: "explain -lang fr", args: []string{"explain", "-lang", "fr", "-lead", "L-0017", events}, wantCode: 2, wantErr: "-lang must be en or ja"},
 		{name: "explain -json", args: []string{"explain", "-json", "-lead", "L-0002", "-roster", setup, events}, wantIsJSON: true, wantOut: `"rules"`},
 		{name: "explain needs -lead", args: []string{"explain", events}, wantCode: 2, wantErr: "-lead is required"},
 		{name: "explain an unknown lead", args: []string{"explain", "-lead", "L-9999", "-roster", setup, events}, wantCode: 1, wantErr: "no lead L-9999"},

@@ -49,7 +49,7 @@ func commands() []command {
 		{"validate", "POLICY", "check a policy file and list every problem with its line", cmdValidate},
 		{"replay", "[-policy P] [-roster R] [-json] EVENTS", "replay an event log under a policy and count what happened", cmdReplay},
 		{"diff", "-policy A -policy B [-roster R] [-lang en|ja] [-leads N] [-json] EVENTS", "replay under two policies and say what changed", cmdDiff},
-		{"explain", "-lead ID [-policy P] [-roster R] [-json] EVENTS", "replay, then list the rules' decisions about one lead", cmdExplain},
+		{"explain", "-lead ID [-policy P] [-roster R] [-lang en|ja] [-json] EVENTS", "replay, then list the rules' decisions about one lead", cmdExplain},
 		{"diagram", "[-format mermaid|dot] [-policy P]", "draw the policy's touch cadence", cmdDiagram},
 	}
 }
@@ -479,12 +479,16 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 	var f replayFlags
 	id := fs.String("lead", "", "the id of the lead to explain (required)")
 	policy := fs.String("policy", "", "the policy file to replay under; the rule book if none")
+	lang := fs.String("lang", "", "the language of the text, en or ja; the policy's language if none")
 	f.define(fs)
 	if err := e.parse(fs, args, 1); err != nil {
 		return err
 	}
 	if *id == "" {
 		return e.usageError(fs, "-lead is required")
+	}
+	if *lang != "" && *lang != string(rules.English) && *lang != string(rules.Japanese) {
+		return e.usageError(fs, "-lang must be en or ja, got %q", *lang)
 	}
 	pol, err := loadPolicy(*policy)
 	if err != nil {
@@ -510,13 +514,17 @@ func cmdExplain(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e.stdout, ds)
 	}
 	zone := setup.Options(pol).Zone
+	l := rules.Language(*lang)
+	if l == "" {
+		l = pol.Language
+	}
 	fmt.Fprintf(e.stdout, "%s: %d decisions\n", *id, len(ds))
 	for _, d := range ds {
 		at := d.At
 		if zone != nil {
 			at = at.In(zone)
 		}
-		fmt.Fprintf(e.stdout, "  %s  %s\n", at.Format("2006-01-02 15:04 MST"), d.Text)
+		fmt.Fprintf(e.stdout, "  %s  %s\n", at.Format("2006-01-02 15:04 MST"), d.TextIn(l, zone)) // the reader's language (E10)
 	}
 	return nil
 }
