@@ -4,6 +4,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/shopspring/decimal"
 )
 
 // fastEvent decodes line as json.Marshal writes an event (E2) without
@@ -18,10 +19,10 @@ import (
 // types through their UnmarshalText, the instant and the score through
 // their UnmarshalJSON.
 //
-// in interns the strings that events repeat (actors, topics, reasons,
-// sources), so that a log's millionth "marketing" allocates nothing; it
-// holds at most maxInterned of them.
-func fastEvent(line []byte, ev *lead.Event, in map[string]string) bool {
+// in interns the strings and scores that events repeat (actors, topics,
+// reasons, sources, a score of "0"), so that a log's millionth
+// "marketing" allocates nothing.
+func fastEvent(line []byte, ev *lead.Event, in *interned) bool {
 	p := fastScan{b: line}
 	if !p.open() {
 		return false
@@ -64,29 +65,29 @@ func fastEvent(line []byte, ev *lead.Event, in map[string]string) bool {
 		case keyAt:
 			err = ev.At.UnmarshalJSON(raw)
 		case keyActor:
-			ev.Actor = intern(in, s)
+			ev.Actor = in.str(s)
 		case keyScore:
-			err = ev.Score.UnmarshalJSON(raw)
+			err = in.score(&ev.Score, raw)
 		case keyChannels:
 			err = ev.Channels.UnmarshalText(s)
 		case keyStatus:
 			err = ev.Status.UnmarshalText(s)
 		case keyReason:
-			ev.Reason = intern(in, s)
+			ev.Reason = in.str(s)
 		case keyTopic:
-			ev.Topic = intern(in, s)
+			ev.Topic = in.str(s)
 		case keyOwner:
-			ev.Owner = intern(in, s)
+			ev.Owner = in.str(s)
 		case keyCampaign:
-			ev.Campaign = intern(in, s)
+			ev.Campaign = in.str(s)
 		case keyResponse:
 			err = ev.Response.UnmarshalText(s)
 		case keyInvitedBy:
-			ev.InvitedBy = intern(in, s)
+			ev.InvitedBy = in.str(s)
 		case keyMetBy:
-			ev.MetBy = intern(in, s)
+			ev.MetBy = in.str(s)
 		case keyTo:
-			ev.To = intern(in, s)
+			ev.To = in.str(s)
 		}
 		if err != nil {
 			return false
@@ -96,7 +97,7 @@ func fastEvent(line []byte, ev *lead.Event, in map[string]string) bool {
 }
 
 // fastProfile decodes a profile object for fastEvent.
-func fastProfile(p *fastScan, pr *lead.Profile, in map[string]string) bool {
+func fastProfile(p *fastScan, pr *lead.Profile, in *interned) bool {
 	if !p.open() {
 		return false
 	}
@@ -123,17 +124,17 @@ func fastProfile(p *fastScan, pr *lead.Profile, in map[string]string) bool {
 		}
 		switch bit {
 		case 1 << 0:
-			pr.Company = intern(in, s)
+			pr.Company = in.str(s)
 		case 1 << 1:
 			pr.Name = string(s)
 		case 1 << 2:
 			pr.Email = string(s)
 		case 1 << 3:
-			pr.Source = intern(in, s)
+			pr.Source = in.str(s)
 		case 1 << 4:
-			pr.MASystem = intern(in, s)
+			pr.MASystem = in.str(s)
 		case 1 << 5:
-			pr.Account = intern(in, s)
+			pr.Account = in.str(s)
 		}
 	}
 }
@@ -174,20 +175,49 @@ var profileKeys = map[string]uint32{
 	"company": 1 << 0, "name": 1 << 1, "email": 1 << 2, "source": 1 << 3, "ma_system": 1 << 4, "account": 1 << 5,
 }
 
-// maxInterned bounds a parser's interned strings, so that a log of ever
-// new reasons does not grow it without end.
+// maxInterned bounds the strings and the scores a parser interns, so
+// that a log of ever new reasons does not grow it without end.
 const maxInterned = 4096
 
-// intern returns s as a string, the one kept in in if there is one.
-func intern(in map[string]string, s []byte) string {
-	if v, ok := in[string(s)]; ok {
+// interned holds the values a parser shares between the events it
+// reads: strings and decimals are immutable, so events may share them.
+type interned struct {
+	strs   map[string]string
+	scores map[string]decimal.Decimal
+}
+
+// str returns s as a string, the one kept if there is one.
+func (in *interned) str(s []byte) string {
+	if v, ok := in.strs[string(s)]; ok {
 		return v
 	}
 	v := string(s)
-	if len(in) < maxInterned {
-		in[v] = v
+	if in.strs == nil {
+		in.strs = make(map[string]string)
+	}
+	if len(in.strs) < maxInterned {
+		in.strs[v] = v
 	}
 	return v
+}
+
+// score sets d to the score raw (quoted) as its UnmarshalJSON does,
+// sharing the value kept if there is one.
+func (in *interned) score(d *decimal.Decimal, raw []byte) error {
+	if v, ok := in.scores[string(raw)]; ok {
+		*d = v
+		return nil
+	}
+	if err := d.UnmarshalJSON(raw); err != nil {
+		return err
+	}
+	if in.scores == nil {
+		in.scores = make(map[string]decimal.Decimal)
+	}
+	if len(in.scores) < maxInterned {
+		in.scores[string(raw)] = *d
+	}
+	return nil
 }
 
 // fastScan reads the tokens of one line of JSON for fastEvent.

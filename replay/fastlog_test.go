@@ -80,7 +80,7 @@ func TestFastEvent_sameAsJSON(t *testing.T) {
 		}
 		// What fastEvent takes, encoding/json decodes to the same event.
 		var fast, slow lead.Event
-		if fastEvent(line, &fast, map[string]string{}) {
+		if fastEvent(line, &fast, &interned{}) {
 			dec := json.NewDecoder(bytes.NewReader(line))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&slow); err != nil || dec.More() {
@@ -100,6 +100,10 @@ func TestFastEvent_sameAsJSON(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("line %q:\nfast path %+v\nencoding/json %+v", line, got, want)
 		}
+		// A second time, from what the parser interned.
+		if again, _ := p.parse(line, 7); !reflect.DeepEqual(again, want) {
+			t.Fatalf("line %q read again:\nfast path %+v\nencoding/json %+v", line, again, want)
+		}
 	})
 }
 
@@ -113,10 +117,10 @@ func TestFastEvent_takesWhatMarshalWrites(t *testing.T) {
 		`{"id":"syn-00000237","kind":"status_set","lead":"S-0000038","at":"2026-03-02T23:00:53.124180301+09:00","actor":"rep-5","score":"0","status":"disqualified_mktg","reason":"the address bounces"}`,
 		`{"id":"syn-00000009","kind":"inquiry","lead":"S-0000003","at":"2026-03-02T09:57:20.228252943Z","actor":"marketing","score":"0","topic":"pricing"}`,
 	}
-	in := map[string]string{}
+	var in interned
 	for _, l := range lines {
 		var ev lead.Event
-		if !fastEvent([]byte(l+"\n"), &ev, in) {
+		if !fastEvent([]byte(l+"\n"), &ev, &in) {
 			t.Errorf("fastEvent refused %s", l)
 		}
 	}
