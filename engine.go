@@ -644,27 +644,46 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 			b.upTo[i] = d.Due
 		}
 	}
-	var loaded []lead.Lead // sorted by id
-	if st, ok := e.store.(leadsByID); ok {
+	// The batch's leads, in one call where the store reads many at once:
+	// in order's order (next walks them), or sorted by id (found by
+	// binary search).
+	var loaded []lead.Lead
+	next, sorted := 0, false
+	switch st := e.store.(type) {
+	case leadsAppender:
+		if b.leads, err = st.AppendLeadsByID(ctx, b.leads[:0], b.order); err != nil {
+			return false, fmt.Errorf("leads: %w", err)
+		}
+		loaded = b.leads
+	case leadsByID:
 		if loaded, err = st.LeadsByID(ctx, b.order); err != nil {
 			return false, fmt.Errorf("leads: %w", err)
 		}
 		if !slices.IsSortedFunc(loaded, byID) {
 			slices.SortFunc(loaded, byID)
 		}
+		sorted = true
 	}
 	for i, id := range b.order {
 		var (
 			cur  *lead.Lead
 			lerr error
 		)
-		if loaded != nil {
+		switch {
+		case sorted:
 			if j, ok := slices.BinarySearchFunc(loaded, id, func(l lead.Lead, id string) int { return strings.Compare(l.ID, id) }); ok {
 				cur = &loaded[j]
 			} else {
 				lerr = ErrNotFound
 			}
-		} else {
+		case loaded != nil:
+			if next < len(loaded) && loaded[next].ID == id {
+				cur = &loaded[next]
+				next++
+			} else {
+				lerr = ErrNotFound
+			}
+		default:
 			var l lead.Lead
 			l, lerr = e.store.Lead(ctx, id)
 			cur = &l
@@ -714,6 +733,7 @@ func byID(a, b lead.Lead) int { return strings.Compare(a.ID, b.ID) }
 // batches, and the sweeps after it, fire them without allocating their
 // lists again (issue 12).
 type batch struct {
+	leads  []lead.Lead    // the leads of order, as a leadsAppender read them
 	index  map[string]int // lead id -> its place in order
 	order  []string       // the batch's leads, in the order of their first deadline
 	upTo   []time.Time    // the latest claimed deadline of each lead of order
@@ -737,11 +757,12 @@ func (e *Engine) doneBatch(b *batch) {
 	if cap(b.writes) > 4*e.batch+64 {
 		return
 	}
+	clear(b.leads)
 	clear(b.index)
 	clear(b.order)
 	clear(b.steps)
 	clear(b.writes)
-	b.order, b.upTo, b.steps, b.writes = b.order[:0], b.upTo[:0], b.steps[:0], b.writes[:0]
+	b.leads, b.order, b.upTo, b.steps, b.writes = b.leads[:0], b.order[:0], b.upTo[:0], b.steps[:0], b.writes[:0]
 	e.batches.Put(b)
 }
 
@@ -751,6 +772,14 @@ func (e *Engine) doneBatch(b *batch) {
 // database instead of one a lead.
 type leadsByID interface {
 	LeadsByID(ctx context.Context, ids []string) ([]lead.Lead, error)
+}
+
+// leadsAppender is what a store offers that reads many leads into a
+// slice it is given, in the order of their ids (memstore): a sweep's
+// batches then reuse one slice rather than allocate a batch of leads
+// each (issue 12).
+type leadsAppender interface {
+	AppendLeadsByID(ctx context.Context, dst []lead.Lead, ids []string) ([]lead.Lead, error)
 }
 
 func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Time, res *SweepResult) error {
