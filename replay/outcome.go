@@ -111,6 +111,10 @@ type Outcome struct {
 
 	eng   *leadline.Engine
 	state map[string]*leadState
+	// last is the lead of the last entry counted: a write's entries are
+	// all of one lead, so most entries find their lead here, not in two
+	// maps of every lead (issue 13).
+	last *leadState
 }
 
 // Engine returns the engine the replay ran, over its memstore at the
@@ -121,6 +125,8 @@ func (o *Outcome) Engine() *leadline.Engine { return o.eng }
 // leadState is what counting needs to remember of a lead between its
 // history entries.
 type leadState struct {
+	id         string
+	out        *LeadOutcome // the lead's entry in Outcome.Leads
 	owner      string
 	opened     time.Time
 	open       bool
@@ -143,13 +149,17 @@ var (
 )
 
 func (o *Outcome) lead(id string) (*LeadOutcome, *leadState) {
-	l := o.Leads[id]
-	if l == nil {
-		l = &LeadOutcome{}
-		o.Leads[id] = l
-		o.state[id] = &leadState{}
+	if st := o.last; st != nil && st.id == id {
+		return st.out, st
 	}
-	return l, o.state[id]
+	st := o.state[id]
+	if st == nil {
+		st = &leadState{id: id, out: &LeadOutcome{}}
+		o.Leads[id] = st.out
+		o.state[id] = st
+	}
+	o.last = st
+	return st.out, st
 }
 
 func (o *Outcome) rep(id string) *Row {

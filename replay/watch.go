@@ -17,6 +17,10 @@ type watch struct {
 	leadline.Store
 	due    dueHeap
 	gen    map[string]uint32 // lead -> generation of its pending deadlines
+	// fresh says due's first entry is of its lead's current generation:
+	// next checked it, and no write or pop moved it since, so the next
+	// next need not look its lead up again (issue 13).
+	fresh bool
 	notes  bool              // a write since the last delivery raised notifications
 	onHist func(lead.Change)
 	onNote func(*leadline.Notification) // each notification written, if set
@@ -59,8 +63,12 @@ func (w *watch) saw(wr *leadline.Write) {
 		id := wr.Lead.ID
 		g := w.gen[id] + 1
 		w.gen[id] = g
+		if w.fresh && w.due[0].lead == id {
+			w.fresh = false
+		}
 		for _, d := range wr.Deadlines {
 			w.due.push(dueAt{due: d.Due, lead: id, gen: g})
+			w.fresh = w.fresh && w.due[0].lead != id
 		}
 	}
 	if w.onHist != nil {
@@ -74,7 +82,8 @@ func (w *watch) saw(wr *leadline.Write) {
 func (w *watch) next() (time.Time, bool) {
 	for len(w.due) > 0 {
 		d := w.due[0]
-		if w.gen[d.lead] == d.gen {
+		if w.fresh || w.gen[d.lead] == d.gen {
+			w.fresh = true
 			return d.due, true
 		}
 		w.due.pop()
@@ -88,6 +97,7 @@ func (w *watch) next() (time.Time, bool) {
 func (w *watch) drop(t time.Time) {
 	for len(w.due) > 0 && w.due[0].due.Before(t) {
 		w.due.pop()
+		w.fresh = false
 	}
 }
 
