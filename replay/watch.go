@@ -15,13 +15,13 @@ import (
 // and reads each history entry once, as it is written (E3).
 type watch struct {
 	leadline.Store
-	due    dueHeap
-	gen    map[string]uint32 // lead -> generation of its pending deadlines
+	due dueHeap
+	gen map[string]uint32 // lead -> generation of its pending deadlines
 	// fresh says due's first entry is of its lead's current generation:
 	// next checked it, and no write or pop moved it since, so the next
 	// next need not look its lead up again (issue 13).
-	fresh bool
-	notes  bool              // a write since the last delivery raised notifications
+	fresh  bool
+	notes  bool // a write since the last delivery raised notifications
 	onHist func(lead.Change)
 	onNote func(*leadline.Notification) // each notification written, if set
 }
