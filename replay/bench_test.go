@@ -96,4 +96,3 @@ func BenchmarkReadLog(b *testing.B) {
 	}
 	b.ReportMetric(100_000*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
-
