@@ -109,11 +109,13 @@ type Outcome struct {
 	// Leads are each lead's outcome, by id.
 	Leads map[string]*LeadOutcome `json:"leads"`
 
-	eng   *leadline.Engine
+	eng *leadline.Engine
+	// state is what counting remembers of each lead, by id; a replay's
+	// watch keeps its deadlines' generations in the same entries, so that
+	// a write finds its lead once (issue 13).
 	state map[string]*leadState
 	// last is the lead of the last entry counted: a write's entries are
-	// all of one lead, so most entries find their lead here, not in two
-	// maps of every lead (issue 13).
+	// all of one lead.
 	last *leadState
 }
 
@@ -126,7 +128,8 @@ func (o *Outcome) Engine() *leadline.Engine { return o.eng }
 // history entries.
 type leadState struct {
 	id         string
-	out        *LeadOutcome // the lead's entry in Outcome.Leads
+	gen        uint32       // the generation of the lead's pending deadlines (watch)
+	out        *LeadOutcome // the lead's entry in Outcome.Leads; nil until counted
 	owner      string
 	opened     time.Time
 	open       bool
@@ -149,17 +152,32 @@ var (
 )
 
 func (o *Outcome) lead(id string) (*LeadOutcome, *leadState) {
-	if st := o.last; st != nil && st.id == id {
-		return st.out, st
+	st := o.last
+	if st == nil || st.id != id {
+		st = stateOf(o.state, id)
+		o.last = st
 	}
-	st := o.state[id]
+	return o.counted(st), st
+}
+
+// counted returns st's outcome, entered in o.Leads when it is first
+// counted.
+func (o *Outcome) counted(st *leadState) *LeadOutcome {
+	if st.out == nil {
+		st.out = &LeadOutcome{}
+		o.Leads[st.id] = st.out
+	}
+	return st.out
+}
+
+// stateOf returns the entry of lead id in m, made if there is none.
+func stateOf(m map[string]*leadState, id string) *leadState {
+	st := m[id]
 	if st == nil {
-		st = &leadState{id: id, out: &LeadOutcome{}}
-		o.Leads[id] = st.out
-		o.state[id] = st
+		st = &leadState{id: id}
+		m[id] = st
 	}
-	o.last = st
-	return st.out, st
+	return st
 }
 
 func (o *Outcome) rep(id string) *Row {
@@ -186,8 +204,14 @@ func (o *Outcome) response(leadID, campaign string) {
 
 // change counts one history entry, as report.SLA counts it (V9).
 func (o *Outcome) change(c lead.Change) {
+	_, st := o.lead(c.Lead)
+	o.count(st, &c)
+}
+
+// count counts c, an entry of the lead of st.
+func (o *Outcome) count(st *leadState, c *lead.Change) {
 	o.History++
-	l, st := o.lead(c.Lead)
+	l := o.counted(st)
 	var d Counts // what c adds, for the lead and its owner
 	switch c.Field {
 	case lead.FieldStatus:
@@ -275,8 +299,11 @@ func (o *Outcome) finish(s *stats) {
 	for _, r := range o.Reps {
 		r.FirstAttempt = median(r.waits)
 	}
-	for id, st := range o.state {
-		l := o.Leads[id]
+	for _, st := range o.state {
+		l := st.out
+		if l == nil {
+			continue // written, never counted
+		}
 		for c := range st.campaigns {
 			l.Campaigns = append(l.Campaigns, c)
 			r := o.Campaigns[c]
