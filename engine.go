@@ -648,13 +648,13 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 	// in order's order (next walks them), or sorted by id (found by
 	// binary search).
 	var loaded []lead.Lead
-	next, sorted := 0, false
+	next, walk, sorted := 0, false, false
 	switch st := e.store.(type) {
 	case leadsAppender:
 		if b.leads, err = st.AppendLeadsByID(ctx, b.leads[:0], b.order); err != nil {
 			return false, fmt.Errorf("leads: %w", err)
 		}
-		loaded = b.leads
+		loaded, walk = b.leads, true
 	case leadsByID:
 		if loaded, err = st.LeadsByID(ctx, b.order); err != nil {
 			return false, fmt.Errorf("leads: %w", err)
@@ -676,7 +676,7 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 			} else {
 				lerr = ErrNotFound
 			}
-		case loaded != nil:
+		case walk:
 			if next < len(loaded) && loaded[next].ID == id {
 				cur = &loaded[next]
 				next++
