@@ -127,6 +127,8 @@ type Store struct {
 	campaigns map[string]*routing.Campaign
 	// reports holds the indexes of the read side the reports run on.
 	reports reports
+	// claim holds ClaimDue's list of claimed deadlines between calls.
+	claim []uint32
 	// batch holds ApplyBatch's lists between batches: the writes' ids
 	// and what verify found, both empty outside ApplyBatch.
 	batch struct {
@@ -385,17 +387,25 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration
 	if limit <= 0 {
 		return nil, nil
 	}
-	var out []lead.Deadline
+	// The claimed deadlines' numbers first, in a list the store keeps, so
+	// that the answer is allocated to fit: a replay sweeps at every
+	// instant a deadline passed, one or two due of a batch of 16.
+	claim := s.claim[:0]
 	until := instantOf(now.Add(lease))
-	for m := s.pending.min(); m != nil && m.at < at && len(out) < limit; m = s.pending.min() {
-		if out == nil {
-			out = make([]lead.Deadline, 0, min(limit, len(s.pending.heap)))
-		}
+	for m := s.pending.min(); m != nil && m.at < at && len(claim) < limit; m = s.pending.min() {
 		d := m.d
-		out = append(out, s.arena.out(d))
+		claim = append(claim, d)
 		s.pending.pop()
 		s.arena.all[d].claimed = true
 		s.claimed.push(d, until)
+	}
+	s.claim = claim[:0]
+	if len(claim) == 0 {
+		return nil, nil
+	}
+	out := make([]lead.Deadline, len(claim))
+	for i, d := range claim {
+		out[i] = s.arena.out(d)
 	}
 	return out, nil
 }
