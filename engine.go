@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -180,6 +181,8 @@ type Engine struct {
 	// a store copies what it is given (the Store contract), so the
 	// buffers are free again once Apply returns.
 	scratch sync.Pool
+	// batches recycles the lists of fireBatch the same way.
+	batches sync.Pool
 }
 
 // scratch is the reusable memory of one rule application: the step's
@@ -510,14 +513,20 @@ func (e *Engine) save(ctx context.Context, w *Write) error {
 // old, with the round-robin places the step used (M9); the caller sets
 // the event ids it records.
 func (e *Engine) write(sc *scratch, old *lead.Lead) Write {
+	var w Write
+	e.writeTo(&w, sc, old)
+	return w
+}
+
+// writeTo is write into *w, which must be zero: a sweep's batch fills
+// its writes in place rather than copying each.
+func (e *Engine) writeTo(w *Write, sc *scratch, old *lead.Lead) {
 	s := &sc.step
 	s.Lead.Version = old.Version
-	w := Write{
-		Lead:    s.Lead,
-		History: s.History,
-		Outbox:  s.Notes,
-		At:      s.Now,
-	}
+	w.Lead = s.Lead
+	w.History = s.History
+	w.Outbox = s.Notes
+	w.At = s.Now
 	if r := e.pol.Retention.History; r > 0 {
 		w.HistorySince = s.Now.Add(-r)
 	}
@@ -530,7 +539,6 @@ func (e *Engine) write(sc *scratch, old *lead.Lead) Write {
 	} else {
 		w.Deadlines = slices.Clone(now)
 	}
-	return w
 }
 
 // SweepResult says what a [Engine.Sweep] did.
@@ -616,47 +624,69 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	upTo := make(map[string]time.Time, len(ds))
-	var order []string
-	for _, d := range ds {
-		if t, ok := upTo[d.Lead]; !ok || d.Due.After(t) {
-			if !ok {
-				order = append(order, d.Lead)
-			}
-			upTo[d.Lead] = d.Due
-		}
-	}
-	writes := make([]Write, 0, len(order))
-	steps := make([]*scratch, 0, len(order))
+	b := e.newBatch()
 	defer func() {
-		for _, sc := range steps {
+		for _, sc := range b.steps {
 			e.settle(ctx, sc, fired && err == nil)
 			e.done(sc)
 		}
+		e.doneBatch(b)
 	}()
-	var loaded map[string]lead.Lead
-	if st, ok := e.store.(leadsByID); ok {
-		ls, err := st.LeadsByID(ctx, order)
-		if err != nil {
-			return false, fmt.Errorf("leads: %w", err)
-		}
-		loaded = make(map[string]lead.Lead, len(ls))
-		for _, l := range ls {
-			loaded[l.ID] = l
+	// The batch's leads in the order of their first claimed deadline,
+	// each with the latest of its claimed deadlines.
+	for _, d := range ds {
+		i, ok := b.index[d.Lead]
+		if !ok {
+			b.index[d.Lead] = len(b.order)
+			b.order = append(b.order, d.Lead)
+			b.upTo = append(b.upTo, d.Due)
+		} else if d.Due.After(b.upTo[i]) {
+			b.upTo[i] = d.Due
 		}
 	}
-	for _, id := range order {
+	// The batch's leads, in one call where the store reads many at once:
+	// in order's order (next walks them), or sorted by id (found by
+	// binary search).
+	var loaded []lead.Lead
+	next, walk, sorted := 0, false, false
+	switch st := e.store.(type) {
+	case leadsAppender:
+		if b.leads, err = st.AppendLeadsByID(ctx, b.leads[:0], b.order); err != nil {
+			return false, fmt.Errorf("leads: %w", err)
+		}
+		loaded, walk = b.leads, true
+	case leadsByID:
+		if loaded, err = st.LeadsByID(ctx, b.order); err != nil {
+			return false, fmt.Errorf("leads: %w", err)
+		}
+		if !slices.IsSortedFunc(loaded, byID) {
+			slices.SortFunc(loaded, byID)
+		}
+		sorted = true
+	}
+	for i, id := range b.order {
 		var (
-			cur  lead.Lead
+			cur  *lead.Lead
 			lerr error
 		)
-		if loaded != nil {
-			var ok bool
-			if cur, ok = loaded[id]; !ok {
+		switch {
+		case sorted:
+			if j, ok := slices.BinarySearchFunc(loaded, id, func(l lead.Lead, id string) int { return strings.Compare(l.ID, id) }); ok {
+				cur = &loaded[j]
+			} else {
 				lerr = ErrNotFound
 			}
-		} else {
-			cur, lerr = e.store.Lead(ctx, id)
+		case walk:
+			if next < len(loaded) && loaded[next].ID == id {
+				cur = &loaded[next]
+				next++
+			} else {
+				lerr = ErrNotFound
+			}
+		default:
+			var l lead.Lead
+			l, lerr = e.store.Lead(ctx, id)
+			cur = &l
 		}
 		if errors.Is(lerr, ErrNotFound) {
 			continue // the lead is gone; its deadlines with it
@@ -664,36 +694,76 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 		if lerr != nil {
 			return false, fmt.Errorf("lead %s: %w", id, lerr)
 		}
-		sc := e.newStep(ctx, now, cur)
-		steps = append(steps, sc)
-		if err := sc.step.Fire(upTo[id]); err != nil {
+		sc := e.newStep(ctx, now, *cur)
+		b.steps = append(b.steps, sc)
+		if err := sc.step.Fire(b.upTo[i]); err != nil {
 			return false, fmt.Errorf("lead %s: %w", id, err)
 		}
 		if sc.step.Fired == 0 {
 			continue // fired by another sweeper, or moved by an event since the claim
 		}
-		writes = append(writes, e.write(sc, &cur))
+		b.writes = append(b.writes, Write{})
+		e.writeTo(&b.writes[len(b.writes)-1], sc, cur)
 	}
-	if len(writes) == 0 {
+	if len(b.writes) == 0 {
 		return true, nil
 	}
-	err = e.store.ApplyBatch(ctx, writes)
+	err = e.store.ApplyBatch(ctx, b.writes)
 	if errors.Is(err, ErrConflict) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	for _, sc := range steps {
+	for _, sc := range b.steps {
 		if sc.step.Fired > 0 {
 			res.Fired = append(res.Fired, sc.step.Expired...)
 			res.Notifications += len(sc.step.Notes)
 		}
 	}
 	if e.log.Enabled(ctx, slog.LevelDebug) {
-		e.log.DebugContext(ctx, "deadlines fired", "leads", len(writes))
+		e.log.DebugContext(ctx, "deadlines fired", "leads", len(b.writes))
 	}
 	return true, nil
+}
+
+func byID(a, b lead.Lead) int { return strings.Compare(a.ID, b.ID) }
+
+// batch is the reusable memory of one fireBatch: a sweep of many
+// batches, and the sweeps after it, fire them without allocating their
+// lists again (issue 12).
+type batch struct {
+	leads  []lead.Lead    // the leads of order, as a leadsAppender read them
+	index  map[string]int // lead id -> its place in order
+	order  []string       // the batch's leads, in the order of their first deadline
+	upTo   []time.Time    // the latest claimed deadline of each lead of order
+	steps  []*scratch
+	writes []Write
+}
+
+// newBatch returns empty batch buffers from the engine's pool; give them
+// back with doneBatch.
+func (e *Engine) newBatch() *batch {
+	if b, _ := e.batches.Get().(*batch); b != nil {
+		return b
+	}
+	return &batch{index: make(map[string]int)}
+}
+
+// doneBatch clears b, so that it holds no lead's data, and returns it to
+// the pool. A batch grown far beyond the engine's Config.Batch is left
+// to the collector.
+func (e *Engine) doneBatch(b *batch) {
+	if cap(b.writes) > 4*e.batch+64 {
+		return
+	}
+	clear(b.leads)
+	clear(b.index)
+	clear(b.order)
+	clear(b.steps)
+	clear(b.writes)
+	b.leads, b.order, b.upTo, b.steps, b.writes = b.leads[:0], b.order[:0], b.upTo[:0], b.steps[:0], b.writes[:0]
+	e.batches.Put(b)
 }
 
 // leadsByID is what a store that reads many leads in one call offers
@@ -702,6 +772,14 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 // database instead of one a lead.
 type leadsByID interface {
 	LeadsByID(ctx context.Context, ids []string) ([]lead.Lead, error)
+}
+
+// leadsAppender is what a store offers that reads many leads into a
+// slice it is given, in the order of their ids (memstore): a sweep's
+// batches then reuse one slice rather than allocate a batch of leads
+// each (issue 12).
+type leadsAppender interface {
+	AppendLeadsByID(ctx context.Context, dst []lead.Lead, ids []string) ([]lead.Lead, error)
 }
 
 func (e *Engine) fireDeadline(ctx context.Context, d lead.Deadline, now time.Time, res *SweepResult) error {

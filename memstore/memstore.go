@@ -127,6 +127,14 @@ type Store struct {
 	campaigns map[string]*routing.Campaign
 	// reports holds the indexes of the read side the reports run on.
 	reports reports
+	// claim holds ClaimDue's list of claimed deadlines between calls.
+	claim []uint32
+	// batch holds ApplyBatch's lists between batches: the writes' ids
+	// and what verify found, both empty outside ApplyBatch.
+	batch struct {
+		ids map[string]int
+		ok  []checked
+	}
 }
 
 // New returns an empty store.
@@ -144,6 +152,7 @@ func New() *Store {
 		campaigns: make(map[string]*routing.Campaign),
 		reports:   newReports(),
 	}
+	s.batch.ids = make(map[string]int)
 	s.pending = schedule{a: &s.arena}
 	s.claimed = schedule{a: &s.arena, byClaim: true}
 	return s
@@ -223,7 +232,16 @@ func (s *Store) ApplyBatch(ctx context.Context, ws []leadline.Write) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("memstore: apply batch: %w", err)
 	}
-	ids := make(map[string]int, len(ws))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// The lists of the checks are the store's, kept for the next batch
+	// under the lock: a sweep's batches allocate none (issue 12).
+	ids, ok := s.batch.ids, s.batch.ok[:0]
+	defer func() {
+		clear(ids)
+		clear(ok)
+		s.batch.ok = ok[:0]
+	}()
 	for i := range ws {
 		if err := check(&ws[i]); err != nil {
 			return fmt.Errorf("memstore: apply batch: write %d: %w", i, err)
@@ -234,24 +252,24 @@ func (s *Store) ApplyBatch(ctx context.Context, ws []leadline.Write) error {
 		}
 		ids[ws[i].Lead.ID] = i
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	type checked struct {
-		r   *record
-		key uint64
-	}
-	ok := make([]checked, len(ws))
 	for i := range ws {
 		r, key, err := s.verify(&ws[i])
 		if err != nil {
 			return fmt.Errorf("memstore: apply batch: write %d: %w", i, err)
 		}
-		ok[i] = checked{r, key}
+		ok = append(ok, checked{r, key})
 	}
 	for i := range ws {
 		s.commit(&ws[i], ok[i].r, ok[i].key)
 	}
 	return nil
+}
+
+// checked is a write ApplyBatch verified: its record and its event id's
+// key.
+type checked struct {
+	r   *record
+	key uint64
 }
 
 // verify checks w against the stored state: its event ids and its
@@ -369,17 +387,25 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration
 	if limit <= 0 {
 		return nil, nil
 	}
-	var out []lead.Deadline
+	// The claimed deadlines' numbers first, in a list the store keeps, so
+	// that the answer is allocated to fit: a replay sweeps at every
+	// instant a deadline passed, one or two due of a batch of 16.
+	claim := s.claim[:0]
 	until := instantOf(now.Add(lease))
-	for m := s.pending.min(); m != nil && m.at < at && len(out) < limit; m = s.pending.min() {
-		if out == nil {
-			out = make([]lead.Deadline, 0, min(limit, len(s.pending.heap)))
-		}
+	for m := s.pending.min(); m != nil && m.at < at && len(claim) < limit; m = s.pending.min() {
 		d := m.d
-		out = append(out, s.arena.out(d))
+		claim = append(claim, d)
 		s.pending.pop()
 		s.arena.all[d].claimed = true
 		s.claimed.push(d, until)
+	}
+	s.claim = claim[:0]
+	if len(claim) == 0 {
+		return nil, nil
+	}
+	out := make([]lead.Deadline, len(claim))
+	for i, d := range claim {
+		out[i] = s.arena.out(d)
 	}
 	return out, nil
 }

@@ -445,3 +445,48 @@ func fillWindow(tb testing.TB, st *memstore.Store, n int) {
 		tb.Fatalf("History(%s) = %d changes, %v; want 5", leads[0].ID, len(h), err)
 	}
 }
+
+// TestAppendLeadsByID checks the sweep's form of LeadsByID (E5, issue
+// 12): the known leads of ids, in the order of ids, appended to dst.
+func TestAppendLeadsByID(t *testing.T) {
+	ctx := t.Context()
+	st := memstore.New()
+	for _, id := range []string{"L-1", "L-2", "L-3"} {
+		if err := st.Apply(ctx, leadline.Write{Lead: lead.Lead{ID: id, Status: lead.StatusLead}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name string
+		dst  []string
+		ids  []string
+		want []string
+	}{
+		{"the order of ids, not of the ids", nil, []string{"L-3", "L-1", "L-2"}, []string{"L-3", "L-1", "L-2"}},
+		{"unknown ids left out", nil, []string{"L-404", "L-2", "L-0"}, []string{"L-2"}},
+		{"appended after dst", []string{"kept"}, []string{"L-1"}, []string{"kept", "L-1"}},
+		{"none", nil, nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var dst []lead.Lead
+			for _, id := range tt.dst {
+				dst = append(dst, lead.Lead{ID: id})
+			}
+			got, err := st.AppendLeadsByID(ctx, dst, tt.ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, l := range got {
+				ids = append(ids, l.ID)
+				if l.ID != "kept" && (l.Version != 1 || l.Status != lead.StatusLead) {
+					t.Errorf("lead %s = version %d, status %v; want the stored lead", l.ID, l.Version, l.Status)
+				}
+			}
+			if fmt.Sprint(ids) != fmt.Sprint(tt.want) {
+				t.Errorf("AppendLeadsByID(%v) = %v, want %v", tt.ids, ids, tt.want)
+			}
+		})
+	}
+}

@@ -87,6 +87,8 @@ type lineParser struct {
 	feed lineFeed
 	dec  *json.Decoder
 	ev   lead.Event // decoded into, so that each line does not allocate one
+	// in holds the values fastEvent interned.
+	in interned
 }
 
 // lineFeed hands the decoder the current line, then io.EOF.
@@ -103,6 +105,13 @@ func (f *lineFeed) Read(p []byte) (int, error) {
 
 // parse decodes line n as an event.
 func (p *lineParser) parse(line []byte, n int) (lead.Event, error) {
+	p.ev = lead.Event{}
+	if fastEvent(line, &p.ev, &p.in) {
+		if err := p.ev.Validate(); err != nil {
+			return lead.Event{}, lineError(n, err)
+		}
+		return p.ev, nil
+	}
 	if p.dec == nil {
 		p.dec = json.NewDecoder(&p.feed)
 		p.dec.DisallowUnknownFields()

@@ -108,8 +108,14 @@ type Outcome struct {
 	// Leads are each lead's outcome, by id.
 	Leads map[string]*LeadOutcome `json:"leads"`
 
-	eng   *leadline.Engine
+	eng *leadline.Engine
+	// state is what counting remembers of each lead, by id; a replay's
+	// watch keeps its deadlines' generations in the same entries, so that
+	// a write finds its lead once (issue 13).
 	state map[string]*leadState
+	// last is the lead of the last entry counted: a write's entries are
+	// all of one lead.
+	last *leadState
 }
 
 // Engine returns the engine the replay ran, over its memstore at the
@@ -120,6 +126,9 @@ func (o *Outcome) Engine() *leadline.Engine { return o.eng }
 // leadState is what counting needs to remember of a lead between its
 // history entries.
 type leadState struct {
+	id         string
+	gen        uint32       // the generation of the lead's pending deadlines (watch)
+	out        *LeadOutcome // the lead's entry in Outcome.Leads; nil until counted
 	owner      string
 	opened     time.Time
 	open       bool
@@ -142,13 +151,32 @@ var (
 )
 
 func (o *Outcome) lead(id string) (*LeadOutcome, *leadState) {
-	l := o.Leads[id]
-	if l == nil {
-		l = &LeadOutcome{}
-		o.Leads[id] = l
-		o.state[id] = &leadState{}
+	st := o.last
+	if st == nil || st.id != id {
+		st = stateOf(o.state, id)
+		o.last = st
 	}
-	return l, o.state[id]
+	return o.counted(st), st
+}
+
+// counted returns st's outcome, entered in o.Leads when it is first
+// counted.
+func (o *Outcome) counted(st *leadState) *LeadOutcome {
+	if st.out == nil {
+		st.out = &LeadOutcome{}
+		o.Leads[st.id] = st.out
+	}
+	return st.out
+}
+
+// stateOf returns the entry of lead id in m, made if there is none.
+func stateOf(m map[string]*leadState, id string) *leadState {
+	st := m[id]
+	if st == nil {
+		st = &leadState{id: id}
+		m[id] = st
+	}
+	return st
 }
 
 func (o *Outcome) rep(id string) *Row {
@@ -175,8 +203,14 @@ func (o *Outcome) response(leadID, campaign string) {
 
 // change counts one history entry, as report.SLA counts it (V9).
 func (o *Outcome) change(c lead.Change) {
+	_, st := o.lead(c.Lead)
+	o.count(st, &c)
+}
+
+// count counts c, an entry of the lead of st.
+func (o *Outcome) count(st *leadState, c *lead.Change) {
 	o.History++
-	l, st := o.lead(c.Lead)
+	l := o.counted(st)
 	var d Counts // what c adds, for the lead and its owner
 	switch c.Field {
 	case lead.FieldStatus:
@@ -264,8 +298,11 @@ func (o *Outcome) finish(s *stats) {
 	for _, r := range o.Reps {
 		r.FirstAttempt = median(r.waits)
 	}
-	for id, st := range o.state {
-		l := o.Leads[id]
+	for _, st := range o.state {
+		l := st.out
+		if l == nil {
+			continue // written, never counted
+		}
 		for c := range st.campaigns {
 			l.Campaigns = append(l.Campaigns, c)
 			r := o.Campaigns[c]

@@ -130,7 +130,7 @@ func (s *Setup) Options(pol rules.Policy) Options {
 func Run(ctx context.Context, log iter.Seq2[lead.Event, error], opts Options) (*Outcome, error) {
 	st := memstore.New()
 	out := newOutcome()
-	d, err := newDriver(st, out.change, opts)
+	d, err := newDriver(st, out, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -198,14 +198,14 @@ type driver struct {
 	moved   bool // the clock was set to the first instant
 }
 
-func newDriver(store leadline.Store, onHist func(lead.Change), opts Options) (*driver, error) {
+func newDriver(store leadline.Store, out *Outcome, opts Options) (*driver, error) {
 	if opts.Tick < 0 {
 		return nil, leaderr.Errorf("tick", "must not be negative, got %v", opts.Tick)
 	}
 	if opts.Tick > 0 && opts.Start.IsZero() {
 		return nil, leaderr.Errorf("start", "required with a tick: the instant the sweep grid starts at")
 	}
-	d := &driver{clk: sim.NewClock(opts.Start), st: newWatch(store, onHist), tick: opts.Tick, batched: opts.Batched, zone: opts.Zone,
+	d := &driver{clk: sim.NewClock(opts.Start), st: newWatch(store, out), tick: opts.Tick, batched: opts.Batched, zone: opts.Zone,
 		start: opts.Start, until: opts.Until, progress: opts.Progress, stats: stats{Refused: map[string]int{}}}
 	d.deliver = func(ctx context.Context) error {
 		if !d.st.notes {

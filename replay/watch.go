@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/leadline/leadline"
-	"github.com/leadline/leadline/lead"
 )
 
 // watch is the store a replay's engine writes to: the host's or a fresh
@@ -15,15 +14,24 @@ import (
 // and reads each history entry once, as it is written (E3).
 type watch struct {
 	leadline.Store
-	due    dueHeap
-	gen    map[string]uint32 // lead -> generation of its pending deadlines
-	notes  bool              // a write since the last delivery raised notifications
-	onHist func(lead.Change)
+	due dueHeap
+	// leads holds each written lead's generation of pending deadlines: a
+	// deadline in due whose generation is older was moved or dropped. It
+	// is the Outcome's state when one counts the history.
+	leads  map[string]*leadState
+	notes  bool // a write since the last delivery raised notifications
+	out    *Outcome
 	onNote func(*leadline.Notification) // each notification written, if set
 }
 
-func newWatch(s leadline.Store, onHist func(lead.Change)) *watch {
-	return &watch{Store: s, gen: map[string]uint32{}, onHist: onHist}
+// newWatch returns a watch of s that counts the history it sees in out,
+// if not nil.
+func newWatch(s leadline.Store, out *Outcome) *watch {
+	w := &watch{Store: s, leads: map[string]*leadState{}, out: out}
+	if out != nil {
+		w.leads = out.state
+	}
+	return w
 }
 
 // Apply implements [leadline.LeadStore].
@@ -55,17 +63,25 @@ func (w *watch) saw(wr *leadline.Write) {
 			w.onNote(&wr.Outbox[i])
 		}
 	}
+	var st *leadState // the lead's entry, looked up once for the write
 	if !wr.KeepDeadlines {
-		id := wr.Lead.ID
-		g := w.gen[id] + 1
-		w.gen[id] = g
+		st = stateOf(w.leads, wr.Lead.ID)
+		st.gen++
 		for _, d := range wr.Deadlines {
-			w.due.push(dueAt{due: d.Due, lead: id, gen: g})
+			w.due.push(dueAt{due: d.Due, lead: st, gen: st.gen})
 		}
 	}
-	if w.onHist != nil {
-		for _, c := range wr.History {
-			w.onHist(c)
+	if w.out != nil && len(wr.History) > 0 {
+		if st == nil {
+			st = stateOf(w.leads, wr.Lead.ID)
+		}
+		w.out.last = st
+		for i := range wr.History {
+			if c := &wr.History[i]; c.Lead == st.id {
+				w.out.count(st, c)
+			} else {
+				w.out.change(*c)
+			}
 		}
 	}
 }
@@ -73,8 +89,7 @@ func (w *watch) saw(wr *leadline.Write) {
 // next returns the earliest pending deadline's instant, if any.
 func (w *watch) next() (time.Time, bool) {
 	for len(w.due) > 0 {
-		d := w.due[0]
-		if w.gen[d.lead] == d.gen {
+		if d := w.due[0]; d.lead.gen == d.gen {
 			return d.due, true
 		}
 		w.due.pop()
@@ -93,7 +108,7 @@ func (w *watch) drop(t time.Time) {
 
 type dueAt struct {
 	due  time.Time
-	lead string
+	lead *leadState
 	gen  uint32
 }
 

@@ -108,31 +108,41 @@ func (t *Team) Has(rep string) bool {
 // rep a double share of the round robin (M9). It allocates nothing for a
 // good team, so the engine checks every team it is handed.
 func (t *Team) Validate() error {
-	prefix := ""
-	if t.ID != "" {
-		prefix = t.ID + "."
-	}
-	field := func(i int, f string) string { return fmt.Sprintf("%sreps[%d].%s", prefix, i, f) }
+	// The engine checks each team it is handed (M9): the prefix and the
+	// field names are built on the way to an error only, so that a valid
+	// team costs no allocation.
 	if err := lead.CheckID("manager", t.Manager); err != nil {
-		return leaderr.Prefix(prefix, err)
+		return leaderr.Prefix(t.prefix(), err)
 	}
 	for i, r := range t.Reps {
 		switch {
 		case r.ID == "":
-			return leaderr.Errorf(field(i, "id"), "required")
+			return leaderr.Errorf(t.field(i, "id"), "required")
 		case lead.CheckID("id", r.ID) != nil:
-			return leaderr.Prefix(field(i, ""), lead.CheckID("id", r.ID)) // "reps[2].id"
+			return leaderr.Prefix(t.field(i, ""), lead.CheckID("id", r.ID)) // "reps[2].id"
 		case r.Capacity < 0:
-			return leaderr.Errorf(field(i, "capacity"), "must be 0 (no limit) or more, got %d", r.Capacity)
+			return leaderr.Errorf(t.field(i, "capacity"), "must be 0 (no limit) or more, got %d", r.Capacity)
 		}
 		for j := range i {
 			if t.Reps[j].ID == r.ID {
-				return leaderr.Errorf(field(i, "id"), "duplicate rep %q, listed as reps[%d] too; a rep takes one share of the round robin (M9)", r.ID, j)
+				return leaderr.Errorf(t.field(i, "id"), "duplicate rep %q, listed as reps[%d] too; a rep takes one share of the round robin (M9)", r.ID, j)
 			}
 		}
 	}
 	return nil
 }
+
+// prefix is what the field names of t's errors start with: its id and a
+// dot, or nothing.
+func (t *Team) prefix() string {
+	if t.ID != "" {
+		return t.ID + "."
+	}
+	return ""
+}
+
+// field names field f of rep i in t's errors.
+func (t *Team) field(i int, f string) string { return fmt.Sprintf("%sreps[%d].%s", t.prefix(), i, f) }
 
 // Pick chooses an owner by round robin over the reps eligible at now
 // (rule M9): not away, not at capacity, and not in exclude. ticket is the
