@@ -263,7 +263,7 @@ func (o *Outcome) count(st *leadState, c *lead.Change) {
 			if c.Rule != "T13" {
 				d.Breaches++
 			}
-			if c.Rule != "T13" || !rules.ReasonIs(c, "attempt-handed-on") { // the T13 entry that hands on reminds nobody
+			if c.Rule != "T13" || !rules.ReasonIs(*c, "attempt-handed-on") { // the T13 entry that hands on reminds nobody
 				d.Reminders++
 			}
 		case c.From != c.To && c.To != keyConnected && c.Rule == "T9":
