@@ -70,15 +70,11 @@ func (s *Store) Changes(ctx context.Context, q report.ChangeQuery) iter.Seq2[lea
 			return
 		}
 		defer rows.Close()
+		fields := make(map[string]lead.Field)
 		for rows.Next() {
-			var body []byte
-			if err := rows.Scan(&body); err != nil {
-				yield(lead.Change{}, fmt.Errorf("postgres: changes: %w", interpretError(err)))
-				return
-			}
-			var c lead.Change
-			if err := json.Unmarshal(body, &c); err != nil {
-				yield(lead.Change{}, fmt.Errorf("postgres: changes: stored change: %w", err))
+			c, err := scanChange(rows, fields)
+			if err != nil {
+				yield(lead.Change{}, fmt.Errorf("postgres: changes: %w", err))
 				return
 			}
 			if !yield(c, nil) {
@@ -89,6 +85,41 @@ func (s *Store) Changes(ctx context.Context, q report.ChangeQuery) iter.Seq2[lea
 			yield(lead.Change{}, fmt.Errorf("postgres: changes: %w", interpretError(err)))
 		}
 	}
+}
+
+// changeCols are the columns scanChange reads, in its order: the
+// change's keys as the database extracts them from the stored body, so
+// that a report's month of history comes back as narrow text rows and is
+// not decoded as JSON in Go (issue 12). The instant is the body's own
+// text, not the at column, so that it keeps its nanoseconds and offset as
+// the stored change has them.
+const changeCols = `lead, field, body->>'at', body->>'actor', body->>'event', body->>'from', body->>'to', body->>'rule', body->>'reason'`
+
+// scanChange reads one row of changeCols into a Change, equal to the
+// stored body decoded (E3); a key absent from the body reads "". fields
+// caches the parsed field keys across rows.
+func scanChange(rows pgx.Rows, fields map[string]lead.Field) (lead.Change, error) {
+	v := rows.RawValues()
+	if len(v) != 9 {
+		return lead.Change{}, fmt.Errorf("stored change: %d columns, want 9", len(v))
+	}
+	f, ok := fields[string(v[1])]
+	if !ok {
+		if err := f.UnmarshalText(v[1]); err != nil {
+			return lead.Change{}, fmt.Errorf("stored change of %s: %w", v[0], err)
+		}
+		fields[string(v[1])] = f
+	}
+	c := lead.Change{Lead: string(v[0]), Field: f, Actor: string(v[3]), Event: string(v[4]),
+		From: string(v[5]), To: string(v[6]), Rule: string(v[7]), Reason: string(v[8])}
+	if v[2] != nil {
+		at, err := time.Parse(time.RFC3339Nano, string(v[2]))
+		if err != nil {
+			return lead.Change{}, fmt.Errorf("stored change of %s: at: %w", v[0], err)
+		}
+		c.At = at
+	}
+	return c, nil
 }
 
 // LeadsByID returns the leads with ids, ordered by id; unknown ids are
