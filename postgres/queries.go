@@ -22,6 +22,8 @@ type queries struct {
 	campaigns, leadsBase                       string
 	open, openAll, created, changes, changesOf string
 	leadsByID, scoreLead, scoreEntries         string
+	openSummaries, openAllSummaries            string
+	createdSummaries                           string
 }
 
 func newQueries(schema string) queries {
@@ -111,13 +113,16 @@ func newQueries(schema string) queries {
 		campaigns:      q(`SELECT version, body FROM @s.campaigns ORDER BY id`),
 		leadsBase:      q(`SELECT version, body FROM @s.leads WHERE id > $1`),
 
-		open:      q(`SELECT version, body FROM @s.leads WHERE open AND owner = ANY($1::text[]) ORDER BY owner, id`),
-		openAll:   q(`SELECT version, body FROM @s.leads WHERE open ORDER BY owner, id`),
-		created:   q(`SELECT version, body FROM @s.leads WHERE created >= $1 AND created < $2 ORDER BY created, id`),
-		changes:   q(`SELECT ` + changeCols + ` FROM @s.history WHERE at >= $1 AND at < $2 ORDER BY at, lead, seq`),
-		changesOf: q(`SELECT ` + changeCols + ` FROM @s.history WHERE at >= $1 AND at < $2 AND field = ANY($3::text[]) ORDER BY at, lead, seq`),
-		leadsByID: q(`SELECT version, body FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id`),
-		scoreLead: q(`SELECT version, body FROM @s.leads WHERE id = $1`),
+		open:             q(`SELECT version, body FROM @s.leads WHERE open AND owner = ANY($1::text[]) ORDER BY owner, id`),
+		openAll:          q(`SELECT version, body FROM @s.leads WHERE open ORDER BY owner, id`),
+		created:          q(`SELECT version, body FROM @s.leads WHERE created >= $1 AND created < $2 ORDER BY created, id`),
+		changes:          q(`SELECT ` + changeCols + ` FROM @s.history WHERE at >= $1 AND at < $2 ORDER BY at, lead, seq`),
+		changesOf:        q(`SELECT ` + changeCols + ` FROM @s.history WHERE at >= $1 AND at < $2 AND field = ANY($3::text[]) ORDER BY at, lead, seq`),
+		openSummaries:    q(`SELECT ` + summaryCols(true) + ` FROM @s.leads WHERE open AND owner = ANY($1::text[]) ORDER BY owner, id`),
+		openAllSummaries: q(`SELECT ` + summaryCols(true) + ` FROM @s.leads WHERE open ORDER BY owner, id`),
+		createdSummaries: q(`SELECT ` + summaryCols(false) + ` FROM @s.leads WHERE created >= $1 AND created < $2 ORDER BY created, id`),
+		leadsByID:        q(`SELECT version, body FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id`),
+		scoreLead:        q(`SELECT version, body FROM @s.leads WHERE id = $1`),
 		scoreEntries: q(`(SELECT body FROM @s.history WHERE lead = $1 AND field = 'score' AND at <= $2 ORDER BY at DESC, seq DESC LIMIT 1)
 			UNION ALL
 			(SELECT body FROM @s.history WHERE lead = $1 AND field = 'score' AND at > $2 ORDER BY at, seq LIMIT 1)`),

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -165,4 +167,143 @@ func (s *Store) ScoreAt(ctx context.Context, id string, at time.Time) (decimal.D
 	}
 	d, ok := report.ScoreAt(&ls[0], scores, at)
 	return d, ok, nil
+}
+
+var _ report.Summarizer = (*Store)(nil)
+
+// summaryCols are the columns scanSummary reads, in its order: the parts
+// of a lead [report.Summarizer] names, extracted by the database from the
+// stored body so that a report's rows come back narrow and nothing is
+// decoded as JSON but a request's reasons (issue 12). withWork adds the
+// parts of the track, request and activity; without it they come back
+// null.
+func summaryCols(withWork bool) string {
+	work := strings.Repeat(`, NULL`, 15)
+	if withWork {
+		work = `, body->'track'->>'stage', body->'track'->>'end', body->'track'->>'overdue', body->'track'->>'cadence', body->'track'->>'due',
+		body->'request'->>'state', body->'request'->>'priority', body->'request'->'reasons', body->'request'->>'subject', body->'request'->>'due',
+		body->'activity'->>'inquiries', body->'activity'->>'downloads', body->'activity'->>'page_views', body->'activity'->>'last', body->'activity'->>'last_topic'`
+	}
+	return `id, owner, body->>'desk', body->>'company', body->>'name', body->>'source', body->>'ma_system',
+		body->>'target', body->>'status', body->>'score', body->>'created'` + work
+}
+
+// OpenSummaries answers [report.Summarizer]: Open's leads, from the same
+// partial index of open leads, as summaries (V1, A9, V6).
+func (s *Store) OpenSummaries(ctx context.Context, owners []string) ([]lead.Lead, error) {
+	var (
+		ls  []lead.Lead
+		err error
+	)
+	if len(owners) == 0 {
+		ls, err = s.querySummaries(ctx, s.q.openAllSummaries)
+	} else {
+		ls, err = s.querySummaries(ctx, s.q.openSummaries, owners)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	return ls, nil
+}
+
+// CreatedSummaries answers [report.Summarizer]: Created's leads, from the
+// same index on (created, id), as summaries (V3, V4, V5).
+func (s *Store) CreatedSummaries(ctx context.Context, p report.Period) ([]lead.Lead, error) {
+	ls, err := s.querySummaries(ctx, s.q.createdSummaries, p.From, p.To)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: created: %w", err)
+	}
+	return ls, nil
+}
+
+func (s *Store) querySummaries(ctx context.Context, sql string, args ...any) ([]lead.Lead, error) {
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	defer rows.Close()
+	out := []lead.Lead{}
+	for rows.Next() {
+		l, err := scanSummary(rows.RawValues())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, interpretError(err)
+	}
+	return out, nil
+}
+
+// scanSummary reads one row of summaryCols into a lead, each part equal
+// to the stored body's as decoding it whole reads it; a key absent from
+// the body leaves its part zero.
+func scanSummary(v [][]byte) (lead.Lead, error) {
+	if len(v) != 26 {
+		return lead.Lead{}, fmt.Errorf("stored lead: %d columns, want 26", len(v))
+	}
+	l := lead.Lead{ID: string(v[0]), Owner: string(v[1])}
+	l.Company, l.Name, l.Source, l.MASystem = string(v[3]), string(v[4]), string(v[5]), string(v[6])
+	l.Request.Subject, l.Activity.LastTopic = string(v[19]), string(v[25])
+	tr, rq, ac := &l.Track, &l.Request, &l.Activity
+	parts := []struct {
+		name string
+		b    []byte
+		into any
+	}{
+		{"desk", v[2], &l.Desk}, {"target", v[7], &l.Target}, {"status", v[8], &l.Status},
+		{"score", v[9], &l.Score}, {"created", v[10], &l.Created},
+		{"track.stage", v[11], &tr.Stage}, {"track.end", v[12], &tr.End}, {"track.overdue", v[13], &tr.Overdue},
+		{"track.cadence", v[14], &tr.Cadence}, {"track.due", v[15], &tr.Due},
+		{"request.state", v[16], &rq.State}, {"request.priority", v[17], &rq.Priority}, {"request.reasons", v[18], &rq.Reasons},
+		{"request.due", v[20], &rq.Due},
+		{"activity.inquiries", v[21], &ac.Inquiries}, {"activity.downloads", v[22], &ac.Downloads},
+		{"activity.page_views", v[23], &ac.PageViews}, {"activity.last", v[24], &ac.Last},
+	}
+	for _, p := range parts {
+		if p.b == nil {
+			continue
+		}
+		if err := scanPart(p.b, p.into); err != nil {
+			return lead.Lead{}, fmt.Errorf("stored lead %s: %s: %w", l.ID, p.name, err)
+		}
+	}
+	return l, nil
+}
+
+// scanPart parses the text of one part of a stored lead into into, as
+// decoding the JSON value would.
+func scanPart(b []byte, into any) error {
+	switch p := into.(type) {
+	case *bool:
+		t, err := strconv.ParseBool(string(b))
+		*p = t
+		return err
+	case *int:
+		n, err := strconv.Atoi(string(b))
+		*p = n
+		return err
+	case *int32:
+		n, err := strconv.ParseInt(string(b), 10, 32)
+		*p = int32(n)
+		return err
+	case *uint32:
+		n, err := strconv.ParseUint(string(b), 10, 32)
+		*p = uint32(n)
+		return err
+	case *decimal.Decimal:
+		d, err := decimal.NewFromString(string(b))
+		*p = d
+		return err
+	case *time.Time:
+		t, err := time.Parse(time.RFC3339Nano, string(b))
+		*p = t
+		return err
+	case *lead.RuleIDs:
+		return json.Unmarshal(b, p)
+	case interface{ UnmarshalText([]byte) error }:
+		return p.UnmarshalText(b)
+	}
+	return fmt.Errorf("no parser for %T", into)
 }

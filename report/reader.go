@@ -127,3 +127,39 @@ func ScoreAt(l *lead.Lead, scores []lead.Change, at time.Time) (decimal.Decimal,
 	}
 	return d, true
 }
+
+// A Summarizer is a [Reader] that can answer Open and Created with
+// summaries of the leads instead of whole ones: lead.Lead values with
+// only the parts the reports read filled in, every other field zero, so
+// that a database need not send and decode whole leads (V1, V3-V6, A9).
+// The reports use it when their Reader has it; [Reader.Open] and
+// [Reader.Created] stay the reference, and a summary's parts must equal
+// the whole lead's.
+type Summarizer interface {
+	// OpenSummaries answers [Reader.Open] with, of each lead, only ID,
+	// Owner, Desk, Company, Name, Source, MASystem, Target, Status,
+	// Score, Created, Activity, the Track's Stage, End, Overdue, Cadence
+	// and Due, and the Request's State, Priority, Reasons, Subject and
+	// Due.
+	OpenSummaries(ctx context.Context, owners []string) ([]lead.Lead, error)
+	// CreatedSummaries answers [Reader.Created] with, of each lead, only
+	// ID, Owner, Desk, Company, Name, Source, MASystem, Target, Status,
+	// Score and Created.
+	CreatedSummaries(ctx context.Context, p Period) ([]lead.Lead, error)
+}
+
+// open answers r.Open, from summaries when r has them (V1, V6, A9).
+func open(ctx context.Context, r Reader, owners []string) ([]lead.Lead, error) {
+	if s, ok := r.(Summarizer); ok {
+		return s.OpenSummaries(ctx, owners)
+	}
+	return r.Open(ctx, owners)
+}
+
+// createdIn answers r.Created, from summaries when r has them (V3-V5).
+func createdIn(ctx context.Context, r Reader, p Period) ([]lead.Lead, error) {
+	if s, ok := r.(Summarizer); ok {
+		return s.CreatedSummaries(ctx, p)
+	}
+	return r.Created(ctx, p)
+}
