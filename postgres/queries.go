@@ -23,7 +23,7 @@ type queries struct {
 	open, openAll, created, changes, changesOf string
 	leadsByID, scoreLead, scoreEntries         string
 	openSummaries, openAllSummaries            string
-	createdSummaries                           string
+	createdSummaries, funnelSteps              string
 }
 
 func newQueries(schema string) queries {
@@ -121,8 +121,28 @@ func newQueries(schema string) queries {
 		openSummaries:    q(`SELECT ` + summaryCols(true) + ` FROM @s.leads WHERE open AND owner = ANY($1::text[]) ORDER BY owner, id`),
 		openAllSummaries: q(`SELECT ` + summaryCols(true) + ` FROM @s.leads WHERE open ORDER BY owner, id`),
 		createdSummaries: q(`SELECT ` + summaryCols(false) + ` FROM @s.leads WHERE created >= $1 AND created < $2 ORDER BY created, id`),
-		leadsByID:        q(`SELECT version, body FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id`),
-		scoreLead:        q(`SELECT version, body FROM @s.leads WHERE id = $1`),
+		// The steps are computed per entry before grouping (OFFSET 0
+		// keeps the planner from folding the subqueries), so that the
+		// rows grouped are a lead and six booleans, not the keys.
+		funnelSteps: q(`SELECT s.lead, l.owner, l.desk, l.campaigns <> '[]'::jsonb,
+				s.mql, s.approached, s.connected, s.presql, s.accepted, s.opportunity
+			FROM (SELECT lead, bool_or(mql) AS mql, bool_or(approached) AS approached, bool_or(connected) AS connected,
+					bool_or(presql) AS presql, bool_or(accepted) AS accepted, bool_or(opportunity) AS opportunity
+				FROM (SELECT lead,
+						field = 'request' AND t = $3 AND f <> $4 AS mql,
+						field = 'stage' AND t = $5 AND f <> t AS approached,
+						field = 'stage' AND t = $6 AND f <> t AS connected,
+						field = 'handoff' AND t = $7 AS presql,
+						field = 'handoff' AND t = $8 AS accepted,
+						field = 'feedback' AND strpos(t, 'opportunity=yes') > 0 AND strpos(f, 'opportunity=yes') = 0 AS opportunity
+					FROM (SELECT lead, field, coalesce(body->>'from', '') AS f, coalesce(body->>'to', '') AS t
+						FROM @s.history WHERE at >= $1 AND at < $2 AND field IN ('request', 'stage', 'handoff', 'feedback')) e
+					OFFSET 0) h
+				GROUP BY lead) s
+			JOIN @s.leads l ON l.id = s.lead
+			ORDER BY s.lead`),
+		leadsByID: q(`SELECT version, body FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id`),
+		scoreLead: q(`SELECT version, body FROM @s.leads WHERE id = $1`),
 		scoreEntries: q(`(SELECT body FROM @s.history WHERE lead = $1 AND field = 'score' AND at <= $2 ORDER BY at DESC, seq DESC LIMIT 1)
 			UNION ALL
 			(SELECT body FROM @s.history WHERE lead = $1 AND field = 'score' AND at > $2 ORDER BY at, seq LIMIT 1)`),

@@ -15,6 +15,7 @@ import (
 
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/report"
+	"github.com/leadline/leadline/stage"
 )
 
 var _ report.Reader = (*Store)(nil)
@@ -306,4 +307,41 @@ func scanPart(b []byte, into any) error {
 		return p.UnmarshalText(b)
 	}
 	return fmt.Errorf("no parser for %T", into)
+}
+
+var _ report.StepReader = (*Store)(nil)
+
+// FunnelSteps answers [report.StepReader] (V7) in one statement: the
+// period's request, stage, handoff and feedback entries, read from the
+// index on (at, lead, seq), grouped by lead, each step the OR of the
+// entries that reach it as report.Funnel reads them (a key absent from a
+// body reads ""), joined to the leads that still exist for their owner,
+// desk and whether they responded to a campaign (the campaigns column).
+func (s *Store) FunnelSteps(ctx context.Context, p report.Period) ([]report.LeadSteps, error) {
+	rows, err := s.pool.Query(ctx, s.q.funnelSteps, p.From, p.To,
+		lead.RequestOpen.String(), lead.RequestOverdue.String(), stage.Stage1.Key(), stage.Connected.Key(),
+		lead.HandoffPreSQL.String(), lead.HandoffAccepted.String())
+	if err != nil {
+		return nil, fmt.Errorf("postgres: funnel steps: %w", interpretError(err))
+	}
+	out := []report.LeadSteps{}
+	var (
+		a    report.LeadSteps
+		desk []byte
+	)
+	_, err = pgx.ForEachRow(rows, []any{&a.Lead.ID, &a.Lead.Owner, &desk, &a.Responded,
+		&a.MQL, &a.Approached, &a.Connected, &a.PreSQL, &a.Accepted, &a.Opportunity}, func() error {
+		a.Lead.Desk = 0
+		if desk != nil {
+			if err := a.Lead.Desk.UnmarshalText(desk); err != nil {
+				return fmt.Errorf("stored lead %s: desk: %w", a.Lead.ID, err)
+			}
+		}
+		out = append(out, a)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: funnel steps: %w", interpretError(err))
+	}
+	return out, nil
 }

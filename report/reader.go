@@ -163,3 +163,32 @@ func createdIn(ctx context.Context, r Reader, p Period) ([]lead.Lead, error) {
 	}
 	return r.Created(ctx, p)
 }
+
+// A StepReader is a [Reader] that can answer the first pass of [Funnel]
+// itself (V7): which steps each lead reached in a period, counted where
+// the history is, so that a month of entries is not sent to be counted
+// (issue 12). The funnel uses it when its Reader has it; counting
+// [Reader.Changes] stays the reference.
+type StepReader interface {
+	// FunnelSteps returns, ordered by lead id, one LeadSteps for each
+	// lead that still exists and has a history entry in p of the fields
+	// the funnel reads (request, stage, handoff, feedback), with the
+	// steps those entries reached as [Funnel] reads them.
+	FunnelSteps(ctx context.Context, p Period) ([]LeadSteps, error)
+}
+
+// LeadSteps is what a [StepReader] returns for one lead: the funnel steps
+// it reached in the period (V7), and enough of the lead for the funnel to
+// know whether the viewer sees it (M2) and whether it must read the lead
+// whole for the campaign rows (M6).
+type LeadSteps struct {
+	// Lead holds only the lead's ID, Owner and Desk.
+	Lead lead.Lead
+	// Responded says the lead has campaign responses: the funnel reads
+	// it whole with [Reader.LeadsByID].
+	Responded bool
+	// The steps reached: an approach request opened (MQL), Stage1 and
+	// Connected reached, handed off as a Pre-SQL, accepted, and field
+	// sales' feedback turned to an opportunity.
+	MQL, Approached, Connected, PreSQL, Accepted, Opportunity bool
+}
