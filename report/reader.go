@@ -192,3 +192,40 @@ type LeadSteps struct {
 	// sales' feedback turned to an opportunity.
 	MQL, Approached, Connected, PreSQL, Accepted, Opportunity bool
 }
+
+// An SLAReader is a [Reader] that can answer the passes of [SLA] itself
+// (V9): what each lead's entries in a period count for each owner,
+// counted where the history is, so that a month of entries is not sent
+// twice to be counted (issue 12). SLA uses it when its Reader has it;
+// counting [Reader.Changes] stays the reference.
+type SLAReader interface {
+	// SLACounts returns, for each lead with a request, stage or owner
+	// entry in p and each owner some of them count for, what they count
+	// as [SLA] reads them: a change is the owner's who held the lead
+	// when it was made (the From of the lead's first owner change in p,
+	// else its owner now); a reassignment or an escalation is the
+	// From's. Owners nothing counts for are left out.
+	SLACounts(ctx context.Context, p Period) ([]LeadSLA, error)
+}
+
+// LeadSLA is what one lead's entries in a period count for one owner
+// (V9), with enough of the lead for SLA to know whether the viewer sees
+// it (M2).
+type LeadSLA struct {
+	// Lead holds only the lead's ID, Owner and Desk; Exists says the
+	// lead still exists, Known that it changed owner in the period.
+	Lead          lead.Lead
+	Exists, Known bool
+	// Owner is the owner the counts are for.
+	Owner                                        string
+	Requests, Steps, OnTime                      int
+	Reassigned, Escalated, Connections, Recycles int
+	// Attempts are the requests of the owner's first attempts in the
+	// period: when each was opened and when Stage1 was reached.
+	Attempts []Attempt
+}
+
+// Attempt is a request's first attempt (V9, T11).
+type Attempt struct {
+	Opened, At time.Time
+}
