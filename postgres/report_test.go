@@ -1,7 +1,9 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -10,7 +12,9 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/report"
+	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
 )
 
@@ -122,5 +126,151 @@ func TestStore_summaries(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReports_pushdown runs the funnel and the SLA, which postgres counts
+// in SQL (report.StepReader, report.SLAReader), and memstore, which
+// counts them in Go from Changes, on the same leads and history: the rows
+// must be the same (V7, V9, M2, M6). The history holds each step and
+// count of both reports, entries tied on one instant (write order
+// decides), entries at the period's From (in) and To (out), a second
+// request before the first attempt, reassignments, escalations and a
+// lead that changed owner, a lead with no history, keys absent from a
+// change, and field-desk leads for field viewers (M2).
+func TestReports_pushdown(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pg := newStore(t)
+	mem := memstore.New()
+	tokyo := time.FixedZone("JST", 9*60*60)
+	from := time.Date(2026, 4, 1, 0, 0, 0, 0, tokyo)
+	to := from.AddDate(0, 1, 0)
+	at := func(h float64) time.Time { return from.Add(time.Duration(h * float64(time.Hour))) }
+	var (
+		open, overdue, done = lead.RequestOpen.String(), lead.RequestOverdue.String(), lead.RequestDone.String()
+		untouched, s1, s2   = stage.Untouched.Key(), stage.Stage1.Key(), stage.Stage2.Key()
+		connected           = stage.Connected.Key()
+		presql, accepted    = lead.HandoffPreSQL.String(), lead.HandoffAccepted.String()
+	)
+	type entry struct {
+		at             time.Time
+		field          lead.Field
+		from, to, rule string
+	}
+	e := func(at time.Time, f lead.Field, from, to, rule string) entry { return entry{at, f, from, to, rule} }
+	leads := []struct {
+		l    lead.Lead
+		hist []entry
+	}{
+		// An MQL approached and connected, a step late (T9), on the
+		// period's first instant; a request and its first attempt tied.
+		{lead.Lead{ID: "L-01", Owner: "rep-a", Created: at(-100)}, []entry{
+			e(from, lead.FieldRequest, "", open, "A1"),
+			e(from, lead.FieldStage, untouched, s1, ""),
+			e(at(30), lead.FieldStage, s1, s2, "T9"),
+			e(at(31), lead.FieldStage, s2, connected, "T6"),
+		}},
+		// Reassigned untouched (T1), then escalated (T10): the request
+		// is the first owner's, the attempt the last's.
+		{lead.Lead{ID: "L-02", Owner: "mgr", Created: at(-50)}, []entry{
+			e(at(1), lead.FieldRequest, "", open, "A2"),
+			e(at(49), lead.FieldOwner, "rep-a", "rep-b", "T1"),
+			e(at(97), lead.FieldOwner, "rep-b", "mgr", "T10"),
+			e(at(97), lead.FieldStage, untouched, s1, ""),
+			e(at(98), lead.FieldOwner, "mgr", "rep-c", ""),
+			e(at(99), lead.FieldStage, s1, s1, ""),
+		}},
+		// A second request before the first attempt: timed from the
+		// second. A request from overdue is not a new one; recycled (T7).
+		{lead.Lead{ID: "L-03", Owner: "rep-b", Created: at(-10), Responses: []lead.Touch{
+			{Campaign: "C-1", Kind: lead.ResponseRegistered, By: "rep-a"}, {Campaign: "C-2", Kind: lead.ResponseListed}},
+			Handoff: lead.HandoffAccepted, HandedBy: "rep-b", HandedTo: "fld-1"}, []entry{
+			e(at(2), lead.FieldRequest, "", open, "A1"),
+			e(at(3), lead.FieldRequest, open, done, ""),
+			e(at(4.5), lead.FieldRequest, done, open, "A3"),
+			e(at(6), lead.FieldRequest, open, overdue, "A4"),
+			e(at(7), lead.FieldRequest, overdue, open, ""),
+			e(at(8.25), lead.FieldStage, untouched, s1, ""),
+			e(at(9), lead.FieldStage, s1, untouched, "T7"),
+			e(at(10), lead.FieldStage, untouched, s1, ""),
+			e(at(11), lead.FieldHandoff, "", presql, "M10"),
+			e(at(12), lead.FieldHandoff, presql, accepted, "M10"),
+		}},
+		// Field sales' lead: an opportunity; its entries with no from.
+		{lead.Lead{ID: "L-04", Owner: "fld-1", Desk: lead.DeskField, Created: at(-10), Responses: []lead.Touch{
+			{Campaign: "C-1", Kind: lead.ResponseAttended, By: "rep-c"}},
+			Feedback: lead.Feedback{Opportunity: lead.OutcomeYes}}, []entry{
+			e(at(5), lead.FieldFeedback, "", "opportunity=yes", ""),
+			e(at(6), lead.FieldFeedback, "opportunity=yes", "opportunity=yes;budget=ok", ""),
+			e(at(7), lead.FieldStage, "", s1, ""),
+		}},
+		// Entries at the period's end and before it: outside.
+		{lead.Lead{ID: "L-05", Owner: "rep-a", Created: at(-300)}, []entry{
+			e(at(-1), lead.FieldRequest, "", open, "A1"),
+			e(to, lead.FieldStage, untouched, s1, ""),
+			e(to.Add(-time.Nanosecond).Add(time.Microsecond), lead.FieldOwner, "rep-a", "rep-b", "T1"),
+		}},
+		// No history at all.
+		{lead.Lead{ID: "L-06", Owner: "rep-a", Created: at(-1)}, nil},
+	}
+	for _, x := range leads {
+		var hist []lead.Change
+		for i, h := range x.hist {
+			hist = append(hist, lead.Change{Lead: x.l.ID, At: h.at, Actor: "leadline", Event: fmt.Sprintf("e-%s-%d", x.l.ID, i),
+				Field: h.field, From: h.from, To: h.to, Rule: h.rule})
+		}
+		w := leadline.Write{Lead: x.l, Event: "c-" + x.l.ID, At: at(-1), History: hist}
+		for _, st := range []leadline.Store{pg, mem} {
+			if err := st.Apply(ctx, w); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f := report.Frame{Now: to.Add(time.Hour), Zone: tokyo}
+	sunday := time.Sunday
+	teams := []routing.Team{{ID: "inside", Manager: "mgr", Reps: []routing.Rep{{ID: "rep-a"}, {ID: "rep-b"}, {ID: "rep-c"}}}}
+	csv := func(t *testing.T, rows any, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := report.WriteCSV(&b, rows, report.WriteOptions{Zone: tokyo, LF: true}); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	for _, v := range []routing.Viewer{{Rep: "ops-1", Role: routing.RoleOps}, {Rep: "fld-1", Role: routing.RoleField},
+		{Rep: "fmgr", Role: routing.RoleFieldManager}} {
+		for _, p := range []struct {
+			name string
+			p    report.Period
+		}{
+			{"April in Tokyo", report.Period{From: from, To: to}},
+			{"an empty period", report.Period{From: to.Add(time.Hour), To: to.Add(2 * time.Hour)}},
+			{"a Tokyo day", f.Day(at(100))},
+			{"a Tokyo week from Sunday (V8)", (&report.Frame{Now: at(100), Zone: tokyo, WeekStart: &sunday}).ThisWeek()},
+		} {
+			t.Run(fmt.Sprintf("%s/%s", v.Role, p.name), func(t *testing.T) {
+				for _, rep := range []struct {
+					name string
+					run  func(r report.Reader) string
+				}{
+					{"Funnel", func(r report.Reader) string {
+						rows, err := report.Funnel(ctx, r, v, report.FunnelParams{Frame: f, Period: p.p})
+						return csv(t, rows, err)
+					}},
+					{"SLA", func(r report.Reader) string {
+						rows, err := report.SLA(ctx, r, v, report.SLAParams{Frame: f, Period: p.p, Teams: teams})
+						return csv(t, rows, err)
+					}},
+				} {
+					if got, want := rep.run(pg), rep.run(mem); got != want {
+						t.Errorf("%s: postgres:\n%s\nmemstore:\n%s", rep.name, got, want)
+					}
+				}
+			})
+		}
 	}
 }
