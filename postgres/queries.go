@@ -182,8 +182,8 @@ func newQueries(schema string) queries {
 					count(*) FILTER (WHERE is_req) AS requests, count(*) FILTER (WHERE is_step) AS steps,
 					count(*) FILTER (WHERE on_time) AS on_time,
 					count(*) FILTER (WHERE connection) AS connections, count(*) FILTER (WHERE recycle) AS recycles,
-					coalesce(array_agg(opened ORDER BY at, seq) FILTER (WHERE attempted), '{}') AS opened,
-					coalesce(array_agg(at_text ORDER BY at, seq) FILTER (WHERE attempted), '{}') AS attempts
+					coalesce(array_agg(opened) FILTER (WHERE attempted), '{}') AS opened,
+					coalesce(array_agg(at_text) FILTER (WHERE attempted), '{}') AS attempts
 				FROM a GROUP BY lead, grp
 			)
 			SELECT g.lead, l.owner, l.desk, g.grp, g.of, g.ot, g.reassigned, g.escalated,
