@@ -57,4 +57,13 @@
 // (a partial index), leads by creation instant, history by (at, lead,
 // seq) streamed through the iterator of [Store.Changes], score entries
 // by lead (a partial index, E8). None loads every lead.
+//
+// The rows come back narrow: the database extracts the keys of a change
+// and the parts of a lead a report shows from the stored JSON, so that a
+// report decodes no whole body (report.Summarizer for the worklist,
+// requests, overdue and created lists). The funnel's steps
+// (report.StepReader, V7) and the SLA's counts (report.SLAReader, V9)
+// are counted in SQL, one pass over the period's history each, in a
+// read-only transaction without JIT; memstore counts them in Go, the
+// reference the tests compare with.
 package postgres

@@ -22,6 +22,8 @@ type queries struct {
 	campaigns, leadsBase                       string
 	open, openAll, created, changes, changesOf string
 	leadsByID, scoreLead, scoreEntries         string
+	openSummaries, openAllSummaries            string
+	createdSummaries, funnelSteps, slaCounts   string
 }
 
 func newQueries(schema string) queries {
@@ -111,11 +113,83 @@ func newQueries(schema string) queries {
 		campaigns:      q(`SELECT version, body FROM @s.campaigns ORDER BY id`),
 		leadsBase:      q(`SELECT version, body FROM @s.leads WHERE id > $1`),
 
-		open:      q(`SELECT version, body FROM @s.leads WHERE open AND owner = ANY($1::text[]) ORDER BY owner, id`),
-		openAll:   q(`SELECT version, body FROM @s.leads WHERE open ORDER BY owner, id`),
-		created:   q(`SELECT version, body FROM @s.leads WHERE created >= $1 AND created < $2 ORDER BY created, id`),
-		changes:   q(`SELECT body FROM @s.history WHERE at >= $1 AND at < $2 ORDER BY at, lead, seq`),
-		changesOf: q(`SELECT body FROM @s.history WHERE at >= $1 AND at < $2 AND field = ANY($3::text[]) ORDER BY at, lead, seq`),
+		open:             q(`SELECT version, body FROM @s.leads WHERE open AND owner = ANY($1::text[]) ORDER BY owner, id`),
+		openAll:          q(`SELECT version, body FROM @s.leads WHERE open ORDER BY owner, id`),
+		created:          q(`SELECT version, body FROM @s.leads WHERE created >= $1 AND created < $2 ORDER BY created, id`),
+		changes:          q(`SELECT ` + changeCols + ` FROM @s.history WHERE at >= $1 AND at < $2 ORDER BY at, lead, seq`),
+		changesOf:        q(`SELECT ` + changeCols + ` FROM @s.history WHERE at >= $1 AND at < $2 AND field = ANY($3::text[]) ORDER BY at, lead, seq`),
+		openSummaries:    q(`SELECT ` + summaryCols(true) + ` FROM @s.leads WHERE open AND owner = ANY($1::text[]) ORDER BY owner, id`),
+		openAllSummaries: q(`SELECT ` + summaryCols(true) + ` FROM @s.leads WHERE open ORDER BY owner, id`),
+		createdSummaries: q(`SELECT ` + summaryCols(false) + ` FROM @s.leads WHERE created >= $1 AND created < $2 ORDER BY created, id`),
+		// The steps are computed per entry before grouping (OFFSET 0
+		// keeps the planner from folding the subqueries), so that the
+		// rows grouped are a lead and six booleans, not the keys.
+		funnelSteps: q(`SELECT s.lead, l.owner, l.desk, l.campaigns <> '[]'::jsonb,
+				s.mql, s.approached, s.connected, s.presql, s.accepted, s.opportunity
+			FROM (SELECT lead, bool_or(mql) AS mql, bool_or(approached) AS approached, bool_or(connected) AS connected,
+					bool_or(presql) AS presql, bool_or(accepted) AS accepted, bool_or(opportunity) AS opportunity
+				FROM (SELECT lead,
+						field = 'request' AND t = $3 AND f <> $4 AS mql,
+						field = 'stage' AND t = $5 AND f <> t AS approached,
+						field = 'stage' AND t = $6 AND f <> t AS connected,
+						field = 'handoff' AND t = $7 AS presql,
+						field = 'handoff' AND t = $8 AS accepted,
+						field = 'feedback' AND strpos(t, 'opportunity=yes') > 0 AND strpos(f, 'opportunity=yes') = 0 AS opportunity
+					FROM (SELECT lead, field, coalesce(body->>'from', '') AS f, coalesce(body->>'to', '') AS t
+						FROM @s.history WHERE at >= $1 AND at < $2 AND field IN ('request', 'stage', 'handoff', 'feedback')) e
+					OFFSET 0) h
+				GROUP BY lead) s
+			JOIN @s.leads l ON l.id = s.lead
+			ORDER BY s.lead`),
+		// $3..$6 are the keys of an open request, an overdue one,
+		// Connected and Stage1; $7 those of Stage1 to Stage4. Each entry
+		// is first reduced to what it counts (e), the entries that count
+		// nothing and change no owner dropped; then numbered in each
+		// lead's write order by the owner changes (grp) and requests
+		// (req) before it (n); then, within a lead's stretch after a
+		// request, the request's instant and the first attempts (a);
+		// then grouped by lead and owner stretch.
+		slaCounts: q(`WITH e AS (
+				SELECT lead, at, seq, is_owner,
+					CASE WHEN is_owner THEN f END AS of, CASE WHEN is_owner THEN t END AS ot,
+					is_owner AND r = 'T1' AS reassigned, is_owner AND r = 'T10' AS escalated,
+					is_req, is_first, is_step, is_step AND r <> 'T9' AS on_time,
+					is_stage AND r <> 'T7' AND t = $5 AND f <> t AS connection, is_stage AND r = 'T7' AS recycle,
+					CASE WHEN is_req OR is_first THEN at_text END AS at_text
+				FROM (SELECT lead, at, seq, field = 'owner' AS is_owner, field = 'stage' AS is_stage, f, t, r, at_text,
+						field = 'request' AND t = $3 AND f <> $4 AS is_req,
+						field = 'stage' AND r <> 'T7' AND f <> t AND t = $6 AS is_first,
+						field = 'stage' AND r <> 'T7' AND NOT (t = $5 AND f <> t) AND f <> t AND t = ANY($7::text[]) AS is_step
+					FROM (SELECT lead, at, seq, field, coalesce(body->>'from', '') AS f, coalesce(body->>'to', '') AS t,
+							coalesce(body->>'rule', '') AS r, body->>'at' AS at_text
+						FROM @s.history WHERE at >= $1 AND at < $2 AND field IN ('request', 'stage', 'owner')) h
+					OFFSET 0) k
+				WHERE is_owner OR is_req OR is_stage AND (is_step OR r = 'T7' OR t = $5 AND f <> t)
+			), n AS (
+				SELECT e.*,
+					count(*) FILTER (WHERE is_owner) OVER w AS grp,
+					count(*) FILTER (WHERE is_req) OVER w AS req
+				FROM e WINDOW w AS (PARTITION BY lead ORDER BY at, seq ROWS UNBOUNDED PRECEDING)
+			), a AS (
+				SELECT n.*,
+					first_value(at_text) OVER r AS opened,
+					req > 0 AND is_first AND count(*) FILTER (WHERE is_first) OVER r = 1 AS attempted
+				FROM n WINDOW r AS (PARTITION BY lead, req ORDER BY at, seq ROWS UNBOUNDED PRECEDING)
+			), g AS (
+				SELECT lead, grp,
+					min(of) FILTER (WHERE is_owner) AS of, min(ot) FILTER (WHERE is_owner) AS ot,
+					bool_or(reassigned) AS reassigned, bool_or(escalated) AS escalated,
+					count(*) FILTER (WHERE is_req) AS requests, count(*) FILTER (WHERE is_step) AS steps,
+					count(*) FILTER (WHERE on_time) AS on_time,
+					count(*) FILTER (WHERE connection) AS connections, count(*) FILTER (WHERE recycle) AS recycles,
+					coalesce(array_agg(opened) FILTER (WHERE attempted), '{}') AS opened,
+					coalesce(array_agg(at_text) FILTER (WHERE attempted), '{}') AS attempts
+				FROM a GROUP BY lead, grp
+			)
+			SELECT g.lead, l.owner, l.desk, g.grp, g.of, g.ot, g.reassigned, g.escalated,
+				g.requests, g.steps, g.on_time, g.connections, g.recycles, g.opened, g.attempts
+			FROM g LEFT JOIN @s.leads l ON l.id = g.lead
+			ORDER BY g.lead, g.grp`),
 		leadsByID: q(`SELECT version, body FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id`),
 		scoreLead: q(`SELECT version, body FROM @s.leads WHERE id = $1`),
 		scoreEntries: q(`(SELECT body FROM @s.history WHERE lead = $1 AND field = 'score' AND at <= $2 ORDER BY at DESC, seq DESC LIMIT 1)

@@ -1,11 +1,14 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"iter"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/report"
+	"github.com/leadline/leadline/stage"
 )
 
 var _ report.Reader = (*Store)(nil)
@@ -70,15 +74,11 @@ func (s *Store) Changes(ctx context.Context, q report.ChangeQuery) iter.Seq2[lea
 			return
 		}
 		defer rows.Close()
+		fields := make(map[string]lead.Field)
 		for rows.Next() {
-			var body []byte
-			if err := rows.Scan(&body); err != nil {
-				yield(lead.Change{}, fmt.Errorf("postgres: changes: %w", interpretError(err)))
-				return
-			}
-			var c lead.Change
-			if err := json.Unmarshal(body, &c); err != nil {
-				yield(lead.Change{}, fmt.Errorf("postgres: changes: stored change: %w", err))
+			c, err := scanChange(rows, fields)
+			if err != nil {
+				yield(lead.Change{}, fmt.Errorf("postgres: changes: %w", err))
 				return
 			}
 			if !yield(c, nil) {
@@ -89,6 +89,41 @@ func (s *Store) Changes(ctx context.Context, q report.ChangeQuery) iter.Seq2[lea
 			yield(lead.Change{}, fmt.Errorf("postgres: changes: %w", interpretError(err)))
 		}
 	}
+}
+
+// changeCols are the columns scanChange reads, in its order: the
+// change's keys as the database extracts them from the stored body, so
+// that a report's month of history comes back as narrow text rows and is
+// not decoded as JSON in Go (issue 12). The instant is the body's own
+// text, not the at column, so that it keeps its nanoseconds and offset as
+// the stored change has them.
+const changeCols = `lead, field, body->>'at', body->>'actor', body->>'event', body->>'from', body->>'to', body->>'rule', body->>'reason'`
+
+// scanChange reads one row of changeCols into a Change, equal to the
+// stored body decoded (E3); a key absent from the body reads "". fields
+// caches the parsed field keys across rows.
+func scanChange(rows pgx.Rows, fields map[string]lead.Field) (lead.Change, error) {
+	v := rows.RawValues()
+	if len(v) != 9 {
+		return lead.Change{}, fmt.Errorf("stored change: %d columns, want 9", len(v))
+	}
+	f, ok := fields[string(v[1])]
+	if !ok {
+		if err := f.UnmarshalText(v[1]); err != nil {
+			return lead.Change{}, fmt.Errorf("stored change of %s: %w", v[0], err)
+		}
+		fields[string(v[1])] = f
+	}
+	c := lead.Change{Lead: string(v[0]), Field: f, Actor: string(v[3]), Event: string(v[4]),
+		From: string(v[5]), To: string(v[6]), Rule: string(v[7]), Reason: string(v[8])}
+	if v[2] != nil {
+		at, err := time.Parse(time.RFC3339Nano, string(v[2]))
+		if err != nil {
+			return lead.Change{}, fmt.Errorf("stored change of %s: at: %w", v[0], err)
+		}
+		c.At = at
+	}
+	return c, nil
 }
 
 // LeadsByID returns the leads with ids, ordered by id; unknown ids are
@@ -134,4 +169,335 @@ func (s *Store) ScoreAt(ctx context.Context, id string, at time.Time) (decimal.D
 	}
 	d, ok := report.ScoreAt(&ls[0], scores, at)
 	return d, ok, nil
+}
+
+var _ report.Summarizer = (*Store)(nil)
+
+// summaryCols are the columns scanSummary reads, in its order: the parts
+// of a lead [report.Summarizer] names, extracted by the database from the
+// stored body so that a report's rows come back narrow and nothing is
+// decoded as JSON but a request's reasons (issue 12). withWork adds the
+// parts of the track, request and activity; without it they come back
+// null.
+func summaryCols(withWork bool) string {
+	work := strings.Repeat(`, NULL`, 15)
+	if withWork {
+		work = `, body->'track'->>'stage', body->'track'->>'end', body->'track'->>'overdue', body->'track'->>'cadence', body->'track'->>'due',
+		body->'request'->>'state', body->'request'->>'priority', body->'request'->'reasons', body->'request'->>'subject', body->'request'->>'due',
+		body->'activity'->>'inquiries', body->'activity'->>'downloads', body->'activity'->>'page_views', body->'activity'->>'last', body->'activity'->>'last_topic'`
+	}
+	return `id, owner, body->>'desk', body->>'company', body->>'name', body->>'source', body->>'ma_system',
+		body->>'target', body->>'status', body->>'score', body->>'created'` + work
+}
+
+// OpenSummaries answers [report.Summarizer]: Open's leads, from the same
+// partial index of open leads, as summaries (V1, A9, V6).
+func (s *Store) OpenSummaries(ctx context.Context, owners []string) ([]lead.Lead, error) {
+	var (
+		ls  []lead.Lead
+		err error
+	)
+	if len(owners) == 0 {
+		ls, err = s.querySummaries(ctx, s.q.openAllSummaries)
+	} else {
+		ls, err = s.querySummaries(ctx, s.q.openSummaries, owners)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	return ls, nil
+}
+
+// CreatedSummaries answers [report.Summarizer]: Created's leads, from the
+// same index on (created, id), as summaries (V3, V4, V5).
+func (s *Store) CreatedSummaries(ctx context.Context, p report.Period) ([]lead.Lead, error) {
+	ls, err := s.querySummaries(ctx, s.q.createdSummaries, p.From, p.To)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: created: %w", err)
+	}
+	return ls, nil
+}
+
+func (s *Store) querySummaries(ctx context.Context, sql string, args ...any) ([]lead.Lead, error) {
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	defer rows.Close()
+	out := []lead.Lead{}
+	for rows.Next() {
+		l, err := scanSummary(rows.RawValues())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, interpretError(err)
+	}
+	return out, nil
+}
+
+// scanSummary reads one row of summaryCols into a lead, each part equal
+// to the stored body's as decoding it whole reads it; a key absent from
+// the body leaves its part zero.
+func scanSummary(v [][]byte) (lead.Lead, error) {
+	if len(v) != 26 {
+		return lead.Lead{}, fmt.Errorf("stored lead: %d columns, want 26", len(v))
+	}
+	l := lead.Lead{ID: string(v[0]), Owner: string(v[1])}
+	l.Company, l.Name, l.Source, l.MASystem = string(v[3]), string(v[4]), string(v[5]), string(v[6])
+	l.Request.Subject, l.Activity.LastTopic = string(v[19]), string(v[25])
+	tr, rq, ac := &l.Track, &l.Request, &l.Activity
+	parts := []struct {
+		name string
+		b    []byte
+		into any
+	}{
+		{"desk", v[2], &l.Desk}, {"target", v[7], &l.Target}, {"status", v[8], &l.Status},
+		{"score", v[9], &l.Score}, {"created", v[10], &l.Created},
+		{"track.stage", v[11], &tr.Stage}, {"track.end", v[12], &tr.End}, {"track.overdue", v[13], &tr.Overdue},
+		{"track.cadence", v[14], &tr.Cadence}, {"track.due", v[15], &tr.Due},
+		{"request.state", v[16], &rq.State}, {"request.priority", v[17], &rq.Priority}, {"request.reasons", v[18], &rq.Reasons},
+		{"request.due", v[20], &rq.Due},
+		{"activity.inquiries", v[21], &ac.Inquiries}, {"activity.downloads", v[22], &ac.Downloads},
+		{"activity.page_views", v[23], &ac.PageViews}, {"activity.last", v[24], &ac.Last},
+	}
+	for _, p := range parts {
+		if p.b == nil {
+			continue
+		}
+		if err := scanPart(p.b, p.into); err != nil {
+			return lead.Lead{}, fmt.Errorf("stored lead %s: %s: %w", l.ID, p.name, err)
+		}
+	}
+	return l, nil
+}
+
+// scanPart parses the text of one part of a stored lead into into, as
+// decoding the JSON value would.
+func scanPart(b []byte, into any) error {
+	switch p := into.(type) {
+	case *bool:
+		t, err := strconv.ParseBool(string(b))
+		*p = t
+		return err
+	case *int:
+		n, err := strconv.Atoi(string(b))
+		*p = n
+		return err
+	case *int32:
+		n, err := strconv.ParseInt(string(b), 10, 32)
+		*p = int32(n)
+		return err
+	case *uint32:
+		n, err := strconv.ParseUint(string(b), 10, 32)
+		*p = uint32(n)
+		return err
+	case *decimal.Decimal:
+		d, err := decimal.NewFromString(string(b))
+		*p = d
+		return err
+	case *time.Time:
+		t, err := time.Parse(time.RFC3339Nano, string(b))
+		*p = t
+		return err
+	case *lead.RuleIDs:
+		return json.Unmarshal(b, p)
+	case interface{ UnmarshalText([]byte) error }:
+		return p.UnmarshalText(b)
+	}
+	return fmt.Errorf("no parser for %T", into)
+}
+
+var _ report.StepReader = (*Store)(nil)
+
+// FunnelSteps answers [report.StepReader] (V7) in one statement: the
+// period's request, stage, handoff and feedback entries, read from the
+// index on (at, lead, seq), grouped by lead, each step the OR of the
+// entries that reach it as report.Funnel reads them (a key absent from a
+// body reads ""), joined to the leads that still exist for their owner,
+// desk and whether they responded to a campaign (the campaigns column).
+func (s *Store) FunnelSteps(ctx context.Context, p report.Period) ([]report.LeadSteps, error) {
+	tx, err := s.reportTx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: funnel steps: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read only: nothing to undo
+	rows, err := tx.Query(ctx, s.q.funnelSteps, p.From, p.To,
+		lead.RequestOpen.String(), lead.RequestOverdue.String(), stage.Stage1.Key(), stage.Connected.Key(),
+		lead.HandoffPreSQL.String(), lead.HandoffAccepted.String())
+	if err != nil {
+		return nil, fmt.Errorf("postgres: funnel steps: %w", interpretError(err))
+	}
+	out := []report.LeadSteps{}
+	var (
+		a    report.LeadSteps
+		desk []byte
+	)
+	_, err = pgx.ForEachRow(rows, []any{&a.Lead.ID, &a.Lead.Owner, &desk, &a.Responded,
+		&a.MQL, &a.Approached, &a.Connected, &a.PreSQL, &a.Accepted, &a.Opportunity}, func() error {
+		a.Lead.Desk = 0
+		if desk != nil {
+			if err := a.Lead.Desk.UnmarshalText(desk); err != nil {
+				return fmt.Errorf("stored lead %s: desk: %w", a.Lead.ID, err)
+			}
+		}
+		out = append(out, a)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: funnel steps: %w", interpretError(err))
+	}
+	return out, nil
+}
+
+var _ report.SLAReader = (*Store)(nil)
+
+// SLACounts answers [report.SLAReader] (V9) with one statement over the
+// period's request, stage and owner entries (queries.slaCounts), which
+// returns, for each lead, what each stretch between its owner changes
+// counts; here the stretches are credited to their owners: the first
+// stretch to the From of the lead's first owner change, else to its owner
+// now, each later one to the To of the change that starts it, and a
+// reassignment or escalation to its From. A key absent from a body reads
+// "".
+func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSLA, error) {
+	steps := make([]string, 0, 4)
+	for st := stage.Stage1; st <= stage.Stage4; st++ {
+		steps = append(steps, st.Key())
+	}
+	tx, err := s.reportTx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: sla counts: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read only: nothing to undo
+	rows, err := tx.Query(ctx, s.q.slaCounts, p.From, p.To,
+		lead.RequestOpen.String(), lead.RequestOverdue.String(), stage.Connected.Key(), stage.Stage1.Key(), steps)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: sla counts: %w", interpretError(err))
+	}
+	type stretch struct {
+		grp                                            int64
+		from, to                                       *string
+		reassigned, escalated                          bool
+		requests, steps, onTime, connections, recycles int
+		attempts                                       []report.Attempt
+	}
+	var (
+		out         = []report.LeadSLA{}
+		id          string
+		owner, desk *string
+		st          stretch
+		opened, at  []string
+		cur         string
+		lead0       lead.Lead
+		exists      bool
+		stretches   []stretch
+	)
+	flush := func() error {
+		if len(stretches) == 0 {
+			return nil
+		}
+		known := stretches[len(stretches)-1].grp > 0
+		by := make(map[string]*report.LeadSLA)
+		var owners []string
+		credit := func(o string) *report.LeadSLA {
+			c := by[o]
+			if c == nil {
+				c = &report.LeadSLA{Lead: lead0, Exists: exists, Known: known, Owner: o}
+				by[o] = c
+				owners = append(owners, o)
+			}
+			return c
+		}
+		held := lead0.Owner
+		for i, x := range stretches {
+			switch {
+			case x.grp == 0 && known:
+				held = *stretches[i+1].from
+			case x.grp > 0:
+				if x.reassigned {
+					credit(*x.from).Reassigned++
+				}
+				if x.escalated {
+					credit(*x.from).Escalated++
+				}
+				held = *x.to
+			}
+			if x.requests+x.steps+x.connections+x.recycles+len(x.attempts) == 0 {
+				continue
+			}
+			c := credit(held)
+			c.Requests += x.requests
+			c.Steps += x.steps
+			c.OnTime += x.onTime
+			c.Connections += x.connections
+			c.Recycles += x.recycles
+			c.Attempts = append(c.Attempts, x.attempts...)
+		}
+		for _, o := range owners {
+			out = append(out, *by[o])
+		}
+		stretches = stretches[:0]
+		return nil
+	}
+	_, err = pgx.ForEachRow(rows, []any{&id, &owner, &desk, &st.grp, &st.from, &st.to, &st.reassigned, &st.escalated,
+		&st.requests, &st.steps, &st.onTime, &st.connections, &st.recycles, &opened, &at}, func() error {
+		if id != cur {
+			if err := flush(); err != nil {
+				return err
+			}
+			cur, lead0, exists = id, lead.Lead{ID: id}, owner != nil
+			if owner != nil {
+				lead0.Owner = *owner
+			}
+			if desk != nil {
+				if err := lead0.Desk.UnmarshalText([]byte(*desk)); err != nil {
+					return fmt.Errorf("stored lead %s: desk: %w", id, err)
+				}
+			}
+		}
+		if st.grp > 0 && (st.from == nil || st.to == nil) {
+			return fmt.Errorf("lead %s: owner stretch %d has no owner change", id, st.grp)
+		}
+		if len(opened) != len(at) {
+			return fmt.Errorf("lead %s: %d requests for %d attempts", id, len(opened), len(at))
+		}
+		x := st
+		x.attempts = nil
+		for i := range opened {
+			o, err1 := time.Parse(time.RFC3339Nano, opened[i])
+			a, err2 := time.Parse(time.RFC3339Nano, at[i])
+			if err := cmp.Or(err1, err2); err != nil {
+				return fmt.Errorf("stored change of %s: at: %w", id, err)
+			}
+			x.attempts = append(x.attempts, report.Attempt{Opened: o, At: a})
+		}
+		stretches = append(stretches, x)
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: sla counts: %w", interpretError(err))
+	}
+	return out, nil
+}
+
+// reportTx begins the read-only transaction a report's aggregate runs in,
+// without JIT compilation: the statements that count a month of history
+// in one pass spent a tenth of their time compiling on 1,000,000 leads
+// (issue 12). The caller rolls it back.
+func (s *Store) reportTx(ctx context.Context) (pgx.Tx, error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	if _, err := tx.Exec(ctx, `SET LOCAL jit = off`); err != nil {
+		_ = tx.Rollback(ctx)
+		return nil, interpretError(err)
+	}
+	return tx, nil
 }

@@ -50,7 +50,7 @@ func Worklist(ctx context.Context, r Reader, v routing.Viewer, p WorklistParams)
 	if err := p.check(v); err != nil {
 		return nil, err
 	}
-	ls, err := r.Open(ctx, p.Owners)
+	ls, err := open(ctx, r, p.Owners)
 	if err != nil {
 		return nil, fmt.Errorf("report: worklist: %w", err)
 	}
@@ -122,7 +122,7 @@ func Requests(ctx context.Context, r Reader, v routing.Viewer, p RequestsParams)
 	if err := p.check(v); err != nil {
 		return nil, err
 	}
-	ls, err := r.Open(ctx, p.Owners)
+	ls, err := open(ctx, r, p.Owners)
 	if err != nil {
 		return nil, fmt.Errorf("report: requests: %w", err)
 	}
@@ -356,7 +356,7 @@ func created(ctx context.Context, r Reader, v routing.Viewer, p *CreatedParams, 
 	if err := p.check(v); err != nil {
 		return nil, err
 	}
-	ls, err := r.Created(ctx, period)
+	ls, err := createdIn(ctx, r, period)
 	if err != nil {
 		return nil, fmt.Errorf("report: created: %w", err)
 	}
@@ -452,7 +452,7 @@ func Overdue(ctx context.Context, r Reader, v routing.Viewer, p OverdueParams) (
 	if err := p.check(v); err != nil {
 		return nil, err
 	}
-	ls, err := r.Open(ctx, p.Owners)
+	ls, err := open(ctx, r, p.Owners)
 	if err != nil {
 		return nil, fmt.Errorf("report: overdue: %w", err)
 	}

@@ -57,35 +57,17 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 	if err := p.check(v); err != nil {
 		return nil, err
 	}
-	by := make(map[string]*steps)
-	var ids []string
-	for c, err := range r.Changes(ctx, ChangeQuery{Period: or(p.Period, p.ThisMonth()),
-		Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldHandoff, lead.FieldFeedback}}) {
-		if err != nil {
-			return nil, fmt.Errorf("report: funnel: %w", err)
-		}
-		s := by[c.Lead]
-		if s == nil {
-			s = new(steps)
-			by[c.Lead] = s
-			ids = append(ids, c.Lead)
-		}
-		switch {
-		case c.Field == lead.FieldRequest && c.To == keyRequestOpen && c.From != keyRequestOverdue:
-			s.mql = true
-		case c.Field == lead.FieldStage && c.To == keyStage1 && c.From != c.To:
-			s.approached = true
-		case c.Field == lead.FieldStage && c.To == keyConnected && c.From != c.To:
-			s.connected = true
-		case c.Field == lead.FieldHandoff && c.To == lead.HandoffPreSQL.String():
-			s.presql = true
-		case c.Field == lead.FieldHandoff && c.To == lead.HandoffAccepted.String():
-			s.accepted = true
-		case c.Field == lead.FieldFeedback && strings.Contains(c.To, "opportunity=yes") && !strings.Contains(c.From, "opportunity=yes"):
-			s.opportunity = true
-		}
+	period := or(p.Period, p.ThisMonth())
+	var (
+		by  map[string]*steps
+		ls  []lead.Lead
+		err error
+	)
+	if sr, ok := r.(StepReader); ok {
+		by, ls, err = funnelSteps(ctx, r, sr, period)
+	} else {
+		by, ls, err = funnelChanges(ctx, r, period)
 	}
-	ls, err := r.LeadsByID(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("report: funnel: %w", err)
 	}
@@ -155,6 +137,72 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 		rows = append(rows, *row)
 	}
 	return rows, nil
+}
+
+// funnelChanges is Funnel's first pass on r.Changes: the steps each lead
+// reached in period, and the leads, whole (V7).
+func funnelChanges(ctx context.Context, r Reader, period Period) (map[string]*steps, []lead.Lead, error) {
+	by := make(map[string]*steps)
+	var ids []string
+	for c, err := range r.Changes(ctx, ChangeQuery{Period: period,
+		Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldHandoff, lead.FieldFeedback}}) {
+		if err != nil {
+			return nil, nil, err
+		}
+		s := by[c.Lead]
+		if s == nil {
+			s = new(steps)
+			by[c.Lead] = s
+			ids = append(ids, c.Lead)
+		}
+		switch {
+		case c.Field == lead.FieldRequest && c.To == keyRequestOpen && c.From != keyRequestOverdue:
+			s.mql = true
+		case c.Field == lead.FieldStage && c.To == keyStage1 && c.From != c.To:
+			s.approached = true
+		case c.Field == lead.FieldStage && c.To == keyConnected && c.From != c.To:
+			s.connected = true
+		case c.Field == lead.FieldHandoff && c.To == lead.HandoffPreSQL.String():
+			s.presql = true
+		case c.Field == lead.FieldHandoff && c.To == lead.HandoffAccepted.String():
+			s.accepted = true
+		case c.Field == lead.FieldFeedback && strings.Contains(c.To, "opportunity=yes") && !strings.Contains(c.From, "opportunity=yes"):
+			s.opportunity = true
+		}
+	}
+	ls, err := r.LeadsByID(ctx, ids)
+	return by, ls, err
+}
+
+// funnelSteps is Funnel's first pass on a StepReader: the same steps,
+// and the leads that responded to a campaign whole, the others as their
+// ID, Owner and Desk, all the funnel reads of them (V7, M2, M6).
+func funnelSteps(ctx context.Context, r Reader, sr StepReader, period Period) (map[string]*steps, []lead.Lead, error) {
+	all, err := sr.FunnelSteps(ctx, period)
+	if err != nil {
+		return nil, nil, err
+	}
+	by := make(map[string]*steps, len(all))
+	var ls []lead.Lead
+	var whole []string
+	for i := range all {
+		a := &all[i]
+		by[a.Lead.ID] = &steps{mql: a.MQL, approached: a.Approached, connected: a.Connected,
+			presql: a.PreSQL, accepted: a.Accepted, opportunity: a.Opportunity}
+		if a.Responded {
+			whole = append(whole, a.Lead.ID)
+		} else {
+			ls = append(ls, a.Lead)
+		}
+	}
+	if len(whole) > 0 {
+		wl, err := r.LeadsByID(ctx, whole)
+		if err != nil {
+			return nil, nil, err
+		}
+		ls = append(ls, wl...)
+	}
+	return by, ls, nil
 }
 
 func b2i(b bool) int {
@@ -227,6 +275,9 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 		return nil, err
 	}
 	q := ChangeQuery{Period: or(p.Period, p.ThisMonth()), Fields: []lead.Field{lead.FieldRequest, lead.FieldStage, lead.FieldOwner}}
+	if sr, ok := r.(SLAReader); ok {
+		return slaCounted(ctx, sr, v, &p, q.Period)
+	}
 	// A change is the owner's who held the lead when it was made: the
 	// From of the lead's first owner change in the period, else its
 	// owner now. So the period's history is read twice: first for the
@@ -331,8 +382,50 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 			}
 		}
 	}
+	return slaRows(p.Teams, rows), nil
+}
+
+// slaCounted is SLA on an SLAReader: the same rows from the counts it
+// returns per lead and owner (V9, M2).
+func slaCounted(ctx context.Context, sr SLAReader, v routing.Viewer, p *SLAParams, period Period) ([]SLARow, error) {
+	counts, err := sr.SLACounts(ctx, period)
+	if err != nil {
+		return nil, fmt.Errorf("report: sla: %w", err)
+	}
+	all := p.rules().SeesAll(v)
+	cal := p.cadence().Calendar
+	rows := make(map[string]*SLARow)
+	for i := range counts {
+		c := &counts[i]
+		if all && !c.Known && !c.Exists || !all && (!c.Exists || !p.sees(v, &c.Lead)) {
+			continue
+		}
+		rw := rows[c.Owner]
+		if rw == nil {
+			rw = &SLARow{Owner: c.Owner}
+			rows[c.Owner] = rw
+		}
+		rw.Requests += c.Requests
+		rw.Attempted += len(c.Attempts)
+		rw.Steps += c.Steps
+		rw.OnTime += c.OnTime
+		rw.Reassigned += c.Reassigned
+		rw.Escalated += c.Escalated
+		rw.Connections += c.Connections
+		rw.Recycles += c.Recycles
+		for _, a := range c.Attempts {
+			rw.waits = append(rw.waits, a.At.Sub(a.Opened))
+			rw.bizWaits = append(rw.bizWaits, stage.Working(cal, a.Opened, a.At))
+		}
+	}
+	return slaRows(p.Teams, rows), nil
+}
+
+// slaRows orders the owners' rows by team and owner and adds the team
+// rows (V9).
+func slaRows(teams []routing.Team, rows map[string]*SLARow) []SLARow {
 	team := make(map[string]string)
-	for _, t := range p.Teams {
+	for _, t := range teams {
 		for _, rep := range t.Reps {
 			team[rep.ID] = t.ID
 		}
@@ -370,7 +463,7 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 	for _, t := range slices.Sorted(mapsKeys(totals)) {
 		out = append(out, totals[t].done())
 	}
-	return out, nil
+	return out
 }
 
 // The keys history entries hold (E3).

@@ -127,3 +127,105 @@ func ScoreAt(l *lead.Lead, scores []lead.Change, at time.Time) (decimal.Decimal,
 	}
 	return d, true
 }
+
+// A Summarizer is a [Reader] that can answer Open and Created with
+// summaries of the leads instead of whole ones: lead.Lead values with
+// only the parts the reports read filled in, every other field zero, so
+// that a database need not send and decode whole leads (V1, V3-V6, A9).
+// The reports use it when their Reader has it; [Reader.Open] and
+// [Reader.Created] stay the reference, and a summary's parts must equal
+// the whole lead's.
+type Summarizer interface {
+	// OpenSummaries answers [Reader.Open] with, of each lead, only ID,
+	// Owner, Desk, Company, Name, Source, MASystem, Target, Status,
+	// Score, Created, Activity, the Track's Stage, End, Overdue, Cadence
+	// and Due, and the Request's State, Priority, Reasons, Subject and
+	// Due.
+	OpenSummaries(ctx context.Context, owners []string) ([]lead.Lead, error)
+	// CreatedSummaries answers [Reader.Created] with, of each lead, only
+	// ID, Owner, Desk, Company, Name, Source, MASystem, Target, Status,
+	// Score and Created.
+	CreatedSummaries(ctx context.Context, p Period) ([]lead.Lead, error)
+}
+
+// open answers r.Open, from summaries when r has them (V1, V6, A9).
+func open(ctx context.Context, r Reader, owners []string) ([]lead.Lead, error) {
+	if s, ok := r.(Summarizer); ok {
+		return s.OpenSummaries(ctx, owners)
+	}
+	return r.Open(ctx, owners)
+}
+
+// createdIn answers r.Created, from summaries when r has them (V3-V5).
+func createdIn(ctx context.Context, r Reader, p Period) ([]lead.Lead, error) {
+	if s, ok := r.(Summarizer); ok {
+		return s.CreatedSummaries(ctx, p)
+	}
+	return r.Created(ctx, p)
+}
+
+// A StepReader is a [Reader] that can answer the first pass of [Funnel]
+// itself (V7): which steps each lead reached in a period, counted where
+// the history is, so that a month of entries is not sent to be counted
+// (issue 12). The funnel uses it when its Reader has it; counting
+// [Reader.Changes] stays the reference.
+type StepReader interface {
+	// FunnelSteps returns, ordered by lead id, one LeadSteps for each
+	// lead that still exists and has a history entry in p of the fields
+	// the funnel reads (request, stage, handoff, feedback), with the
+	// steps those entries reached as [Funnel] reads them.
+	FunnelSteps(ctx context.Context, p Period) ([]LeadSteps, error)
+}
+
+// LeadSteps is what a [StepReader] returns for one lead: the funnel steps
+// it reached in the period (V7), and enough of the lead for the funnel to
+// know whether the viewer sees it (M2) and whether it must read the lead
+// whole for the campaign rows (M6).
+type LeadSteps struct {
+	// Lead holds only the lead's ID, Owner and Desk.
+	Lead lead.Lead
+	// Responded says the lead has campaign responses: the funnel reads
+	// it whole with [Reader.LeadsByID].
+	Responded bool
+	// The steps reached: an approach request opened (MQL), Stage1 and
+	// Connected reached, handed off as a Pre-SQL, accepted, and field
+	// sales' feedback turned to an opportunity.
+	MQL, Approached, Connected, PreSQL, Accepted, Opportunity bool
+}
+
+// An SLAReader is a [Reader] that can answer the passes of [SLA] itself
+// (V9): what each lead's entries in a period count for each owner,
+// counted where the history is, so that a month of entries is not sent
+// twice to be counted (issue 12). SLA uses it when its Reader has it;
+// counting [Reader.Changes] stays the reference.
+type SLAReader interface {
+	// SLACounts returns, for each lead with a request, stage or owner
+	// entry in p and each owner some of them count for, what they count
+	// as [SLA] reads them: a change is the owner's who held the lead
+	// when it was made (the From of the lead's first owner change in p,
+	// else its owner now); a reassignment or an escalation is the
+	// From's. Owners nothing counts for are left out.
+	SLACounts(ctx context.Context, p Period) ([]LeadSLA, error)
+}
+
+// LeadSLA is what one lead's entries in a period count for one owner
+// (V9), with enough of the lead for SLA to know whether the viewer sees
+// it (M2).
+type LeadSLA struct {
+	// Lead holds only the lead's ID, Owner and Desk; Exists says the
+	// lead still exists, Known that it changed owner in the period.
+	Lead          lead.Lead
+	Exists, Known bool
+	// Owner is the owner the counts are for.
+	Owner                                        string
+	Requests, Steps, OnTime                      int
+	Reassigned, Escalated, Connections, Recycles int
+	// Attempts are the requests of the owner's first attempts in the
+	// period: when each was opened and when Stage1 was reached.
+	Attempts []Attempt
+}
+
+// Attempt is a request's first attempt (V9, T11).
+type Attempt struct {
+	Opened, At time.Time
+}
