@@ -25,8 +25,11 @@ type Options struct {
 	// T8); replay it with the roster of the run, a [routing.Org] or a
 	// [Setup]'s. Nil means no team, as [leadline.Config.Roster].
 	Roster leadline.Roster
-	// Campaigns are stored before the first event, as they are, so that
-	// the log's responses find them (M1-M13).
+	// Campaigns are stored before the first event, so that the log's
+	// responses find them (M1-M13): each as it stood before the first
+	// change of model it records, the changes then made again at their
+	// instants, so that every response is routed under the model it met
+	// live (M7).
 	Campaigns []routing.Campaign
 	// Progress, if set, is called with the number of events handled so
 	// far, every [ProgressEvery] events and once at the end.
@@ -86,7 +89,8 @@ type Setup struct {
 	// reassigned to. Nil means no team.
 	Roster *routing.Org `json:"roster,omitempty"`
 	// Campaigns are the run's campaigns, as stored when it ended (M7,
-	// M13): a change of model during the run is not replayed.
+	// M13); the changes of model they record are made again at their
+	// instants.
 	Campaigns []routing.Campaign `json:"campaigns,omitempty"`
 	// Tick is the sweeper's grid, zero for none; Batched says events too
 	// were handled on it; Start is the grid's origin, required with a
@@ -152,7 +156,9 @@ func Run(ctx context.Context, log iter.Seq2[lead.Event, error], opts Options) (*
 		// without rendering them, a fifth of a replay's time.
 		d.deliver = d.drain(func(n *leadline.Notification) { out.Notifications[n.Kind.String()]++ })
 	}
-	for _, c := range opts.Campaigns {
+	var campaigns []routing.Campaign
+	campaigns, d.changes = kickoff(opts.Campaigns)
+	for _, c := range campaigns {
 		if err := st.PutCampaign(ctx, c); err != nil {
 			return nil, fmt.Errorf("replay: campaign %s: %w", c.ID, err)
 		}
@@ -196,6 +202,9 @@ type driver struct {
 	deliver func(context.Context) error
 	stats   stats
 	moved   bool // the clock was set to the first instant
+	// changes are the campaigns' recorded changes of model still to
+	// make, in time order (M7).
+	changes []modelChange
 }
 
 func newDriver(store leadline.Store, out *Outcome, opts Options) (*driver, error) {
@@ -262,7 +271,7 @@ func (d *driver) run(ctx context.Context, log iter.Seq2[lead.Event, error], seen
 			return fmt.Errorf("replay: after %d events: %w", d.stats.Events, err)
 		}
 		at := d.handleAt(ev.At)
-		if err := d.sweepBefore(ctx, at); err != nil {
+		if err := d.advance(ctx, at, true); err != nil {
 			return err
 		}
 		if err := d.moveTo(ctx, at); err != nil {
@@ -342,18 +351,32 @@ func (d *driver) sweepAfter(due time.Time) time.Time {
 	return due.Add(time.Microsecond)
 }
 
-// sweepBefore sweeps every instant before t at which a deadline fired.
+// sweepBefore sweeps every instant before t at which a deadline fired,
+// and makes the changes of campaign models recorded before t, or at t
+// when an event is handled at t (a person's change comes before an event
+// or a sweep of its own instant), all in time order.
 func (d *driver) sweepBefore(ctx context.Context, t time.Time) error {
+	return d.advance(ctx, t, false)
+}
+
+func (d *driver) advance(ctx context.Context, t time.Time, atToo bool) error {
 	for {
-		due, ok := d.st.next()
-		if !ok {
-			return nil
+		var at time.Time
+		due, sweep := d.st.next()
+		if sweep {
+			at = d.sweepAfter(due)
+			if now := d.clk.Now(); at.Before(now) {
+				at = now
+			}
+			sweep = at.Before(t)
 		}
-		at := d.sweepAfter(due)
-		if now := d.clk.Now(); at.Before(now) {
-			at = now
+		if c, ok := d.nextChange(); ok && before(c, t, atToo) && (!sweep || !at.Before(c)) {
+			if err := d.change(ctx); err != nil {
+				return err
+			}
+			continue
 		}
-		if !at.Before(t) {
+		if !sweep {
 			return nil
 		}
 		if err := d.sweepAt(ctx, at); err != nil {
@@ -412,6 +435,11 @@ func (d *driver) finish(ctx context.Context) error {
 			if err := d.sweepAt(ctx, d.until); err != nil {
 				return err
 			}
+		}
+	}
+	for len(d.changes) > 0 { // after the last event: the campaigns end as they ended live
+		if err := d.change(ctx); err != nil {
+			return err
 		}
 	}
 	return d.deliver(ctx)
