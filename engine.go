@@ -429,6 +429,13 @@ func (e *Engine) HandleBatch(ctx context.Context, evs []lead.Event) error {
 	}
 }
 
+// seenEvents is what a store that looks up many event ids of a lead in
+// one call offers (postgres implements it): [LeadStore.Seen] for each of
+// ids, in order. HandleBatch then checks a batch's ids at once (E2).
+type seenEvents interface {
+	SeenEvents(ctx context.Context, leadID string, ids []string) (prints []uint64, seen []bool, err error)
+}
+
 // errAllSeen marks a batch whose events were all handled before: a
 // repeat to report, not a race to retry.
 var errAllSeen = errors.New("every event of the batch was handled before")
@@ -445,11 +452,30 @@ func (e *Engine) batchStep(ctx context.Context, evs []lead.Event, sc *scratch) e
 	sc.again(cur)
 	var applied []string
 	var prints []uint64
+	// A store that looks up many event ids at once answers for the whole
+	// batch in one call: one round trip to a database, not one an event.
+	var (
+		early       []uint64
+		earlySeen   []bool
+		lookedAhead bool
+	)
+	if st, ok := e.store.(seenEvents); ok && exists {
+		ids := make([]string, len(evs))
+		for i := range evs {
+			ids[i] = evs[i].ID
+		}
+		if early, earlySeen, err = st.SeenEvents(ctx, id, ids); err != nil {
+			return fmt.Errorf("leadline: handle batch of lead %s: %w", id, err)
+		}
+		lookedAhead = true
+	}
 	for i := range evs {
 		ev := &evs[i]
 		if exists {
-			print, seen, err := e.store.Seen(ctx, id, ev.ID)
-			if err != nil {
+			print, seen := uint64(0), false
+			if lookedAhead {
+				print, seen = early[i], earlySeen[i]
+			} else if print, seen, err = e.store.Seen(ctx, id, ev.ID); err != nil {
 				return fmt.Errorf("leadline: handle batch: event %s: %w", ev.ID, err)
 			}
 			if seen {

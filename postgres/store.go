@@ -99,6 +99,39 @@ func (s *Store) Seen(ctx context.Context, leadID, eventID string) (uint64, bool,
 	return uint64(print), true, nil
 }
 
+// SeenEvents is [Store.Seen] for each of ids, in one query: whether a
+// write of the lead recorded each id, and its fingerprint (E2). The
+// engine's HandleBatch checks a batch's event ids with it in one round
+// trip instead of one an event.
+func (s *Store) SeenEvents(ctx context.Context, leadID string, ids []string) ([]uint64, []bool, error) {
+	prints := make([]uint64, len(ids))
+	seen := make([]bool, len(ids))
+	if len(ids) == 0 {
+		return prints, seen, ctx.Err()
+	}
+	rows, err := s.pool.Query(ctx, s.q.seenMany, leadID, ids)
+	if err != nil {
+		return nil, nil, fmt.Errorf("postgres: seen events of %s: %w", leadID, interpretError(err))
+	}
+	at := make(map[string]int64, len(ids))
+	var (
+		event string
+		print int64
+	)
+	if _, err := pgx.ForEachRow(rows, []any{&event, &print}, func() error {
+		at[event] = print
+		return nil
+	}); err != nil {
+		return nil, nil, fmt.Errorf("postgres: seen events of %s: %w", leadID, interpretError(err))
+	}
+	for i, id := range ids {
+		if p, ok := at[id]; ok && id != "" {
+			prints[i], seen[i] = uint64(p), true
+		}
+	}
+	return prints, seen, nil
+}
+
 // Apply makes one write in one transaction, as [leadline.LeadStore] says:
 // the duplicate check first (E2), then the compare-and-set of the lead,
 // its history, deadlines, event ids, outbox and retention. A cancelled
