@@ -122,10 +122,17 @@ func BenchmarkHandle(b *testing.B) {
 }
 
 // BenchmarkHandleBatch measures Engine.HandleBatch: 8 goroutines send
-// batches of 10 score changes of one lead, one write each (E2, E9).
-// events/s counts events, not batches.
+// batches of score changes of one lead, one write each (E2, E9), of 10
+// events and of 40: a realistic burst of one lead (a day of its web
+// activity, a row of an import). events/s counts events, not batches.
 func BenchmarkHandleBatch(b *testing.B) {
-	const leads, workers, per = 8000, 8, 10
+	for _, per := range []int{10, 40} {
+		b.Run(fmt.Sprintf("events=%d", per), func(b *testing.B) { benchHandleBatch(b, per) })
+	}
+}
+
+func benchHandleBatch(b *testing.B, per int) {
+	const leads, workers = 8000, 8
 	pool := benchPool(b, workers+2)
 	st := benchSchema(b, pool, "bb")
 	clk := clock.NewMock()
@@ -303,6 +310,7 @@ func BenchmarkSweep(b *testing.B) {
 				}
 				b.ReportMetric(float64(conflicts.Load()), "sweeps-given-up")
 			}
+			b.ReportMetric(float64(due*b.N)/b.Elapsed().Seconds(), "deadlines/s")
 		})
 	}
 }
