@@ -183,6 +183,12 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) error {
 	}
 	q := &s.q
 	b := &pgx.Batch{}
+	// The statement is prepared once per connection; its plan is made
+	// once too, not at each write: planning a write's statement costs the
+	// server as much as running it, and PostgreSQL keeps planning afresh
+	// when the arrays' lengths make each fresh plan look cheaper. The
+	// setting is local to the write's transaction.
+	b.Queue(q.genericPlan)
 	if len(c.lockIDs) > 1 {
 		// Several leads: lock them in id order first, so that concurrent
 		// batches never deadlock on the compare-and-set.

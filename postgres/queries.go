@@ -7,7 +7,7 @@ import "strings"
 // quoted as an identifier once, in New; every value is a parameter.
 type queries struct {
 	lead, seen, seenMany, history string
-	lockLeads                     string
+	lockLeads, genericPlan        string
 	pruneHistory, pruneSeen       string
 	// The parts of a write's one statement (apply): CTEs whose
 	// placeholders (%s) are the parameters' numbers, and the check.
@@ -15,7 +15,7 @@ type queries struct {
 	historyCTE, dropCTE, deadlinesCTE           string
 	outboxCTE, checkWrites                      string
 	claimDue, releaseDue, load                  string
-	takeReturned, takeNext, giveBack            string
+	takeTicket, giveBack                        string
 	claimOutbox, ack, failRetry, failDead, dead string
 	revive                                      string
 	// outboxTable is the outbox's qualified name, a parameter of the
@@ -38,7 +38,8 @@ func newQueries(schema string) queries {
 		seenMany:    q(`SELECT event, print FROM @s.seen WHERE lead = $1 AND event = ANY($2::text[])`),
 		history:     q(`SELECT body FROM @s.history WHERE lead = $1 ORDER BY seq`),
 
-		lockLeads: q(`SELECT id FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`),
+		genericPlan: `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`,
+		lockLeads:   q(`SELECT id FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`),
 		// The parts of a write's statement: its leads' compare-and-set
 		// (upd) or insert (ins), its event ids (seen), history, deadlines
 		// and notifications, each a data-modifying CTE; then the check of
@@ -98,20 +99,15 @@ func newQueries(schema string) queries {
 		releaseDue: q(`UPDATE @s.deadlines d SET claimed_until = NULL
 			FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(lead, kind, due)
 			WHERE d.lead = u.lead AND d.kind = u.kind AND d.due = u.due AND d.claimed_until IS NOT NULL`),
-		// A place given back is taken first, smallest first; SKIP LOCKED
-		// lets two takers each take a different one at once.
-		takeReturned: q(`DELETE FROM @s.returned r WHERE (r.name, r.number) = (
-			SELECT name, number FROM @s.returned WHERE name = $1 ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
-			RETURNING r.number`),
-		// Else the next number: one statement, its own transaction, so
-		// the sequence's row is locked only while it moves (M9).
-		takeNext: q(`INSERT INTO @s.sequences AS s (name, next) VALUES ($1, 1)
-			ON CONFLICT (name) DO UPDATE SET next = s.next + 1 RETURNING s.next - 1`),
+		// A place of a round-robin sequence: the smallest given back,
+		// else the sequence's next number (migration 0004), in one
+		// statement, its own transaction (M9).
+		takeTicket: q(`SELECT @s.next_ticket($1)`),
 		// Places given back: only those taken (below the sequence's next),
 		// each once.
 		giveBack: q(`INSERT INTO @s.returned (name, number)
 			SELECT u.name, u.number FROM unnest($1::text[], $2::bigint[]) AS u(name, number)
-			JOIN @s.sequences s ON s.name = u.name AND u.number < s.next
+			WHERE u.number < @s.taken_below(u.name)
 			ON CONFLICT DO NOTHING`),
 		load: q(`SELECT owner, count(*) FROM @s.leads WHERE active AND owner = ANY($1::text[]) GROUP BY owner`),
 
