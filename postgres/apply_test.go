@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +118,31 @@ func TestApply_refusedOnServer(t *testing.T) {
 	err = st.Apply(ctx, leadline.Write{Lead: l, Event: "ev-L-1", At: monday})
 	if !errors.Is(err, leadline.ErrDuplicateEvent) || errors.Is(err, leadline.ErrConflict) {
 		t.Errorf("Apply(repeat, stale) = %v; want ErrDuplicateEvent only", err)
+	}
+}
+
+// TestNextTickets checks that taking n places at once takes what n
+// NextTicket calls would (M9): the places given back first, smallest
+// first, then the next numbers.
+func TestNextTickets(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := newStore(t)
+	for want := range uint64(10) {
+		if got, err := st.NextTicket(ctx, "inside"); err != nil || got != want {
+			t.Fatalf("NextTicket = %d, %v; want %d", got, err, want)
+		}
+	}
+	if err := st.ReturnTickets(ctx, []leadline.Ticket{{Sequence: "inside", Number: 7}, {Sequence: "inside", Number: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.NextTickets(ctx, "inside", 4); err != nil || !slices.Equal(got, []uint64{3, 7, 10, 11}) {
+		t.Fatalf("NextTickets(4) = %v, %v; want [3 7 10 11]", got, err)
+	}
+	if got, err := st.NextTicket(ctx, "inside"); err != nil || got != 12 {
+		t.Fatalf("NextTicket = %d, %v; want 12", got, err)
+	}
+	if got, err := st.NextTickets(ctx, "field", 3); err != nil || !slices.Equal(got, []uint64{0, 1, 2}) {
+		t.Fatalf("NextTickets(field, 3) = %v, %v; want [0 1 2], a new sequence", got, err)
 	}
 }

@@ -15,7 +15,7 @@ type queries struct {
 	historyCTE, dropCTE, deadlinesCTE           string
 	outboxCTE, checkWrites                      string
 	claimDue, releaseDue, load                  string
-	takeTicket, giveBack                        string
+	takeTicket, takeTickets, giveBack           string
 	claimOutbox, ack, failRetry, failDead, dead string
 	revive                                      string
 	// outboxTable is the outbox's qualified name, a parameter of the
@@ -102,7 +102,8 @@ func newQueries(schema string) queries {
 		// A place of a round-robin sequence: the smallest given back,
 		// else the sequence's next number (migration 0004), in one
 		// statement, its own transaction (M9).
-		takeTicket: q(`SELECT @s.next_ticket($1)`),
+		takeTicket:  q(`SELECT @s.next_ticket($1)`),
+		takeTickets: q(`SELECT @s.next_tickets($1, $2)`),
 		// Places given back: only those taken (below the sequence's next),
 		// each once.
 		giveBack: q(`INSERT INTO @s.returned (name, number)

@@ -28,6 +28,22 @@ $$;
 CREATE FUNCTION @schema.ticket_seq(name text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $f$ SELECT $s$@schema.$s$ || quote_ident('ticket_' || md5(name)) $f$;
 
+-- next_ticket_seq creates the sequence of name at its first use.
+CREATE FUNCTION @schema.next_ticket_seq(name text) RETURNS void
+LANGUAGE plpgsql AS $f$
+DECLARE
+	seq text := @schema.ticket_seq(name);
+BEGIN
+	IF to_regclass(seq) IS NULL THEN
+		BEGIN
+			EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %s MINVALUE 0 START 0', seq);
+		EXCEPTION WHEN unique_violation OR duplicate_table THEN
+			NULL; -- created at the same moment by another taker
+		END;
+	END IF;
+END
+$f$;
+
 -- next_ticket takes a place of the sequence name: the smallest given
 -- back, else the next number, from 0, creating the sequence at its first
 -- use. One statement, its own transaction: a round trip per place.
@@ -46,14 +62,32 @@ BEGIN
 	IF FOUND THEN
 		RETURN n;
 	END IF;
-	IF to_regclass(seq) IS NULL THEN
-		BEGIN
-			EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %s MINVALUE 0 START 0', seq);
-		EXCEPTION WHEN unique_violation OR duplicate_table THEN
-			NULL; -- created at the same moment by another taker
-		END;
-	END IF;
+	PERFORM @schema.next_ticket_seq(name);
 	RETURN nextval(seq::regclass);
+END
+$f$;
+
+-- next_tickets takes n places of the sequence name at once, as n calls
+-- of next_ticket would: the smallest given back first, then the next
+-- numbers. A sweep's batch takes the places of its reassignments with it.
+CREATE FUNCTION @schema.next_tickets(name text, n integer) RETURNS SETOF bigint
+LANGUAGE plpgsql AS $f$
+DECLARE
+	back bigint[];
+	seq text := @schema.ticket_seq(name);
+BEGIN
+	WITH g AS (
+		SELECT r.name, r.number FROM @schema.returned r WHERE r.name = next_tickets.name
+		ORDER BY r.number LIMIT n FOR UPDATE SKIP LOCKED),
+	d AS (
+		DELETE FROM @schema.returned r USING g WHERE (r.name, r.number) = (g.name, g.number)
+		RETURNING r.number)
+	SELECT coalesce(array_agg(d.number ORDER BY d.number), '{}') INTO back FROM d;
+	RETURN QUERY SELECT unnest(back);
+	IF cardinality(back) < n THEN
+		PERFORM @schema.next_ticket_seq(name);
+		RETURN QUERY SELECT nextval(seq::regclass) FROM generate_series(1, n - cardinality(back));
+	END IF;
 END
 $f$;
 
