@@ -22,11 +22,13 @@ import (
 // element per lead, event id, change, deadline or notification, so that
 // each statement covers every write of a batch.
 type columns struct {
-	// leads to update (read version > 0) and to insert (version 0).
+	// leads to update (read version > 0), in id order, and to insert
+	// (version 0). The update's plan (a nested loop over the array, a
+	// probe of the primary key each) locks the rows in the array's
+	// order, so concurrent batches lock their common leads in one order
+	// and never deadlock; were one to, PostgreSQL would refuse a batch
+	// with a deadlock, which reads as a conflict, retried.
 	upd, ins leadRows
-	// lockIDs are the leads to update, sorted: locked in this order so
-	// that concurrent batches never deadlock.
-	lockIDs []string
 
 	seenLead, seenEvent []string
 	seenAt              []time.Time
@@ -84,6 +86,11 @@ func encode(v any) ([]byte, error) {
 // collect builds the arguments of ws's statements.
 func collect(ws []leadline.Write) (*columns, error) {
 	c := &columns{}
+	type updated struct {
+		i    int
+		body []byte
+	}
+	var upd []updated
 	for i := range ws {
 		w := &ws[i]
 		l := w.Lead
@@ -95,8 +102,7 @@ func collect(ws []leadline.Write) (*columns, error) {
 		if l.Version == 0 {
 			c.ins.add(&l, body)
 		} else {
-			c.upd.add(&l, body)
-			c.lockIDs = append(c.lockIDs, id)
+			upd = append(upd, updated{i, body})
 		}
 		if w.Event != "" {
 			for j, ev := range append([]string{w.Event}, w.Events...) {
@@ -155,7 +161,10 @@ func collect(ws []leadline.Write) (*columns, error) {
 			c.seenSince = append(c.seenSince, w.EventsSince)
 		}
 	}
-	slices.Sort(c.lockIDs)
+	slices.SortFunc(upd, func(a, b updated) int { return strings.Compare(ws[a.i].Lead.ID, ws[b.i].Lead.ID) })
+	for _, u := range upd {
+		c.upd.add(&ws[u.i].Lead, u.body)
+	}
 	return c, nil
 }
 
@@ -168,7 +177,7 @@ func collect(ws []leadline.Write) (*columns, error) {
 // deadlines (E5) and outbox (E4) in data-modifying CTEs, and its SELECT
 // checks what they returned: the first write, in batch order, whose event
 // ids were not all recorded (another write recorded one before) or whose
-// compare-and-set matched no row (E6) makes the server raise, through the
+// compare-and-set matched no row makes the server raise, through the
 // schema's refuse function, SQLSTATE LLD01 or LLC01, which rolls back the
 // whole transaction. A write that is both reads as a duplicate (E2), as
 // the event ids are checked first. No statement before the check refuses:
@@ -189,11 +198,6 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) error {
 	// when the arrays' lengths make each fresh plan look cheaper. The
 	// setting is local to the write's transaction.
 	b.Queue(q.genericPlan)
-	if len(c.lockIDs) > 1 {
-		// Several leads: lock them in id order first, so that concurrent
-		// batches never deadlock on the compare-and-set.
-		b.Queue(q.lockLeads, c.lockIDs)
-	}
 	sql, args := c.statement(q, ws)
 	b.Queue(sql, args...)
 	if len(c.histPruneLead) > 0 {
@@ -207,6 +211,9 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) error {
 		return interpretError(err)
 	}
 	defer conn.Release()
+	if err := ctx.Err(); err != nil {
+		return err // nothing sent
+	}
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		if ctx.Err() != nil {
 			abandon(ctx, conn.Conn())

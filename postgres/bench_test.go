@@ -248,8 +248,15 @@ func BenchmarkSweep(b *testing.B) {
 			}
 		}
 	})
-	for _, sweepers := range []int{1, 8} {
-		b.Run(fmt.Sprintf("Engine.Sweep/sweepers=%d", sweepers), func(b *testing.B) {
+	// Config.Batch: the default (256), and 1,024 deadlines a claim and a
+	// write.
+	for _, c := range []struct{ sweepers, batch int }{{1, 0}, {8, 0}, {1, 1024}, {8, 1024}} {
+		sweepers, batch := c.sweepers, c.batch
+		name := fmt.Sprintf("Engine.Sweep/sweepers=%d", sweepers)
+		if batch > 0 {
+			name += fmt.Sprintf("/batch=%d", batch)
+		}
+		b.Run(name, func(b *testing.B) {
 			for i := 0; b.Loop(); i++ {
 				b.StopTimer()
 				// Put the due leads back as they were.
@@ -285,7 +292,7 @@ func BenchmarkSweep(b *testing.B) {
 					fired, conflicts atomic.Int64
 				)
 				for range sweepers {
-					eng, err := leadline.New(postgres.New(pool, postgres.WithSchema(copySchema)), leadline.Config{Clock: clk, Roster: team()})
+					eng, err := leadline.New(postgres.New(pool, postgres.WithSchema(copySchema)), leadline.Config{Clock: clk, Roster: team(), Batch: batch})
 					if err != nil {
 						b.Fatal(err)
 					}
