@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -25,7 +26,7 @@ func TestMigrate_ticketsCarryOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pool.Close()
-	schema := "mig0004_carry"
+	schema := fmt.Sprintf("mig0004_%d", os.Getpid()) // a test binary of its own
 	ident := pgx.Identifier{schema}.Sanitize()
 	drop := func() {
 		if _, err := pool.Exec(ctx, `DROP SCHEMA IF EXISTS `+ident+` CASCADE`); err != nil {
