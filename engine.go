@@ -432,6 +432,13 @@ func (e *Engine) HandleBatch(ctx context.Context, evs []lead.Event) error {
 	}
 }
 
+// seenEvents is what a store that looks up many event ids of a lead in
+// one call offers (postgres implements it): [LeadStore.Seen] for each of
+// ids, in order. HandleBatch then checks a batch's ids at once (E2).
+type seenEvents interface {
+	SeenEvents(ctx context.Context, leadID string, ids []string) (prints []uint64, seen []bool, err error)
+}
+
 // errAllSeen marks a batch whose events were all handled before: a
 // repeat to report, not a race to retry.
 var errAllSeen = errors.New("every event of the batch was handled before")
@@ -448,11 +455,30 @@ func (e *Engine) batchStep(ctx context.Context, evs []lead.Event, sc *scratch) e
 	sc.again(cur)
 	var applied []string
 	var prints []uint64
+	// A store that looks up many event ids at once answers for the whole
+	// batch in one call: one round trip to a database, not one an event.
+	var (
+		early       []uint64
+		earlySeen   []bool
+		lookedAhead bool
+	)
+	if st, ok := e.store.(seenEvents); ok && exists {
+		ids := make([]string, len(evs))
+		for i := range evs {
+			ids[i] = evs[i].ID
+		}
+		if early, earlySeen, err = st.SeenEvents(ctx, id, ids); err != nil {
+			return fmt.Errorf("leadline: handle batch of lead %s: %w", id, err)
+		}
+		lookedAhead = true
+	}
 	for i := range evs {
 		ev := &evs[i]
 		if exists {
-			print, seen, err := e.store.Seen(ctx, id, ev.ID)
-			if err != nil {
+			print, seen := uint64(0), false
+			if lookedAhead {
+				print, seen = early[i], earlySeen[i]
+			} else if print, seen, err = e.store.Seen(ctx, id, ev.ID); err != nil {
 				return fmt.Errorf("leadline: handle batch: event %s: %w", ev.ID, err)
 			}
 			if seen {
@@ -664,7 +690,17 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 		}
 		sorted = true
 	}
+	// A store that takes many round-robin places at once serves the
+	// batch's reassignments in one call (M9).
+	var spare *spareTickets
+	if _, ok := e.store.(ticketsAtOnce); ok {
+		spare = &spareTickets{by: make(map[string][]uint64)}
+		defer e.giveBack(ctx, spare)
+	}
 	for i, id := range b.order {
+		if spare != nil {
+			spare.left = len(b.order) - i
+		}
 		var (
 			cur  *lead.Lead
 			lerr error
@@ -695,6 +731,7 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 			return false, fmt.Errorf("lead %s: %w", id, lerr)
 		}
 		sc := e.newStep(ctx, now, *cur)
+		sc.staff.spare = spare
 		b.steps = append(b.steps, sc)
 		if err := sc.step.Fire(b.upTo[i]); err != nil {
 			return false, fmt.Errorf("lead %s: %w", id, err)
@@ -1016,6 +1053,64 @@ type liveChooser struct {
 	// lead and event name the event being handled, "" for a sweep: a
 	// redelivered event must take no round-robin turn (E2, M9).
 	lead, event string
+	// spare, in a sweep's batch, holds the places taken at once for the
+	// batch's steps; nil elsewhere.
+	spare *spareTickets
+}
+
+// ticketsAtOnce is what a store that takes many places of a sequence in
+// one call offers (postgres implements it): n places, as n NextTicket
+// calls would take them (M9), smallest first.
+type ticketsAtOnce interface {
+	NextTickets(ctx context.Context, sequence string, n int) ([]uint64, error)
+}
+
+// spareTickets are the round-robin places a sweep's batch took at once
+// (M9): a batch's reassignments take one each, so the first step to ask
+// for a sequence's place takes one for each step left in the batch, in
+// one call to the store rather than one a step. The places no step used
+// are given back when the batch ends, so they take no turn.
+type spareTickets struct {
+	left int                 // steps of the batch not run yet, the one asking included
+	by   map[string][]uint64 // places taken and not handed out, by sequence, smallest first
+}
+
+// take hands out the smallest spare place of seq, taking places from
+// store first when none is left.
+func (t *spareTickets) take(ctx context.Context, store Store, seq string) (uint64, error) {
+	if len(t.by[seq]) == 0 {
+		st, ok := store.(ticketsAtOnce)
+		if !ok || t.left < 2 {
+			return store.NextTicket(ctx, seq)
+		}
+		ns, err := st.NextTickets(ctx, seq, t.left)
+		if err != nil {
+			return 0, err
+		}
+		if len(ns) == 0 {
+			return store.NextTicket(ctx, seq)
+		}
+		t.by[seq] = ns
+	}
+	n := t.by[seq][0]
+	t.by[seq] = t.by[seq][1:]
+	return n, nil
+}
+
+// giveBack returns the places no step used to the store (M9).
+func (e *Engine) giveBack(ctx context.Context, t *spareTickets) {
+	var back []Ticket
+	for seq, ns := range t.by {
+		for _, n := range ns {
+			back = append(back, Ticket{Sequence: seq, Number: n})
+		}
+	}
+	if len(back) == 0 {
+		return
+	}
+	if err := e.store.ReturnTickets(context.WithoutCancel(ctx), back); err != nil {
+		e.log.WarnContext(ctx, "round-robin places not given back", "err", err)
+	}
 }
 
 // errRedelivered stops a step that would take a round-robin place for
@@ -1046,7 +1141,15 @@ func (c *liveChooser) ticket(seq string) (uint64, error) {
 			return 0, errRedelivered
 		}
 	}
-	n, err := c.e.store.NextTicket(c.ctx, seq)
+	var (
+		n   uint64
+		err error
+	)
+	if c.spare != nil {
+		n, err = c.spare.take(c.ctx, c.e.store, seq)
+	} else {
+		n, err = c.e.store.NextTicket(c.ctx, seq)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("leadline: round robin: %w", err)
 	}

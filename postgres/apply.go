@@ -3,11 +3,15 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
@@ -18,11 +22,13 @@ import (
 // element per lead, event id, change, deadline or notification, so that
 // each statement covers every write of a batch.
 type columns struct {
-	// leads to update (read version > 0) and to insert (version 0).
+	// leads to update (read version > 0), in id order, and to insert
+	// (version 0). The update's plan (a nested loop over the array, a
+	// probe of the primary key each) locks the rows in the array's
+	// order, so concurrent batches lock their common leads in one order
+	// and never deadlock; were one to, PostgreSQL would refuse a batch
+	// with a deadlock, which reads as a conflict, retried.
 	upd, ins leadRows
-	// lockIDs are the leads to update, sorted: locked in this order so
-	// that concurrent batches never deadlock.
-	lockIDs []string
 
 	seenLead, seenEvent []string
 	seenAt              []time.Time
@@ -80,6 +86,11 @@ func encode(v any) ([]byte, error) {
 // collect builds the arguments of ws's statements.
 func collect(ws []leadline.Write) (*columns, error) {
 	c := &columns{}
+	type updated struct {
+		i    int
+		body []byte
+	}
+	var upd []updated
 	for i := range ws {
 		w := &ws[i]
 		l := w.Lead
@@ -91,8 +102,7 @@ func collect(ws []leadline.Write) (*columns, error) {
 		if l.Version == 0 {
 			c.ins.add(&l, body)
 		} else {
-			c.upd.add(&l, body)
-			c.lockIDs = append(c.lockIDs, id)
+			upd = append(upd, updated{i, body})
 		}
 		if w.Event != "" {
 			for j, ev := range append([]string{w.Event}, w.Events...) {
@@ -151,150 +161,183 @@ func collect(ws []leadline.Write) (*columns, error) {
 			c.seenSince = append(c.seenSince, w.EventsSince)
 		}
 	}
-	slices.Sort(c.lockIDs)
+	slices.SortFunc(upd, func(a, b updated) int { return strings.Compare(ws[a.i].Lead.ID, ws[b.i].Lead.ID) })
+	for _, u := range upd {
+		c.upd.add(&ws[u.i].Lead, u.body)
+	}
 	return c, nil
 }
 
-// apply makes the checked writes ws in one transaction: a batch of
-// statements sent at once, whose results say which write, if any, is
-// refused. No statement of the batch fails on a refusal: the
-// compare-and-set updates no row, the insert of the event ids skips those
-// recorded before (waiting for a concurrent write of the same id to end),
-// a place of a sequence moves no row. So every write is checked in full,
-// and a redelivery reads as a duplicate even when its version is stale
-// too (E2); then the transaction commits, or rolls back if any write is
-// refused.
-func (s *Store) apply(ctx context.Context, ws []leadline.Write) (err error) {
+// apply makes the checked writes ws in one transaction and one round
+// trip: a pipeline of statements ended by one Sync, which PostgreSQL runs
+// as one implicit transaction and commits at the Sync, so the answer the
+// client reads is the commit's.
+//
+// The main statement writes the leads, the event ids (E2), history (E3),
+// deadlines (E5) and outbox (E4) in data-modifying CTEs, and its SELECT
+// checks what they returned: the first write, in batch order, whose event
+// ids were not all recorded (another write recorded one before) or whose
+// compare-and-set matched no row makes the server raise, through the
+// schema's refuse function, SQLSTATE LLD01 or LLC01, which rolls back the
+// whole transaction. A write that is both reads as a duplicate (E2), as
+// the event ids are checked first. No statement before the check refuses:
+// the compare-and-set updates no row, the insert of the event ids skips
+// those recorded before (waiting for a concurrent write of the same id to
+// end). A cancelled context or a statement timeout aborts the
+// transaction; nothing is half-written.
+func (s *Store) apply(ctx context.Context, ws []leadline.Write) error {
 	c, err := collect(ws)
 	if err != nil {
 		return err
 	}
 	q := &s.q
 	b := &pgx.Batch{}
-	type step int
-	const (
-		stepLock step = iota
-		stepUpdate
-		stepInsert
-		stepSeen
-		stepOther
-	)
-	var steps []step
-	queue := func(st step, sql string, args ...any) {
-		b.Queue(sql, args...)
-		steps = append(steps, st)
-	}
-	if len(c.lockIDs) > 1 {
-		queue(stepLock, q.lockLeads, c.lockIDs)
-	}
-	if len(c.upd.id) > 0 {
-		queue(stepUpdate, q.updateLeads, c.upd.args()...)
-	}
-	if len(c.ins.id) > 0 {
-		queue(stepInsert, q.insertLeads, c.ins.args()...)
-	}
-	if len(c.seenLead) > 0 {
-		queue(stepSeen, q.insertSeen, c.seenLead, c.seenEvent, c.seenAt, c.seenPrint)
-	}
-	if len(c.histLead) > 0 {
-		queue(stepOther, q.insertHistory, c.histLead, c.histAt, c.histField, c.histBody)
-	}
-	if len(c.dropLeads) > 0 {
-		queue(stepOther, q.dropDeadlines, c.dropLeads)
-	}
-	if len(c.dlLead) > 0 {
-		queue(stepOther, q.insertDeadlines, c.dlLead, c.dlKind, c.dlDue)
-	}
-	if len(c.outKey) > 0 {
-		queue(stepOther, q.insertOutbox, c.outKey, c.outBody)
-	}
+	// The statement is prepared once per connection; its plan is made
+	// once too, not at each write: planning a write's statement costs the
+	// server as much as running it, and PostgreSQL keeps planning afresh
+	// when the arrays' lengths make each fresh plan look cheaper. The
+	// setting is local to the write's transaction.
+	b.Queue(q.genericPlan)
+	sql, args := c.statement(q, ws)
+	b.Queue(sql, args...)
 	if len(c.histPruneLead) > 0 {
-		queue(stepOther, q.pruneHistory, c.histPruneLead, c.histSince)
+		b.Queue(q.pruneHistory, c.histPruneLead, c.histSince)
 	}
 	if len(c.seenPrune) > 0 {
-		queue(stepOther, q.pruneSeen, c.seenPrune, c.seenSince)
+		b.Queue(q.pruneSeen, c.seenPrune, c.seenSince)
 	}
-
-	// The transaction opens in the batch itself, so that a write costs
-	// two round trips (the batch, then COMMIT) rather than three. A
-	// connection released inside a transaction, after an error, is closed
-	// by the pool, which rolls it back.
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return interpretError(err)
 	}
 	defer conn.Release()
-	defer func() {
-		if err != nil && conn.Conn().PgConn().TxStatus() != 'I' {
-			// The rollback must reach the server even when ctx is done;
-			// if it cannot, the connection is closed, which rolls back.
-			if _, rerr := conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
-				_ = conn.Conn().Close(context.WithoutCancel(ctx))
-			}
-		}
-	}()
-	steps = append([]step{stepLock}, steps...)
-	b.QueuedQueries = append([]*pgx.QueuedQuery{{SQL: "BEGIN"}}, b.QueuedQueries...)
-	written := make(map[string]bool) // leads whose compare-and-set held
-	recorded := make(map[string]int) // event ids recorded per lead
-	br := conn.SendBatch(ctx, b)
-	for _, st := range steps {
-		switch st {
-		case stepLock, stepOther:
-			_, err = br.Exec()
-		case stepUpdate, stepInsert, stepSeen:
-			var rows pgx.Rows
-			rows, err = br.Query()
-			if err == nil {
-				var id string
-				_, err = pgx.ForEachRow(rows, []any{&id}, func() error {
-					switch st {
-					case stepSeen:
-						recorded[id]++
-					default:
-						written[id] = true
-					}
-					return nil
-				})
-			}
-		}
-		if err != nil {
-			_ = br.Close()
-			return interpretError(err)
-		}
+	if err := ctx.Err(); err != nil {
+		return err // nothing sent
 	}
-	if err = br.Close(); err != nil {
-		return interpretError(err)
-	}
-	for i := range ws {
-		w := &ws[i]
-		id := w.Lead.ID
-		want := 0
-		if w.Event != "" {
-			want = 1 + len(w.Events)
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+		if ctx.Err() != nil {
+			abandon(ctx, conn.Conn())
 		}
-		if recorded[id] < want {
-			err = fmt.Errorf("%s: event %s: %w", id, w.Event, leaderr.ErrDuplicateEvent)
-			if len(ws) > 1 {
-				err = fmt.Errorf("write %d: %w", i, err)
-			}
-			return err
-		}
-		if !written[id] {
-			err = fmt.Errorf("%s: read version %d: %w", id, w.Lead.Version, leaderr.ErrConflict)
-			if len(ws) > 1 {
-				err = fmt.Errorf("write %d: %w", i, err)
-			}
-			return err
-		}
-	}
-	tag, err := conn.Exec(ctx, "COMMIT")
-	if err != nil {
-		return interpretError(err)
-	}
-	if tag.String() != "COMMIT" {
-		err = fmt.Errorf("the database rolled the transaction back (%s)", tag)
-		return err
+		return refusal(ws, err)
 	}
 	return nil
+}
+
+// abandon cancels what the server still runs of a batch the client gave
+// up on when ctx ended, and closes the connection. The batch's Sync is
+// sent with it, so the server would commit it once its statements end
+// (after a lock wait, say) although the client reported it cut short: the
+// cancel request makes the statement fail, which rolls the transaction
+// back. Only a batch that ended between the client giving up and the
+// cancel's arrival is committed, as when a commit's answer is lost: a
+// retry reads as a duplicate (E2). The connection is closed so that a
+// late cancel can never reach a later statement on it.
+func abandon(ctx context.Context, conn *pgx.Conn) {
+	// The cancel must reach the server although ctx is done; it is
+	// bounded so that an unreachable server cannot hold the caller.
+	cctx, stop := context.WithTimeout(context.WithoutCancel(ctx), cancelWait)
+	defer stop()
+	_ = conn.PgConn().CancelRequest(cctx)
+	_ = conn.Close(cctx)
+}
+
+// cancelWait bounds the cancel request of an abandoned write.
+const cancelWait = 10 * time.Second
+
+// Refusals of a write raised by the schema's refuse function (migration
+// 0003): the SQLSTATEs apply branches on.
+const (
+	codeDuplicate = "LLD01"
+	codeConflict  = "LLC01"
+)
+
+// refusal translates the error of a write's batch: a refusal of the
+// server names the write, from the error's DETAIL (the write's index, set
+// by the refuse function), and wraps [leaderr.ErrDuplicateEvent] or
+// [leaderr.ErrConflict] as the SQLSTATE says; any other error is
+// interpreted by [interpretError].
+func refusal(ws []leadline.Write, err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || (pe.Code != codeDuplicate && pe.Code != codeConflict) {
+		return interpretError(err)
+	}
+	i, perr := strconv.Atoi(pe.Detail)
+	if perr != nil || i < 0 || i >= len(ws) {
+		// Not a detail the refuse function sets: the kind is still sure.
+		if pe.Code == codeDuplicate {
+			return fmt.Errorf("%w: %w", leaderr.ErrDuplicateEvent, err)
+		}
+		return fmt.Errorf("%w: %w", leaderr.ErrConflict, err)
+	}
+	w := &ws[i]
+	if pe.Code == codeDuplicate {
+		err = fmt.Errorf("%s: event %s: %w", w.Lead.ID, w.Event, leaderr.ErrDuplicateEvent)
+	} else {
+		err = fmt.Errorf("%s: read version %d: %w", w.Lead.ID, w.Lead.Version, leaderr.ErrConflict)
+	}
+	if len(ws) > 1 {
+		err = fmt.Errorf("write %d: %w", i, err)
+	}
+	return err
+}
+
+// statement returns the one statement that makes c's writes and checks
+// them (see apply), with its arguments. Its text depends only on which
+// parts the writes have (updates, inserts, event ids, history, deadlines,
+// notifications), so that a handful of texts cover every write and each
+// is prepared once per connection.
+func (c *columns) statement(q *queries, ws []leadline.Write) (string, []any) {
+	var (
+		b    strings.Builder
+		args []any
+	)
+	// arg adds v as the next parameter and returns its placeholder.
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	lead := func(r *leadRows) []any {
+		return []any{arg(r.id), arg(r.version), arg(r.owner), arg(r.created), arg(r.open), arg(r.active), arg(r.attempted), arg(r.desk), arg(r.body)}
+	}
+	b.WriteString("WITH ")
+	var written []string
+	if len(c.upd.id) > 0 {
+		fmt.Fprintf(&b, q.updateCTE, lead(&c.upd)...)
+		written = append(written, "SELECT id FROM upd")
+	}
+	if len(c.ins.id) > 0 {
+		if len(written) > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, q.insertCTE, lead(&c.ins)...)
+		written = append(written, "SELECT id FROM ins")
+	}
+	if len(c.seenLead) > 0 {
+		fmt.Fprintf(&b, q.seenCTE, arg(c.seenLead), arg(c.seenEvent), arg(c.seenAt), arg(c.seenPrint))
+	} else {
+		b.WriteString(q.noSeenCTE)
+	}
+	if len(c.histLead) > 0 {
+		fmt.Fprintf(&b, q.historyCTE, arg(c.histLead), arg(c.histAt), arg(c.histField), arg(c.histBody))
+	}
+	if len(c.dropLeads) > 0 {
+		fmt.Fprintf(&b, q.dropCTE, arg(c.dropLeads))
+	}
+	if len(c.dlLead) > 0 {
+		fmt.Fprintf(&b, q.deadlinesCTE, arg(c.dlLead), arg(c.dlKind), arg(c.dlDue))
+	}
+	if len(c.outKey) > 0 {
+		fmt.Fprintf(&b, q.outboxCTE, arg(c.outKey), arg(c.outBody))
+	}
+	ids := make([]string, len(ws))
+	want := make([]int32, len(ws))
+	for i := range ws {
+		ids[i] = ws[i].Lead.ID
+		if ws[i].Event != "" {
+			want[i] = int32(1 + len(ws[i].Events))
+		}
+	}
+	fmt.Fprintf(&b, ", written AS (%s)", strings.Join(written, " UNION ALL "))
+	fmt.Fprintf(&b, q.checkWrites, arg(ids), arg(want))
+	return b.String(), args
 }

@@ -21,22 +21,30 @@
 // and order on (owner, created, open work, running cadence, worklist,
 // desk, campaigns) and the version of its compare-and-set. Its history
 // (E3), pending deadlines (E5), handled event ids (E2) and notifications
-// (E4) have a table each; so do round-robin sequences and the places
-// given back to them (M9), and campaigns
+// (E4) have a table each; so do the places given back to the round-robin
+// sequences (M9), each of which is a PostgreSQL sequence, and campaigns
 // (M7). Ids and owners use the "C" collation, so the database orders them
 // as Go compares strings.
 //
 // # Writes
 //
-// Every [Store.Apply] and [Store.ApplyBatch] is one transaction, sent as
-// one batch of statements that each cover every write with arrays: the
-// duplicate check of the event ids first (E2), the compare-and-set of the
+// Every [Store.Apply] and [Store.ApplyBatch] is one transaction in one
+// round trip: a pipeline of statements ended by one Sync, which the
+// server runs as one implicit transaction and commits at the Sync. One
+// statement makes every write, with arrays: the compare-and-set of the
 // leads (an UPDATE on id and version; an INSERT for version 0), the
-// event ids, history, deadlines and outbox, then retention. A cancelled
-// context, a statement timeout or a lost connection rolls it all back.
+// event ids, history, deadlines and outbox, each a data-modifying CTE,
+// and checks what they did: the first write, in batch order, whose event
+// ids were recorded before (E2, first) or whose lead was not written
+// makes the server raise SQLSTATE LLD01 or LLC01 (the refuse function of
+// migration 0003), which rolls it all back; then retention. A cancelled
+// context, a statement timeout or a lost connection rolls it all back
+// too: a write whose context ends while the server still runs it is
+// cancelled on the server, as its commit is already on the way.
 // Driver errors are translated in one place by SQLSTATE: no rows is
 // leaderr.ErrNotFound, a unique violation, serialization failure or
-// deadlock is leaderr.ErrConflict, a cancelled statement [ErrTimeout], a
+// deadlock is leaderr.ErrConflict (and LLD01 leaderr.ErrDuplicateEvent,
+// LLC01 leaderr.ErrConflict, naming the write), a cancelled statement [ErrTimeout], a
 // lost connection [leaderr.ErrUnavailable], text PostgreSQL cannot hold (a NUL
 // byte) [ErrText].
 //

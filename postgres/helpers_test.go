@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -108,9 +109,16 @@ func (c closing) Close() error {
 	ctx := context.Background()
 	q := pgx.Identifier{c.Schema()}.Sanitize()
 	b := &pgx.Batch{}
-	for _, table := range []string{"leads", "history", "deadlines", "seen", "outbox", "sequences", "returned", "campaigns"} {
+	for _, table := range []string{"leads", "history", "deadlines", "seen", "outbox", "returned", "campaigns"} {
 		b.Queue(`DELETE FROM ` + q + `.` + table)
 	}
+	// The round-robin sequences are sequences of the schema (migration
+	// 0003): drop them, so that the next store's start from 0.
+	b.Queue(`DO $$ DECLARE r record; BEGIN
+		FOR r IN SELECT c.oid::regclass AS seq FROM pg_class c WHERE c.relkind = 'S'
+			AND c.relnamespace = '` + strings.ReplaceAll(q, `'`, `''`) + `'::regnamespace AND c.relname LIKE 'ticket\_%' LOOP
+			EXECUTE format('DROP SEQUENCE %s', r.seq);
+		END LOOP; END $$`)
 	if err := c.pool.SendBatch(ctx, b).Close(); err != nil {
 		return dropSchema(ctx, c.pool, c.Schema())
 	}

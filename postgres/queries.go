@@ -6,13 +6,16 @@ import "strings"
 // name, so that no statement depends on search_path. The schema is
 // quoted as an identifier once, in New; every value is a parameter.
 type queries struct {
-	lead, seen, history                         string
-	lockLeads, updateLeads, insertLeads         string
-	insertSeen, insertHistory, dropDeadlines    string
-	insertDeadlines, insertOutbox               string
-	pruneHistory, pruneSeen                     string
+	lead, seen, seenMany, history string
+	genericPlan                   string
+	pruneHistory, pruneSeen       string
+	// The parts of a write's one statement (apply): CTEs whose
+	// placeholders (%s) are the parameters' numbers, and the check.
+	updateCTE, insertCTE, seenCTE, noSeenCTE    string
+	historyCTE, dropCTE, deadlinesCTE           string
+	outboxCTE, checkWrites                      string
 	claimDue, releaseDue, load                  string
-	takeReturned, takeNext, giveBack            string
+	takeTicket, takeTickets, giveBack           string
 	claimOutbox, ack, failRetry, failDead, dead string
 	revive                                      string
 	// outboxTable is the outbox's qualified name, a parameter of the
@@ -30,64 +33,83 @@ func newQueries(schema string) queries {
 	r := strings.NewReplacer("@s.", schema+".")
 	q := func(sql string) string { return r.Replace(sql) }
 	const leadCols = `id, version, owner, created, open, active, attempted, desk, body`
-	const leadArgs = `$1::text[], $2::bigint[], $3::text[], $4::timestamptz[], $5::bool[], $6::bool[], $7::bool[], $8::text[], $9::text[]`
 	return queries{
 		outboxTable: schema + ".outbox",
 		lead:        q(`SELECT version, body FROM @s.leads WHERE id = $1`),
 		seen:        q(`SELECT print FROM @s.seen WHERE lead = $1 AND event = $2`),
+		seenMany:    q(`SELECT event, print FROM @s.seen WHERE lead = $1 AND event = ANY($2::text[])`),
 		history:     q(`SELECT body FROM @s.history WHERE lead = $1 ORDER BY seq`),
 
-		lockLeads: q(`SELECT id FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`),
-		updateLeads: q(`UPDATE @s.leads l SET version = u.version + 1, owner = u.owner, created = u.created,
+		genericPlan: `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`,
+		// The parts of a write's statement: its leads' compare-and-set
+		// (upd) or insert (ins), its event ids (seen), history, deadlines
+		// and notifications, each a data-modifying CTE; then the check of
+		// the writes, in batch order (checkWrites): the first whose event
+		// ids were not all recorded, or whose lead was not written, makes
+		// refuse raise, duplicate first (E2).
+		updateCTE: q(`upd AS (UPDATE @s.leads l SET version = u.version + 1, owner = u.owner, created = u.created,
 			open = u.open, active = u.active, attempted = u.attempted, desk = u.desk, body = u.body::jsonb
-			FROM unnest(` + leadArgs + `) AS u(` + leadCols + `)
-			WHERE l.id = u.id AND l.version = u.version RETURNING l.id`),
-		insertLeads: q(`INSERT INTO @s.leads (` + leadCols + `)
+			FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::timestamptz[], %s::bool[], %s::bool[], %s::bool[], %s::text[], %s::text[])
+			AS u(` + leadCols + `)
+			WHERE l.id = u.id AND l.version = u.version RETURNING l.id)`),
+		insertCTE: q(`ins AS (INSERT INTO @s.leads (` + leadCols + `)
 			SELECT id, 1, owner, created, open, active, attempted, desk, body::jsonb
-			FROM unnest(` + leadArgs + `) AS u(` + leadCols + `)
-			ON CONFLICT (id) DO NOTHING RETURNING id`),
-		insertSeen: q(`INSERT INTO @s.seen (lead, event, at, print)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::bigint[])
-			ON CONFLICT (lead, event) DO NOTHING RETURNING lead`),
-		insertHistory: q(`INSERT INTO @s.history (lead, at, field, body)
+			FROM unnest(%s::text[], %s::bigint[], %s::text[], %s::timestamptz[], %s::bool[], %s::bool[], %s::bool[], %s::text[], %s::text[])
+			AS u(` + leadCols + `)
+			ON CONFLICT (id) DO NOTHING RETURNING id)`),
+		seenCTE: q(`, seen AS (INSERT INTO @s.seen (lead, event, at, print)
+			SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::bigint[])
+			ON CONFLICT (lead, event) DO NOTHING RETURNING lead)`),
+		noSeenCTE: `, seen AS (SELECT NULL::text AS lead WHERE false)`,
+		historyCTE: q(`, hist AS (INSERT INTO @s.history (lead, at, field, body)
 			SELECT lead, at, field, body::jsonb
-			FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[]) WITH ORDINALITY AS u(lead, at, field, body, n)
-			ORDER BY n`),
-		dropDeadlines: q(`DELETE FROM @s.deadlines WHERE lead = ANY($1::text[])`),
-		insertDeadlines: q(`INSERT INTO @s.deadlines (lead, kind, due)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])`),
-		insertOutbox: q(`INSERT INTO @s.outbox (key, body)
-			SELECT key, body::jsonb FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(key, body, n)
-			ORDER BY n ON CONFLICT (key) DO NOTHING`),
+			FROM unnest(%s::text[], %s::timestamptz[], %s::text[], %s::text[]) WITH ORDINALITY AS u(lead, at, field, body, n)
+			ORDER BY n)`),
+		// The deadlines of the leads whose deadlines changed are
+		// replaced: the delete sees the table as it was before the
+		// statement, so it never removes the rows the insert adds.
+		dropCTE: q(`, dropped AS (DELETE FROM @s.deadlines WHERE lead = ANY(%s::text[]))`),
+		deadlinesCTE: q(`, due AS (INSERT INTO @s.deadlines (lead, kind, due)
+			SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[]))`),
+		outboxCTE: q(`, notes AS (INSERT INTO @s.outbox (key, body)
+			SELECT key, body::jsonb FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS u(key, body, n)
+			ORDER BY n ON CONFLICT (key) DO NOTHING)`),
+		checkWrites: q(`
+			SELECT @s.refuse(f.n - 1, f.duplicate) FROM (
+				SELECT w.n, coalesce(s.c, 0) < w.want AS duplicate
+				FROM unnest(%s::text[], %s::int[]) WITH ORDINALITY AS w(id, want, n)
+				LEFT JOIN (SELECT lead, count(*) AS c FROM seen GROUP BY lead) s ON s.lead = w.id
+				WHERE coalesce(s.c, 0) < w.want OR NOT EXISTS (SELECT FROM written WHERE written.id = w.id)
+				ORDER BY w.n LIMIT 1) f`),
 		pruneHistory: q(`DELETE FROM @s.history h USING unnest($1::text[], $2::timestamptz[]) AS u(lead, since)
 			WHERE h.lead = u.lead AND h.at < u.since`),
 		pruneSeen: q(`DELETE FROM @s.seen s USING unnest($1::text[], $2::timestamptz[]) AS u(lead, since)
 			WHERE s.lead = u.lead AND s.at < u.since`),
 
-		claimDue: q(`WITH due AS (
+		// The claimed rows are found by id in the primary key, one probe
+		// each (= ANY of an array): joined with the CTE instead, the
+		// planner may merge-join over the whole key, every deadline's,
+		// when the claimed ones are spread over it.
+		claimDue: q(`UPDATE @s.deadlines SET claimed_until = $3
+			WHERE id = ANY(ARRAY(
 				SELECT id FROM @s.deadlines
 				WHERE due < $1 AND (claimed_until IS NULL OR claimed_until <= $1)
 				ORDER BY due, lead, kind LIMIT $2
-				FOR UPDATE SKIP LOCKED)
-			UPDATE @s.deadlines d SET claimed_until = $3 FROM due WHERE d.id = due.id
-			RETURNING d.lead, d.kind, d.due`),
+				FOR UPDATE SKIP LOCKED))
+			RETURNING lead, kind, due`),
 		releaseDue: q(`UPDATE @s.deadlines d SET claimed_until = NULL
 			FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(lead, kind, due)
 			WHERE d.lead = u.lead AND d.kind = u.kind AND d.due = u.due AND d.claimed_until IS NOT NULL`),
-		// A place given back is taken first, smallest first; SKIP LOCKED
-		// lets two takers each take a different one at once.
-		takeReturned: q(`DELETE FROM @s.returned r WHERE (r.name, r.number) = (
-			SELECT name, number FROM @s.returned WHERE name = $1 ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED)
-			RETURNING r.number`),
-		// Else the next number: one statement, its own transaction, so
-		// the sequence's row is locked only while it moves (M9).
-		takeNext: q(`INSERT INTO @s.sequences AS s (name, next) VALUES ($1, 1)
-			ON CONFLICT (name) DO UPDATE SET next = s.next + 1 RETURNING s.next - 1`),
+		// A place of a round-robin sequence: the smallest given back,
+		// else the sequence's next number (migration 0003), in one
+		// statement, its own transaction (M9).
+		takeTicket:  q(`SELECT @s.next_ticket($1)`),
+		takeTickets: q(`SELECT @s.next_tickets($1, $2)`),
 		// Places given back: only those taken (below the sequence's next),
 		// each once.
 		giveBack: q(`INSERT INTO @s.returned (name, number)
 			SELECT u.name, u.number FROM unnest($1::text[], $2::bigint[]) AS u(name, number)
-			JOIN @s.sequences s ON s.name = u.name AND u.number < s.next
+			WHERE u.number < @s.taken_below(u.name)
 			ON CONFLICT DO NOTHING`),
 		load: q(`SELECT owner, count(*) FROM @s.leads WHERE active AND owner = ANY($1::text[]) GROUP BY owner`),
 
