@@ -191,6 +191,9 @@ type Engine struct {
 type scratch struct {
 	step  rules.Step
 	staff liveChooser
+	// dl holds the deadlines of the step's write: a lead has at most
+	// two, and the store copies them (issue 12).
+	dl [2]lead.Deadline
 }
 
 // newStep returns a step for l with buffers from the engine's pool; give
@@ -231,6 +234,7 @@ func (e *Engine) done(sc *scratch) {
 	clear(sc.step.Expired)
 	sc.step = rules.Step{History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
 	sc.staff = liveChooser{}
+	sc.dl = [2]lead.Deadline{}
 	e.scratch.Put(sc)
 }
 
@@ -537,7 +541,7 @@ func (e *Engine) writeTo(w *Write, sc *scratch, old *lead.Lead) {
 	if now := s.Lead.Deadlines(is[:0]); old.Version > 0 && slices.Equal(old.Deadlines(was[:0]), now) {
 		w.KeepDeadlines = true
 	} else {
-		w.Deadlines = slices.Clone(now)
+		w.Deadlines = append(sc.dl[:0:len(sc.dl)], now...) // the store copies them
 	}
 }
 
