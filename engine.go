@@ -206,8 +206,13 @@ func (e *Engine) newStep(ctx context.Context, now time.Time, l lead.Lead) *scrat
 	}
 	sc.staff = liveChooser{e: e, ctx: ctx, now: now}
 	sc.staff.tickets = sc.staff.buf[:0]
-	sc.step = rules.Step{Policy: &e.pol, Staff: &sc.staff, Now: now, Lead: l,
-		History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
+	// A pooled step is a zero Step but for its empty buffers (done), so
+	// only what differs is written: under a collection every pointer
+	// written to the heap costs a barrier, and a Lead holds many (issue 13).
+	sc.step.Policy, sc.step.Staff, sc.step.Now = &e.pol, &sc.staff, now
+	if l.ID != "" {
+		sc.step.Lead = l // Handle starts from the zero Lead, already there
+	}
 	return sc
 }
 
