@@ -724,6 +724,12 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 	if err != nil {
 		return false, err
 	}
+	if n := len(res.Fired) + len(ds); n > cap(res.Fired) {
+		// Room for the batch at least, doubling: append's growth of a
+		// long list by a quarter would copy a sweep's answer five times
+		// over (issue 12).
+		res.Fired = slices.Grow(res.Fired, max(n, 2*cap(res.Fired))-len(res.Fired))
+	}
 	for _, sc := range b.steps {
 		if sc.step.Fired > 0 {
 			res.Fired = append(res.Fired, sc.step.Expired...)
