@@ -191,6 +191,9 @@ type Engine struct {
 type scratch struct {
 	step  rules.Step
 	staff liveChooser
+	// dl holds the deadlines of the step's write: a lead has at most
+	// two, and the store copies them (issue 12).
+	dl [2]lead.Deadline
 }
 
 // newStep returns a step for l with buffers from the engine's pool; give
@@ -203,8 +206,13 @@ func (e *Engine) newStep(ctx context.Context, now time.Time, l lead.Lead) *scrat
 	}
 	sc.staff = liveChooser{e: e, ctx: ctx, now: now}
 	sc.staff.tickets = sc.staff.buf[:0]
-	sc.step = rules.Step{Policy: &e.pol, Staff: &sc.staff, Now: now, Lead: l,
-		History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
+	// A pooled step is a zero Step but for its empty buffers (done), so
+	// only what differs is written: under a collection every pointer
+	// written to the heap costs a barrier, and a Lead holds many (issue 13).
+	sc.step.Policy, sc.step.Staff, sc.step.Now = &e.pol, &sc.staff, now
+	if l.ID != "" {
+		sc.step.Lead = l // Handle starts from the zero Lead, already there
+	}
 	return sc
 }
 
@@ -231,6 +239,7 @@ func (e *Engine) done(sc *scratch) {
 	clear(sc.step.Expired)
 	sc.step = rules.Step{History: sc.step.History[:0], Notes: sc.step.Notes[:0], Expired: sc.step.Expired[:0]}
 	sc.staff = liveChooser{}
+	sc.dl = [2]lead.Deadline{}
 	e.scratch.Put(sc)
 }
 
@@ -563,7 +572,7 @@ func (e *Engine) writeTo(w *Write, sc *scratch, old *lead.Lead) {
 	if now := s.Lead.Deadlines(is[:0]); old.Version > 0 && slices.Equal(old.Deadlines(was[:0]), now) {
 		w.KeepDeadlines = true
 	} else {
-		w.Deadlines = slices.Clone(now)
+		w.Deadlines = append(sc.dl[:0:len(sc.dl)], now...) // the store copies them
 	}
 }
 
@@ -751,6 +760,12 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 	}
 	if err != nil {
 		return false, err
+	}
+	if n := len(res.Fired) + len(ds); n > cap(res.Fired) {
+		// Room for the batch at least, doubling: append's growth of a
+		// long list by a quarter would copy a sweep's answer five times
+		// over (issue 12).
+		res.Fired = slices.Grow(res.Fired, max(n, 2*cap(res.Fired))-len(res.Fired))
 	}
 	for _, sc := range b.steps {
 		if sc.step.Fired > 0 {

@@ -59,6 +59,12 @@ func (k EventKind) MarshalText() ([]byte, error) {
 
 // UnmarshalText accepts what [ParseEventKind] accepts.
 func (k *EventKind) UnmarshalText(b []byte) error {
+	for i := EventCreated; i < numEventKinds; i++ {
+		if string(b) == eventKeys[i] { // the key as written: no copy of b (issue 13)
+			*k = i
+			return nil
+		}
+	}
 	v, err := ParseEventKind(string(b))
 	if err != nil {
 		return err

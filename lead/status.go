@@ -71,6 +71,12 @@ func (s Status) MarshalText() ([]byte, error) {
 
 // UnmarshalText accepts what [ParseStatus] accepts.
 func (s *Status) UnmarshalText(b []byte) error {
+	for i := range numStatuses {
+		if string(b) == statusKeys[i] { // the key as written: no copy of b (issue 13)
+			*s = i
+			return nil
+		}
+	}
 	v, err := ParseStatus(string(b))
 	if err != nil {
 		return err

@@ -36,6 +36,15 @@ const (
 // [*leaderr.FieldError] for field. "" passes: whether an id is required
 // is the caller's business.
 func CheckID(field, s string) error {
+	if len(s) <= MaxIDBytes && within(s, '!', '~') {
+		return nil // printable ASCII without a space: the ids of almost every event (issue 13)
+	}
+	return checkID(field, s)
+}
+
+// checkID is CheckID's full check, for an id that is not all printable
+// ASCII.
+func checkID(field, s string) error {
 	switch {
 	case s == "":
 		return nil
@@ -53,6 +62,14 @@ func CheckID(field, s string) error {
 
 // CheckName refuses a name that breaks the rule of [MaxNameBytes].
 func CheckName(field, s string) error {
+	if len(s) <= MaxNameBytes && within(s, ' ', '~') {
+		return nil // printable ASCII: no control character, valid UTF-8
+	}
+	return checkName(field, s)
+}
+
+// checkName is CheckName's full check.
+func checkName(field, s string) error {
 	switch {
 	case len(s) > MaxNameBytes:
 		return leaderr.Errorf(field, "%d bytes; a name holds at most %d", len(s), MaxNameBytes)
@@ -69,6 +86,14 @@ func CheckName(field, s string) error {
 // character; NUL is refused because no database text column keeps it,
 // and a lead one store accepts must never be refused by another (E6).
 func CheckText(field, s string, max int) error {
+	if len(s) <= max && within(s, 1, 0x7f) {
+		return nil // ASCII without NUL: valid UTF-8
+	}
+	return checkText(field, s, max)
+}
+
+// checkText is CheckText's full check.
+func checkText(field, s string, max int) error {
 	switch {
 	case len(s) > max:
 		return leaderr.Errorf(field, "%d bytes; this text holds at most %d", len(s), max)
@@ -78,6 +103,18 @@ func CheckText(field, s string, max int) error {
 		return leaderr.Errorf(field, "holds a NUL byte (\\x00), which no store keeps: remove it")
 	}
 	return nil
+}
+
+// within reports whether every byte of s is in [lo, hi]: a string of
+// ASCII bytes passes the checks above without decoding a rune, which
+// is what a replay of a million events spends its validation on (issue 13).
+func within(s string, lo, hi byte) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < lo || c > hi {
+			return false
+		}
+	}
+	return true
 }
 
 // checkStrings checks every string of e against the limits above.

@@ -168,12 +168,24 @@ func (s *Store) Lead(ctx context.Context, id string) (l lead.Lead, err error) {
 	defer s.mu.Unlock()
 	r := s.record(id)
 	if r == nil {
-		return lead.Lead{}, fmt.Errorf("memstore: lead %s: %w", id, leaderr.ErrNotFound)
+		return lead.Lead{}, &notFoundError{id}
 	}
 	s.hint = r
 	s.decode(r, &l)
 	return l, nil
 }
+
+// notFoundError is Lead's answer for a lead it does not hold: what
+// fmt.Errorf("memstore: lead %s: %w", id, leaderr.ErrNotFound) says, in
+// one allocation rather than three, since every created event asks
+// first (E9, issue 13).
+type notFoundError struct{ id string }
+
+func (e *notFoundError) Error() string {
+	return "memstore: lead " + e.id + ": " + leaderr.ErrNotFound.Error()
+}
+
+func (e *notFoundError) Unwrap() error { return leaderr.ErrNotFound }
 
 // record returns the record of lead id, nil if none, looking at the hint
 // before the map.

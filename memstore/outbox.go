@@ -63,6 +63,11 @@ func (o *outbox) claim(now, until time.Time, limit int) []leadline.Notification 
 		if !m.live || now.Before(m.hidden) {
 			continue
 		}
+		if out == nil {
+			// Sized for every live message: grown by append, a claim of
+			// a few would allocate a few times (issue 13).
+			out = make([]leadline.Notification, 0, min(limit, len(o.byKey)))
+		}
 		out = append(out, m.n)
 		m.n.Attempts++
 		m.hidden = until

@@ -121,12 +121,18 @@ func (s *Step) window(d time.Duration) string {
 	switch {
 	case d%time.Minute != 0:
 		w = d.String()
-	case m == 0:
-		w = fmt.Sprintf("%dh", h)
-	case h == 0:
-		w = fmt.Sprintf("%dm", m)
 	default:
-		w = fmt.Sprintf("%dh%dm", h, m)
+		// "48h", "30m", "1h30m", as %dh%dm would write them, in one
+		// allocation: a sweep words a window for every deadline (issue 12).
+		var buf [48]byte
+		b := buf[:0]
+		if h != 0 || m == 0 {
+			b = append(strconv.AppendInt(b, h, 10), 'h')
+		}
+		if m != 0 {
+			b = append(strconv.AppendInt(b, m, 10), 'm')
+		}
+		w = string(b)
 	}
 	switch s.Policy.Cadence.Calendar.(type) {
 	case nil, stage.WallClock:
