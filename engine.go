@@ -192,7 +192,7 @@ type scratch struct {
 	step  rules.Step
 	staff liveChooser
 	// dl holds the deadlines of the step's write: a lead has at most
-	// two, and the store copies them (issue 12).
+	// two, and the store copies them.
 	dl [2]lead.Deadline
 }
 
@@ -208,7 +208,7 @@ func (e *Engine) newStep(ctx context.Context, now time.Time, l lead.Lead) *scrat
 	sc.staff.tickets = sc.staff.buf[:0]
 	// A pooled step is a zero Step but for its empty buffers (done), so
 	// only what differs is written: under a collection every pointer
-	// written to the heap costs a barrier, and a Lead holds many (issue 13).
+	// written to the heap costs a barrier, and a Lead holds many.
 	sc.step.Policy, sc.step.Staff, sc.step.Now = &e.pol, &sc.staff, now
 	if l.ID != "" {
 		sc.step.Lead = l // Handle starts from the zero Lead, already there
@@ -764,7 +764,7 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 	if n := len(res.Fired) + len(ds); n > cap(res.Fired) {
 		// Room for the batch at least, doubling: append's growth of a
 		// long list by a quarter would copy a sweep's answer five times
-		// over (issue 12).
+		// over.
 		res.Fired = slices.Grow(res.Fired, max(n, 2*cap(res.Fired))-len(res.Fired))
 	}
 	for _, sc := range b.steps {
@@ -783,7 +783,7 @@ func byID(a, b lead.Lead) int { return strings.Compare(a.ID, b.ID) }
 
 // batch is the reusable memory of one fireBatch: a sweep of many
 // batches, and the sweeps after it, fire them without allocating their
-// lists again (issue 12).
+// lists again.
 type batch struct {
 	leads  []lead.Lead    // the leads of order, as a leadsAppender read them
 	index  map[string]int // lead id -> its place in order
@@ -829,7 +829,7 @@ type leadsByID interface {
 // leadsAppender is what a store offers that reads many leads into a
 // slice it is given, in the order of their ids (memstore): a sweep's
 // batches then reuse one slice rather than allocate a batch of leads
-// each (issue 12).
+// each.
 type leadsAppender interface {
 	AppendLeadsByID(ctx context.Context, dst []lead.Lead, ids []string) ([]lead.Lead, error)
 }

@@ -85,7 +85,7 @@ func eventID(ids []string, i int) string {
 }
 
 // BenchmarkHandle measures Engine.Handle on memstore for each event kind,
-// over 10,000 leads (issue 5: 1,000,000 events per second, at most 4
+// over 10,000 leads (target: 1,000,000 events per second, at most 4
 // allocations per event).
 func BenchmarkHandle(b *testing.B) {
 	const leads = 10_000
@@ -140,13 +140,13 @@ func BenchmarkHandle(b *testing.B) {
 // changes, then activity, attempts, contacts and decisions. The leads are
 // a working set of 10,000 (a day's active leads of a large team) or
 // 100,000 (a working set well beyond the caches). Run it with -cpu 1 for
-// issue 5's "events per second on one core".
+// the target's "events per second on one core".
 //
 // Each lead count also runs "baseline": a map and a mutex doing the writes
 // Handle makes for the same events (the lead record, its event id, its
 // history entry, a notification for an activity, a deadline pushed on a
 // heap for an attempt) and none of the rules, so that the engine's cost
-// over the bare writes reads as a ratio measured in one run (issue 12:
+// over the bare writes reads as a ratio measured in one run (target:
 // within 3x).
 func BenchmarkHandleMix(b *testing.B) {
 	for _, leads := range []int{10_000, 100_000} {
@@ -292,7 +292,7 @@ func benchMix(b *testing.B, leads int) {
 }
 
 // BenchmarkSweep measures a sweep that fires 10,000 due deadlines among
-// 1,000,000 scheduled (issue 5: under 10 ms). Each iteration builds the
+// 1,000,000 scheduled (target: under 10 ms). Each iteration builds the
 // schedule outside the timer and sweeps once.
 func BenchmarkSweep(b *testing.B) {
 	if testing.Short() {
@@ -368,8 +368,7 @@ func BenchmarkSweep(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/due, "ns/deadline")
 	// The process's CPU time a sweep took, collector included, which a
-	// machine that others load leaves as it is while it stretches ns/op
-	// (issue 12).
+	// machine that others load leaves as it is while it stretches ns/op.
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/1e6, "cpu-ms/op")
 }
 

@@ -13,7 +13,7 @@ import (
 	"github.com/leadline/leadline/stage"
 )
 
-// TestEngine_reusedID_E2 is issue 15's first finding: the same event id
+// TestEngine_reusedID_E2 is the first finding: the same event id
 // with another payload is not a redelivery. Each variant below changes one
 // thing of an event handled before; every one is refused with
 // ErrEventReused in a FieldError for "id", is not taken for a success
@@ -78,7 +78,7 @@ func TestEngine_reusedID_E2(t *testing.T) {
 	}
 }
 
-// TestEngine_concurrentRedelivery_M9 is issue 15's second finding under
+// TestEngine_concurrentRedelivery_M9 is the second finding under
 // concurrency: every inquiry is delivered one to three times, all at
 // once from eight goroutines. A copy that lost the race to its original
 // gives back the place it took, and the next lead takes it: the leads

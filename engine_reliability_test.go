@@ -17,7 +17,7 @@ import (
 	"github.com/leadline/leadline/stage"
 )
 
-// TestEngine_NotificationKeys_E4_T8 is issue 11's reproduction: an
+// TestEngine_NotificationKeys_E4_T8 is the reproduction: an
 // attempt reported late is clamped to the previous step, so the Stage3
 // deadline falls on the instant the Stage2 one had. The two firings are
 // two notifications each, with four keys, and each fires once.
@@ -81,8 +81,8 @@ func TestEngine_NotificationKeys_T1Chain_E4(t *testing.T) {
 
 // TestEngine_SweepFiredConcurrent_E5 checks that with several sweepers
 // every deadline that fired is reported by exactly one Sweep, earlier
-// deadlines fired along with a claimed later one included (issue 11,
-// finding 6).
+// deadlines fired along with a claimed later one included (a
+// reliability finding).
 func TestEngine_SweepFiredConcurrent_E5(t *testing.T) {
 	h := newHarness(t, leadline.Config{Batch: 3})
 	const leads = 60
@@ -193,7 +193,7 @@ func raise(t *testing.T, n int, cfg leadline.Config) *leadlinetest.Kit {
 	return k
 }
 
-// TestEngine_DeliverPoison_E4 is issue 11's poison notification: a
+// TestEngine_DeliverPoison_E4 is the poison notification: a
 // notifier that panics on one of 80 (batch 16) delivers the other 79 once
 // each, acknowledged one by one, and sets the poison aside in the
 // dead-letter list after Config.DeliveryAttempts attempts, from where
@@ -245,7 +245,7 @@ func TestEngine_DeliverPoison_E4(t *testing.T) {
 	}
 }
 
-// TestEngine_DeliverCancelled_E4 is issue 11's cancelled Deliver: it
+// TestEngine_DeliverCancelled_E4 is the cancelled Deliver: it
 // stops at once, returns ctx's error, and acknowledges what was delivered,
 // so nothing is delivered twice.
 func TestEngine_DeliverCancelled_E4(t *testing.T) {
@@ -328,7 +328,7 @@ func TestConfig_DeliveryValidate_E4(t *testing.T) {
 	}
 }
 
-// TestEngine_InputLimits_E6 is issue 11's accepted input that later broke
+// TestEngine_InputLimits_E6 is the accepted input that later broke
 // an export: each is refused where it enters, and nothing is written.
 func TestEngine_InputLimits_E6(t *testing.T) {
 	h := newHarness(t, leadline.Config{})

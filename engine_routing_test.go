@@ -645,7 +645,7 @@ func (s *batchFault) ApplyBatch(ctx context.Context, ws []leadline.Write) error 
 	return s.Store.ApplyBatch(ctx, ws)
 }
 
-// TestEngine_ImportFeedbackAtomic_M5 is issue 11's partial import: a
+// TestEngine_ImportFeedbackAtomic_M5 is the partial import: a
 // sheet is applied whole or not at all, a lead changed in between makes
 // it start over from the current state, and a re-run with the same id
 // after a failure applies it (E2).

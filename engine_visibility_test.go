@@ -18,7 +18,7 @@ import (
 	"github.com/leadline/leadline/routing"
 )
 
-// TestEngine_visibility_M2 is issue 15's visibility property: for random
+// TestEngine_visibility_M2 is the visibility property: for random
 // leads in every position (inside MQLs, field-desk leads of each field
 // rep, Pre-SQLs handed off, invitation-list entries), every role (inside
 // rep, each field rep, the inside team's manager, the field team's

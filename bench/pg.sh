@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures the PostgreSQL store (issue 12) against the database's own
+# Measures the PostgreSQL store against the database's own
 # ceiling, on the database of LEADLINE_TEST_DATABASE_URL, and prints both
 # sides of each ratio from this one run:
 #   - pgbench -N -c 8 for 30 s: the tps of a plain write transaction;

@@ -3,7 +3,7 @@
 #   - the peer comparison of this module (W1, W2, W3, decimal compares),
 #     10 runs each;
 #   - the library's own benchmarks beside its code: Engine.Handle on
-#     memstore on one core (issue 5: 1,000,000 events per second), a sweep
+#     memstore on one core (target: 1,000,000 events per second), a sweep
 #     of 10,000 due deadlines among 1,000,000 (under 10 ms), and
 #     memstore's memory per lead (at most 1 KiB), 6 runs each.
 # About 20 minutes on 2 cores; run nothing else meanwhile.

@@ -60,7 +60,7 @@ func (k EventKind) MarshalText() ([]byte, error) {
 // UnmarshalText accepts what [ParseEventKind] accepts.
 func (k *EventKind) UnmarshalText(b []byte) error {
 	for i := EventCreated; i < numEventKinds; i++ {
-		if string(b) == eventKeys[i] { // the key as written: no copy of b (issue 13)
+		if string(b) == eventKeys[i] { // the key as written: no copy of b
 			*k = i
 			return nil
 		}

@@ -72,7 +72,7 @@ func (s Status) MarshalText() ([]byte, error) {
 // UnmarshalText accepts what [ParseStatus] accepts.
 func (s *Status) UnmarshalText(b []byte) error {
 	for i := range numStatuses {
-		if string(b) == statusKeys[i] { // the key as written: no copy of b (issue 13)
+		if string(b) == statusKeys[i] { // the key as written: no copy of b
 			*s = i
 			return nil
 		}

@@ -37,7 +37,7 @@ const (
 // is the caller's business.
 func CheckID(field, s string) error {
 	if len(s) <= MaxIDBytes && within(s, '!', '~') {
-		return nil // printable ASCII without a space: the ids of almost every event (issue 13)
+		return nil // printable ASCII without a space: the ids of almost every event
 	}
 	return checkID(field, s)
 }
@@ -107,7 +107,7 @@ func checkText(field, s string, max int) error {
 
 // within reports whether every byte of s is in [lo, hi]: a string of
 // ASCII bytes passes the checks above without decoding a rune, which
-// is what a replay of a million events spends its validation on (issue 13).
+// is what a replay of a million events spends its validation on.
 func within(s string, lo, hi byte) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < lo || c > hi {

@@ -178,7 +178,7 @@ func (s *Store) Lead(ctx context.Context, id string) (l lead.Lead, err error) {
 // notFoundError is Lead's answer for a lead it does not hold: what
 // fmt.Errorf("memstore: lead %s: %w", id, leaderr.ErrNotFound) says, in
 // one allocation rather than three, since every created event asks
-// first (E9, issue 13).
+// first (E9).
 type notFoundError struct{ id string }
 
 func (e *notFoundError) Error() string {
@@ -247,7 +247,7 @@ func (s *Store) ApplyBatch(ctx context.Context, ws []leadline.Write) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// The lists of the checks are the store's, kept for the next batch
-	// under the lock: a sweep's batches allocate none (issue 12).
+	// under the lock: a sweep's batches allocate none.
 	ids, ok := s.batch.ids, s.batch.ok[:0]
 	defer func() {
 		clear(ids)

@@ -284,7 +284,7 @@ func BenchmarkLeads(b *testing.B) {
 // heap after a GC, less the heap before the store was filled, divided by
 // the leads. It counts what the store keeps and what it shares with its
 // callers (ids, event ids, scores). The budget is 1 KiB per lead, history
-// included (issue 5).
+// included.
 //
 //   - lead: 100,000 leads, each created once with its deadline, no event
 //     or history.

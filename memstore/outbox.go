@@ -65,7 +65,7 @@ func (o *outbox) claim(now, until time.Time, limit int) []leadline.Notification 
 		}
 		if out == nil {
 			// Sized for every live message: grown by append, a claim of
-			// a few would allocate a few times (issue 13).
+			// a few would allocate a few times.
 			out = make([]leadline.Notification, 0, min(limit, len(o.byKey)))
 		}
 		out = append(out, m.n)

@@ -312,7 +312,7 @@ func (s *Store) changes(q *report.ChangeQuery, f func(*record, *change) bool) {
 // order of ids, and returns the extended slice; unknown ids are left
 // out. It is [Store.LeadsByID] for a caller that reuses its slice: an
 // engine's sweep loads each claimed batch's leads this way, allocating
-// nothing once its slice has grown (E5, issue 12).
+// nothing once its slice has grown (E5).
 func (s *Store) AppendLeadsByID(ctx context.Context, dst []lead.Lead, ids []string) ([]lead.Lead, error) {
 	if err := ctx.Err(); err != nil {
 		return dst, fmt.Errorf("memstore: leads: %w", err)

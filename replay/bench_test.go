@@ -66,7 +66,7 @@ func BenchmarkRun(b *testing.B) {
 	cpu := cpuTime() - cpu0
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	// The process's CPU time a replay took, collector included: with
-	// -cpu 1 the time on one core (issue 13), which a machine that others
+	// -cpu 1 the time on one core, which a machine that others
 	// load leaves as it is while it stretches events/s.
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")

@@ -8,8 +8,8 @@ import (
 )
 
 // fastEvent decodes line as json.Marshal writes an event (E2) without
-// encoding/json's reflection, a fifth of a replay's time on a large log
-// (issue 13). It takes only the plain form: one object whose keys are
+// encoding/json's reflection, a fifth of a replay's time on a large log.
+// It takes only the plain form: one object whose keys are
 // lead.Event's own names, exactly spelled, each once, whose strings have
 // no escapes, and whose fields are the common ones (not answers, bant,
 // feedback or a profile's target). Anything else, and any value a

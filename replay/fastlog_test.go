@@ -24,7 +24,7 @@ func slowParse(line []byte, n int) (lead.Event, error) {
 }
 
 // TestFastEvent_sameAsJSON checks that a line reads the same with the
-// fast path as with encoding/json alone (E2, issue 13): the same event,
+// fast path as with encoding/json alone (E2): the same event,
 // or the same error, for the lines json.Marshal writes and for those
 // lines broken a byte at a time.
 func TestFastEvent_sameAsJSON(t *testing.T) {
@@ -109,7 +109,7 @@ func TestFastEvent_sameAsJSON(t *testing.T) {
 
 // TestFastEvent_takesWhatMarshalWrites checks that the lines of a
 // synthetic log, as WriteLog writes them, take the fast path: without
-// it the reading would be correct but slow (issue 13).
+// it the reading would be correct but slow.
 func TestFastEvent_takesWhatMarshalWrites(t *testing.T) {
 	lines := []string{
 		`{"id":"syn-00000001","kind":"created","lead":"S-0000001","at":"2026-03-02T09:00:00Z","actor":"marketing","score":"51.27","profile":{"company":"Umbrella Chemicals KK","source":"seminar"}}`,

@@ -111,7 +111,7 @@ type Outcome struct {
 	eng *leadline.Engine
 	// state is what counting remembers of each lead, by id; a replay's
 	// watch keeps its deadlines' generations in the same entries, so that
-	// a write finds its lead once (issue 13).
+	// a write finds its lead once.
 	state map[string]*leadState
 	// last is the lead of the last entry counted: a write's entries are
 	// all of one lead.

@@ -227,7 +227,7 @@ func bigCadence(l *lead.Lead, i int, now time.Time) []lead.Change {
 	return hist
 }
 
-// BenchmarkReports measures each report on bigStore (issue 9's
+// BenchmarkReports measures each report on bigStore (the
 // targets: V1 and A9 under 1 ms, V2 for a day and V3-V5 under 50 ms, V6
 // under 100 ms, V7 and V9 over 30 days under 1 s). Its "heap" case
 // reports the heap the store holds per lead (B/lead) and does nothing

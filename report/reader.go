@@ -166,8 +166,8 @@ func createdIn(ctx context.Context, r Reader, p Period) ([]lead.Lead, error) {
 
 // A StepReader is a [Reader] that can answer the first pass of [Funnel]
 // itself (V7): which steps each lead reached in a period, counted where
-// the history is, so that a month of entries is not sent to be counted
-// (issue 12). The funnel uses it when its Reader has it; counting
+// the history is, so that a month of entries is not sent to be counted.
+// The funnel uses it when its Reader has it; counting
 // [Reader.Changes] stays the reference.
 type StepReader interface {
 	// FunnelSteps returns, ordered by lead id, one LeadSteps for each
@@ -196,7 +196,7 @@ type LeadSteps struct {
 // An SLAReader is a [Reader] that can answer the passes of [SLA] itself
 // (V9): what each lead's entries in a period count for each owner,
 // counted where the history is, so that a month of entries is not sent
-// twice to be counted (issue 12). SLA uses it when its Reader has it;
+// twice to be counted. SLA uses it when its Reader has it;
 // counting [Reader.Changes] stays the reference.
 type SLAReader interface {
 	// SLACounts returns, for each lead with a request, stage or owner

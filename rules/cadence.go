@@ -123,7 +123,7 @@ func (s *Step) window(d time.Duration) string {
 		w = d.String()
 	default:
 		// "48h", "30m", "1h30m", as %dh%dm would write them, in one
-		// allocation: a sweep words a window for every deadline (issue 12).
+		// allocation: a sweep words a window for every deadline.
 		var buf [48]byte
 		b := buf[:0]
 		if h != 0 || m == 0 {

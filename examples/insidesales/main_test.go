@@ -185,7 +185,7 @@ func TestParseFlags(t *testing.T) {
 }
 
 // TestRun_postgres runs the team on PostgreSQL and requires the very
-// story memstore tells: the same flags, the same output (issue 12).
+// story memstore tells: the same flags, the same output.
 func TestRun_postgres(t *testing.T) {
 	url := os.Getenv("LEADLINE_TEST_DATABASE_URL")
 	if url == "" {
