@@ -325,8 +325,8 @@ var _ report.StepReader = (*Store)(nil)
 // FunnelSteps answers [report.StepReader] (V7) in one statement: the
 // period's request, stage, handoff and feedback entries, read from the
 // index on (at, lead, seq), grouped by lead, each step the OR of the
-// entries that reach it as report.Funnel reads them (a key absent from a
-// body reads ""), joined to the leads that still exist for their owner,
+// entries that reach it as report.Funnel reads them (the keys are
+// history's columns, migration 0004), joined to the leads that still exist for their owner,
 // desk and whether they responded to a campaign (the campaigns column).
 func (s *Store) FunnelSteps(ctx context.Context, p report.Period) ([]report.LeadSteps, error) {
 	tx, err := s.reportTx(ctx)
@@ -370,8 +370,7 @@ var _ report.SLAReader = (*Store)(nil)
 // counts; here the stretches are credited to their owners: the first
 // stretch to the From of the lead's first owner change, else to its owner
 // now, each later one to the To of the change that starts it, and a
-// reassignment or escalation to its From. A key absent from a body reads
-// "".
+// reassignment or escalation to its From.
 func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSLA, error) {
 	steps := make([]string, 0, 4)
 	for st := stage.Stage1; st <= stage.Stage4; st++ {
