@@ -171,7 +171,10 @@ func newQueries(schema string) queries {
 		// lead's write order by the owner changes (grp) and requests
 		// (req) before it (n); then, within a lead's stretch after a
 		// request, the request's instant and the first attempts (a);
-		// then grouped by lead and owner stretch.
+		// then grouped by lead and owner stretch; the lead's owner and
+		// desk, an array of the two (null for a lead that no longer
+		// exists), come with its first stretch only, one probe of the
+		// primary key per lead: a join read all the leads to hash them.
 		slaCounts: q(`WITH e AS (
 				SELECT lead, at, seq, is_owner,
 					CASE WHEN is_owner THEN f END AS of, CASE WHEN is_owner THEN t END AS ot,
@@ -207,9 +210,10 @@ func newQueries(schema string) queries {
 					coalesce(array_agg(at) FILTER (WHERE attempted), '{}') AS attempts
 				FROM a GROUP BY lead, grp
 			)
-			SELECT g.lead, l.owner, l.desk, g.grp, g.of, g.ot, g.reassigned, g.escalated,
+			SELECT g.lead, CASE WHEN g.first THEN (SELECT ARRAY[l.owner, l.desk] FROM @s.leads l WHERE l.id = g.lead) END,
+				g.grp, g.of, g.ot, g.reassigned, g.escalated,
 				g.requests, g.steps, g.on_time, g.connections, g.recycles, g.opened, g.attempts
-			FROM g LEFT JOIN @s.leads l ON l.id = g.lead
+			FROM (SELECT g.*, lag(lead) OVER (ORDER BY lead, grp) IS DISTINCT FROM lead AS first FROM g) g
 			ORDER BY g.lead, g.grp`),
 		leadsByID: q(`SELECT version, body FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id`),
 		scoreLead: q(`SELECT version, body FROM @s.leads WHERE id = $1`),

@@ -394,15 +394,15 @@ func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSL
 		attempts                                       []report.Attempt
 	}
 	var (
-		out         = []report.LeadSLA{}
-		id          string
-		owner, desk *string
-		st          stretch
-		opened, at  []time.Time
-		cur         string
-		lead0       lead.Lead
-		exists      bool
-		stretches   []stretch
+		out        = []report.LeadSLA{}
+		id         string
+		ownerDesk  []string
+		st         stretch
+		opened, at []time.Time
+		cur        string
+		lead0      lead.Lead
+		exists     bool
+		stretches  []stretch
 	)
 	flush := func() error {
 		if len(stretches) == 0 {
@@ -451,18 +451,19 @@ func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSL
 		stretches = stretches[:0]
 		return nil
 	}
-	_, err = pgx.ForEachRow(rows, []any{&id, &owner, &desk, &st.grp, &st.from, &st.to, &st.reassigned, &st.escalated,
+	_, err = pgx.ForEachRow(rows, []any{&id, &ownerDesk, &st.grp, &st.from, &st.to, &st.reassigned, &st.escalated,
 		&st.requests, &st.steps, &st.onTime, &st.connections, &st.recycles, &opened, &at}, func() error {
 		if id != cur {
 			if err := flush(); err != nil {
 				return err
 			}
-			cur, lead0, exists = id, lead.Lead{ID: id}, owner != nil
-			if owner != nil {
-				lead0.Owner = *owner
-			}
-			if desk != nil {
-				if err := lead0.Desk.UnmarshalText([]byte(*desk)); err != nil {
+			cur, lead0, exists = id, lead.Lead{ID: id}, ownerDesk != nil
+			if exists {
+				if len(ownerDesk) != 2 {
+					return fmt.Errorf("stored lead %s: %d of owner and desk, want 2", id, len(ownerDesk))
+				}
+				lead0.Owner = ownerDesk[0]
+				if err := lead0.Desk.UnmarshalText([]byte(ownerDesk[1])); err != nil {
 					return fmt.Errorf("stored lead %s: desk: %w", id, err)
 				}
 			}
