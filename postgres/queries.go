@@ -169,8 +169,11 @@ func newQueries(schema string) queries {
 		// is first reduced to what it counts (e), the entries that count
 		// nothing and change no owner dropped; then numbered in each
 		// lead's write order by the owner changes (grp) and requests
-		// (req) before it (n); then, within a lead's stretch after a
-		// request, the request's instant and the first attempts (a);
+		// (req) and first attempts (firsts) up to it, with the instant
+		// of the last request (opened: the instants never fall in this
+		// order) (n); then the first attempt after each request, the one
+		// whose firsts exceeds the last request's by one (a), in the same
+		// order, so that the rows are sorted once;
 		// then grouped by lead and owner stretch; the lead's owner and
 		// desk, an array of the two (null for a lead that no longer
 		// exists), come with its first stretch only, one probe of the
@@ -192,13 +195,14 @@ func newQueries(schema string) queries {
 			), n AS (
 				SELECT e.*,
 					count(*) FILTER (WHERE is_owner) OVER w AS grp,
-					count(*) FILTER (WHERE is_req) OVER w AS req
+					count(*) FILTER (WHERE is_req) OVER w AS req,
+					count(*) FILTER (WHERE is_first) OVER w AS firsts,
+					max(at) FILTER (WHERE is_req) OVER w AS opened
 				FROM e WINDOW w AS (PARTITION BY lead ORDER BY at, seq ROWS UNBOUNDED PRECEDING)
 			), a AS (
 				SELECT n.*,
-					first_value(at) OVER r AS opened,
-					req > 0 AND is_first AND count(*) FILTER (WHERE is_first) OVER r = 1 AS attempted
-				FROM n WINDOW r AS (PARTITION BY lead, req ORDER BY at, seq ROWS UNBOUNDED PRECEDING)
+					req > 0 AND is_first AND firsts - max(firsts) FILTER (WHERE is_req) OVER w = 1 AS attempted
+				FROM n WINDOW w AS (PARTITION BY lead ORDER BY at, seq ROWS UNBOUNDED PRECEDING)
 			), g AS (
 				SELECT lead, grp,
 					min(of) FILTER (WHERE is_owner) AS of, min(ot) FILTER (WHERE is_owner) AS ot,
