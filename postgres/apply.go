@@ -34,10 +34,11 @@ type columns struct {
 	seenAt              []time.Time
 	seenPrint           []int64
 
-	histLead  []string
-	histAt    []time.Time
-	histField []string
-	histBody  []string
+	// history's columns (migration 0004), one element per change:
+	// text arrays, with nothing to encode as JSON (issue 12).
+	histLead, histField, histActor, histEvent []string
+	histFrom, histTo, histRule, histReason    []string
+	histAt                                    []time.Time
 
 	dropLeads                []string
 	dlLead, dlKind           []string
@@ -120,14 +121,15 @@ func collect(ws []leadline.Write) (*columns, error) {
 		}
 		for j := range w.History {
 			h := &w.History[j]
-			b, err := encode(h)
-			if err != nil {
-				return nil, fmt.Errorf("lead %s: history[%d]: %w", id, j, err)
-			}
 			c.histLead = append(c.histLead, id)
 			c.histAt = append(c.histAt, h.At)
 			c.histField = append(c.histField, h.Field.String())
-			c.histBody = append(c.histBody, string(b))
+			c.histActor = append(c.histActor, h.Actor)
+			c.histEvent = append(c.histEvent, h.Event)
+			c.histFrom = append(c.histFrom, h.From)
+			c.histTo = append(c.histTo, h.To)
+			c.histRule = append(c.histRule, h.Rule)
+			c.histReason = append(c.histReason, h.Reason)
 		}
 		if !w.KeepDeadlines {
 			if l.Version != 0 {
@@ -318,7 +320,8 @@ func (c *columns) statement(q *queries, ws []leadline.Write) (string, []any) {
 		b.WriteString(q.noSeenCTE)
 	}
 	if len(c.histLead) > 0 {
-		fmt.Fprintf(&b, q.historyCTE, arg(c.histLead), arg(c.histAt), arg(c.histField), arg(c.histBody))
+		fmt.Fprintf(&b, q.historyCTE, arg(c.histLead), arg(c.histAt), arg(c.histField), arg(c.histActor), arg(c.histEvent),
+			arg(c.histFrom), arg(c.histTo), arg(c.histRule), arg(c.histReason))
 	}
 	if len(c.dropLeads) > 0 {
 		fmt.Fprintf(&b, q.dropCTE, arg(c.dropLeads))

@@ -23,8 +23,12 @@
 // (E3), pending deadlines (E5), handled event ids (E2) and notifications
 // (E4) have a table each; so do the places given back to the round-robin
 // sequences (M9), each of which is a PostgreSQL sequence, and campaigns
-// (M7). Ids and owners use the "C" collation, so the database orders them
-// as Go compares strings.
+// (M7). A history entry is a row of columns, one per part of its
+// [lead.Change] (lead, at, field, actor, event, from_key, to_key, rule,
+// reason; migration 0004), not JSON: a write sends them as text arrays
+// and a report reads the parts it compares without decoding anything
+// (issue 12). Ids, owners and a change's keys use the "C" collation, so
+// the database orders them as Go compares strings.
 //
 // # Writes
 //
@@ -55,9 +59,9 @@
 // concurrent sweepers and deliverers share the work without waiting on
 // each other. The engine's instant is a parameter: no statement reads the
 // database's clock. Instants are timestamptz, kept to the microsecond,
-// the precision the engine writes; a deadline's Due comes back in the
-// session's zone, a lead's and a change's instants in the zone they were
-// written in.
+// the precision the engine writes; a deadline's Due and a change's At
+// come back in the local zone (Equal to the instant written), a lead's
+// instants in the zone they were written in.
 //
 // # Reports
 //
@@ -66,9 +70,9 @@
 // seq) streamed through the iterator of [Store.Changes], score entries
 // by lead (a partial index, E8). None loads every lead.
 //
-// The rows come back narrow: the database extracts the keys of a change
-// and the parts of a lead a report shows from the stored JSON, so that a
-// report decodes no whole body (report.Summarizer for the worklist,
+// The rows come back narrow: a change's parts are columns, and the
+// database extracts the parts of a lead a report shows from the stored
+// JSON, so that a report decodes no whole body (report.Summarizer for the worklist,
 // requests, overdue and created lists). The funnel's steps
 // (report.StepReader, V7) and the SLA's counts (report.SLAReader, V9)
 // are counted in SQL, one pass over the period's history each, in a

@@ -38,7 +38,7 @@ func newQueries(schema string) queries {
 		lead:        q(`SELECT version, body FROM @s.leads WHERE id = $1`),
 		seen:        q(`SELECT print FROM @s.seen WHERE lead = $1 AND event = $2`),
 		seenMany:    q(`SELECT event, print FROM @s.seen WHERE lead = $1 AND event = ANY($2::text[])`),
-		history:     q(`SELECT body FROM @s.history WHERE lead = $1 ORDER BY seq`),
+		history:     q(`SELECT ` + changeCols + ` FROM @s.history WHERE lead = $1 ORDER BY seq`),
 
 		genericPlan: `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`,
 		// The parts of a write's statement: its leads' compare-and-set
@@ -61,9 +61,10 @@ func newQueries(schema string) queries {
 			SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::bigint[])
 			ON CONFLICT (lead, event) DO NOTHING RETURNING lead)`),
 		noSeenCTE: `, seen AS (SELECT NULL::text AS lead WHERE false)`,
-		historyCTE: q(`, hist AS (INSERT INTO @s.history (lead, at, field, body)
-			SELECT lead, at, field, body::jsonb
-			FROM unnest(%s::text[], %s::timestamptz[], %s::text[], %s::text[]) WITH ORDINALITY AS u(lead, at, field, body, n)
+		historyCTE: q(`, hist AS (INSERT INTO @s.history (` + historyCols + `)
+			SELECT ` + historyCols + `
+			FROM unnest(%s::text[], %s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+				WITH ORDINALITY AS u(` + historyCols + `, n)
 			ORDER BY n)`),
 		// The deadlines of the leads whose deadlines changed are
 		// replaced: the delete sees the table as it was before the
@@ -157,7 +158,7 @@ func newQueries(schema string) queries {
 						field = 'handoff' AND t = $7 AS presql,
 						field = 'handoff' AND t = $8 AS accepted,
 						field = 'feedback' AND strpos(t, 'opportunity=yes') > 0 AND strpos(f, 'opportunity=yes') = 0 AS opportunity
-					FROM (SELECT lead, field, coalesce(body->>'from', '') AS f, coalesce(body->>'to', '') AS t
+					FROM (SELECT lead, field, from_key AS f, to_key AS t
 						FROM @s.history WHERE at >= $1 AND at < $2 AND field IN ('request', 'stage', 'handoff', 'feedback')) e
 					OFFSET 0) h
 				GROUP BY lead) s
@@ -168,35 +169,40 @@ func newQueries(schema string) queries {
 		// is first reduced to what it counts (e), the entries that count
 		// nothing and change no owner dropped; then numbered in each
 		// lead's write order by the owner changes (grp) and requests
-		// (req) before it (n); then, within a lead's stretch after a
-		// request, the request's instant and the first attempts (a);
-		// then grouped by lead and owner stretch.
+		// (req) and first attempts (firsts) up to it, with the instant
+		// of the last request (opened: the instants never fall in this
+		// order) (n); then the first attempt after each request, the one
+		// whose firsts exceeds the last request's by one (a), in the same
+		// order, so that the rows are sorted once;
+		// then grouped by lead and owner stretch; the lead's owner and
+		// desk, an array of the two (null for a lead that no longer
+		// exists), come with its first stretch only, one probe of the
+		// primary key per lead: a join read all the leads to hash them.
 		slaCounts: q(`WITH e AS (
 				SELECT lead, at, seq, is_owner,
 					CASE WHEN is_owner THEN f END AS of, CASE WHEN is_owner THEN t END AS ot,
 					is_owner AND r = 'T1' AS reassigned, is_owner AND r = 'T10' AS escalated,
 					is_req, is_first, is_step, is_step AND r <> 'T9' AS on_time,
-					is_stage AND r <> 'T7' AND t = $5 AND f <> t AS connection, is_stage AND r = 'T7' AS recycle,
-					CASE WHEN is_req OR is_first THEN at_text END AS at_text
-				FROM (SELECT lead, at, seq, field = 'owner' AS is_owner, field = 'stage' AS is_stage, f, t, r, at_text,
+					is_stage AND r <> 'T7' AND t = $5 AND f <> t AS connection, is_stage AND r = 'T7' AS recycle
+				FROM (SELECT lead, at, seq, field = 'owner' AS is_owner, field = 'stage' AS is_stage, f, t, r,
 						field = 'request' AND t = $3 AND f <> $4 AS is_req,
 						field = 'stage' AND r <> 'T7' AND f <> t AND t = $6 AS is_first,
 						field = 'stage' AND r <> 'T7' AND NOT (t = $5 AND f <> t) AND f <> t AND t = ANY($7::text[]) AS is_step
-					FROM (SELECT lead, at, seq, field, coalesce(body->>'from', '') AS f, coalesce(body->>'to', '') AS t,
-							coalesce(body->>'rule', '') AS r, body->>'at' AS at_text
+					FROM (SELECT lead, at, seq, field, from_key AS f, to_key AS t, rule AS r
 						FROM @s.history WHERE at >= $1 AND at < $2 AND field IN ('request', 'stage', 'owner')) h
 					OFFSET 0) k
 				WHERE is_owner OR is_req OR is_stage AND (is_step OR r = 'T7' OR t = $5 AND f <> t)
 			), n AS (
 				SELECT e.*,
 					count(*) FILTER (WHERE is_owner) OVER w AS grp,
-					count(*) FILTER (WHERE is_req) OVER w AS req
+					count(*) FILTER (WHERE is_req) OVER w AS req,
+					count(*) FILTER (WHERE is_first) OVER w AS firsts,
+					max(at) FILTER (WHERE is_req) OVER w AS opened
 				FROM e WINDOW w AS (PARTITION BY lead ORDER BY at, seq ROWS UNBOUNDED PRECEDING)
 			), a AS (
 				SELECT n.*,
-					first_value(at_text) OVER r AS opened,
-					req > 0 AND is_first AND count(*) FILTER (WHERE is_first) OVER r = 1 AS attempted
-				FROM n WINDOW r AS (PARTITION BY lead, req ORDER BY at, seq ROWS UNBOUNDED PRECEDING)
+					req > 0 AND is_first AND firsts - max(firsts) FILTER (WHERE is_req) OVER w = 1 AS attempted
+				FROM n WINDOW w AS (PARTITION BY lead ORDER BY at, seq ROWS UNBOUNDED PRECEDING)
 			), g AS (
 				SELECT lead, grp,
 					min(of) FILTER (WHERE is_owner) AS of, min(ot) FILTER (WHERE is_owner) AS ot,
@@ -205,17 +211,18 @@ func newQueries(schema string) queries {
 					count(*) FILTER (WHERE on_time) AS on_time,
 					count(*) FILTER (WHERE connection) AS connections, count(*) FILTER (WHERE recycle) AS recycles,
 					coalesce(array_agg(opened) FILTER (WHERE attempted), '{}') AS opened,
-					coalesce(array_agg(at_text) FILTER (WHERE attempted), '{}') AS attempts
+					coalesce(array_agg(at) FILTER (WHERE attempted), '{}') AS attempts
 				FROM a GROUP BY lead, grp
 			)
-			SELECT g.lead, l.owner, l.desk, g.grp, g.of, g.ot, g.reassigned, g.escalated,
+			SELECT g.lead, CASE WHEN g.first THEN (SELECT ARRAY[l.owner, l.desk] FROM @s.leads l WHERE l.id = g.lead) END,
+				g.grp, g.of, g.ot, g.reassigned, g.escalated,
 				g.requests, g.steps, g.on_time, g.connections, g.recycles, g.opened, g.attempts
-			FROM g LEFT JOIN @s.leads l ON l.id = g.lead
+			FROM (SELECT g.*, lag(lead) OVER (ORDER BY lead, grp) IS DISTINCT FROM lead AS first FROM g) g
 			ORDER BY g.lead, g.grp`),
 		leadsByID: q(`SELECT version, body FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id`),
 		scoreLead: q(`SELECT version, body FROM @s.leads WHERE id = $1`),
-		scoreEntries: q(`(SELECT body FROM @s.history WHERE lead = $1 AND field = 'score' AND at <= $2 ORDER BY at DESC, seq DESC LIMIT 1)
+		scoreEntries: q(`(SELECT ` + changeCols + ` FROM @s.history WHERE lead = $1 AND field = 'score' AND at <= $2 ORDER BY at DESC, seq DESC LIMIT 1)
 			UNION ALL
-			(SELECT body FROM @s.history WHERE lead = $1 AND field = 'score' AND at > $2 ORDER BY at, seq LIMIT 1)`),
+			(SELECT ` + changeCols + ` FROM @s.history WHERE lead = $1 AND field = 'score' AND at > $2 ORDER BY at, seq LIMIT 1)`),
 	}
 }

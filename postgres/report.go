@@ -1,8 +1,8 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -91,17 +91,25 @@ func (s *Store) Changes(ctx context.Context, q report.ChangeQuery) iter.Seq2[lea
 	}
 }
 
-// changeCols are the columns scanChange reads, in its order: the
-// change's keys as the database extracts them from the stored body, so
-// that a report's month of history comes back as narrow text rows and is
-// not decoded as JSON in Go (issue 12). The instant is the body's own
-// text, not the at column, so that it keeps its nanoseconds and offset as
-// the stored change has them.
-const changeCols = `lead, field, body->>'at', body->>'actor', body->>'event', body->>'from', body->>'to', body->>'rule', body->>'reason'`
+// historyCols are history's columns of a change, in the order of the
+// write's arrays (migration 0004).
+const historyCols = `lead, at, field, actor, event, from_key, to_key, rule, reason`
+
+// changeCols are the columns scanChange reads, in its order: a change's
+// parts, each a column of history (migration 0004), so that a report's
+// month of history comes back as narrow rows and nothing is decoded as
+// JSON (issue 12).
+const changeCols = `lead, field, at, actor, event, from_key, to_key, rule, reason`
+
+// pgEpoch is PostgreSQL's epoch, from which a timestamptz counts
+// microseconds, as Unix seconds.
+const pgEpoch = 946684800
 
 // scanChange reads one row of changeCols into a Change, equal to the
-// stored body decoded (E3); a key absent from the body reads "". fields
-// caches the parsed field keys across rows.
+// change written (E3). The instant comes back in the local zone, as pgx
+// reads a timestamptz, to the microsecond a timestamptz keeps: Equal to
+// the instant written, which a store keeps to the microsecond at least
+// ([leadline.Store]). fields caches the parsed field keys across rows.
 func scanChange(rows pgx.Rows, fields map[string]lead.Field) (lead.Change, error) {
 	v := rows.RawValues()
 	if len(v) != 9 {
@@ -116,12 +124,16 @@ func scanChange(rows pgx.Rows, fields map[string]lead.Field) (lead.Change, error
 	}
 	c := lead.Change{Lead: string(v[0]), Field: f, Actor: string(v[3]), Event: string(v[4]),
 		From: string(v[5]), To: string(v[6]), Rule: string(v[7]), Reason: string(v[8])}
-	if v[2] != nil {
-		at, err := time.Parse(time.RFC3339Nano, string(v[2]))
-		if err != nil {
-			return lead.Change{}, fmt.Errorf("stored change of %s: at: %w", v[0], err)
+	if rows.FieldDescriptions()[2].Format == pgx.BinaryFormatCode && len(v[2]) == 8 {
+		// A timestamptz in binary: microseconds since pgEpoch.
+		us := int64(binary.BigEndian.Uint64(v[2]))
+		sec, rem := us/1e6, us%1e6
+		if rem < 0 {
+			sec, rem = sec-1, rem+1e6
 		}
-		c.At = at
+		c.At = time.Unix(pgEpoch+sec, rem*1e3)
+	} else if err := rows.Scan(nil, nil, &c.At, nil, nil, nil, nil, nil, nil); err != nil {
+		return lead.Change{}, fmt.Errorf("stored change of %s: at: %w", v[0], err)
 	}
 	return c, nil
 }
@@ -152,19 +164,17 @@ func (s *Store) ScoreAt(ctx context.Context, id string, at time.Time) (decimal.D
 	if err != nil {
 		return decimal.Decimal{}, false, fmt.Errorf("postgres: score of %s: %w", id, interpretError(err))
 	}
-	var (
-		scores []lead.Change
-		body   []byte
-	)
-	_, err = pgx.ForEachRow(rows, []any{&body}, func() error {
-		var c lead.Change
-		if err := json.Unmarshal(body, &c); err != nil {
-			return fmt.Errorf("stored change: %w", err)
+	defer rows.Close()
+	var scores []lead.Change
+	fields := make(map[string]lead.Field, 1)
+	for rows.Next() {
+		c, err := scanChange(rows, fields)
+		if err != nil {
+			return decimal.Decimal{}, false, fmt.Errorf("postgres: score of %s: %w", id, err)
 		}
 		scores = append(scores, c)
-		return nil
-	})
-	if err != nil {
+	}
+	if err := rows.Err(); err != nil {
 		return decimal.Decimal{}, false, fmt.Errorf("postgres: score of %s: %w", id, interpretError(err))
 	}
 	d, ok := report.ScoreAt(&ls[0], scores, at)
@@ -315,8 +325,8 @@ var _ report.StepReader = (*Store)(nil)
 // FunnelSteps answers [report.StepReader] (V7) in one statement: the
 // period's request, stage, handoff and feedback entries, read from the
 // index on (at, lead, seq), grouped by lead, each step the OR of the
-// entries that reach it as report.Funnel reads them (a key absent from a
-// body reads ""), joined to the leads that still exist for their owner,
+// entries that reach it as report.Funnel reads them (the keys are
+// history's columns, migration 0004), joined to the leads that still exist for their owner,
 // desk and whether they responded to a campaign (the campaigns column).
 func (s *Store) FunnelSteps(ctx context.Context, p report.Period) ([]report.LeadSteps, error) {
 	tx, err := s.reportTx(ctx)
@@ -360,8 +370,7 @@ var _ report.SLAReader = (*Store)(nil)
 // counts; here the stretches are credited to their owners: the first
 // stretch to the From of the lead's first owner change, else to its owner
 // now, each later one to the To of the change that starts it, and a
-// reassignment or escalation to its From. A key absent from a body reads
-// "".
+// reassignment or escalation to its From.
 func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSLA, error) {
 	steps := make([]string, 0, 4)
 	for st := stage.Stage1; st <= stage.Stage4; st++ {
@@ -385,15 +394,15 @@ func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSL
 		attempts                                       []report.Attempt
 	}
 	var (
-		out         = []report.LeadSLA{}
-		id          string
-		owner, desk *string
-		st          stretch
-		opened, at  []string
-		cur         string
-		lead0       lead.Lead
-		exists      bool
-		stretches   []stretch
+		out        = []report.LeadSLA{}
+		id         string
+		ownerDesk  []string
+		st         stretch
+		opened, at []time.Time
+		cur        string
+		lead0      lead.Lead
+		exists     bool
+		stretches  []stretch
 	)
 	flush := func() error {
 		if len(stretches) == 0 {
@@ -442,18 +451,19 @@ func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSL
 		stretches = stretches[:0]
 		return nil
 	}
-	_, err = pgx.ForEachRow(rows, []any{&id, &owner, &desk, &st.grp, &st.from, &st.to, &st.reassigned, &st.escalated,
+	_, err = pgx.ForEachRow(rows, []any{&id, &ownerDesk, &st.grp, &st.from, &st.to, &st.reassigned, &st.escalated,
 		&st.requests, &st.steps, &st.onTime, &st.connections, &st.recycles, &opened, &at}, func() error {
 		if id != cur {
 			if err := flush(); err != nil {
 				return err
 			}
-			cur, lead0, exists = id, lead.Lead{ID: id}, owner != nil
-			if owner != nil {
-				lead0.Owner = *owner
-			}
-			if desk != nil {
-				if err := lead0.Desk.UnmarshalText([]byte(*desk)); err != nil {
+			cur, lead0, exists = id, lead.Lead{ID: id}, ownerDesk != nil
+			if exists {
+				if len(ownerDesk) != 2 {
+					return fmt.Errorf("stored lead %s: %d of owner and desk, want 2", id, len(ownerDesk))
+				}
+				lead0.Owner = ownerDesk[0]
+				if err := lead0.Desk.UnmarshalText([]byte(ownerDesk[1])); err != nil {
 					return fmt.Errorf("stored lead %s: desk: %w", id, err)
 				}
 			}
@@ -467,12 +477,7 @@ func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSL
 		x := st
 		x.attempts = nil
 		for i := range opened {
-			o, err1 := time.Parse(time.RFC3339Nano, opened[i])
-			a, err2 := time.Parse(time.RFC3339Nano, at[i])
-			if err := cmp.Or(err1, err2); err != nil {
-				return fmt.Errorf("stored change of %s: at: %w", id, err)
-			}
-			x.attempts = append(x.attempts, report.Attempt{Opened: o, At: a})
+			x.attempts = append(x.attempts, report.Attempt{Opened: opened[i], At: at[i]})
 		}
 		stretches = append(stretches, x)
 		return nil
@@ -489,13 +494,17 @@ func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSL
 // reportTx begins the read-only transaction a report's aggregate runs in,
 // without JIT compilation: the statements that count a month of history
 // in one pass spent a tenth of their time compiling on 1,000,000 leads
-// (issue 12). The caller rolls it back.
+// (issue 12). Its sorts and hashes get 64 MB each (work_mem), so that a
+// month of history (about 460,000 entries the SLA sorts, 90,000 leads
+// the funnel groups) is sorted and grouped in memory, not spilled to
+// temporary files as the default 4 MB makes them. The caller rolls it
+// back.
 func (s *Store) reportTx(ctx context.Context) (pgx.Tx, error) {
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, interpretError(err)
 	}
-	if _, err := tx.Exec(ctx, `SET LOCAL jit = off`); err != nil {
+	if _, err := tx.Exec(ctx, `SET LOCAL jit = off; SET LOCAL work_mem = '64MB'`); err != nil {
 		_ = tx.Rollback(ctx)
 		return nil, interpretError(err)
 	}

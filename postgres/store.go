@@ -420,14 +420,11 @@ func (s *Store) History(ctx context.Context, id string) ([]lead.Change, error) {
 	}
 	defer rows.Close()
 	out := []lead.Change{}
+	fields := make(map[string]lead.Field)
 	for rows.Next() {
-		var body []byte
-		if err := rows.Scan(&body); err != nil {
-			return nil, fmt.Errorf("postgres: history %s: %w", id, interpretError(err))
-		}
-		var c lead.Change
-		if err := json.Unmarshal(body, &c); err != nil {
-			return nil, fmt.Errorf("postgres: history %s: stored change: %w", id, err)
+		c, err := scanChange(rows, fields)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: history %s: %w", id, err)
 		}
 		out = append(out, c)
 	}
