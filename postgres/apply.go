@@ -35,7 +35,7 @@ type columns struct {
 	seenPrint           []int64
 
 	// history's columns (migration 0004), one element per change:
-	// text arrays, with nothing to encode as JSON (issue 12).
+	// text arrays, with nothing to encode as JSON.
 	histLead, histField, histActor, histEvent []string
 	histFrom, histTo, histRule, histReason    []string
 	histAt                                    []time.Time

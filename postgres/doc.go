@@ -26,8 +26,8 @@
 // (M7). A history entry is a row of columns, one per part of its
 // [lead.Change] (lead, at, field, actor, event, from_key, to_key, rule,
 // reason; migration 0004), not JSON: a write sends them as text arrays
-// and a report reads the parts it compares without decoding anything
-// (issue 12). Ids, owners and a change's keys use the "C" collation, so
+// and a report reads the parts it compares without decoding anything.
+// Ids, owners and a change's keys use the "C" collation, so
 // the database orders them as Go compares strings.
 //
 // # Writes

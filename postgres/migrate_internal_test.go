@@ -91,7 +91,7 @@ func migratedTo(t *testing.T, prefix string, version int) (*pgxpool.Pool, string
 // TestMigrate_historyColumns checks that migration 0004 carries history
 // written as JSON bodies (as a store at 0003 wrote it: the change
 // encoded whole, its instant in the at column too) over into columns
-// (E3, issue 12): History, Changes and ScoreAt read back the entries
+// (E3): History, Changes and ScoreAt read back the entries
 // written, in write order, a key absent from a body ("rule" and "reason"
 // are left out when empty) as "", free text byte for byte, and an
 // instant with a zone offset Equal to the one written.

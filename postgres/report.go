@@ -98,7 +98,7 @@ const historyCols = `lead, at, field, actor, event, from_key, to_key, rule, reas
 // changeCols are the columns scanChange reads, in its order: a change's
 // parts, each a column of history (migration 0004), so that a report's
 // month of history comes back as narrow rows and nothing is decoded as
-// JSON (issue 12).
+// JSON.
 const changeCols = `lead, field, at, actor, event, from_key, to_key, rule, reason`
 
 // pgEpoch is PostgreSQL's epoch, from which a timestamptz counts
@@ -186,7 +186,7 @@ var _ report.Summarizer = (*Store)(nil)
 // summaryCols are the columns scanSummary reads, in its order: the parts
 // of a lead [report.Summarizer] names, extracted by the database from the
 // stored body so that a report's rows come back narrow and nothing is
-// decoded as JSON but a request's reasons (issue 12). withWork adds the
+// decoded as JSON but a request's reasons. withWork adds the
 // parts of the track, request and activity; without it they come back
 // null.
 func summaryCols(withWork bool) string {
@@ -493,8 +493,8 @@ func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSL
 
 // reportTx begins the read-only transaction a report's aggregate runs in,
 // without JIT compilation: the statements that count a month of history
-// in one pass spent a tenth of their time compiling on 1,000,000 leads
-// (issue 12). Its sorts and hashes get 64 MB each (work_mem), so that a
+// in one pass spent a tenth of their time compiling on 1,000,000 leads.
+// Its sorts and hashes get 64 MB each (work_mem), so that a
 // month of history (about 460,000 entries the SLA sorts, 90,000 leads
 // the funnel groups) is sorted and grouped in memory, not spilled to
 // temporary files as the default 4 MB makes them. The caller rolls it

@@ -1,6 +1,6 @@
 -- 0003: the refusals of a write, raised by the server inside the write's
--- one statement so that the write commits in the round trip that sends it
--- (issue 12). refuse raises for the write at index write (from 0) of a
+-- one statement so that the write commits in the round trip that sends it.
+-- refuse raises for the write at index write (from 0) of a
 -- batch: SQLSTATE LLD01 when an event id it records was recorded before
 -- (E2), LLC01 when its lead's compare-and-set found another version.
 -- DETAIL carries the write's index as a number, for the client to name

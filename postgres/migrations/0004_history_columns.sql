@@ -1,4 +1,4 @@
--- 0004: history as columns (issue 12). A change (lead.Change) is a flat
+-- 0004: history as columns. A change (lead.Change) is a flat
 -- record of strings and one instant: each part gets a text column, so
 -- that a write sends text arrays, with no JSON to encode in the client
 -- or parse into jsonb in the server, and a report reads the parts it
