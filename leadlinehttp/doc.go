@@ -36,7 +36,10 @@
 // Errors are problem documents (application/problem+json, RFC 9457) with
 // type, title, status and detail, and an errors array naming each bad
 // field: 400 bad input (E6), 401 no viewer, 403 a cross-site browser
-// request, 404 unknown or hidden (M2), 405 a route taken with another
+// request or a rep posting an event in another's name (M2), 404 unknown
+// or hidden (M2; a field rep's event on a lead they may not see, or a
+// new one, answers so too: only a viewer who sees every lead, such as a
+// webhook's, creates leads), 405 a route taken with another
 // method, 409 a conflict with the lead's state or an event id reused with
 // another payload (E2), 413 a body over [Options.MaxBodyBytes], 503 with
 // Retry-After when the store is unreachable or busy. A 500 says nothing of its cause; the logger

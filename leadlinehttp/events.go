@@ -2,14 +2,17 @@ package leadlinehttp
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/routing"
 )
 
 // EventResult says what POST /events did with one event: applied, or a
@@ -31,7 +34,8 @@ type EventsResponse struct {
 // events applied in one write, all or none (E2, E9). It answers 202
 // when at least one event was applied, 200 when every one was a repeat.
 func (s *server) postEvents(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.viewer(w, r); !ok {
+	v, ok := s.viewer(w, r)
+	if !ok {
 		return
 	}
 	body, err := io.ReadAll(r.Body)
@@ -45,6 +49,10 @@ func (s *server) postEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	if p := s.mayRecord(ctx, v, evs); p != nil {
+		s.problem(w, r, p)
+		return
+	}
 	res := make([]EventResult, len(evs))
 	for i := range evs {
 		res[i] = EventResult{ID: evs[i].ID, Lead: evs[i].Lead, Applied: true}
@@ -80,6 +88,48 @@ func (s *server) postEvents(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.writeJSON(w, r, status, EventsResponse{Events: res})
+}
+
+// mayRecord says whether v may post evs, and if not the problem to
+// answer: visibility applied to writes (M2).
+//
+//   - A viewer who sees every lead (inside sales, managers, ops: the
+//     viewer a marketing system's webhook or a CRM sync posts as) may post
+//     any event, a lead's created event included.
+//   - Anyone else (a field rep, or the field manager, in an inside-first
+//     organisation) may post events only on leads they see in full. An
+//     event on a lead they may not see, or on one that does not exist,
+//     answers exactly as a read of a missing lead does (404), so that
+//     posting cannot tell a hidden lead from a missing one.
+//   - A rep records their own work: an event that names an actor, posted
+//     by an inside or field rep, must name that rep (403), so that no rep
+//     logs attempts or status changes in another's name (T13, S2).
+func (s *server) mayRecord(ctx context.Context, v routing.Viewer, evs []lead.Event) *problem {
+	if v.Rep != "" && (v.Role == routing.RoleInside || v.Role == routing.RoleField) {
+		for i := range evs {
+			if a := evs[i].Actor; a != "" && a != v.Rep {
+				field := "actor"
+				if len(evs) > 1 {
+					field = "events[" + strconv.Itoa(i) + "].actor"
+				}
+				return &problem{Type: typeForbidden, Title: "Not yours to record", Status: http.StatusForbidden,
+					Detail: "a rep records their own work: set actor to your own id, or have a manager or ops post it (M2)",
+					Errors: []fieldIssue{{Field: field, Detail: "is " + strconv.Quote(a) + ", you are " + strconv.Quote(v.Rep)}}}
+			}
+		}
+	}
+	if s.pol.Routing.SeesAll(v) {
+		return nil
+	}
+	for i := range evs {
+		if i > 0 && evs[i].Lead == evs[i-1].Lead {
+			continue
+		}
+		if _, err := s.eng.Lead(ctx, v, evs[i].Lead); err != nil {
+			return problemOf(err)
+		}
+	}
+	return nil
 }
 
 // DecodeEvents reads a POST /events body: one JSON object, a

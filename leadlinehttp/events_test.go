@@ -285,3 +285,78 @@ func TestHandler_Unavailable(t *testing.T) {
 		}
 	}
 }
+
+// TestHandler_EventsWhoMayRecord checks visibility applied to writes
+// (M2): a field rep posts on a lead of their own, in their own name; an
+// event on a lead they may not see answers exactly as one on a missing
+// lead, and creates nothing; a rep may not record work in another's
+// name; a viewer who sees every lead (inside sales, ops) may create
+// leads.
+func TestHandler_EventsWhoMayRecord(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	now := tm.s.Now()
+	err := tm.eng.SaveCampaign(t.Context(), routing.Campaign{ID: "uc-2026", Name: "ユーザー会 2026", Type: routing.OwnEvent,
+		Start: now.Add(-24 * time.Hour), AgreedBy: "mgr", AgreedAt: now.Add(-72 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// L-f: invited by field-mori to a high-engagement event, so theirs (M4).
+	events := "[" + event("f-1", "created", "L-f", `,"score":"10","profile":{"company":"北斗製作所"}`) + "," +
+		event("f-2", "response", "L-f", `,"campaign":"uc-2026","response":"invited","actor":"field-mori"`) + "," +
+		event("f-3", "response", "L-f", `,"campaign":"uc-2026","response":"attended","actor":"marketing"`) + "]"
+	if rec := call(t, tm.h, "POST", "/events", asOps, []byte(events)); rec.Code != 202 {
+		t.Fatalf("events: %d %s", rec.Code, rec.Body)
+	}
+	missing := call(t, tm.h, "POST", "/events", asField, []byte(event("x-0", "inquiry", "L-404", "")))
+	if missing.Code != 404 {
+		t.Fatalf("field rep's event on a missing lead: %d %s", missing.Code, missing.Body)
+	}
+	cases := []struct {
+		name   string
+		viewer string
+		body   string
+		status int
+		field  string // the field a 403 names
+	}{
+		{"own lead, own name", asField, event("x-1", "outbound", "L-f", `,"actor":"field-mori","channels":"call"`), 202, ""},
+		{"own lead, no actor", asField, event("x-2", "web_activity", "L-f", `,"topic":"/pricing"`), 202, ""},
+		{"own lead, another's name", asField, event("x-3", "outbound", "L-f", `,"actor":"rep-ito","channels":"call"`), 403, "actor"},
+		{"batch names another in its second event", asField, "[" + event("x-4", "web_activity", "L-f", `,"topic":"/a"`) + "," +
+			event("x-5", "outbound", "L-f", `,"actor":"field-mgr","channels":"email"`) + "]", 403, "events[1].actor"},
+		{"field manager on the field desk", asFieldManager, event("x-6", "outbound", "L-f", `,"actor":"field-mori","channels":"meeting"`), 202, ""},
+		{"inside rep in another inside rep's name", asIto, event("x-7", "outbound", "L-01", `,"actor":"rep-kato","channels":"call"`), 403, "actor"},
+		{"inside rep creates a lead", asIto, event("x-8", "created", "L-ito", `,"score":"10","profile":{"company":"南海物産"}`), 202, ""},
+	}
+	for _, c := range cases {
+		rec := call(t, tm.h, "POST", "/events", c.viewer, []byte(c.body))
+		if rec.Code != c.status {
+			t.Errorf("%s: POST /events = %d, want %d\n%s", c.name, rec.Code, c.status, rec.Body)
+			continue
+		}
+		if c.status == 403 {
+			var p struct {
+				Type   string
+				Errors []struct{ Field string }
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || p.Type != "urn:leadline:problem:forbidden" || len(p.Errors) != 1 || p.Errors[0].Field != c.field {
+				t.Errorf("%s: problem %s, want forbidden naming %s", c.name, rec.Body, c.field)
+			}
+		}
+	}
+	// Hidden and new leads answer as a missing one, byte for byte, and
+	// nothing is written.
+	for _, c := range []struct{ name, viewer, body, lead string }{
+		{"field rep on an inside lead", asField, event("h-1", "inquiry", "L-05", ""), "L-05"},
+		{"field rep creates a lead", asField, event("h-2", "created", "L-new", `,"score":"10","profile":{"company":"西海工業"}`), "L-new"},
+		{"field manager on an inside lead", asFieldManager, event("h-3", "status_set", "L-05", `,"actor":"field-mgr","status":"disqualified_sales","reason":"x"`), "L-05"},
+	} {
+		rec := call(t, tm.h, "POST", "/events", c.viewer, []byte(c.body))
+		if rec.Code != 404 || !bytes.Equal(rec.Body.Bytes(), missing.Body.Bytes()) {
+			t.Errorf("%s: %d %s, want the answer for a missing lead: %s", c.name, rec.Code, rec.Body, missing.Body)
+		}
+		hist := call(t, tm.h, "GET", "/leads/"+c.lead+"/history", asOps, nil)
+		if strings.Contains(hist.Body.String(), `"h-`) {
+			t.Errorf("%s: the refused event was written: %s", c.name, hist.Body)
+		}
+	}
+}

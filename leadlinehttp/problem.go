@@ -40,6 +40,7 @@ const (
 	typeUnavailable = "urn:leadline:problem:unavailable"
 	typeInternal    = "urn:leadline:problem:internal"
 	typeNoViewer    = "urn:leadline:problem:no-viewer"
+	typeForbidden   = "urn:leadline:problem:forbidden"
 	typeCrossOrigin = "urn:leadline:problem:cross-origin"
 	typeNoRoute     = "urn:leadline:problem:no-route"
 )
