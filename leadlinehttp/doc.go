@@ -21,7 +21,7 @@
 //	GET  /leads/{id}               the lead (M2)
 //	GET  /leads/{id}/summary       its campaign responses only (M2)
 //	GET  /leads/{id}/history       its history (E3)
-//	GET  /leads/{id}/explain       why it went where it went, with rule ids
+//	GET  /leads/{id}/explain       why it went where it went, with rule ids (E10, ?lang=ja|en)
 //	GET  /worklist                 V1          GET /requests          A9
 //	GET  /reports/score-jumps      V2          GET /reports/created   V3-V5 (?period=day|week|month)
 //	GET  /reports/overdue          V6          GET /reports/funnel    V7, M6, M12

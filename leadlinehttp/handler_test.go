@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/leadlinehttp"
 	"github.com/leadline/leadline/routing"
 )
@@ -230,5 +231,55 @@ func TestHandler_BadViewer(t *testing.T) {
 	var p map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || p["status"] != 401.0 || p["type"] == "" || p["title"] == "" {
 		t.Errorf("problem = %s (%v)", rec.Body, err)
+	}
+}
+
+// TestHandler_ExplainLanguage checks that GET /leads/{id}/explain writes
+// its texts in the asked language (E10): ?lang= first, then
+// Accept-Language, then the policy's; an unknown language is bad input
+// naming its parameter (E6).
+func TestHandler_ExplainLanguage(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	texts := func(target string, hdr ...string) (int, string) {
+		rec := call(t, tm.h, "GET", target, asOps, nil, hdr...)
+		if rec.Code != 200 {
+			return rec.Code, rec.Body.String()
+		}
+		var ds []leadline.Decision
+		if err := json.Unmarshal(rec.Body.Bytes(), &ds); err != nil || len(ds) == 0 {
+			t.Fatalf("%s: %v, %d decisions: %s", target, err, len(ds), rec.Body)
+		}
+		var b strings.Builder
+		for _, d := range ds {
+			b.WriteString(d.Text + "\n")
+		}
+		return rec.Code, b.String()
+	}
+	for _, c := range []struct {
+		name, target, accept string
+		want, not            string
+	}{
+		{"ja by query", "/leads/L-05/explain?lang=ja", "en", "ラウンドロビン", "round robin"},
+		{"en by query", "/leads/L-05/explain?lang=en", "ja", "round robin", "ラウンドロビン"},
+		{"ja by Accept-Language", "/leads/L-05/explain", "ja-JP,ja;q=0.9", "ラウンドロビン", "round robin"},
+		{"en by Accept-Language", "/leads/L-05/explain", "en-US", "round robin", "ラウンドロビン"},
+		{"team zone", "/leads/L-05/explain?lang=en", "", " JST", " UTC"},
+	} {
+		var hdr []string
+		if c.accept != "" {
+			hdr = []string{"Accept-Language", c.accept}
+		}
+		code, got := texts(c.target, hdr...)
+		if code != 200 || !strings.Contains(got, c.want) || strings.Contains(got, c.not) {
+			t.Errorf("%s: %d, want %q and no %q in:\n%s", c.name, code, c.want, c.not, got)
+		}
+	}
+	for _, c := range []struct{ target, field string }{
+		{"/leads/L-05/explain?lang=fr", "lang"},
+	} {
+		rec := call(t, tm.h, "GET", c.target, asOps, nil)
+		if rec.Code != 400 || !strings.Contains(rec.Body.String(), `"field":"`+c.field+`"`) {
+			t.Errorf("%s: %d %s, want 400 naming %s", c.target, rec.Code, rec.Body, c.field)
+		}
 	}
 }

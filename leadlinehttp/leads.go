@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
+	"github.com/leadline/leadline/rules"
 )
 
 // getLead handles GET /leads/{id}: the lead, if the viewer may see all of
@@ -57,16 +59,32 @@ func (s *server) getHistory(w http.ResponseWriter, r *http.Request) {
 
 // getExplain handles GET /leads/{id}/explain: the decisions the rules
 // made about the lead, each with its rule ids ("why did this lead go to
-// this rep?").
+// this rep?"), their texts in ?lang=ja|en (else Accept-Language, else
+// the policy's language) with instants in the team's zone (E10).
 func (s *server) getExplain(w http.ResponseWriter, r *http.Request) {
 	v, ok := s.viewer(w, r)
 	if !ok {
+		return
+	}
+	lang := s.pol.Language
+	switch l := r.URL.Query().Get("lang"); l {
+	case "":
+		if l, ok := AcceptLanguage(r.Header.Get("Accept-Language")); ok {
+			lang = l
+		}
+	case "ja", "en":
+		lang = rules.Language(l)
+	default:
+		s.fail(w, r, leaderr.Errorf("lang", "unknown language %q; want ja or en", l))
 		return
 	}
 	d, err := s.eng.Explain(r.Context(), v, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	for i := range d {
+		d[i].Text = d[i].TextIn(lang, s.pol.Zone())
 	}
 	if d == nil {
 		s.writeJSON(w, r, http.StatusOK, []struct{}{})
