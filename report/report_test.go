@@ -116,6 +116,22 @@ func TestWriteCSV_V8(t *testing.T) {
 	if b.String() != want {
 		t.Errorf("WriteCSV with BOM =\n%q\nwant\n%q", b.String(), want)
 	}
+	// CSV injection: text from a web form never runs as a formula in the
+	// reader's Excel; a negative score is a number and stays one.
+	b.Reset()
+	rows = []report.CreatedRow{
+		{Lead: "L-2", Company: `=HYPERLINK("http://evil.example","開く")`, Name: "@SUM(A1)", Source: "+81 3", Score: decimal.RequireFromString("-12.5")},
+		{Lead: "L-3", Company: "-", Name: "\tx", Source: "'=x"},
+	}
+	if err := report.WriteCSV(&b, rows, report.WriteOptions{LF: true}); err != nil {
+		t.Fatal(err)
+	}
+	want = "group,lead,created,company,name,source,status,score,owner\n" +
+		`,L-2,,"'=HYPERLINK(""http://evil.example"",""開く"")",'@SUM(A1),'+81 3,new,-12.50,` + "\n" +
+		",L-3,,'-,'\tx,''=x,new,0.00,\n"
+	if b.String() != want {
+		t.Errorf("WriteCSV of formula-like text =\n%s\nwant\n%s", b.String(), want)
+	}
 	b.Reset()
 	if err := report.WriteJSON(&b, []report.CreatedRow{}, report.WriteOptions{}); err != nil || b.String() != "[]\n" {
 		t.Errorf("WriteJSON(no rows) = %q, %v; want []", b.String(), err)

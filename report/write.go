@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/leadline/leadline/routing"
 	"github.com/shopspring/decimal"
 )
 
@@ -46,7 +47,10 @@ func (o *WriteOptions) places() int32 {
 // (RFC 4180: CRLF line ends unless o.LF, quotes where needed): a header row of the rows' JSON field names,
 // in the type's field order, then one line per row (V8). Decimals have
 // fixed places, times are RFC 3339 in o.Zone (empty when zero), durations
-// are hours with two places, enums their keys.
+// are hours with two places, enums their keys. A text cell a spreadsheet
+// would take for a formula (starting with =, +, -, @, a tab or a carriage
+// return) gets a leading apostrophe ([routing.EscapeCell]); numbers are
+// written as they are.
 func WriteCSV(w io.Writer, rows any, o WriteOptions) error {
 	v, t, err := rowsOf(rows)
 	if err != nil {
@@ -70,9 +74,14 @@ func WriteCSV(w io.Writer, rows any, o WriteOptions) error {
 	for i := range v.Len() {
 		row := v.Index(i)
 		for j, f := range fs {
-			s, _, err := format(row.Field(f.index), &o)
+			s, number, err := format(row.Field(f.index), &o)
 			if err != nil {
 				return fmt.Errorf("report: write csv: row %d: %s: %w", i, f.name, err)
+			}
+			if !number {
+				// Text from outside (a company, a name, a reason) never
+				// runs as a formula in the reader's spreadsheet.
+				s = routing.EscapeCell(s)
 			}
 			rec[j] = s
 		}

@@ -221,15 +221,15 @@ func feedbackRecord(row FeedbackRow) ([]string, *leaderr.FieldError) {
 		responded = row.Responded.Format(time.RFC3339)
 	}
 	rec := make([]string, numCols)
-	rec[iLead] = escapeCell(row.Lead)
-	rec[iCompany] = escapeCell(canonLines(row.Company))
-	rec[iCampaign] = escapeCell(canonLines(row.Campaign))
+	rec[iLead] = EscapeCell(row.Lead)
+	rec[iCompany] = EscapeCell(canonLines(row.Company))
+	rec[iCampaign] = EscapeCell(canonLines(row.Campaign))
 	rec[iResponded] = responded
-	rec[iOwner] = escapeCell(canonLines(row.Owner))
+	rec[iOwner] = EscapeCell(canonLines(row.Owner))
 	rec[iTarget] = target
 	rec[iState] = string(state)
 	rec[iOpportunity] = string(opp)
-	rec[iComment] = escapeCell(canonLines(row.Feedback.Comment))
+	rec[iComment] = EscapeCell(canonLines(row.Feedback.Comment))
 	for i, v := range rec {
 		if err := checkCell(v); err != nil {
 			err.Field = feedbackHeader[i]
@@ -282,16 +282,20 @@ func formulaLike(s string) bool {
 	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
 }
 
-// escapeCell puts an apostrophe before a cell a spreadsheet would run as a
-// formula (CSV injection). unescapeCell(escapeCell(s)) == s for every s.
-func escapeCell(s string) string {
+// EscapeCell puts an apostrophe before a cell a spreadsheet would run as
+// a formula (CSV injection: a company named "=HYPERLINK(...)" from a web
+// form must not run in the sales-ops' Excel). Every CSV leadline writes
+// escapes its text cells so, the feedback sheet and the reports alike;
+// the sheet's import takes the apostrophe off again, so that reading a
+// written sheet gives back every cell as it was.
+func EscapeCell(s string) string {
 	if formulaLike(s) {
 		return "'" + s
 	}
 	return s
 }
 
-// unescapeCell removes the apostrophe escapeCell added.
+// unescapeCell removes the apostrophe EscapeCell added.
 func unescapeCell(s string) string {
 	if len(s) > 1 && s[0] == '\'' && formulaLike(s[1:]) {
 		return s[1:]
