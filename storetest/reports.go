@@ -22,7 +22,10 @@ type ReportStore interface {
 
 // RunReports runs the [report.Reader] contract: Open, Created, Changes,
 // LeadsByID and ScoreAt, over what [leadline.LeadStore.Apply] wrote
-// (V1-V10, A9, E8). [Run] calls it for a store that implements
+// (V1-V10, A9, E8), and, for a store that answers some reports itself
+// ([report.Summarizer], [report.StepReader], [report.SLAReader]), that
+// every report reads the same from those answers as from the Reader
+// methods alone (Pushdown). [Run] calls it for a store that implements
 // report.Reader and skips it for one that does not.
 func RunReports(t *testing.T, newStore func(t *testing.T) ReportStore) {
 	t.Helper()
@@ -32,6 +35,7 @@ func RunReports(t *testing.T, newStore func(t *testing.T) ReportStore) {
 		{"Changes", testChanges},
 		{"LeadsByID", testLeadsByID},
 		{"ScoreAt", testScoreAt},
+		{"Pushdown", testPushdown},
 	})
 }
 
