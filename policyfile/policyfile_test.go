@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -320,6 +321,8 @@ func TestLoad_Position(t *testing.T) {
 		{"no version", "{\n\"language\": \"en\"}", "version", 1, 0, "known versions: 1"},
 		{"unknown version", "{\n\"version\": 2}", "version", 2, 0, "unknown version 2; known versions: 1"},
 		{"version as text", "{\"version\": \"1\"}", "version", 1, 0, "unknown version"},
+		{"nested too deep", `{"version": 1, "cadence": ` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "}", "", 1, 58, "nested more than 32 deep"},
+		{"unknown objects nested too deep", `{"version": 1, "x": ` + strings.Repeat(`{"x": `, 40) + "1" + strings.Repeat("}", 41), "", 1, 207, "nested more than 32 deep"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -346,6 +349,29 @@ func TestLoad_Position(t *testing.T) {
 				t.Errorf("Load(%q) = %v, want column %d", tt.src, err, tt.column)
 			}
 		})
+	}
+}
+
+// TestLoad_Hostile checks that a file of a megabyte of nested brackets
+// is refused at once, in memory that grows with the file rather than
+// with its square: every value's path names its place in the nesting,
+// so a loader without a depth limit would build paths a megabyte long
+// for each of half a million values (E6).
+func TestLoad_Hostile(t *testing.T) {
+	for _, src := range []string{
+		`{"version": 1, "cadence": ` + strings.Repeat("[", 500_000) + strings.Repeat("]", 500_000) + "}",
+		`{"version": 1, "x": ` + strings.Repeat(`{"x":`, 200_000) + "1" + strings.Repeat("}", 200_001),
+	} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := policyfile.Load(strings.NewReader(src))
+		runtime.ReadMemStats(&after)
+		if _, ok := errors.AsType[*policyfile.SyntaxError](err); !ok {
+			t.Errorf("Load(%.40q...) = %v, want a SyntaxError", src, err)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 64<<20 {
+			t.Errorf("Load(%.40q...) allocated %d MiB for a %d KiB file", src, n>>20, len(src)>>10)
+		}
 	}
 }
 

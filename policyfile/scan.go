@@ -54,6 +54,22 @@ type scan struct {
 	values []value
 	at     map[string]int // path -> index in values, of its first value
 	errs   []error
+	depth  int // objects and arrays open at the token being read
+}
+
+// maxDepth is how deeply objects and arrays may nest in a policy file.
+// The format's deepest value is a few levels down; the limit stops a
+// hostile file of nested brackets from making paths whose total length
+// grows with the square of its size.
+const maxDepth = 32
+
+// enter notes an object or array opened at off, refusing one nested
+// deeper than maxDepth.
+func (s *scan) enter(off int) error {
+	if s.depth++; s.depth > maxDepth {
+		return s.syntax(off, fmt.Errorf("objects and arrays nested more than %d deep; a policy file needs a few levels", maxDepth))
+	}
+	return nil
 }
 
 // scanFile scans src against the format whose root type is root. It
@@ -100,6 +116,10 @@ func (s *scan) next() int {
 
 // object reads the members of an object whose '{' was read at off.
 func (s *scan) object(off int, path string, t reflect.Type) error {
+	if err := s.enter(off); err != nil {
+		return err
+	}
+	defer func() { s.depth-- }()
 	i := s.add(value{start: off, path: path, known: t != nil})
 	seen := make(map[string]bool)
 	for s.dec.More() {
@@ -144,6 +164,10 @@ func (s *scan) value(path string, t reflect.Type) error {
 	case json.Delim('{'):
 		return s.object(off, path, t)
 	case json.Delim('['):
+		if err := s.enter(off); err != nil {
+			return err
+		}
+		defer func() { s.depth-- }()
 		i := s.add(value{start: off, path: path, known: t != nil})
 		et := elemType(t)
 		for n := 0; s.dec.More(); n++ {
