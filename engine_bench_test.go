@@ -2,6 +2,7 @@ package leadline_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -373,3 +374,42 @@ func BenchmarkSweep(b *testing.B) {
 }
 
 var _ = routing.Viewer{}
+
+// BenchmarkHandleBatch_busyLead measures a lead that marketing
+// automation sends tens of thousands of page views for, with no
+// retention (E2, E9): each iteration sends one more batch of 1,000 and
+// then the batch before it again, a webhook's retry. The cost of an
+// event must not grow with the events the lead had before it: ns/event
+// stays flat as b.N, and with it the lead's ids, grows.
+func BenchmarkHandleBatch_busyLead(b *testing.B) {
+	clk := clock.NewMock()
+	clk.Set(monday)
+	eng, err := leadline.New(memstore.New(), leadline.Config{Clock: clk, Roster: org()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := eng.Handle(ctx, lead.Event{ID: "c", Kind: lead.EventCreated, Lead: "L-busy", At: monday, Score: decimal.NewFromInt(10)}); err != nil {
+		b.Fatal(err)
+	}
+	const batch = 1000
+	var prev []lead.Event
+	n := 0
+	for b.Loop() {
+		evs := make([]lead.Event, batch)
+		for i := range evs {
+			evs[i] = lead.Event{ID: "pv-" + strconv.Itoa(n), Kind: lead.EventWebActivity, Lead: "L-busy", At: monday, Topic: "/pricing"}
+			n++
+		}
+		if err := eng.HandleBatch(ctx, evs); err != nil {
+			b.Fatal(err)
+		}
+		if prev != nil {
+			if err := eng.HandleBatch(ctx, prev); !errors.Is(err, leadline.ErrDuplicateEvent) {
+				b.Fatalf("the batch again = %v, want a duplicate", err)
+			}
+		}
+		prev = evs
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(2*n), "ns/event")
+}

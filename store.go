@@ -269,8 +269,23 @@ func (w *Write) Check() error {
 	if len(w.Events) > 0 && w.Event == "" {
 		return leaderr.Errorf("events", "further events need an event: set event first")
 	}
+	// A few events are compared pairwise, with nothing allocated; a
+	// batch of thousands (a backfill, a webhook's burst) by a set, so
+	// that the check grows with the batch, not with its square.
+	var seen map[string]struct{}
+	if len(w.Events) > 16 {
+		seen = make(map[string]struct{}, len(w.Events))
+	}
 	for i, ev := range w.Events {
-		if ev == "" || ev == w.Event || slices.Contains(w.Events[:i], ev) {
+		repeated := ev == "" || ev == w.Event
+		if seen == nil {
+			repeated = repeated || slices.Contains(w.Events[:i], ev)
+		} else if _, ok := seen[ev]; ok {
+			repeated = true
+		} else {
+			seen[ev] = struct{}{}
+		}
+		if repeated {
 			return leaderr.Errorf(fmt.Sprintf("events[%d]", i), "event id %q is empty or repeated in the write", ev)
 		}
 	}

@@ -110,6 +110,9 @@ type Store struct {
 	// out, so comparing it with the hint's id (a pointer compare when
 	// they are the same string) spares Apply a second map lookup.
 	hint *record
+	// idSets holds, for each record with more than manyIDs event ids,
+	// its ids by key with their prints (E2): see seen.go.
+	idSets map[*record]map[uint64]uint64
 	// arena holds the pending deadlines. pending orders the unclaimed ones
 	// by (Due, Lead, Kind); claimed orders the claimed ones by the end of
 	// their claim. Each deadline of a record is in exactly one of them.
@@ -211,7 +214,7 @@ func (s *Store) Seen(ctx context.Context, leadID, eventID string) (uint64, bool,
 	if r == nil {
 		return 0, false, nil
 	}
-	print, seen := seenIn(r, s.idKey(eventID))
+	print, seen := s.seenIn(r, s.idKey(eventID))
 	return print, seen, nil
 }
 
@@ -294,14 +297,14 @@ func (s *Store) verify(w *leadline.Write) (*record, uint64, error) {
 	if w.Event != "" {
 		key = s.idKey(w.Event)
 		if r != nil {
-			if _, seen := seenIn(r, key); seen {
+			if _, seen := s.seenIn(r, key); seen {
 				return nil, 0, fmt.Errorf("memstore: apply %s: event %s: %w", id, w.Event, leaderr.ErrDuplicateEvent)
 			}
 		}
 	}
 	if r != nil {
 		for _, ev := range w.Events {
-			if _, seen := seenIn(r, s.idKey(ev)); seen {
+			if _, seen := s.seenIn(r, s.idKey(ev)); seen {
 				return nil, 0, fmt.Errorf("memstore: apply %s: event %s: %w", id, ev, leaderr.ErrDuplicateEvent)
 			}
 		}
@@ -332,14 +335,14 @@ func (s *Store) commit(w *leadline.Write, r *record, key uint64) {
 		s.count(r, -1)
 	}
 	if w.Event != "" {
-		recordID(r, key, w.Print, at, !w.EventsSince.IsZero(), instantOf(w.EventsSince))
+		s.recordID(r, key, w.Print, at, !w.EventsSince.IsZero(), instantOf(w.EventsSince))
 	}
 	for i, ev := range w.Events {
 		var p uint64
 		if len(w.Prints) > 0 {
 			p = w.Prints[i]
 		}
-		recordID(r, s.idKey(ev), p, at, false, 0)
+		s.recordID(r, s.idKey(ev), p, at, false, 0)
 	}
 
 	s.encode(r, &w.Lead)

@@ -44,7 +44,7 @@ func TestStore_Apply_forgetsOldEventIDs(t *testing.T) {
 		}
 	}
 	for i := range writes - int(window/every) - 1 {
-		if _, seen := seenIn(st.leads["L-1"], st.idKey(fmt.Sprintf("ev-%d", i))); seen {
+		if _, seen := st.seenIn(st.leads["L-1"], st.idKey(fmt.Sprintf("ev-%d", i))); seen {
 			ev := fmt.Sprintf("ev-%d", i)
 			t.Fatalf("Seen(%s) = true, written more than a window before the last write", ev)
 		}
