@@ -114,6 +114,14 @@ func (t *Team) Validate() error {
 	if err := lead.CheckID("manager", t.Manager); err != nil {
 		return leaderr.Prefix(t.prefix(), err)
 	}
+	// A team of a few dozen is searched pairwise, with nothing allocated;
+	// a larger one through a set, so that a department-sized roster, which
+	// the engine checks at every assignment, costs its size, not its
+	// square.
+	var at map[string]int
+	if len(t.Reps) > 32 {
+		at = make(map[string]int, len(t.Reps))
+	}
 	for i, r := range t.Reps {
 		switch {
 		case r.ID == "":
@@ -123,10 +131,16 @@ func (t *Team) Validate() error {
 		case r.Capacity < 0:
 			return leaderr.Errorf(t.field(i, "capacity"), "must be 0 (no limit) or more, got %d", r.Capacity)
 		}
-		for j := range i {
-			if t.Reps[j].ID == r.ID {
-				return leaderr.Errorf(t.field(i, "id"), "duplicate rep %q, listed as reps[%d] too; a rep takes one share of the round robin (M9)", r.ID, j)
-			}
+		j := -1
+		if at == nil {
+			j = slices.IndexFunc(t.Reps[:i], func(o Rep) bool { return o.ID == r.ID })
+		} else if k, ok := at[r.ID]; ok {
+			j = k
+		} else {
+			at[r.ID] = i
+		}
+		if j >= 0 {
+			return leaderr.Errorf(t.field(i, "id"), "duplicate rep %q, listed as reps[%d] too; a rep takes one share of the round robin (M9)", r.ID, j)
 		}
 	}
 	return nil

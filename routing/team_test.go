@@ -254,16 +254,23 @@ func TestTeam_Validate(t *testing.T) {
 		name       string
 		reps       []routing.Rep
 		wantSuffix string // "" means valid; else the end of the field path
+		first      int    // of a rep listed twice, the first place it is listed
 	}{
 		{name: "empty team", reps: nil},
 		{name: "valid", reps: []routing.Rep{{ID: "a", Capacity: 3}, {ID: "b"}}},
 		{name: "empty id", reps: []routing.Rep{{ID: "a"}, {ID: ""}}, wantSuffix: "reps[1].id"},
 		{name: "duplicate id", reps: []routing.Rep{{ID: "a"}, {ID: "b"}, {ID: "a"}}, wantSuffix: "reps[2].id"},
 		{name: "negative capacity", reps: []routing.Rep{{ID: "a", Capacity: -1}}, wantSuffix: "reps[0].capacity"},
+		{name: "department of 500", reps: manyReps(500, -1, -1)},
+		{name: "department with a rep listed twice", reps: manyReps(500, 17, 431), wantSuffix: "reps[431].id", first: 17},
+		{name: "33 reps, the last listed twice", reps: manyReps(33, 0, 32), wantSuffix: "reps[32].id"},
 	}
 	for _, tt := range tests {
 		tm := routing.Team{ID: "inside", Reps: tt.reps}
 		err := tm.Validate()
+		if err != nil && strings.Contains(err.Error(), "duplicate") && !strings.Contains(err.Error(), fmt.Sprintf("listed as reps[%d] too", tt.first)) {
+			t.Errorf("%s: %v does not say the rep is listed first as reps[%d]", tt.name, err, tt.first)
+		}
 		if tt.wantSuffix == "" {
 			if err != nil {
 				t.Errorf("%s: Validate() = %v, want nil", tt.name, err)
@@ -279,6 +286,19 @@ func TestTeam_Validate(t *testing.T) {
 			t.Errorf("%s: field %q does not name the team", tt.name, fe)
 		}
 	}
+}
+
+// manyReps returns a team of n reps, with rep at copies the id of rep
+// first (none when at is -1).
+func manyReps(n, first, at int) []routing.Rep {
+	reps := make([]routing.Rep, n)
+	for i := range reps {
+		reps[i].ID = fmt.Sprintf("rep-%03d", i)
+	}
+	if at >= 0 {
+		reps[at].ID = reps[first].ID
+	}
+	return reps
 }
 
 // wantFieldErrorSuffix checks a *FieldError whose field ends in suffix and
