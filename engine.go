@@ -1249,6 +1249,15 @@ func (c *liveChooser) load(t *routing.Team) (func(string) int, error) {
 	if err != nil {
 		return nil, fmt.Errorf("leadline: rep load: %w", err)
 	}
+	if len(ids) > 32 {
+		// Pick asks for every rep: a large team's loads by a map, so
+		// that an assignment costs the team's size, not its square.
+		by := make(map[string]int, len(ids))
+		for i, id := range ids[:min(len(ids), len(loads))] {
+			by[id] = loads[i]
+		}
+		return func(rep string) int { return by[rep] }, nil
+	}
 	return func(rep string) int {
 		for i, id := range ids {
 			if id == rep && i < len(loads) {

@@ -3,6 +3,7 @@ package leadline_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -303,6 +304,32 @@ func TestEngine_Status(t *testing.T) {
 		h.inquiry(t, "L-5")
 		if l := h.lead(t, "L-5"); l.Owner != "rep-a" {
 			t.Fatalf("L-5 owner %s, want its account owner rep-a", l.Owner)
+		}
+	})
+	t.Run("M9 capacity in a department of 40", func(t *testing.T) {
+		t.Parallel()
+		// A team past the size whose loads are looked up in a map: one
+		// rep takes at most one cadence, the others as many as come.
+		org := team()
+		org.Inside.Reps = make([]routing.Rep, 40)
+		for i := range org.Inside.Reps {
+			org.Inside.Reps[i].ID = fmt.Sprintf("rep-%02d", i)
+		}
+		org.Inside.Reps[0].Capacity = 1
+		h := newHarness(t, leadline.Config{Roster: org})
+		running := map[string]int{}
+		for i := range 120 {
+			id := fmt.Sprintf("L-%03d", i)
+			h.create(t, id, score("150"), "")
+			h.inquiry(t, id)
+		}
+		for i := range 120 {
+			if l := h.lead(t, fmt.Sprintf("L-%03d", i)); l.Track.Active() {
+				running[l.Owner]++
+			}
+		}
+		if running["rep-00"] != 1 || running["rep-01"] < 2 {
+			t.Fatalf("running cadences %v; want rep-00 at its capacity of 1, the others with more", running)
 		}
 	})
 }
