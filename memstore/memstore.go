@@ -110,6 +110,11 @@ type Store struct {
 	// out, so comparing it with the hint's id (a pointer compare when
 	// they are the same string) spares Apply a second map lookup.
 	hint *record
+	// byID holds the records sorted by id, but for those created since
+	// it was last sorted, which are in fresh: Leads pages through a
+	// million leads by a binary search and a walk, not a scan and a sort
+	// of every lead per page.
+	byID, fresh []*record
 	// idSets holds, for each record with more than manyIDs event ids,
 	// its ids by key with their prints (E2): see seen.go.
 	idSets map[*record]map[uint64]uint64
@@ -331,6 +336,7 @@ func (s *Store) commit(w *leadline.Write, r *record, key uint64) {
 	if r == nil {
 		r = &record{id: w.Lead.ID}
 		s.leads[w.Lead.ID] = r
+		s.fresh = append(s.fresh, r)
 	} else {
 		s.count(r, -1)
 	}
@@ -538,8 +544,11 @@ func (s *Store) Load(ctx context.Context, reps []string) ([]int, error) {
 	return out, nil
 }
 
-// Leads returns copies of the leads that match q, ordered by id. It scans
-// every lead.
+// Leads returns copies of the leads that match q, ordered by id. It
+// finds q.After by a binary search in the leads sorted by id and walks
+// on from there until it has q.Limit, so that paging through every lead
+// costs each page its own length, not a scan and a sort of them all; a
+// filter that few leads match walks further.
 func (s *Store) Leads(ctx context.Context, q leadline.Query) ([]lead.Lead, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("memstore: leads: %w", err)
@@ -551,21 +560,68 @@ func (s *Store) Leads(ctx context.Context, q leadline.Query) ([]lead.Lead, error
 		// No lead has an owner the dictionary does not know.
 		owner, known = s.dict.codes[q.Owner]
 	}
-	var found []*record
-	for id, r := range s.leads {
-		if known && id > q.After && match(&q, r, owner) {
-			found = append(found, r)
+	if !known {
+		return []lead.Lead{}, nil
+	}
+	s.sortIDs()
+	// The leads created since the last sort, few, are matched apart and
+	// merged in.
+	var recent []*record
+	for _, r := range s.fresh {
+		if r.id > q.After && match(&q, r, owner) {
+			recent = append(recent, r)
 		}
 	}
-	slices.SortFunc(found, func(a, b *record) int { return strings.Compare(a.id, b.id) })
-	if q.Limit > 0 && len(found) > q.Limit {
-		found = found[:q.Limit]
+	slices.SortFunc(recent, byRecordID)
+	i, _ := slices.BinarySearchFunc(s.byID, q.After, func(r *record, id string) int { return strings.Compare(r.id, id) })
+	if i < len(s.byID) && s.byID[i].id == q.After {
+		i++
+	}
+	var found []*record
+	for q.Limit <= 0 || len(found) < q.Limit {
+		var r *record
+		if i < len(s.byID) && (len(recent) == 0 || s.byID[i].id < recent[0].id) {
+			r = s.byID[i]
+			i++
+			if !match(&q, r, owner) {
+				continue
+			}
+		} else if len(recent) > 0 {
+			r, recent = recent[0], recent[1:]
+		} else {
+			break
+		}
+		found = append(found, r)
 	}
 	out := make([]lead.Lead, len(found))
 	for i, r := range found {
 		s.decode(r, &out[i])
 	}
 	return out, nil
+}
+
+func byRecordID(a, b *record) int { return strings.Compare(a.id, b.id) }
+
+// sortIDs merges the records created since the last sort into byID once
+// they are many: a few are cheaper matched apart at each Leads than a
+// merge that moves every pointer.
+func (s *Store) sortIDs() {
+	if len(s.fresh) <= max(1024, len(s.byID)/16) {
+		return
+	}
+	slices.SortFunc(s.fresh, byRecordID)
+	merged := make([]*record, 0, len(s.byID)+len(s.fresh))
+	a, b := s.byID, s.fresh
+	for len(a) > 0 && len(b) > 0 {
+		if a[0].id < b[0].id {
+			merged, a = append(merged, a[0]), a[1:]
+		} else {
+			merged, b = append(merged, b[0]), b[1:]
+		}
+	}
+	merged = append(append(merged, a...), b...)
+	clear(s.fresh)
+	s.byID, s.fresh = merged, s.fresh[:0]
 }
 
 // match is [leadline.Query.Match] on a record, reading only what the
