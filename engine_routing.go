@@ -104,7 +104,11 @@ func (e *Engine) Leads(ctx context.Context, v routing.Viewer, q Query) ([]lead.L
 	if err != nil {
 		return nil, err
 	}
-	// With a limit, read pages of that size until enough are visible.
+	// With a limit, read pages until enough are visible: of that size
+	// first, then twice as large each time a page shows too few, up to
+	// maxLeadsPage, so that a field rep who sees a few leads among a
+	// million makes a few thousand reads of a database, not a million.
+	want := q.Limit
 	var out []lead.Lead
 	for {
 		page, err := e.store.Leads(ctx, q)
@@ -114,7 +118,7 @@ func (e *Engine) Leads(ctx context.Context, v routing.Viewer, q Query) ([]lead.L
 		for i := range page {
 			if e.pol.Routing.Access(v, &page[i]) == routing.FullAccess {
 				out = append(out, page[i])
-				if q.Limit > 0 && len(out) == q.Limit {
+				if want > 0 && len(out) == want {
 					return out, nil
 				}
 			}
@@ -123,8 +127,13 @@ func (e *Engine) Leads(ctx context.Context, v routing.Viewer, q Query) ([]lead.L
 			return out, nil
 		}
 		q.After = page[len(page)-1].ID
+		q.Limit = min(2*q.Limit, max(want, maxLeadsPage))
 	}
 }
+
+// maxLeadsPage is the largest page Engine.Leads reads at once while it
+// looks for leads the viewer may see.
+const maxLeadsPage = 1024
 
 // SaveCampaign creates or updates a campaign; c.Version is the version
 // read, 0 to create, and a stale one is refused with [ErrConflict]. The

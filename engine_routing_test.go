@@ -734,3 +734,56 @@ func TestEngine_CampaignAgreement_M12_M13(t *testing.T) {
 		t.Fatalf("agreement after a save = %q at %v, want mgr at %v", c.AgreedBy, c.AgreedAt, monday)
 	}
 }
+
+// countedLeads counts the store's Leads calls.
+type countedLeads struct {
+	*memstore.Store
+	calls int
+}
+
+func (s *countedLeads) Leads(ctx context.Context, q leadline.Query) ([]lead.Lead, error) {
+	s.calls++
+	return s.Store.Leads(ctx, q)
+}
+
+// TestEngine_Leads_fewVisible checks that a field rep who sees one lead
+// among 5,000 inside leads gets it, in pages of one, with a few reads of
+// the store rather than one per hidden lead (M2): the pages it reads
+// grow while they show too few.
+func TestEngine_Leads_fewVisible(t *testing.T) {
+	st := &countedLeads{Store: memstore.New()}
+	for i := range 5000 {
+		l := lead.Lead{ID: fmt.Sprintf("L-%04d", i), Owner: "rep-a", Desk: lead.DeskInside}
+		if i == 4321 {
+			l.Owner, l.Desk = "field-1", lead.DeskField
+		}
+		if err := st.Apply(t.Context(), leadline.Write{Lead: l}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eng, err := leadline.New(st, leadline.Config{Roster: org()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	field := routing.Viewer{Rep: "field-1", Role: routing.RoleField}
+	var listed []string
+	for q := (leadline.Query{Limit: 1}); ; {
+		page, err := eng.Leads(t.Context(), field, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range page {
+			listed = append(listed, l.ID)
+		}
+		if len(page) < q.Limit {
+			break
+		}
+		q.After = page[0].ID
+	}
+	// Each call reads pages of 1, 2, ... 1,024 leads (2,047 in 11
+	// reads), then 1,024 at a time: 14 reads to L-4321, 11 more to the
+	// end after it. Pages of one lead each would take 5,000.
+	if !slices.Equal(listed, []string{"L-4321"}) || st.calls > 30 {
+		t.Fatalf("listed %v in %d reads of the store; want L-4321 in at most 30", listed, st.calls)
+	}
+}
