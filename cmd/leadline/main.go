@@ -25,6 +25,7 @@ package main
 
 import (
 	"os"
+	_ "time/tzdata" // a policy's zone, Asia/Tokyo, on hosts without a zone database
 )
 
 func main() {
