@@ -25,7 +25,7 @@ func (s *Store) Fail(ctx context.Context, f leadline.DeliveryFailure) error {
 		m.hidden = f.Retry
 		return nil
 	}
-	o.dead = append(o.dead, leadline.DeadLetter{Notification: m.n, At: f.At, Err: f.Err})
+	o.bury(leadline.DeadLetter{Notification: m.n, At: f.At, Err: f.Err})
 	o.remove(f.Key)
 	return nil
 }
@@ -48,12 +48,8 @@ func (s *Store) Revive(ctx context.Context, keys []string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := &s.outbox
-	for _, k := range keys {
-		if i := o.deadIndex(k); i >= 0 {
-			n := o.dead[i].Notification
-			o.dead = slices.Delete(o.dead, i, i+1)
-			o.push(n)
-		}
+	for _, n := range o.unbury(keys) {
+		o.push(n)
 	}
 	return nil
 }

@@ -478,12 +478,8 @@ func (s *Store) Ack(ctx context.Context, keys []string) error {
 	defer s.mu.Unlock()
 	for _, k := range keys {
 		s.outbox.remove(k)
-		if len(s.outbox.dead) > 0 {
-			if i := s.outbox.deadIndex(k); i >= 0 {
-				s.outbox.dead = slices.Delete(s.outbox.dead, i, i+1)
-			}
-		}
 	}
+	s.outbox.unbury(keys)
 	return nil
 }
 

@@ -520,3 +520,53 @@ func TestAppendLeadsByID(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkOutbox_afterOutage writes, claims and acknowledges a
+// notification while 20,000 others lie in the dead-letter list after a
+// day of a notifier's outage, as a host that has not retried them yet
+// runs (E4, E9): each write and each acknowledgement asks whether its
+// key is a dead letter, in a set, not a search of the list.
+func BenchmarkOutbox_afterOutage(b *testing.B) {
+	const dead = 20_000
+	st := memstore.New()
+	ctx := b.Context()
+	l := lead.Lead{ID: "L-1"}
+	note := func(key string) leadline.Notification {
+		return leadline.Notification{Key: key, Kind: leadline.NoteReminder, Lead: "L-1", To: "rep-a"}
+	}
+	for i := range dead {
+		if err := st.Apply(ctx, leadline.Write{Lead: l, Outbox: []leadline.Notification{note(fmt.Sprintf("down-%d", i))}}); err != nil {
+			b.Fatal(err)
+		}
+		l.Version++
+	}
+	for _, n := range mustClaim(b, st, dead) {
+		if err := st.Fail(ctx, leadline.DeliveryFailure{Key: n.Key, Dead: true, At: t0, Err: "503"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if err := st.Apply(ctx, leadline.Write{Lead: l, Outbox: []leadline.Notification{note(fmt.Sprintf("up-%d", i))}}); err != nil {
+			b.Fatal(err)
+		}
+		l.Version++
+		ns := mustClaim(b, st, 1)
+		if err := st.Ack(ctx, []string{ns[0].Key}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// mustClaim claims n notifications of st's outbox, failing unless it
+// gets them.
+func mustClaim(tb testing.TB, st *memstore.Store, n int) []leadline.Notification {
+	tb.Helper()
+	ns, err := st.ClaimOutbox(tb.Context(), t0, time.Minute, n)
+	if err != nil || len(ns) != n {
+		tb.Fatalf("ClaimOutbox = %d, %v; want %d", len(ns), err, n)
+	}
+	return ns
+}

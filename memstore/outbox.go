@@ -1,7 +1,6 @@
 package memstore
 
 import (
-	"slices"
 	"time"
 
 	"github.com/leadline/leadline"
@@ -18,15 +17,65 @@ type outbox struct {
 	holes int
 	// byKey gives the position in queue of each live message.
 	byKey map[string]int
-	// dead is the dead-letter list, in the order the messages died. It is
-	// short (a host reads and retries it), so it is searched, not indexed.
-	dead []leadline.DeadLetter
+	// dead is the dead-letter list, in the order the messages died, and
+	// deadKeys the set of their keys. After a day of a notifier's outage
+	// the list holds thousands until a host retries them, and every
+	// write's notifications and every delivery's acknowledgement asks
+	// whether a key is in it (E4, E9).
+	dead     []leadline.DeadLetter
+	deadKeys map[string]struct{}
 }
 
-// deadIndex returns the position of key in the dead-letter list, -1 if
-// it is not there.
-func (o *outbox) deadIndex(key string) int {
-	return slices.IndexFunc(o.dead, func(d leadline.DeadLetter) bool { return d.Notification.Key == key })
+// isDead reports whether the notification with key is a dead letter.
+func (o *outbox) isDead(key string) bool {
+	_, ok := o.deadKeys[key]
+	return ok
+}
+
+// bury appends d to the dead-letter list.
+func (o *outbox) bury(d leadline.DeadLetter) {
+	if o.deadKeys == nil {
+		o.deadKeys = make(map[string]struct{})
+	}
+	o.dead = append(o.dead, d)
+	o.deadKeys[d.Notification.Key] = struct{}{}
+}
+
+// unbury removes the dead letters with keys from the list, in one pass
+// over it, and returns their notifications in the order of keys; keys
+// that are not dead letters, or given twice, are ignored.
+func (o *outbox) unbury(keys []string) []leadline.Notification {
+	var found map[string]leadline.Notification
+	for _, k := range keys {
+		if o.isDead(k) {
+			if found == nil {
+				found = make(map[string]leadline.Notification)
+			}
+			found[k] = leadline.Notification{}
+		}
+	}
+	if found == nil {
+		return nil
+	}
+	kept := o.dead[:0]
+	for _, d := range o.dead {
+		if _, ok := found[d.Notification.Key]; ok {
+			found[d.Notification.Key] = d.Notification
+			delete(o.deadKeys, d.Notification.Key)
+			continue
+		}
+		kept = append(kept, d)
+	}
+	clear(o.dead[len(kept):])
+	o.dead = kept
+	out := make([]leadline.Notification, 0, len(found))
+	for _, k := range keys {
+		if n, ok := found[k]; ok {
+			out = append(out, n)
+			delete(found, k)
+		}
+	}
+	return out
 }
 
 // message is one pending notification.
@@ -43,7 +92,7 @@ func (o *outbox) push(n leadline.Notification) {
 	if _, ok := o.byKey[n.Key]; ok {
 		return
 	}
-	if len(o.dead) > 0 && o.deadIndex(n.Key) >= 0 {
+	if o.isDead(n.Key) {
 		return
 	}
 	n.Attempts = 0

@@ -90,6 +90,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -1052,6 +1053,32 @@ func testFail(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			}
 			checkDead(t, "DeadLetters after Revive", mustDeadLetters(t, st))
 			checkNotes(t, "ClaimOutbox after Revive", mustClaimOutbox(t, st, now, lease, 10), []leadline.Notification{n2, n1})
+		},
+
+		"Revive and Ack of some dead letters keep the others in order": func(t *testing.T, st leadline.Store) {
+			ns := []leadline.Notification{note("n-1", "L-1"), note("n-2", "L-1"), note("n-3", "L-1"), note("n-4", "L-1"), note("n-5", "L-1")}
+			v := enqueue(t, st, "L-1", 0, ns...)
+			now := at(time.Hour)
+			mustClaimOutbox(t, st, now, lease, 10)
+			var dead []leadline.DeadLetter
+			for i, n := range ns {
+				mustFail(t, st, leadline.DeliveryFailure{Key: n.Key, Dead: true, At: now.Add(time.Duration(i) * time.Second), Err: "refused"})
+				dead = append(dead, leadline.DeadLetter{Notification: attempted(n, 1), At: now.Add(time.Duration(i) * time.Second), Err: "refused"})
+			}
+			if err := st.Revive(t.Context(), []string{"n-4", "n-2", "n-4", "n-404"}); err != nil {
+				t.Fatalf("Revive = %v, want nil", err)
+			}
+			mustAck(t, st, "n-1", "n-404")
+			checkDead(t, "DeadLetters after reviving n-2 and n-4 and acknowledging n-1", mustDeadLetters(t, st), dead[2], dead[4])
+			got := mustClaimOutbox(t, st, now, lease, 10)
+			slices.SortFunc(got, func(a, b leadline.Notification) int { return strings.Compare(a.Key, b.Key) })
+			checkNotes(t, "ClaimOutbox after Revive", got, []leadline.Notification{ns[1], ns[3]})
+			// The dead keys left still count as pending; the revived and
+			// acknowledged ones do not.
+			enqueue(t, st, "L-1", v, ns...)
+			got = mustClaimOutbox(t, st, now.Add(2*lease), lease, 10)
+			slices.SortFunc(got, func(a, b leadline.Notification) int { return strings.Compare(a.Key, b.Key) })
+			checkNotes(t, "ClaimOutbox after a write of all five keys", got, []leadline.Notification{ns[0], attempted(ns[1], 1), attempted(ns[3], 1)})
 		},
 
 		"Ack removes a dead letter too": func(t *testing.T, st leadline.Store) {
