@@ -205,18 +205,7 @@ func FuzzDecodeEvents(f *testing.F) {
 // imports once; the same import id again applies nothing (E2).
 func TestHandler_FeedbackTrip(t *testing.T) {
 	tm := newTeam(t, leadlinehttp.Options{})
-	now := tm.s.Now()
-	err := tm.eng.SaveCampaign(t.Context(), routing.Campaign{ID: "uc-2026", Name: "ユーザー会 2026", Type: routing.OwnEvent,
-		Start: now.Add(-24 * time.Hour), AgreedBy: "mgr", AgreedAt: now.Add(-72 * time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	events := "[" + event("f-1", "created", "L-f", `,"score":"10","profile":{"company":"北斗製作所"}`) + "," +
-		event("f-2", "response", "L-f", `,"campaign":"uc-2026","response":"invited","actor":"field-mori"`) + "," +
-		event("f-3", "response", "L-f", `,"campaign":"uc-2026","response":"attended","actor":"marketing"`) + "]"
-	if rec := call(t, tm.h, "POST", "/events", asOps, []byte(events)); rec.Code != 202 {
-		t.Fatalf("events: %d %s", rec.Code, rec.Body)
-	}
+	fieldLead(t, tm)
 	rec := call(t, tm.h, "GET", "/feedback?campaign=uc-2026", asField, nil)
 	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "\nL-f,北斗製作所,uc-2026,") {
 		t.Fatalf("field rep's sheet: %d\n%s", rec.Code, rec.Body)
@@ -233,6 +222,25 @@ func TestHandler_FeedbackTrip(t *testing.T) {
 	}
 	if rec := call(t, tm.h, "GET", "/leads/L-f", asField, nil); !strings.Contains(rec.Body.String(), "来週訪問") {
 		t.Errorf("L-f after the import has no comment: %s", rec.Body)
+	}
+}
+
+// fieldLead adds the user conference uc-2026, a high-engagement event
+// agreed at kickoff (M7, M13), and L-f, a lead field-mori invited to it
+// and who attended, so that it routes to them (M4).
+func fieldLead(t *testing.T, tm *team) {
+	t.Helper()
+	now := tm.s.Now()
+	err := tm.eng.SaveCampaign(t.Context(), routing.Campaign{ID: "uc-2026", Name: "ユーザー会 2026", Type: routing.OwnEvent,
+		Start: now.Add(-24 * time.Hour), AgreedBy: "mgr", AgreedAt: now.Add(-72 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := "[" + event("f-1", "created", "L-f", `,"score":"10","profile":{"company":"北斗製作所"}`) + "," +
+		event("f-2", "response", "L-f", `,"campaign":"uc-2026","response":"invited","actor":"field-mori"`) + "," +
+		event("f-3", "response", "L-f", `,"campaign":"uc-2026","response":"attended","actor":"marketing"`) + "]"
+	if rec := call(t, tm.h, "POST", "/events", asOps, []byte(events)); rec.Code != 202 {
+		t.Fatalf("events: %d %s", rec.Code, rec.Body)
 	}
 }
 
@@ -294,19 +302,7 @@ func TestHandler_Unavailable(t *testing.T) {
 // leads.
 func TestHandler_EventsWhoMayRecord(t *testing.T) {
 	tm := newTeam(t, leadlinehttp.Options{})
-	now := tm.s.Now()
-	err := tm.eng.SaveCampaign(t.Context(), routing.Campaign{ID: "uc-2026", Name: "ユーザー会 2026", Type: routing.OwnEvent,
-		Start: now.Add(-24 * time.Hour), AgreedBy: "mgr", AgreedAt: now.Add(-72 * time.Hour)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// L-f: invited by field-mori to a high-engagement event, so theirs (M4).
-	events := "[" + event("f-1", "created", "L-f", `,"score":"10","profile":{"company":"北斗製作所"}`) + "," +
-		event("f-2", "response", "L-f", `,"campaign":"uc-2026","response":"invited","actor":"field-mori"`) + "," +
-		event("f-3", "response", "L-f", `,"campaign":"uc-2026","response":"attended","actor":"marketing"`) + "]"
-	if rec := call(t, tm.h, "POST", "/events", asOps, []byte(events)); rec.Code != 202 {
-		t.Fatalf("events: %d %s", rec.Code, rec.Body)
-	}
+	fieldLead(t, tm)
 	missing := call(t, tm.h, "POST", "/events", asField, []byte(event("x-0", "inquiry", "L-404", "")))
 	if missing.Code != 404 {
 		t.Fatalf("field rep's event on a missing lead: %d %s", missing.Code, missing.Body)
