@@ -1,6 +1,8 @@
 package lead
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -328,4 +330,29 @@ func (e *Event) checkReads() error {
 		}
 	}
 	return nil
+}
+
+// UnmarshalJSON reads an event as it marshals, refusing a field the
+// format does not know (E9) and a score whose text is too long to be one
+// before parsing it ([MaxScoreText]): a megabyte of digits would
+// otherwise cost seconds to parse before Validate could refuse it (E6).
+func (e *Event) UnmarshalJSON(b []byte) error {
+	type plain Event
+	in := struct {
+		*plain
+		Score scoreJSON `json:"score"`
+	}{plain: (*plain)(e), Score: scoreJSON{&e.Score}}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(&in)
+}
+
+// scoreJSON reads an event's score into d, checking its length first.
+type scoreJSON struct{ d *decimal.Decimal }
+
+func (s scoreJSON) UnmarshalJSON(b []byte) error {
+	if err := CheckScoreText(b); err != nil {
+		return err
+	}
+	return s.d.UnmarshalJSON(b)
 }

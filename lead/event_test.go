@@ -3,6 +3,7 @@ package lead_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -239,5 +240,40 @@ func TestEvent_Validate_E9_unreadFieldsRefused(t *testing.T) {
 			}
 			wantFieldError(t, err, tt.field)
 		})
+	}
+}
+
+// TestEvent_UnmarshalJSON checks the JSON form of an event: what Marshal
+// writes reads back equal; a field the format does not know is refused
+// (E9); a score too long to be one is refused on "score" before its
+// digits are parsed, quoted or not (E6).
+func TestEvent_UnmarshalJSON(t *testing.T) {
+	t.Parallel()
+	ev := lead.Event{ID: "ev-1", Kind: lead.EventScoreChanged, Lead: "L-1", At: time.Date(2025, 4, 7, 9, 0, 0, 0, time.UTC),
+		Score: decimal.RequireFromString("-12.5")}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back lead.Event
+	if err := json.Unmarshal(b, &back); err != nil || back.ID != ev.ID || !back.Score.Equal(ev.Score) || !back.At.Equal(ev.At) || back.Kind != ev.Kind {
+		t.Fatalf("round trip of %s = %+v, %v", b, back, err)
+	}
+	for _, c := range []struct{ name, in, field string }{
+		{"unknown field", `{"id":"e","kind":"inquiry","lead":"L-1","colour":"red"}`, ""},
+		{"a megabyte of digits", `{"id":"e","kind":"score_changed","lead":"L-1","score":1` + strings.Repeat("0", 1<<20) + `}`, "score"},
+		{"a megabyte of quoted digits", `{"id":"e","kind":"score_changed","lead":"L-1","score":"1` + strings.Repeat("0", 1<<20) + `"}`, "score"},
+	} {
+		var ev lead.Event
+		err := json.Unmarshal([]byte(c.in), &ev)
+		if err == nil {
+			t.Errorf("%s: accepted", c.name)
+			continue
+		}
+		if c.field != "" {
+			wantFieldError(t, err, c.field)
+		} else if !strings.Contains(err.Error(), "colour") {
+			t.Errorf("%s: %v does not name the field", c.name, err)
+		}
 	}
 }

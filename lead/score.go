@@ -23,6 +23,9 @@ func ParseScore(s string) (decimal.Decimal, error) {
 	if t == "" {
 		return decimal.Decimal{}, leaderr.Errorf("score", "empty; want a decimal number such as 120 or 99.5")
 	}
+	if len(t) > MaxScoreText {
+		return decimal.Decimal{}, errScoreText(len(t))
+	}
 	d, err := decimal.NewFromString(t)
 	if err != nil {
 		return decimal.Decimal{}, leaderr.Errorf("score", "%q is not a decimal number", s)
@@ -46,7 +49,25 @@ const (
 	// MaxScoreExponent bounds a score's decimal exponent, either way, so
 	// that a score like "1e-2147483647" is refused before any arithmetic.
 	MaxScoreExponent = 30
+	// MaxScoreText bounds a score's text before it is parsed: parsing a
+	// number's digits costs the square of their count (a megabyte of
+	// them takes seconds), and the longest score a person writes,
+	// "-999999999999999.9999999999", is 27 characters.
+	MaxScoreText = 64
 )
+
+func errScoreText(n int) error {
+	return leaderr.Errorf("score", "%d characters long: a score is at most %d, such as 120 or -12.5", n, MaxScoreText)
+}
+
+// CheckScoreText refuses a score's text, as it came (JSON's quotes
+// included), that is too long to be a score, before it is parsed (E6).
+func CheckScoreText(b []byte) error {
+	if len(b) > MaxScoreText+2 {
+		return errScoreText(len(b))
+	}
+	return nil
+}
 
 func errScoreTooLarge() error {
 	return leaderr.Errorf("score", "too large: a score must be less than 1e15 in magnitude")

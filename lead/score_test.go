@@ -38,6 +38,10 @@ func TestParseScore(t *testing.T) {
 		{name: "comma decimal", in: "99,5", wantErr: true},
 		{name: "hex", in: "0x10", wantErr: true},
 		{name: "two numbers", in: "1 2", wantErr: true},
+		{name: "64 characters", in: strings.Repeat("0", 63) + "1", want: decimal.NewFromInt(1)},
+		{name: "65 characters", in: strings.Repeat("0", 64) + "1", wantErr: true},
+		{name: "a megabyte of digits", in: "1" + strings.Repeat("0", 1<<20), wantErr: true},
+		{name: "a megabyte of places", in: "0." + strings.Repeat("1", 1<<20), wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

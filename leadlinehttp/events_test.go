@@ -59,6 +59,7 @@ func TestHandler_Events(t *testing.T) {
 		{"E6 missing id", event("", "inquiry", "L-100", ""), 400, "", "urn:leadline:problem:invalid-input"},
 		{"E6 unknown field", event("web-6", "inquiry", "L-100", `,"colour":"red"`), 400, "", "urn:leadline:problem:invalid-input"},
 		{"E6 bad score", event("web-7", "score_changed", "L-100", `,"score":"lots"`), 400, "", "urn:leadline:problem:invalid-input"},
+		{"E6 a score of 500,000 digits", event("web-7", "score_changed", "L-100", `,"score":1`+strings.Repeat("0", 500_000)), 400, "", "urn:leadline:problem:invalid-input"},
 		{"E6 malformed JSON", `{"id":`, 400, "", "urn:leadline:problem:invalid-input"},
 		{"E6 empty batch", `[]`, 400, "", "urn:leadline:problem:invalid-input"},
 		{"E9 batch of two leads", "[" + event("web-8", "inquiry", "L-100", "") + "," + event("web-9", "inquiry", "L-01", "") + "]", 400, "", "urn:leadline:problem:invalid-input"},

@@ -208,6 +208,9 @@ func (in *interned) score(d *decimal.Decimal, raw []byte) error {
 		*d = v
 		return nil
 	}
+	if err := lead.CheckScoreText(raw); err != nil {
+		return err
+	}
 	if err := d.UnmarshalJSON(raw); err != nil {
 		return err
 	}
