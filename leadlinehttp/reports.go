@@ -13,10 +13,10 @@ import (
 	"time"
 
 	"github.com/leadline/leadline"
+	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/routing"
-	"github.com/shopspring/decimal"
 )
 
 // params are a report request's query parameters, parsed (V8).
@@ -191,7 +191,7 @@ func (s *server) scoreJumps(ctx context.Context, v routing.Viewer, p *params) (a
 	}
 	sp := report.ScoreJumpsParams{Frame: p.frame, Days: days}
 	if j := p.q.Get("jump"); j != "" {
-		d, err := decimal.NewFromString(j)
+		d, err := lead.ParseScore(j) // one rule for a score's text (E6)
 		if err != nil || !d.IsPositive() {
 			return nil, leaderr.Errorf("jump", "want a positive score rise such as 10, got %q", j)
 		}
