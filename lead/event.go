@@ -83,7 +83,7 @@ func ParseEventKind(s string) (EventKind, error) {
 			return i, nil
 		}
 	}
-	return 0, leaderr.Errorf("kind", "unknown event kind %q; want one of %s", s, strings.Join(eventKeys[1:], ", "))
+	return 0, leaderr.Errorf("kind", "unknown event kind %s; want one of %s", leaderr.Quote(s), strings.Join(eventKeys[1:], ", "))
 }
 
 // Event is something that happened to a lead, as the host reports it to

@@ -65,7 +65,7 @@ func (f *Field) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return leaderr.Errorf("field", "unknown field %q; want one of %s", string(b), strings.Join(fieldKeys[1:], ", "))
+	return leaderr.Errorf("field", "unknown field %s; want one of %s", leaderr.Quote(string(b)), strings.Join(fieldKeys[1:], ", "))
 }
 
 // Change is one entry of a lead's history: who changed what, when, from

@@ -227,7 +227,7 @@ func (s *RequestState) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return leaderr.Errorf("request.state", "unknown state %q; want one of %s", string(b), strings.Join(requestKeys[:], ", "))
+	return leaderr.Errorf("request.state", "unknown state %s; want one of %s", leaderr.Quote(string(b)), strings.Join(requestKeys[:], ", "))
 }
 
 // Request is a lead's latest approach request: a task for inside sales to

@@ -28,7 +28,7 @@ func ParseScore(s string) (decimal.Decimal, error) {
 	}
 	d, err := decimal.NewFromString(t)
 	if err != nil {
-		return decimal.Decimal{}, leaderr.Errorf("score", "%q is not a decimal number", s)
+		return decimal.Decimal{}, leaderr.Errorf("score", "%s is not a decimal number", leaderr.Quote(s))
 	}
 	if err := checkScore(d); err != nil {
 		return decimal.Decimal{}, err

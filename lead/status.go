@@ -95,7 +95,7 @@ func ParseStatus(s string) (Status, error) {
 			return i, nil
 		}
 	}
-	return 0, leaderr.Errorf("status", "unknown status %q; want one of %s", s, strings.Join(statusKeys[:], ", "))
+	return 0, leaderr.Errorf("status", "unknown status %s; want one of %s", leaderr.Quote(s), strings.Join(statusKeys[:], ", "))
 }
 
 // PersonTransition reports whether a person may change a lead's status

@@ -24,6 +24,8 @@ package leaderr
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"unicode/utf8"
 )
 
 // The sentinels. Each arrives wrapped with what was being done
@@ -113,4 +115,19 @@ func Prefix(prefix string, err error) error {
 		return &c
 	}
 	return err
+}
+
+// Quote returns the input value s quoted for an error message, as %q
+// does, cut after 64 bytes with its length: an error says what was
+// refused without echoing a megabyte a hostile request sent (E6).
+func Quote(s string) string {
+	const most = 64
+	if len(s) <= most {
+		return strconv.Quote(s)
+	}
+	cut := most
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "… (" + strconv.Itoa(len(s)) + " bytes)"
 }

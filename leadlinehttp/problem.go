@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/leadline/leadline"
 )
@@ -88,21 +87,6 @@ func problemOf(err error) *problem {
 	}
 	return &problem{Type: typeInternal, Title: "Internal error", Status: http.StatusInternalServerError,
 		Detail: "the service failed; it is logged, retry later"}
-}
-
-// clip shortens a value a request gave, for an error that quotes it: a
-// query string may be a megabyte long, and an answer echoes what helps
-// find the mistake, not all of it.
-func clip(s string) string {
-	const most = 64
-	if len(s) <= most {
-		return s
-	}
-	cut := most
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "… (" + strconv.Itoa(len(s)) + " bytes)"
 }
 
 // issues lists every *FieldError in err's tree, so that a feedback

@@ -45,7 +45,7 @@ func ParseWeekday(s string) (time.Weekday, error) {
 			return time.Weekday(i), nil
 		}
 	}
-	return 0, leaderr.Errorf("week_start", "want a day such as mon or sun, or 0 (Sunday) to 6, got %q", clip(s))
+	return 0, leaderr.Errorf("week_start", "want a day such as mon or sun, or 0 (Sunday) to 6, got %s", leaderr.Quote(s))
 }
 
 // parse reads the parameters every report shares: tz, week_start,
@@ -57,7 +57,7 @@ func (s *server) parse(r *http.Request) (*params, error) {
 	if tz := q.Get("tz"); tz != "" {
 		loc, err := time.LoadLocation(tz)
 		if err != nil || tz == "Local" {
-			return nil, leaderr.Errorf("tz", "unknown time zone %q; name one such as Asia/Tokyo", clip(tz))
+			return nil, leaderr.Errorf("tz", "unknown time zone %s; name one such as Asia/Tokyo", leaderr.Quote(tz))
 		}
 		zone = loc
 	}
@@ -74,14 +74,14 @@ func (s *server) parse(r *http.Request) (*params, error) {
 	case "csv":
 		p.csv = true
 	default:
-		return nil, leaderr.Errorf("format", "want json or csv, got %q", clip(f))
+		return nil, leaderr.Errorf("format", "want json or csv, got %s", leaderr.Quote(f))
 	}
 	switch b := q.Get("bom"); b {
 	case "", "1", "true":
 	case "0", "false":
 		p.bom = false
 	default:
-		return nil, leaderr.Errorf("bom", "want 1 or 0, got %q", clip(b))
+		return nil, leaderr.Errorf("bom", "want 1 or 0, got %s", leaderr.Quote(b))
 	}
 	p.frame = report.Frame{Now: s.clk.Now().In(zone), Zone: zone, WeekStart: week,
 		Routing: &s.pol.Routing, Cadence: &s.pol.Cadence}
@@ -103,11 +103,11 @@ func (p *params) period() (report.Period, error) {
 	}
 	f, err := time.ParseInLocation(time.DateOnly, from, p.frame.Zone)
 	if err != nil {
-		return report.Period{}, leaderr.Errorf("from", "want a date such as 2026-04-01, got %q", clip(from))
+		return report.Period{}, leaderr.Errorf("from", "want a date such as 2026-04-01, got %s", leaderr.Quote(from))
 	}
 	t, err := time.ParseInLocation(time.DateOnly, to, p.frame.Zone)
 	if err != nil {
-		return report.Period{}, leaderr.Errorf("to", "want a date such as 2026-04-30, got %q", clip(to))
+		return report.Period{}, leaderr.Errorf("to", "want a date such as 2026-04-30, got %s", leaderr.Quote(to))
 	}
 	if t.Before(f) {
 		return report.Period{}, leaderr.Errorf("to", "%s is before from %s", to, from)
@@ -124,7 +124,7 @@ func (p *params) positive(name string, def, max int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > max {
-		return 0, leaderr.Errorf(name, "want a whole number from 1 to %d, got %q", max, clip(s))
+		return 0, leaderr.Errorf(name, "want a whole number from 1 to %d, got %s", max, leaderr.Quote(s))
 	}
 	return n, nil
 }
@@ -158,7 +158,7 @@ func (s *server) reports() map[string]reportFunc {
 			case "month":
 				return report.CreatedThisMonth(ctx, rd, v, cp)
 			default:
-				return nil, leaderr.Errorf("period", "want day, week or month, got %q", clip(pr))
+				return nil, leaderr.Errorf("period", "want day, week or month, got %s", leaderr.Quote(pr))
 			}
 		},
 		"/reports/overdue": func(ctx context.Context, v routing.Viewer, p *params) (any, error) {
@@ -193,14 +193,14 @@ func (s *server) scoreJumps(ctx context.Context, v routing.Viewer, p *params) (a
 	if j := p.q.Get("jump"); j != "" {
 		d, err := lead.ParseScore(j) // one rule for a score's text (E6)
 		if err != nil || !d.IsPositive() {
-			return nil, leaderr.Errorf("jump", "want a positive score rise such as 10, got %q", clip(j))
+			return nil, leaderr.Errorf("jump", "want a positive score rise such as 10, got %s", leaderr.Quote(j))
 		}
 		sp.Jump = d
 	}
 	if l := p.q.Get("last"); l != "" {
 		t, err := time.ParseInLocation(time.DateOnly, l, p.frame.Zone)
 		if err != nil {
-			return nil, leaderr.Errorf("last", "want a date such as 2026-04-17, got %q", clip(l))
+			return nil, leaderr.Errorf("last", "want a date such as 2026-04-17, got %s", leaderr.Quote(l))
 		}
 		sp.Last = t.Add(12 * time.Hour)
 	}
@@ -230,7 +230,7 @@ func (s *server) credits(ctx context.Context, v routing.Viewer, p *params) (any,
 	}
 	cs, prog, err := s.eng.Credits(ctx, v, c)
 	if errors.Is(err, leadline.ErrNotFound) {
-		return nil, leaderr.Errorf("campaign", "no campaign %q", clip(c))
+		return nil, leaderr.Errorf("campaign", "no campaign %s", leaderr.Quote(c))
 	}
 	if err != nil {
 		return nil, err

@@ -93,7 +93,7 @@ func (e *Engagement) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return leaderr.Errorf("engagement", "unknown engagement %q; want one of %s", string(b), strings.Join(engagementKeys[:], ", "))
+	return leaderr.Errorf("engagement", "unknown engagement %s; want one of %s", leaderr.Quote(string(b)), strings.Join(engagementKeys[:], ", "))
 }
 
 // Model is a follow-up model: who follows up the leads of a campaign, or
@@ -149,7 +149,7 @@ func (m *Model) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return leaderr.Errorf("model", "unknown model %q; want one of %s", string(b), strings.Join(modelKeys[1:], ", "))
+	return leaderr.Errorf("model", "unknown model %s; want one of %s", leaderr.Quote(string(b)), strings.Join(modelKeys[1:], ", "))
 }
 
 // Campaign is a marketing campaign as routing needs it: its type, its

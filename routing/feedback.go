@@ -478,7 +478,7 @@ func (im *importer) header(head []string) [numCols]int {
 		case key == "":
 			im.fail(line, FieldHeader, "column %d has no name; want one of %s", j+1, strings.Join(feedbackHeader, ", "))
 		case i < 0:
-			im.fail(line, FieldHeader, "unknown column %q; want one of %s", name, strings.Join(feedbackHeader, ", "))
+			im.fail(line, FieldHeader, "unknown column %s; want one of %s", leaderr.Quote(name), strings.Join(feedbackHeader, ", "))
 		case cols[i] >= 0:
 			im.fail(line, FieldHeader, "column %q appears twice (columns %d and %d)", key, cols[i]+1, j+1)
 		default:

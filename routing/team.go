@@ -56,7 +56,7 @@ func (r *Role) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return leaderr.Errorf("role", "unknown role %q; want one of %s", string(b), strings.Join(roleKeys[1:], ", "))
+	return leaderr.Errorf("role", "unknown role %s; want one of %s", leaderr.Quote(string(b)), strings.Join(roleKeys[1:], ", "))
 }
 
 // Period is a span of time [From, To): an absence, a holiday.

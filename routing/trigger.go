@@ -48,7 +48,7 @@ func (b *Band) UnmarshalText(text []byte) error {
 			return nil
 		}
 	}
-	return leaderr.Errorf("band", "unknown band %q; want one of %s", string(text), strings.Join(bandKeys[:], ", "))
+	return leaderr.Errorf("band", "unknown band %s; want one of %s", leaderr.Quote(string(text)), strings.Join(bandKeys[:], ", "))
 }
 
 // Trigger is one row of the approach-request rules (A1-A7): an

@@ -59,7 +59,7 @@ func (k *NotificationKind) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return leaderr.Errorf("kind", "unknown notification kind %q; want one of %s", string(b), strings.Join(noteKeys[1:], ", "))
+	return leaderr.Errorf("kind", "unknown notification kind %s; want one of %s", leaderr.Quote(string(b)), strings.Join(noteKeys[1:], ", "))
 }
 
 // Notification is a message for one person, raised by the engine and

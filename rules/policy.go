@@ -135,7 +135,7 @@ func (p *Policy) Validate() error {
 			return leaderr.Errorf("time_zone", "%q depends on the host; name a zone such as Asia/Tokyo", p.TimeZone)
 		}
 		if _, err := time.LoadLocation(p.TimeZone); err != nil {
-			return leaderr.Errorf("time_zone", "unknown zone %q: name an IANA zone such as Asia/Tokyo; on a host without a zone database (a scratch container), import _ \"time/tzdata\" in your main package", p.TimeZone)
+			return leaderr.Errorf("time_zone", "unknown zone %s: name an IANA zone such as Asia/Tokyo; on a host without a zone database (a scratch container), import _ \"time/tzdata\" in your main package", leaderr.Quote(p.TimeZone))
 		}
 	}
 	return nil

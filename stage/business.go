@@ -119,7 +119,7 @@ func NewBusinessCalendar(h BusinessHours) (*BusinessCalendar, error) {
 	}
 	loc, err := time.LoadLocation(h.Zone)
 	if err != nil {
-		return nil, leaderr.Errorf("calendar.zone", "unknown zone %q: %v", h.Zone, err)
+		return nil, leaderr.Errorf("calendar.zone", "unknown zone %s: %v", leaderr.Quote(h.Zone), err)
 	}
 	c.loc = loc
 
@@ -160,7 +160,7 @@ func NewBusinessCalendar(h BusinessHours) (*BusinessCalendar, error) {
 		k := strings.ToLower(key)
 		set, ok := businessHolidays[k]
 		if !ok {
-			return nil, leaderr.Errorf("calendar.holidays", "unknown holiday set %q, want one of %s", key, strings.Join(slices.Sorted(maps.Keys(businessHolidays)), ", "))
+			return nil, leaderr.Errorf("calendar.holidays", "unknown holiday set %s, want one of %s", leaderr.Quote(key), strings.Join(slices.Sorted(maps.Keys(businessHolidays)), ", "))
 		}
 		if !slices.Contains(h.Holidays, k) {
 			h.Holidays = append(h.Holidays, k)

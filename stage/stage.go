@@ -86,7 +86,7 @@ func ParseStage(s string) (Stage, error) {
 			return Stage(i), nil
 		}
 	}
-	return 0, leaderr.Errorf("stage", "unknown stage %q; want one of %s", s, strings.Join(stageKeys[:], ", "))
+	return 0, leaderr.Errorf("stage", "unknown stage %s; want one of %s", leaderr.Quote(s), strings.Join(stageKeys[:], ", "))
 }
 
 // Channels is a set of outreach channels. An outbound attempt may use
@@ -172,7 +172,7 @@ func ParseChannels(s string) (Channels, error) {
 			}
 		}
 		if !found {
-			return 0, leaderr.Errorf("channels", "unknown channel %q; want any of %s", strings.TrimSpace(part), strings.Join(channelKeys[:], ", "))
+			return 0, leaderr.Errorf("channels", "unknown channel %s; want any of %s", leaderr.Quote(strings.TrimSpace(part)), strings.Join(channelKeys[:], ", "))
 		}
 	}
 	return c, nil

@@ -48,7 +48,7 @@ func (e *End) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return leaderr.Errorf("end", "unknown end %q; want one of connected, exhausted, stopped or empty", string(b))
+	return leaderr.Errorf("end", "unknown end %s; want one of connected, exhausted, stopped or empty", leaderr.Quote(string(b)))
 }
 
 // Track is one lead's touch cadence: where it stands, when each step
