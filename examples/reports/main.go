@@ -82,6 +82,11 @@ func run(ctx context.Context, stdout io.Writer, args []string) error {
 	}
 	f := report.Frame{Now: s.Now(), Zone: zone, WeekStart: new(time.Weekday(week))}
 	v, teams := sim.Ops, []routing.Team{roster.Inside, roster.Field}
+	if *dir != "" {
+		if err := os.MkdirAll(*dir, 0o755); err != nil {
+			return err
+		}
+	}
 	for _, r := range []struct {
 		name string
 		rows func() (any, error)

@@ -56,7 +56,7 @@ func TestRun_golden(t *testing.T) {
 // byte-order mark under -bom and the JSON without.
 func TestRun_dir(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
+	dir := filepath.Join(t.TempDir(), "reports", "2026-04") // made when missing
 	if err := run(t.Context(), new(bytes.Buffer), []string{"-dir", dir, "-bom"}); err != nil {
 		t.Fatalf("run(-dir, -bom) = %v", err)
 	}
