@@ -29,7 +29,7 @@ type referenceReader struct{ report.Reader }
 // none of them passes at once: there is nothing to push down.
 func testPushdown(t *testing.T, newStore func(t *testing.T) ReportStore) {
 	st := open(t, newStore)
-	for _, w := range pushdownWrites() {
+	for _, w := range ReportWrites() {
 		mustApply(t, st, w)
 	}
 	for _, d := range pushdownDiffs(t, st) {
@@ -37,18 +37,19 @@ func testPushdown(t *testing.T, newStore func(t *testing.T) ReportStore) {
 	}
 }
 
-// The month pushdownWrites fills, in Tokyo.
-var (
-	pushFrom = time.Date(2025, 4, 1, 0, 0, 0, 0, jst)
-	pushTo   = pushFrom.AddDate(0, 1, 0)
-)
+// ReportMonth returns the month [ReportWrites] fills: April 2025 in
+// Tokyo, from its first instant to the next month's.
+func ReportMonth() report.Period {
+	return report.Period{From: time.Date(2025, 4, 1, 0, 0, 0, 0, jst), To: time.Date(2025, 5, 1, 0, 0, 0, 0, jst)}
+}
 
 // pushdownDiffs runs every report on st and on st seen through
 // report.Reader alone, and words each difference.
 func pushdownDiffs(tb testing.TB, st report.Reader) []string {
 	tb.Helper()
 	ctx := context.Background()
-	from, to := pushFrom, pushTo
+	month := ReportMonth()
+	from, to := month.From, month.To
 	var diffs []string
 	ref := referenceReader{st}
 	sunday := time.Sunday
@@ -155,15 +156,18 @@ func pushdownCSV(tb testing.TB, run func(report.Reader) (any, error), r report.R
 	return b.String()
 }
 
-// pushdownWrites returns the suite's team for the month of pushFrom:
-// leads whose history cuts the month at its edges (an entry at its first
+// ReportWrites returns the writes of a team's month ([ReportMonth]) that
+// the Pushdown group reads, for a store's own tests to compare its
+// reports with another store's (memstore's, the reference) on the same
+// data: leads whose history cuts the month at its edges (an entry at its first
 // instant, one at its end, one a microsecond before), a request and its
 // first attempt at the same instant, a second request before the first
 // attempt, reassignments and escalations, field sales' leads with no
 // from, campaign responses, score jumps, a lead with no history; then
 // sixty leads drawn from a fixed seed, for everything else.
-func pushdownWrites() []leadline.Write {
-	from, to := pushFrom, pushTo
+func ReportWrites() []leadline.Write {
+	month := ReportMonth()
+	from, to := month.From, month.To
 	var (
 		open, overdue, done = lead.RequestOpen.String(), lead.RequestOverdue.String(), lead.RequestDone.String()
 		untouched, s1, s2   = stage.Untouched.Key(), stage.Stage1.Key(), stage.Stage2.Key()

@@ -15,7 +15,7 @@ import (
 // one (V1, V7, V9).
 func TestPushdown_catches(t *testing.T) {
 	st := memstore.New()
-	for _, w := range pushdownWrites() {
+	for _, w := range ReportWrites() {
 		mustApply(t, st, w)
 	}
 	if d := pushdownDiffs(t, st); len(d) != 0 {
