@@ -58,13 +58,9 @@ func (s *server) postEvents(w http.ResponseWriter, r *http.Request) {
 		res[i] = EventResult{ID: evs[i].ID, Lead: evs[i].Lead, Applied: true}
 	}
 	if batch && s.opt.Seen != nil && len(evs) > 0 {
-		for i := range evs {
-			_, seen, err := s.opt.Seen(ctx, evs[i].Lead, evs[i].ID)
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			res[i].Applied, res[i].Duplicate = !seen, seen
+		if err := s.repeats(ctx, evs, res); err != nil {
+			s.fail(w, r, err)
+			return
 		}
 	}
 	if batch {
@@ -88,6 +84,40 @@ func (s *server) postEvents(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.writeJSON(w, r, status, EventsResponse{Events: res})
+}
+
+// seenEvents is what a store offers that answers for many event ids of
+// a lead at once (postgres does, in one round trip).
+type seenEvents interface {
+	SeenEvents(ctx context.Context, leadID string, ids []string) (prints []uint64, seen []bool, err error)
+}
+
+// repeats flags the events of a batch, all of one lead, that were
+// handled before (E2): in one call when the Reader answers SeenEvents,
+// else one Options.Seen per event.
+func (s *server) repeats(ctx context.Context, evs []lead.Event, res []EventResult) error {
+	if sr, ok := s.opt.Reader.(seenEvents); ok {
+		ids := make([]string, len(evs))
+		for i := range evs {
+			ids[i] = evs[i].ID
+		}
+		_, seen, err := sr.SeenEvents(ctx, evs[0].Lead, ids)
+		if err != nil {
+			return err
+		}
+		for i := range res {
+			res[i].Applied, res[i].Duplicate = !seen[i], seen[i]
+		}
+		return nil
+	}
+	for i := range evs {
+		_, seen, err := s.opt.Seen(ctx, evs[i].Lead, evs[i].ID)
+		if err != nil {
+			return err
+		}
+		res[i].Applied, res[i].Duplicate = !seen, seen
+	}
+	return nil
 }
 
 // mayRecord says whether v may post evs, and if not the problem to

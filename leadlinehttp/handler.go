@@ -29,9 +29,11 @@ type Options struct {
 	// Seen, when set, tells whether an event id was handled for a lead
 	// before, and the fingerprint of its payload (E2): a batch of events
 	// then answers which of them were repeats. A store's Seen method
-	// ([leadline.LeadStore]) fits: pass st.Seen. Without it a batch
-	// answers duplicate for every event only when all of them were
-	// repeats.
+	// ([leadline.LeadStore]) fits: pass st.Seen. When Reader also
+	// answers SeenEvents for many ids at once (postgres does), a batch
+	// asks it once instead: one round trip, not one an event. Without
+	// Seen a batch answers duplicate for every event only when all of
+	// them were repeats.
 	Seen func(ctx context.Context, leadID, eventID string) (print uint64, seen bool, err error)
 	// Clock is where the reports' "now" comes from: pass the engine's
 	// Config.Clock (E1). Defaults to the wall clock.

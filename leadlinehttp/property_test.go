@@ -1,6 +1,7 @@
 package leadlinehttp_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/leadlinehttp"
 	"github.com/leadline/leadline/memstore"
+	"github.com/leadline/leadline/report"
 	"pgregory.net/rapid"
 )
 
@@ -30,7 +32,13 @@ func TestEvents_E2(t *testing.T) {
 		if err != nil {
 			rt.Fatal(err)
 		}
-		h := leadlinehttp.Handler(eng, leadlinehttp.Options{Viewer: testViewer, Reader: st, Seen: st.Seen, Clock: clk})
+		// The repeats of a batch are asked one id at a time, or all at
+		// once of a Reader that answers SeenEvents.
+		var reader report.Reader = st
+		if rapid.Bool().Draw(rt, "SeenEvents") {
+			reader = manySeen{st}
+		}
+		h := leadlinehttp.Handler(eng, leadlinehttp.Options{Viewer: testViewer, Reader: reader, Seen: st.Seen, Clock: clk})
 		post := func(body string) (int, []leadlinehttp.EventResult) {
 			req := httptest.NewRequest("POST", "/events", strings.NewReader(body))
 			req.Header.Set(viewerHeader, asOps)
@@ -120,4 +128,21 @@ func TestEvents_E2(t *testing.T) {
 			},
 		})
 	})
+}
+
+// manySeen is memstore with SeenEvents, which asks for many ids of a lead
+// at once as postgres does: here, from the last id to the first, so that
+// an answer put at the wrong place shows.
+type manySeen struct{ *memstore.Store }
+
+func (m manySeen) SeenEvents(ctx context.Context, leadID string, ids []string) ([]uint64, []bool, error) {
+	prints, seen := make([]uint64, len(ids)), make([]bool, len(ids))
+	for i := len(ids) - 1; i >= 0; i-- {
+		p, ok, err := m.Seen(ctx, leadID, ids[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		prints[i], seen[i] = p, ok
+	}
+	return prints, seen, nil
 }
