@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -134,8 +135,11 @@ func scanChange(rows pgx.Rows, fields map[string]lead.Field) (lead.Change, error
 
 // pgTime reads a timestamptz in binary, microseconds since pgEpoch, as
 // an instant in the local zone, as pgx reads one.
-func pgTime(b []byte) time.Time {
-	us := int64(binary.BigEndian.Uint64(b))
+func pgTime(b []byte) time.Time { return pgMicros(int64(binary.BigEndian.Uint64(b))) }
+
+// pgMicros is the instant us microseconds from pgEpoch, in the local
+// zone, as pgx reads a timestamptz.
+func pgMicros(us int64) time.Time {
 	sec, rem := us/1e6, us%1e6
 	if rem < 0 {
 		sec, rem = sec-1, rem+1e6
@@ -385,13 +389,14 @@ const (
 )
 
 // SLACounts answers [report.SLAReader] (V9) in one pass over the
-// period's entries that count, which the database returns sorted by lead
-// and write order, each reduced to its kind (queries.slaEntries), then
-// the owner and desk of their leads in one scan of the primary key
-// (queries.slaLeads); the two statements read one snapshot. A lead's
-// entries are credited as report.SLA credits them: to the owner who held
-// the lead, the From of its first owner change in the period, else its
-// owner now; a reassignment or an escalation to its From.
+// period's entries that count, which the database returns each reduced
+// to its kind (queries.slaEntries), grouped here by lead and put in
+// write order, (At, seq); then the owner and desk of their leads in one
+// scan of the primary key (queries.slaLeads); the two statements read
+// one snapshot. A lead's entries are credited as report.SLA credits
+// them: to the owner who held the lead, the From of its first owner
+// change in the period, else its owner now; a reassignment or an
+// escalation to its From. The counts come ordered by lead.
 func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSLA, error) {
 	out, err := s.slaCounts(ctx, p)
 	if err != nil {
@@ -400,16 +405,19 @@ func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSL
 	return out, nil
 }
 
-// slaEntry is one entry of queries.slaEntries.
+// slaEntry is one entry of queries.slaEntries, with no pointer for the
+// collector to follow through a month of them: at is the instant in
+// microseconds since pgEpoch, lead indexes the leads in the order they
+// came, from and to the owners' names.
 type slaEntry struct {
-	at       time.Time
-	kind     int32
-	from, to string
+	at, seq    int64
+	lead, kind int32
+	from, to   int32
 }
 
 // slaCount is what a lead's entries count for one owner: a
 // report.LeadSLA without the lead, which the leads' owner and desk
-// complete once read. lead indexes the leads in the order read.
+// complete once read. lead indexes the sorted ids.
 type slaCount struct {
 	lead                                         int
 	owner                                        string
@@ -434,24 +442,88 @@ func (s *Store) slaCounts(ctx context.Context, p report.Period) ([]report.LeadSL
 		return nil, interpretError(err)
 	}
 	var (
-		counts  []slaCount
-		ids     []string // the leads counted, in order
-		known   []bool   // whether each changed owner in the period
-		cur     string
-		entries []slaEntry
-		names   = make(map[string]string) // the owners' names, one string each
+		all    []slaEntry
+		leads  []string                 // the leads, in the order their entries came
+		leadOf = make(map[string]int32) // the index of each in leads
+		names  []string                 // the owners' names
+		nameOf = make(map[string]int32) // the index of each in names
 	)
-	// flush credits the entries of lead cur, in write order.
-	flush := func() {
-		if len(entries) == 0 {
-			return
+	name := func(b []byte) int32 {
+		n, ok := nameOf[string(b)]
+		if !ok {
+			n = int32(len(names))
+			names = append(names, string(b))
+			nameOf[names[n]] = n
 		}
-		k, start := len(ids), len(counts)
+		return n
+	}
+	for rows.Next() {
+		v := rows.RawValues()
+		if len(v) != 6 {
+			rows.Close()
+			return nil, fmt.Errorf("sla entry: %d columns, want 6", len(v))
+		}
+		e, err := scanSLAEntry(rows, v, name)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sla entry of %s: %w", v[0], err)
+		}
+		// A lead's entries often come one after the other.
+		if n := len(leads); n > 0 && leads[n-1] == string(v[0]) {
+			e.lead = int32(n - 1)
+		} else if k, ok := leadOf[string(v[0])]; ok {
+			e.lead = k
+		} else {
+			id := string(v[0])
+			e.lead = int32(len(leads))
+			leadOf[id] = e.lead
+			leads = append(leads, id)
+		}
+		all = append(all, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, interpretError(err)
+	}
+	// Each lead's entries together (at[k] to at[k+1] in idx), then in
+	// write order; the leads in id order.
+	at := make([]int32, len(leads)+1)
+	for i := range all {
+		at[all[i].lead+1]++
+	}
+	for k := range leads {
+		at[k+1] += at[k]
+	}
+	idx := make([]int32, len(all))
+	next := slices.Clone(at[:len(leads)])
+	for i := range all {
+		k := all[i].lead
+		idx[next[k]] = int32(i)
+		next[k]++
+	}
+	writeOrder := func(a, b int32) int {
+		return cmp.Or(cmp.Compare(all[a].at, all[b].at), cmp.Compare(all[a].seq, all[b].seq))
+	}
+	order := make([]int32, len(leads))
+	for k := range order {
+		order[k] = int32(k)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(leads[a], leads[b]) })
+	var (
+		counts []slaCount
+		ids    []string // the leads counted, sorted
+		known  []bool   // whether each changed owner in the period
+	)
+	for _, k := range order {
+		es := idx[at[k]:at[k+1]]
+		if !slices.IsSortedFunc(es, writeOrder) {
+			slices.SortFunc(es, writeOrder)
+		}
+		n, start := len(ids), len(counts)
 		changed := false
 		var held string // for a lead that changed no owner: its owner now, set once read
-		for _, e := range entries {
-			if e.kind&slaKind == slaOwner {
-				held, changed = e.from, true
+		for _, i := range es {
+			if e := &all[i]; e.kind&slaKind == slaOwner {
+				held, changed = names[e.from], true
 				break
 			}
 		}
@@ -461,23 +533,24 @@ func (s *Store) slaCounts(ctx context.Context, p report.Period) ([]report.LeadSL
 					return &counts[i]
 				}
 			}
-			counts = append(counts, slaCount{lead: k, owner: o})
+			counts = append(counts, slaCount{lead: n, owner: o})
 			return &counts[len(counts)-1]
 		}
 		var (
-			opened time.Time
+			opened int64
 			open   bool
 		)
-		for _, e := range entries {
+		for _, i := range es {
+			e := &all[i]
 			switch e.kind & slaKind {
 			case slaOwner:
 				if e.kind&slaReassigned != 0 {
-					credit(e.from).reassigned++
+					credit(names[e.from]).reassigned++
 				}
 				if e.kind&slaEscalated != 0 {
-					credit(e.from).escalated++
+					credit(names[e.from]).escalated++
 				}
-				held = e.to
+				held = names[e.to]
 			case slaRequest:
 				credit(held).requests++
 				opened, open = e.at, true
@@ -493,45 +566,15 @@ func (s *Store) slaCounts(ctx context.Context, p report.Period) ([]report.LeadSL
 				}
 				if open && e.kind&slaFirst != 0 {
 					open = false
-					c.attempts = append(c.attempts, report.Attempt{Opened: opened, At: e.at})
+					c.attempts = append(c.attempts, report.Attempt{Opened: pgMicros(opened), At: pgMicros(e.at)})
 				}
 			}
 		}
 		if len(counts) > start {
-			ids = append(ids, cur)
+			ids = append(ids, leads[k])
 			known = append(known, changed)
 		}
-		entries = entries[:0]
 	}
-	name := func(b []byte) string {
-		n, ok := names[string(b)]
-		if !ok {
-			n = string(b)
-			names[n] = n
-		}
-		return n
-	}
-	for rows.Next() {
-		v := rows.RawValues()
-		if len(v) != 5 {
-			rows.Close()
-			return nil, fmt.Errorf("sla entry: %d columns, want 5", len(v))
-		}
-		if string(v[0]) != cur {
-			flush()
-			cur = string(v[0])
-		}
-		e, err := scanSLAEntry(rows, v, name)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("sla entry of %s: %w", cur, err)
-		}
-		entries = append(entries, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, interpretError(err)
-	}
-	flush()
 	out := make([]report.LeadSLA, len(counts))
 	for i := range counts {
 		c := &counts[i]
@@ -589,30 +632,33 @@ func (s *Store) slaCounts(ctx context.Context, p report.Period) ([]report.LeadSL
 	return out, nil
 }
 
-// scanSLAEntry reads the instant, kind and owner keys of a row of
-// queries.slaEntries, whose raw values are v; name makes the owners'
-// strings.
-func scanSLAEntry(rows pgx.Rows, v [][]byte, name func([]byte) string) (slaEntry, error) {
+// scanSLAEntry reads the instant, seq, kind and owner keys of a row of
+// queries.slaEntries, whose raw values are v; name numbers the owners'
+// names.
+func scanSLAEntry(rows pgx.Rows, v [][]byte, name func([]byte) int32) (slaEntry, error) {
 	var e slaEntry
 	fd := rows.FieldDescriptions()
-	if fd[1].Format == pgx.BinaryFormatCode && len(v[1]) == 8 && fd[2].Format == pgx.BinaryFormatCode && len(v[2]) == 4 {
-		e.at = pgTime(v[1])
-		e.kind = int32(binary.BigEndian.Uint32(v[2]))
+	if fd[1].Format == pgx.BinaryFormatCode && len(v[1]) == 8 && fd[2].Format == pgx.BinaryFormatCode && len(v[2]) == 8 &&
+		fd[3].Format == pgx.BinaryFormatCode && len(v[3]) == 4 {
+		e.at = int64(binary.BigEndian.Uint64(v[1]))
+		e.seq = int64(binary.BigEndian.Uint64(v[2]))
+		e.kind = int32(binary.BigEndian.Uint32(v[3]))
 	} else {
 		var (
 			at   time.Time
+			seq  int64
 			kind int32
 		)
-		if err := rows.Scan(nil, &at, &kind, nil, nil); err != nil {
+		if err := rows.Scan(nil, &at, &seq, &kind, nil, nil); err != nil {
 			return e, err
 		}
-		e.at, e.kind = at, kind
+		e.at, e.seq, e.kind = at.UnixMicro()-pgEpoch*1e6, seq, kind
 	}
 	if e.kind&slaKind == slaOwner {
-		if v[3] == nil || v[4] == nil {
+		if v[4] == nil || v[5] == nil {
 			return e, fmt.Errorf("owner change with no owner")
 		}
-		e.from, e.to = name(v[3]), name(v[4])
+		e.from, e.to = name(v[4]), name(v[5])
 	}
 	return e, nil
 }
