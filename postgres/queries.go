@@ -7,7 +7,7 @@ import "strings"
 // quoted as an identifier once, in New; every value is a parameter.
 type queries struct {
 	lead, seen, seenMany, history string
-	genericPlan                   string
+	genericPlan, asyncCommit      string
 	pruneHistory, pruneSeen       string
 	// The parts of a write's one statement (apply): CTEs whose
 	// placeholders (%s) are the parameters' numbers, and the check.
@@ -42,6 +42,7 @@ func newQueries(schema string) queries {
 		history:     q(`SELECT ` + changeCols + ` FROM @s.history WHERE lead = $1 ORDER BY seq`),
 
 		genericPlan: `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`,
+		asyncCommit: `SELECT set_config('synchronous_commit', 'off', true)`,
 		// The parts of a write's statement: its leads' compare-and-set
 		// (upd) or insert (ins), its event ids (seen), history, deadlines
 		// and notifications, each a data-modifying CTE; then the check of
