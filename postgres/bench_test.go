@@ -34,6 +34,9 @@ import (
 var (
 	big   = flag.Bool("big", false, "run the benchmarks on 1,000,000 leads (BenchmarkSweep, BenchmarkReports): minutes of setup")
 	reuse = flag.Bool("reuse", false, "with -big: keep the big benchmarks' schemas (bench_sweep, bench_reports) when they end and reuse them at the next run once loaded, so that the minutes of setup are spent once")
+	// suffix keeps the schemas of two versions of the store apart, so
+	// that one at an older migration can be measured beside a newer.
+	suffix = flag.String("reuse-suffix", "", "with -reuse: a suffix of the kept schemas' names")
 )
 
 // benchPool opens a pool with the database's own durability (commits
@@ -134,6 +137,7 @@ func bigSchema(b *testing.B, pool *pgxpool.Pool, name string, load func(st *post
 		return st, false
 	}
 	ctx := context.Background()
+	name += *suffix
 	const mark = "leadline benchmark: loaded"
 	var comment *string
 	if err := pool.QueryRow(ctx, `SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = $1`, name).Scan(&comment); err != nil && !errors.Is(err, pgx.ErrNoRows) {

@@ -75,7 +75,7 @@ func newQueries(schema string) queries {
 		deadlinesCTE: q(`, due AS (INSERT INTO @s.deadlines (lead, kind, due)
 			SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[]))`),
 		outboxCTE: q(`, notes AS (INSERT INTO @s.outbox (key, body)
-			SELECT key, body::jsonb FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS u(key, body, n)
+			SELECT key, body::json FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS u(key, body, n)
 			ORDER BY n ON CONFLICT (key) DO NOTHING)`),
 		checkWrites: q(`
 			SELECT @s.refuse(f.n - 1, f.duplicate) FROM (
