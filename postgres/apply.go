@@ -92,6 +92,7 @@ func collect(ws []leadline.Write) (*columns, error) {
 		body []byte
 	}
 	var upd []updated
+	keys := make(map[string]struct{}) // the notifications' keys so far
 	for i := range ws {
 		w := &ws[i]
 		l := w.Lead
@@ -143,9 +144,10 @@ func collect(ws []leadline.Write) (*columns, error) {
 		}
 		for j := range w.Outbox {
 			n := w.Outbox[j]
-			if slices.Contains(c.outKey, n.Key) {
-				continue // the first of a key in the write wins, as a pending one does
+			if _, dup := keys[n.Key]; dup {
+				continue // the first of a key in the batch wins, as a pending one does
 			}
+			keys[n.Key] = struct{}{}
 			n.Attempts = 0
 			b, err := encode(&n)
 			if err != nil {

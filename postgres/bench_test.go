@@ -1,14 +1,19 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -26,7 +31,13 @@ import (
 	"github.com/leadline/leadline/stage"
 )
 
-var big = flag.Bool("big", false, "run the benchmarks on 1,000,000 leads (BenchmarkSweep, BenchmarkReports): minutes of setup")
+var (
+	big   = flag.Bool("big", false, "run the benchmarks on 1,000,000 leads (BenchmarkSweep, BenchmarkReports): minutes of setup")
+	reuse = flag.Bool("reuse", false, "with -big: keep the big benchmarks' schemas (bench_sweep, bench_reports) when they end and reuse them at the next run once loaded, so that the minutes of setup are spent once")
+	// suffix keeps the schemas of two versions of the store apart, so
+	// that one at an older migration can be measured beside a newer.
+	suffix = flag.String("reuse-suffix", "", "with -reuse: a suffix of the kept schemas' names")
+)
 
 // benchPool opens a pool with the database's own durability (commits
 // wait for the disk, as pgbench's do), for conns connections.
@@ -56,6 +67,100 @@ func benchSchema(b *testing.B, pool *pgxpool.Pool, prefix string) *postgres.Stor
 	}
 	b.Cleanup(func() { _ = dropSchema(context.Background(), pool, schema) })
 	return st
+}
+
+// cpuTimes returns the CPU time this process and the database's
+// processes have used: a benchmark's cost that a machine others load
+// leaves as it is while it stretches ns/op. The server's is read from
+// /proc, the processes named postgres (the children that ended are in
+// the postmaster's cutime and cstime), so it counts only a database on
+// this machine, and all its sessions; ok is false without one.
+func cpuTimes() (client, server time.Duration, ok bool) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		client = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	const tick = 10 * time.Millisecond // USER_HZ, 100 on Linux
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil || !bytes.Contains(b, []byte("(postgres)")) {
+			continue
+		}
+		i := bytes.LastIndexByte(b, ')')
+		fs := bytes.Fields(b[i+1:]) // from the state: utime is field 14 of the line, 12 here
+		if len(fs) < 15 {
+			continue
+		}
+		n := func(k int) time.Duration {
+			v, _ := strconv.ParseInt(string(fs[k]), 10, 64)
+			return time.Duration(v) * tick
+		}
+		server += n(11) + n(12) + n(13) + n(14)
+		ok = true
+	}
+	return client, server, ok
+}
+
+// cpuMeter sums the CPU times of cpuTimes between start and stop.
+type cpuMeter struct {
+	client, server, c0, s0 time.Duration
+	ok                     bool
+}
+
+func (m *cpuMeter) start() { m.c0, m.s0, m.ok = cpuTimes() }
+
+func (m *cpuMeter) stop() {
+	c, s, ok := cpuTimes()
+	m.client += c - m.c0
+	m.server += s - m.s0
+	m.ok = m.ok && ok
+}
+
+// report adds the CPU times per op to b's metrics.
+func (m *cpuMeter) report(b *testing.B) {
+	b.ReportMetric(float64(m.client.Milliseconds())/float64(b.N), "client-cpu-ms/op")
+	if m.ok {
+		b.ReportMetric(float64(m.server.Milliseconds())/float64(b.N), "server-cpu-ms/op")
+	}
+}
+
+// bigSchema returns the store of a big benchmark, its tables loaded by
+// load: a fresh schema dropped when b ends, or, with -reuse, the schema
+// name kept between runs, loaded once (a comment on the schema marks it
+// loaded) and migrated at each run. reused says load was not called.
+func bigSchema(b *testing.B, pool *pgxpool.Pool, name string, load func(st *postgres.Store)) (st *postgres.Store, reused bool) {
+	b.Helper()
+	if !*reuse {
+		st = benchSchema(b, pool, name)
+		load(st)
+		return st, false
+	}
+	ctx := context.Background()
+	name += *suffix
+	const mark = "leadline benchmark: loaded"
+	var comment *string
+	if err := pool.QueryRow(ctx, `SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = $1`, name).Scan(&comment); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		b.Fatal(err)
+	}
+	st = postgres.New(pool, postgres.WithSchema(name))
+	loaded := comment != nil && *comment == mark
+	if !loaded {
+		if err := dropSchema(ctx, pool, name); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := st.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if loaded {
+		return st, true
+	}
+	load(st)
+	if _, err := pool.Exec(ctx, `COMMENT ON SCHEMA `+pgx.Identifier{name}.Sanitize()+` IS '`+mark+`'`); err != nil {
+		b.Fatal(err)
+	}
+	return st, false
 }
 
 // benchLead is a lead in a running cadence, as the engine writes one.
@@ -224,7 +329,6 @@ func BenchmarkSweep(b *testing.B) {
 	}
 	const leads, due = 1_000_000, 10_000
 	pool := benchPool(b, 12)
-	st := benchSchema(b, pool, "bs")
 	// One lead in a hundred was created 50 hours ago, untouched: its T1
 	// deadline passed. The others are due in the next 48 hours.
 	gen := func(i int) lead.Lead {
@@ -235,18 +339,61 @@ func BenchmarkSweep(b *testing.B) {
 		}
 		return benchLead(i, monday.Add(time.Duration(i)*100*time.Millisecond))
 	}
-	copyLeads(b, pool, st.Schema(), leads, gen)
+	st, reused := bigSchema(b, pool, "bench_sweep", func(st *postgres.Store) { copyLeads(b, pool, st.Schema(), leads, gen) })
 	ctx := context.Background()
 	clk := clock.NewMock()
 	clk.Set(monday)
+	q := pgx.Identifier{st.Schema()}.Sanitize()
+	// putBack puts the due leads back as they were, unfired and
+	// unclaimed.
+	putBack := func() {
+		var (
+			ws  []leadline.Write
+			ids []string
+		)
+		for j := 0; j < leads; j += leads / due {
+			l := gen(j)
+			ws = append(ws, leadline.Write{Lead: l, Deadlines: l.Deadlines(nil), At: monday})
+			ids = append(ids, l.ID)
+		}
+		for _, table := range []string{"leads WHERE id", "deadlines WHERE lead", "history WHERE lead"} {
+			if _, err := pool.Exec(ctx, `DELETE FROM `+q+`.`+table+` = ANY($1)`, ids); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := pool.Exec(ctx, `DELETE FROM `+q+`.outbox`); err != nil {
+			b.Fatal(err)
+		}
+		if err := st.ApplyBatch(ctx, ws); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if reused {
+		// A run before claimed and fired them, and left the dead rows of
+		// its writes, which a database without autovacuum keeps: a run
+		// starts from tables as lean as freshly loaded ones.
+		if _, err := pool.Exec(ctx, `UPDATE `+q+`.deadlines SET claimed_until = NULL WHERE claimed_until IS NOT NULL`); err != nil {
+			b.Fatal(err)
+		}
+		putBack()
+		for _, table := range []string{"leads", "deadlines", "history", "outbox"} {
+			if _, err := pool.Exec(ctx, `VACUUM ANALYZE `+q+`.`+table); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
 	b.Run("ClaimDue", func(b *testing.B) {
+		var cpu cpuMeter
 		for i := 0; b.Loop(); i++ {
 			// Each claim finds the previous one's lapsed.
+			cpu.start()
 			ds, err := st.ClaimDue(ctx, monday.Add(time.Duration(i)*time.Minute), time.Minute, due+1)
+			cpu.stop()
 			if err != nil || len(ds) != due {
 				b.Fatalf("ClaimDue = %d, %v; want %d", len(ds), err, due)
 			}
 		}
+		cpu.report(b)
 	})
 	// Config.Batch: the default (256), and 1,024 deadlines a claim and a
 	// write.
@@ -257,36 +404,17 @@ func BenchmarkSweep(b *testing.B) {
 			name += fmt.Sprintf("/batch=%d", batch)
 		}
 		b.Run(name, func(b *testing.B) {
+			var cpu cpuMeter
 			for i := 0; b.Loop(); i++ {
 				b.StopTimer()
-				// Put the due leads back as they were.
 				copySchema := st.Schema()
-				q := pgx.Identifier{copySchema}.Sanitize()
-				var (
-					ws  []leadline.Write
-					ids []string
-				)
-				for j := 0; j < leads; j += leads / due {
-					l := gen(j)
-					ws = append(ws, leadline.Write{Lead: l, Deadlines: l.Deadlines(nil), At: monday})
-					ids = append(ids, l.ID)
-				}
-				for _, table := range []string{"leads WHERE id", "deadlines WHERE lead", "history WHERE lead"} {
-					if _, err := pool.Exec(ctx, `DELETE FROM `+q+`.`+table+` = ANY($1)`, ids); err != nil {
-						b.Fatal(err)
-					}
-				}
-				if _, err := pool.Exec(ctx, `DELETE FROM `+q+`.outbox`); err != nil {
-					b.Fatal(err)
-				}
-				if err := st.ApplyBatch(ctx, ws); err != nil {
-					b.Fatal(err)
-				}
+				putBack()
 				// A day on, when the due leads' deadlines have passed and
 				// no other lead's has (those fall 48 to 76 hours on): a
 				// minute more each round, so that only the 10,000 leads fire.
 				clk.Set(monday.Add(24*time.Hour + time.Duration(i)*time.Minute))
 				b.StartTimer()
+				cpu.start()
 				var (
 					wg               sync.WaitGroup
 					fired, conflicts atomic.Int64
@@ -315,6 +443,7 @@ func BenchmarkSweep(b *testing.B) {
 					})
 				}
 				wg.Wait()
+				cpu.stop()
 				if fired.Load() < due {
 					b.Fatalf("fired %d, want at least %d", fired.Load(), due)
 				}
@@ -322,6 +451,7 @@ func BenchmarkSweep(b *testing.B) {
 				b.ReportMetric(float64(conflicts.Load()), "sweeps-given-up")
 			}
 			b.ReportMetric(float64(due*b.N)/b.Elapsed().Seconds(), "deadlines/s")
+			cpu.report(b)
 		})
 	}
 }
@@ -339,35 +469,8 @@ func BenchmarkReports(b *testing.B) {
 	const copies = 1000
 	ctx := context.Background()
 	pool := benchPool(b, 4)
-	st := benchSchema(b, pool, "br")
 	leads, hist, now := seedTeam(b)
-	copyLeads(b, pool, st.Schema(), len(leads)*copies, func(i int) lead.Lead {
-		l := leads[i%len(leads)].Clone()
-		l.ID = fmt.Sprintf("%s-%04d", l.ID, i/len(leads))
-		return l
-	})
-	var (
-		r, k int
-	)
-	_, err := pool.CopyFrom(ctx, pgx.Identifier{st.Schema(), "history"}, []string{"lead", "at", "field", "actor", "event", "from_key", "to_key", "rule", "reason"},
-		pgx.CopyFromFunc(func() ([]any, error) {
-			for r < copies && k == len(hist) {
-				r, k = r+1, 0
-			}
-			if r == copies {
-				return nil, nil
-			}
-			c := hist[k]
-			k++
-			c.Lead = fmt.Sprintf("%s-%04d", c.Lead, r)
-			return []any{c.Lead, c.At, c.Field.String(), c.Actor, c.Event, c.From, c.To, c.Rule, c.Reason}, nil
-		}))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := pool.Exec(ctx, `ANALYZE `+pgx.Identifier{st.Schema()}.Sanitize()+`.history`); err != nil {
-		b.Fatal(err)
-	}
+	st, _ := bigSchema(b, pool, "bench_reports", func(st *postgres.Store) { copyReports(b, pool, st, leads, hist, copies) })
 	b.Logf("%d leads, %d history entries", len(leads)*copies, len(hist)*copies)
 	f := report.Frame{Now: now, Zone: monday.Location()}
 	ops := routing.Viewer{Rep: "ops-1", Role: routing.RoleOps}
@@ -419,14 +522,52 @@ func BenchmarkReports(b *testing.B) {
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			n := 0
+			var cpu cpuMeter
 			for b.Loop() {
 				var err error
+				cpu.start()
 				if n, err = c.run(); err != nil {
 					b.Fatal(err)
 				}
+				cpu.stop()
 			}
 			b.ReportMetric(float64(n), "rows")
+			cpu.report(b)
 		})
+	}
+}
+
+// copyReports loads the tables of BenchmarkReports: copies copies of
+// leads and of their history hist, under new ids.
+func copyReports(b *testing.B, pool *pgxpool.Pool, st *postgres.Store, leads []lead.Lead, hist []lead.Change, copies int) {
+	b.Helper()
+	ctx := context.Background()
+	copyLeads(b, pool, st.Schema(), len(leads)*copies, func(i int) lead.Lead {
+		l := leads[i%len(leads)].Clone()
+		l.ID = fmt.Sprintf("%s-%04d", l.ID, i/len(leads))
+		return l
+	})
+	var (
+		r, k int
+	)
+	_, err := pool.CopyFrom(ctx, pgx.Identifier{st.Schema(), "history"}, []string{"lead", "at", "field", "actor", "event", "from_key", "to_key", "rule", "reason"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			for r < copies && k == len(hist) {
+				r, k = r+1, 0
+			}
+			if r == copies {
+				return nil, nil
+			}
+			c := hist[k]
+			k++
+			c.Lead = fmt.Sprintf("%s-%04d", c.Lead, r)
+			return []any{c.Lead, c.At, c.Field.String(), c.Actor, c.Event, c.From, c.To, c.Rule, c.Reason}, nil
+		}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `ANALYZE `+pgx.Identifier{st.Schema()}.Sanitize()+`.history`); err != nil {
+		b.Fatal(err)
 	}
 }
 

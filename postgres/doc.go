@@ -26,7 +26,12 @@
 // (M7). A history entry is a row of columns, one per part of its
 // [lead.Change] (lead, at, field, actor, event, from_key, to_key, rule,
 // reason; migration 0004), not JSON: a write sends them as text arrays
-// and a report reads the parts it compares without decoding anything.
+// and a report reads the parts it compares without decoding anything. A
+// notification's body is json, kept as written (migration 0005): no
+// statement reads into it. The index of the leads' campaigns holds only
+// the leads that responded to one (migration 0005), so that a write that
+// moves another lead's row (an owner change does) updates one index
+// less.
 // Ids, owners and a change's keys use the "C" collation, so
 // the database orders them as Go compares strings.
 //
@@ -58,7 +63,10 @@
 // selecting FOR UPDATE SKIP LOCKED and stamping the claim's end, so
 // concurrent sweepers and deliverers share the work without waiting on
 // each other. The engine's instant is a parameter: no statement reads the
-// database's clock. Instants are timestamptz, kept to the microsecond,
+// database's clock. A claim of deadlines commits without waiting for the
+// disk: it is a lease, which a crash of the database may lose, leaving
+// the deadlines claimable as a lapsed lease does; the sweep's write of
+// their effects waits for the disk. Instants are timestamptz, kept to the microsecond,
 // the precision the engine writes; a deadline's Due and a change's At
 // come back in the local zone (Equal to the instant written), a lead's
 // instants in the zone they were written in.
@@ -74,8 +82,12 @@
 // database extracts the parts of a lead a report shows from the stored
 // JSON, so that a report decodes no whole body (report.Summarizer for the worklist,
 // requests, overdue and created lists). The funnel's steps
-// (report.StepReader, V7) and the SLA's counts (report.SLAReader, V9)
-// are counted in SQL, one pass over the period's history each, in a
-// read-only transaction without JIT; memstore counts them in Go, the
-// reference the tests compare with.
+// (report.StepReader, V7) are counted in SQL, one pass over the
+// period's history, in a read-only transaction without JIT. The SLA's
+// counts (report.SLAReader, V9) take one scan of the period's history,
+// which returns only the entries that count, each reduced to its kind,
+// walked once per lead in Go, and one scan of the primary key for the
+// leads' owners and desks, both in one repeatable-read snapshot.
+// memstore counts both in Go from the history, the reference the tests
+// compare with.
 package postgres

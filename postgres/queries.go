@@ -7,7 +7,7 @@ import "strings"
 // quoted as an identifier once, in New; every value is a parameter.
 type queries struct {
 	lead, seen, seenMany, history string
-	genericPlan                   string
+	genericPlan, asyncCommit      string
 	pruneHistory, pruneSeen       string
 	// The parts of a write's one statement (apply): CTEs whose
 	// placeholders (%s) are the parameters' numbers, and the check.
@@ -26,7 +26,8 @@ type queries struct {
 	open, openAll, created, changes, changesOf string
 	leadsByID, scoreLead, scoreEntries         string
 	openSummaries, openAllSummaries            string
-	createdSummaries, funnelSteps, slaCounts   string
+	createdSummaries, funnelSteps              string
+	slaEntries, slaLeads                       string
 }
 
 func newQueries(schema string) queries {
@@ -41,6 +42,7 @@ func newQueries(schema string) queries {
 		history:     q(`SELECT ` + changeCols + ` FROM @s.history WHERE lead = $1 ORDER BY seq`),
 
 		genericPlan: `SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`,
+		asyncCommit: `SELECT set_config('synchronous_commit', 'off', true)`,
 		// The parts of a write's statement: its leads' compare-and-set
 		// (upd) or insert (ins), its event ids (seen), history, deadlines
 		// and notifications, each a data-modifying CTE; then the check of
@@ -73,7 +75,7 @@ func newQueries(schema string) queries {
 		deadlinesCTE: q(`, due AS (INSERT INTO @s.deadlines (lead, kind, due)
 			SELECT * FROM unnest(%s::text[], %s::text[], %s::timestamptz[]))`),
 		outboxCTE: q(`, notes AS (INSERT INTO @s.outbox (key, body)
-			SELECT key, body::jsonb FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS u(key, body, n)
+			SELECT key, body::json FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS u(key, body, n)
 			ORDER BY n ON CONFLICT (key) DO NOTHING)`),
 		checkWrites: q(`
 			SELECT @s.refuse(f.n - 1, f.duplicate) FROM (
@@ -164,61 +166,30 @@ func newQueries(schema string) queries {
 				GROUP BY lead) s
 			JOIN @s.leads l ON l.id = s.lead
 			ORDER BY s.lead`),
-		// $3..$6 are the keys of an open request, an overdue one,
-		// Connected and Stage1; $7 those of Stage1 to Stage4. Each entry
-		// is first reduced to what it counts (e), the entries that count
-		// nothing and change no owner dropped; then numbered in each
-		// lead's write order by the owner changes (grp) and requests
-		// (req) and first attempts (firsts) up to it, with the instant
-		// of the last request (opened: the instants never fall in this
-		// order) (n); then the first attempt after each request, the one
-		// whose firsts exceeds the last request's by one (a), in the same
-		// order, so that the rows are sorted once;
-		// then grouped by lead and owner stretch; the lead's owner and
-		// desk, an array of the two (null for a lead that no longer
-		// exists), come with its first stretch only, one probe of the
-		// primary key per lead: a join read all the leads to hash them.
-		slaCounts: q(`WITH e AS (
-				SELECT lead, at, seq, is_owner,
-					CASE WHEN is_owner THEN f END AS of, CASE WHEN is_owner THEN t END AS ot,
-					is_owner AND r = 'T1' AS reassigned, is_owner AND r = 'T10' AS escalated,
-					is_req, is_first, is_step, is_step AND r <> 'T9' AS on_time,
-					is_stage AND r <> 'T7' AND t = $5 AND f <> t AS connection, is_stage AND r = 'T7' AS recycle
-				FROM (SELECT lead, at, seq, field = 'owner' AS is_owner, field = 'stage' AS is_stage, f, t, r,
-						field = 'request' AND t = $3 AND f <> $4 AS is_req,
-						field = 'stage' AND r <> 'T7' AND f <> t AND t = $6 AS is_first,
-						field = 'stage' AND r <> 'T7' AND NOT (t = $5 AND f <> t) AND f <> t AND t = ANY($7::text[]) AS is_step
-					FROM (SELECT lead, at, seq, field, from_key AS f, to_key AS t, rule AS r
-						FROM @s.history WHERE at >= $1 AND at < $2 AND field IN ('request', 'stage', 'owner')) h
-					OFFSET 0) k
-				WHERE is_owner OR is_req OR is_stage AND (is_step OR r = 'T7' OR t = $5 AND f <> t)
-			), n AS (
-				SELECT e.*,
-					count(*) FILTER (WHERE is_owner) OVER w AS grp,
-					count(*) FILTER (WHERE is_req) OVER w AS req,
-					count(*) FILTER (WHERE is_first) OVER w AS firsts,
-					max(at) FILTER (WHERE is_req) OVER w AS opened
-				FROM e WINDOW w AS (PARTITION BY lead ORDER BY at, seq ROWS UNBOUNDED PRECEDING)
-			), a AS (
-				SELECT n.*,
-					req > 0 AND is_first AND firsts - max(firsts) FILTER (WHERE is_req) OVER w = 1 AS attempted
-				FROM n WINDOW w AS (PARTITION BY lead ORDER BY at, seq ROWS UNBOUNDED PRECEDING)
-			), g AS (
-				SELECT lead, grp,
-					min(of) FILTER (WHERE is_owner) AS of, min(ot) FILTER (WHERE is_owner) AS ot,
-					bool_or(reassigned) AS reassigned, bool_or(escalated) AS escalated,
-					count(*) FILTER (WHERE is_req) AS requests, count(*) FILTER (WHERE is_step) AS steps,
-					count(*) FILTER (WHERE on_time) AS on_time,
-					count(*) FILTER (WHERE connection) AS connections, count(*) FILTER (WHERE recycle) AS recycles,
-					coalesce(array_agg(opened) FILTER (WHERE attempted), '{}') AS opened,
-					coalesce(array_agg(at) FILTER (WHERE attempted), '{}') AS attempts
-				FROM a GROUP BY lead, grp
-			)
-			SELECT g.lead, CASE WHEN g.first THEN (SELECT ARRAY[l.owner, l.desk] FROM @s.leads l WHERE l.id = g.lead) END,
-				g.grp, g.of, g.ot, g.reassigned, g.escalated,
-				g.requests, g.steps, g.on_time, g.connections, g.recycles, g.opened, g.attempts
-			FROM (SELECT g.*, lag(lead) OVER (ORDER BY lead, grp) IS DISTINCT FROM lead AS first FROM g) g
-			ORDER BY g.lead, g.grp`),
+		// The period's entries that count for the SLA (V9), each reduced
+		// to a kind (slaKind, $3..$7 the keys of an open request, an
+		// overdue one, Connected, Stage1 and Stage1 to Stage4) and, for
+		// an owner change, its From and To, with its lead, instant and
+		// place in write order (seq): SLACounts puts each lead's in order
+		// and walks them once. The entries that count nothing are dropped
+		// in the scan, which is all the statement does, so parallel
+		// workers may share it; sorting the rows by lead on the server
+		// cost a third of the statement.
+		slaEntries: q(`SELECT lead, at, seq,
+				CASE WHEN field = 'owner' THEN 1 + CASE rule WHEN 'T1' THEN 8 WHEN 'T10' THEN 16 ELSE 0 END
+					WHEN field = 'request' THEN 2
+					WHEN rule = 'T7' THEN 3
+					WHEN to_key = $5 AND from_key <> to_key THEN 4
+					ELSE 5 + CASE WHEN rule <> 'T9' THEN 32 ELSE 0 END + CASE WHEN to_key = $6 THEN 64 ELSE 0 END
+				END::int4,
+				CASE WHEN field = 'owner' THEN from_key END, CASE WHEN field = 'owner' THEN to_key END
+			FROM @s.history
+			WHERE at >= $1 AND at < $2 AND (field = 'owner'
+				OR field = 'request' AND to_key = $3 AND from_key <> $4
+				OR field = 'stage' AND (rule = 'T7' OR from_key <> to_key AND (to_key = $5 OR to_key = ANY($7::text[]))))`),
+		// The owner and desk of the leads with counting entries, in one
+		// scan of the primary key over the sorted ids.
+		slaLeads:  q(`SELECT id, owner, desk FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id`),
 		leadsByID: q(`SELECT version, body FROM @s.leads WHERE id = ANY($1::text[]) ORDER BY id`),
 		scoreLead: q(`SELECT version, body FROM @s.leads WHERE id = $1`),
 		scoreEntries: q(`(SELECT ` + changeCols + ` FROM @s.history WHERE lead = $1 AND field = 'score' AND at <= $2 ORDER BY at DESC, seq DESC LIMIT 1)

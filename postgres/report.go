@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -125,17 +126,25 @@ func scanChange(rows pgx.Rows, fields map[string]lead.Field) (lead.Change, error
 	c := lead.Change{Lead: string(v[0]), Field: f, Actor: string(v[3]), Event: string(v[4]),
 		From: string(v[5]), To: string(v[6]), Rule: string(v[7]), Reason: string(v[8])}
 	if rows.FieldDescriptions()[2].Format == pgx.BinaryFormatCode && len(v[2]) == 8 {
-		// A timestamptz in binary: microseconds since pgEpoch.
-		us := int64(binary.BigEndian.Uint64(v[2]))
-		sec, rem := us/1e6, us%1e6
-		if rem < 0 {
-			sec, rem = sec-1, rem+1e6
-		}
-		c.At = time.Unix(pgEpoch+sec, rem*1e3)
+		c.At = pgTime(v[2])
 	} else if err := rows.Scan(nil, nil, &c.At, nil, nil, nil, nil, nil, nil); err != nil {
 		return lead.Change{}, fmt.Errorf("stored change of %s: at: %w", v[0], err)
 	}
 	return c, nil
+}
+
+// pgTime reads a timestamptz in binary, microseconds since pgEpoch, as
+// an instant in the local zone, as pgx reads one.
+func pgTime(b []byte) time.Time { return pgMicros(int64(binary.BigEndian.Uint64(b))) }
+
+// pgMicros is the instant us microseconds from pgEpoch, in the local
+// zone, as pgx reads a timestamptz.
+func pgMicros(us int64) time.Time {
+	sec, rem := us/1e6, us%1e6
+	if rem < 0 {
+		sec, rem = sec-1, rem+1e6
+	}
+	return time.Unix(pgEpoch+sec, rem*1e3)
 }
 
 // LeadsByID returns the leads with ids, ordered by id; unknown ids are
@@ -329,7 +338,7 @@ var _ report.StepReader = (*Store)(nil)
 // history's columns, migration 0004), joined to the leads that still exist for their owner,
 // desk and whether they responded to a campaign (the campaigns column).
 func (s *Store) FunnelSteps(ctx context.Context, p report.Period) ([]report.LeadSteps, error) {
-	tx, err := s.reportTx(ctx)
+	tx, err := s.reportTx(ctx, pgx.ReadCommitted)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: funnel steps: %w", err)
 	}
@@ -364,143 +373,307 @@ func (s *Store) FunnelSteps(ctx context.Context, p report.Period) ([]report.Lead
 
 var _ report.SLAReader = (*Store)(nil)
 
-// SLACounts answers [report.SLAReader] (V9) with one statement over the
-// period's request, stage and owner entries (queries.slaCounts), which
-// returns, for each lead, what each stretch between its owner changes
-// counts; here the stretches are credited to their owners: the first
-// stretch to the From of the lead's first owner change, else to its owner
-// now, each later one to the To of the change that starts it, and a
-// reassignment or escalation to its From.
+// The kinds of entry queries.slaEntries returns for SLACounts, in its
+// third column: a kind in the low three bits, flags above.
+const (
+	slaOwner      = 1  // an owner change: its From and To follow
+	slaRequest    = 2  // an approach request opened (not from overdue)
+	slaRecycle    = 3  // a recycle (T7)
+	slaConnection = 4  // Connected reached
+	slaStep       = 5  // Stage1 to Stage4 reached
+	slaKind       = 7  // the bits of the kind
+	slaReassigned = 8  // an owner change by T1
+	slaEscalated  = 16 // an owner change by T10
+	slaOnTime     = 32 // a step not late (not T9)
+	slaFirst      = 64 // a step to Stage1: a request's first attempt
+)
+
+// SLACounts answers [report.SLAReader] (V9) in one pass over the
+// period's entries that count, which the database returns each reduced
+// to its kind (queries.slaEntries), grouped here by lead and put in
+// write order, (At, seq); then the owner and desk of their leads in one
+// scan of the primary key (queries.slaLeads); the two statements read
+// one snapshot. A lead's entries are credited as report.SLA credits
+// them: to the owner who held the lead, the From of its first owner
+// change in the period, else its owner now; a reassignment or an
+// escalation to its From. The counts come ordered by lead.
 func (s *Store) SLACounts(ctx context.Context, p report.Period) ([]report.LeadSLA, error) {
-	steps := make([]string, 0, 4)
-	for st := stage.Stage1; st <= stage.Stage4; st++ {
-		steps = append(steps, st.Key())
-	}
-	tx, err := s.reportTx(ctx)
+	out, err := s.slaCounts(ctx, p)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: sla counts: %w", err)
-	}
-	defer tx.Rollback(ctx) //nolint:errcheck // read only: nothing to undo
-	rows, err := tx.Query(ctx, s.q.slaCounts, p.From, p.To,
-		lead.RequestOpen.String(), lead.RequestOverdue.String(), stage.Connected.Key(), stage.Stage1.Key(), steps)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: sla counts: %w", interpretError(err))
-	}
-	type stretch struct {
-		grp                                            int64
-		from, to                                       *string
-		reassigned, escalated                          bool
-		requests, steps, onTime, connections, recycles int
-		attempts                                       []report.Attempt
-	}
-	var (
-		out        = []report.LeadSLA{}
-		id         string
-		ownerDesk  []string
-		st         stretch
-		opened, at []time.Time
-		cur        string
-		lead0      lead.Lead
-		exists     bool
-		stretches  []stretch
-	)
-	flush := func() error {
-		if len(stretches) == 0 {
-			return nil
-		}
-		known := stretches[len(stretches)-1].grp > 0
-		by := make(map[string]*report.LeadSLA)
-		var owners []string
-		credit := func(o string) *report.LeadSLA {
-			c := by[o]
-			if c == nil {
-				c = &report.LeadSLA{Lead: lead0, Exists: exists, Known: known, Owner: o}
-				by[o] = c
-				owners = append(owners, o)
-			}
-			return c
-		}
-		held := lead0.Owner
-		for i, x := range stretches {
-			switch {
-			case x.grp == 0 && known:
-				held = *stretches[i+1].from
-			case x.grp > 0:
-				if x.reassigned {
-					credit(*x.from).Reassigned++
-				}
-				if x.escalated {
-					credit(*x.from).Escalated++
-				}
-				held = *x.to
-			}
-			if x.requests+x.steps+x.connections+x.recycles+len(x.attempts) == 0 {
-				continue
-			}
-			c := credit(held)
-			c.Requests += x.requests
-			c.Steps += x.steps
-			c.OnTime += x.onTime
-			c.Connections += x.connections
-			c.Recycles += x.recycles
-			c.Attempts = append(c.Attempts, x.attempts...)
-		}
-		for _, o := range owners {
-			out = append(out, *by[o])
-		}
-		stretches = stretches[:0]
-		return nil
-	}
-	_, err = pgx.ForEachRow(rows, []any{&id, &ownerDesk, &st.grp, &st.from, &st.to, &st.reassigned, &st.escalated,
-		&st.requests, &st.steps, &st.onTime, &st.connections, &st.recycles, &opened, &at}, func() error {
-		if id != cur {
-			if err := flush(); err != nil {
-				return err
-			}
-			cur, lead0, exists = id, lead.Lead{ID: id}, ownerDesk != nil
-			if exists {
-				if len(ownerDesk) != 2 {
-					return fmt.Errorf("stored lead %s: %d of owner and desk, want 2", id, len(ownerDesk))
-				}
-				lead0.Owner = ownerDesk[0]
-				if err := lead0.Desk.UnmarshalText([]byte(ownerDesk[1])); err != nil {
-					return fmt.Errorf("stored lead %s: desk: %w", id, err)
-				}
-			}
-		}
-		if st.grp > 0 && (st.from == nil || st.to == nil) {
-			return fmt.Errorf("lead %s: owner stretch %d has no owner change", id, st.grp)
-		}
-		if len(opened) != len(at) {
-			return fmt.Errorf("lead %s: %d requests for %d attempts", id, len(opened), len(at))
-		}
-		x := st
-		x.attempts = nil
-		for i := range opened {
-			x.attempts = append(x.attempts, report.Attempt{Opened: opened[i], At: at[i]})
-		}
-		stretches = append(stretches, x)
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("postgres: sla counts: %w", interpretError(err))
 	}
 	return out, nil
 }
 
+// slaEntry is one entry of queries.slaEntries, with no pointer for the
+// collector to follow through a month of them: at is the instant in
+// microseconds since pgEpoch, lead indexes the leads in the order they
+// came, from and to the owners' names.
+type slaEntry struct {
+	at, seq    int64
+	lead, kind int32
+	from, to   int32
+}
+
+// slaCount is what a lead's entries count for one owner: a
+// report.LeadSLA without the lead, which the leads' owner and desk
+// complete once read. lead indexes the sorted ids.
+type slaCount struct {
+	lead                                         int
+	owner                                        string
+	requests, steps, onTime                      int
+	reassigned, escalated, connections, recycles int
+	attempts                                     []report.Attempt
+}
+
+func (s *Store) slaCounts(ctx context.Context, p report.Period) ([]report.LeadSLA, error) {
+	steps := make([]string, 0, 4)
+	for st := stage.Stage1; st <= stage.Stage4; st++ {
+		steps = append(steps, st.Key())
+	}
+	tx, err := s.reportTx(ctx, pgx.RepeatableRead)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // read only: nothing to undo
+	rows, err := tx.Query(ctx, s.q.slaEntries, p.From, p.To,
+		lead.RequestOpen.String(), lead.RequestOverdue.String(), stage.Connected.Key(), stage.Stage1.Key(), steps)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	var (
+		all    []slaEntry
+		leads  []string                 // the leads, in the order their entries came
+		leadOf = make(map[string]int32) // the index of each in leads
+		names  []string                 // the owners' names
+		nameOf = make(map[string]int32) // the index of each in names
+	)
+	name := func(b []byte) int32 {
+		n, ok := nameOf[string(b)]
+		if !ok {
+			n = int32(len(names))
+			names = append(names, string(b))
+			nameOf[names[n]] = n
+		}
+		return n
+	}
+	for rows.Next() {
+		v := rows.RawValues()
+		if len(v) != 6 {
+			rows.Close()
+			return nil, fmt.Errorf("sla entry: %d columns, want 6", len(v))
+		}
+		e, err := scanSLAEntry(rows, v, name)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sla entry of %s: %w", v[0], err)
+		}
+		// A lead's entries often come one after the other.
+		if n := len(leads); n > 0 && leads[n-1] == string(v[0]) {
+			e.lead = int32(n - 1)
+		} else if k, ok := leadOf[string(v[0])]; ok {
+			e.lead = k
+		} else {
+			id := string(v[0])
+			e.lead = int32(len(leads))
+			leadOf[id] = e.lead
+			leads = append(leads, id)
+		}
+		all = append(all, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, interpretError(err)
+	}
+	// Each lead's entries together (at[k] to at[k+1] in idx), then in
+	// write order; the leads in id order.
+	at := make([]int32, len(leads)+1)
+	for i := range all {
+		at[all[i].lead+1]++
+	}
+	for k := range leads {
+		at[k+1] += at[k]
+	}
+	idx := make([]int32, len(all))
+	next := slices.Clone(at[:len(leads)])
+	for i := range all {
+		k := all[i].lead
+		idx[next[k]] = int32(i)
+		next[k]++
+	}
+	writeOrder := func(a, b int32) int {
+		return cmp.Or(cmp.Compare(all[a].at, all[b].at), cmp.Compare(all[a].seq, all[b].seq))
+	}
+	order := make([]int32, len(leads))
+	for k := range order {
+		order[k] = int32(k)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(leads[a], leads[b]) })
+	var (
+		counts []slaCount
+		ids    []string // the leads counted, sorted
+		known  []bool   // whether each changed owner in the period
+	)
+	for _, k := range order {
+		es := idx[at[k]:at[k+1]]
+		if !slices.IsSortedFunc(es, writeOrder) {
+			slices.SortFunc(es, writeOrder)
+		}
+		n, start := len(ids), len(counts)
+		changed := false
+		var held string // for a lead that changed no owner: its owner now, set once read
+		for _, i := range es {
+			if e := &all[i]; e.kind&slaKind == slaOwner {
+				held, changed = names[e.from], true
+				break
+			}
+		}
+		credit := func(o string) *slaCount {
+			for i := start; i < len(counts); i++ {
+				if counts[i].owner == o {
+					return &counts[i]
+				}
+			}
+			counts = append(counts, slaCount{lead: n, owner: o})
+			return &counts[len(counts)-1]
+		}
+		var (
+			opened int64
+			open   bool
+		)
+		for _, i := range es {
+			e := &all[i]
+			switch e.kind & slaKind {
+			case slaOwner:
+				if e.kind&slaReassigned != 0 {
+					credit(names[e.from]).reassigned++
+				}
+				if e.kind&slaEscalated != 0 {
+					credit(names[e.from]).escalated++
+				}
+				held = names[e.to]
+			case slaRequest:
+				credit(held).requests++
+				opened, open = e.at, true
+			case slaRecycle:
+				credit(held).recycles++
+			case slaConnection:
+				credit(held).connections++
+			case slaStep:
+				c := credit(held)
+				c.steps++
+				if e.kind&slaOnTime != 0 {
+					c.onTime++
+				}
+				if open && e.kind&slaFirst != 0 {
+					open = false
+					c.attempts = append(c.attempts, report.Attempt{Opened: pgMicros(opened), At: pgMicros(e.at)})
+				}
+			}
+		}
+		if len(counts) > start {
+			ids = append(ids, leads[k])
+			known = append(known, changed)
+		}
+	}
+	out := make([]report.LeadSLA, len(counts))
+	for i := range counts {
+		c := &counts[i]
+		// Field by field: a LeadSLA holds a whole lead, which a
+		// composite literal would build and copy.
+		o := &out[i]
+		o.Lead.ID, o.Known, o.Owner = ids[c.lead], known[c.lead], c.owner
+		o.Requests, o.Steps, o.OnTime = c.requests, c.steps, c.onTime
+		o.Reassigned, o.Escalated, o.Connections, o.Recycles = c.reassigned, c.escalated, c.connections, c.recycles
+		o.Attempts = c.attempts
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	// The leads' owner and desk, in the order of ids, the rows' order.
+	rows, err = tx.Query(ctx, s.q.slaLeads, ids)
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	var (
+		i, k      int
+		id, owner string
+		desk      []byte
+	)
+	_, err = pgx.ForEachRow(rows, []any{&id, &owner, &desk}, func() error {
+		for k < len(ids) && ids[k] < id {
+			k++
+		}
+		if k == len(ids) || ids[k] != id {
+			return fmt.Errorf("stored lead %s: not asked for", id)
+		}
+		var d lead.Desk
+		if err := d.UnmarshalText(desk); err != nil {
+			return fmt.Errorf("stored lead %s: desk: %w", id, err)
+		}
+		for i < len(counts) && counts[i].lead < k {
+			i++
+		}
+		for ; i < len(counts) && counts[i].lead == k; i++ {
+			c := &out[i]
+			c.Exists = true
+			c.Lead.Owner, c.Lead.Desk = owner, d
+			if !c.Known {
+				// A lead that changed no owner in the period counts
+				// for its owner now (one count, made for "" until
+				// read; "" still for a lead that no longer exists).
+				c.Owner = owner
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, interpretError(err)
+	}
+	return out, nil
+}
+
+// scanSLAEntry reads the instant, seq, kind and owner keys of a row of
+// queries.slaEntries, whose raw values are v; name numbers the owners'
+// names.
+func scanSLAEntry(rows pgx.Rows, v [][]byte, name func([]byte) int32) (slaEntry, error) {
+	var e slaEntry
+	fd := rows.FieldDescriptions()
+	if fd[1].Format == pgx.BinaryFormatCode && len(v[1]) == 8 && fd[2].Format == pgx.BinaryFormatCode && len(v[2]) == 8 &&
+		fd[3].Format == pgx.BinaryFormatCode && len(v[3]) == 4 {
+		e.at = int64(binary.BigEndian.Uint64(v[1]))
+		e.seq = int64(binary.BigEndian.Uint64(v[2]))
+		e.kind = int32(binary.BigEndian.Uint32(v[3]))
+	} else {
+		var (
+			at   time.Time
+			seq  int64
+			kind int32
+		)
+		if err := rows.Scan(nil, &at, &seq, &kind, nil, nil); err != nil {
+			return e, err
+		}
+		e.at, e.seq, e.kind = at.UnixMicro()-pgEpoch*1e6, seq, kind
+	}
+	if e.kind&slaKind == slaOwner {
+		if v[4] == nil || v[5] == nil {
+			return e, fmt.Errorf("owner change with no owner")
+		}
+		e.from, e.to = name(v[4]), name(v[5])
+	}
+	return e, nil
+}
+
 // reportTx begins the read-only transaction a report's aggregate runs in,
-// without JIT compilation: the statements that count a month of history
+// at isolation level iso (repeatable read for a report of two statements,
+// so that both read one snapshot), without JIT compilation: the statements that count a month of history
 // in one pass spent a tenth of their time compiling on 1,000,000 leads.
 // Its sorts and hashes get 64 MB each (work_mem), so that a
 // month of history (about 460,000 entries the SLA sorts, 90,000 leads
 // the funnel groups) is sorted and grouped in memory, not spilled to
 // temporary files as the default 4 MB makes them. The caller rolls it
 // back.
-func (s *Store) reportTx(ctx context.Context) (pgx.Tx, error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+func (s *Store) reportTx(ctx context.Context, iso pgx.TxIsoLevel) (pgx.Tx, error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: iso, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, interpretError(err)
 	}

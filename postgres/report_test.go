@@ -135,9 +135,11 @@ func TestStore_summaries(t *testing.T) {
 // must be the same (V7, V9, M2, M6). The history holds each step and
 // count of both reports, entries tied on one instant (write order
 // decides), entries at the period's From (in) and To (out), a second
-// request before the first attempt, reassignments, escalations and a
-// lead that changed owner, a lead with no history, keys absent from a
-// change, and field-desk leads for field viewers (M2).
+// request before the first attempt, a step to Stage1 before any request,
+// reassignments, escalations and a lead that changed owner, back and
+// forth, entries written out of their instants' order, a lead with no
+// history, keys absent from a change, and field-desk leads for field
+// viewers (M2).
 func TestReports_pushdown(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -213,6 +215,40 @@ func TestReports_pushdown(t *testing.T) {
 		}},
 		// No history at all.
 		{lead.Lead{ID: "L-06", Owner: "rep-a", Created: at(-1)}, nil},
+		// Stage1 before any request: a step, no attempt. Then a
+		// request whose first attempt comes after a step to Stage2 and
+		// a recycle (T7), late (T9); a second request and, at its
+		// instant, a connection; then its own first attempt.
+		{lead.Lead{ID: "L-07", Owner: "rep-c", Created: at(-5)}, []entry{
+			e(at(20), lead.FieldStage, untouched, s1, ""),
+			e(at(21), lead.FieldRequest, "", open, "A1"),
+			e(at(22), lead.FieldStage, s1, s2, ""),
+			e(at(23), lead.FieldStage, s2, untouched, "T7"),
+			e(at(24), lead.FieldStage, untouched, s1, "T9"),
+			e(at(25), lead.FieldRequest, open, done, ""),
+			e(at(26), lead.FieldRequest, done, open, "A3"),
+			e(at(26), lead.FieldStage, s1, connected, "T6"),
+			e(at(27), lead.FieldStage, connected, s1, ""),
+		}},
+		// Owners changing back and forth, an entry tied with an owner
+		// change (write order decides whose it is), a reassignment and
+		// an escalation by an owner who held the lead before.
+		{lead.Lead{ID: "L-08", Owner: "rep-a", Created: at(-5)}, []entry{
+			e(at(40), lead.FieldRequest, "", open, "A1"),
+			e(at(41), lead.FieldOwner, "rep-b", "rep-a", ""),
+			e(at(41), lead.FieldStage, untouched, s1, ""),
+			e(at(42), lead.FieldOwner, "rep-a", "rep-b", "T1"),
+			e(at(43), lead.FieldStage, s1, s2, "T9"),
+			e(at(44), lead.FieldOwner, "rep-b", "rep-a", "T10"),
+			e(at(45), lead.FieldOwner, "rep-a", "rep-b", "T1"),
+		}},
+		// Entries written out of their instants' order: the request,
+		// written after the attempt, was opened before it.
+		{lead.Lead{ID: "L-09", Owner: "rep-b", Created: at(-5)}, []entry{
+			e(at(60), lead.FieldStage, untouched, s1, ""),
+			e(at(59), lead.FieldRequest, "", open, "A1"),
+			e(at(58), lead.FieldOwner, "rep-a", "rep-b", ""),
+		}},
 	}
 	for _, x := range leads {
 		var hist []lead.Change

@@ -182,6 +182,10 @@ func check(w *leadline.Write) error { return w.Check() }
 // (Due, Lead, Kind) order (E5), until now+lease. Concurrent sweepers
 // skip each other's locked rows (FOR UPDATE SKIP LOCKED) rather than
 // wait. now is a parameter: the SQL never reads the database's clock.
+//
+// The claim commits without waiting for the disk (see claimTx): a claim
+// is a lease, and one a crash of the database loses leaves its
+// deadlines claimable, as a lease that ran out does.
 func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]lead.Deadline, error) {
 	if limit < 1 {
 		if err := ctx.Err(); err != nil {
@@ -189,7 +193,17 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration
 		}
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, s.q.claimDue, now, limit, now.Add(lease))
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: claim due: %w", interpretError(err))
+	}
+	defer conn.Release()
+	br := s.claimTx(ctx, conn, s.q.claimDue, now, limit, now.Add(lease))
+	defer br.Close() //nolint:errcheck // the error is the rows' or Close's below
+	if _, err := br.Exec(); err != nil {
+		return nil, fmt.Errorf("postgres: claim due: %w", interpretError(err))
+	}
+	rows, err := br.Query()
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim due: %w", interpretError(err))
 	}
@@ -212,6 +226,9 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("postgres: claim due: %w", interpretError(err))
 	}
+	if err := br.Close(); err != nil {
+		return nil, fmt.Errorf("postgres: claim due: %w", interpretError(err))
+	}
 	slices.SortFunc(out, func(a, b lead.Deadline) int {
 		switch {
 		case a.Less(b):
@@ -224,7 +241,23 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, lease time.Duration
 	return out, nil
 }
 
-// ReleaseDue ends the claims on ds, as [leadline.LeadStore] says (E5).
+// claimTx sends sql with args in a transaction of its own that commits
+// without waiting for the disk (synchronous_commit off, local to it), in
+// one round trip: a pipeline of the setting and the statement, ended by
+// one Sync. It is for the claims of deadlines, which are leases: a crash
+// of the database that loses one leaves the deadlines claimable, as a
+// lease that ran out does, and a later write that waits for the disk
+// (a sweep's, of the deadlines' effects) makes the claims before it
+// durable with it. The batch's first result is the setting's.
+func (s *Store) claimTx(ctx context.Context, conn *pgxpool.Conn, sql string, args ...any) pgx.BatchResults {
+	b := &pgx.Batch{}
+	b.Queue(s.q.asyncCommit)
+	b.Queue(sql, args...)
+	return conn.SendBatch(ctx, b)
+}
+
+// ReleaseDue ends the claims on ds, as [leadline.LeadStore] says (E5),
+// committing without waiting for the disk, as ClaimDue does.
 func (s *Store) ReleaseDue(ctx context.Context, ds []lead.Deadline) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("postgres: release due: %w", err)
@@ -238,7 +271,12 @@ func (s *Store) ReleaseDue(ctx context.Context, ds []lead.Deadline) error {
 	for i, d := range ds {
 		leads[i], kinds[i], dues[i] = d.Lead, d.Kind.String(), d.Due
 	}
-	if _, err := s.pool.Exec(ctx, s.q.releaseDue, leads, kinds, dues); err != nil {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: release due: %w", interpretError(err))
+	}
+	defer conn.Release()
+	if err := s.claimTx(ctx, conn, s.q.releaseDue, leads, kinds, dues).Close(); err != nil {
 		return fmt.Errorf("postgres: release due: %w", interpretError(err))
 	}
 	return nil
@@ -359,7 +397,10 @@ func (s *Store) Leads(ctx context.Context, q leadline.Query) ([]lead.Lead, error
 			return nil, fmt.Errorf("postgres: leads: %w", err)
 		}
 		args = append(args, string(c))
-		fmt.Fprintf(&b, " AND campaigns @> $%d::jsonb", len(args))
+		// The index of campaigns holds the leads with one (migration
+		// 0005): the second condition, which the first implies, lets
+		// the planner use it.
+		fmt.Fprintf(&b, " AND campaigns @> $%d::jsonb AND campaigns <> '[]'::jsonb", len(args))
 	}
 	b.WriteString(" ORDER BY id")
 	if q.Limit > 0 {
