@@ -16,6 +16,7 @@ import (
 	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
+	"github.com/leadline/leadline/storetest"
 )
 
 // summary is l with only the parts report.Summarizer names filled in:
@@ -131,138 +132,32 @@ func TestStore_summaries(t *testing.T) {
 
 // TestReports_pushdown runs the funnel and the SLA, which postgres counts
 // in SQL (report.StepReader, report.SLAReader), and memstore, which
-// counts them in Go from Changes, on the same leads and history: the rows
-// must be the same (V7, V9, M2, M6). The history holds each step and
+// counts them in Go from Changes, on the same leads and history, the
+// month storetest's Pushdown group reads (storetest.ReportWrites): the
+// rows must be the same (V7, V9, M2, M6). Its history holds each step and
 // count of both reports, entries tied on one instant (write order
 // decides), entries at the period's From (in) and To (out), a second
 // request before the first attempt, a step to Stage1 before any request,
 // reassignments, escalations and a lead that changed owner, back and
 // forth, entries written out of their instants' order, a lead with no
-// history, keys absent from a change, and field-desk leads for field
-// viewers (M2).
+// history, keys absent from a change, field-desk leads for field viewers
+// (M2), and sixty leads drawn from a seed.
 func TestReports_pushdown(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pg := newStore(t)
 	mem := memstore.New()
-	tokyo := time.FixedZone("JST", 9*60*60)
-	from := time.Date(2026, 4, 1, 0, 0, 0, 0, tokyo)
-	to := from.AddDate(0, 1, 0)
-	at := func(h float64) time.Time { return from.Add(time.Duration(h * float64(time.Hour))) }
-	var (
-		open, overdue, done = lead.RequestOpen.String(), lead.RequestOverdue.String(), lead.RequestDone.String()
-		untouched, s1, s2   = stage.Untouched.Key(), stage.Stage1.Key(), stage.Stage2.Key()
-		connected           = stage.Connected.Key()
-		presql, accepted    = lead.HandoffPreSQL.String(), lead.HandoffAccepted.String()
-	)
-	type entry struct {
-		at             time.Time
-		field          lead.Field
-		from, to, rule string
-	}
-	e := func(at time.Time, f lead.Field, from, to, rule string) entry { return entry{at, f, from, to, rule} }
-	leads := []struct {
-		l    lead.Lead
-		hist []entry
-	}{
-		// An MQL approached and connected, a step late (T9), on the
-		// period's first instant; a request and its first attempt tied.
-		{lead.Lead{ID: "L-01", Owner: "rep-a", Created: at(-100)}, []entry{
-			e(from, lead.FieldRequest, "", open, "A1"),
-			e(from, lead.FieldStage, untouched, s1, ""),
-			e(at(30), lead.FieldStage, s1, s2, "T9"),
-			e(at(31), lead.FieldStage, s2, connected, "T6"),
-		}},
-		// Reassigned untouched (T1), then escalated (T10): the request
-		// is the first owner's, the attempt the last's.
-		{lead.Lead{ID: "L-02", Owner: "mgr", Created: at(-50)}, []entry{
-			e(at(1), lead.FieldRequest, "", open, "A2"),
-			e(at(49), lead.FieldOwner, "rep-a", "rep-b", "T1"),
-			e(at(97), lead.FieldOwner, "rep-b", "mgr", "T10"),
-			e(at(97), lead.FieldStage, untouched, s1, ""),
-			e(at(98), lead.FieldOwner, "mgr", "rep-c", ""),
-			e(at(99), lead.FieldStage, s1, s1, ""),
-		}},
-		// A second request before the first attempt: timed from the
-		// second. A request from overdue is not a new one; recycled (T7).
-		{lead.Lead{ID: "L-03", Owner: "rep-b", Created: at(-10), Responses: []lead.Touch{
-			{Campaign: "C-1", Kind: lead.ResponseRegistered, By: "rep-a"}, {Campaign: "C-2", Kind: lead.ResponseListed}},
-			Handoff: lead.HandoffAccepted, HandedBy: "rep-b", HandedTo: "fld-1"}, []entry{
-			e(at(2), lead.FieldRequest, "", open, "A1"),
-			e(at(3), lead.FieldRequest, open, done, ""),
-			e(at(4.5), lead.FieldRequest, done, open, "A3"),
-			e(at(6), lead.FieldRequest, open, overdue, "A4"),
-			e(at(7), lead.FieldRequest, overdue, open, ""),
-			e(at(8.25), lead.FieldStage, untouched, s1, ""),
-			e(at(9), lead.FieldStage, s1, untouched, "T7"),
-			e(at(10), lead.FieldStage, untouched, s1, ""),
-			e(at(11), lead.FieldHandoff, "", presql, "M10"),
-			e(at(12), lead.FieldHandoff, presql, accepted, "M10"),
-		}},
-		// Field sales' lead: an opportunity; its entries with no from.
-		{lead.Lead{ID: "L-04", Owner: "fld-1", Desk: lead.DeskField, Created: at(-10), Responses: []lead.Touch{
-			{Campaign: "C-1", Kind: lead.ResponseAttended, By: "rep-c"}},
-			Feedback: lead.Feedback{Opportunity: lead.OutcomeYes}}, []entry{
-			e(at(5), lead.FieldFeedback, "", "opportunity=yes", ""),
-			e(at(6), lead.FieldFeedback, "opportunity=yes", "opportunity=yes;budget=ok", ""),
-			e(at(7), lead.FieldStage, "", s1, ""),
-		}},
-		// Entries at the period's end and before it: outside.
-		{lead.Lead{ID: "L-05", Owner: "rep-a", Created: at(-300)}, []entry{
-			e(at(-1), lead.FieldRequest, "", open, "A1"),
-			e(to, lead.FieldStage, untouched, s1, ""),
-			e(to.Add(-time.Nanosecond).Add(time.Microsecond), lead.FieldOwner, "rep-a", "rep-b", "T1"),
-		}},
-		// No history at all.
-		{lead.Lead{ID: "L-06", Owner: "rep-a", Created: at(-1)}, nil},
-		// Stage1 before any request: a step, no attempt. Then a
-		// request whose first attempt comes after a step to Stage2 and
-		// a recycle (T7), late (T9); a second request and, at its
-		// instant, a connection; then its own first attempt.
-		{lead.Lead{ID: "L-07", Owner: "rep-c", Created: at(-5)}, []entry{
-			e(at(20), lead.FieldStage, untouched, s1, ""),
-			e(at(21), lead.FieldRequest, "", open, "A1"),
-			e(at(22), lead.FieldStage, s1, s2, ""),
-			e(at(23), lead.FieldStage, s2, untouched, "T7"),
-			e(at(24), lead.FieldStage, untouched, s1, "T9"),
-			e(at(25), lead.FieldRequest, open, done, ""),
-			e(at(26), lead.FieldRequest, done, open, "A3"),
-			e(at(26), lead.FieldStage, s1, connected, "T6"),
-			e(at(27), lead.FieldStage, connected, s1, ""),
-		}},
-		// Owners changing back and forth, an entry tied with an owner
-		// change (write order decides whose it is), a reassignment and
-		// an escalation by an owner who held the lead before.
-		{lead.Lead{ID: "L-08", Owner: "rep-a", Created: at(-5)}, []entry{
-			e(at(40), lead.FieldRequest, "", open, "A1"),
-			e(at(41), lead.FieldOwner, "rep-b", "rep-a", ""),
-			e(at(41), lead.FieldStage, untouched, s1, ""),
-			e(at(42), lead.FieldOwner, "rep-a", "rep-b", "T1"),
-			e(at(43), lead.FieldStage, s1, s2, "T9"),
-			e(at(44), lead.FieldOwner, "rep-b", "rep-a", "T10"),
-			e(at(45), lead.FieldOwner, "rep-a", "rep-b", "T1"),
-		}},
-		// Entries written out of their instants' order: the request,
-		// written after the attempt, was opened before it.
-		{lead.Lead{ID: "L-09", Owner: "rep-b", Created: at(-5)}, []entry{
-			e(at(60), lead.FieldStage, untouched, s1, ""),
-			e(at(59), lead.FieldRequest, "", open, "A1"),
-			e(at(58), lead.FieldOwner, "rep-a", "rep-b", ""),
-		}},
-	}
-	for _, x := range leads {
-		var hist []lead.Change
-		for i, h := range x.hist {
-			hist = append(hist, lead.Change{Lead: x.l.ID, At: h.at, Actor: "leadline", Event: fmt.Sprintf("e-%s-%d", x.l.ID, i),
-				Field: h.field, From: h.from, To: h.to, Rule: h.rule})
-		}
-		w := leadline.Write{Lead: x.l, Event: "c-" + x.l.ID, At: at(-1), History: hist}
+	for _, w := range storetest.ReportWrites() {
 		for _, st := range []leadline.Store{pg, mem} {
 			if err := st.Apply(ctx, w); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
+	month := storetest.ReportMonth()
+	from, to := month.From, month.To
+	tokyo := from.Location()
+	at := func(h float64) time.Time { return from.Add(time.Duration(h * float64(time.Hour))) }
 	f := report.Frame{Now: to.Add(time.Hour), Zone: tokyo}
 	sunday := time.Sunday
 	teams := []routing.Team{{ID: "inside", Manager: "mgr", Reps: []routing.Rep{{ID: "rep-a"}, {ID: "rep-b"}, {ID: "rep-c"}}}}

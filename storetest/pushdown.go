@@ -163,8 +163,10 @@ func pushdownCSV(tb testing.TB, run func(report.Reader) (any, error), r report.R
 // instant, one at its end, one a microsecond before), a request and its
 // first attempt at the same instant, a second request before the first
 // attempt, reassignments and escalations, field sales' leads with no
-// from, campaign responses, score jumps, a lead with no history; then
-// sixty leads drawn from a fixed seed, for everything else.
+// from, campaign responses, score jumps, a lead with no history, a step
+// to Stage1 before any request, owners changing back and forth, entries
+// written out of their instants' order; then sixty leads drawn from a
+// fixed seed, for everything else.
 func ReportWrites() []leadline.Write {
 	month := ReportMonth()
 	from, to := month.From, month.To
@@ -227,6 +229,40 @@ func ReportWrites() []leadline.Write {
 			e(to.Add(-time.Microsecond), lead.FieldOwner, "rep-a", "rep-b", "T1"),
 		}},
 		{lead.Lead{ID: "L-06", Owner: "rep-a", Created: hr(-1)}, nil},
+		// Stage1 before any request: a step, no attempt. Then a request
+		// whose first attempt comes after a step to Stage2 and a recycle
+		// (T7), late (T9); a second request and, at its instant, a
+		// connection; then its own first attempt.
+		{lead.Lead{ID: "L-07", Owner: "rep-c", Created: hr(-5)}, []entry{
+			e(hr(20), lead.FieldStage, untouched, s1, ""),
+			e(hr(21), lead.FieldRequest, "", open, "A1"),
+			e(hr(22), lead.FieldStage, s1, s2, ""),
+			e(hr(23), lead.FieldStage, s2, untouched, "T7"),
+			e(hr(24), lead.FieldStage, untouched, s1, "T9"),
+			e(hr(25), lead.FieldRequest, open, done, ""),
+			e(hr(26), lead.FieldRequest, done, open, "A3"),
+			e(hr(26), lead.FieldStage, s1, connected, "T6"),
+			e(hr(27), lead.FieldStage, connected, s1, ""),
+		}},
+		// Owners changing back and forth, an entry tied with an owner
+		// change (write order decides whose it is), a reassignment and an
+		// escalation by an owner who held the lead before.
+		{lead.Lead{ID: "L-08", Owner: "rep-a", Created: hr(-5)}, []entry{
+			e(hr(40), lead.FieldRequest, "", open, "A1"),
+			e(hr(41), lead.FieldOwner, "rep-b", "rep-a", ""),
+			e(hr(41), lead.FieldStage, untouched, s1, ""),
+			e(hr(42), lead.FieldOwner, "rep-a", "rep-b", "T1"),
+			e(hr(43), lead.FieldStage, s1, s2, "T9"),
+			e(hr(44), lead.FieldOwner, "rep-b", "rep-a", "T10"),
+			e(hr(45), lead.FieldOwner, "rep-a", "rep-b", "T1"),
+		}},
+		// Entries written out of their instants' order: the request,
+		// written after the attempt, was opened before it.
+		{lead.Lead{ID: "L-09", Owner: "rep-b", Created: hr(-5)}, []entry{
+			e(hr(60), lead.FieldStage, untouched, s1, ""),
+			e(hr(59), lead.FieldRequest, "", open, "A1"),
+			e(hr(58), lead.FieldOwner, "rep-a", "rep-b", ""),
+		}},
 	}
 	r := rand.New(rand.NewPCG(12, 2025))
 	pick := func(s ...string) string { return s[r.IntN(len(s))] }
