@@ -349,24 +349,38 @@ func (s *Store) FunnelSteps(ctx context.Context, p report.Period) ([]report.Lead
 	if err != nil {
 		return nil, fmt.Errorf("postgres: funnel steps: %w", interpretError(err))
 	}
-	out := []report.LeadSteps{}
+	// The rows are gathered small and copied once into LeadSteps, whose
+	// Lead is a large value: appended one by one, a month's hundred
+	// thousand of them were copied again at each doubling of the slice.
+	type row struct {
+		id, owner string
+		desk      lead.Desk
+		flags     [7]bool // responded, then the six steps
+	}
 	var (
-		a    report.LeadSteps
+		got  []row
+		r    row
 		desk []byte
 	)
-	_, err = pgx.ForEachRow(rows, []any{&a.Lead.ID, &a.Lead.Owner, &desk, &a.Responded,
-		&a.MQL, &a.Approached, &a.Connected, &a.PreSQL, &a.Accepted, &a.Opportunity}, func() error {
-		a.Lead.Desk = 0
+	_, err = pgx.ForEachRow(rows, []any{&r.id, &r.owner, &desk, &r.flags[0],
+		&r.flags[1], &r.flags[2], &r.flags[3], &r.flags[4], &r.flags[5], &r.flags[6]}, func() error {
+		r.desk = 0
 		if desk != nil {
-			if err := a.Lead.Desk.UnmarshalText(desk); err != nil {
-				return fmt.Errorf("stored lead %s: desk: %w", a.Lead.ID, err)
+			if err := r.desk.UnmarshalText(desk); err != nil {
+				return fmt.Errorf("stored lead %s: desk: %w", r.id, err)
 			}
 		}
-		out = append(out, a)
+		got = append(got, r)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: funnel steps: %w", interpretError(err))
+	}
+	out := make([]report.LeadSteps, len(got))
+	for i, r := range got {
+		f := r.flags
+		out[i] = report.LeadSteps{Lead: lead.Lead{ID: r.id, Owner: r.owner, Desk: r.desk}, Responded: f[0],
+			MQL: f[1], Approached: f[2], Connected: f[3], PreSQL: f[4], Accepted: f[5], Opportunity: f[6]}
 	}
 	return out, nil
 }
