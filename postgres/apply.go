@@ -71,10 +71,6 @@ func (r *leadRows) add(l *lead.Lead, body []byte) {
 	r.body = append(r.body, string(body))
 }
 
-func (r *leadRows) args() []any {
-	return []any{r.id, r.version, r.owner, r.created, r.open, r.active, r.attempted, r.desk, r.body}
-}
-
 // encode marshals a value kept as JSON.
 func encode(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
