@@ -15,7 +15,7 @@ import (
 // between pages, past the sizes at which the leads created since the
 // last sort are merged in: every page is what filtering and sorting
 // every lead gives, and walking the pages visits each matching lead
-// once, in order.
+// once, in order (V10: a host pages its leads to list or export them).
 func TestStore_Leads_pages(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		st := New()

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/leadline/leadline"
+	"github.com/leadline/leadline/internal/cputime"
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/postgres"
@@ -76,10 +76,7 @@ func benchSchema(b *testing.B, pool *pgxpool.Pool, prefix string) *postgres.Stor
 // the postmaster's cutime and cstime), so it counts only a database on
 // this machine, and all its sessions; ok is false without one.
 func cpuTimes() (client, server time.Duration, ok bool) {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
-		client = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
+	client = cputime.Process()
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
 	const tick = 10 * time.Millisecond // USER_HZ, 100 on Linux
 	for _, f := range stats {

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/leadline/leadline/internal/cputime"
 	"github.com/leadline/leadline/replay"
 )
 
@@ -48,7 +49,7 @@ func BenchmarkRun(b *testing.B) {
 		runtime.ReadMemStats(&ms)
 		peak = max(peak, ms.HeapAlloc)
 	}
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		f, err := os.Open(path)
 		if err != nil {
@@ -63,7 +64,7 @@ func BenchmarkRun(b *testing.B) {
 			b.Fatalf("replayed %d events, want %d", out.Events, n)
 		}
 	}
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Process() - cpu0
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	// The process's CPU time a replay took, collector included: with
 	// -cpu 1 the time on one core, which a machine that others

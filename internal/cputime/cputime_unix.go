@@ -1,14 +1,15 @@
 //go:build unix
 
-package replay_test
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime returns the CPU time, user and system, the process has used.
-func cpuTime() time.Duration {
+// Process returns the CPU time, user and system, the process has used,
+// collector and every goroutine included.
+func Process() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
