@@ -12,6 +12,7 @@ import (
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
 )
 
@@ -121,42 +122,35 @@ func (s *server) repeats(ctx context.Context, evs []lead.Event, res []EventResul
 }
 
 // mayRecord says whether v may post evs, and if not the problem to
-// answer: visibility applied to writes (M2).
-//
-//   - A viewer who sees every lead (inside sales, managers, ops: the
-//     viewer a marketing system's webhook or a CRM sync posts as) may post
-//     any event, a lead's created event included.
-//   - Anyone else (a field rep, or the field manager, in an inside-first
-//     organisation) may post events only on leads they see in full. An
-//     event on a lead they may not see, or on one that does not exist,
-//     answers exactly as a read of a missing lead does (404), so that
-//     posting cannot tell a hidden lead from a missing one.
-//   - A rep records their own work: an event that names an actor, posted
-//     by an inside or field rep, must name that rep (403), so that no rep
-//     logs attempts or status changes in another's name (T13, S2).
+// answer: who may write, M2 applied to writes ([routing.Rules.MayRecord]).
+// A hidden lead and a new one a field rep may not create answer as a
+// read of a missing lead does (404); a rep naming another actor, 403.
 func (s *server) mayRecord(ctx context.Context, v routing.Viewer, evs []lead.Event) *problem {
-	if v.Rep != "" && (v.Role == routing.RoleInside || v.Role == routing.RoleField) {
-		for i := range evs {
-			if a := evs[i].Actor; a != "" && a != v.Rep {
-				field := "actor"
-				if len(evs) > 1 {
-					field = "events[" + strconv.Itoa(i) + "].actor"
-				}
-				return &problem{Type: typeForbidden, Title: "Not yours to record", Status: http.StatusForbidden,
-					Detail: "a rep records their own work: set actor to your own id, or have a manager or ops post it (M2)",
-					Errors: []fieldIssue{{Field: field, Detail: "is " + strconv.Quote(a) + ", you are " + strconv.Quote(v.Rep)}}}
+	rules := &s.pol.Routing
+	var l *lead.Lead
+	for i := range evs {
+		if !rules.SeesAll(v) && (i == 0 || evs[i].Lead != evs[i-1].Lead) {
+			got, err := s.opt.Reader.LeadsByID(ctx, []string{evs[i].Lead})
+			if err != nil {
+				return problemOf(err)
+			}
+			l = nil
+			if len(got) == 1 {
+				l = &got[0]
 			}
 		}
-	}
-	if s.pol.Routing.SeesAll(v) {
-		return nil
-	}
-	for i := range evs {
-		if i > 0 && evs[i].Lead == evs[i-1].Lead {
-			continue
-		}
-		if _, err := s.eng.Lead(ctx, v, evs[i].Lead); err != nil {
-			return problemOf(err)
+		switch rules.MayRecord(v, l, evs[i].Actor) {
+		case routing.RecordNotYours:
+			field := "actor"
+			if len(evs) > 1 {
+				field = "events[" + strconv.Itoa(i) + "].actor"
+			}
+			return &problem{Type: typeForbidden, Title: "Not yours to record", Status: http.StatusForbidden,
+				Detail: "a rep records their own work: set actor to your own id, or have a manager or ops post it (M2)",
+				Errors: []fieldIssue{{Field: field, Detail: "is " + leaderr.Quote(evs[i].Actor) + ", you are " + leaderr.Quote(v.Rep)}}}
+		case routing.RecordHidden:
+			p := notFound
+			return &p
 		}
 	}
 	return nil

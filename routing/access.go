@@ -170,3 +170,43 @@ func Summarize(l *lead.Lead) Summary {
 	}
 	return s
 }
+
+// Recording is [Rules.MayRecord]'s answer: whether a viewer may post an
+// event, and if not, how to answer.
+type Recording uint8
+
+// The answers of MayRecord.
+const (
+	// RecordAllowed: the event may be handled.
+	RecordAllowed Recording = iota
+	// RecordHidden: the lead is one v may not see, or one that does not
+	// exist and v may not create; answer exactly as for a missing lead,
+	// so that posting cannot tell the two apart.
+	RecordHidden
+	// RecordNotYours: a rep names another actor; a rep records only
+	// their own work.
+	RecordNotYours
+)
+
+// MayRecord says whether v may post an event naming actor (empty when
+// the event names none) on l, nil when the lead does not exist: who may
+// write, M2 applied to writes.
+//
+//   - A viewer who sees every lead ([Rules.SeesAll]: inside sales,
+//     managers with that view, ops, the viewer a marketing system's
+//     webhook posts as) may post any event, a lead's created event
+//     included.
+//   - Anyone else may post only on a lead they see in full; a lead they
+//     may not see and a new one are RecordHidden.
+//   - An inside or field rep records their own work: an actor other
+//     than the rep is RecordNotYours, whatever the lead. Managers and ops
+//     may post for their reps.
+func (r *Rules) MayRecord(v Viewer, l *lead.Lead, actor string) Recording {
+	if actor != "" && v.Rep != "" && actor != v.Rep && (v.Role == RoleInside || v.Role == RoleField) {
+		return RecordNotYours
+	}
+	if r.SeesAll(v) || l != nil && r.Access(v, l) == FullAccess {
+		return RecordAllowed
+	}
+	return RecordHidden
+}

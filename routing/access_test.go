@@ -292,3 +292,48 @@ func TestScopeManager_M2(t *testing.T) {
 		t.Errorf("a manager of both teams reads as %v, want manager", got.Role)
 	}
 }
+
+// TestRules_MayRecord_M2 checks who may post an event, M2 applied to
+// writes: whoever sees every lead posts anything, creations included; a
+// field rep only on a lead they see in full, a hidden or new lead being
+// answered as missing; a rep only in their own name, whatever the lead.
+func TestRules_MayRecord_M2(t *testing.T) {
+	t.Parallel()
+	inside := &lead.Lead{ID: "L-1", Owner: "rep-a", Desk: lead.DeskInside}
+	field := &lead.Lead{ID: "L-2", Owner: "field-1", Desk: lead.DeskField}
+	var (
+		ops      = routing.Viewer{Rep: "ops-1", Role: routing.RoleOps}
+		rep      = routing.Viewer{Rep: "rep-a", Role: routing.RoleInside}
+		fieldRep = routing.Viewer{Rep: "field-1", Role: routing.RoleField}
+		fieldMgr = routing.Viewer{Rep: "fmgr", Role: routing.RoleFieldManager}
+		manager  = routing.Viewer{Rep: "mgr", Role: routing.RoleManager}
+	)
+	for _, c := range []struct {
+		name  string
+		rules routing.Rules
+		v     routing.Viewer
+		l     *lead.Lead
+		actor string
+		want  routing.Recording
+	}{
+		{"ops on an inside lead in a rep's name", routing.Rules{}, ops, inside, "rep-b", routing.RecordAllowed},
+		{"ops creates a lead", routing.Rules{}, ops, nil, "", routing.RecordAllowed},
+		{"inside rep creates a lead", routing.Rules{}, rep, nil, "", routing.RecordAllowed},
+		{"inside rep in own name", routing.Rules{}, rep, inside, "rep-a", routing.RecordAllowed},
+		{"inside rep in another's name", routing.Rules{}, rep, inside, "rep-b", routing.RecordNotYours},
+		{"manager in a rep's name", routing.Rules{}, manager, inside, "rep-b", routing.RecordAllowed},
+		{"field rep on own lead", routing.Rules{}, fieldRep, field, "field-1", routing.RecordAllowed},
+		{"field rep on own lead, no actor", routing.Rules{}, fieldRep, field, "", routing.RecordAllowed},
+		{"field rep in another's name on own lead", routing.Rules{}, fieldRep, field, "field-2", routing.RecordNotYours},
+		{"field rep on an inside lead", routing.Rules{}, fieldRep, inside, "field-1", routing.RecordHidden},
+		{"field rep on an inside lead with summaries on", routing.Rules{FieldSummary: true}, fieldRep, inside, "", routing.RecordHidden},
+		{"field rep creates a lead", routing.Rules{}, fieldRep, nil, "", routing.RecordHidden},
+		{"field rep creates a lead in a direct organisation", routing.Rules{Organisation: routing.Direct}, fieldRep, nil, "", routing.RecordAllowed},
+		{"field manager on the field desk for a rep", routing.Rules{}, fieldMgr, field, "field-1", routing.RecordAllowed},
+		{"field manager on an inside lead", routing.Rules{}, fieldMgr, inside, "", routing.RecordHidden},
+	} {
+		if got := c.rules.MayRecord(c.v, c.l, c.actor); got != c.want {
+			t.Errorf("%s: MayRecord = %d, want %d", c.name, got, c.want)
+		}
+	}
+}
