@@ -173,17 +173,6 @@ func TestReports_equalMemstore(t *testing.T) {
 	f := report.Frame{Now: clk.Now(), Zone: jst}
 	ops := routing.Viewer{Rep: "ops-1", Role: routing.RoleOps}
 	rep := routing.Viewer{Rep: "rep-b", Role: routing.RoleInside}
-	csv := func(t *testing.T, rows any, err error) string {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := report.WriteCSV(&b, rows, report.WriteOptions{Zone: jst, LF: true}); err != nil {
-			t.Fatal(err)
-		}
-		return b.String()
-	}
 	month := report.Period{From: monday, To: clk.Now()}
 	for _, c := range []struct {
 		name string
@@ -191,39 +180,39 @@ func TestReports_equalMemstore(t *testing.T) {
 	}{
 		{"Worklist", func(r report.Reader) string {
 			rows, err := report.Worklist(ctx, r, ops, report.WorklistParams{Frame: f})
-			return csv(t, rows, err)
+			return reportCSV(t, jst, rows, err)
 		}},
 		{"Worklist of a rep", func(r report.Reader) string {
 			rows, err := report.Worklist(ctx, r, rep, report.WorklistParams{Frame: f})
-			return csv(t, rows, err)
+			return reportCSV(t, jst, rows, err)
 		}},
 		{"Requests", func(r report.Reader) string {
 			rows, err := report.Requests(ctx, r, ops, report.RequestsParams{Frame: f})
-			return csv(t, rows, err)
+			return reportCSV(t, jst, rows, err)
 		}},
 		{"ScoreJumps", func(r report.Reader) string {
 			rows, err := report.ScoreJumps(ctx, r, ops, report.ScoreJumpsParams{Frame: f, Days: 30})
-			return csv(t, rows, err)
+			return reportCSV(t, jst, rows, err)
 		}},
 		{"CreatedThisMonth", func(r report.Reader) string {
 			rows, err := report.CreatedThisMonth(ctx, r, ops, report.CreatedParams{Frame: f})
-			return csv(t, rows, err)
+			return reportCSV(t, jst, rows, err)
 		}},
 		{"CreatedThisWeek", func(r report.Reader) string {
 			rows, err := report.CreatedThisWeek(ctx, r, ops, report.CreatedParams{Frame: f})
-			return csv(t, rows, err)
+			return reportCSV(t, jst, rows, err)
 		}},
 		{"Overdue", func(r report.Reader) string {
 			rows, err := report.Overdue(ctx, r, ops, report.OverdueParams{Frame: f})
-			return csv(t, rows, err)
+			return reportCSV(t, jst, rows, err)
 		}},
 		{"Funnel", func(r report.Reader) string {
 			rows, err := report.Funnel(ctx, r, ops, report.FunnelParams{Frame: f, Period: month})
-			return csv(t, rows, err)
+			return reportCSV(t, jst, rows, err)
 		}},
 		{"SLA", func(r report.Reader) string {
 			rows, err := report.SLA(ctx, r, ops, report.SLAParams{Frame: f, Period: month, Teams: []routing.Team{roster.Inside}})
-			return csv(t, rows, err)
+			return reportCSV(t, jst, rows, err)
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -8,11 +9,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/leadline/leadline/postgres"
+	"github.com/leadline/leadline/report"
 )
 
 // envURL names the variable that points the tests at a database. CI sets
@@ -175,4 +178,19 @@ func openStore(t testing.TB, pool *pgxpool.Pool) closing {
 		t.Fatal(err)
 	}
 	return closing{st, pool}
+}
+
+// reportCSV writes a report's rows as CSV with times in zone, failing t
+// on the report's error: the form in which two stores' answers are
+// compared.
+func reportCSV(t *testing.T, zone *time.Location, rows any, err error) string {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := report.WriteCSV(&b, rows, report.WriteOptions{Zone: zone, LF: true}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"reflect"
@@ -161,17 +160,6 @@ func TestReports_pushdown(t *testing.T) {
 	f := report.Frame{Now: to.Add(time.Hour), Zone: tokyo}
 	sunday := time.Sunday
 	teams := []routing.Team{{ID: "inside", Manager: "mgr", Reps: []routing.Rep{{ID: "rep-a"}, {ID: "rep-b"}, {ID: "rep-c"}}}}
-	csv := func(t *testing.T, rows any, err error) string {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var b bytes.Buffer
-		if err := report.WriteCSV(&b, rows, report.WriteOptions{Zone: tokyo, LF: true}); err != nil {
-			t.Fatal(err)
-		}
-		return b.String()
-	}
 	for _, v := range []routing.Viewer{{Rep: "ops-1", Role: routing.RoleOps}, {Rep: "fld-1", Role: routing.RoleField},
 		{Rep: "fmgr", Role: routing.RoleFieldManager}} {
 		for _, p := range []struct {
@@ -190,11 +178,11 @@ func TestReports_pushdown(t *testing.T) {
 				}{
 					{"Funnel", func(r report.Reader) string {
 						rows, err := report.Funnel(ctx, r, v, report.FunnelParams{Frame: f, Period: p.p})
-						return csv(t, rows, err)
+						return reportCSV(t, tokyo, rows, err)
 					}},
 					{"SLA", func(r report.Reader) string {
 						rows, err := report.SLA(ctx, r, v, report.SLAParams{Frame: f, Period: p.p, Teams: teams})
-						return csv(t, rows, err)
+						return reportCSV(t, tokyo, rows, err)
 					}},
 				} {
 					if got, want := rep.run(pg), rep.run(mem); got != want {
