@@ -3,15 +3,18 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
 
 	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/lead"
+	"github.com/leadline/leadline/postgres"
 )
 
 // TestApplyBatch_refusedOnServer checks the refusals the server raises
@@ -144,5 +147,141 @@ func TestNextTickets(t *testing.T) {
 	}
 	if got, err := st.NextTickets(ctx, "field", 3); err != nil || !slices.Equal(got, []uint64{0, 1, 2}) {
 		t.Fatalf("NextTickets(field, 3) = %v, %v; want [0 1 2], a new sequence", got, err)
+	}
+}
+
+// TestApply_oneWriteAsBatch checks that a single write, sent as a
+// statement of plain values when its rows are few (up to 8 of each
+// kind), stores exactly what the same write stores as part of a batch,
+// sent as arrays: the lead, its event ids with their prints, its history
+// in order, its deadlines and its notifications in order, the first of
+// a repeated key kept. A stale version is a conflict and a repeated
+// event id a duplicate, duplicate first (E2), on both paths.
+func TestApply_oneWriteAsBatch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	at := monday.Add(time.Hour)
+	// Text PostgreSQL stores: the engine refuses a NUL byte at its entry.
+	text := rapid.StringMatching(`[a-zA-Z0-9 '\\;%_日本語]{0,12}`)
+	rapid.Check(t, func(rt *rapid.T) {
+		// Rows up to 10 of a kind: either side of the 8 of plain values.
+		n := func(label string) int { return rapid.IntRange(0, 10).Draw(rt, label) }
+		update := rapid.Bool().Draw(rt, "update")
+		id := "L-1"
+		l := lead.Lead{ID: id, Owner: "rep-" + rapid.StringMatching(`[a-c]`).Draw(rt, "owner"), Created: monday, Updated: at,
+			Score: decimal.New(rapid.Int64Range(0, 200).Draw(rt, "score"), 0), Profile: lead.Profile{Company: text.Draw(rt, "company")}}
+		w := leadline.Write{Lead: l, At: at, KeepDeadlines: rapid.Bool().Draw(rt, "keep")}
+		if events := rapid.IntRange(0, 10).Draw(rt, "events"); events > 0 {
+			w.Event, w.Print = "e-0", 7
+			for i := 1; i < events; i++ {
+				w.Events = append(w.Events, fmt.Sprintf("e-%d", i))
+				w.Prints = append(w.Prints, uint64(i))
+			}
+		}
+		for i := range n("history") {
+			w.History = append(w.History, lead.Change{Lead: id, At: at.Add(time.Duration(i%3) * time.Minute), Actor: "rep-a", Event: "e-0",
+				Field: lead.FieldOwner, From: fmt.Sprint(i), To: text.Draw(rt, "to"), Rule: "T1", Reason: "r"})
+		}
+		for i := range rapid.IntRange(0, 3).Draw(rt, "deadlines") {
+			w.Deadlines = append(w.Deadlines, lead.Deadline{Lead: id, Kind: lead.DeadlineKind(1 + i%2), Due: at.Add(time.Duration(i+1) * time.Hour)})
+		}
+		for i := range n("notifications") {
+			key := fmt.Sprintf("k-%d", rapid.IntRange(0, i).Draw(rt, "key")) // repeats some
+			w.Outbox = append(w.Outbox, leadline.Notification{Kind: leadline.NoteReminder, Key: key, Lead: id, To: fmt.Sprintf("rep-%d", i), At: at})
+		}
+		stale := update && rapid.Bool().Draw(rt, "stale")
+		repeat := update && w.Event != "" && rapid.Bool().Draw(rt, "repeat")
+		if repeat {
+			w.Event = "ev-" + id // mustCreate's event
+		}
+
+		// stored reads back what a store holds of L-1.
+		stored := func(st *postgres.Store) string {
+			var b strings.Builder
+			got, err := st.Lead(ctx, id)
+			fmt.Fprintf(&b, "lead %+v %v\n", got, err)
+			h, err := st.History(ctx, id)
+			fmt.Fprintf(&b, "history %+v %v\n", h, err)
+			for _, ev := range append([]string{w.Event, "ev-" + id}, w.Events...) {
+				p, ok, err := st.Seen(ctx, id, ev)
+				fmt.Fprintf(&b, "seen %s %d %v %v\n", ev, p, ok, err)
+			}
+			ds, err := st.ClaimDue(ctx, monday.Add(100*time.Hour), time.Minute, 100)
+			fmt.Fprintf(&b, "deadlines %v %v\n", ds, err)
+			ns, err := st.ClaimOutbox(ctx, at, time.Minute, 100)
+			fmt.Fprintf(&b, "outbox %+v %v\n", ns, err)
+			return b.String()
+		}
+		var answers [2]string
+		for i, one := range []bool{true, false} {
+			c := openStore(t, testPool(t))
+			defer c.Close()
+			if update {
+				mustCreate(t, c.Store, id)
+				w.Lead.Version = 1
+				if stale {
+					w.Lead.Version = 2
+				}
+			}
+			var err error
+			if one {
+				err = c.Apply(ctx, w)
+			} else {
+				// A second lead's write makes a batch, sent as arrays.
+				other := leadline.Write{Lead: lead.Lead{ID: "L-other", Owner: "rep-a", Created: monday, Updated: at}, At: at}
+				err = c.ApplyBatch(ctx, []leadline.Write{w, other})
+			}
+			switch {
+			case repeat:
+				if !errors.Is(err, leadline.ErrDuplicateEvent) {
+					rt.Fatalf("one write %v: repeated event: %v; want a duplicate", one, err)
+				}
+			case stale:
+				if !errors.Is(err, leadline.ErrConflict) {
+					rt.Fatalf("one write %v: stale version: %v; want a conflict", one, err)
+				}
+			case err != nil:
+				rt.Fatalf("one write %v: %v", one, err)
+			}
+			answers[i] = stored(c.Store)
+		}
+		if answers[0] != answers[1] {
+			rt.Fatalf("a single write stored\n%s\nthe same write in a batch\n%s", answers[0], answers[1])
+		}
+	})
+}
+
+// TestApply_oneWriteGenericPlan checks what oneStatement is for: on a
+// connection, PostgreSQL plans a single write's statement a few times,
+// then keeps one generic plan, with no setting sent, instead of planning
+// each write afresh.
+func TestApply_oneWriteGenericPlan(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := newPool(t, 1, appName) // one connection: every write on it
+	defer pool.Close()
+	c := openStore(t, pool)
+	defer c.Close()
+	mustCreate(t, c.Store, "L-1")
+	for i := range 12 {
+		l, err := c.Lead(ctx, "L-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Score = decimal.New(int64(i), 0)
+		w := leadline.Write{Lead: l, Event: fmt.Sprintf("e-%d", i), At: monday, KeepDeadlines: true,
+			History: []lead.Change{{Lead: "L-1", At: monday, Actor: "ma", Field: lead.FieldScore, From: "1", To: "2"}}}
+		if err := c.Apply(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var generic, custom int64
+	err := pool.QueryRow(ctx, `SELECT generic_plans, custom_plans FROM pg_prepared_statements
+		WHERE statement LIKE 'WITH w AS (UPDATE%' AND statement LIKE '%INSERT INTO %.history%'`).Scan(&generic, &custom)
+	if err != nil {
+		t.Fatalf("the single write's prepared statement: %v", err)
+	}
+	if generic < 6 || custom > 6 {
+		t.Errorf("12 writes ran %d generic plans and %d custom ones; want the generic plan from the 7th write on", generic, custom)
 	}
 }

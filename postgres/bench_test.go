@@ -66,6 +66,11 @@ func benchSchema(b *testing.B, pool *pgxpool.Pool, prefix string) *postgres.Stor
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = dropSchema(context.Background(), pool, schema) })
+	if ff := os.Getenv("X_FF"); ff != "" {
+		if _, err := pool.Exec(context.Background(), `ALTER TABLE `+pgx.Identifier{schema}.Sanitize()+`.leads SET (fillfactor=`+ff+`)`); err != nil {
+			b.Fatal(err)
+		}
+	}
 	return st
 }
 
@@ -112,6 +117,15 @@ func (m *cpuMeter) stop() {
 	m.client += c - m.c0
 	m.server += s - m.s0
 	m.ok = m.ok && ok
+}
+
+// reportPer adds the CPU times per unit (an event, say) to b's
+// metrics, in µs: n units were measured.
+func (m *cpuMeter) reportPer(b *testing.B, n int, unit string) {
+	b.ReportMetric(float64(m.client.Microseconds())/float64(n), "client-cpu-µs/"+unit)
+	if m.ok {
+		b.ReportMetric(float64(m.server.Microseconds())/float64(n), "server-cpu-µs/"+unit)
+	}
 }
 
 // report adds the CPU times per op to b's metrics.
@@ -207,7 +221,9 @@ func BenchmarkHandle(b *testing.B) {
 	}
 	var next atomic.Int64
 	b.SetParallelism((workers + 1) / 2) // GOMAXPROCS=2 on the bench machine
+	var cpu cpuMeter
 	b.ResetTimer()
+	cpu.start()
 	b.RunParallel(func(pb *testing.PB) {
 		ctx := context.Background()
 		for pb.Next() {
@@ -220,7 +236,9 @@ func BenchmarkHandle(b *testing.B) {
 			}
 		}
 	})
+	cpu.stop()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	cpu.reportPer(b, b.N, "event")
 }
 
 // BenchmarkHandleBatch measures Engine.HandleBatch: 8 goroutines send

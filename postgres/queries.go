@@ -11,13 +11,18 @@ type queries struct {
 	pruneHistory, pruneSeen       string
 	// The parts of a write's one statement (apply): CTEs whose
 	// placeholders (%s) are the parameters' numbers, and the check.
-	updateCTE, insertCTE, seenCTE, noSeenCTE    string
-	historyCTE, dropCTE, deadlinesCTE           string
-	outboxCTE, checkWrites                      string
-	claimDue, releaseDue, load                  string
-	takeTicket, takeTickets, giveBack           string
-	claimOutbox, ack, failRetry, failDead, dead string
-	revive                                      string
+	updateCTE, insertCTE, seenCTE, noSeenCTE string
+	historyCTE, dropCTE, deadlinesCTE        string
+	outboxCTE, checkWrites                   string
+	// The parts of a single write's statement (oneStatement): rows as
+	// VALUES, written between a part's text and its end.
+	updateOne, insertOne, seenRows, seenRowsEnd    string
+	historyRows, dropOne, deadlineRows, outboxRows string
+	outboxRowsEnd, checkOne                        string
+	claimDue, releaseDue, load                     string
+	takeTicket, takeTickets, giveBack              string
+	claimOutbox, ack, failRetry, failDead, dead    string
+	revive                                         string
 	// outboxTable is the outbox's qualified name, a parameter of the
 	// statements that draw from its sequence.
 	outboxTable                                string
@@ -84,6 +89,27 @@ func newQueries(schema string) queries {
 				LEFT JOIN (SELECT lead, count(*) AS c FROM seen GROUP BY lead) s ON s.lead = w.id
 				WHERE coalesce(s.c, 0) < w.want OR NOT EXISTS (SELECT FROM written WHERE written.id = w.id)
 				ORDER BY w.n LIMIT 1) f`),
+		// A single write's statement: the same parts with a parameter
+		// for each value, the lead's CTE named w whether it updates or
+		// inserts.
+		updateOne: q(`WITH w AS (UPDATE @s.leads l SET version = %[2]s + 1, owner = %[3]s, created = %[4]s,
+			open = %[5]s, active = %[6]s, attempted = %[7]s, desk = %[8]s, body = %[9]s::jsonb
+			WHERE l.id = %[1]s AND l.version = %[2]s RETURNING 1)`),
+		insertOne: q(`WITH w AS (INSERT INTO @s.leads (` + leadCols + `)
+			VALUES (%s, 1, %s, %s, %s, %s, %s, %s, %s::jsonb)
+			ON CONFLICT (id) DO NOTHING RETURNING 1)`),
+		seenRows:     q(`, seen AS (INSERT INTO @s.seen (lead, event, at, print) VALUES `),
+		seenRowsEnd:  ` ON CONFLICT (lead, event) DO NOTHING RETURNING lead)`,
+		historyRows:  q(`, hist AS (INSERT INTO @s.history (` + historyCols + `) VALUES `),
+		dropOne:      q(`, dropped AS (DELETE FROM @s.deadlines WHERE lead = %s)`),
+		deadlineRows: q(`, due AS (INSERT INTO @s.deadlines (lead, kind, due) VALUES `),
+		// VALUES are inserted in their order, so the notifications' seq
+		// is their order in the write, as with the arrays.
+		outboxRows:    q(`, notes AS (INSERT INTO @s.outbox (key, body) SELECT key, body::json FROM (VALUES `),
+		outboxRowsEnd: ` ) AS u(key, body) ON CONFLICT (key) DO NOTHING)`,
+		checkOne: q(`
+			SELECT @s.refuse(0, f.duplicate) FROM (SELECT (SELECT count(*) FROM seen) < %s AS duplicate) f
+			WHERE f.duplicate OR NOT EXISTS (SELECT FROM w)`),
 		pruneHistory: q(`DELETE FROM @s.history h USING unnest($1::text[], $2::timestamptz[]) AS u(lead, since)
 			WHERE h.lead = u.lead AND h.at < u.since`),
 		pruneSeen: q(`DELETE FROM @s.seen s USING unnest($1::text[], $2::timestamptz[]) AS u(lead, since)
