@@ -66,11 +66,6 @@ func benchSchema(b *testing.B, pool *pgxpool.Pool, prefix string) *postgres.Stor
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = dropSchema(context.Background(), pool, schema) })
-	if ff := os.Getenv("X_FF"); ff != "" {
-		if _, err := pool.Exec(context.Background(), `ALTER TABLE `+pgx.Identifier{schema}.Sanitize()+`.leads SET (fillfactor=`+ff+`)`); err != nil {
-			b.Fatal(err)
-		}
-	}
 	return st
 }
 
