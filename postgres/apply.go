@@ -59,7 +59,7 @@ type leadRows struct {
 	body                    []string
 }
 
-func (r *leadRows) add(l *lead.Lead, body []byte) {
+func (r *leadRows) add(l *lead.Lead, body string) {
 	r.id = append(r.id, l.ID)
 	r.version = append(r.version, l.Version)
 	r.owner = append(r.owner, l.Owner)
@@ -68,7 +68,7 @@ func (r *leadRows) add(l *lead.Lead, body []byte) {
 	r.active = append(r.active, l.Track.Active())
 	r.attempted = append(r.attempted, l.Track.Active() && l.Track.Stage.Attempted())
 	r.desk = append(r.desk, l.Desk.String())
-	r.body = append(r.body, string(body))
+	r.body = append(r.body, body)
 }
 
 // encode marshals a value kept as JSON.
@@ -85,18 +85,22 @@ func collect(ws []leadline.Write) (*columns, error) {
 	c := &columns{}
 	type updated struct {
 		i    int
-		body []byte
+		body string
 	}
-	var upd []updated
+	var (
+		upd []updated
+		buf []byte // the JSON of a lead or notification, reused
+		err error
+	)
 	keys := make(map[string]struct{}) // the notifications' keys so far
 	for i := range ws {
 		w := &ws[i]
 		l := w.Lead
 		id := l.ID
-		body, err := encode(&l)
-		if err != nil {
+		if buf, err = encodeLead(buf[:0], &l); err != nil {
 			return nil, fmt.Errorf("lead %s: %w", id, err)
 		}
+		body := string(buf)
 		if l.Version == 0 {
 			c.ins.add(&l, body)
 		} else {
@@ -145,12 +149,11 @@ func collect(ws []leadline.Write) (*columns, error) {
 			}
 			keys[n.Key] = struct{}{}
 			n.Attempts = 0
-			b, err := encode(&n)
-			if err != nil {
+			if buf, err = encodeNote(buf[:0], &n); err != nil {
 				return nil, fmt.Errorf("lead %s: outbox[%d]: %w", id, j, err)
 			}
 			c.outKey = append(c.outKey, n.Key)
-			c.outBody = append(c.outBody, string(b))
+			c.outBody = append(c.outBody, string(buf))
 		}
 		if !w.HistorySince.IsZero() {
 			c.histPruneLead = append(c.histPruneLead, id)
