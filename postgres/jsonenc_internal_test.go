@@ -123,7 +123,7 @@ func leads() *rapid.Generator[lead.Lead] {
 				Reassignments: u8(t, "reassignments", 255), Nags: u8(t, "nags", 3), Nag: in.Draw(t, "nag"),
 				Cadence: rapid.Uint32().Draw(t, "cadence"), Started: in.Draw(t, "started"),
 				Reached: stage.Reached{in.Draw(t, "r1"), in.Draw(t, "r2"), in.Draw(t, "r3"), in.Draw(t, "r4")},
-				Ended: in.Draw(t, "ended"), Due: in.Draw(t, "due")}
+				Ended:   in.Draw(t, "ended"), Due: in.Draw(t, "due")}
 		}
 		if rapid.Bool().Draw(t, "request") {
 			ids := rapid.SliceOfN(rapid.SampledFrom([]string{"A1", "A3", "A8", "<x>"}), 0, 3).Draw(t, "reasons")
