@@ -405,9 +405,9 @@ func BenchmarkSweep(b *testing.B) {
 		}
 		cpu.report(b)
 	})
-	// Config.Batch: the default (256), and 1,024 deadlines a claim and a
-	// write.
-	for _, c := range []struct{ sweepers, batch int }{{1, 0}, {8, 0}, {1, 1024}, {8, 1024}} {
+	// One sweeper, one per core of the bench machine, and 8; Config.Batch
+	// the default (256), and 1,024 deadlines a claim and a write.
+	for _, c := range []struct{ sweepers, batch int }{{1, 0}, {2, 0}, {8, 0}, {1, 1024}, {2, 1024}, {8, 1024}} {
 		sweepers, batch := c.sweepers, c.batch
 		name := fmt.Sprintf("Engine.Sweep/sweepers=%d", sweepers)
 		if batch > 0 {

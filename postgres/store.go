@@ -558,8 +558,11 @@ func decodeCampaign(version int64, body []byte) (routing.Campaign, error) {
 
 func decodeLead(version int64, body []byte) (lead.Lead, error) {
 	var l lead.Lead
-	if err := json.Unmarshal(body, &l); err != nil {
-		return lead.Lead{}, fmt.Errorf("stored lead: %w", err)
+	if !readLead(body, &l) {
+		l = lead.Lead{}
+		if err := json.Unmarshal(body, &l); err != nil {
+			return lead.Lead{}, fmt.Errorf("stored lead: %w", err)
+		}
 	}
 	l.Version = version
 	return l, nil
