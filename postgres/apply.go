@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,26 +85,40 @@ func encode(v any) ([]byte, error) {
 // collect builds the arguments of ws's statements.
 func collect(ws []leadline.Write) (*columns, error) {
 	c := &columns{}
+	// The columns' lengths, so that each is made once: a sweep's batch
+	// has thousands of rows of each kind.
+	var hist, dls, notes int
+	for i := range ws {
+		hist += len(ws[i].History)
+		dls += len(ws[i].Deadlines)
+		notes += len(ws[i].Outbox)
+	}
+	for _, col := range []*[]string{&c.histLead, &c.histField, &c.histActor, &c.histEvent, &c.histFrom, &c.histTo, &c.histRule, &c.histReason} {
+		*col = make([]string, 0, hist)
+	}
+	c.histAt = make([]time.Time, 0, hist)
+	c.dlLead, c.dlKind, c.dlDue = make([]string, 0, dls), make([]string, 0, dls), make([]time.Time, 0, dls)
+	c.outKey, c.outBody = make([]string, 0, notes), make([]string, 0, notes)
 	type updated struct {
 		i    int
 		body string
 	}
 	var (
-		upd []updated
+		upd = make([]updated, 0, len(ws))
 		buf []byte // the JSON of a lead or notification, reused
 		err error
 	)
-	keys := make(map[string]struct{}) // the notifications' keys so far
+	keys := make(map[string]struct{}, notes) // the notifications' keys so far
 	for i := range ws {
 		w := &ws[i]
-		l := w.Lead
+		l := &w.Lead
 		id := l.ID
-		if buf, err = encodeLead(buf[:0], &l); err != nil {
+		if buf, err = encodeLead(buf[:0], l); err != nil {
 			return nil, fmt.Errorf("lead %s: %w", id, err)
 		}
 		body := string(buf)
 		if l.Version == 0 {
-			c.ins.add(&l, body)
+			c.ins.add(l, body)
 		} else {
 			upd = append(upd, updated{i, body})
 		}
@@ -193,33 +209,6 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) error {
 	if err != nil {
 		return err
 	}
-	q := &s.q
-	b := &pgx.Batch{}
-	var (
-		sql  string
-		args []any
-	)
-	if len(ws) == 1 && c.fitsRows() {
-		// One write of a few rows (an event's, a lead's): a statement of
-		// plain values, whose plan PostgreSQL makes once per connection
-		// and keeps, as a fresh plan would cost the same.
-		sql, args = c.oneStatement(q, &ws[0])
-	} else {
-		// The statement is prepared once per connection; its plan is
-		// made once too, not at each write: planning a write's statement
-		// costs the server as much as running it, and PostgreSQL keeps
-		// planning afresh when the arrays' lengths make each fresh plan
-		// look cheaper. The setting is local to the write's transaction.
-		b.Queue(q.genericPlan)
-		sql, args = c.statement(q, ws)
-	}
-	b.Queue(sql, args...)
-	if len(c.histPruneLead) > 0 {
-		b.Queue(q.pruneHistory, c.histPruneLead, c.histSince)
-	}
-	if len(c.seenPrune) > 0 {
-		b.Queue(q.pruneSeen, c.seenPrune, c.seenSince)
-	}
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return interpretError(err)
@@ -228,13 +217,82 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) error {
 	if err := ctx.Err(); err != nil {
 		return err // nothing sent
 	}
-	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+	if len(ws) == 1 && c.fitsRows() {
+		err = s.sendOne(ctx, conn.Conn(), c, &ws[0])
+	} else {
+		err = s.sendArrays(ctx, conn.Conn(), c, ws)
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			abandon(ctx, conn.Conn())
 		}
 		return refusal(ws, err)
 	}
 	return nil
+}
+
+// sendOne sends the one write w, whose columns c holds, as a statement
+// of plain values (oneStatement), whose plan PostgreSQL makes once per
+// connection and keeps, as a fresh plan would cost the same.
+func (s *Store) sendOne(ctx context.Context, conn *pgx.Conn, c *columns, w *leadline.Write) error {
+	q := &s.q
+	b := &pgx.Batch{}
+	sql, args := c.oneStatement(q, w)
+	b.Queue(sql, args...)
+	if len(c.histPruneLead) > 0 {
+		b.Queue(q.pruneHistory, c.histPruneLead, c.histSince)
+	}
+	if len(c.seenPrune) > 0 {
+		b.Queue(q.pruneSeen, c.seenPrune, c.seenSince)
+	}
+	return conn.SendBatch(ctx, b).Close()
+}
+
+// sendArrays sends the writes ws, whose columns c holds, as one
+// statement of arrays (statement), prepared once per connection, its
+// arrays written by arrayParams.
+func (s *Store) sendArrays(ctx context.Context, conn *pgx.Conn, c *columns, ws []leadline.Write) error {
+	q := &s.q
+	sql, args := c.statement(q, ws)
+	sum := sha256.Sum256([]byte(sql))
+	sd, err := conn.Prepare(ctx, "leadline_write_"+hex.EncodeToString(sum[:12]), sql)
+	if err != nil {
+		return err
+	}
+	values, formats, err := arrayParams(sd.ParamOIDs, args)
+	if err != nil {
+		return err
+	}
+	b := &pgconn.Batch{}
+	// The statement's plan is made once too, not at each write:
+	// planning a write's statement costs the server as much as running
+	// it, and PostgreSQL keeps planning afresh when the arrays' lengths
+	// make each fresh plan look cheaper. The setting is local to the
+	// write's transaction.
+	b.ExecParams(q.genericPlan, nil, nil, nil, nil)
+	b.ExecStatement(sd, values, formats, nil)
+	prune := func(sql string, leads []string, since []time.Time) error {
+		values, formats, err := arrayParams([]uint32{oidTextArray, oidTimestamptzArray}, []any{leads, since})
+		if err != nil {
+			return err
+		}
+		b.ExecParams(sql, values, []uint32{oidTextArray, oidTimestamptzArray}, formats, nil)
+		return nil
+	}
+	if len(c.histPruneLead) > 0 {
+		if err := prune(q.pruneHistory, c.histPruneLead, c.histSince); err != nil {
+			return err
+		}
+	}
+	if len(c.seenPrune) > 0 {
+		if err := prune(q.pruneSeen, c.seenPrune, c.seenSince); err != nil {
+			return err
+		}
+	}
+	// One round trip, one implicit transaction, ended by the batch's
+	// Sync.
+	_, err = conn.PgConn().ExecBatch(ctx, b).ReadAll()
+	return err
 }
 
 // abandon cancels what the server still runs of a batch the client gave

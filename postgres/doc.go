@@ -40,7 +40,10 @@
 // Every [Store.Apply] and [Store.ApplyBatch] is one transaction in one
 // round trip: a pipeline of statements ended by one Sync, which the
 // server runs as one implicit transaction and commits at the Sync. One
-// statement makes every write, with arrays: the compare-and-set of the
+// statement makes every write: for a batch, with arrays (sent in
+// PostgreSQL's binary format, written by the store); for a single write
+// of a few rows (an event's), with a parameter per value, whose plan
+// the server then keeps. The compare-and-set of the
 // leads (an UPDATE on id and version; an INSERT for version 0), the
 // event ids, history, deadlines and outbox, each a data-modifying CTE,
 // and checks what they did: the first write, in batch order, whose event
@@ -50,6 +53,14 @@
 // context, a statement timeout or a lost connection rolls it all back
 // too: a write whose context ends while the server still runs it is
 // cancelled on the server, as its commit is already on the way.
+// The write statements are prepared on each connection (named
+// statements, a handful of texts per connection): behind a connection
+// pooler in transaction mode, use one that keeps prepared statements
+// (PgBouncer 1.21 or later, with max_prepared_statements set). A lead's
+// and a notification's JSON are written and a lead's read field by
+// field, as encoding/json writes and reads them; a stored body the
+// reader does not know (from another writer, say) is read by
+// encoding/json.
 // Driver errors are translated in one place by SQLSTATE: no rows is
 // leaderr.ErrNotFound, a unique violation, serialization failure or
 // deadlock is leaderr.ErrConflict (and LLD01 leaderr.ErrDuplicateEvent,
