@@ -2,7 +2,8 @@
 # Measures the PostgreSQL store against the database's own
 # ceiling, on the database of LEADLINE_TEST_DATABASE_URL, and prints both
 # sides of each ratio from this one run:
-#   - pgbench -N -c 8 for 30 s: the tps of a plain write transaction;
+#   - pgbench -N -c 8 for 30 s (PG_PGBENCH_T): the tps of a plain write
+#     transaction;
 #   - Engine.Handle, one transaction per event, 8 goroutines (target: 80%
 #     of pgbench's tps) and Engine.HandleBatch, one write per batch of
 #     10 events and of 40 (a realistic burst of one lead; target: 5 times
@@ -11,6 +12,10 @@
 #     among 1,000,000 leads (target: under 1 s, so 10,000 deadlines/s)
 #     and each report on 1,000,000 leads with 30 days of history (target:
 #     under 2 s each). PG_BENCH selects the big benchmarks (default both).
+# PG_ROUNDS=n runs the first two n times, alternating, each round's
+# ratios from its own runs, and prints the median ratio of the rounds:
+# on a machine others load, pgbench's rate and the engine's swing
+# between runs, and their ratio within a round less.
 # The big setup loads the tables with COPY: a few minutes on 2 cores. Run
 # nothing else meanwhile. PG_REUSE=1 keeps the loaded schemas
 # (bench_sweep, bench_reports) for the next run, which then skips the
@@ -22,21 +27,35 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export LEADLINE_TEST_DATABASE_URL="${LEADLINE_TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
 url="$LEADLINE_TEST_DATABASE_URL"
-out="$(mktemp)"
-trap 'rm -f "$out"' EXIT
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+out="$tmp/out"
+go test -c -o "$tmp/pg.test" ./postgres/
 
-echo "== pgbench -N -c 8 -T 30 (the ceiling)"
+# PG_ROUNDS rounds (default 1) of pgbench then the Handle benchmarks, each
+# round's ratios from its own two runs: other loads on a shared machine
+# move both, and the median of the rounds' ratios moves less than
+# either.
+rounds="${PG_ROUNDS:-1}"
 pgbench -i -q "$url" >/dev/null 2>&1
-pgbench -N -c 8 -j 2 -T 30 "$url" 2>&1 | grep -E 'tps|latency average' | tee "$out"
+for round in $(seq 1 "$rounds"); do
+	echo "== round $round of $rounds: pgbench -N -c 8 -T ${PG_PGBENCH_T:-30} (the ceiling)"
+	pgbench -N -c 8 -j 2 -T "${PG_PGBENCH_T:-30}" "$url" 2>&1 | grep -E 'tps|latency average' | tee "$out"
+	tps="$(awk '/^tps/ {print $3}' "$out")"
+	echo "== Engine.Handle and Engine.HandleBatch, 8 goroutines"
+	"$tmp/pg.test" -test.run '^$' -test.bench 'BenchmarkHandle' -test.benchtime="${PG_BENCHTIME:-20s}" | tee "$out"
+	echo "== ratios to pgbench's $tps tps"
+	awk -v tps="$tps" '/^BenchmarkHandle/ {
+		for (i = 1; i < NF; i++) if ($(i+1) == "events/s") printf "%-40s %9.0f events/s = %5.2f x pgbench\n", $1, $i, $i / tps
+	}' "$out" | tee -a "$tmp/ratios"
+done
 pgbench -i -I d "$url" >/dev/null 2>&1 # drop pgbench's tables
-tps="$(awk '/^tps/ {print $3}' "$out")"
-
-echo "== Engine.Handle and Engine.HandleBatch, 8 goroutines"
-go test -run '^$' -bench 'BenchmarkHandle' -benchtime="${PG_BENCHTIME:-20s}" -count=1 ./postgres/ | tee "$out"
-echo "== ratios to pgbench's $tps tps"
-awk -v tps="$tps" '/^BenchmarkHandle/ {
-	for (i = 1; i < NF; i++) if ($(i+1) == "events/s") printf "%-40s %9.0f events/s = %5.2f x pgbench\n", $1, $i, $i / tps
-}' "$out"
+if [ "$rounds" -gt 1 ]; then
+	echo "== median ratio to pgbench over $rounds rounds"
+	sort -k1,1 -k5,5n "$tmp/ratios" | awk '{r[$1] = r[$1] " " $5; n[$1]++}
+		END {for (b in r) {split(substr(r[b], 2), v, " "); m = (n[b] % 2) ? v[(n[b] + 1) / 2] : (v[n[b] / 2] + v[n[b] / 2 + 1]) / 2
+			printf "%-40s %5.2f x pgbench (rounds:%s)\n", b, m, r[b]}}' | sort
+fi
 
 if [ "${PG_BIG:-1}" = 1 ]; then
   echo "== 1,000,000 leads"

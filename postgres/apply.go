@@ -418,8 +418,12 @@ func (c *columns) statement(q *queries, ws []leadline.Write) (string, []any) {
 // maxRows is how many rows of each kind (event ids, history entries,
 // deadlines, notifications) a single write may have and still be sent as
 // plain values (oneStatement) rather than arrays (statement): an event's
-// write has a handful.
-const maxRows = 8
+// write has a handful, a burst of a lead's web activity tens. Up to here
+// plain values cost the server less (a lead's 10 events in one write:
+// 24-28k events/s against 18-23k with arrays, BenchmarkHandleBatch,
+// alternating runs); at 40 rows arrays cost less. The bound also bounds
+// the statement texts, each prepared on each connection.
+const maxRows = 16
 
 // fitsRows reports whether c's rows of each kind are few enough for
 // oneStatement. c must hold one write.
@@ -434,7 +438,7 @@ func (c *columns) fitsRows() bool {
 // array. Its plan is the same whatever the values, so PostgreSQL settles
 // on a generic plan after its first runs on a connection, without the
 // per-transaction setting statement needs; a write of an event costs the
-// server a quarter less (BenchmarkHandle). Its text depends only on how
+// server a sixth less CPU (BenchmarkHandle). Its text depends only on how
 // many rows of each kind w has.
 func (c *columns) oneStatement(q *queries, w *leadline.Write) (string, []any) {
 	var (

@@ -151,7 +151,7 @@ func TestNextTickets(t *testing.T) {
 }
 
 // TestApply_oneWriteAsBatch checks that a single write, sent as a
-// statement of plain values when its rows are few (up to 8 of each
+// statement of plain values when its rows are few (up to 16 of each
 // kind), stores exactly what the same write stores as part of a batch,
 // sent as arrays: the lead, its event ids with their prints, its history
 // in order, its deadlines and its notifications in order, the first of
@@ -164,14 +164,14 @@ func TestApply_oneWriteAsBatch(t *testing.T) {
 	// Text PostgreSQL stores: the engine refuses a NUL byte at its entry.
 	text := rapid.StringMatching(`[a-zA-Z0-9 '\\;%_日本語]{0,12}`)
 	rapid.Check(t, func(rt *rapid.T) {
-		// Rows up to 10 of a kind: either side of the 8 of plain values.
-		n := func(label string) int { return rapid.IntRange(0, 10).Draw(rt, label) }
+		// Rows up to 20 of a kind: either side of the 16 of plain values.
+		n := func(label string) int { return rapid.IntRange(0, 20).Draw(rt, label) }
 		update := rapid.Bool().Draw(rt, "update")
 		id := "L-1"
 		l := lead.Lead{ID: id, Owner: "rep-" + rapid.StringMatching(`[a-c]`).Draw(rt, "owner"), Created: monday, Updated: at,
 			Score: decimal.New(rapid.Int64Range(0, 200).Draw(rt, "score"), 0), Profile: lead.Profile{Company: text.Draw(rt, "company")}}
 		w := leadline.Write{Lead: l, At: at, KeepDeadlines: rapid.Bool().Draw(rt, "keep")}
-		if events := rapid.IntRange(0, 10).Draw(rt, "events"); events > 0 {
+		if events := rapid.IntRange(0, 20).Draw(rt, "events"); events > 0 {
 			w.Event, w.Print = "e-0", 7
 			for i := 1; i < events; i++ {
 				w.Events = append(w.Events, fmt.Sprintf("e-%d", i))
