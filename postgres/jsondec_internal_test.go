@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"reflect"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"pgregory.net/rapid"
 
 	"github.com/leadline/leadline/lead"
@@ -58,16 +56,8 @@ func TestReadLead(t *testing.T) {
 // of what the store writes: a jsonb's text, its keys reordered, its
 // spaces and escapes its own.
 func TestReadLead_jsonb(t *testing.T) {
-	url := os.Getenv("LEADLINE_TEST_DATABASE_URL")
-	if url == "" {
-		t.Skip("LEADLINE_TEST_DATABASE_URL is not set: set it to a PostgreSQL URL (postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the postgres tests")
-	}
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := internalPool(t)
 	rapid.Check(t, func(rt *rapid.T) {
 		l := leads(true).Draw(rt, "lead")
 		body, err := encodeLead(nil, &l)

@@ -29,29 +29,24 @@ import (
 var errSlowPath = errors.New("postgres: encoded by json.Marshal")
 
 // encodeLead appends l's JSON to dst, as json.Marshal writes it.
-func encodeLead(dst []byte, l *lead.Lead) ([]byte, error) {
+func encodeLead(dst []byte, l *lead.Lead) ([]byte, error) { return encodeWith(dst, l, appendLead) }
+
+// encodeNote appends n's JSON to dst, as json.Marshal writes it.
+func encodeNote(dst []byte, n *leadline.Notification) ([]byte, error) {
+	return encodeWith(dst, n, appendNote)
+}
+
+// encodeWith appends v's JSON to dst with app, or with json.Marshal
+// where app leaves v to it (errSlowPath).
+func encodeWith[T any](dst []byte, v *T, app func([]byte, *T) ([]byte, error)) ([]byte, error) {
 	n := len(dst)
-	out, err := appendLead(dst, l)
+	out, err := app(dst, v)
 	if errors.Is(err, errSlowPath) {
-		b, err := encode(l)
+		b, err := encode(v)
 		if err != nil {
 			return dst[:n], err
 		}
 		return append(dst[:n], b...), nil
-	}
-	return out, err
-}
-
-// encodeNote appends n's JSON to dst, as json.Marshal writes it.
-func encodeNote(dst []byte, n *leadline.Notification) ([]byte, error) {
-	k := len(dst)
-	out, err := appendNote(dst, n)
-	if errors.Is(err, errSlowPath) {
-		b, err := encode(n)
-		if err != nil {
-			return dst[:k], err
-		}
-		return append(dst[:k], b...), nil
 	}
 	return out, err
 }

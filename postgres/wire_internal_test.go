@@ -22,16 +22,8 @@ var unicodeNoNUL = unicode.RangeTable{R16: []unicode.Range16{{Lo: 1, Hi: 0xd7ff,
 // as the same arrays, empty ones, instants before 2000 and far-off ones,
 // and any text included.
 func TestArrayParams_roundTrip(t *testing.T) {
-	url := os.Getenv("LEADLINE_TEST_DATABASE_URL")
-	if url == "" {
-		t.Skip("LEADLINE_TEST_DATABASE_URL is not set: set it to a PostgreSQL URL (postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the postgres tests")
-	}
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := internalPool(t)
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -93,4 +85,21 @@ func TestArrayParams_types(t *testing.T) {
 			t.Errorf("arrayParams(%v, %#v) = nil error", c.oids, c.args)
 		}
 	}
+}
+
+// internalPool opens a pool on the test database for this package's
+// own tests, closed when t ends; it skips t, saying why, when the
+// database is not set.
+func internalPool(t *testing.T) *pgxpool.Pool {
+	t.Helper()
+	url := os.Getenv("LEADLINE_TEST_DATABASE_URL")
+	if url == "" {
+		t.Skip("LEADLINE_TEST_DATABASE_URL is not set: set it to a PostgreSQL URL (postgres://postgres@127.0.0.1:5432/test?sslmode=disable) to run the postgres tests")
+	}
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
