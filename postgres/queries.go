@@ -172,9 +172,11 @@ func newQueries(schema string) queries {
 		openSummaries:    q(`SELECT ` + summaryCols(true) + ` FROM @s.leads WHERE open AND owner = ANY($1::text[]) ORDER BY owner, id`),
 		openAllSummaries: q(`SELECT ` + summaryCols(true) + ` FROM @s.leads WHERE open ORDER BY owner, id`),
 		createdSummaries: q(`SELECT ` + summaryCols(false) + ` FROM @s.leads WHERE created >= $1 AND created < $2 ORDER BY created, id`),
-		// The steps are computed per entry before grouping (OFFSET 0
-		// keeps the planner from folding the subqueries), so that the
-		// rows grouped are a lead and six booleans, not the keys.
+		// The steps are computed per entry and grouped by lead, in
+		// parallel where the server has workers to spare: each worker
+		// groups its part of the period's history, the leader merges
+		// (a fence such as OFFSET 0 between the two would forbid that,
+		// and cost a fifth more time on 1,000,000 leads).
 		funnelSteps: q(`SELECT s.lead, l.owner, l.desk, l.campaigns <> '[]'::jsonb,
 				s.mql, s.approached, s.connected, s.presql, s.accepted, s.opportunity
 			FROM (SELECT lead, bool_or(mql) AS mql, bool_or(approached) AS approached, bool_or(connected) AS connected,
@@ -187,8 +189,7 @@ func newQueries(schema string) queries {
 						field = 'handoff' AND t = $8 AS accepted,
 						field = 'feedback' AND strpos(t, 'opportunity=yes') > 0 AND strpos(f, 'opportunity=yes') = 0 AS opportunity
 					FROM (SELECT lead, field, from_key AS f, to_key AS t
-						FROM @s.history WHERE at >= $1 AND at < $2 AND field IN ('request', 'stage', 'handoff', 'feedback')) e
-					OFFSET 0) h
+						FROM @s.history WHERE at >= $1 AND at < $2 AND field IN ('request', 'stage', 'handoff', 'feedback')) e) h
 				GROUP BY lead) s
 			JOIN @s.leads l ON l.id = s.lead
 			ORDER BY s.lead`),
