@@ -448,6 +448,13 @@ type seenEvents interface {
 	SeenEvents(ctx context.Context, leadID string, ids []string) (prints []uint64, seen []bool, err error)
 }
 
+// leadSeen is what a store that reads a lead and looks up many of its
+// event ids in one call offers (postgres implements it, in one round
+// trip): [LeadStore.Lead], then seenEvents' SeenEvents.
+type leadSeen interface {
+	LeadSeen(ctx context.Context, leadID string, ids []string) (l lead.Lead, prints []uint64, seen []bool, err error)
+}
+
 // errAllSeen marks a batch whose events were all handled before: a
 // repeat to report, not a race to retry.
 var errAllSeen = errors.New("every event of the batch was handled before")
@@ -456,7 +463,26 @@ var errAllSeen = errors.New("every event of the batch was handled before")
 // and saves them in one write.
 func (e *Engine) batchStep(ctx context.Context, evs []lead.Event, sc *scratch) error {
 	id := evs[0].Lead
-	cur, err := e.store.Lead(ctx, id)
+	ids := make([]string, len(evs))
+	for i := range evs {
+		ids[i] = evs[i].ID
+	}
+	// A store that looks up many event ids at once answers for the whole
+	// batch in one call, with the lead where it can: one round trip to a
+	// database, not one an event.
+	var (
+		cur         lead.Lead
+		err         error
+		early       []uint64
+		earlySeen   []bool
+		lookedAhead bool
+	)
+	if st, ok := e.store.(leadSeen); ok {
+		cur, early, earlySeen, err = st.LeadSeen(ctx, id, ids)
+		lookedAhead = err == nil
+	} else {
+		cur, err = e.store.Lead(ctx, id)
+	}
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return fmt.Errorf("leadline: handle batch of lead %s: %w", id, err)
@@ -464,18 +490,7 @@ func (e *Engine) batchStep(ctx context.Context, evs []lead.Event, sc *scratch) e
 	sc.again(cur)
 	var applied []string
 	var prints []uint64
-	// A store that looks up many event ids at once answers for the whole
-	// batch in one call: one round trip to a database, not one an event.
-	var (
-		early       []uint64
-		earlySeen   []bool
-		lookedAhead bool
-	)
-	if st, ok := e.store.(seenEvents); ok && exists {
-		ids := make([]string, len(evs))
-		for i := range evs {
-			ids[i] = evs[i].ID
-		}
+	if st, ok := e.store.(seenEvents); ok && exists && !lookedAhead {
 		if early, earlySeen, err = st.SeenEvents(ctx, id, ids); err != nil {
 			return fmt.Errorf("leadline: handle batch of lead %s: %w", id, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -283,5 +284,47 @@ func TestApply_oneWriteGenericPlan(t *testing.T) {
 	}
 	if generic < 6 || custom > 6 {
 		t.Errorf("12 writes ran %d generic plans and %d custom ones; want the generic plan from the 7th write on", generic, custom)
+	}
+}
+
+// TestStore_LeadSeen checks that LeadSeen, the read of a batch of
+// events (HandleBatch), answers what Lead and SeenEvents answer, for a
+// lead with some of the ids recorded (E2), with none asked, and for a
+// missing lead.
+func TestStore_LeadSeen(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := newStore(t)
+	mustCreate(t, st, "L-1")
+	l, err := st.Lead(ctx, "L-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := leadline.Write{Lead: l, Event: "e-2", Print: 42, Events: []string{"e-3"}, Prints: []uint64{1 << 63}, At: monday, KeepDeadlines: true}
+	if err := st.Apply(ctx, w); err != nil {
+		t.Fatal(err)
+	}
+	for _, ids := range [][]string{{"e-3", "nope", "ev-L-1", "e-2", ""}, {}, {"nope"}} {
+		got, prints, seen, err := st.LeadSeen(ctx, "L-1", ids)
+		if err != nil {
+			t.Fatalf("LeadSeen(%q) = %v", ids, err)
+		}
+		want, err := st.Lead(ctx, "L-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantPrints, wantSeen, err := st.SeenEvents(ctx, "L-1", ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) || !slices.Equal(prints, wantPrints) || !slices.Equal(seen, wantSeen) {
+			t.Errorf("LeadSeen(%q) = %+v, %v, %v; Lead and SeenEvents say %+v, %v, %v", ids, got, prints, seen, want, wantPrints, wantSeen)
+		}
+	}
+	if _, _, seen, err := st.LeadSeen(ctx, "L-1", []string{"e-3", "e-9"}); err != nil || !seen[0] || seen[1] {
+		t.Errorf("LeadSeen(e-3, e-9) = %v, %v; want e-3 recorded, e-9 not", seen, err)
+	}
+	if _, _, _, err := st.LeadSeen(ctx, "L-missing", []string{"e-1"}); !errors.Is(err, leadline.ErrNotFound) {
+		t.Errorf("LeadSeen(missing) = %v; want ErrNotFound", err)
 	}
 }

@@ -104,15 +104,55 @@ func (s *Store) Seen(ctx context.Context, leadID, eventID string) (uint64, bool,
 // engine's HandleBatch checks a batch's event ids with it in one round
 // trip instead of one an event.
 func (s *Store) SeenEvents(ctx context.Context, leadID string, ids []string) ([]uint64, []bool, error) {
-	prints := make([]uint64, len(ids))
-	seen := make([]bool, len(ids))
 	if len(ids) == 0 {
-		return prints, seen, ctx.Err()
+		return make([]uint64, 0), make([]bool, 0), ctx.Err()
 	}
 	rows, err := s.pool.Query(ctx, s.q.seenMany, leadID, ids)
 	if err != nil {
 		return nil, nil, fmt.Errorf("postgres: seen events of %s: %w", leadID, interpretError(err))
 	}
+	return seenOf(rows, leadID, ids)
+}
+
+// LeadSeen is [Store.Lead] and [Store.SeenEvents] in one round trip: the
+// lead with id, and whether a write of it recorded each of ids, with
+// its fingerprint (E2). The engine's HandleBatch reads a batch's lead and
+// checks its event ids with it: a burst of a lead's events costs two
+// round trips, this read and the write, as one event does. A missing
+// lead is an error wrapping [leaderr.ErrNotFound].
+func (s *Store) LeadSeen(ctx context.Context, id string, ids []string) (lead.Lead, []uint64, []bool, error) {
+	b := &pgx.Batch{}
+	b.Queue(s.q.lead, id)
+	b.Queue(s.q.seenMany, id, ids)
+	br := s.pool.SendBatch(ctx, b)
+	defer br.Close()
+	var (
+		version int64
+		body    []byte
+	)
+	if err := br.QueryRow().Scan(&version, &body); err != nil {
+		return lead.Lead{}, nil, nil, fmt.Errorf("postgres: lead %s: %w", id, interpretError(err))
+	}
+	l, err := decodeLead(version, body)
+	if err != nil {
+		return lead.Lead{}, nil, nil, fmt.Errorf("postgres: lead %s: %w", id, err)
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return lead.Lead{}, nil, nil, fmt.Errorf("postgres: seen events of %s: %w", id, interpretError(err))
+	}
+	prints, seen, err := seenOf(rows, id, ids)
+	if err != nil {
+		return lead.Lead{}, nil, nil, err
+	}
+	return l, prints, seen, br.Close()
+}
+
+// seenOf reads the rows of queries.seenMany into the fingerprints and
+// recorded flags of ids, in their order.
+func seenOf(rows pgx.Rows, leadID string, ids []string) ([]uint64, []bool, error) {
+	prints := make([]uint64, len(ids))
+	seen := make([]bool, len(ids))
 	at := make(map[string]int64, len(ids))
 	var (
 		event string
