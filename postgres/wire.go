@@ -8,7 +8,7 @@ import (
 
 // A batch write's parameters are arrays of tens of thousands of values;
 // pgx encodes an array through an interface value per element, and
-// copies the whole at every doubling of its buffer: a quarter of a
+// copies the whole at every doubling of its buffer: a third of a
 // sweep's client CPU went there. arrayParams writes them in
 // PostgreSQL's binary array format, each value once, into one buffer
 // sized in advance.
