@@ -278,21 +278,13 @@ func (r *jsonReader) leadField(k []byte, l *lead.Lead) {
 			case "priority":
 				q.Priority = int(r.integer(strconv.IntSize, true))
 			case "reasons":
-				ids := r.strings()
-				if r.ok {
-					// RuleIDs' own decoder, for its checks of each id.
-					var b []byte
-					b = append(b, '[')
-					for i, id := range ids {
-						if i > 0 {
-							b = append(b, ',')
-						}
-						b = appendJSONString(b, id)
-					}
-					b = append(b, ']')
-					if q.Reasons.UnmarshalJSON(b) != nil {
-						r.ok = false
-					}
+				// An array of plain strings, given as it stands to
+				// RuleIDs' own decoder, for its checks of each id.
+				r.space()
+				start := r.i
+				r.strings()
+				if r.ok && q.Reasons.UnmarshalJSON(r.b[start:r.i]) != nil {
+					r.ok = false
 				}
 			case "subject":
 				q.Subject = r.str()

@@ -161,14 +161,7 @@ func appendLead(dst []byte, l *lead.Lead) ([]byte, error) {
 	}
 	if len(l.Passed) > 0 {
 		o.key("passed")
-		o.b = append(o.b, '[')
-		for i, s := range l.Passed {
-			if i > 0 {
-				o.b = append(o.b, ',')
-			}
-			o.b = appendJSONString(o.b, s)
-		}
-		o.b = append(o.b, ']')
+		o.b = appendJSONStrings(o.b, l.Passed)
 	}
 	o.timeOmit("created", l.Created)
 	o.timeOmit("updated", l.Updated)
@@ -184,14 +177,7 @@ func appendLead(dst []byte, l *lead.Lead) ([]byte, error) {
 		o.intOmit("priority", int64(r.Priority))
 		if r.Reasons != "" {
 			o.key("reasons")
-			o.b = append(o.b, '[')
-			for i, id := range r.Reasons.List() {
-				if i > 0 {
-					o.b = append(o.b, ',')
-				}
-				o.b = appendJSONString(o.b, id)
-			}
-			o.b = append(o.b, ']')
+			o.b = appendJSONStrings(o.b, r.Reasons.List())
 		}
 		o.strOmit("subject", r.Subject)
 		o.timeOmit("opened", r.Opened)
@@ -352,6 +338,18 @@ func appendJSONTime(dst []byte, t time.Time, err *error) []byte {
 		}
 	}
 	return append(dst, '"')
+}
+
+// appendJSONStrings appends ss as encoding/json writes a []string.
+func appendJSONStrings(dst []byte, ss []string) []byte {
+	dst = append(dst, '[')
+	for i, s := range ss {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, s)
+	}
+	return append(dst, ']')
 }
 
 // appendJSONString appends s quoted as encoding/json quotes a string,
