@@ -36,8 +36,9 @@
 // only the leads of one instant, and Changes walks the index in order
 // and yields each entry as it goes, allocating nothing for the period.
 // The instant indexes take 16 bytes an entry and are appended to in
-// write order; the first query after an entry written out of order sorts
-// them.
+// write order, in blocks of 4,096 entries, so that an index of millions
+// grows by a block and never copies itself while a writer waits; the
+// first query after an entry written out of order sorts them.
 //
 // # Memory
 //

@@ -22,8 +22,19 @@ var _ report.Reader = (*Store)(nil)
 // next query sorts it, so a write never moves entries. An entry may be
 // stale (its history entry dropped by retention, its Created changed): a
 // query checks the record itself.
+//
+// The entries sit in blocks of a fixed size, every block full but the
+// last, so that an index of millions of entries grows by one block and
+// never copies itself under the store's lock: a write that crossed the
+// capacity of one flat slice would copy tens of megabytes, and every
+// other caller would wait for it.
 type index struct {
-	e      []entry
+	blocks [][]entry
+	// lo is the position in blocks[0] of the first entry; the ones
+	// before it were dropped.
+	lo int
+	// n counts the entries.
+	n      int
 	sorted bool
 	// mark is the length at which a store with retention next sorts the
 	// index and drops what is before its horizon.
@@ -35,50 +46,144 @@ type entry struct {
 	r  *record
 }
 
-func (x *index) add(at instant, r *record) {
-	if n := len(x.e); n > 0 && at < x.e[n-1].at {
-		x.sorted = false
-	} else if n == 0 {
-		x.sorted = true
-	}
-	x.e = append(x.e, entry{at, r})
+// blockBits sets the entries of a block: 4,096 of 16 bytes.
+const (
+	blockBits = 12
+	blockSize = 1 << blockBits
+)
+
+// at returns the i-th entry, 0 <= i < x.n.
+func (x *index) at(i int) *entry {
+	j := x.lo + i
+	return &x.blocks[j>>blockBits][j&(blockSize-1)]
 }
 
-// sort orders the index by instant, then id, and drops its entries
-// before since (noTime keeps all).
+func (x *index) add(at instant, r *record) {
+	if x.n > 0 && at < x.at(x.n-1).at {
+		x.sorted = false
+	} else if x.n == 0 {
+		x.sorted = true
+	}
+	last := len(x.blocks) - 1
+	if last < 0 || len(x.blocks[last]) == blockSize {
+		x.blocks = append(x.blocks, make([]entry, 0, blockSize))
+		last++
+	}
+	x.blocks[last] = append(x.blocks[last], entry{at, r})
+	x.n++
+}
+
+// search returns the position of the first entry at or after t; the
+// index must be sorted.
+func (x *index) search(t instant) int {
+	lo, hi := 0, x.n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if x.at(m).at < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// segments calls f with the entries from position i to j, block by
+// block, until f returns false.
+func (x *index) segments(i, j int, f func([]entry) bool) {
+	for i < j {
+		k := x.lo + i
+		b := x.blocks[k>>blockBits]
+		off := k & (blockSize - 1)
+		seg := b[off:min(len(b), off+j-i)]
+		if !f(seg) {
+			return
+		}
+		i += len(seg)
+	}
+}
+
+// sort orders the index by instant, then write order, and drops its
+// entries before since (noTime keeps all).
 func (x *index) sort(since instant) {
 	if !x.sorted {
-		slices.SortStableFunc(x.e, func(a, b entry) int { return cmp.Compare(a.at, b.at) })
+		all := make([]entry, 0, x.n)
+		x.segments(0, x.n, func(seg []entry) bool { all = append(all, seg...); return true })
+		slices.SortStableFunc(all, func(a, b entry) int { return cmp.Compare(a.at, b.at) })
+		x.segments(0, x.n, func(seg []entry) bool { all = all[copy(seg, all):]; return true })
 		x.sorted = true
 	}
 	if since != noTime {
-		i, _ := slices.BinarySearchFunc(x.e, since, func(e entry, t instant) int { return cmp.Compare(e.at, t) })
-		if i > 0 {
-			n := copy(x.e, x.e[i:])
-			clear(x.e[n:])
-			x.e = x.e[:n]
-		}
+		x.drop(x.search(since))
 	}
-	x.mark = 2 * max(len(x.e), 1024)
+	x.mark = 2 * max(x.n, 1024)
 }
 
-// span returns the entries whose instant is in [from, to); the index must
-// be sorted.
-func (x *index) span(from, to instant) []entry {
-	lo, _ := slices.BinarySearchFunc(x.e, from, func(e entry, t instant) int { return cmp.Compare(e.at, t) })
-	hi, _ := slices.BinarySearchFunc(x.e, to, func(e entry, t instant) int { return cmp.Compare(e.at, t) })
-	return x.e[lo:max(lo, hi)]
+// drop removes the first k entries, giving back the blocks they filled.
+func (x *index) drop(k int) {
+	if k <= 0 {
+		return
+	}
+	x.segments(0, k, func(seg []entry) bool { clear(seg); return true })
+	x.lo += k
+	x.n -= k
+	full := x.lo >> blockBits
+	if x.n == 0 {
+		full = len(x.blocks)
+	}
+	clear(x.blocks[:full])
+	x.blocks = x.blocks[full:]
+	x.lo -= full << blockBits
+	if x.n == 0 {
+		x.blocks, x.lo = nil, 0
+	}
 }
 
-// remove drops the entry of r at at, if there is one.
+// span returns the positions [i, j) of the entries whose instant is in
+// [from, to); the index must be sorted.
+func (x *index) span(from, to instant) (i, j int) {
+	i, j = x.search(from), x.search(to)
+	return i, max(i, j)
+}
+
+// remove drops the entry of r at at, if there is one, moving the entries
+// after it down by one.
 func (x *index) remove(at instant, r *record) {
-	for i := len(x.e) - 1; i >= 0; i-- {
-		if x.e[i].r == r && x.e[i].at == at {
-			x.e = slices.Delete(x.e, i, i+1)
+	for i := x.n - 1; i >= 0; i-- {
+		if e := x.at(i); e.r == r && e.at == at {
+			for ; i < x.n-1; i++ {
+				*x.at(i) = *x.at(i + 1)
+			}
+			*x.at(x.n - 1) = entry{}
+			x.n--
+			last := len(x.blocks) - 1
+			x.blocks[last] = x.blocks[last][:len(x.blocks[last])-1]
+			if len(x.blocks[last]) == 0 {
+				x.blocks = x.blocks[:last]
+			}
+			if x.n == 0 {
+				x.blocks, x.lo = nil, 0
+			}
 			return
 		}
 	}
 }
+
+// cursor walks the entries of an index from position i to end.
+type cursor struct {
+	x      *index
+	i, end int
+}
+
+// cursor returns a cursor over the entries in [from, to); the index
+// must be sorted.
+func (x *index) cursor(from, to instant) cursor {
+	i, j := x.span(from, to)
+	return cursor{x, i, j}
+}
+
+func (c *cursor) more() bool   { return c.i < c.end }
+func (c *cursor) peek() *entry { return c.x.at(c.i) }
 
 // reports holds the indexes of the read side (report.Reader).
 type reports struct {
@@ -158,7 +263,7 @@ func (s *Store) indexChange(r *record, c *change) {
 		ix = &x.scores
 	}
 	ix.add(c.at, r)
-	if x.since != noTime && len(ix.e) >= ix.mark {
+	if x.since != noTime && ix.n >= ix.mark {
 		ix.sort(x.since)
 	}
 }
@@ -218,13 +323,16 @@ func (s *Store) Created(ctx context.Context, p report.Period) ([]lead.Lead, erro
 	defer s.mu.Unlock()
 	x := &s.reports.created
 	x.sort(noTime)
-	es := x.span(instantOf(p.From), instantOf(p.To))
-	found := make([]*record, 0, len(es))
-	for _, e := range es {
-		if e.r.created == e.at {
-			found = append(found, e.r)
+	i, j := x.span(instantOf(p.From), instantOf(p.To))
+	found := make([]*record, 0, j-i)
+	x.segments(i, j, func(es []entry) bool {
+		for _, e := range es {
+			if e.r.created == e.at {
+				found = append(found, e.r)
+			}
 		}
-	}
+		return true
+	})
 	// The index is in order of instant: sort the runs of one instant by id.
 	for i := 0; i < len(found); {
 		j := i + 1
@@ -262,14 +370,14 @@ func (s *Store) Changes(ctx context.Context, q report.ChangeQuery) iter.Seq2[lea
 // changes calls f with q's entries in order until f returns false.
 func (s *Store) changes(q *report.ChangeQuery, f func(*record, *change) bool) {
 	from, to := instantOf(q.From), instantOf(q.To)
-	var a, b []entry
+	var a, b cursor
 	if q.Has(lead.FieldScore) {
 		s.reports.scores.sort(s.reports.since)
-		a = s.reports.scores.span(from, to)
+		a = s.reports.scores.cursor(from, to)
 	}
 	if len(q.Fields) == 0 || slices.ContainsFunc(q.Fields, func(f lead.Field) bool { return f != lead.FieldScore }) {
 		s.reports.changes.sort(s.reports.since)
-		b = s.reports.changes.span(from, to)
+		b = s.reports.changes.cursor(from, to)
 	}
 	// Walk both spans by instant, one instant at a time: the records
 	// with entries at it, by id, each with its entries of that instant in
@@ -277,22 +385,22 @@ func (s *Store) changes(q *report.ChangeQuery, f func(*record, *change) bool) {
 	// record with several entries at one instant is named several times,
 	// and one whose entry retention dropped is named for nothing.
 	var run []*record
-	for len(a) > 0 || len(b) > 0 {
+	for a.more() || b.more() {
 		at := maxTime
-		if len(a) > 0 {
-			at = a[0].at
+		if a.more() {
+			at = a.peek().at
 		}
-		if len(b) > 0 && b[0].at < at {
-			at = b[0].at
+		if b.more() && b.peek().at < at {
+			at = b.peek().at
 		}
 		run = run[:0]
-		for len(a) > 0 && a[0].at == at {
-			run = append(run, a[0].r)
-			a = a[1:]
+		for a.more() && a.peek().at == at {
+			run = append(run, a.peek().r)
+			a.i++
 		}
-		for len(b) > 0 && b[0].at == at {
-			run = append(run, b[0].r)
-			b = b[1:]
+		for b.more() && b.peek().at == at {
+			run = append(run, b.peek().r)
+			b.i++
 		}
 		if len(run) > 1 {
 			slices.SortFunc(run, func(x, y *record) int { return strings.Compare(x.id, y.id) })
