@@ -38,7 +38,8 @@
 // The instant indexes take 16 bytes an entry and are appended to in
 // write order, in blocks of 4,096 entries, so that an index of millions
 // grows by a block and never copies itself while a writer waits; the
-// first query after an entry written out of order sorts them.
+// first query after an entry written out of order sorts the entries from
+// its instant on, not the whole index.
 //
 // # Memory
 //
