@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -80,16 +81,7 @@ func (x *index) add(at instant, r *record) {
 // search returns the position of the first entry at or after t; the
 // index must be sorted.
 func (x *index) search(t instant) int {
-	lo, hi := 0, x.n
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if x.at(m).at < t {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
+	return sort.Search(x.n, func(i int) bool { return x.at(i).at >= t })
 }
 
 // segments calls f with the entries from position i to j, block by
@@ -125,15 +117,7 @@ func (x *index) sort(since instant) {
 		})
 		// The first clean entry after least: those before it, least's
 		// equals included, were written first and stay first.
-		lo, hi := 0, x.clean
-		for lo < hi {
-			m := int(uint(lo+hi) >> 1)
-			if x.at(m).at <= least {
-				lo = m + 1
-			} else {
-				hi = m
-			}
-		}
+		lo := sort.Search(x.clean, func(i int) bool { return x.at(i).at > least })
 		tail := make([]entry, 0, x.n-lo)
 		x.segments(lo, x.n, func(seg []entry) bool { tail = append(tail, seg...); return true })
 		slices.SortStableFunc(tail, func(a, b entry) int { return cmp.Compare(a.at, b.at) })
