@@ -353,6 +353,15 @@ func refusal(ws []leadline.Write, err error) error {
 	return err
 }
 
+// params are a statement's parameters as it is written.
+type params []any
+
+// add adds v as the next parameter and returns its placeholder.
+func (p *params) add(v any) string {
+	*p = append(*p, v)
+	return "$" + strconv.Itoa(len(*p))
+}
+
 // statement returns the one statement that makes c's writes and checks
 // them (see apply), with its arguments. Its text depends only on which
 // parts the writes have (updates, inserts, event ids, history, deadlines,
@@ -361,13 +370,9 @@ func refusal(ws []leadline.Write, err error) error {
 func (c *columns) statement(q *queries, ws []leadline.Write) (string, []any) {
 	var (
 		b    strings.Builder
-		args []any
+		args params
 	)
-	// arg adds v as the next parameter and returns its placeholder.
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	arg := args.add
 	lead := func(r *leadRows) []any {
 		return []any{arg(r.id), arg(r.version), arg(r.owner), arg(r.created), arg(r.open), arg(r.active), arg(r.attempted), arg(r.desk), arg(r.body)}
 	}
@@ -443,12 +448,9 @@ func (c *columns) fitsRows() bool {
 func (c *columns) oneStatement(q *queries, w *leadline.Write) (string, []any) {
 	var (
 		b    strings.Builder
-		args []any
+		args params
 	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	arg := args.add
 	// rows writes n rows of VALUES, row i's parameters from col(i).
 	rows := func(n int, col func(i int) []any) {
 		for i := range n {
