@@ -217,8 +217,12 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) error {
 	if err := ctx.Err(); err != nil {
 		return err // nothing sent
 	}
+	var one *oneText
 	if len(ws) == 1 && c.fitsRows() {
-		err = s.sendOne(ctx, conn.Conn(), c, &ws[0])
+		one = s.oneText(c, &ws[0])
+	}
+	if one != nil {
+		err = s.sendOne(ctx, conn.Conn(), c, &ws[0], one)
 	} else {
 		err = s.sendArrays(ctx, conn.Conn(), c, ws)
 	}
@@ -231,21 +235,30 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) error {
 	return nil
 }
 
-// sendOne sends the one write w, whose columns c holds, as a statement
-// of plain values (oneStatement), whose plan PostgreSQL makes once per
-// connection and keeps, as a fresh plan would cost the same.
-func (s *Store) sendOne(ctx context.Context, conn *pgx.Conn, c *columns, w *leadline.Write) error {
-	q := &s.q
-	b := &pgx.Batch{}
-	sql, args := c.oneStatement(q, w)
-	b.Queue(sql, args...)
-	if len(c.histPruneLead) > 0 {
-		b.Queue(q.pruneHistory, c.histPruneLead, c.histSince)
+// sendOne sends the one write w, whose columns c holds, as the statement
+// of plain values of its shape (oneStatement, its text t), prepared once
+// per connection, its parameters written by scalarParams.
+func (s *Store) sendOne(ctx context.Context, conn *pgx.Conn, c *columns, w *leadline.Write, t *oneText) error {
+	sd, err := conn.Prepare(ctx, t.name, t.sql)
+	if err != nil {
+		return err
 	}
-	if len(c.seenPrune) > 0 {
-		b.Queue(q.pruneSeen, c.seenPrune, c.seenSince)
+	r := &c.upd
+	if len(r.id) == 0 {
+		r = &c.ins
 	}
-	return conn.SendBatch(ctx, b).Close()
+	// Room for the lead's JSON and the rest, a few hundred bytes, and
+	// for every parameter (see oneStatement).
+	n := 11 + 2*len(c.seenLead) + 8*len(c.histLead) + 2*len(c.dlLead) + 2*len(c.outKey)
+	p := scalarParams{buf: make([]byte, 0, len(r.body[0])+1024), ends: make([]int, 0, n), types: make([]uint32, 0, n)}
+	c.oneStatement(&s.q, w, &p, nil)
+	values, formats, err := p.values(sd.ParamOIDs)
+	if err != nil {
+		return err
+	}
+	b := &pgconn.Batch{}
+	b.ExecStatement(sd, values, formats, nil)
+	return s.sendWith(ctx, conn, b, c)
 }
 
 // sendArrays sends the writes ws, whose columns c holds, as one
@@ -271,6 +284,15 @@ func (s *Store) sendArrays(ctx context.Context, conn *pgx.Conn, c *columns, ws [
 	// write's transaction.
 	b.ExecParams(q.genericPlan, nil, nil, nil, nil)
 	b.ExecStatement(sd, values, formats, nil)
+	return s.sendWith(ctx, conn, b, c)
+}
+
+// sendWith sends the batch b, which holds a write's statement, with the
+// statements that prune what c's writes let go of (history and event ids
+// past their retention), in one round trip and one implicit transaction,
+// ended by the batch's Sync.
+func (s *Store) sendWith(ctx context.Context, conn *pgx.Conn, b *pgconn.Batch, c *columns) error {
+	q := &s.q
 	prune := func(sql string, leads []string, since []time.Time) error {
 		values, formats, err := arrayParams([]uint32{oidTextArray, oidTimestamptzArray}, []any{leads, since})
 		if err != nil {
@@ -289,9 +311,7 @@ func (s *Store) sendArrays(ctx context.Context, conn *pgx.Conn, c *columns, ws [
 			return err
 		}
 	}
-	// One round trip, one implicit transaction, ended by the batch's
-	// Sync.
-	_, err = conn.PgConn().ExecBatch(ctx, b).ReadAll()
+	_, err := conn.PgConn().ExecBatch(ctx, b).ReadAll()
 	return err
 }
 
@@ -437,79 +457,161 @@ func (c *columns) fitsRows() bool {
 		len(c.dlLead) <= maxRows && len(c.outKey) <= maxRows
 }
 
-// oneStatement returns the statement that makes the one write w, whose
-// columns c holds, and checks it, as statement does for a batch, with
-// its arguments: each value a parameter of its own, rows as VALUES, no
-// array. Its plan is the same whatever the values, so PostgreSQL settles
-// on a generic plan after its first runs on a connection, without the
+// oneStatement writes the parameters of the statement that makes the
+// one write w, whose columns c holds, and checks it, as statement does
+// for a batch, into p, and, when sql is not nil, the statement's text
+// into sql: each value a parameter of its own, rows as VALUES, no array.
+// The lead's id, and the instant its event ids are recorded at, are one
+// parameter each, whatever the rows that repeat them. The text depends
+// only on c's shape, so a store writes it once a shape (oneText) and
+// then only the parameters.
+//
+// The plan is the same whatever the values, so PostgreSQL settles on a
+// generic plan after its first runs on a connection, without the
 // per-transaction setting statement needs; a write of an event costs the
-// server a sixth less CPU (BenchmarkHandle). Its text depends only on how
-// many rows of each kind w has.
-func (c *columns) oneStatement(q *queries, w *leadline.Write) (string, []any) {
-	var (
-		b    strings.Builder
-		args params
-	)
-	arg := args.add
-	// rows writes n rows of VALUES, row i's parameters from col(i).
-	rows := func(n int, col func(i int) []any) {
-		for i := range n {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteByte('(')
-			for j, v := range col(i) {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(arg(v))
-			}
-			b.WriteByte(')')
+// server a sixth less CPU (BenchmarkHandle).
+func (c *columns) oneStatement(q *queries, w *leadline.Write, p *scalarParams, sql *strings.Builder) {
+	// text writes s into the statement's text, when it is wanted.
+	text := func(s string) {
+		if sql != nil {
+			sql.WriteString(s)
 		}
 	}
+	// rows writes n rows of VALUES, row i's values by row(i, put), which
+	// puts each value's placeholder.
+	rows := func(n int, row func(i int, put func(string))) {
+		j := 0 // the place of the next value in its row
+		put := func(ph string) {
+			if j > 0 {
+				text(", ")
+			}
+			text(ph)
+			j++
+		}
+		for i := range n {
+			if i > 0 {
+				text(", ")
+			}
+			text("(")
+			j = 0
+			row(i, put)
+			text(")")
+		}
+	}
+	printf := func(format string, a ...any) {
+		if sql != nil {
+			fmt.Fprintf(sql, format, a...)
+		}
+	}
+	p.named = sql != nil
 	r := &c.upd
 	if len(r.id) == 0 {
 		r = &c.ins
 	}
+	id := p.text(r.id[0])
 	if r == &c.upd {
-		fmt.Fprintf(&b, q.updateOne, arg(r.id[0]), arg(r.version[0]), arg(r.owner[0]), arg(r.created[0]),
-			arg(r.open[0]), arg(r.active[0]), arg(r.attempted[0]), arg(r.desk[0]), arg(r.body[0]))
+		printf(q.updateOne, id, p.int8(r.version[0]), p.text(r.owner[0]), p.timestamptz(r.created[0]),
+			p.boolean(r.open[0]), p.boolean(r.active[0]), p.boolean(r.attempted[0]), p.text(r.desk[0]), p.text(r.body[0]))
 	} else {
-		fmt.Fprintf(&b, q.insertOne, arg(r.id[0]), arg(r.owner[0]), arg(r.created[0]),
-			arg(r.open[0]), arg(r.active[0]), arg(r.attempted[0]), arg(r.desk[0]), arg(r.body[0]))
+		printf(q.insertOne, id, p.text(r.owner[0]), p.timestamptz(r.created[0]),
+			p.boolean(r.open[0]), p.boolean(r.active[0]), p.boolean(r.attempted[0]), p.text(r.desk[0]), p.text(r.body[0]))
 	}
 	if n := len(c.seenLead); n > 0 {
-		b.WriteString(q.seenRows)
-		rows(n, func(i int) []any { return []any{c.seenLead[i], c.seenEvent[i], c.seenAt[i], c.seenPrint[i]} })
-		b.WriteString(q.seenRowsEnd)
+		text(q.seenRows)
+		at := p.timestamptz(c.seenAt[0]) // the write's instant, every row's
+		rows(n, func(i int, put func(string)) {
+			put(id)
+			put(p.text(c.seenEvent[i]))
+			put(at)
+			put(p.int8(c.seenPrint[i]))
+		})
+		text(q.seenRowsEnd)
 	} else {
-		b.WriteString(q.noSeenCTE)
+		text(q.noSeenCTE)
 	}
 	if n := len(c.histLead); n > 0 {
-		b.WriteString(q.historyRows)
-		rows(n, func(i int) []any {
-			return []any{c.histLead[i], c.histAt[i], c.histField[i], c.histActor[i], c.histEvent[i],
-				c.histFrom[i], c.histTo[i], c.histRule[i], c.histReason[i]}
+		text(q.historyRows)
+		rows(n, func(i int, put func(string)) {
+			put(id)
+			put(p.timestamptz(c.histAt[i]))
+			for _, v := range [...]string{c.histField[i], c.histActor[i], c.histEvent[i], c.histFrom[i], c.histTo[i], c.histRule[i], c.histReason[i]} {
+				put(p.text(v))
+			}
 		})
-		b.WriteByte(')')
+		text(")")
 	}
 	if len(c.dropLeads) > 0 {
-		fmt.Fprintf(&b, q.dropOne, arg(c.dropLeads[0]))
+		printf(q.dropOne, id)
 	}
 	if n := len(c.dlLead); n > 0 {
-		b.WriteString(q.deadlineRows)
-		rows(n, func(i int) []any { return []any{c.dlLead[i], c.dlKind[i], c.dlDue[i]} })
-		b.WriteByte(')')
+		text(q.deadlineRows)
+		rows(n, func(i int, put func(string)) {
+			put(id)
+			put(p.text(c.dlKind[i]))
+			put(p.timestamptz(c.dlDue[i]))
+		})
+		text(")")
 	}
 	if n := len(c.outKey); n > 0 {
-		b.WriteString(q.outboxRows)
-		rows(n, func(i int) []any { return []any{c.outKey[i], c.outBody[i]} })
-		b.WriteString(q.outboxRowsEnd)
+		text(q.outboxRows)
+		rows(n, func(i int, put func(string)) {
+			put(p.text(c.outKey[i]))
+			put(p.text(c.outBody[i]))
+		})
+		text(q.outboxRowsEnd)
 	}
 	want := 0
 	if w.Event != "" {
 		want = 1 + len(w.Events)
 	}
-	fmt.Fprintf(&b, q.checkOne, arg(int64(want)))
-	return b.String(), args
+	printf(q.checkOne, p.int8(int64(want)))
+}
+
+// oneShape is what the text of a single write's statement depends on
+// (oneStatement): whether it updates or inserts the lead and replaces
+// its deadlines, and how many rows of each kind it writes.
+type oneShape struct {
+	insert, drop           bool
+	seen, hist, dls, notes uint8
+}
+
+// shape returns the shape of c's one write, which fitsRows accepted.
+func (c *columns) shape() oneShape {
+	return oneShape{insert: len(c.upd.id) == 0, drop: len(c.dropLeads) > 0,
+		seen: uint8(len(c.seenLead)), hist: uint8(len(c.histLead)), dls: uint8(len(c.dlLead)), notes: uint8(len(c.outKey))}
+}
+
+// oneText is the text of a single write's statement of one shape, and
+// the name it is prepared under on each connection: a digest of the
+// text, so that stores of different schemas sharing a pool never mix
+// theirs.
+type oneText struct{ name, sql string }
+
+// maxShapes bounds the shapes of single writes a store keeps a text of,
+// and so the statements it prepares on each connection: a write of a
+// shape beyond them is sent as arrays (sendArrays), as a batch is. The
+// events of a team come in a few dozen shapes.
+const maxShapes = 512
+
+// oneText returns the text of the statement of c's one write w, written
+// once for its shape, or nil when the store keeps maxShapes others.
+func (s *Store) oneText(c *columns, w *leadline.Write) *oneText {
+	shape := c.shape()
+	if t, ok := s.texts.Load(shape); ok {
+		return t.(*oneText)
+	}
+	if s.shapes.Load() >= maxShapes {
+		return nil
+	}
+	var (
+		p   scalarParams
+		sql strings.Builder
+	)
+	c.oneStatement(&s.q, w, &p, &sql)
+	sum := sha256.Sum256([]byte(sql.String()))
+	t, loaded := s.texts.LoadOrStore(shape, &oneText{name: "leadline_one_" + hex.EncodeToString(sum[:12]), sql: sql.String()})
+	if !loaded {
+		s.shapes.Add(1)
+	}
+	return t.(*oneText)
 }

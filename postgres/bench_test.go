@@ -259,7 +259,9 @@ func benchHandleBatch(b *testing.B, per int) {
 	}
 	var next atomic.Int64
 	b.SetParallelism((workers + 1) / 2)
+	var cpu cpuMeter
 	b.ResetTimer()
+	cpu.start()
 	b.RunParallel(func(pb *testing.PB) {
 		ctx := context.Background()
 		evs := make([]lead.Event, per)
@@ -275,7 +277,9 @@ func benchHandleBatch(b *testing.B, per int) {
 			}
 		}
 	})
+	cpu.stop()
 	b.ReportMetric(float64(b.N*per)/b.Elapsed().Seconds(), "events/s")
+	cpu.reportPer(b, b.N*per, "event")
 }
 
 // copyLeads loads leads straight into the store's tables with COPY, with

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,6 +33,11 @@ type Store struct {
 	pool   *pgxpool.Pool
 	schema string
 	q      queries
+	// texts holds the text of a single write's statement by its shape
+	// (oneShape -> *oneText), written once; shapes counts them, up to
+	// maxShapes.
+	texts  sync.Map
+	shapes atomic.Int64
 }
 
 // Option configures a [Store].
