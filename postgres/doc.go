@@ -42,8 +42,8 @@
 // server runs as one implicit transaction and commits at the Sync. One
 // statement makes every write: for a batch, with arrays (sent in
 // PostgreSQL's binary format, written by the store); for a single write
-// of a few rows (an event's), with a parameter per value, whose plan
-// the server then keeps. The compare-and-set of the
+// of a few rows (an event's), with a parameter per value (written by the
+// store too), whose plan the server then keeps. The compare-and-set of the
 // leads (an UPDATE on id and version; an INSERT for version 0), the
 // event ids, history, deadlines and outbox, each a data-modifying CTE,
 // and checks what they did: the first write, in batch order, whose event
@@ -54,7 +54,9 @@
 // too: a write whose context ends while the server still runs it is
 // cancelled on the server, as its commit is already on the way.
 // The write statements are prepared on each connection (named
-// statements, a handful of texts per connection): behind a connection
+// statements: a handful of texts for batches, and one for each shape of
+// a single write, so many rows of each kind, up to 512 shapes a store,
+// beyond which a single write goes as a batch does): behind a connection
 // pooler in transaction mode, use one that keeps prepared statements
 // (PgBouncer 1.21 or later, with max_prepared_statements set). A lead's
 // and a notification's JSON are written and a lead's read field by
