@@ -243,10 +243,7 @@ func (s *Store) sendOne(ctx context.Context, conn *pgx.Conn, c *columns, w *lead
 	if err != nil {
 		return err
 	}
-	r := &c.upd
-	if len(r.id) == 0 {
-		r = &c.ins
-	}
+	r := c.one()
 	// Room for the lead's JSON and the rest, a few hundred bytes, and
 	// for every parameter (see oneStatement).
 	n := 11 + 2*len(c.seenLead) + 8*len(c.histLead) + 2*len(c.dlLead) + 2*len(c.outKey)
@@ -504,10 +501,7 @@ func (c *columns) oneStatement(q *queries, w *leadline.Write, p *scalarParams, s
 		}
 	}
 	p.named = sql != nil
-	r := &c.upd
-	if len(r.id) == 0 {
-		r = &c.ins
-	}
+	r := c.one()
 	id := p.text(r.id[0])
 	if r == &c.upd {
 		printf(q.updateOne, id, p.int8(r.version[0]), p.text(r.owner[0]), p.timestamptz(r.created[0]),
@@ -567,6 +561,14 @@ func (c *columns) oneStatement(q *queries, w *leadline.Write, p *scalarParams, s
 	printf(q.checkOne, p.int8(int64(want)))
 }
 
+// one returns the row of c's one write's lead: to update, else to insert.
+func (c *columns) one() *leadRows {
+	if len(c.upd.id) > 0 {
+		return &c.upd
+	}
+	return &c.ins
+}
+
 // oneShape is what the text of a single write's statement depends on
 // (oneStatement): whether it updates or inserts the lead and replaces
 // its deadlines, and how many rows of each kind it writes.
@@ -597,11 +599,12 @@ const maxShapes = 512
 // once for its shape, or nil when the store keeps maxShapes others.
 func (s *Store) oneText(c *columns, w *leadline.Write) *oneText {
 	shape := c.shape()
-	if t, ok := s.texts.Load(shape); ok {
-		return t.(*oneText)
-	}
-	if s.shapes.Load() >= maxShapes {
-		return nil
+	s.textsMu.RLock()
+	t, ok := s.texts[shape]
+	full := len(s.texts) >= maxShapes
+	s.textsMu.RUnlock()
+	if ok || full {
+		return t
 	}
 	var (
 		p   scalarParams
@@ -609,9 +612,15 @@ func (s *Store) oneText(c *columns, w *leadline.Write) *oneText {
 	)
 	c.oneStatement(&s.q, w, &p, &sql)
 	sum := sha256.Sum256([]byte(sql.String()))
-	t, loaded := s.texts.LoadOrStore(shape, &oneText{name: "leadline_one_" + hex.EncodeToString(sum[:12]), sql: sql.String()})
-	if !loaded {
-		s.shapes.Add(1)
+	s.textsMu.Lock()
+	defer s.textsMu.Unlock()
+	if t, ok := s.texts[shape]; ok || len(s.texts) >= maxShapes {
+		return t // written meanwhile by another write, or no room left
 	}
-	return t.(*oneText)
+	if s.texts == nil {
+		s.texts = make(map[oneShape]*oneText)
+	}
+	t = &oneText{name: "leadline_one_" + hex.EncodeToString(sum[:12]), sql: sql.String()}
+	s.texts[shape] = t
+	return t
 }

@@ -21,18 +21,25 @@ func TestApply_shapesBeyondTheBound(t *testing.T) {
 	ctx := context.Background()
 	at := time.Date(2026, 4, 6, 9, 0, 0, 0, time.UTC)
 	texts := func() int {
-		n := 0
-		st.texts.Range(func(any, any) bool { n++; return true })
-		return n
+		st.textsMu.RLock()
+		defer st.textsMu.RUnlock()
+		return len(st.texts)
 	}
 	l := lead.Lead{ID: "L-1", Owner: "rep-a", Created: at, Updated: at}
 	if err := st.Apply(ctx, leadline.Write{Lead: l, Event: "e-1", At: at}); err != nil {
 		t.Fatal(err)
 	}
-	if n := texts(); n != 1 || st.shapes.Load() != 1 {
-		t.Fatalf("after one write: %d texts, %d counted; want 1", n, st.shapes.Load())
+	if n := texts(); n != 1 {
+		t.Fatalf("after one write: %d texts; want 1", n)
 	}
-	st.shapes.Store(maxShapes) // as if maxShapes shapes were kept
+	// As if maxShapes shapes were kept: shapes no write has (255
+	// notifications) beside the first write's.
+	st.textsMu.Lock()
+	for i := range maxShapes - 1 {
+		st.texts[oneShape{notes: 255, seen: uint8(i), hist: uint8(i >> 8)}] = &oneText{}
+	}
+	st.textsMu.Unlock()
+	const kept = maxShapes
 	write := func(w leadline.Write) {
 		t.Helper()
 		cur, err := st.Lead(ctx, "L-1")
@@ -53,8 +60,8 @@ func TestApply_shapesBeyondTheBound(t *testing.T) {
 	// Another shape: two event ids and a change.
 	write(leadline.Write{Event: "e-2", Events: []string{"e-3"},
 		History: []lead.Change{{Lead: "L-1", At: at, Actor: "ma", Field: lead.FieldScore, From: "0", To: "5"}}})
-	if n := texts(); n != 1 {
-		t.Errorf("a write beyond the bound kept a text: %d texts; want 1", n)
+	if n := texts(); n != kept {
+		t.Errorf("a write beyond the bound kept a text: %d texts; want %d", n, kept)
 	}
 	// The kept shape, an insert with one event id, still has its text.
 	w := leadline.Write{Lead: lead.Lead{ID: "L-2", Owner: "rep-a", Created: at, Updated: at}, Event: "e-1", At: at}
@@ -68,8 +75,8 @@ func TestApply_shapesBeyondTheBound(t *testing.T) {
 	if err := st.Apply(ctx, w); err != nil {
 		t.Fatal(err)
 	}
-	if n := texts(); n != 1 {
-		t.Errorf("after a write of the kept shape: %d texts; want 1", n)
+	if n := texts(); n != kept {
+		t.Errorf("after a write of the kept shape: %d texts; want %d", n, kept)
 	}
 	got, err := st.Lead(ctx, "L-1")
 	if err != nil || got.Version != 2 {

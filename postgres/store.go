@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,11 +32,10 @@ type Store struct {
 	pool   *pgxpool.Pool
 	schema string
 	q      queries
-	// texts holds the text of a single write's statement by its shape
-	// (oneShape -> *oneText), written once; shapes counts them, up to
-	// maxShapes.
-	texts  sync.Map
-	shapes atomic.Int64
+	// texts holds the text of a single write's statement by its shape,
+	// written once, up to maxShapes of them (oneText).
+	textsMu sync.RWMutex
+	texts   map[oneShape]*oneText
 }
 
 // Option configures a [Store].
