@@ -328,3 +328,52 @@ func TestStore_LeadSeen(t *testing.T) {
 		t.Errorf("LeadSeen(missing) = %v; want ErrNotFound", err)
 	}
 }
+
+// TestApply_retentionDeletes checks that a write's retention deletes
+// what it lets go of (E2, E3), where the store contract only says what
+// must be kept: twelve writes of a lead an hour apart, each keeping the
+// event ids and history of the three hours before it, leave exactly the
+// rows of the last four (at or after the last write's window), so that
+// a lead's rows stay bounded. A single write and a batch store their
+// rows' instants alike.
+func TestApply_retentionDeletes(t *testing.T) {
+	t.Parallel()
+	for _, batch := range []bool{false, true} {
+		t.Run(map[bool]string{false: "single writes", true: "batches"}[batch], func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			st := newStore(t)
+			l := lead.Lead{ID: "L-1", Owner: "rep-a", Created: monday, Updated: monday}
+			for i := range 12 {
+				at := monday.Add(time.Duration(i) * time.Hour)
+				ev := fmt.Sprintf("ev-%d", i)
+				w := leadline.Write{Lead: l, Event: ev, At: at, KeepDeadlines: true,
+					HistorySince: at.Add(-3 * time.Hour), EventsSince: at.Add(-3 * time.Hour),
+					History: []lead.Change{{Lead: "L-1", At: at, Actor: "ma", Event: ev, Field: lead.FieldScore, From: "0", To: "1"}}}
+				var err error
+				if batch {
+					// A second lead in the batch makes it a batch's
+					// statement, not a single write's.
+					other := lead.Lead{ID: fmt.Sprintf("L-other-%d", i), Owner: "rep-a", Created: at, Updated: at}
+					err = st.ApplyBatch(ctx, []leadline.Write{w, {Lead: other, At: at}})
+				} else {
+					err = st.Apply(ctx, w)
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				l.Version++
+			}
+			var seen, history int
+			q := quote(st.Schema())
+			err := testPool(t).QueryRow(ctx, `SELECT (SELECT count(*) FROM `+q+`.seen WHERE lead = 'L-1'),
+				(SELECT count(*) FROM `+q+`.history WHERE lead = 'L-1')`).Scan(&seen, &history)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if seen != 4 || history != 4 {
+				t.Errorf("after 12 writes an hour apart, each keeping 3 hours: %d event ids and %d history entries stored; want 4 of each (+8h to +11h)", seen, history)
+			}
+		})
+	}
+}
