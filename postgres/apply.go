@@ -73,6 +73,22 @@ func (r *leadRows) add(l *lead.Lead, body string) {
 	r.body = append(r.body, body)
 }
 
+// carve makes the columns of n leads from the shared arrays (see carve).
+func (r *leadRows) carve(n int, strs *[]string, times *[]time.Time, bools *[]bool, ints *[]int64) {
+	r.id, r.owner, r.desk, r.body = carve(strs, n), carve(strs, n), carve(strs, n), carve(strs, n)
+	r.created, r.version = carve(times, n), carve(ints, n)
+	r.open, r.active, r.attempted = carve(bools, n), carve(bools, n), carve(bools, n)
+}
+
+// carve returns the next n elements of *shared as an empty column of
+// capacity n, and moves *shared past them: a write's columns of a type
+// share one array, so that they cost one allocation, not one each.
+func carve[T any](shared *[]T, n int) []T {
+	col := (*shared)[:0:n]
+	*shared = (*shared)[n:]
+	return col
+}
+
 // encode marshals a value kept as JSON.
 func encode(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
@@ -86,29 +102,50 @@ func encode(v any) ([]byte, error) {
 func collect(ws []leadline.Write) (*columns, error) {
 	c := &columns{}
 	// The columns' lengths, so that each is made once: a sweep's batch
-	// has thousands of rows of each kind.
-	var hist, dls, notes int
+	// has thousands of rows of each kind, an event's write a few, and
+	// the columns of a type share one array.
+	var ins, seen, hist, dls, notes int
 	for i := range ws {
-		hist += len(ws[i].History)
-		dls += len(ws[i].Deadlines)
-		notes += len(ws[i].Outbox)
+		w := &ws[i]
+		if w.Lead.Version == 0 {
+			ins++
+		}
+		if w.Event != "" {
+			seen += 1 + len(w.Events)
+		}
+		hist += len(w.History)
+		dls += len(w.Deadlines)
+		notes += len(w.Outbox)
 	}
+	strs := make([]string, 4*len(ws)+2*seen+8*hist+2*dls+2*notes)
+	times := make([]time.Time, len(ws)+seen+hist+dls)
+	bools := make([]bool, 3*len(ws))
+	ints := make([]int64, len(ws)+seen)
+	c.ins.carve(ins, &strs, &times, &bools, &ints)
+	c.upd.carve(len(ws)-ins, &strs, &times, &bools, &ints)
+	c.seenLead, c.seenEvent, c.seenAt, c.seenPrint = carve(&strs, seen), carve(&strs, seen), carve(&times, seen), carve(&ints, seen)
 	for _, col := range []*[]string{&c.histLead, &c.histField, &c.histActor, &c.histEvent, &c.histFrom, &c.histTo, &c.histRule, &c.histReason} {
-		*col = make([]string, 0, hist)
+		*col = carve(&strs, hist)
 	}
-	c.histAt = make([]time.Time, 0, hist)
-	c.dlLead, c.dlKind, c.dlDue = make([]string, 0, dls), make([]string, 0, dls), make([]time.Time, 0, dls)
-	c.outKey, c.outBody = make([]string, 0, notes), make([]string, 0, notes)
+	c.histAt = carve(&times, hist)
+	c.dlLead, c.dlKind, c.dlDue = carve(&strs, dls), carve(&strs, dls), carve(&times, dls)
+	c.outKey, c.outBody = carve(&strs, notes), carve(&strs, notes)
 	type updated struct {
 		i    int
 		body string
 	}
 	var (
-		upd = make([]updated, 0, len(ws))
-		buf []byte // the JSON of a lead or notification, reused
+		upd = make([]updated, 0, len(ws)-ins)
+		// The JSON of a lead or notification, reused: room for a lead's.
+		buf = make([]byte, 0, 1024)
 		err error
 	)
-	keys := make(map[string]struct{}, notes) // the notifications' keys so far
+	// The notifications' keys so far, in a set when a linear search of
+	// them would cost more.
+	var keys map[string]struct{}
+	if notes > 16 {
+		keys = make(map[string]struct{}, notes)
+	}
 	for i := range ws {
 		w := &ws[i]
 		l := &w.Lead
@@ -123,12 +160,13 @@ func collect(ws []leadline.Write) (*columns, error) {
 			upd = append(upd, updated{i, body})
 		}
 		if w.Event != "" {
-			for j, ev := range append([]string{w.Event}, w.Events...) {
-				print := w.Print
-				if j > 0 && len(w.Prints) > 0 {
-					print = w.Prints[j-1]
-				} else if j > 0 {
-					print = 0
+			for j := range 1 + len(w.Events) {
+				ev, print := w.Event, w.Print
+				if j > 0 {
+					ev, print = w.Events[j-1], 0
+					if len(w.Prints) > 0 {
+						print = w.Prints[j-1]
+					}
 				}
 				c.seenLead = append(c.seenLead, id)
 				c.seenEvent = append(c.seenEvent, ev)
@@ -160,10 +198,15 @@ func collect(ws []leadline.Write) (*columns, error) {
 		}
 		for j := range w.Outbox {
 			n := w.Outbox[j]
-			if _, dup := keys[n.Key]; dup {
-				continue // the first of a key in the batch wins, as a pending one does
+			// The first of a key in the batch wins, as a pending one does.
+			if keys != nil {
+				if _, dup := keys[n.Key]; dup {
+					continue
+				}
+				keys[n.Key] = struct{}{}
+			} else if slices.Contains(c.outKey, n.Key) {
+				continue
 			}
-			keys[n.Key] = struct{}{}
 			n.Attempts = 0
 			if buf, err = encodeNote(buf[:0], &n); err != nil {
 				return nil, fmt.Errorf("lead %s: outbox[%d]: %w", id, j, err)
