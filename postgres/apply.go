@@ -245,8 +245,11 @@ func collect(ws []leadline.Write) (*columns, error) {
 // the event ids are checked first. No statement before the check refuses:
 // the compare-and-set updates no row, the insert of the event ids skips
 // those recorded before (waiting for a concurrent write of the same id to
-// end). A cancelled context or a statement timeout aborts the
-// transaction; nothing is half-written.
+// end). A single write's statement (oneStatement) inserts its event ids
+// plainly instead, and one recorded before fails the insert, before the
+// check, with a unique violation that refusal reads as the duplicate. A
+// cancelled context or a statement timeout aborts the transaction;
+// nothing is half-written.
 func (s *Store) apply(ctx context.Context, ws []leadline.Write) error {
 	c, err := collect(ws)
 	if err != nil {
@@ -381,28 +384,43 @@ const cancelWait = 10 * time.Second
 const (
 	codeDuplicate = "LLD01"
 	codeConflict  = "LLC01"
+	// codeUniqueViolation on the seen table is a single write's refusal
+	// as a duplicate (oneStatement).
+	codeUniqueViolation = "23505"
 )
 
 // refusal translates the error of a write's batch: a refusal of the
 // server names the write, from the error's DETAIL (the write's index, set
 // by the refuse function), and wraps [leaderr.ErrDuplicateEvent] or
-// [leaderr.ErrConflict] as the SQLSTATE says; any other error is
-// interpreted by [interpretError].
+// [leaderr.ErrConflict] as the SQLSTATE says; a unique violation on the
+// event ids of a single write is that write's duplicate (E2); any other
+// error is interpreted by [interpretError].
 func refusal(ws []leadline.Write, err error) error {
 	var pe *pgconn.PgError
-	if !errors.As(err, &pe) || (pe.Code != codeDuplicate && pe.Code != codeConflict) {
+	if !errors.As(err, &pe) {
 		return interpretError(err)
 	}
-	i, perr := strconv.Atoi(pe.Detail)
-	if perr != nil || i < 0 || i >= len(ws) {
+	code, i := pe.Code, -1
+	switch {
+	case code == codeDuplicate || code == codeConflict:
+		if n, perr := strconv.Atoi(pe.Detail); perr == nil {
+			i = n
+		}
+	case code == codeUniqueViolation && pe.TableName == "seen" && len(ws) == 1:
+		// A single write's event id recorded before (oneStatement).
+		code, i = codeDuplicate, 0
+	default:
+		return interpretError(err)
+	}
+	if i < 0 || i >= len(ws) {
 		// Not a detail the refuse function sets: the kind is still sure.
-		if pe.Code == codeDuplicate {
+		if code == codeDuplicate {
 			return fmt.Errorf("%w: %w", leaderr.ErrDuplicateEvent, err)
 		}
 		return fmt.Errorf("%w: %w", leaderr.ErrConflict, err)
 	}
 	w := &ws[i]
-	if pe.Code == codeDuplicate {
+	if code == codeDuplicate {
 		err = fmt.Errorf("%s: event %s: %w", w.Lead.ID, w.Event, leaderr.ErrDuplicateEvent)
 	} else {
 		err = fmt.Errorf("%s: read version %d: %w", w.Lead.ID, w.Lead.Version, leaderr.ErrConflict)
@@ -597,11 +615,7 @@ func (c *columns) oneStatement(q *queries, w *leadline.Write, p *scalarParams, s
 		})
 		text(q.outboxRowsEnd)
 	}
-	want := 0
-	if w.Event != "" {
-		want = 1 + len(w.Events)
-	}
-	printf(q.checkOne, p.int8(int64(want)))
+	text(q.checkOne)
 }
 
 // one returns the row of c's one write's lead: to update, else to insert.

@@ -49,7 +49,9 @@
 // and checks what they did: the first write, in batch order, whose event
 // ids were recorded before (E2, first) or whose lead was not written
 // makes the server raise SQLSTATE LLD01 or LLC01 (the refuse function of
-// migration 0003), which rolls it all back; then retention. A cancelled
+// migration 0003), which rolls it all back (a single write's repeated
+// event id fails its insert into seen first, a unique violation read as
+// the same duplicate); then retention. A cancelled
 // context, a statement timeout or a lost connection rolls it all back
 // too: a write whose context ends while the server still runs it is
 // cancelled on the server, as its commit is already on the way.
@@ -65,7 +67,8 @@
 // encoding/json.
 // Driver errors are translated in one place by SQLSTATE: no rows is
 // leaderr.ErrNotFound, a unique violation, serialization failure or
-// deadlock is leaderr.ErrConflict (and LLD01 leaderr.ErrDuplicateEvent,
+// deadlock is leaderr.ErrConflict (but one on seen, a single write's
+// event id, leaderr.ErrDuplicateEvent; and LLD01 leaderr.ErrDuplicateEvent,
 // LLC01 leaderr.ErrConflict, naming the write), a cancelled statement [ErrTimeout], a
 // lost connection [leaderr.ErrUnavailable], text PostgreSQL cannot hold (a NUL
 // byte) [ErrText].

@@ -99,7 +99,7 @@ func newQueries(schema string) queries {
 			VALUES (%s, 1, %s, %s, %s, %s, %s, %s, %s::jsonb)
 			ON CONFLICT (id) DO NOTHING RETURNING 1)`),
 		seenRows:     q(`, seen AS (INSERT INTO @s.seen (lead, event, at, print) VALUES `),
-		seenRowsEnd:  ` ON CONFLICT (lead, event) DO NOTHING RETURNING lead)`,
+		seenRowsEnd:  ` RETURNING lead)`,
 		historyRows:  q(`, hist AS (INSERT INTO @s.history (` + historyCols + `) VALUES `),
 		dropOne:      q(`, dropped AS (DELETE FROM @s.deadlines WHERE lead = %s)`),
 		deadlineRows: q(`, due AS (INSERT INTO @s.deadlines (lead, kind, due) VALUES `),
@@ -107,9 +107,16 @@ func newQueries(schema string) queries {
 		// is their order in the write, as with the arrays.
 		outboxRows:    q(`, notes AS (INSERT INTO @s.outbox (key, body) SELECT key, body::json FROM (VALUES `),
 		outboxRowsEnd: ` ) AS u(key, body) ON CONFLICT (key) DO NOTHING)`,
+		// A single write's event ids are inserted plainly, without the
+		// speculative insertion of ON CONFLICT: one recorded before makes
+		// the insert fail with a unique violation on seen, which refusal
+		// reads as a duplicate (E2). The check reads seen first, so that
+		// the inserts run, and fail, before a compare-and-set that
+		// matched nothing refuses the write: a write both stale and
+		// repeated reads as a duplicate, as a batch's does. No count of
+		// rows is below zero.
 		checkOne: q(`
-			SELECT @s.refuse(0, f.duplicate) FROM (SELECT (SELECT count(*) FROM seen) < %s AS duplicate) f
-			WHERE f.duplicate OR NOT EXISTS (SELECT FROM w)`),
+			SELECT @s.refuse(0, false) WHERE (SELECT count(*) FROM seen) < 0 OR NOT EXISTS (SELECT FROM w)`),
 		pruneHistory: q(`DELETE FROM @s.history h USING unnest($1::text[], $2::timestamptz[]) AS u(lead, since)
 			WHERE h.lead = u.lead AND h.at < u.since`),
 		pruneSeen: q(`DELETE FROM @s.seen s USING unnest($1::text[], $2::timestamptz[]) AS u(lead, since)
