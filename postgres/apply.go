@@ -265,10 +265,10 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) error {
 	}
 	var one *oneText
 	if len(ws) == 1 && c.fitsRows() {
-		one = s.oneText(c, &ws[0])
+		one = s.oneText(c)
 	}
 	if one != nil {
-		err = s.sendOne(ctx, conn.Conn(), c, &ws[0], one)
+		err = s.sendOne(ctx, conn.Conn(), c, one)
 	} else {
 		err = s.sendArrays(ctx, conn.Conn(), c, ws)
 	}
@@ -281,10 +281,10 @@ func (s *Store) apply(ctx context.Context, ws []leadline.Write) error {
 	return nil
 }
 
-// sendOne sends the one write w, whose columns c holds, as the statement
+// sendOne sends the one write whose columns c holds as the statement
 // of plain values of its shape (oneStatement, its text t), prepared once
 // per connection, its parameters written by scalarParams.
-func (s *Store) sendOne(ctx context.Context, conn *pgx.Conn, c *columns, w *leadline.Write, t *oneText) error {
+func (s *Store) sendOne(ctx context.Context, conn *pgx.Conn, c *columns, t *oneText) error {
 	sd, err := conn.Prepare(ctx, t.name, t.sql)
 	if err != nil {
 		return err
@@ -294,7 +294,7 @@ func (s *Store) sendOne(ctx context.Context, conn *pgx.Conn, c *columns, w *lead
 	// for every parameter (see oneStatement).
 	n := 11 + 2*len(c.seenLead) + 8*len(c.histLead) + 2*len(c.dlLead) + 2*len(c.outKey)
 	p := scalarParams{buf: make([]byte, 0, len(r.body[0])+1024), ends: make([]int, 0, n), types: make([]uint32, 0, n)}
-	c.oneStatement(&s.q, w, &p, nil)
+	c.oneStatement(&s.q, &p, nil)
 	values, formats, err := p.values(sd.ParamOIDs)
 	if err != nil {
 		return err
@@ -516,7 +516,7 @@ func (c *columns) fitsRows() bool {
 }
 
 // oneStatement writes the parameters of the statement that makes the
-// one write w, whose columns c holds, and checks it, as statement does
+// one write whose columns c holds, and checks it, as statement does
 // for a batch, into p, and, when sql is not nil, the statement's text
 // into sql: each value a parameter of its own, rows as VALUES, no array.
 // The lead's id, and the instant its event ids are recorded at, are one
@@ -528,7 +528,7 @@ func (c *columns) fitsRows() bool {
 // generic plan after its first runs on a connection, without the
 // per-transaction setting statement needs; a write of an event costs the
 // server a sixth less CPU (BenchmarkHandle).
-func (c *columns) oneStatement(q *queries, w *leadline.Write, p *scalarParams, sql *strings.Builder) {
+func (c *columns) oneStatement(q *queries, p *scalarParams, sql *strings.Builder) {
 	// text writes s into the statement's text, when it is wanted.
 	text := func(s string) {
 		if sql != nil {
@@ -652,9 +652,9 @@ type oneText struct{ name, sql string }
 // events of a team come in a few dozen shapes.
 const maxShapes = 512
 
-// oneText returns the text of the statement of c's one write w, written
+// oneText returns the text of the statement of c's one write, written
 // once for its shape, or nil when the store keeps maxShapes others.
-func (s *Store) oneText(c *columns, w *leadline.Write) *oneText {
+func (s *Store) oneText(c *columns) *oneText {
 	shape := c.shape()
 	s.textsMu.RLock()
 	t, ok := s.texts[shape]
@@ -667,7 +667,7 @@ func (s *Store) oneText(c *columns, w *leadline.Write) *oneText {
 		p   scalarParams
 		sql strings.Builder
 	)
-	c.oneStatement(&s.q, w, &p, &sql)
+	c.oneStatement(&s.q, &p, &sql)
 	sum := sha256.Sum256([]byte(sql.String()))
 	s.textsMu.Lock()
 	defer s.textsMu.Unlock()

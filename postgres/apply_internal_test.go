@@ -69,7 +69,7 @@ func TestApply_shapesBeyondTheBound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.oneText(c, &w) == nil {
+	if st.oneText(c) == nil {
 		t.Error("the kept shape's text is gone beyond the bound")
 	}
 	if err := st.Apply(ctx, w); err != nil {
