@@ -209,6 +209,15 @@ func (e *Event) Validate() error {
 		if !e.Response.Valid() {
 			return leaderr.Errorf("response", "required: one of %s", strings.Join(responseKeys[1:], ", "))
 		}
+		switch e.Response {
+		case ResponseListed, ResponseInvited, ResponseRegistered:
+			// These are made before the event: nobody has met the person
+			// yet, and the response routes nowhere that met_by could
+			// change (M4, E9).
+			if e.MetBy != "" {
+				return leaderr.Errorf("met_by", "a %s response does not read it: nobody meets the person before the event; leave it empty (E9)", e.Response)
+			}
+		}
 	case EventBANT, EventHandoff, EventAccept, EventFeedback:
 		if e.Actor == "" {
 			return leaderr.Errorf("actor", "required: the rep who %s", map[EventKind]string{

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/leaderr"
 )
 
@@ -211,9 +212,21 @@ type ModelChange struct {
 
 // Validate reports the first bad field as a [*leaderr.FieldError].
 func (c *Campaign) Validate() error {
-	switch {
-	case c.ID == "":
+	// Strings first, by the one rule every entry shares (E6): an id, a
+	// name and the agreement's author a store can always keep.
+	if c.ID == "" {
 		return leaderr.Errorf("campaign.id", "required")
+	}
+	if err := lead.CheckID("campaign.id", c.ID); err != nil {
+		return err
+	}
+	if err := lead.CheckName("campaign.name", c.Name); err != nil {
+		return err
+	}
+	if err := lead.CheckID("campaign.agreed_by", c.AgreedBy); err != nil {
+		return err
+	}
+	switch {
 	case !c.Type.Valid():
 		return leaderr.Errorf("campaign.type", "%q is not a campaign type key (a-z, 0-9, _)", c.Type)
 	case c.Engagement >= numEngagements:
@@ -257,6 +270,12 @@ func (c *Campaign) ChangeModel(to Model, now time.Time, by, reason string) error
 	}
 	if to == c.Model {
 		return nil
+	}
+	if err := lead.CheckID("by", by); err != nil {
+		return err
+	}
+	if err := lead.CheckText("reason", reason, lead.MaxTextBytes); err != nil {
+		return err
 	}
 	if c.Start.IsZero() || !now.Before(c.Start) {
 		if by == "" {

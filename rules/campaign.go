@@ -37,7 +37,12 @@ func SaveCampaign(old *routing.Campaign, c routing.Campaign, now time.Time) (rou
 		c.Changes = nil
 		return c, nil
 	}
-	if started && !old.Start.IsZero() && c.Model != old.Model {
+	if started && !c.Start.IsZero() && now.Before(c.Start) {
+		// Moving the start of a campaign that has begun into the future
+		// would make its model free to change again, unrecorded.
+		return c, &leaderr.FieldError{Field: "campaign.start", Err: fmt.Errorf("%w: campaign %s has started (it takes responses); its start may not move after now, %s (M7)", leaderr.ErrInvalidTransition, c.ID, now.Format(time.RFC3339))}
+	}
+	if started && c.Model != old.Model {
 		return c, &leaderr.FieldError{Field: "campaign.model", Err: fmt.Errorf("%w: campaign %s has started; change its model with ChangeModel, saying who and why (M7)", leaderr.ErrInvalidTransition, c.ID)}
 	}
 	c.Changes = old.Changes

@@ -98,7 +98,11 @@ func (s *Step) accept(ev *lead.Event, at time.Time) error {
 	if err := s.answerable(ev); err != nil {
 		return err
 	}
-	s.record(at, ev.Actor, lead.FieldHandoff, s.Lead.Handoff.String(), lead.HandoffAccepted.String(), "M10", why(rPreSQLAccepted))
+	reason := why(rPreSQLAccepted)
+	if ev.Reason != "" {
+		reason = why(rPreSQLAcceptedWhy, ev.Reason) // what field sales said, kept as a rejection's is (E9)
+	}
+	s.record(at, ev.Actor, lead.FieldHandoff, s.Lead.Handoff.String(), lead.HandoffAccepted.String(), "M10", reason)
 	s.Lead.Handoff = lead.HandoffAccepted
 	if s.Lead.HandedBy != "" {
 		s.notify(NoteAccepted, s.Lead.HandedBy, "M10", time.Time{}, 0, ev.Actor)
@@ -119,11 +123,16 @@ func (s *Step) reject(ev *lead.Event, at time.Time) error {
 	if s.Lead.HandedBy != "" && s.Lead.HandedBy != s.Lead.Owner {
 		s.setOwner(at, s.Lead.HandedBy, "M10", why(rPreSQLRejectedBack, ev.Reason))
 	}
-	if ev.Status == lead.StatusRecycled && s.Lead.Status != lead.StatusRecycled {
+	switch {
+	case ev.Status == lead.StatusRecycled && s.Lead.Status != lead.StatusRecycled:
 		if err := lead.PersonTransition(s.Lead.Status, ev.Status); err != nil {
 			return err
 		}
 		s.setStatus(at, ev.Actor, lead.StatusRecycled, "M10", why(rRejectedRecycled, ev.Reason))
+	case ev.Status == lead.StatusLead && s.Lead.Status == lead.StatusRecycled:
+		// Back to inside sales, who work leads in Lead (S2): a recycled
+		// lead handed off comes back as marketing's no longer.
+		s.setStatus(at, ev.Actor, lead.StatusLead, "M10", why(rRejectedLead, ev.Reason))
 	}
 	if s.Lead.HandedBy != "" {
 		s.noteFree(NoteRejected, s.Lead.HandedBy, "M10", ev.Actor, ev.Reason)

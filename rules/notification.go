@@ -93,7 +93,8 @@ type Notification struct {
 	Priority int `json:"priority,omitempty"`
 	// Detail completes [Notification.Subject]: the trigger's subject for
 	// an approach request, the rep who missed a deadline or lost the lead
-	// for an alert or a reassignment, the campaign for a field follow-up,
+	// for an alert or a reassignment, the campaign for a field follow-up
+	// (or the kind of the lead's own activity that sent it: "inquiry"),
 	// the activity for a field lead that is active again, the rep who
 	// acted for a hand-off, an acceptance or a rejection. It holds ids and
 	// the policy's own words, never what a person or a form typed.

@@ -50,6 +50,7 @@ const (
 	// words, and before any entry its words could read as.
 	rPreSQLRejected
 	rRejectedRecycled
+	rRejectedLead
 	rFeedback
 	rStatusSet
 	rLeadCreated
@@ -80,6 +81,7 @@ const (
 	rPreSQLHanded
 	rPreSQLHandedOff
 	rPreSQLAccepted
+	rPreSQLAcceptedWhy
 	rPreSQLRejectedBack
 	rOpportunityConfirmed
 	rAccountOwner
@@ -175,6 +177,8 @@ var catalogue = buildCatalogue([numReasonIDs]reasonEntry{
 		texts: [2]string{"Pre-SQL handed off by {rep}", "{rep} が Pre-SQL を引き渡し"}},
 	rPreSQLAccepted: {key: "presql-accepted", rule: "M10",
 		texts: [2]string{"accepted: an SQL", "受け入れ：SQL になりました"}},
+	rPreSQLAcceptedWhy: {key: "presql-accepted-why", rule: "M10",
+		texts: [2]string{"accepted: an SQL: {reason}", "受け入れ：SQL になりました：{reason}"}},
 	rPreSQLRejectedBack: {key: "presql-rejected-back", rule: "M10",
 		texts: [2]string{"Pre-SQL rejected: {reason}", "Pre-SQL の差し戻し：{reason}"}},
 	rOpportunityConfirmed: {key: "opportunity-confirmed", rule: "M5",
@@ -224,6 +228,8 @@ var catalogue = buildCatalogue([numReasonIDs]reasonEntry{
 	rPreSQLRejected: {key: "presql-rejected", rule: "M10", field: lead.FieldHandoff, free: true,
 		texts: [2]string{"{reason}", "{reason}"}},
 	rRejectedRecycled: {key: "rejected-recycled", rule: "M10", field: lead.FieldStatus, free: true,
+		texts: [2]string{"{reason}", "{reason}"}},
+	rRejectedLead: {key: "rejected-lead", rule: "M10", field: lead.FieldStatus, free: true,
 		texts: [2]string{"{reason}", "{reason}"}},
 	rFeedback: {key: "feedback", rule: "M5", field: lead.FieldFeedback, free: true,
 		texts: [2]string{"{comment}", "{comment}"}},
@@ -386,7 +392,9 @@ func fits(id reasonID, c lead.Change) bool {
 		e.free && c.Reason == "":
 		return false
 	case id == rRequestOpened && (c.To != lead.RequestOpen.String() || c.Rule == "T10"),
-		id == rPreSQLRejected && c.To != lead.HandoffRejected.String():
+		id == rPreSQLRejected && c.To != lead.HandoffRejected.String(),
+		id == rRejectedRecycled && c.To != lead.StatusRecycled.Key(),
+		id == rRejectedLead && c.To != lead.StatusLead.Key():
 		return false
 	}
 	return true

@@ -83,6 +83,10 @@ func TestReason_roundTrip(t *testing.T) {
 					c.To = lead.RequestOpen.String()
 				case rPreSQLRejected:
 					c.To = lead.HandoffRejected.String()
+				case rRejectedRecycled:
+					c.To = lead.StatusRecycled.Key()
+				case rRejectedLead:
+					c.To = lead.StatusLead.Key()
 				}
 				r := ParseReason(c)
 				if got := r.Text(English, nil); got != text {

@@ -61,6 +61,7 @@ func reasonCases() []reasonCase {
 			"Pre-SQL handed to field-1 with budget,need known", "予算・ニーズ が判明した状態で field-1 に Pre-SQL を引き渡し"},
 		{"presql-handed-off", lead.FieldRoute, "M10", "", v{"rep": "rep-a"}, "Pre-SQL handed off by rep-a", "rep-a が Pre-SQL を引き渡し"},
 		{"presql-accepted", lead.FieldHandoff, "M10", "", nil, "accepted: an SQL", "受け入れ：SQL になりました"},
+		{"presql-accepted-why", lead.FieldHandoff, "M10", "", v{"reason": "予算承認済み"}, "accepted: an SQL: 予算承認済み", "受け入れ：SQL になりました：予算承認済み"},
 		{"presql-rejected-back", lead.FieldRoute, "M10", "", v{"reason": "予算なし"}, "Pre-SQL rejected: 予算なし", "Pre-SQL の差し戻し：予算なし"},
 		{"opportunity-confirmed", lead.FieldHandoff, "M5", "", nil,
 			"confirmed opportunity continues through the hand-off (M10)", "商談化が確認されたため、引き渡しを受け入れとして継続（M10）"},
@@ -97,7 +98,8 @@ func reasonCases() []reasonCase {
 		{"profile-updated", lead.FieldProfile, "E9", "", nil, "profile updated", "プロフィールを更新"},
 		// Free text is kept verbatim in every language (E10).
 		{"presql-rejected", lead.FieldHandoff, "M10", "rejected", v{"reason": "no budget this year"}, "no budget this year", "no budget this year"},
-		{"rejected-recycled", lead.FieldStatus, "M10", "", v{"reason": "時期尚早"}, "時期尚早", "時期尚早"},
+		{"rejected-recycled", lead.FieldStatus, "M10", "recycled", v{"reason": "時期尚早"}, "時期尚早", "時期尚早"},
+		{"rejected-lead", lead.FieldStatus, "M10", "lead", v{"reason": "call them back first"}, "call them back first", "call them back first"},
 		{"feedback", lead.FieldFeedback, "M5", "", v{"comment": "round robin"}, "round robin", "round robin"},
 		{"status-set", lead.FieldStatus, "S1", "", v{"reason": "qualified"}, "qualified", "qualified"},
 		{"lead-created", lead.FieldLead, "", "", v{"source": "展示会 2026"}, "展示会 2026", "展示会 2026"},

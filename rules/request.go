@@ -171,11 +171,7 @@ func (s *Step) triggerToField(kind lead.EventKind, rep, rule, reason string, at 
 			return err
 		}
 	}
-	s.toField(at, rep, rule, reason)
-	s.notify(NoteFieldFollowUp, rep, rule, time.Time{}, 0, kind.String())
-	if s.Lead.Feedback.At.IsZero() && !s.Lead.Feedback.Target {
-		s.Lead.Feedback = lead.Feedback{Target: true, State: lead.NotStarted}
-	}
+	s.toFieldRep(at, rep, rule, reason, kind.String())
 	return nil
 }
 

@@ -64,6 +64,20 @@ func (s *Step) response(ev *lead.Event, c *routing.Campaign, at time.Time) error
 		resp.MetBy = met
 	}
 	d := s.Policy.Routing.Route(&s.Lead, c, &resp)
+	if d.To != routing.Nowhere && s.Lead.Desk != lead.DeskField && d.Why&(routing.BecauseInvited|routing.BecauseMet) == 0 {
+		// A lead that belongs to a field rep (invited or met by one at
+		// another campaign, or owned by a field account owner) goes to
+		// that rep whatever this campaign's model or engagement, as an
+		// inquiry would (M11).
+		rep, reason, err := s.fieldRepOf(lead.EventResponse)
+		if err != nil {
+			return err
+		}
+		if rep != "" && (d.To != routing.Field || d.Owner != rep) {
+			s.toFieldRep(at, rep, "M11", reason, c.ID)
+			return nil
+		}
+	}
 	return s.route(d, ev, c, at)
 }
 
@@ -91,7 +105,7 @@ func (s *Step) fieldRep(rep string) (bool, error) {
 func (s *Step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at time.Time) error {
 	rule := d.Rule()
 	reason := why(rRoute, d.Why.String()) // the campaign is in the response entry just before
-	if s.Lead.Desk == lead.DeskField && (d.To == routing.Field || d.To == routing.Inside) {
+	if s.Lead.Desk == lead.DeskField && d.To != routing.Nowhere {
 		// M4 names a rep: the one who invited or met the person takes
 		// over a field lead that nobody has worked yet (field assignment
 		// or the account owner got it first, before the meeting was
@@ -131,11 +145,7 @@ func (s *Step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at
 				return err
 			}
 		}
-		s.toField(at, rep, rule, reason)
-		s.notify(NoteFieldFollowUp, rep, rule, time.Time{}, 0, c.ID)
-		if s.Lead.Feedback.At.IsZero() && !s.Lead.Feedback.Target {
-			s.Lead.Feedback = lead.Feedback{Target: true, State: lead.NotStarted}
-		}
+		s.toFieldRep(at, rep, rule, reason, c.ID)
 		return nil
 	}
 	s.record(at, lead.ActorEngine, lead.FieldRoute, s.Lead.Desk.String(), lead.DeskInside.String(), rule, reason)
@@ -153,6 +163,18 @@ func triggerKind(t routing.CampaignType, k lead.ResponseKind) lead.EventKind {
 		return lead.EventDownload
 	}
 	return lead.EventResponse
+}
+
+// toFieldRep puts the lead on the field desk with rep for reason, tells
+// the rep what it came from (a campaign id, or the kind of the event that
+// sent it) and makes it a follow-up target of the rep's feedback (M4, M5,
+// M11).
+func (s *Step) toFieldRep(at time.Time, rep, rule, reason, from string) {
+	s.toField(at, rep, rule, reason)
+	s.notify(NoteFieldFollowUp, rep, rule, time.Time{}, 0, from)
+	if s.Lead.Feedback.At.IsZero() && !s.Lead.Feedback.Target {
+		s.Lead.Feedback = lead.Feedback{Target: true, State: lead.NotStarted}
+	}
 }
 
 // toField moves the lead to the field desk with rep as its owner: its

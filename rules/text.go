@@ -6,6 +6,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/leaderr"
 )
 
@@ -81,6 +82,10 @@ type TextData struct {
 	Recipient string
 	// Actor is Detail, or a word for nobody, where Detail names a rep.
 	Actor string
+	// From says what sent a field follow-up (M4, M11): "campaign
+	// user-conf", or the kind of activity ("an inquiry") when the lead's
+	// own inquiry, download or score jump did.
+	From string
 }
 
 // Render returns n's text. A template that fails at run time (a custom
@@ -122,6 +127,16 @@ func (t *Texts) data(n Notification) TextData {
 	default:
 		d.What = (n.Stage + 1).String() + " attempt"
 	}
+	switch n.Kind {
+	case NoteFieldFollowUp:
+		d.From = followUpFrom(n.Detail, ja)
+	case NoteApproachRequest, NoteRequestUpdated:
+		// The rule book's own trigger subjects read in the team's
+		// language; a policy's own are shown as sales ops wrote them.
+		if w, ok := jaSubjects[n.Detail]; ok && ja {
+			d.Detail = w
+		}
+	}
 	if d.Recipient == "" {
 		d.Recipient = map[bool]string{false: "(unassigned)", true: "（未割り当て）"}[ja]
 	}
@@ -132,6 +147,30 @@ func (t *Texts) data(n Notification) TextData {
 }
 
 var jaWeekdays = [7]string{"日", "月", "火", "水", "木", "金", "土"}
+
+// followUpFrom words what sent a field follow-up: the Detail of one is
+// the kind of the lead's own activity that sent it (M11: an inquiry, a
+// download, a target account's score jump, a web visit a policy row
+// matched), else the campaign's id (M4).
+func followUpFrom(detail string, ja bool) string {
+	words, ok := activityWords[detail]
+	switch {
+	case ok && ja:
+		return words[1]
+	case ok:
+		return words[0]
+	case ja:
+		return "キャンペーン「" + detail + "」"
+	}
+	return "campaign " + detail
+}
+
+var activityWords = map[string][2]string{
+	lead.EventInquiry.String():      {"an inquiry", "問い合わせ"},
+	lead.EventDownload.String():     {"a document download", "資料ダウンロード"},
+	lead.EventScoreChanged.String(): {"a target account's score jump", "ターゲット企業のスコア上昇"},
+	lead.EventWebActivity.String():  {"web activity", "Web 行動"},
+}
 
 // englishTexts renders the fallback text; its templates are built in.
 var englishTexts = func() *Texts {
@@ -151,7 +190,7 @@ var builtinTexts = map[Language]map[NotificationKind]string{
 		NoteReassigned:      `Untouched lead {{.Lead}} reassigned to you from {{.Actor}}; first attempt due {{.DueText}}`,
 		NoteEscalated:       `Untouched lead {{.Lead}} handed to you after its reassignments (last owner {{.Actor}})`,
 		NoteRecycled:        `No contact after Stage4: {{.Lead}} recycled to marketing`,
-		NoteFieldFollowUp:   `Follow up {{.Lead}} from campaign {{.Detail}}`,
+		NoteFieldFollowUp:   `Follow up {{.Lead}} from {{.From}}`,
 		NoteActivity:        `{{.Lead}}, with you in field sales, is active again: {{.Detail}}`,
 		NoteHandoff:         `Pre-SQL {{.Lead}} handed to you by {{.Actor}}`,
 		NoteAccepted:        `{{.Actor}} accepted the Pre-SQL {{.Lead}}`,
@@ -165,7 +204,7 @@ var builtinTexts = map[Language]map[NotificationKind]string{
 		NoteReassigned:      `未着手のリード {{.Lead}} が {{.Actor}} さんからあなたに再割り当てされました。初回アプローチの期限は {{.DueText}} です`,
 		NoteEscalated:       `未着手のリード {{.Lead}} は再割り当ての上限に達したため、あなたに引き渡されました（前の担当：{{.Actor}}）`,
 		NoteRecycled:        `Stage4 の後も接触できなかったため、{{.Lead}} をマーケティングに戻しました`,
-		NoteFieldFollowUp:   `キャンペーン {{.Detail}} のリード {{.Lead}} をフォローしてください`,
+		NoteFieldFollowUp:   `{{.From}}のリード {{.Lead}} をフォローしてください`,
 		NoteActivity:        `担当のリード {{.Lead}} に新しい動きがありました：{{.Detail}}`,
 		NoteHandoff:         `{{.Actor}} さんから Pre-SQL {{.Lead}} が引き渡されました`,
 		NoteAccepted:        `{{.Actor}} さんが Pre-SQL {{.Lead}} を受け入れました`,
