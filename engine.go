@@ -662,8 +662,9 @@ func (e *Engine) Sweep(ctx context.Context) (SweepResult, error) {
 
 // fireBatch fires the claimed deadlines ds in one write of every lead
 // they are of ([LeadStore.ApplyBatch]): one transaction for a batch of a
-// sweep, not one per lead. Each lead fires its pending deadlines up to
-// the latest of its claimed ones, in due order (E5). It reports false,
+// sweep, not one per lead. The deadlines fire in the order they were
+// claimed, which is due order (E5), each with the lead's earlier pending
+// ones; a lead with several is written once, after them all. It reports false,
 // having written nothing and given back the round-robin places its steps
 // took (M9), when a lead changed since it was read, so that the caller
 // fires the batch one lead at a time.
@@ -682,16 +683,11 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 		}
 		e.doneBatch(b)
 	}()
-	// The batch's leads in the order of their first claimed deadline,
-	// each with the latest of its claimed deadlines.
+	// The batch's leads in the order of their first claimed deadline.
 	for _, d := range ds {
-		i, ok := b.index[d.Lead]
-		if !ok {
+		if _, ok := b.index[d.Lead]; !ok {
 			b.index[d.Lead] = len(b.order)
 			b.order = append(b.order, d.Lead)
-			b.upTo = append(b.upTo, d.Due)
-		} else if d.Due.After(b.upTo[i]) {
-			b.upTo[i] = d.Due
 		}
 	}
 	// The batch's leads, in one call where the store reads many at once:
@@ -721,10 +717,7 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 		spare = &spareTickets{by: make(map[string][]uint64)}
 		defer e.giveBack(ctx, spare)
 	}
-	for i, id := range b.order {
-		if spare != nil {
-			spare.left = len(b.order) - i
-		}
+	for _, id := range b.order {
 		var (
 			cur  *lead.Lead
 			lerr error
@@ -749,6 +742,7 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 			cur = &l
 		}
 		if errors.Is(lerr, ErrNotFound) {
+			b.of, b.read = append(b.of, nil), append(b.read, nil)
 			continue // the lead is gone; its deadlines with it
 		}
 		if lerr != nil {
@@ -757,14 +751,31 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 		sc := e.newStep(ctx, now, *cur)
 		sc.staff.spare = spare
 		b.steps = append(b.steps, sc)
-		if err := sc.step.Fire(b.upTo[i]); err != nil {
-			return false, fmt.Errorf("lead %s: %w", id, err)
+		b.of, b.read = append(b.of, sc), append(b.read, cur)
+	}
+	// The deadlines fire in the order they were claimed, due order across
+	// the batch's leads (E5): a lead's later deadline fires after another
+	// lead's earlier one, and takes its round-robin place after it (M9).
+	for j, d := range ds {
+		sc := b.of[b.index[d.Lead]]
+		if sc == nil {
+			continue
 		}
-		if sc.step.Fired == 0 {
-			continue // fired by another sweeper, or moved by an event since the claim
+		if spare != nil {
+			spare.left = len(ds) - j
+		}
+		n := len(sc.step.Expired)
+		if err := sc.step.Fire(d.Due); err != nil {
+			return false, fmt.Errorf("lead %s: %w", d.Lead, err)
+		}
+		b.fired = append(b.fired, sc.step.Expired[n:]...)
+	}
+	for i, sc := range b.of {
+		if sc == nil || sc.step.Fired == 0 {
+			continue // gone, fired by another sweeper, or moved by an event since the claim
 		}
 		b.writes = append(b.writes, Write{})
-		e.writeTo(&b.writes[len(b.writes)-1], sc, cur)
+		e.writeTo(&b.writes[len(b.writes)-1], sc, b.read[i])
 	}
 	if len(b.writes) == 0 {
 		return true, nil
@@ -776,15 +787,15 @@ func (e *Engine) fireBatch(ctx context.Context, ds []lead.Deadline, now time.Tim
 	if err != nil {
 		return false, err
 	}
-	if n := len(res.Fired) + len(ds); n > cap(res.Fired) {
+	if n := len(res.Fired) + len(b.fired); n > cap(res.Fired) {
 		// Room for the batch at least, doubling: append's growth of a
 		// long list by a quarter would copy a sweep's answer five times
 		// over.
 		res.Fired = slices.Grow(res.Fired, max(n, 2*cap(res.Fired))-len(res.Fired))
 	}
+	res.Fired = append(res.Fired, b.fired...)
 	for _, sc := range b.steps {
 		if sc.step.Fired > 0 {
-			res.Fired = append(res.Fired, sc.step.Expired...)
 			res.Notifications += len(sc.step.Notes)
 		}
 	}
@@ -803,7 +814,9 @@ type batch struct {
 	leads  []lead.Lead    // the leads of order, as a leadsAppender read them
 	index  map[string]int // lead id -> its place in order
 	order  []string       // the batch's leads, in the order of their first deadline
-	upTo   []time.Time    // the latest claimed deadline of each lead of order
+	of     []*scratch     // the step of each lead of order; nil for a lead gone
+	read   []*lead.Lead   // each lead of order as read; nil for a lead gone
+	fired  []lead.Deadline
 	steps  []*scratch
 	writes []Write
 }
@@ -828,8 +841,12 @@ func (e *Engine) doneBatch(b *batch) {
 	clear(b.index)
 	clear(b.order)
 	clear(b.steps)
+	clear(b.of)
+	clear(b.read)
+	clear(b.fired)
 	clear(b.writes)
-	b.leads, b.order, b.upTo, b.steps, b.writes = b.leads[:0], b.order[:0], b.upTo[:0], b.steps[:0], b.writes[:0]
+	b.leads, b.order, b.steps, b.writes = b.leads[:0], b.order[:0], b.steps[:0], b.writes[:0]
+	b.of, b.read, b.fired = b.of[:0], b.read[:0], b.fired[:0]
 	e.batches.Put(b)
 }
 

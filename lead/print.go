@@ -2,6 +2,7 @@ package lead
 
 import (
 	"math"
+	"math/big"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -128,11 +129,28 @@ func (h *fnv) time(t time.Time) {
 
 // decimal hashes a number by its value: the coefficient with trailing
 // zeros moved into the exponent, so that 1.0 and 1 hash alike. A
-// coefficient of more than 18 digits is hashed by its text, which
-// allocates; no score is that long in practice.
+// coefficient of more than 18 digits takes the same normal form in big
+// integers, which allocates; few scores are that long.
 func (h *fnv) decimal(d decimal.Decimal) {
 	if d.NumDigits() > 18 {
-		h.str(d.String())
+		// The same normal form, in big integers: 999999999.0000000000
+		// is 999999999 (E2).
+		c, exp := d.Coefficient(), d.Exponent()
+		var q, r big.Int
+		ten := big.NewInt(10)
+		for c.Sign() != 0 && exp < math.MaxInt32 {
+			if q.QuoRem(c, ten, &r); r.Sign() != 0 {
+				break
+			}
+			c.Set(&q)
+			exp++
+		}
+		if c.IsInt64() {
+			h.uint(uint64(c.Int64()))
+		} else {
+			h.str(c.String())
+		}
+		h.uint(uint64(int64(exp)))
 		return
 	}
 	c, exp := d.CoefficientInt64(), d.Exponent()

@@ -131,6 +131,30 @@ func TestEventPrint_sameEvent_E2(t *testing.T) {
 	}
 }
 
+// TestEventPrint_longScores_E2: a score is a number in the print, however
+// many digits it is written with: a coefficient past 18 digits takes the
+// same normal form as a short one.
+func TestEventPrint_longScores_E2(t *testing.T) {
+	print := func(score string) uint64 {
+		return (&lead.Event{ID: "ev-1", Kind: lead.EventScoreChanged, Lead: "L-1", Score: decimal.RequireFromString(score)}).Print()
+	}
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"999999999", "999999999.0000000000", true},
+		{"120", "120.0000000000000000000", true},
+		{"12345678901234567890", "12345678901234567890.000", true},
+		{"-98765432109876543210.5", "-98765432109876543210.50000", true},
+		{"12345678901234567890", "1234567890123456789", false},
+		{"999999999", "999999999.0000000001", false},
+	} {
+		if got := print(c.a) == print(c.b); got != c.same {
+			t.Errorf("print(%s) == print(%s) is %v, want %v", c.a, c.b, got, c.same)
+		}
+	}
+}
+
 func TestEventPrint_allocates_nothing(t *testing.T) {
 	ev := lead.Event{ID: "ev-1", Kind: lead.EventInquiry, Lead: "L-1", At: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC), Score: decimal.RequireFromString("70.5"),
 		Answers: map[string]string{"q": "a"}}

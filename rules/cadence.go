@@ -41,14 +41,16 @@ var stageRules = [...]string{stage.Stage1: "T2", stage.Stage2: "T3", stage.Stage
 // to a customer or a partner is account work, not an inside-sales cadence
 // with deadlines and alerts (S5).
 func (s *Step) outbound(ev *lead.Event, at time.Time) error {
+	// Who made it first: a name the roster does not know is refused
+	// whatever the lead's status (T2, E6).
+	if err := s.knownActor(ev.Actor); err != nil {
+		return err
+	}
 	prev := s.Lead.Track
 	if s.Lead.Status.Protected() && !prev.Active() && prev.Stage != stage.Connected {
 		s.record(at, ev.Actor, lead.FieldStage, prev.Stage.Key(), prev.Stage.Key(), "S5",
 			why(rAttemptProtected, ev.Channels.String(), s.Lead.Status.String()))
 		return nil
-	}
-	if err := s.knownActor(ev.Actor); err != nil {
-		return err
 	}
 	eff, err := s.Policy.Cadence.Attempt(&s.Lead.Track, at)
 	if err != nil {
@@ -173,7 +175,10 @@ func (s *Step) fireOne(d lead.Deadline, at time.Time) error {
 	}
 	tr := &s.Lead.Track
 	from := tr.Stage
-	eff := s.Policy.Cadence.Expire(tr, at)
+	// The deadline lapses as of at; the windows its firing opens (a
+	// repeat's interval, a new owner's window) run from s.Now, when the
+	// engine found it and the notifications go out (T10, T13, E5).
+	eff := s.Policy.Cadence.Lapse(tr, at, s.Now)
 	switch {
 	case eff == 0:
 		return nil
@@ -261,7 +266,7 @@ func (s *Step) reassign(at time.Time, rule string) error {
 // freshWindow gives the lead's new owner a fresh window for the step it
 // waits for, and an outstanding request the same due date (T10, T13).
 func (s *Step) freshWindow(at time.Time) (time.Time, error) {
-	if err := s.Policy.Cadence.Reassigned(&s.Lead.Track, at); err != nil {
+	if err := s.Policy.Cadence.Reassigned(&s.Lead.Track, s.Now); err != nil {
 		return time.Time{}, err
 	}
 	due := s.time(s.Lead.Track.Due)

@@ -213,6 +213,9 @@ func (s *Step) requestRow(row *routing.Trigger, ok bool, at time.Time) error {
 		if s.Lead.Status == lead.StatusRecycled {
 			s.setStatus(at, lead.ActorEngine, lead.StatusLead, "A5", why(rReengaged, row.Rule))
 			rule = "A5"
+			// A re-engaged lead starts a new cadence from Untouched, even
+			// when a rep's call on the recycled lead had started one (A5).
+			s.Policy.Cadence.Stop(&s.Lead.Track, s.Now)
 		}
 		if !s.Lead.Track.Active() {
 			if err := s.staff(at); err != nil {

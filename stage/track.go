@@ -329,9 +329,22 @@ func (p *Policy) Contact(t *Track, now time.Time) Effects {
 //
 // So a running cadence always has a pending deadline: no lead is
 // forgotten mid-cadence (T13).
-func (p *Policy) Expire(t *Track, now time.Time) Effects {
+func (p *Policy) Expire(t *Track, now time.Time) Effects { return p.Lapse(t, now, now) }
+
+// Lapse is [Policy.Expire] for a deadline found late: it fires the
+// pending deadline if it passed before asOf, the instant the engine
+// applies it as of (an event's own instant, for a deadline that passed
+// before the event), while the repeat interval it opens runs from found,
+// when the engine finds it and the reminder goes out. A reminder found
+// late is never followed by its repeat at once (T13, E5). found before
+// asOf counts as asOf.
+func (p *Policy) Lapse(t *Track, asOf, found time.Time) Effects {
+	now := asOf
+	if found.After(asOf) {
+		now = found
+	}
 	at := t.next()
-	if !t.pending() || InstantOf(now) <= at {
+	if !t.pending() || InstantOf(asOf) <= at {
 		return 0
 	}
 	handOn := Reassign
