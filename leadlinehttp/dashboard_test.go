@@ -2,11 +2,15 @@ package leadlinehttp_test
 
 import (
 	"context"
+	"html"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/leadline/leadline"
 	"github.com/leadline/leadline/leadlinehttp"
+	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/rules"
@@ -204,5 +208,120 @@ func TestDashboard_Lead(t *testing.T) {
 	unknown := call(t, tm.h, "GET", "/dashboard/leads/L-5x?lang=en", asField, nil)
 	if hidden.Code != 404 || unknown.Code != 404 || hidden.Body.String() != unknown.Body.String() {
 		t.Errorf("hidden %d, unknown %d; want the same 404 page (M2)\n%s\n%s", hidden.Code, unknown.Code, hidden.Body, unknown.Body)
+	}
+}
+
+// TestDashboard_asOfLine checks the line every page has under its menu:
+// when its reports were read, in their zone (V8), "As of 2026-04-09
+// 17:00 Asia/Tokyo" in English and the instant first in Japanese.
+func TestDashboard_asOfLine(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	cases := []struct {
+		target, want string
+	}{
+		{"/dashboard?lang=en", "As of 2026-04-09 17:00 Asia/Tokyo"},
+		{"/dashboard?lang=ja", "2026-04-09 17:00 Asia/Tokyo 時点"},
+		{"/dashboard/sla?lang=en", "As of 2026-04-09 17:00 Asia/Tokyo"},
+		{"/dashboard/jumps?lang=ja", "2026-04-09 17:00 Asia/Tokyo 時点"},
+		{"/dashboard/leads/L-05?lang=en", "As of 2026-04-09 17:00 Asia/Tokyo"},
+		{"/dashboard?lang=en&tz=UTC", "As of 2026-04-09 08:00 UTC"}, // the asked zone (V8)
+	}
+	who := regexp.MustCompile(`<p class="who">.*</p>`)
+	for _, c := range cases {
+		rec := call(t, tm.h, "GET", c.target, asManager, nil)
+		line := who.FindString(rec.Body.String())
+		if rec.Code != 200 || !strings.HasSuffix(line, " · "+c.want+"</p>") || strings.Contains(line, "%!") {
+			t.Errorf("GET %s = %d, line %q; want it to end %q", c.target, rec.Code, line, c.want)
+		}
+	}
+}
+
+// TestDashboard_leadPageWords checks that a lead's page titles its
+// decisions in the page's language (E10), not with the dashboard's
+// message keys.
+func TestDashboard_leadPageWords(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	cases := []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{"<h2>Why it went where it went</h2>", "<th>When</th><th>Rules</th><th>Decision</th>"}},
+		{"ja", []string{"<h2>判断の理由</h2>", "<th>日時</th><th>ルール</th><th>判断</th>"}},
+	}
+	for _, c := range cases {
+		body := call(t, tm.h, "GET", "/dashboard/leads/L-05?lang="+c.lang, asManager, nil).Body.String()
+		for _, w := range c.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("lang=%s: the lead page has no %s", c.lang, w)
+			}
+		}
+		for _, key := range []string{">explain<", ">at<", ">rules<", ">decision<"} {
+			if strings.Contains(body, key) {
+				t.Errorf("lang=%s: the lead page shows the message key %s", c.lang, key)
+			}
+		}
+	}
+}
+
+// createLead creates lead id as ops, with an inquiry so that it is on
+// the reports, and fails the test if it cannot.
+func createLead(t *testing.T, tm *team, id string) {
+	t.Helper()
+	body := "[" + event(id+"/c", "created", id, `,"score":"20","profile":{"company":"東都商事","name":"山田 太郎","source":"web"}`) + "," +
+		event(id+"/i", "inquiry", id, `,"topic":"価格"`) + "]"
+	if rec := call(t, tm.h, "POST", "/events", asOps, []byte(body)); rec.Code != 202 {
+		t.Fatalf("create %s: %d %s", id, rec.Code, rec.Body)
+	}
+}
+
+// TestDashboard_languageSwitchLink checks that a page's language switch
+// links the same page in each language, for a lead whose id a path must
+// escape: an id is any printable ASCII without a space (lead.CheckID,
+// E6), so "?", "#", "/" and "%" are ids' characters.
+func TestDashboard_languageSwitchLink(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	switchLink := regexp.MustCompile(`<a href="([^"]*)" class="lang"`)
+	for _, id := range []string{"L-q?lang=ja", "L-h#top", "L-s/history", "L-p%41", "L-plain"} {
+		createLead(t, tm, id)
+		target := "/dashboard/leads/" + url.PathEscape(id) + "?lang=en&tz=UTC"
+		rec := call(t, tm.h, "GET", target, asManager, nil)
+		if rec.Code != 200 {
+			t.Fatalf("GET %s = %d", target, rec.Code)
+		}
+		links := switchLink.FindAllStringSubmatch(rec.Body.String(), -1)
+		if len(links) != 2 {
+			t.Fatalf("%s: %d language links, want 日本語 and English", id, len(links))
+		}
+		for i, lang := range []string{"ja", "en"} {
+			href := html.UnescapeString(links[i][1])
+			next := call(t, tm.h, "GET", href, asManager, nil)
+			if next.Code != 200 || next.Header().Get("Content-Language") != lang ||
+				!strings.Contains(next.Body.String(), `data-lead="`+html.EscapeString(id)+`"`) ||
+				!strings.Contains(next.Body.String(), "2026-04-09 08:00 UTC") {
+				t.Errorf("%s: the %s link %q answers %d %s, not the lead's page in UTC", id, lang, href, next.Code, next.Header().Get("Content-Language"))
+			}
+		}
+	}
+}
+
+// TestDashboard_unavailable checks that a page the store cannot serve
+// answers 503 with Retry-After, as the JSON routes do (package doc), and
+// says nothing of the cause.
+func TestDashboard_unavailable(t *testing.T) {
+	st := downStore{memstore.New()}
+	eng, err := leadline.New(st, leadline.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := leadlinehttp.Handler(eng, leadlinehttp.Options{Viewer: testViewer, Reader: st})
+	want := call(t, h, "GET", "/worklist", asOps, nil).Header().Get("Retry-After")
+	if want == "" {
+		t.Fatal("GET /worklist on a store that is down has no Retry-After")
+	}
+	for _, target := range []string{"/dashboard", "/dashboard/overdue?lang=ja", "/dashboard/leads/L-1"} {
+		rec := call(t, h, "GET", target, asOps, nil)
+		if rec.Code != 503 || rec.Header().Get("Retry-After") != want || strings.Contains(rec.Body.String(), "db.internal") {
+			t.Errorf("GET %s = %d, Retry-After %q (want %q)", target, rec.Code, rec.Header().Get("Retry-After"), want)
+		}
 	}
 }

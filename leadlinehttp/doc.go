@@ -51,6 +51,10 @@
 // in Japanese or English (?lang=ja|en, else Accept-Language, else the
 // policy's language), with small inline SVG bar charts. A lead's own page,
 // /dashboard/leads/{id}, says why it went where it went, each decision
-// with its rule ids, in the page's language (E10). The templates and the stylesheet are embedded; there
+// with its rule ids, in the page's language (E10). Each page says when
+// its reports were read, in their zone (V8), and links itself in the
+// other language. A page that cannot be read answers as its JSON route
+// would, in HTML: 503 with Retry-After when the store is unreachable or
+// busy. The templates and the stylesheet are embedded; there
 // is no script to build.
 package leadlinehttp

@@ -141,7 +141,7 @@ var messages = map[string][2]string{
 	"overdue_mark":  {"overdue", "期限超過"},
 	"open":          {"open", "未対応"},
 	"viewer":        {"Signed in as", "ログイン中"},
-	"as_of":         {"As of", "時点"},
+	"as_of":         {"As of %s", "%s 時点"}, // %s: the instant and its zone (V8)
 	"count":         {"Count", "件数"},
 	"hours":         {"h", "時間"},
 	"yes":           {"yes", "はい"},
@@ -149,6 +149,10 @@ var messages = map[string][2]string{
 	"not_found":     {"Not found", "見つかりません"},
 	"error":         {"The page could not be shown. Retry later.", "ページを表示できませんでした。しばらくしてから再度お試しください。"},
 	"bad_input":     {"The request has a bad parameter", "リクエストのパラメータに誤りがあります"},
+	"explain":       {"Why it went where it went", "判断の理由"},
+	"at":            {"When", "日時"},
+	"rules":         {"Rules", "ルール"},
+	"decision":      {"Decision", "判断"},
 }
 
 // pageData is what every page's template reads.
@@ -195,7 +199,8 @@ func (d *pageData) T(key string) string {
 	return m[0]
 }
 
-// AsOfLine says when the page's reports were read, in their zone (V8).
+// AsOfLine says when the page's reports were read, in their zone (V8):
+// "As of 2026-04-09 17:00 Asia/Tokyo", "2026-04-09 17:00 Asia/Tokyo 時点".
 func (d *pageData) AsOfLine() string {
 	return fmt.Sprintf(d.T("as_of"), d.AsOf+" "+d.Zone)
 }
@@ -312,7 +317,10 @@ func (s *server) page(f pageFunc) http.HandlerFunc {
 	}
 }
 
-// nav fills the page's menu and language switch, keeping the query.
+// nav fills the page's menu and language switch, keeping the query. The
+// switch links the page as it was asked for, r.URL.EscapedPath(): the
+// decoded Path would turn a lead id's "?", "#", "/" or "%" into the
+// link's query, fragment, another path or another byte.
 func (s *server) nav(r *http.Request, d *pageData) {
 	q := r.URL.Query()
 	link := func(path string, set map[string]string) string {
@@ -334,9 +342,10 @@ func (s *server) nav(r *http.Request, d *pageData) {
 	} {
 		d.Nav = append(d.Nav, navItem{Label: d.T(p.key), URL: link(p.path, nil), Current: d.Page == p.name})
 	}
+	self := r.URL.EscapedPath()
 	d.Switch = []navItem{
-		{Label: "日本語", URL: link(r.URL.Path, map[string]string{"lang": "ja"}), Current: d.Lang == rules.Japanese},
-		{Label: "English", URL: link(r.URL.Path, map[string]string{"lang": "en"}), Current: d.Lang == rules.English},
+		{Label: "日本語", URL: link(self, map[string]string{"lang": "ja"}), Current: d.Lang == rules.Japanese},
+		{Label: "English", URL: link(self, map[string]string{"lang": "en"}), Current: d.Lang == rules.English},
 	}
 }
 
@@ -355,7 +364,8 @@ func (s *server) htmlError(w http.ResponseWriter, r *http.Request, d *pageData, 
 	s.render(w, r, d, status)
 }
 
-// render writes the page's template, or a plain 500 if it fails.
+// render writes the page's template, or a plain 500 if it fails. A 503
+// says when to retry, as the JSON routes' problems do.
 func (s *server) render(w http.ResponseWriter, r *http.Request, d *pageData, status int) {
 	var b bytes.Buffer
 	// Every page's set has the layout; an error page shows only its
@@ -372,6 +382,9 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, d *pageData, sta
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'")
+	if status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", strconv.Itoa(retryAfter))
+	}
 	w.WriteHeader(status)
 	w.Write(b.Bytes())
 }
