@@ -29,13 +29,15 @@
 //	GET  /feedback?campaign=       the feedback sheet as CSV (M5)
 //	POST /feedback?import=ID       import an edited sheet, all rows or none (M5)
 //
+// A POST /events body is one JSON value and nothing after it ([DecodeEvents]).
+//
 // Reports take tz (an IANA zone), week_start (mon..sun) and
 // format=json|csv (V8); CSV starts with a byte-order mark, so that Excel
 // on a Japanese Windows machine reads it as UTF-8 (bom=0 leaves it out).
 //
 // Errors are problem documents (application/problem+json, RFC 9457) with
 // type, title, status and detail, and an errors array naming each bad
-// field: 400 bad input (E6), 401 no viewer, 403 a cross-site browser
+// field ("events[1].score" in a batch): 400 bad input (E6), 401 no viewer, 403 a cross-site browser
 // request or a rep posting an event in another's name (M2), 404 unknown
 // or hidden (M2; a field rep's event on a lead they may not see, or a
 // new one, answers so too: only a viewer who sees every lead, such as a

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 
 	"github.com/leadline/leadline"
@@ -157,13 +159,18 @@ func (s *server) mayRecord(ctx context.Context, v routing.Viewer, evs []lead.Eve
 }
 
 // DecodeEvents reads a POST /events body: one JSON object, a
-// [lead.Event], or a JSON array of them, which batch reports. Unknown
-// fields are refused, as an event field its kind does not read is (E9);
-// every problem is a [*leadline.FieldError] naming the field
-// ("events[2].score" in an array). An empty array is refused: there is
-// nothing to apply.
+// [lead.Event], or a JSON array of them, which batch reports. The body
+// is that one JSON value and nothing more: data after it, even a stray
+// "]" or "}", is refused. Unknown fields are refused, as an event field
+// its kind does not read is (E9); every problem is a
+// [*leadline.FieldError] naming the field as the body spells it
+// ("colour", "profile.company"; "events[2].score" in an array), or
+// "body" (a lone event) or "events[2]" (an array's element) when the
+// JSON itself is at fault. An empty array is refused: there is nothing
+// to apply. Events are decoded as [lead.Event]'s own UnmarshalJSON does;
+// only the naming of what went wrong is this function's (E6).
 func DecodeEvents(body []byte) (evs []lead.Event, batch bool, err error) {
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	trimmed := bytes.TrimLeft(body, jsonSpace)
 	if len(trimmed) == 0 {
 		return nil, false, &leadline.FieldError{Field: "body", Err: errors.New("required: a JSON event or an array of one lead's events")}
 	}
@@ -176,11 +183,23 @@ func DecodeEvents(body []byte) (evs []lead.Event, batch bool, err error) {
 		evs = make([]lead.Event, 1)
 		err = dec.Decode(&evs[0])
 	}
-	if err != nil {
-		return nil, batch, decodeError(err, batch)
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &syn):
+		return nil, batch, &leadline.FieldError{Field: "body", Err: fmt.Errorf("malformed JSON at byte %d: %v", syn.Offset, syn)}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return nil, batch, &leadline.FieldError{Field: "body", Err: errors.New("the JSON ends early")}
 	}
-	if dec.More() {
-		return nil, batch, &leadline.FieldError{Field: "body", Err: errors.New("one JSON value expected: send several events as one array")}
+	// The decoder stops after one value, and its More reports false at
+	// a stray "]" or "}": whatever follows the value is looked at here,
+	// whether or not the value decoded.
+	end := dec.InputOffset()
+	if rest := bytes.TrimLeft(trimmed[end:], jsonSpace); len(rest) > 0 {
+		return nil, batch, &leadline.FieldError{Field: "body",
+			Err: fmt.Errorf("one JSON value expected, found %s at byte %d after it: send several events as one array", leaderr.Quote(string(rest[:min(len(rest), 16)])), len(body)-len(rest))}
+	}
+	if err != nil {
+		return nil, batch, blameEvent(trimmed[:end], batch, err)
 	}
 	if len(evs) == 0 {
 		return nil, batch, &leadline.FieldError{Field: "body", Err: errors.New("empty array: send at least one event")}
@@ -188,31 +207,139 @@ func DecodeEvents(body []byte) (evs []lead.Event, batch bool, err error) {
 	return evs, batch, nil
 }
 
-// decodeError names the field a JSON error is about, as the policy
-// loader does (E6).
-func decodeError(err error, batch bool) error {
-	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
-		return err
+// jsonSpace is the white space JSON allows between values.
+const jsonSpace = " \t\r\n"
+
+// blameEvent names the field of a well-formed body that failed to decode
+// as events with err: the first event that fails on its own ("events[i]"
+// in an array), and in it the first member that fails on its own, as
+// [lead.Event]'s decoder reads it (E6). It only runs on a body already
+// refused, so the happy path decodes once.
+func blameEvent(value []byte, batch bool, err error) error {
+	if !batch {
+		return blameOne(value, "", "body", err)
 	}
+	var elems []json.RawMessage
+	if json.Unmarshal(value, &elems) == nil {
+		for i, raw := range elems {
+			var ev lead.Event
+			if e := json.Unmarshal(raw, &ev); e != nil {
+				at := "events[" + strconv.Itoa(i) + "]"
+				return blameOne(raw, at+".", at, e)
+			}
+		}
+	}
+	return &leadline.FieldError{Field: "body", Err: describe(err)}
+}
+
+// blameOne names the member of one event's JSON, raw, that fails to
+// decode (err is what decoding it whole said): prefix goes before a
+// member's name, and whole names the event when no one member fails.
+func blameOne(raw []byte, prefix, whole string, err error) error {
+	if kind := jsonKind(raw); kind != "object" {
+		return &leadline.FieldError{Field: whole, Err: fmt.Errorf("want a JSON object, an event; got JSON %s", kind)}
+	}
+	if path, cause := blameMember(raw, func(m []byte) []byte { return m }); path != "" {
+		return &leadline.FieldError{Field: prefix + path, Err: cause}
+	}
+	return &leadline.FieldError{Field: whole, Err: describe(err)}
+}
+
+// blameMember finds the first member of the JSON object obj that fails
+// to decode as an event on its own, put where obj is by wrap, going
+// into nested objects: it returns the member's dotted path as the body
+// spells it and why it failed, or "" when each member decodes alone.
+func blameMember(obj []byte, wrap func(member []byte) []byte) (path string, cause error) {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if _, err := dec.Token(); err != nil { // {
+		return "", nil
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		key, isKey := t.(string)
+		var val json.RawMessage
+		if err != nil || !isKey || dec.Decode(&val) != nil {
+			return "", nil
+		}
+		name, _ := json.Marshal(key)
+		probe := func(v []byte) []byte {
+			return wrap(slices.Concat([]byte("{"), name, []byte(":"), v, []byte("}")))
+		}
+		var ev lead.Event
+		err = json.Unmarshal(probe(val), &ev)
+		if err == nil {
+			continue
+		}
+		if json.Unmarshal(probe([]byte("null")), &ev) != nil {
+			// Even null fails: the decoder knows no such member.
+			return key, errors.New("unknown field: a lead.Event has no such field (E9)")
+		}
+		if jsonKind(val) == "object" && json.Unmarshal(probe([]byte("{}")), &ev) == nil {
+			// The member takes an object: blame what is in it.
+			if sub, c := blameMember(val, probe); sub != "" {
+				return key + "." + sub, c
+			}
+		}
+		return key, describe(err)
+	}
+	return "", nil
+}
+
+// describe says what is wrong with a value, without the Go types or the
+// decoder's own words where they would puzzle a sender.
+func describe(err error) error {
 	var typ *json.UnmarshalTypeError
-	var syn *json.SyntaxError
-	switch {
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "body"
-		}
-		if batch {
-			field = "events[]." + field
-		}
-		return &leadline.FieldError{Field: field, Err: fmt.Errorf("want %v, got JSON %s at byte %d", typ.Type, typ.Value, typ.Offset)}
-	case errors.As(err, &syn):
-		return &leadline.FieldError{Field: "body", Err: fmt.Errorf("malformed JSON at byte %d: %v", syn.Offset, syn)}
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &leadline.FieldError{Field: "body", Err: errors.New("the JSON ends early")}
+	if errors.As(err, &typ) {
+		want := "a JSON " + goKind(typ.Type)
+		return fmt.Errorf("want %s, got JSON %s", want, typ.Value)
 	}
-	// Unknown fields, and the errors of the events' own UnmarshalText
-	// (an unknown kind, a malformed score), arrive as plain errors.
-	return &leadline.FieldError{Field: "body", Err: err}
+	var fe *leadline.FieldError
+	if errors.As(err, &fe) {
+		return fe.Err // the member is named already
+	}
+	return err
+}
+
+// goKind is the JSON kind a Go type decodes from.
+func goKind(t reflect.Type) string {
+	if t == nil {
+		return "value"
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return "number"
+	}
+	return "value"
+}
+
+// jsonKind is the kind of a well-formed JSON value: object, array,
+// string, number, boolean or null.
+func jsonKind(v []byte) string {
+	v = bytes.TrimLeft(v, jsonSpace)
+	if len(v) == 0 {
+		return "value"
+	}
+	switch v[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	}
+	return "number"
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -355,5 +356,104 @@ func TestHandler_EventsWhoMayRecord(t *testing.T) {
 		if strings.Contains(hist.Body.String(), `"h-`) {
 			t.Errorf("%s: the refused event was written: %s", c.name, hist.Body)
 		}
+	}
+}
+
+// problemFieldsOf returns the fields a problem document's errors name.
+func problemFieldsOf(t *testing.T, body []byte) []string {
+	t.Helper()
+	var p struct {
+		Errors []struct{ Field string }
+	}
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatalf("problem %s: %v", body, err)
+	}
+	var out []string
+	for _, e := range p.Errors {
+		out = append(out, e.Field)
+	}
+	return out
+}
+
+// TestDecodeEvents_namesField checks that every problem of a POST
+// /events body names its field as the body spells it, with the event's
+// index in an array (DecodeEvents' doc, E6): an unknown field (E9), a bad
+// kind, a bad score, a JSON value of the wrong type, in the problem's
+// errors too, and never a Go type's name.
+func TestDecodeEvents_namesField(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	ok := event("e-1", "inquiry", "L-01", "")
+	batch := func(second string) string { return "[" + ok + "," + second + "]" }
+	cases := []struct {
+		name, body, field string
+	}{
+		{"E9 unknown field", event("e-2", "inquiry", "L-01", `,"colour":"red"`), "colour"},
+		{"E9 unknown field in a batch", batch(event("e-2", "inquiry", "L-01", `,"scroe":"1"`)), "events[1].scroe"},
+		{"E9 unknown field in the profile", event("e-2", "created", "L-new", `,"profile":{"company":"東都商事","colour":"red"}`), "profile.colour"},
+		{"bad kind", event("e-2", "nope", "L-01", ""), "kind"},
+		{"bad kind in a batch", batch(event("e-2", "nope", "L-01", "")), "events[1].kind"},
+		{"bad score in a batch", batch(event("e-2", "inquiry", "L-01", `,"score":"abc"`)), "events[1].score"},
+		{"E6 a score of 100 digits in a batch", batch(event("e-2", "inquiry", "L-01", `,"score":1`+strings.Repeat("0", 100))), "events[1].score"},
+		{"bad time", `{"id":"e-2","kind":"inquiry","lead":"L-01","at":"yesterday"}`, "at"},
+		{"bad channels in a batch", "[" + event("e-2", "outbound", "L-01", `,"actor":"ops-1","channels":"fax"`) + "]", "events[0].channels"},
+		{"wrong type in a batch", batch(`{"id":5}`), "events[1].id"},
+		{"wrong type in the profile", event("e-2", "created", "L-new", `,"profile":{"company":5}`), "profile.company"},
+		{"an array's element is not an object", batch(`"e-2"`), "events[1]"},
+		{"the body is not an object", `"e-2"`, "body"},
+	}
+	for _, c := range cases {
+		_, _, err := leadlinehttp.DecodeEvents([]byte(c.body))
+		fe, isFE := errors.AsType[*leadline.FieldError](err)
+		switch {
+		case !isFE:
+			t.Errorf("%s: %v, want a FieldError", c.name, err)
+		case fe.Field != c.field:
+			t.Errorf("%s: the error names %q, want %q (%v)", c.name, fe.Field, c.field, err)
+		case strings.Contains(err.Error(), "plain") || strings.Contains(err.Error(), "lead.scoreJSON"):
+			t.Errorf("%s: the error names Go internals: %v", c.name, err)
+		}
+		rec := call(t, tm.h, "POST", "/events", asOps, []byte(c.body))
+		if got := problemFieldsOf(t, rec.Body.Bytes()); rec.Code != 400 || !slices.Equal(got, []string{c.field}) {
+			t.Errorf("%s: POST /events = %d naming %v, want 400 naming %s\n%s", c.name, rec.Code, got, c.field, rec.Body)
+		}
+	}
+}
+
+// TestDecodeEvents_trailingData checks that a body is one JSON value and
+// nothing more (DecodeEvents' doc): data after it, a stray closing
+// bracket or brace included, is bad input naming the body (E6), and
+// nothing is written; white space after it is not data.
+func TestDecodeEvents_trailingData(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	one := event("t-1", "web_activity", "L-01", `,"topic":"/pricing"`)
+	cases := []struct {
+		name, body string
+		ok         bool
+	}{
+		{"white space", one + " \r\n\t", true},
+		{"a second object", one + " {}", false},
+		{"a stray brace", one + "}", false},
+		{"a stray bracket", one + "]", false},
+		{"a batch's stray bracket", "[" + one + "]]", false},
+		{"a batch's stray brace", "[" + one + "] }", false},
+		{"a word", one + " x", false},
+	}
+	for _, c := range cases {
+		_, _, err := leadlinehttp.DecodeEvents([]byte(c.body))
+		fe, isFE := errors.AsType[*leadline.FieldError](err)
+		if c.ok != (err == nil) || !c.ok && (!isFE || fe.Field != "body") {
+			t.Errorf("%s: DecodeEvents = %v, want ok %v or a FieldError for body", c.name, err, c.ok)
+		}
+		if c.ok {
+			continue
+		}
+		rec := call(t, tm.h, "POST", "/events", asOps, []byte(c.body))
+		if got := problemFieldsOf(t, rec.Body.Bytes()); rec.Code != 400 || !slices.Equal(got, []string{"body"}) {
+			t.Errorf("%s: POST /events = %d naming %v, want 400 naming body", c.name, rec.Code, got)
+		}
+	}
+	hist := call(t, tm.h, "GET", "/leads/L-01/history", asOps, nil)
+	if strings.Contains(hist.Body.String(), "/pricing") {
+		t.Errorf("a refused body was written: %s", hist.Body)
 	}
 }
