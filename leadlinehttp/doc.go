@@ -30,6 +30,9 @@
 //	POST /feedback?import=ID       import an edited sheet, all rows or none (M5)
 //
 // A POST /events body is one JSON value and nothing after it ([DecodeEvents]).
+// A feedback import's ID (or its Idempotency-Key header) is an id of at
+// most 128 bytes (lead.CheckID), and short enough that ID/lead_id, the
+// event id each row is recorded as, is one too.
 //
 // Reports take tz (an IANA zone), week_start (mon..sun) and
 // format=json|csv (V8); CSV starts with a byte-order mark, so that Excel
@@ -37,7 +40,8 @@
 //
 // Errors are problem documents (application/problem+json, RFC 9457) with
 // type, title, status and detail, and an errors array naming each bad
-// field ("events[1].score" in a batch): 400 bad input (E6), 401 no viewer, 403 a cross-site browser
+// field ("events[1].score" in a batch, "import" for a feedback import's
+// id): 400 bad input (E6), 401 no viewer, 403 a cross-site browser
 // request or a rep posting an event in another's name (M2), 404 unknown
 // or hidden (M2; a field rep's event on a lead they may not see, or a
 // new one, answers so too: only a viewer who sees every lead, such as a

@@ -457,3 +457,48 @@ func TestDecodeEvents_trailingData(t *testing.T) {
 		t.Errorf("a refused body was written: %s", hist.Body)
 	}
 }
+
+// TestHandler_FeedbackImportID checks the feedback import's id (V10, M5):
+// it is an id as lead.CheckID has it (E6), checked before the sheet, and
+// each row is recorded as the event id import/lead_id, itself an id of
+// at most lead.MaxIDBytes (128) bytes, so an import id that leaves a row
+// no room is the import's fault too, saying how long it may be. Nothing
+// is applied until the import id fits.
+func TestHandler_FeedbackImportID(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	fieldLead(t, tm)
+	sheet := "lead_id,follow_up_target,follow_up_state,opportunity,comment\r\nL-f,yes,in_progress,no,来週訪問\r\n"
+	fits := strings.Repeat("k", lead.MaxIDBytes-len("/L-f")) // 124 bytes: "k…k/L-f" is 128
+	cases := []struct {
+		name, target, key, sheet string
+		field, detail            string
+	}{
+		{"too long", "/feedback?import=" + strings.Repeat("k", lead.MaxIDBytes+1), "", sheet, "import", "at most 128"},
+		{"too long as an Idempotency-Key", "/feedback", strings.Repeat("k", 200), sheet, "import", "at most 128"},
+		{"a line break", "/feedback?import=a%0Ab", "", sheet, "import", "control character"},
+		{"a leading space", "/feedback?import=%20a", "", sheet, "import", "space"},
+		{"too long for the sheet's lead id", "/feedback?import=" + fits + "k", "", sheet, "import", "at most 124 bytes"},
+		{"too long for a malformed sheet", "/feedback?import=" + strings.Repeat("k", 129), "", "lead_id\r\n\"L-f\r\n", "import", "at most 128"},
+		{"a lead id no import id leaves room for", "/feedback?import=k", "", strings.Replace(sheet, "L-f,", strings.Repeat("L", lead.MaxIDBytes)+",", 1), "lead_id", "as an event"},
+	}
+	for _, c := range cases {
+		var hdr []string
+		if c.key != "" {
+			hdr = []string{"Idempotency-Key", c.key}
+		}
+		rec := call(t, tm.h, "POST", c.target, asField, []byte(c.sheet), hdr...)
+		var p struct {
+			Errors []struct{ Field, Detail string }
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil || rec.Code != 400 || len(p.Errors) != 1 ||
+			p.Errors[0].Field != c.field || !strings.Contains(p.Errors[0].Detail, c.detail) {
+			t.Errorf("%s: %d %s, want 400 naming only %s, saying %q", c.name, rec.Code, rec.Body, c.field, c.detail)
+		}
+	}
+	if rec := call(t, tm.h, "GET", "/leads/L-f", asField, nil); strings.Contains(rec.Body.String(), "来週訪問") {
+		t.Errorf("a refused import was applied: %s", rec.Body)
+	}
+	if rec := call(t, tm.h, "POST", "/feedback?import="+fits, asField, []byte(sheet)); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"applied": 1`) {
+		t.Errorf("an import id of %d bytes: %d %s, want the row applied", len(fits), rec.Code, rec.Body)
+	}
+}

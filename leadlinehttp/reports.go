@@ -342,7 +342,11 @@ type FeedbackResponse struct {
 // postFeedback handles POST /feedback?import=ID: an edited feedback
 // sheet, imported all rows or none (M5); a bad sheet answers 400 naming
 // every bad line and column. The import id (or an Idempotency-Key
-// header) makes a retried upload change nothing (E2).
+// header) makes a retried upload change nothing (E2). It is an id
+// ([lead.CheckID]), checked before the sheet is read, and each row is
+// recorded as the event id ID+"/"+lead_id, itself an id of at most
+// [lead.MaxIDBytes]: an import id too long for a row's lead id answers
+// 400 naming "import" too, with the length that would fit (E6).
 func (s *server) postFeedback(w http.ResponseWriter, r *http.Request) {
 	v, ok := s.viewer(w, r)
 	if !ok {
@@ -356,10 +360,18 @@ func (s *server) postFeedback(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, leaderr.Errorf("import", "required: an id for this upload (?import= or an Idempotency-Key header), so that a retry changes nothing (E2)"))
 		return
 	}
+	if err := lead.CheckID("import", id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	// Read the sheet whole first, so that one over the limit answers 413
 	// rather than a malformed row where the reader stopped.
 	sheet, err := io.ReadAll(r.Body)
 	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := checkImportRows(id, sheet); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -369,4 +381,37 @@ func (s *server) postFeedback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeJSON(w, r, http.StatusOK, FeedbackResponse{Import: id, Applied: n})
+}
+
+// checkImportRows refuses an import id that leaves a row of sheet no
+// room: each row is recorded as the event id importID+"/"+lead_id, an id
+// of at most [lead.MaxIDBytes] (E6), and a shorter import id is the fix,
+// not the row. A sheet that does not read is left to the import, which
+// names its bad lines and columns (M5).
+func checkImportRows(importID string, sheet []byte) error {
+	rows, err := routing.ReadFeedbackCSV(bytes.NewReader(sheet))
+	if err != nil {
+		return nil
+	}
+	longest := -1
+	for i := range rows {
+		if longest < 0 || len(rows[i].Lead) > len(rows[longest].Lead) {
+			longest = i
+		}
+	}
+	if longest < 0 {
+		return nil
+	}
+	row := rows[longest]
+	room := lead.MaxIDBytes - 1 - len(row.Lead) // the longest import id this sheet allows
+	if room < 1 {
+		// No import id fits: the fix is not the import's.
+		return &routing.ImportError{Errs: []*leaderr.FieldError{{Field: routing.ColLead, Line: row.Line,
+			Err: fmt.Errorf("%d bytes: too long for a sheet, whose row is recorded as the event id import/lead_id of at most %d bytes; post this lead's feedback as an event", len(row.Lead), lead.MaxIDBytes)}}}
+	}
+	if n := len(importID) + 1 + len(row.Lead); n > lead.MaxIDBytes {
+		return leaderr.Errorf("import", "%d bytes, too long for line %d: its row is recorded as the event id import/lead_id, %d bytes with lead %s, and an id holds at most %d; use an import id of at most %d bytes for this sheet",
+			len(importID), row.Line, n, leaderr.Quote(row.Lead), lead.MaxIDBytes, room)
+	}
+	return nil
 }
