@@ -291,8 +291,9 @@ func (e *Engine) Policy() Policy { return e.pol }
 
 // Handle applies one event (E2, E6):
 //
-//   - created: stores a new lead with status New and gives it an owner,
-//     the account owner if the event names one, else by round robin (M9);
+//   - created: stores a new lead with status New, owned by the account
+//     owner if the event names one and by nobody else yet: the owner is
+//     decided when a trigger or a route decides whose desk it is (M9, M11);
 //   - score_changed: stores the new score;
 //   - inquiry, download: may create an approach request (A1-A7) and start
 //     a cadence (T1);

@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/leadline/leadline"
-
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/leadlinehttp"
 	"github.com/leadline/leadline/memstore"
@@ -199,6 +199,27 @@ func FuzzDecodeEvents(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestHandler_FeedbackDownload: the feedback sheet is a CSV file whose
+// name keeps a Japanese campaign id (RFC 6266's filename*), with a plain
+// ASCII name beside it for old clients; asked for as JSON it says it is
+// CSV only (M5, V8).
+func TestHandler_FeedbackDownload(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	for _, c := range []struct{ campaign, want string }{
+		{"uc-2026", `attachment; filename="feedback-uc-2026-2026-04-09.csv"`},
+		{"秋の展示会", `attachment; filename="feedback--2026-04-09.csv"; filename*=UTF-8''feedback-%E7%A7%8B%E3%81%AE%E5%B1%95%E7%A4%BA%E4%BC%9A-2026-04-09.csv`},
+	} {
+		rec := call(t, tm.h, "GET", "/feedback?campaign="+url.QueryEscape(c.campaign), asOps, nil)
+		if got := rec.Header().Get("Content-Disposition"); rec.Code != 200 || got != c.want {
+			t.Errorf("campaign %s: %d, Content-Disposition %q; want %q", c.campaign, rec.Code, got, c.want)
+		}
+	}
+	rec := call(t, tm.h, "GET", "/feedback?format=json", asOps, nil)
+	if got := problemFieldsOf(t, rec.Body.Bytes()); rec.Code != 400 || len(got) != 1 || got[0] != "format" {
+		t.Errorf("format=json: %d %s; want 400 naming format", rec.Code, rec.Body)
+	}
 }
 
 // TestHandler_FeedbackTrip takes a field rep's feedback sheet out and

@@ -271,7 +271,7 @@ func (s *server) report(f reportFunc) http.HandlerFunc {
 			h.Set("Content-Type", "text/csv; charset=utf-8")
 			name := strings.ReplaceAll(strings.TrimPrefix(r.URL.Path, "/"), "/", "-")
 			name = strings.TrimPrefix(name, "reports-")
-			h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, name, p.frame.Now.Format(time.DateOnly)))
+			h.Set("Content-Disposition", attachment(name+"-"+p.frame.Now.Format(time.DateOnly)+".csv"))
 		} else {
 			err = report.WriteJSON(&b, rows, o)
 			h.Set("Content-Type", "application/json")
@@ -296,6 +296,9 @@ func (s *server) getFeedback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p, err := s.parse(r)
+	if err == nil && r.URL.Query().Get("format") == "json" {
+		err = leaderr.Errorf("format", "the feedback sheet is CSV only (M5): leave format out or send format=csv")
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -311,21 +314,34 @@ func (s *server) getFeedback(w http.ResponseWriter, r *http.Request) {
 	}
 	name := "feedback"
 	if campaign != "" {
-		name += "-" + safeName(campaign)
+		name += "-" + campaign
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.csv"`, name, p.frame.Now.Format(time.DateOnly)))
+	h.Set("Content-Disposition", attachment(name+"-"+p.frame.Now.Format(time.DateOnly)+".csv"))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	w.Write(b.Bytes())
 }
 
-// safeName keeps the letters, digits, '-' and '_' of s, for a file name.
+// attachment is the Content-Disposition of a download named name: its
+// ASCII letters, digits, '-', '_' and '.' as the plain file name, and the
+// whole name, Japanese campaign ids included, as the UTF-8 one that
+// browsers and Excel's users see (RFC 6266, RFC 8187).
+func attachment(name string) string {
+	v := fmt.Sprintf(`attachment; filename="%s"`, safeName(name))
+	if safeName(name) != name {
+		v += "; filename*=UTF-8''" + url.PathEscape(strings.NewReplacer("/", "-", "\\", "-").Replace(name))
+	}
+	return v
+}
+
+// safeName keeps the letters, digits, '-', '_' and '.' of s, for a file
+// name.
 func safeName(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
 			return r
 		}
 		return -1
