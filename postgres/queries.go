@@ -202,7 +202,7 @@ func newQueries(schema string) queries {
 			ORDER BY s.lead`),
 		// The period's entries that count for the SLA (V9), each reduced
 		// to a kind (slaKind, $3..$7 the keys of an open request, an
-		// overdue one, Connected, Stage1 and Stage1 to Stage4) and, for
+		// overdue one, Connected, a done one and Stage1 to Stage4) and, for
 		// an owner change, its From and To, with its lead, instant and
 		// place in write order (seq): SLACounts puts each lead's in order
 		// and walks them once. The entries that count nothing are dropped
@@ -210,16 +210,17 @@ func newQueries(schema string) queries {
 		// workers may share it; sorting the rows by lead on the server
 		// cost a third of the statement.
 		slaEntries: q(`SELECT lead, at, seq,
-				CASE WHEN field = 'owner' THEN 1 + CASE rule WHEN 'T1' THEN 8 WHEN 'T10' THEN 16 ELSE 0 END
+				CASE WHEN field = 'owner' THEN 1 + CASE rule WHEN 'T1' THEN 8 WHEN 'T13' THEN 8 WHEN 'T10' THEN 16 ELSE 0 END
+					WHEN field = 'request' AND to_key = $6 THEN 6
 					WHEN field = 'request' THEN 2
 					WHEN rule = 'T7' THEN 3
 					WHEN to_key = $5 AND from_key <> to_key THEN 4
-					ELSE 5 + CASE WHEN rule <> 'T9' THEN 32 ELSE 0 END + CASE WHEN to_key = $6 THEN 64 ELSE 0 END
+					ELSE 5 + CASE WHEN rule <> 'T9' THEN 32 ELSE 0 END
 				END::int4,
 				CASE WHEN field = 'owner' THEN from_key END, CASE WHEN field = 'owner' THEN to_key END
 			FROM @s.history
 			WHERE at >= $1 AND at < $2 AND (field = 'owner'
-				OR field = 'request' AND to_key = $3 AND from_key <> $4
+				OR field = 'request' AND (to_key = $3 AND from_key <> $4 OR to_key = $6 AND rule = 'A4')
 				OR field = 'stage' AND (rule = 'T7' OR from_key <> to_key AND (to_key = $5 OR to_key = ANY($7::text[]))))`),
 		// The owner and desk of the leads with counting entries, in one
 		// scan of the primary key over the sorted ids.

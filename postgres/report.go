@@ -395,11 +395,11 @@ const (
 	slaRecycle    = 3  // a recycle (T7)
 	slaConnection = 4  // Connected reached
 	slaStep       = 5  // Stage1 to Stage4 reached
+	slaAnswered   = 6  // a request answered by an attempt (A4): its first attempt
 	slaKind       = 7  // the bits of the kind
-	slaReassigned = 8  // an owner change by T1
+	slaReassigned = 8  // an owner change by T1 or T13
 	slaEscalated  = 16 // an owner change by T10
 	slaOnTime     = 32 // a step not late (not T9)
-	slaFirst      = 64 // a step to Stage1: a request's first attempt
 )
 
 // SLACounts answers [report.SLAReader] (V9) in one pass over the
@@ -451,7 +451,7 @@ func (s *Store) slaCounts(ctx context.Context, p report.Period) ([]report.LeadSL
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // read only: nothing to undo
 	rows, err := tx.Query(ctx, s.q.slaEntries, p.From, p.To,
-		lead.RequestOpen.String(), lead.RequestOverdue.String(), stage.Connected.Key(), stage.Stage1.Key(), steps)
+		lead.RequestOpen.String(), lead.RequestOverdue.String(), stage.Connected.Key(), lead.RequestDone.String(), steps)
 	if err != nil {
 		return nil, interpretError(err)
 	}
@@ -568,6 +568,12 @@ func (s *Store) slaCounts(ctx context.Context, p report.Period) ([]report.LeadSL
 			case slaRequest:
 				credit(held).requests++
 				opened, open = e.at, true
+			case slaAnswered:
+				if open {
+					open = false
+					c := credit(held)
+					c.attempts = append(c.attempts, report.Attempt{Opened: pgMicros(opened), At: pgMicros(e.at)})
+				}
 			case slaRecycle:
 				credit(held).recycles++
 			case slaConnection:
@@ -577,10 +583,6 @@ func (s *Store) slaCounts(ctx context.Context, p report.Period) ([]report.LeadSL
 				c.steps++
 				if e.kind&slaOnTime != 0 {
 					c.onTime++
-				}
-				if open && e.kind&slaFirst != 0 {
-					open = false
-					c.attempts = append(c.attempts, report.Attempt{Opened: pgMicros(opened), At: pgMicros(e.at)})
 				}
 			}
 		}

@@ -136,9 +136,10 @@ func TestStore_summaries(t *testing.T) {
 // rows must be the same (V7, V9, M2, M6). Its history holds each step and
 // count of both reports, entries tied on one instant (write order
 // decides), entries at the period's From (in) and To (out), a second
-// request before the first attempt, a step to Stage1 before any request,
-// reassignments, escalations and a lead that changed owner, back and
-// forth, entries written out of their instants' order, a lead with no
+// request before the first attempt, a request made mid-cadence and
+// answered by a step past Stage1 (A4), a step to Stage1 before any
+// request, reassignments (T1, T13), escalations and a lead that changed
+// owner, back and forth, entries written out of their instants' order, a lead with no
 // history, keys absent from a change, field-desk leads for field viewers
 // (M2), and sixty leads drawn from a seed.
 func TestReports_pushdown(t *testing.T) {

@@ -18,12 +18,13 @@ type Counts struct {
 	// Requests are approach requests opened (A1-A8, M1): request entries
 	// to "open" from anything but "overdue".
 	Requests int `json:"requests"`
-	// Attempted are those requests that got a first attempt (T2).
+	// Attempted are those requests that got a first attempt: the attempt
+	// that answered the request (A4), whatever stage it made.
 	Attempted int `json:"attempted"`
 	// Late are steps made after their deadline (T9).
 	Late int `json:"late"`
-	// Reassignments are owner changes by T1 or T13: a rep lost the lead
-	// for not working it (T10).
+	// Reassignments are owner changes by T1 or T13 to another rep: a rep
+	// lost the lead for not working it (T10).
 	Reassignments int `json:"reassignments"`
 	// Reminders are missed deadlines that reminded the owner and alerted
 	// the manager (A4, T8, T13).
@@ -145,8 +146,8 @@ func newOutcome() *Outcome {
 var (
 	keyRequestOpen    = lead.RequestOpen.String()
 	keyRequestOverdue = lead.RequestOverdue.String()
+	keyRequestDone    = lead.RequestDone.String()
 	keyConnected      = stage.Connected.Key()
-	keyStage1         = stage.Stage1.Key()
 	keyPreSQL         = lead.HandoffPreSQL.String()
 )
 
@@ -236,6 +237,18 @@ func (o *Outcome) count(st *leadState, c *lead.Change) {
 		case c.To == keyRequestOpen && c.From != keyRequestOverdue:
 			d.Requests++
 			st.opened, st.open = c.At, true
+		case st.open && c.To == keyRequestDone && c.Rule == "A4":
+			// The request's first attempt: the one that answered it (A4),
+			// whatever stage it made.
+			st.open = false
+			d.Attempted++
+			w := c.At.Sub(st.opened)
+			r := o.rep(st.owner)
+			r.waits = append(r.waits, w)
+			o.Team.waits = append(o.Team.waits, w)
+			if !st.waited {
+				st.waited, l.FirstAttempt = true, w
+			}
 		case c.To == keyRequestOverdue && c.Rule == "A4":
 			// A request's own deadline reminds (A4); a Stage1 window that
 			// passes makes the request overdue too, and the T1 entry that
@@ -268,19 +281,6 @@ func (o *Outcome) count(st *leadState, c *lead.Change) {
 			}
 		case c.From != c.To && c.To != keyConnected && c.Rule == "T9":
 			d.Late++
-			fallthrough
-		case c.From != c.To && c.To == keyStage1:
-			if st.open && c.To == keyStage1 {
-				st.open = false
-				d.Attempted++
-				w := c.At.Sub(st.opened)
-				r := o.rep(st.owner)
-				r.waits = append(r.waits, w)
-				o.Team.waits = append(o.Team.waits, w)
-				if !st.waited {
-					st.waited, l.FirstAttempt = true, w
-				}
-			}
 		}
 	}
 	o.rep(st.owner).add(&d)

@@ -12,7 +12,9 @@ import (
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/memstore"
 	"github.com/leadline/leadline/replay"
+	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/sim"
+	"github.com/leadline/leadline/stage"
 	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 )
@@ -221,4 +223,122 @@ func add(c, o *replay.Counts) {
 	c.Connections += o.Connections
 	c.Breaches += o.Breaches
 	c.Handoffs += o.Handoffs
+}
+
+// TestRun_countsAsTheSLAReport: a replay's Counts are counted as the
+// follow-up SLA report counts them (V9), so that the two agree. A request
+// made mid-cadence is attempted at the next attempt, whatever stage it
+// makes (A4); T13's hand-ons are reassignments of the rep the lead was
+// taken from (T10), and the hand-on to the manager once MaxReassignments
+// are spent an escalation (T10).
+func TestRun_countsAsTheSLAReport(t *testing.T) {
+	t.Parallel()
+	t0 := start
+	log := []lead.Event{
+		{ID: "e1", Kind: lead.EventCreated, Lead: "L-1", At: t0, Score: decimal.NewFromInt(120), Owner: "rep-1"},
+		{ID: "e2", Kind: lead.EventInquiry, Lead: "L-1", At: t0},
+		{ID: "e3", Kind: lead.EventOutbound, Lead: "L-1", At: t0.Add(time.Hour), Actor: "rep-1", Channels: stage.Call},
+		// At Stage1, a second request, answered by the Stage2 attempt
+		// two hours later.
+		{ID: "e4", Kind: lead.EventInquiry, Lead: "L-1", At: t0.Add(24 * time.Hour), Topic: "again"},
+		{ID: "e5", Kind: lead.EventOutbound, Lead: "L-1", At: t0.Add(26 * time.Hour), Actor: "rep-1", Channels: stage.Call},
+		// Then nobody works it: each owner gets the Stage3 deadline
+		// (T8), two reminders (T13) and loses it 8 days after the step.
+	}
+	out, err := replay.Run(t.Context(), ok(slices.Values(log)), replay.Options{Roster: team(), Until: t0.Add(30 * 24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := out.Engine().History(t.Context(), sim.Ops, "L-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var moves []string
+	for _, c := range h {
+		if c.Field == lead.FieldOwner {
+			moves = append(moves, c.Rule)
+		}
+	}
+	if want := []string{"M9", "T13", "T13", "T10"}; !slices.Equal(moves, want) {
+		t.Fatalf("owner changes by %q, want %q", moves, want)
+	}
+	want := replay.Counts{Requests: 2, Attempted: 2, Reassignments: 2, Escalations: 1}
+	got := out.Team.Counts
+	got.Reminders, got.Breaches = 0, 0 // not the point here
+	if got != want || out.Team.FirstAttempt != time.Hour {
+		t.Errorf("team %+v, median first attempt %v; want %+v, 1h (1h and 2h)", out.Team.Counts, out.Team.FirstAttempt, want)
+	}
+	if r := out.Reps["rep-1"]; r == nil || r.Requests != 2 || r.Attempted != 2 || r.Reassignments != 1 || r.Escalations != 0 {
+		t.Errorf("rep-1: %+v; want 2 requests, 2 attempted, 1 reassignment", r)
+	}
+	sameAsSLA(t, out)
+}
+
+// TestRun_countsAgreeWithTheSLAReport: on a synthetic log, the replay's
+// counts per rep are the SLA report's over the same history (V9).
+func TestRun_countsAgreeWithTheSLAReport(t *testing.T) {
+	t.Parallel()
+	evs := slices.Collect(synth(1500, 5))
+	out, err := replay.Run(t.Context(), ok(slices.Values(evs)), replay.Options{Roster: team(), Until: evs[len(evs)-1].At.Add(20 * 24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Team.Reassignments == 0 || out.Team.Escalations == 0 || out.Team.Attempted == 0 {
+		t.Fatalf("the log counts too little to compare: %+v", out.Team.Counts)
+	}
+	sameAsSLA(t, out)
+}
+
+// sameAsSLA runs report.SLA over the history of out's leads, copied into
+// a memstore, and checks that each rep's numbers are out's.
+func sameAsSLA(t *testing.T, out *replay.Outcome) {
+	t.Helper()
+	ctx := t.Context()
+	ls, err := out.Engine().Leads(ctx, sim.Ops, leadline.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := memstore.New()
+	var last time.Time
+	for _, l := range ls {
+		h, err := out.Engine().History(ctx, sim.Ops, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range h {
+			if c.At.After(last) {
+				last = c.At
+			}
+		}
+		l.Version = 0
+		if err := st.Apply(ctx, leadline.Write{Lead: l, Event: "copy-" + l.ID, At: l.Created, History: h}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := report.Period{From: start.Add(-time.Hour), To: last.Add(time.Hour)}
+	rows, err := report.SLA(ctx, st, sim.Ops, report.SLAParams{Frame: report.Frame{Now: p.To, Zone: jst}, Period: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) < 2 {
+		t.Fatalf("the SLA report has %d rows, want the reps' and the team's", len(rows))
+	}
+	// The reps' rows, then the team's, the last.
+	for i, r := range rows {
+		rep := out.Reps[r.Owner]
+		if i == len(rows)-1 {
+			rep = &out.Team
+		}
+		if rep == nil {
+			rep = &replay.Row{}
+		}
+		got := [7]int64{int64(rep.Requests), int64(rep.Attempted), int64(rep.Reassignments), int64(rep.Escalations),
+			int64(rep.Connections), int64(rep.Recycles), int64(rep.FirstAttempt)}
+		want := [7]int64{int64(r.Requests), int64(r.Attempted), int64(r.Reassigned), int64(r.Escalated),
+			int64(r.Connections), int64(r.Recycles), int64(r.FirstMedian)}
+		if got != want {
+			t.Errorf("row %d, rep %q: replay counts requests, attempted, reassigned, escalated, connections, recycles, median %v; the SLA report %v",
+				i, r.Owner, got, want)
+		}
+	}
 }

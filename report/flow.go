@@ -242,9 +242,11 @@ type SLARow struct {
 	// Requests counts the approach requests the owner received (A1-A5,
 	// M1; a T10 fresh window is not a new request).
 	Requests int `json:"requests"`
-	// Attempted counts those whose first attempt came in the period; the
-	// times to it are the median and 90th percentile, in wall-clock and
-	// working hours (T11).
+	// Attempted counts those whose first attempt came in the period: the
+	// attempt that answered the request (A4), whatever stage it made, so
+	// a request made mid-cadence is answered by the cadence's next step.
+	// The times to it are the median and 90th percentile, in wall-clock
+	// and working hours (T11).
 	Attempted      int           `json:"attempted"`
 	FirstMedian    time.Duration `json:"first_attempt_median_hours"`
 	FirstP90       time.Duration `json:"first_attempt_p90_hours"`
@@ -253,8 +255,10 @@ type SLARow struct {
 	// Steps counts the stage steps made; OnTime those not late (T9).
 	Steps  int `json:"steps"`
 	OnTime int `json:"on_time"`
-	// Reassigned counts leads taken from the owner untouched (T1, T10);
-	// Escalated those handed to the manager (T10).
+	// Reassigned counts leads taken from the owner and handed to another
+	// rep: untouched (T1, T10) or after the last reminder of a missed
+	// step (T13). Escalated counts those handed to the manager instead
+	// (T10), at a missed window or at the end of T13's reminders.
 	Reassigned  int `json:"reassigned"`
 	Escalated   int `json:"escalated"`
 	Connections int `json:"connections"`
@@ -267,9 +271,10 @@ type SLARow struct {
 // approach requests received, the time from a request to its first
 // attempt (median and 90th percentile, wall-clock and working hours), the
 // share of stage steps on time (T9), leads lost to reassignment (T1,
-// T10), escalations to the manager (T10), connections (T6) and recycles
-// (T7). It reads the period's history. A change is the owner's who held
-// the lead when it was made; a request and its first attempt both fall in
+// T10, T13), escalations to the manager (T10), connections (T6) and
+// recycles (T7). It reads the period's history. A change is the owner's
+// who held the lead when it was made; a request's first attempt is the
+// one that answered it (A4), at whatever stage, and the two both fall in
 // the period to be timed. The viewer counts only the leads they may see
 // (M2).
 func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow, error) {
@@ -352,16 +357,27 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 		switch c.Field {
 		case lead.FieldOwner:
 			switch c.Rule {
-			case "T1":
+			case "T1", "T13":
 				row(c.From).Reassigned++
 			case "T10":
 				row(c.From).Escalated++
 			}
 			h.owner = c.To
 		case lead.FieldRequest:
-			if c.To == keyRequestOpen && c.From != keyRequestOverdue {
+			switch {
+			case c.To == keyRequestOpen && c.From != keyRequestOverdue:
 				row(o).Requests++
 				h.opened, h.open = c.At, true
+			case h.open && c.To == keyRequestDone && c.Rule == "A4":
+				// The request's first attempt: the one that answered it
+				// (A4), whatever stage it made, Stage1 for a request
+				// that started the cadence, the next step for one made
+				// mid-cadence.
+				h.open = false
+				rw := row(o)
+				rw.Attempted++
+				rw.waits = append(rw.waits, c.At.Sub(h.opened))
+				rw.bizWaits = append(rw.bizWaits, stage.Working(cal, h.opened, c.At))
 			}
 		case lead.FieldStage:
 			switch {
@@ -374,12 +390,6 @@ func SLA(ctx context.Context, r Reader, v routing.Viewer, p SLAParams) ([]SLARow
 				rw.Steps++
 				if c.Rule != "T9" {
 					rw.OnTime++
-				}
-				if h.open && c.To == keyStage1 {
-					h.open = false
-					rw.Attempted++
-					rw.waits = append(rw.waits, c.At.Sub(h.opened))
-					rw.bizWaits = append(rw.bizWaits, stage.Working(cal, h.opened, c.At))
 				}
 			}
 		}
@@ -472,6 +482,7 @@ func slaRows(teams []routing.Team, rows map[string]*SLARow) []SLARow {
 var (
 	keyRequestOpen    = lead.RequestOpen.String()
 	keyRequestOverdue = lead.RequestOverdue.String()
+	keyRequestDone    = lead.RequestDone.String()
 	keyConnected      = stage.Connected.Key()
 	keyStage1         = stage.Stage1.Key()
 )

@@ -221,7 +221,8 @@ type LeadSLA struct {
 	Requests, Steps, OnTime                      int
 	Reassigned, Escalated, Connections, Recycles int
 	// Attempts are the requests of the owner's first attempts in the
-	// period: when each was opened and when Stage1 was reached.
+	// period: when each was opened and when the attempt that answered it
+	// was made (A4), at whatever stage.
 	Attempts []Attempt
 }
 

@@ -3,8 +3,11 @@ package report_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +16,7 @@ import (
 	"github.com/leadline/leadline/leadlinetest"
 	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/stage"
 	"github.com/shopspring/decimal"
 )
 
@@ -213,5 +217,106 @@ func TestFrame_V8(t *testing.T) {
 				t.Errorf("ThisMonth() = %v, want %v", got, c.month)
 			}
 		})
+	}
+}
+
+// TestSLA_firstAttemptAnswersTheRequest: V9 times a request to its first
+// attempt, and A4 says which attempt that is: the one that answers it. A
+// request made while the cadence is past Untouched is answered by the
+// next attempt, whatever stage it makes, the last stage's included; it is
+// attempted and timed as a request that starts a cadence is.
+func TestSLA_firstAttemptAnswersTheRequest(t *testing.T) {
+	mon := func(d, h int) time.Time { return time.Date(2026, 4, 6+d, h, 0, 0, 0, jst) }
+	for _, c := range []struct {
+		name string
+		// attempts at these instants, then a second inquiry at ask and
+		// an attempt at answer
+		attempts    []time.Time
+		ask, answer time.Time
+		want        string
+	}{
+		{"V9 A4 a request at Stage1, answered by the Stage2 attempt (T3)", []time.Time{mon(0, 10)}, mon(1, 9), mon(1, 11),
+			// 09:00 -> 10:00 and Tuesday 09:00 -> 11:00: median 1h, p90 2h.
+			"rep-a/req2/att2/1h0m0s/2h0m0s/steps2/2"},
+		{"V9 A4 a request at Stage4, answered by an attempt that stays there (T5)",
+			[]time.Time{mon(0, 10), mon(1, 10), mon(2, 10), mon(3, 10)}, mon(3, 12), mon(3, 15),
+			"rep-a/req2/att2/1h0m0s/3h0m0s/steps4/4"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			k := leadlinetest.New(t, leadline.Config{Roster: roster})
+			k.Clock.Set(mon(0, 9))
+			k.Handle(lead.Event{Kind: lead.EventCreated, Lead: "L-1", Score: decimal.NewFromInt(120), Owner: "rep-a"})
+			k.Handle(lead.Event{Kind: lead.EventInquiry, Lead: "L-1", Topic: "first"})
+			attempt := func(at time.Time) {
+				k.Clock.Set(at)
+				k.Handle(lead.Event{Kind: lead.EventOutbound, Lead: "L-1", Actor: "rep-a", Channels: stage.Call})
+			}
+			for _, at := range c.attempts {
+				attempt(at)
+			}
+			k.Clock.Set(c.ask)
+			k.Handle(lead.Event{Kind: lead.EventInquiry, Lead: "L-1", Topic: "second"})
+			attempt(c.answer)
+			f := report.Frame{Now: c.answer.Add(time.Hour), Zone: jst}
+			rows, err := report.SLA(t.Context(), k.Store, ops, report.SLAParams{Frame: f})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range rows {
+				got = append(got, fmt.Sprintf("%s/req%d/att%d/%v/%v/steps%d/%d", r.Owner, r.Requests, r.Attempted, r.FirstMedian, r.FirstP90, r.Steps, r.OnTime))
+			}
+			// The owner's row, then the team's (the same numbers).
+			want := []string{c.want, strings.TrimPrefix(c.want, "rep-a")}
+			if !slices.Equal(got, want) {
+				t.Errorf("SLA =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+				for _, h := range k.History("L-1") {
+					t.Logf("%s", h)
+				}
+			}
+		})
+	}
+}
+
+// TestSLA_T13HandOns: a lead nobody works after Stage1 is handed on by
+// T13 (reassigned as in T10: another rep with a fresh window) and, once
+// MaxReassignments (2) are spent, handed to the manager (T10). V9 counts
+// each hand-on as a lead lost to reassignment by the rep it was taken
+// from, and the last as an escalation, as replay.Counts count them.
+func TestSLA_T13HandOns(t *testing.T) {
+	k := leadlinetest.New(t, leadline.Config{Roster: roster})
+	k.Clock.Set(time.Date(2026, 4, 1, 9, 0, 0, 0, jst))
+	k.Handle(lead.Event{Kind: lead.EventCreated, Lead: "L-1", Score: decimal.NewFromInt(120), Owner: "rep-a"})
+	k.Handle(lead.Event{Kind: lead.EventInquiry, Lead: "L-1"})
+	k.Advance(time.Hour)
+	k.Handle(lead.Event{Kind: lead.EventOutbound, Lead: "L-1", Actor: "rep-a", Channels: stage.Call})
+	// Swept twice a day: for each owner the Stage2 deadline (T8), two
+	// reminders 48h apart (T13), the hand-on 48h after the last.
+	for range 70 {
+		k.Advance(12 * time.Hour)
+		k.Sweep()
+	}
+	var moves []string
+	for _, c := range k.History("L-1") {
+		if c.Field == lead.FieldOwner {
+			moves = append(moves, c.From+">"+c.To+" "+c.Rule)
+		}
+	}
+	if want := []string{">rep-a M9", "rep-a>rep-b T13", "rep-b>rep-a T13", "rep-a>mgr T10"}; !slices.Equal(moves, want) {
+		t.Fatalf("owner changes %q, want %q", moves, want)
+	}
+	f := report.Frame{Now: k.Now(), Zone: jst}
+	p := report.Period{From: time.Date(2026, 4, 1, 0, 0, 0, 0, jst), To: k.Now()}
+	rows, err := report.SLA(t.Context(), k.Store, ops, report.SLAParams{Frame: f, Period: p, Teams: []routing.Team{roster.Inside}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, fmt.Sprintf("%s/%s/req%d/att%d/re%d/esc%d", r.Team, r.Owner, r.Requests, r.Attempted, r.Reassigned, r.Escalated))
+	}
+	want := []string{"inside/rep-a/req1/att1/re1/esc1", "inside/rep-b/req0/att0/re1/esc0", "inside//req1/att1/re2/esc1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("SLA =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -161,12 +161,13 @@ func pushdownCSV(tb testing.TB, run func(report.Reader) (any, error), r report.R
 // reports with another store's (memstore's, the reference) on the same
 // data: leads whose history cuts the month at its edges (an entry at its first
 // instant, one at its end, one a microsecond before), a request and its
-// first attempt at the same instant, a second request before the first
-// attempt, reassignments and escalations, field sales' leads with no
-// from, campaign responses, score jumps, a lead with no history, a step
-// to Stage1 before any request, owners changing back and forth, entries
-// written out of their instants' order; then sixty leads drawn from a
-// fixed seed, for everything else.
+// first attempt (the entry that answers it, A4) at the same instant, a
+// second request before the first attempt, a request made mid-cadence
+// and answered by a step past Stage1, reassignments (T1, T13) and
+// escalations, field sales' leads with no from, campaign responses, score
+// jumps, a lead with no history, a step to Stage1 before any request,
+// owners changing back and forth, entries written out of their instants'
+// order; then sixty leads drawn from a fixed seed, for everything else.
 func ReportWrites() []leadline.Write {
 	month := ReportMonth()
 	from, to := month.From, month.To
@@ -191,6 +192,7 @@ func ReportWrites() []leadline.Write {
 		{lead.Lead{ID: "L-01", Owner: "rep-a", Created: hr(-100)}, []entry{
 			e(from, lead.FieldRequest, "", open, "A1"),
 			e(from, lead.FieldStage, untouched, s1, ""),
+			e(from, lead.FieldRequest, open, done, "A4"),
 			e(hr(30), lead.FieldStage, s1, s2, "T9"),
 			e(hr(31), lead.FieldStage, s2, connected, "T6"),
 		}},
@@ -199,6 +201,7 @@ func ReportWrites() []leadline.Write {
 			e(hr(49), lead.FieldOwner, "rep-a", "rep-b", "T1"),
 			e(hr(97), lead.FieldOwner, "rep-b", "mgr", "T10"),
 			e(hr(97), lead.FieldStage, untouched, s1, ""),
+			e(hr(97), lead.FieldRequest, open, done, "A4"),
 			e(hr(98), lead.FieldOwner, "mgr", "rep-c", ""),
 			e(hr(99), lead.FieldStage, s1, s1, ""),
 		}},
@@ -211,6 +214,7 @@ func ReportWrites() []leadline.Write {
 			e(hr(6), lead.FieldRequest, open, overdue, "A4"),
 			e(hr(7), lead.FieldRequest, overdue, open, ""),
 			e(hr(8.25), lead.FieldStage, untouched, s1, ""),
+			e(hr(8.25), lead.FieldRequest, open, done, "A4"),
 			e(hr(9), lead.FieldStage, s1, untouched, "T7"),
 			e(hr(10), lead.FieldStage, untouched, s1, ""),
 			e(hr(11), lead.FieldHandoff, "", presql, "M10"),
@@ -230,31 +234,41 @@ func ReportWrites() []leadline.Write {
 		}},
 		{lead.Lead{ID: "L-06", Owner: "rep-a", Created: hr(-1)}, nil},
 		// Stage1 before any request: a step, no attempt. Then a request
-		// whose first attempt comes after a step to Stage2 and a recycle
-		// (T7), late (T9); a second request and, at its instant, a
-		// connection; then its own first attempt.
+		// made mid-cadence, answered by the step to Stage2 (A4); a
+		// recycle (T7) and a late step (T9) with no request open; a
+		// second request, done with no attempt (no A4), and a third
+		// closed at its instant by a connection (T6, no attempt); then a
+		// fourth and its own first attempt, late.
 		{lead.Lead{ID: "L-07", Owner: "rep-c", Created: hr(-5)}, []entry{
 			e(hr(20), lead.FieldStage, untouched, s1, ""),
 			e(hr(21), lead.FieldRequest, "", open, "A1"),
 			e(hr(22), lead.FieldStage, s1, s2, ""),
+			e(hr(22), lead.FieldRequest, open, done, "A4"),
 			e(hr(23), lead.FieldStage, s2, untouched, "T7"),
 			e(hr(24), lead.FieldStage, untouched, s1, "T9"),
+			e(hr(24.5), lead.FieldRequest, done, open, "A3"),
 			e(hr(25), lead.FieldRequest, open, done, ""),
 			e(hr(26), lead.FieldRequest, done, open, "A3"),
 			e(hr(26), lead.FieldStage, s1, connected, "T6"),
-			e(hr(27), lead.FieldStage, connected, s1, ""),
+			e(hr(26), lead.FieldRequest, open, done, "T6"),
+			e(hr(26.5), lead.FieldRequest, done, open, "A1"),
+			e(hr(27), lead.FieldStage, connected, s1, "T9"),
+			e(hr(27), lead.FieldRequest, open, done, "A4"),
 		}},
-		// Owners changing back and forth, an entry tied with an owner
-		// change (write order decides whose it is), a reassignment and an
-		// escalation by an owner who held the lead before.
-		{lead.Lead{ID: "L-08", Owner: "rep-a", Created: hr(-5)}, []entry{
+		// Owners changing back and forth, entries tied with an owner
+		// change (write order decides whose they are), a reassignment, a
+		// T13 hand-on and an escalation by an owner who held the lead
+		// before.
+		{lead.Lead{ID: "L-08", Owner: "rep-c", Created: hr(-5)}, []entry{
 			e(hr(40), lead.FieldRequest, "", open, "A1"),
 			e(hr(41), lead.FieldOwner, "rep-b", "rep-a", ""),
 			e(hr(41), lead.FieldStage, untouched, s1, ""),
+			e(hr(41), lead.FieldRequest, open, done, "A4"),
 			e(hr(42), lead.FieldOwner, "rep-a", "rep-b", "T1"),
 			e(hr(43), lead.FieldStage, s1, s2, "T9"),
 			e(hr(44), lead.FieldOwner, "rep-b", "rep-a", "T10"),
 			e(hr(45), lead.FieldOwner, "rep-a", "rep-b", "T1"),
+			e(hr(46), lead.FieldOwner, "rep-b", "rep-c", "T13"),
 		}},
 		// Entries written out of their instants' order: the request,
 		// written after the attempt, was opened before it.
@@ -262,6 +276,7 @@ func ReportWrites() []leadline.Write {
 			e(hr(60), lead.FieldStage, untouched, s1, ""),
 			e(hr(59), lead.FieldRequest, "", open, "A1"),
 			e(hr(58), lead.FieldOwner, "rep-a", "rep-b", ""),
+			e(hr(60), lead.FieldRequest, open, done, "A4"),
 		}},
 	}
 	r := rand.New(rand.NewPCG(12, 2025))
@@ -302,7 +317,7 @@ func ReportWrites() []leadline.Write {
 			case 1:
 				hist = append(hist, e(at, lead.FieldStage, pick(stages...), pick(stages...), pick("", "T6", "T7", "T9")))
 			case 2:
-				hist = append(hist, e(at, lead.FieldOwner, pick(owners...), pick(owners...), pick("", "T1", "T10", "M9")))
+				hist = append(hist, e(at, lead.FieldOwner, pick(owners...), pick(owners...), pick("", "T1", "T10", "T13", "M9")))
 			case 3:
 				hist = append(hist, e(at, lead.FieldHandoff, pick("", presql), pick(presql, accepted), "M10"))
 			case 4:
