@@ -320,3 +320,40 @@ func TestSLA_T13HandOns(t *testing.T) {
 		t.Errorf("SLA =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestWriteCSV_lineBreaksInCells: free text may hold line breaks (E6);
+// RFC 4180 allows CR and LF in a quoted field (V8). A lone CR is kept, a
+// lone LF is written as the file's line end, CRLF stays CRLF, and a cell
+// that starts with one is still escaped as a formula.
+func TestWriteCSV_lineBreaksInCells(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		lf         bool
+		want       string
+	}{
+		{"V8 a lone CR is kept (CRLF)", "見積\rお願い", false, "\"見積\rお願い\"\r\n"},
+		{"V8 a lone CR is kept (LF)", "見積\rお願い", true, "\"見積\rお願い\"\n"},
+		{"V8 CR CR LF", "a\r\r\nb", false, "\"a\r\r\nb\"\r\n"},
+		{"V8 LF is the line end (CRLF)", "a\nb", false, "\"a\r\nb\"\r\n"},
+		{"V8 LF is the line end (LF)", "a\nb", true, "\"a\nb\"\n"},
+		{"V8 CRLF stays CRLF", "a\r\nb", false, "\"a\r\nb\"\r\n"},
+		{"V8 a leading CR is escaped and kept", "\rx", false, "\"'\rx\"\r\n"},
+		{"V8 quotes doubled around a CR", "\"a\"\r\"b\"", false, "\"\"\"a\"\"\r\"\"b\"\"\"\r\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var b bytes.Buffer
+			rows := []report.CreatedRow{{Lead: "L-1", Name: c.text, Score: decimal.NewFromInt(1)}}
+			if err := report.WriteCSV(&b, rows, report.WriteOptions{LF: c.lf}); err != nil {
+				t.Fatal(err)
+			}
+			end := "\r\n"
+			if c.lf {
+				end = "\n"
+			}
+			want := "group,lead,created,company,name,source,status,score,owner" + end + ",L-1,,," + strings.TrimSuffix(c.want, end) + ",,new,1.00," + end
+			if b.String() != want {
+				t.Errorf("WriteCSV =\n%q\nwant\n%q", b.String(), want)
+			}
+		})
+	}
+}

@@ -1,15 +1,18 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/leadline/leadline/routing"
 	"github.com/shopspring/decimal"
@@ -50,7 +53,8 @@ func (o *WriteOptions) places() int32 {
 // are hours with two places, enums their keys. A text cell a spreadsheet
 // would take for a formula (starting with =, +, -, @, a tab or a carriage
 // return) gets a leading apostrophe ([routing.EscapeCell]); numbers are
-// written as they are.
+// written as they are. A line break inside a quoted cell is written with
+// the file's line end, and a carriage return alone is kept as it is.
 func WriteCSV(w io.Writer, rows any, o WriteOptions) error {
 	v, t, err := rowsOf(rows)
 	if err != nil {
@@ -61,8 +65,7 @@ func WriteCSV(w io.Writer, rows any, o WriteOptions) error {
 			return fmt.Errorf("report: write csv: %w", err)
 		}
 	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = !o.LF
+	cw := &csvWriter{w: bufio.NewWriter(w), crlf: !o.LF}
 	fs := fields(t)
 	rec := make([]string, len(fs))
 	for i, f := range fs {
@@ -89,11 +92,73 @@ func WriteCSV(w io.Writer, rows any, o WriteOptions) error {
 			return fmt.Errorf("report: write csv: %w", err)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.w.Flush(); err != nil {
 		return fmt.Errorf("report: write csv: %w", err)
 	}
 	return nil
+}
+
+// csvWriter writes CSV records as encoding/csv's Writer does, but for
+// one thing: with CRLF line ends, encoding/csv drops a carriage return
+// that no line feed follows, and RFC 4180 allows it in a quoted field
+// (V8). A line feed alone is written as the line end, CRLF or LF.
+type csvWriter struct {
+	w    *bufio.Writer
+	crlf bool
+}
+
+// Write writes rec as one line; errors are the bufio.Writer's, sticky,
+// and returned again by its Flush.
+func (cw *csvWriter) Write(rec []string) error {
+	w := cw.w
+	for i, f := range rec {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		if !csvNeedsQuotes(f) {
+			w.WriteString(f)
+			continue
+		}
+		w.WriteByte('"')
+		for len(f) > 0 {
+			j := strings.IndexAny(f, "\"\n")
+			if j < 0 {
+				j = len(f)
+			}
+			w.WriteString(f[:j])
+			if j < len(f) {
+				switch {
+				case f[j] == '"':
+					w.WriteString(`""`)
+				case cw.crlf && (j == 0 || f[j-1] != '\r'):
+					w.WriteString("\r\n")
+				default:
+					w.WriteByte('\n')
+				}
+				j++
+			}
+			f = f[j:]
+		}
+		w.WriteByte('"')
+	}
+	if cw.crlf {
+		w.WriteByte('\r')
+	}
+	return w.WriteByte('\n')
+}
+
+// csvNeedsQuotes reports whether f is quoted, as encoding/csv quotes it:
+// when it holds a comma, a quote, a CR or an LF, starts with a space, or
+// is \. (a line that ends data for PostgreSQL's COPY).
+func csvNeedsQuotes(f string) bool {
+	if f == "" {
+		return false
+	}
+	if f == `\.` || strings.ContainsAny(f, ",\"\r\n") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(f)
+	return unicode.IsSpace(r)
 }
 
 // WriteJSON writes rows as a JSON array of objects with the same fields,
