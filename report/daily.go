@@ -294,11 +294,12 @@ type CreatedRow struct {
 
 // CreatedToday implements rule V3: the leads created today in the
 // frame's zone, by lead source (sources in order, "" last as "(none)"),
-// then by creation instant.
+// then by creation instant. A source typed as "(none)" is a source like
+// any other, sorted with them, not the leads with none.
 func CreatedToday(ctx context.Context, r Reader, v routing.Viewer, p CreatedParams) ([]CreatedRow, error) {
 	return created(ctx, r, v, &p, or(p.Period, p.Today()), func(l *lead.Lead) (string, int) {
 		if l.Source == "" {
-			return "(none)", 1
+			return "(none)", 1 // the one group of order 1: last
 		}
 		return l.Source, 0
 	}, nil)
@@ -351,6 +352,11 @@ func CreatedThisMonth(ctx context.Context, r Reader, v routing.Viewer, p Created
 	}, nil)
 }
 
+// created returns the leads created in period, grouped. group returns a
+// lead's group label and the group's order: groups go by order, then
+// label, and one label of two orders is two groups (V3's leads with no
+// source, "(none)" of order 1, are not those of a source so named).
+// within, if not nil, orders the rows of a group.
 func created(ctx context.Context, r Reader, v routing.Viewer, p *CreatedParams, period Period,
 	group func(*lead.Lead) (string, int), within func(a, b *CreatedRow) int) ([]CreatedRow, error) {
 	if err := p.check(v); err != nil {
@@ -364,14 +370,17 @@ func created(ctx context.Context, r Reader, v routing.Viewer, p *CreatedParams, 
 	// earlier ones of its group keeps that order within a group, and only
 	// V4's order within a band needs a sort. The rows are counted per
 	// group first and written once, in place.
-	type bucket struct {
+	type key struct {
 		group string
 		order int
+	}
+	type bucket struct {
+		key
 		// n counts the group's rows, then next is where its next row goes.
 		n, next int
 	}
 	var buckets []*bucket
-	byGroup := make(map[string]*bucket)
+	byGroup := make(map[key]*bucket)
 	in := make([]*bucket, len(ls))
 	for i := range ls {
 		l := &ls[i]
@@ -379,10 +388,11 @@ func created(ctx context.Context, r Reader, v routing.Viewer, p *CreatedParams, 
 			continue
 		}
 		g, order := group(l)
-		bk := byGroup[g]
+		k := key{g, order}
+		bk := byGroup[k]
 		if bk == nil {
-			bk = &bucket{group: g, order: order}
-			byGroup[g] = bk
+			bk = &bucket{key: k}
+			byGroup[k] = bk
 			buckets = append(buckets, bk)
 		}
 		bk.n++
@@ -408,13 +418,10 @@ func created(ctx context.Context, r Reader, v routing.Viewer, p *CreatedParams, 
 		bk.next++
 	}
 	if within != nil {
-		for i := 0; i < len(rows); {
-			j := i + 1
-			for j < len(rows) && rows[j].Group == rows[i].Group {
-				j++
-			}
-			slices.SortStableFunc(rows[i:j], func(a, b CreatedRow) int { return within(&a, &b) })
-			i = j
+		for _, bk := range buckets {
+			// bk.next is now the end of the group's rows.
+			g := rows[bk.next-bk.n : bk.next]
+			slices.SortStableFunc(g, func(a, b CreatedRow) int { return within(&a, &b) })
 		}
 	}
 	return rows, nil

@@ -357,3 +357,32 @@ func TestWriteCSV_lineBreaksInCells(t *testing.T) {
 		})
 	}
 }
+
+// TestCreatedToday_sourceNamedNone: V3 groups by source, a lead with no
+// source last as "(none)". A source that is the text "(none)" is a source
+// like any other, in its alphabetical place; it is not the leads with
+// none.
+func TestCreatedToday_sourceNamedNone(t *testing.T) {
+	k := leadlinetest.New(t, leadline.Config{Roster: roster})
+	at := time.Date(2026, 4, 6, 9, 0, 0, 0, jst)
+	for i, l := range []struct{ id, source string }{
+		{"L-1", ""}, {"L-2", "(none)"}, {"L-3", "web"}, {"L-4", ""}, {"L-5", "セミナー"}, {"L-6", "Ads"}, {"L-7", "(none)"},
+	} {
+		k.Clock.Set(at.Add(time.Duration(i) * time.Minute))
+		k.Handle(lead.Event{Kind: lead.EventCreated, Lead: l.id, Score: decimal.NewFromInt(1), Profile: lead.Profile{Source: l.source}})
+	}
+	rows, err := report.CreatedToday(t.Context(), k.Store, ops, report.CreatedParams{Frame: report.Frame{Now: at.Add(time.Hour), Zone: jst}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range rows {
+		got = append(got, r.Group+":"+r.Lead+":"+r.Source)
+	}
+	// "(" sorts before "A"; the leads with no source come last, in order
+	// of creation.
+	want := []string{"(none):L-2:(none)", "(none):L-7:(none)", "Ads:L-6:Ads", "web:L-3:web", "セミナー:L-5:セミナー", "(none):L-1:", "(none):L-4:"}
+	if !slices.Equal(got, want) {
+		t.Errorf("V3 =\n%q\nwant\n%q", got, want)
+	}
+}
