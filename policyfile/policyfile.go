@@ -42,7 +42,10 @@ var formats = map[int]format{
 // file leaves out has the rule book's default.
 //
 // Load is strict. A syntax error, data after the object, or an unknown
-// version is one error; otherwise every problem in the file is reported
+// version is one error; a missing version comes with the problems of the
+// file's keys and types (read as the current version's), so that
+// {"Version": 1} says which key it meant. Otherwise every problem in the
+// file is reported
 // at once: each unknown or repeated field, each value of the wrong type,
 // each value out of range. The error is then an errors.Join of
 // [*leaderr.FieldError]s, each naming the field by its path in the file
@@ -87,7 +90,14 @@ func Load(r io.Reader) (rules.Policy, error) {
 		return rules.Policy{}, joinErrs([]error{err})
 	}
 	if verr != nil {
-		return rules.Policy{}, joinErrs([]error{&leaderr.FieldError{Field: "version", Line: s.lineOf("version"), Err: verr}})
+		errs := []error{&leaderr.FieldError{Field: "version", Line: s.lineOf("version"), Err: verr}}
+		if !s.has("version") {
+			// No "version" at all: the keys the scan refused come first,
+			// so that {"Version": 1} says which key was meant.
+			errs = append(slices.Clip(s.errs), errs...)
+			slices.SortStableFunc(errs, func(a, b error) int { return lineOfErr(a) - lineOfErr(b) })
+		}
+		return rules.Policy{}, joinErrs(errs)
 	}
 	return f.load(src, s)
 }
@@ -134,13 +144,17 @@ func Marshal(p rules.Policy) ([]byte, error) {
 // version returns the file's "version", or an error saying which are
 // known. A file that does not parse has version 0 and no error here;
 // the scan reports where it breaks.
+//
+// The key is matched exactly, as the scan matches every key: decoding
+// into a struct would take "VERSION" or "Version" for "version" (the
+// last of them winning), and a file's unknown field would be read as
+// its version.
 func version(src []byte) (int, error) {
-	var probe struct {
-		Version json.RawMessage `json:"version"`
-	}
-	if json.Unmarshal(src, &probe) != nil {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(src, &top) != nil {
 		return 0, nil
 	}
+	raw := top["version"]
 	known := slices.Sorted(func(yield func(int) bool) {
 		for v := range formats {
 			if !yield(v) {
@@ -152,12 +166,12 @@ func version(src []byte) (int, error) {
 	for i, v := range known {
 		names[i] = strconv.Itoa(v)
 	}
-	if probe.Version == nil {
+	if raw == nil {
 		return 0, fmt.Errorf("required: the file's format version; known versions: %s", strings.Join(names, ", "))
 	}
-	v, err := strconv.Atoi(string(probe.Version))
+	v, err := strconv.Atoi(string(raw))
 	if _, ok := formats[v]; err != nil || !ok {
-		return 0, fmt.Errorf("unknown version %s; known versions: %s", probe.Version, strings.Join(names, ", "))
+		return 0, fmt.Errorf("unknown version %s; known versions: %s", raw, strings.Join(names, ", "))
 	}
 	return v, nil
 }

@@ -312,6 +312,13 @@ func TestLoad_Position(t *testing.T) {
 		{"unknown field", "{\"version\": 1,\n  \"cadence\": {\"stage1\": {}, \"recycle\": \"4d\"}}", "cadence.recycle", 2, 29, `did you mean "recycle_after"`},
 		{"unknown field after Japanese", "{\"version\": 1, \"triggers\": {\"rules\": [{\"on\": \"inquiry\", \"priority\": 1, \"rule\": \"A1\", \"subject\": \"問い合わせ\", \"note\": 1}]}}", "triggers.rules[0].note", 1, 106, "unknown field"},
 		{"case matters", `{"Version": 1}`, "Version", 1, 2, `did you mean "version"`},
+		// The version is read by its exact key, as every other key is:
+		// "VERSION" is an unknown field, not the version (E6).
+		{"case matters beside the version", "{\n  \"version\": 1,\n  \"VERSION\": 2\n}\n", "VERSION", 3, 3, `did you mean "version"`},
+		{"case matters before the version", "{\"VERSION\": 2,\n\"version\": 1}", "VERSION", 1, 2, `did you mean "version"`},
+		// With no version at all, the error says so and names the key
+		// that was probably meant.
+		{"case matters with no version", "{\n\"VERSION\": 1,\n\"language\": \"en\"}", "version", 1, 0, `VERSION: unknown field at column 1; did you mean "version"`},
 		{"syntax", "{\"version\": 1,\n  \"language\": \"en\",,\n}", "", 2, 20, "invalid character"},
 		{"unterminated", "{\"version\": 1,\n \"language\": \"en\"", "", 2, 18, "ends inside"},
 		{"trailing data", "{\"version\": 1}\n{}", "", 2, 1, "data after"},
