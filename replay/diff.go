@@ -34,7 +34,8 @@ type Comparison struct {
 }
 
 // PolicyChange is one policy field that differs: Path as in the policy
-// file ("cadence.stage3.within"), the values as the file writes them
+// file and its errors ("cadence.stage3.within", a list's item
+// "triggers.rules[0].priority"), the values as the file writes them
 // ("48h", "4d"; a list as its items joined with commas). A field only
 // one policy has reads "-" on the other side.
 type PolicyChange struct {
@@ -157,8 +158,9 @@ func policyDiff(a, b rules.Policy) []PolicyChange {
 var durationFields = map[string]bool{"within": true, "recycle_after": true, "repeat_after": true,
 	"request_window": true, "history": true, "events": true}
 
-// flatten returns p's fields as (path, value) pairs in file order; a
-// list of plain values is one value, its items joined with commas.
+// flatten returns p's fields as (path, value) pairs in file order, a
+// list's items by index ("triggers.rules[0].on"); a list of plain values
+// is one value, its items joined with commas.
 func flatten(p rules.Policy) [][2]string {
 	b, err := policyfile.Marshal(p)
 	if err != nil {
@@ -192,7 +194,7 @@ func flatten(p rules.Policy) [][2]string {
 						return
 					}
 					if d, ok := v.(json.Delim); ok {
-						walk(join(path, strconv.Itoa(i)), d)
+						walk(path+"["+strconv.Itoa(i)+"]", d) // as policyfile's errors name it
 						continue
 					}
 					plain = append(plain, scalar(v))

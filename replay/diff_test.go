@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/leadline/leadline/replay"
 	"github.com/leadline/leadline/rules"
+	"github.com/leadline/leadline/stage"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -85,5 +87,58 @@ func TestDiff_samePolicy(t *testing.T) {
 	}
 	if want := "Same policy: median first attempt unchanged\nLeads whose outcome differs: 0\n"; buf.String() != want {
 		t.Errorf("WriteText = %q, want %q", buf.String(), want)
+	}
+}
+
+// TestDiff_policyPaths: a policy change's Path is the field's path as the
+// policy file and its errors name it, a list's item by its index
+// (triggers.rules[0].priority, as policyfile reports it); a calendar's
+// change, field by field, is named in words in both languages (T11).
+func TestDiff_policyPaths(t *testing.T) {
+	t.Parallel()
+	biz, err := stage.NewBusinessCalendar(stage.BusinessHours{Zone: "Asia/Tokyo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		change func(p *rules.Policy)
+		paths  []string
+		en, ja string
+	}{
+		{"A1 a trigger row's priority", func(p *rules.Policy) {
+			p.Triggers.Rules = slices.Clone(p.Triggers.Rules)
+			p.Triggers.Rules[0].Priority = 5
+		}, []string{"triggers.rules[0].priority"},
+			"triggers.rules[0].priority 1 -> 5", "triggers.rules[0].priority 1 → 5"},
+		{"T11 working hours in Tokyo", func(p *rules.Policy) { p.Cadence.Calendar = biz },
+			[]string{"cadence.calendar.name", "cadence.calendar.zone", "cadence.calendar.start", "cadence.calendar.end",
+				"cadence.calendar.workdays", "cadence.calendar.count"},
+			"calendar wall -> business, calendar time zone - -> Asia/Tokyo, working day start - -> 09:00, " +
+				"working day end - -> 18:00, working days - -> mon,tue,wed,thu,fri, working time counted in - -> hours",
+			"カレンダー wall → business、カレンダーのタイムゾーン - → Asia/Tokyo、営業開始時刻 - → 09:00、" +
+				"営業終了時刻 - → 18:00、営業日 - → mon,tue,wed,thu,fri、営業時間の数え方 - → hours"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a, b := rules.DefaultPolicy(), rules.DefaultPolicy()
+			c.change(&b)
+			d := replay.Diff(replay.Outcome{Policy: a}, replay.Outcome{Policy: b})
+			var paths []string
+			for _, p := range d.Policy {
+				paths = append(paths, p.Path)
+			}
+			if !slices.Equal(paths, c.paths) {
+				t.Errorf("paths %q, want %q", paths, c.paths)
+			}
+			for lang, want := range map[rules.Language]string{rules.English: c.en, rules.Japanese: c.ja} {
+				var buf bytes.Buffer
+				if err := d.WriteText(&buf, lang, 0); err != nil {
+					t.Fatal(err)
+				}
+				if line, _, _ := strings.Cut(buf.String(), "\n"); !strings.HasPrefix(line, want+": ") {
+					t.Errorf("%s: policy line %q, want it to start %q", lang, line, want+": ")
+				}
+			}
+		})
 	}
 }

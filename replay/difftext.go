@@ -13,7 +13,7 @@ import (
 type diffTexts struct {
 	same, reps, campaigns, nobody, leadsDiffer, more string
 	onlyA, onlyB, noNumbers, arrow, sep              string
-	labels                                           map[string]string // policy path -> name
+	labels                                           map[string]string // policy path (a field's, as Diff gives it) -> name
 	count                                            func(name string, n int, more bool) string
 	median                                           func(from, to time.Duration, changed bool) string
 	dur                                              func(d time.Duration) string
@@ -46,8 +46,12 @@ var english = diffTexts{
 		"cadence.stage3.within": "Stage3 window", "cadence.stage4.within": "Stage4 window",
 		"cadence.recycle_after": "recycle wait", "cadence.max_reassignments": "reassignment limit",
 		"cadence.repeats": "repeated reminders", "cadence.repeat_after": "reminder interval",
-		"cadence.calendar": "calendar", "triggers.threshold": "MQL threshold", "request_window": "request window",
-		"target_jump.rise": "target-account jump", "target_jump.off": "target-account jump off",
+		"cadence.calendar.name": "calendar", "cadence.calendar.zone": "calendar time zone",
+		"cadence.calendar.start": "working day start", "cadence.calendar.end": "working day end",
+		"cadence.calendar.workdays": "working days", "cadence.calendar.closed": "closed days",
+		"cadence.calendar.count": "working time counted in", "triggers.threshold": "MQL threshold",
+		"request_window": "request window", "target_jump.rise": "target-account jump",
+		"target_jump.off": "target-account jump off",
 	},
 	count: func(name string, n int, more bool) string {
 		w := englishNouns[name][1]
@@ -86,8 +90,12 @@ var japanese = diffTexts{
 		"cadence.stage3.within": "Stage3 の期限", "cadence.stage4.within": "Stage4 の期限",
 		"cadence.recycle_after": "リサイクルまでの待ち", "cadence.max_reassignments": "再割り当ての上限",
 		"cadence.repeats": "リマインダーの繰り返し回数", "cadence.repeat_after": "リマインダーの間隔",
-		"cadence.calendar": "カレンダー", "triggers.threshold": "MQL のしきい値", "request_window": "アプローチ依頼の期限",
-		"target_jump.rise": "ターゲット企業のスコア上昇幅", "target_jump.off": "ターゲット企業の即時アプローチ停止",
+		"cadence.calendar.name": "カレンダー", "cadence.calendar.zone": "カレンダーのタイムゾーン",
+		"cadence.calendar.start": "営業開始時刻", "cadence.calendar.end": "営業終了時刻",
+		"cadence.calendar.workdays": "営業日", "cadence.calendar.closed": "休業日",
+		"cadence.calendar.count": "営業時間の数え方", "triggers.threshold": "MQL のしきい値",
+		"request_window": "アプローチ依頼の期限", "target_jump.rise": "ターゲット企業のスコア上昇幅",
+		"target_jump.off": "ターゲット企業の即時アプローチ停止",
 	},
 	count: func(name string, n int, more bool) string {
 		if more {
