@@ -44,6 +44,11 @@ func TestRun(t *testing.T) {
 		{name: "validate lists every problem with its line (E6)", args: []string{"validate", "testdata/bad.json"}, wantCode: 1,
 			golden: "validate-bad.golden", wantErr: "3 problem(s)"},
 		{name: "validate -json", args: []string{"validate", "-json", "testdata/bad.json"}, wantCode: 1, wantIsJSON: true, wantOut: `"line": 63`},
+		// A note after # (JSON has no comments) is a syntax error: its
+		// line and column are the problem's, as a field error's line is
+		// (E6).
+		{name: "validate -json gives a syntax error its line and column (E6)", args: []string{"validate", "-json", "testdata/bad-syntax.json"}, wantCode: 1,
+			wantIsJSON: true, wantOut: "\"line\": 3,\n      \"column\": 21,"},
 		{name: "validate needs a file", args: []string{"validate"}, wantCode: 2, wantErr: "missing argument"},
 		{name: "validate a missing file", args: []string{"validate", "testdata/nope.json"}, wantCode: 1, wantErr: "nope.json"},
 		{name: "replay the insidesales log (V9)", args: []string{"replay", "-roster", setup, events}, golden: "replay.golden", wantNoErr: true},

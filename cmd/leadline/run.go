@@ -189,10 +189,13 @@ func cmdValidate(_ context.Context, e *env, args []string) error {
 	_, err := policyfile.LoadFile(path)
 	problems := splitErrors(err)
 	if *asJSON {
+		// A field's problem has its field and line, a syntax error its
+		// line and column (E6).
 		type problem struct {
-			Field string `json:"field,omitempty"`
-			Line  int    `json:"line,omitempty"`
-			Error string `json:"error"`
+			Field  string `json:"field,omitempty"`
+			Line   int    `json:"line,omitempty"`
+			Column int    `json:"column,omitempty"`
+			Error  string `json:"error"`
 		}
 		out := struct {
 			File     string    `json:"file"`
@@ -203,6 +206,8 @@ func cmdValidate(_ context.Context, e *env, args []string) error {
 			pr := problem{Error: p.Error()}
 			if fe, ok := errors.AsType[*leadline.FieldError](p); ok {
 				pr.Field, pr.Line = fe.Field, fe.Line
+			} else if se, ok := errors.AsType[*policyfile.SyntaxError](p); ok {
+				pr.Line, pr.Column = se.Line, se.Column
 			}
 			out.Problems = append(out.Problems, pr)
 		}
