@@ -125,8 +125,8 @@ func (m *model) trigger(kind lead.EventKind, now time.Time) {
 	case m.outstanding(): // A6
 		m.priority = min(m.priority, prio)
 	default:
-		if m.status == lead.StatusRecycled { // A5
-			m.status = lead.StatusLead
+		if m.status == lead.StatusRecycled { // A5: a new cadence, whatever a call had started
+			m.status, m.active = lead.StatusLead, false
 		}
 		if !m.active {
 			m.cadence++

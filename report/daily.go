@@ -273,8 +273,9 @@ type CreatedParams struct {
 	// month (V5).
 	Period Period
 	// Bands are the lower bounds of [CreatedThisWeek]'s score bands after
-	// the first, ascending (V4). Defaults to 50 and 100: below 50, 50 to
-	// 99, 100 or more.
+	// the first, ascending (V4). Defaults to 50 and the MQL threshold of
+	// Frame.Routing (100 without one): below 50, 50 to 99, 100 or more,
+	// the top band the MQLs whatever the threshold (A7).
 	Bands []decimal.Decimal
 }
 
@@ -305,8 +306,24 @@ func CreatedToday(ctx context.Context, r Reader, v routing.Viewer, p CreatedPara
 	}, nil)
 }
 
-// BandsDefault are V4's band bounds: below 50, 50 to 99, 100 or more.
+// BandsDefault are V4's band bounds under the rule book's threshold:
+// below 50, 50 to 99, 100 or more.
 var BandsDefault = []decimal.Decimal{decimal.NewFromInt(50), decimal.NewFromInt(100)}
+
+// defaultBands are V4's band bounds under rules: below 50, 50 up to the
+// MQL threshold, and the threshold or more, so that the top band holds
+// the MQLs (A7: one threshold; 100 by default). A threshold at or below
+// 50 leaves two bands: below it, and it or more.
+func defaultBands(r *routing.Rules) []decimal.Decimal {
+	if r == nil {
+		return BandsDefault
+	}
+	t := r.Threshold().Decimal()
+	if t.LessThanOrEqual(BandsDefault[0]) {
+		return []decimal.Decimal{t}
+	}
+	return []decimal.Decimal{BandsDefault[0], t}
+}
 
 // CreatedThisWeek implements rule V4: the leads created this week
 // (Frame.WeekStart, the frame's zone), by score band, lowest band first,
@@ -314,7 +331,7 @@ var BandsDefault = []decimal.Decimal{decimal.NewFromInt(50), decimal.NewFromInt(
 func CreatedThisWeek(ctx context.Context, r Reader, v routing.Viewer, p CreatedParams) ([]CreatedRow, error) {
 	bands := p.Bands
 	if len(bands) == 0 {
-		bands = BandsDefault
+		bands = defaultBands(p.Routing)
 	}
 	return created(ctx, r, v, &p, or(p.Period, p.ThisWeek()), func(l *lead.Lead) (string, int) {
 		i, _ := slices.BinarySearchFunc(bands, l.Score, func(b, s decimal.Decimal) int {

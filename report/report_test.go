@@ -16,6 +16,7 @@ import (
 	"github.com/leadline/leadline/leadlinetest"
 	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/rules"
 	"github.com/leadline/leadline/stage"
 	"github.com/shopspring/decimal"
 )
@@ -384,5 +385,41 @@ func TestCreatedToday_sourceNamedNone(t *testing.T) {
 	want := []string{"(none):L-2:(none)", "(none):L-7:(none)", "Ads:L-6:Ads", "web:L-3:web", "セミナー:L-5:セミナー", "(none):L-1:", "(none):L-4:"}
 	if !slices.Equal(got, want) {
 		t.Errorf("V3 =\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestCreatedThisWeek_bandsFollowTheThreshold: V4's top band is the MQLs,
+// by the policy's one threshold (A7), whatever it is.
+func TestCreatedThisWeek_bandsFollowTheThreshold(t *testing.T) {
+	k := leadlinetest.New(t, leadline.Config{Roster: roster})
+	at := time.Date(2026, 4, 6, 9, 0, 0, 0, jst)
+	for i, score := range []int64{90, 79, 50, 49, 120, 30} {
+		k.Clock.Set(at.Add(time.Duration(i) * time.Minute))
+		k.Handle(lead.Event{Kind: lead.EventCreated, Lead: fmt.Sprintf("L-%d", score), Score: decimal.NewFromInt(score)})
+	}
+	for _, c := range []struct {
+		threshold int64
+		want      []string
+	}{
+		{0, []string{"<50:L-49", "<50:L-30", "50-99:L-90", "50-99:L-79", "50-99:L-50", ">=100:L-120"}}, // no policy: the rule book's 100
+		{80, []string{"<50:L-49", "<50:L-30", "50-79:L-79", "50-79:L-50", ">=80:L-120", ">=80:L-90"}},
+		{40, []string{"<40:L-30", ">=40:L-120", ">=40:L-90", ">=40:L-79", ">=40:L-50", ">=40:L-49"}},
+	} {
+		f := report.Frame{Now: at.Add(time.Hour), Zone: jst}
+		if c.threshold != 0 {
+			pol := rules.Policy{Triggers: routing.Triggers{Threshold: lead.NewThreshold(decimal.NewFromInt(c.threshold))}}.Normalize()
+			f.Routing = &pol.Routing
+		}
+		rows, err := report.CreatedThisWeek(t.Context(), k.Store, ops, report.CreatedParams{Frame: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.Group+":"+r.Lead)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("threshold %d: V4 = %q, want %q", c.threshold, got, c.want)
+		}
 	}
 }
