@@ -85,7 +85,9 @@
 // their effects waits for the disk. Instants are timestamptz, kept to the microsecond,
 // the precision the engine writes; a deadline's Due and a change's At
 // come back in the local zone (Equal to the instant written), a lead's
-// instants in the zone they were written in.
+// instants at the UTC offset they were written with (Equal too, but a
+// fixed offset: the zone's name and its daylight-saving rules are not
+// kept; the engine writes texts and reports in the policy's zone).
 //
 // # Reports
 //

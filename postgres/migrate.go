@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/leadline/leadline/leaderr"
 )
 
 //go:embed migrations/*.sql
@@ -60,6 +61,9 @@ func loadMigrations() ([]migration, error) {
 // transaction-level advisory lock keyed by the schema, so a second
 // Migrate waits for the first and then finds nothing to do.
 func (s *Store) Migrate(ctx context.Context) error {
+	if err := checkSchema(s.schema); err != nil {
+		return fmt.Errorf("postgres: migrate: %w", err)
+	}
 	ms, err := loadMigrations()
 	if err != nil {
 		return fmt.Errorf("postgres: migrate: %w", err)
@@ -101,6 +105,24 @@ func (s *Store) Migrate(ctx context.Context) error {
 	})
 	if err != nil {
 		return fmt.Errorf("postgres: migrate schema %s: %w", s.schema, interpretError(err))
+	}
+	return nil
+}
+
+// maxIdentBytes is the longest name PostgreSQL keeps whole (NAMEDATALEN
+// less one): a longer one is cut, silently.
+const maxIdentBytes = 63
+
+// checkSchema refuses a schema name the store cannot keep apart from
+// every other ([WithSchema]).
+func checkSchema(name string) error {
+	switch {
+	case name == "":
+		return leaderr.Errorf("schema", "required: the name of the schema for the store's tables")
+	case len(name) > maxIdentBytes:
+		return leaderr.Errorf("schema", "%d bytes; PostgreSQL keeps %d of a name and cuts the rest, so two tenants could share tables: use a shorter name", len(name), maxIdentBytes)
+	case strings.ContainsAny(name, "$\x00"):
+		return leaderr.Errorf("schema", "%s holds '$' or a NUL byte, which the migrations' SQL cannot quote: use letters, digits, '_' or '-'", leaderr.Quote(name))
 	}
 	return nil
 }

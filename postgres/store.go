@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -43,7 +44,11 @@ type Option func(*Store)
 
 // WithSchema keeps the store's tables in schema instead of
 // [DefaultSchema], so that tenants, and tests, can share one database.
-// The name is quoted as an identifier, never spliced as SQL.
+// The name is quoted as an identifier, never spliced as SQL. It must be
+// 1 to 63 bytes, as PostgreSQL cuts longer names (two tenants whose
+// names differ only after byte 63 would share tables), without NUL or
+// '$' (the migrations' function bodies are dollar-quoted); [Store.Migrate]
+// refuses any other name.
 func WithSchema(schema string) Option {
 	return func(s *Store) { s.schema = schema }
 }
@@ -375,9 +380,13 @@ func (s *Store) ReturnTickets(ctx context.Context, ts []leadline.Ticket) error {
 		return ctx.Err()
 	}
 	names := make([]string, len(ts))
-	numbers := make([]int64, len(ts))
-	for i, t := range ts {
-		names[i], numbers[i] = t.Sequence, int64(t.Number)
+	numbers := make([]int64, 0, len(ts))
+	names = names[:0]
+	for _, t := range ts {
+		if t.Number > math.MaxInt64 {
+			continue // past any place a sequence gives: never taken
+		}
+		names, numbers = append(names, t.Sequence), append(numbers, int64(t.Number))
 	}
 	if _, err := s.pool.Exec(ctx, s.q.giveBack, names, numbers); err != nil {
 		return fmt.Errorf("postgres: return tickets: %w", interpretError(err))
