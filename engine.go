@@ -959,9 +959,12 @@ func (e *Engine) Deliver(ctx context.Context) (DeliverResult, error) {
 		}
 		for i := range ns {
 			if err := ctx.Err(); err != nil {
+				e.release(keep, ns[i:], now.Add(e.lease))
 				return res, fmt.Errorf("leadline: deliver: %w", err)
 			}
 			if err := e.deliverOne(ctx, keep, &ns[i], now, &res); err != nil {
+				// ns[i] was handed to the notifier: that attempt counts.
+				e.release(keep, ns[i+1:], now.Add(e.lease))
 				return res, err
 			}
 		}
@@ -969,6 +972,32 @@ func (e *Engine) Deliver(ctx context.Context) (DeliverResult, error) {
 			return res, nil
 		}
 	}
+}
+
+// release ends the claims, made until until, on ns, which a Deliver cut
+// short claimed and never handed to the notifier, where the store can
+// (outboxReleaser): they are delivered at the next Deliver, and the claim
+// does not count against them (E4). A store that cannot leaves them
+// hidden until until, counted.
+func (e *Engine) release(ctx context.Context, ns []Notification, until time.Time) {
+	r, ok := e.store.(outboxReleaser)
+	if !ok || len(ns) == 0 {
+		return
+	}
+	keys := make([]string, len(ns))
+	for i := range ns {
+		keys[i] = ns[i].Key
+	}
+	if err := r.ReleaseOutbox(ctx, keys, until); err != nil {
+		e.log.WarnContext(ctx, "outbox claims not released", "err", err)
+	}
+}
+
+// outboxReleaser is what a store offers that ends a Deliver's claims on
+// notifications it never handed to the notifier, uncounted (memstore,
+// postgres).
+type outboxReleaser interface {
+	ReleaseOutbox(ctx context.Context, keys []string, until time.Time) error
 }
 
 // deliverOne hands n to the notifier and records the outcome.
@@ -982,8 +1011,10 @@ func (e *Engine) deliverOne(ctx, keep context.Context, n *Notification, now time
 		return nil
 	}
 	if cerr := ctx.Err(); cerr != nil {
-		// Cancelled, not refused: the attempt does not count against the
-		// notification; its claim lapses after the lease.
+		// Cancelled, not refused: nothing is recorded, and the claim
+		// lapses after the lease. It counts as an attempt, as a host
+		// that crashed in the notifier's call would: a notification that
+		// brings its host down is set aside in the end.
 		return fmt.Errorf("leadline: deliver: %w", cerr)
 	}
 	res.Failed++

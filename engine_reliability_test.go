@@ -274,6 +274,43 @@ func TestEngine_DeliverCancelled_E4(t *testing.T) {
 	}
 }
 
+// TestEngine_DeliverCancelledReleases_E4: a Deliver cut short in the
+// notifier's call gives back the claims on what it never handed over:
+// the next Deliver takes them at once, with the claim uncounted, while the
+// notification whose call was cut short waits for its lease and counts
+// that call as an attempt (E4).
+func TestEngine_DeliverCancelledReleases_E4(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	attempts := map[string][]int{}
+	var cut bool
+	notifier := leadline.NotifierFunc(func(c context.Context, n leadline.Notification) error {
+		attempts[n.Lead] = append(attempts[n.Lead], n.Attempts)
+		if !cut {
+			cut = true
+			cancel() // the host shuts down during the first call
+			return c.Err()
+		}
+		return nil
+	})
+	k := raise(t, 3, leadline.Config{Notifier: notifier, DeliveryAttempts: 2})
+	if _, err := k.Engine.Deliver(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled Deliver = %v, want context.Canceled", err)
+	}
+	if res := k.Deliver(); res.Delivered != 2 {
+		t.Fatalf("Deliver at once = %+v; want the 2 never handed over", res)
+	}
+	k.Advance(leadline.LeaseDefault)
+	if res := k.Deliver(); res.Delivered != 1 || res.Dead != 0 {
+		t.Fatalf("Deliver after the lease = %+v; want the one cut short, delivered", res)
+	}
+	want := map[string][]int{benchID(0): {0, 1}, benchID(1): {0}, benchID(2): {0}}
+	for id, w := range want {
+		if !slices.Equal(attempts[id], w) {
+			t.Errorf("%s: the notifier saw Attempts %v; want %v", id, attempts[id], w)
+		}
+	}
+}
+
 // TestEngine_RunSurvivesPanic_E4 runs Run with a notifier that panics on
 // every notification: Run keeps going until its ctx ends.
 func TestEngine_RunSurvivesPanic_E4(t *testing.T) {

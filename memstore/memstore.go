@@ -485,6 +485,21 @@ func (s *Store) Ack(ctx context.Context, keys []string) error {
 	return nil
 }
 
+// ReleaseOutbox ends the claims made until until on the notifications
+// with keys, which a Deliver cut short never handed to its notifier: they
+// are claimable at once, and the claim no longer counts in their Attempts
+// (E4). A notification claimed again since, acknowledged, dead or
+// unknown is left alone.
+func (s *Store) ReleaseOutbox(ctx context.Context, keys []string, until time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memstore: release outbox: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outbox.release(keys, until)
+	return nil
+}
+
 // NextTicket takes a place of the sequence (M9): the smallest one given
 // back, else the next number, from 0.
 func (s *Store) NextTicket(ctx context.Context, sequence string) (uint64, error) {

@@ -124,6 +124,21 @@ func (o *outbox) claim(now, until time.Time, limit int) []leadline.Notification 
 	return out
 }
 
+// release ends the claims made until until on the messages with keys,
+// uncounted ([Store.ReleaseOutbox]).
+func (o *outbox) release(keys []string, until time.Time) {
+	for _, k := range keys {
+		i, ok := o.byKey[k]
+		if !ok {
+			continue
+		}
+		if m := &o.queue[i]; m.live && m.hidden.Equal(until) && m.n.Attempts > 0 {
+			m.n.Attempts--
+			m.hidden = time.Time{}
+		}
+	}
+}
+
 // remove removes the message with key, if any.
 func (o *outbox) remove(key string) {
 	i, ok := o.byKey[key]

@@ -56,6 +56,21 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 	return ns, nil
 }
 
+// ReleaseOutbox ends the claims made until until on the notifications
+// with keys, which a Deliver cut short never handed to its notifier: they
+// are claimable at once, and the claim no longer counts in their Attempts
+// (E4). A notification claimed again since (its claim ends at another
+// instant), acknowledged, dead or unknown is left alone.
+func (s *Store) ReleaseOutbox(ctx context.Context, keys []string, until time.Time) error {
+	if len(keys) == 0 {
+		return ctx.Err()
+	}
+	if _, err := s.pool.Exec(ctx, s.q.releaseOutbox, keys, until); err != nil {
+		return fmt.Errorf("postgres: release outbox: %w", interpretError(err))
+	}
+	return nil
+}
+
 // Ack removes delivered notifications, pending or dead, by key (E4).
 func (s *Store) Ack(ctx context.Context, keys []string) error {
 	if err := ctx.Err(); err != nil {

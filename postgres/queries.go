@@ -22,6 +22,7 @@ type queries struct {
 	claimDue, releaseDue, load                     string
 	takeTicket, takeTickets, giveBack              string
 	claimOutbox, ack, failRetry, failDead, dead    string
+	releaseOutbox                                  string
 	revive                                         string
 	// outboxTable is the outbox's qualified name, a parameter of the
 	// statements that draw from its sequence.
@@ -156,7 +157,9 @@ func newQueries(schema string) queries {
 				FOR UPDATE SKIP LOCKED)
 			UPDATE @s.outbox o SET hidden_until = $3, attempts = o.attempts + 1 FROM c WHERE o.seq = c.seq
 			RETURNING o.seq, o.body, o.attempts - 1`),
-		ack:       q(`DELETE FROM @s.outbox WHERE key = ANY($1::text[])`),
+		ack: q(`DELETE FROM @s.outbox WHERE key = ANY($1::text[])`),
+		releaseOutbox: q(`UPDATE @s.outbox SET hidden_until = NULL, attempts = attempts - 1
+			WHERE key = ANY($1::text[]) AND hidden_until = $2 AND NOT dead AND attempts > 0`),
 		failRetry: q(`UPDATE @s.outbox SET hidden_until = $2 WHERE key = $1 AND NOT dead`),
 		failDead: q(`UPDATE @s.outbox SET dead = true, dead_seq = nextval(pg_get_serial_sequence($4, 'seq')),
 			dead_at = $2, err = $3 WHERE key = $1 AND NOT dead`),

@@ -912,6 +912,30 @@ func testClaimOutbox(t *testing.T, newStore func(t *testing.T) leadline.Store) {
 			checkNotes(t, "ClaimOutbox during a longer lease", mustClaimOutbox(t, st, now.Add(lease), lease, 10), nil)
 		},
 
+		"ReleaseOutbox, where a store offers it, ends this claim uncounted and no other": func(t *testing.T, st leadline.Store) {
+			r, ok := st.(interface {
+				ReleaseOutbox(ctx context.Context, keys []string, until time.Time) error
+			})
+			if !ok {
+				return // optional: a Deliver cut short then leaves its claims to lapse (E4)
+			}
+			n1, n2, n3 := note("n-1", "L-1"), note("n-2", "L-1"), note("n-3", "L-1")
+			enqueue(t, st, "L-1", 0, n1, n2, n3)
+			now := at(time.Hour)
+			checkNotes(t, "ClaimOutbox", mustClaimOutbox(t, st, now, lease, 10), []leadline.Notification{n1, n2, n3})
+			// n-1's claim ends at another instant (claimed again since),
+			// n-9 is unknown: both are left alone.
+			if err := r.ReleaseOutbox(t.Context(), []string{"n-2", "n-3", "n-9"}, now.Add(lease)); err != nil {
+				t.Fatalf("ReleaseOutbox = %v", err)
+			}
+			if err := r.ReleaseOutbox(t.Context(), []string{"n-1"}, now.Add(lease+time.Second)); err != nil {
+				t.Fatalf("ReleaseOutbox = %v", err)
+			}
+			checkNotes(t, "ClaimOutbox after the release", mustClaimOutbox(t, st, now, lease, 10), []leadline.Notification{n2, n3})
+			checkNotes(t, "ClaimOutbox after the leases", mustClaimOutbox(t, st, now.Add(lease), lease, 10),
+				[]leadline.Notification{attempted(n1, 1), attempted(n2, 1), attempted(n3, 1)})
+		},
+
 		"notifications claimed again keep their place": func(t *testing.T, st leadline.Store) {
 			n1, n2, n3 := note("n-1", "L-1"), note("n-2", "L-1"), note("n-3", "L-1")
 			enqueue(t, st, "L-1", 0, n1, n2, n3)
