@@ -75,11 +75,25 @@ func (e *Engine) Explain(ctx context.Context, v routing.Viewer, id string) ([]De
 			c.Actor != lead.ActorEngine && c.Field != lead.FieldHandoff && c.Field != lead.FieldRoute {
 			continue
 		}
+		r := rules.ParseReason(c)
 		out = append(out, Decision{At: c.At, Field: c.Field, From: c.From, To: c.To,
-			Rules: citedRules(c.Rule, c.Reason), Actor: c.Actor, Event: c.Event,
-			Reason: rules.ParseReason(c), Text: rules.ChangeText(c, e.pol.Language, e.pol.Zone())})
+			Rules: citedRules(c.Rule, ruleWords(c.Reason, r)), Actor: c.Actor, Event: c.Event,
+			Reason: r, Text: rules.ChangeText(c, e.pol.Language, e.pol.Zone())})
 	}
 	return out, nil
+}
+
+// ruleWords is the part of a stored reason that the rules wrote: text
+// without the values a person or a policy typed into it (a rejection's
+// reason, a feedback comment, a lead source, a trigger's subject), whose
+// "A1" is not a rule behind the decision (E3).
+func ruleWords(text string, r rules.Reason) string {
+	for _, k := range [...]string{"reason", "comment", "source", "subject"} {
+		if v := r.Values[k]; v != "" {
+			text = strings.Replace(text, v, "", 1)
+		}
+	}
+	return text
 }
 
 // citedRules returns rule, then the rule ids text cites ("M3", "A1"), in

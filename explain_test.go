@@ -89,6 +89,37 @@ func TestEngine_Explain_rulesCitedByReason(t *testing.T) {
 	}
 }
 
+// TestEngine_Explain_freeTextCitesNoRule: what a person typed into a
+// reason ("see T1") is kept verbatim in the decision's text, and names no
+// rule behind it; the rules are the entry's own (E3, M10).
+func TestEngine_Explain_freeTextCitesNoRule(t *testing.T) {
+	t.Parallel()
+	k := leadlinetest.New(t, leadline.Config{Roster: explainOrg()})
+	k.Handle(lead.Event{Kind: lead.EventCreated, Lead: "L-1", Score: decimal.NewFromInt(120), Owner: "rep-a"})
+	k.Handle(lead.Event{Kind: lead.EventInquiry, Lead: "L-1"})
+	k.Handle(lead.Event{Kind: lead.EventBANT, Lead: "L-1", Actor: "rep-a", BANT: lead.BANT{Need: "SFA", Timeline: "Q3"}})
+	k.Handle(lead.Event{Kind: lead.EventHandoff, Lead: "L-1", Actor: "rep-a", To: "field-1"})
+	const typed = "A1 なし; see T1 (M3)"
+	k.Handle(lead.Event{Kind: lead.EventReject, Lead: "L-1", Actor: "field-1", Reason: typed, Status: lead.StatusRecycled})
+	got, err := k.Engine.Explain(t.Context(), leadlinetest.Ops, "L-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range got {
+		if !strings.Contains(d.Text, typed) {
+			continue
+		}
+		n++
+		if !slices.Equal(d.Rules, []string{"M10"}) {
+			t.Errorf("decision %q has rules %q; want [M10]: A1, T1 and M3 were typed by a person", d.Text, d.Rules)
+		}
+	}
+	if n == 0 {
+		t.Fatalf("no decision keeps the typed reason verbatim: %+v", got)
+	}
+}
+
 // A viewer who may not see a lead cannot ask why it went where it did: the
 // answer is the not-found of an unknown id (M2).
 func TestEngine_Explain_M2(t *testing.T) {
