@@ -277,15 +277,16 @@ func (d *driver) run(ctx context.Context, log iter.Seq2[lead.Event, error], seen
 		if err := d.moveTo(ctx, at); err != nil {
 			return err
 		}
-		if seen != nil && ev.Kind == lead.EventResponse {
-			seen(ev.Lead, ev.Campaign)
-		}
 		if err := d.eng.Handle(ctx, ev); err != nil {
 			kind := refusal(err)
 			if kind == "" {
 				return fmt.Errorf("replay: event %d (%s): %w", d.stats.Events+1, ev.ID, err)
 			}
 			d.stats.Refused[kind]++
+		} else if seen != nil && ev.Kind == lead.EventResponse {
+			// Only a response the engine took: a refused one (an unknown
+			// lead or campaign) responded to nothing.
+			seen(ev.Lead, ev.Campaign)
 		}
 		d.stats.Events++
 		if d.progress != nil && d.stats.Events%ProgressEvery == 0 {

@@ -33,8 +33,10 @@ type FunnelRow struct {
 	Accepted    int    `json:"accepted"`
 	Opportunity int    `json:"opportunity"`
 	// InsidePreSQLs and FieldOpportunities credit each side for its part
-	// (M6): the Pre-SQLs inside reps handed off, the opportunities field
-	// reps own, among the row's leads.
+	// (M6), each lead once, for what it reached in the period: the
+	// Pre-SQLs an inside rep handed off, and the opportunities of field
+	// sales (a feedback that turned it to yes, or a Pre-SQL accepted), as
+	// [routing.Credits] credits them, among the row's leads.
 	InsidePreSQLs      int `json:"inside_pre_sqls"`
 	FieldOpportunities int `json:"field_opportunities"`
 	// SQLCampaigns and HighEngagementSQLCampaigns, on the row of every
@@ -78,17 +80,16 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 	rules := p.rules()
 	all := FunnelRow{}
 	per := make(map[string]*FunnelRow)
-	count := func(row *FunnelRow, s *steps) {
+	count := func(row *FunnelRow, s *steps, l *lead.Lead) {
 		row.MQL += b2i(s.mql)
 		row.Approached += b2i(s.approached)
 		row.Connected += b2i(s.connected)
 		row.PreSQL += b2i(s.presql)
 		row.Accepted += b2i(s.accepted)
 		row.Opportunity += b2i(s.opportunity)
+		row.InsidePreSQLs += b2i(s.presql && l.HandedBy != "")
+		row.FieldOpportunities += b2i(s.opportunity || s.accepted)
 	}
-	// The visible leads that responded to a campaign move to the front
-	// of ls, for the credits (M6), which pick each campaign's own.
-	responded := 0
 	seesAll := p.rules().SeesAll(v)
 	for i := range ls {
 		l := &ls[i]
@@ -96,7 +97,7 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 			continue
 		}
 		s := by[l.ID]
-		count(&all, s)
+		count(&all, s, l)
 		var seen []string
 		for _, t := range l.Responses {
 			if t.Kind == lead.ResponseListed || slices.Contains(seen, t.Campaign) {
@@ -108,22 +109,12 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 				row = &FunnelRow{Campaign: t.Campaign}
 				per[t.Campaign] = row
 			}
-			count(row, s)
-		}
-		if len(seen) > 0 {
-			if responded != i {
-				ls[responded] = *l
-			}
-			responded++
+			count(row, s, l)
 		}
 	}
 	rows := []FunnelRow{all}
 	for _, id := range slices.Sorted(mapsKeys(per)) {
 		row := per[id]
-		for _, c := range routing.Credits(id, ls[:responded]) {
-			row.InsidePreSQLs += c.PreSQLs
-			row.FieldOpportunities += c.Opportunities
-		}
 		if i, ok := slices.BinarySearchFunc(camps, id, func(c routing.Campaign, id string) int { return strings.Compare(c.ID, id) }); ok {
 			e := rules.Engagement(&camps[i])
 			row.Engagement = e.String()
@@ -132,8 +123,6 @@ func Funnel(ctx context.Context, r Reader, v routing.Viewer, p FunnelParams) ([]
 				rows[0].HighEngagementSQLCampaigns += b2i(e == routing.High)
 			}
 		}
-		rows[0].InsidePreSQLs += row.InsidePreSQLs
-		rows[0].FieldOpportunities += row.FieldOpportunities
 		rows = append(rows, *row)
 	}
 	return rows, nil
