@@ -123,7 +123,7 @@ func (e *Engine) Leads(ctx context.Context, v routing.Viewer, q Query) ([]lead.L
 				}
 			}
 		}
-		if q.Limit == 0 || len(page) < q.Limit {
+		if q.Limit <= 0 || len(page) < q.Limit {
 			return out, nil
 		}
 		q.After = page[len(page)-1].ID

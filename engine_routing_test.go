@@ -787,3 +787,24 @@ func TestEngine_Leads_fewVisible(t *testing.T) {
 		t.Fatalf("listed %v in %d reads of the store; want L-4321 in at most 30", listed, st.calls)
 	}
 }
+
+// TestEngine_Leads_negativeLimit: a limit below zero caps nothing, as
+// Query.Limit 0 does, on an empty store and on a full one.
+func TestEngine_Leads_negativeLimit(t *testing.T) {
+	for _, n := range []int{0, 3} {
+		st := memstore.New()
+		for i := range n {
+			if err := st.Apply(t.Context(), leadline.Write{Lead: lead.Lead{ID: fmt.Sprintf("L-%d", i), Owner: "rep-a"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		eng, err := leadline.New(st, leadline.Config{Roster: org()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := eng.Leads(t.Context(), ops, leadline.Query{Limit: -1})
+		if err != nil || len(got) != n {
+			t.Errorf("%d leads: Leads(Limit -1) = %d leads, %v; want all %d", n, len(got), err, n)
+		}
+	}
+}

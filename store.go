@@ -323,7 +323,7 @@ type Query struct {
 	Campaign string
 	// After keeps leads whose id sorts after it, for paging.
 	After string
-	// Limit caps the number of leads returned; 0 means no cap.
+	// Limit caps the number of leads returned; 0 or less means no cap.
 	Limit int
 }
 

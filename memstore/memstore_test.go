@@ -570,3 +570,34 @@ func mustClaim(tb testing.TB, st *memstore.Store, n int) []leadline.Notification
 	}
 	return ns
 }
+
+// TestStore_rareFieldsSurviveFewerDeadlines: a write that leaves a lead
+// with two deadlines or fewer, after more, keeps every field it wrote,
+// A8's day and opening score among them (the record's rare block is not
+// dropped while it holds one).
+func TestStore_rareFieldsSurviveFewerDeadlines(t *testing.T) {
+	ctx := t.Context()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	st := memstore.New()
+	l := lead.Lead{ID: "L-1", Owner: "rep-1", Created: t0, Updated: t0, Profile: lead.Profile{Target: true},
+		Jump: lead.Jump{Day: "2026-03-02", Open: decimal.NewFromInt(30), Fired: "2026-03-01"}}
+	three := []lead.Deadline{
+		{Lead: "L-1", Kind: lead.DeadlineCadence, Due: t0.Add(time.Hour)},
+		{Lead: "L-1", Kind: lead.DeadlineRequest, Due: t0.Add(2 * time.Hour)},
+		{Lead: "L-1", Kind: lead.DeadlineCadence, Due: t0.Add(3 * time.Hour)},
+	}
+	if err := st.Apply(ctx, leadline.Write{Lead: l, Deadlines: three, At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	l.Version = 1
+	if err := st.Apply(ctx, leadline.Write{Lead: l, Deadlines: three[:2], At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Lead(ctx, "L-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Jump.Open.Equal(l.Jump.Open) || got.Jump.Day != l.Jump.Day || got.Jump.Fired != l.Jump.Fired {
+		t.Errorf("Jump = %+v after a write of %+v with two deadlines; want it kept (A8)", got.Jump, l.Jump)
+	}
+}

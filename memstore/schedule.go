@@ -258,7 +258,7 @@ func (s *Store) unschedule(d uint32) {
 func (x *rare) empty() bool {
 	f := &x.feedback
 	return len(x.passed) == 0 && len(x.responses) == 0 && x.bant == (lead.BANT{}) &&
-		x.handedBy == "" && x.handedTo == "" &&
+		x.handedBy == "" && x.handedTo == "" && x.jump.IsZero() &&
 		!f.Target && f.State == 0 && f.Opportunity == 0 && f.Comment == "" && f.By == "" && f.At.IsZero() &&
 		len(x.more) == 0
 }

@@ -1,6 +1,7 @@
 package stage
 
 import (
+	"math"
 	"time"
 
 	"github.com/leadline/leadline/leaderr"
@@ -16,11 +17,17 @@ import (
 type Instant int64
 
 // InstantOf returns t as an Instant; the zero time.Time gives the zero
-// Instant. Instants outside 1678-2262 saturate, as time.Time.UnixNano
-// does.
+// Instant. Instants outside 1678-2262 saturate to the ends of that
+// range, where time.Time.UnixNano would wrap around.
 func InstantOf(t time.Time) Instant {
 	if t.IsZero() {
 		return 0
+	}
+	switch sec := t.Unix(); {
+	case sec < math.MinInt64/1_000_000_000+1:
+		return math.MinInt64 + 1
+	case sec > math.MaxInt64/1_000_000_000-1:
+		return math.MaxInt64
 	}
 	return Instant(t.UnixNano())
 }

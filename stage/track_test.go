@@ -1282,3 +1282,27 @@ func TestPolicy_Expire_T13(t *testing.T) {
 		})
 	}
 }
+
+// TestInstantOf_saturates: instants outside 1678-2262 saturate to the
+// ends of the range, in order, where UnixNano would wrap around.
+func TestInstantOf_saturates(t *testing.T) {
+	lo, hi := time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
+	inside := stage.InstantOf(time.Date(2026, 4, 6, 9, 0, 0, 0, time.UTC))
+	for _, c := range []struct {
+		t     time.Time
+		after bool // after every instant inside the range
+	}{
+		{time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC), false},
+	} {
+		i := stage.InstantOf(c.t)
+		if c.after && !(i > stage.InstantOf(hi) && i > inside) || !c.after && !(i < stage.InstantOf(lo) && i != 0) {
+			t.Errorf("InstantOf(%v) = %d; want it past the end of the range it is beyond", c.t, int64(i))
+		}
+	}
+	if got := stage.InstantOf(hi).Time(); !got.Equal(hi) {
+		t.Errorf("InstantOf(%v).Time() = %v; inside the range an instant is kept", hi, got)
+	}
+}
