@@ -12,7 +12,9 @@ import (
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/leadlinetest"
 	"github.com/leadline/leadline/memstore"
+	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/rules"
+	"github.com/leadline/leadline/stage"
 	"github.com/shopspring/decimal"
 )
 
@@ -32,6 +34,31 @@ func TestConfig_Validate(t *testing.T) {
 		{"negative interval", leadline.Config{Interval: -time.Minute}, []string{"config.interval"}},
 		{"every problem at once", leadline.Config{MaxRetries: -1, Lease: -1, Policy: leadline.Policy{RequestWindow: -time.Hour}},
 			[]string{"policy.request_window", "config.max_retries", "config.lease"}},
+		{"every bad policy field", leadline.Config{Policy: leadline.Policy{
+			Cadence: stage.Policy{Stage2: stage.Step{Within: -time.Hour}}, RequestWindow: -time.Hour,
+			Retention: rules.Retention{History: -time.Hour}, TimeZone: "Mars/Olympus"}},
+			[]string{"policy.cadence.stage2.within", "policy.request_window", "policy.retention.history", "policy.time_zone"}},
+		{"a bad template beside a bad window", leadline.Config{Policy: leadline.Policy{RequestWindow: -time.Hour},
+			Templates: map[string]string{"reminder": "{{.Lead"}},
+			[]string{"policy.request_window", "config.templates.reminder"}},
+		// A threshold and a rise are read as scores are (A7, E6).
+		{"a threshold finer than a score", leadline.Config{Policy: leadline.Policy{Triggers: routing.Triggers{
+			Threshold: lead.NewThreshold(decimal.RequireFromString("99.12345678901"))}}}, []string{"policy.triggers.threshold"}},
+		{"a threshold past every score", leadline.Config{Policy: leadline.Policy{Triggers: routing.Triggers{
+			Threshold: lead.NewThreshold(decimal.RequireFromString("1e20"))}}}, []string{"policy.triggers.threshold"}},
+		{"a rise finer than a score", leadline.Config{Policy: leadline.Policy{TargetJump: rules.TargetJump{
+			Rise: decimal.RequireFromString("0.00000000001")}}}, []string{"policy.target_jump.rise"}},
+		// Strings the rules write into every request follow the entry rule (E6).
+		{"NUL in a trigger row", leadline.Config{Policy: leadline.Policy{Triggers: routing.Triggers{Rules: []routing.Trigger{
+			{On: lead.EventInquiry, Priority: 1, Rule: "A\x001"},
+			{On: lead.EventInquiry, Priority: 1, Rule: "A1", Subject: "x\x00y"}}}}},
+			[]string{"policy.triggers.rules[0].rule", "policy.triggers.rules[1].subject"}},
+		{"NUL in a template name", leadline.Config{Policy: leadline.Policy{Cadence: stage.Policy{Stage1: stage.Step{Template: "t\x00"}}}},
+			[]string{"policy.cadence.stage1.template"}},
+		{"NUL in a survey question", leadline.Config{Policy: leadline.Policy{Routing: routing.Rules{
+			Survey: []routing.Predicate{{Question: "q\x00", AnyOf: []string{"a"}}}}}}, []string{"policy.routing.survey[0].question"}},
+		{"a nil business calendar", leadline.Config{Policy: leadline.Policy{Cadence: stage.Policy{Calendar: (*stage.BusinessCalendar)(nil)}}},
+			[]string{"policy.cadence.calendar"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,5 +151,21 @@ func TestEngine_Deliver_textInTheTeamsLanguage(t *testing.T) {
 	}
 	if _, err := leadline.New(memstore.New(), leadline.Config{Templates: map[string]string{"reminder": "{{"}}); !errors.Is(err, leadline.ErrInvalid) {
 		t.Fatalf("New with a bad template = %v, want a FieldError", err)
+	}
+}
+
+// TestEngine_Policy_ownsItsRows: the engine's trigger rows are its own
+// (A7): editing the policy a Config passed, or the one Engine.Policy
+// returned, leaves the running engine's as they were validated.
+func TestEngine_Policy_ownsItsRows(t *testing.T) {
+	pol := leadline.DefaultPolicy()
+	eng, err := leadline.New(memstore.New(), leadline.Config{Policy: pol})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pol.Triggers.Rules[0].Priority = 0
+	eng.Policy().Triggers.Rules[0].Priority = 9
+	if got := eng.Policy().Triggers.Rules[0].Priority; got != 1 {
+		t.Errorf("the running engine's A1 priority is %d after editing copies of its policy; want 1", got)
 	}
 }

@@ -104,6 +104,22 @@ const (
 	DeliveryAttemptsDefault = 10
 )
 
+// names reports whether err, or one of the errors it joins, is a
+// [*FieldError] for field.
+func names(err error, field string) bool {
+	switch e := err.(type) {
+	case *FieldError:
+		return e.Field == field
+	case interface{ Unwrap() []error }:
+		for _, x := range e.Unwrap() {
+			if names(x, field) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Validate reports every bad field of c, each a [*FieldError] named as
 // in a configuration file ("config.lease", "policy.cadence.stage2.within"),
 // joined with errors.Join; nil when c is good. Zero means the default;
@@ -111,7 +127,7 @@ const (
 func (c *Config) Validate() error {
 	var errs []error
 	if err := c.Policy.Validate(); err != nil {
-		errs = append(errs, leaderr.Prefix("policy.", err))
+		errs = append(errs, leaderr.Flat(leaderr.Prefix("policy.", err))...) // one list of every field
 	}
 	if o, ok := c.Roster.(*routing.Org); ok && o != nil {
 		// A static roster is checked once here; any roster's teams are
@@ -134,7 +150,9 @@ func (c *Config) Validate() error {
 	if c.Interval < 0 {
 		errs = append(errs, leaderr.Errorf("config.interval", "must not be negative, got %v", c.Interval))
 	}
-	if c.Policy.Validate() == nil {
+	if perr := c.Policy.Validate(); !names(perr, "language") && !names(perr, "time_zone") {
+		// The texts need the policy's language and zone, and nothing
+		// else of it: a bad template is reported beside a bad window.
 		pol := c.Policy.Normalize()
 		if _, err := rules.NewTexts(pol.Language, pol.Zone(), c.Templates); err != nil {
 			errs = append(errs, leaderr.Prefix("config.", err))
@@ -286,8 +304,9 @@ func New(store Store, cfg Config) (*Engine, error) {
 // exactly, so deadline keys and history read back the same from any store.
 func (e *Engine) now() time.Time { return e.clock.Now().Truncate(time.Microsecond) }
 
-// Policy returns the engine's policy with its defaults written out.
-func (e *Engine) Policy() Policy { return e.pol }
+// Policy returns the engine's policy with its defaults written out: a
+// copy, whose lists a caller may edit without changing the engine's.
+func (e *Engine) Policy() Policy { return e.pol.Normalize() }
 
 // Handle applies one event (E2, E6):
 //

@@ -77,6 +77,12 @@ func errScoreTooPrecise() error {
 	return leaderr.Errorf("score", "too precise: a score has at most %d decimal places", ScorePlaces)
 }
 
+// CheckScore refuses a score no event may carry, as a
+// [*leaderr.FieldError] for "score": 1e15 or more in magnitude, or more
+// than [ScorePlaces] decimal places (E6, E7). A policy's threshold and A8
+// rise are read by the same rule (A7).
+func CheckScore(d decimal.Decimal) error { return checkScore(d) }
+
 func checkScore(d decimal.Decimal) error {
 	e := d.Exponent()
 	// The exponent is checked before any arithmetic: comparing

@@ -109,12 +109,38 @@ func Errorf(field, format string, args ...any) *FieldError {
 // [*FieldError] ("cadence." + "stage2.within"), and err unchanged
 // otherwise. It copies the FieldError; err is not modified.
 func Prefix(prefix string, err error) error {
-	if fe, ok := err.(*FieldError); ok {
-		c := *fe
+	switch e := err.(type) {
+	case *FieldError:
+		c := *e
 		c.Field = prefix + c.Field
 		return &c
+	case interface{ Unwrap() []error }: // errors.Join's: every field prefixed
+		errs := e.Unwrap()
+		out := make([]error, len(errs))
+		for i, x := range errs {
+			out[i] = Prefix(prefix, x)
+		}
+		return errors.Join(out...)
 	}
 	return err
+}
+
+// Flat returns the errors err joins (errors.Join), joins within joins
+// flattened, in order; err alone when it joins none; nil for nil. A
+// validation that gathers every bad field reports them as one list.
+func Flat(err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		if err == nil {
+			return nil
+		}
+		return []error{err}
+	}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, Flat(e)...)
+	}
+	return out
 }
 
 // Quote returns the input value s quoted for an error message, as %q

@@ -1,6 +1,8 @@
 package leaderr_test
 
 import (
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,5 +26,30 @@ func TestQuote(t *testing.T) {
 		if got := leaderr.Quote(c.in); got != c.want {
 			t.Errorf("Quote(%.20q...) = %.90s, want %.90s", c.in, got, c.want)
 		}
+	}
+}
+
+// TestPrefixAndFlat: Prefix names every field of a joined list, joins
+// within joins included, and Flat lays them out as one list in order.
+func TestPrefixAndFlat(t *testing.T) {
+	a, b, c := leaderr.Errorf("a", "x"), leaderr.Errorf("b", "y"), leaderr.Errorf("c", "z")
+	plain := errors.New("not a field")
+	err := leaderr.Prefix("policy.", errors.Join(a, errors.Join(b, plain), c))
+	var got []string
+	for _, e := range leaderr.Flat(err) {
+		if fe, ok := errors.AsType[*leaderr.FieldError](e); ok {
+			got = append(got, fe.Field)
+		} else {
+			got = append(got, e.Error())
+		}
+	}
+	if want := []string{"policy.a", "policy.b", "not a field", "policy.c"}; !slices.Equal(got, want) {
+		t.Errorf("Flat(Prefix(...)) = %q, want %q", got, want)
+	}
+	if leaderr.Flat(nil) != nil {
+		t.Errorf("Flat(nil) is not empty")
+	}
+	if got := leaderr.Flat(a); len(got) != 1 || got[0] != a {
+		t.Errorf("Flat(a) = %v, want [a]", got)
 	}
 }

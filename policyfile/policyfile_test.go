@@ -529,7 +529,7 @@ func genPolicy(t *rapid.T) rules.Policy {
 				On:       rapid.SampledFrom([]lead.EventKind{lead.EventInquiry, lead.EventDownload, lead.EventResponse, lead.EventWebActivity}).Draw(t, "on"),
 				Score:    rapid.SampledFrom([]routing.Band{routing.AnyScore, routing.AtLeast, routing.Below}).Draw(t, "band"),
 				Priority: rapid.IntRange(1, 9).Draw(t, "priority"),
-				Rule:     rapid.SampledFrom([]string{"A1", "A2", "X9", "自社", "A\n1"}).Draw(t, "rule"),
+				Rule:     rapid.SampledFrom([]string{"A1", "A2", "X9", "自社", "A-1"}).Draw(t, "rule"),
 				Subject:  genText(t, "subject"),
 			})
 		}

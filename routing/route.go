@@ -292,6 +292,14 @@ func (r *Rules) Validate() error {
 		if strings.TrimSpace(p.Question) == "" {
 			return leaderr.Errorf(fmt.Sprintf("routing.survey[%d].question", i), "required")
 		}
+		if err := lead.CheckText(fmt.Sprintf("routing.survey[%d].question", i), p.Question, lead.MaxTextBytes); err != nil {
+			return err
+		}
+		for j, a := range p.AnyOf {
+			if err := lead.CheckText(fmt.Sprintf("routing.survey[%d].any_of[%d]", i, j), a, lead.MaxTextBytes); err != nil {
+				return err
+			}
+		}
 		if len(p.AnyOf) == 0 {
 			return leaderr.Errorf(fmt.Sprintf("routing.survey[%d].any_of", i), "required: the answers that qualify")
 		}

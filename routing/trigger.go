@@ -1,7 +1,9 @@
 package routing
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/leadline/leadline/lead"
@@ -114,29 +116,60 @@ func (t Triggers) Normalize() Triggers {
 	}
 	if t.Rules == nil {
 		t.Rules = defaultTriggerRows()
+	} else {
+		// The rows are the engine's own from here: a caller who edits
+		// the policy it passed, or the one Engine.Policy returned, does
+		// not change the running engine's (A7).
+		t.Rules = slices.Clone(t.Rules)
 	}
 	return t
 }
 
-// Validate reports the first bad row as a [*leaderr.FieldError] naming it,
-// "triggers.rules[1].priority".
+// Validate reports every bad row, and a threshold no score could be
+// compared with, as [*leaderr.FieldError]s naming them
+// ("triggers.rules[1].priority"), joined with errors.Join.
 func (t *Triggers) Validate() error {
-	for i, r := range t.Rules {
-		f := fmt.Sprintf("triggers.rules[%d]", i)
-		switch {
-		case r.On != lead.EventInquiry && r.On != lead.EventDownload && r.On != lead.EventResponse && r.On != lead.EventWebActivity:
-			return leaderr.Errorf(f+".on", "want inquiry, download, response or web_activity, got %v", r.On)
-		case r.Score >= numBands:
-			return leaderr.Errorf(f+".score", "unknown band %d", uint8(r.Score))
-		case r.Priority < 1:
-			return leaderr.Errorf(f+".priority", "must be 1 or more, got %d", r.Priority)
-		case strings.TrimSpace(r.Rule) == "":
-			return leaderr.Errorf(f+".rule", "required: the rule id recorded as the request's reason")
-		case strings.ContainsAny(r.Rule, ", \t"):
-			return leaderr.Errorf(f+".rule", "%q: a rule id has no commas or spaces", r.Rule)
+	var errs []error
+	if t.Threshold.IsSet() {
+		if err := lead.CheckScore(t.Threshold.Decimal()); err != nil {
+			errs = append(errs, renamed("triggers.threshold", err))
 		}
 	}
-	return nil
+	for i, r := range t.Rules {
+		f := fmt.Sprintf("triggers.rules[%d]", i)
+		var err error
+		switch {
+		case r.On != lead.EventInquiry && r.On != lead.EventDownload && r.On != lead.EventResponse && r.On != lead.EventWebActivity:
+			err = leaderr.Errorf(f+".on", "want inquiry, download, response or web_activity, got %v", r.On)
+		case r.Score >= numBands:
+			err = leaderr.Errorf(f+".score", "unknown band %d", uint8(r.Score))
+		case r.Priority < 1:
+			err = leaderr.Errorf(f+".priority", "must be 1 or more, got %d", r.Priority)
+		case strings.TrimSpace(r.Rule) == "":
+			err = leaderr.Errorf(f+".rule", "required: the rule id recorded as the request's reason")
+		case strings.ContainsAny(r.Rule, ", \t"):
+			err = leaderr.Errorf(f+".rule", "%q: a rule id has no commas or spaces", r.Rule)
+		default:
+			// Both are written on every request the row makes, so they
+			// follow the one rule of strings a store keeps (E6).
+			if err = lead.CheckID(f+".rule", r.Rule); err == nil {
+				err = lead.CheckText(f+".subject", r.Subject, lead.MaxTextBytes)
+			}
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// renamed returns err, a FieldError from a shared check ("score"),
+// naming field instead.
+func renamed(field string, err error) error {
+	if fe, ok := errors.AsType[*leaderr.FieldError](err); ok {
+		return &leaderr.FieldError{Field: field, Err: fe.Err}
+	}
+	return err
 }
 
 // Match returns the first row that matches activity on with score, and

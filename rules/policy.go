@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"errors"
 	"time"
 
+	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/stage"
@@ -99,46 +101,50 @@ func DefaultPolicy() Policy {
 	return Policy{}.Normalize()
 }
 
-// Validate reports the first bad field as a [*leaderr.FieldError]: a
+// Validate reports every bad field, each a [*leaderr.FieldError] (a
 // negative window, a trigger row without a rule id or with a priority
-// below 1.
+// below 1, a threshold finer than a score), joined with errors.Join;
+// within the cadence and the routing rules, the first of each (E6).
 func (p *Policy) Validate() error {
-	if err := p.Triggers.Validate(); err != nil {
-		return err
-	}
-	if err := p.Routing.Validate(); err != nil {
-		return err
-	}
+	var errs []error
+	add := func(err error) { errs = append(errs, leaderr.Flat(err)...) }
+	add(p.Triggers.Validate())
+	add(p.Routing.Validate())
 	if err := p.Cadence.Validate(); err != nil {
-		return leaderr.Prefix("cadence.", err)
+		add(leaderr.Prefix("cadence.", err))
 	}
 	if p.RequestWindow < 0 || p.RequestWindow > stage.MaxWindow {
-		return leaderr.Errorf("request_window", "must be from 0 (the Stage1 window) to %v, got %v", stage.MaxWindow, p.RequestWindow)
+		add(leaderr.Errorf("request_window", "must be from 0 (the Stage1 window) to %v, got %v", stage.MaxWindow, p.RequestWindow))
 	}
 	if p.Retention.History < 0 {
-		return leaderr.Errorf("retention.history", "must not be negative, got %v", p.Retention.History)
+		add(leaderr.Errorf("retention.history", "must not be negative, got %v", p.Retention.History))
 	}
 	if p.Retention.Events < 0 {
-		return leaderr.Errorf("retention.events", "must not be negative, got %v", p.Retention.Events)
+		add(leaderr.Errorf("retention.events", "must not be negative, got %v", p.Retention.Events))
 	}
-	if p.TargetJump.Rise.IsNegative() {
-		return leaderr.Errorf("target_jump.rise", "must not be negative, got %v", p.TargetJump.Rise)
+	switch err := lead.CheckScore(p.TargetJump.Rise); {
+	case p.TargetJump.Rise.IsNegative():
+		add(leaderr.Errorf("target_jump.rise", "must not be negative, got %v", p.TargetJump.Rise))
+	case err != nil:
+		// A rise is a difference of scores: read by their rule (A7, E6).
+		if fe, ok := errors.AsType[*leaderr.FieldError](err); ok {
+			add(&leaderr.FieldError{Field: "target_jump.rise", Err: fe.Err})
+		}
 	}
 	if p.TargetJump.Priority < 0 {
-		return leaderr.Errorf("target_jump.priority", "must be 1 or more (0 for the default), got %d", p.TargetJump.Priority)
+		add(leaderr.Errorf("target_jump.priority", "must be 1 or more (0 for the default), got %d", p.TargetJump.Priority))
 	}
 	if p.Language != "" && p.Language != English && p.Language != Japanese && !validLanguage(p.Language) {
-		return leaderr.Errorf("language", "want an ISO 639-1 code such as %q or %q, got %q", English, Japanese, p.Language)
+		add(leaderr.Errorf("language", "want an ISO 639-1 code such as %q or %q, got %q", English, Japanese, p.Language))
 	}
 	if p.TimeZone != "" {
 		if p.TimeZone == "Local" {
-			return leaderr.Errorf("time_zone", "%q depends on the host; name a zone such as Asia/Tokyo", p.TimeZone)
-		}
-		if _, err := time.LoadLocation(p.TimeZone); err != nil {
-			return leaderr.Errorf("time_zone", "unknown zone %s: name an IANA zone such as Asia/Tokyo; on a host without a zone database (a scratch container), import _ \"time/tzdata\" in your main package", leaderr.Quote(p.TimeZone))
+			add(leaderr.Errorf("time_zone", "%q depends on the host; name a zone such as Asia/Tokyo", p.TimeZone))
+		} else if _, err := time.LoadLocation(p.TimeZone); err != nil {
+			add(leaderr.Errorf("time_zone", "unknown zone %s: name an IANA zone such as Asia/Tokyo; on a host without a zone database (a scratch container), import _ \"time/tzdata\" in your main package", leaderr.Quote(p.TimeZone)))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Normalize returns p with its defaults filled in, as the rules read it;

@@ -2,7 +2,9 @@ package stage
 
 import (
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leadline/leadline/leaderr"
 )
@@ -155,6 +157,12 @@ func (p *Policy) Validate() error {
 		if !st.Channels.Valid() {
 			return leaderr.Errorf(s.Key()+".channels", "unknown channel bits %#x", uint8(st.Channels))
 		}
+		if strings.IndexByte(st.Template, 0) >= 0 || !utf8.ValidString(st.Template) {
+			return leaderr.Errorf(s.Key()+".template", "holds a NUL byte or is not UTF-8, which no store keeps: name the template in plain text")
+		}
+	}
+	if c, ok := p.Calendar.(*BusinessCalendar); ok && c == nil {
+		return leaderr.Errorf("calendar", "a nil *BusinessCalendar: leave Calendar nil for wall-clock hours, or build one with NewBusinessCalendar")
 	}
 	if p.RecycleAfter < 0 {
 		return leaderr.Errorf("recycle_after", "must not be negative, got %v", p.RecycleAfter)
