@@ -31,6 +31,9 @@ func parseDuration(s string) (time.Duration, error) {
 	}
 	neg := strings.HasPrefix(t, "-")
 	t = strings.TrimPrefix(t, "-")
+	if t == "" {
+		return 0, bad // a lone "-" (or "－") is no duration, not 0 (E6)
+	}
 	var d time.Duration
 	if i := strings.IndexByte(t, 'd'); i >= 0 {
 		n, err := strconv.ParseUint(t[:i], 10, 63)
