@@ -18,7 +18,8 @@ import (
 // bom is the UTF-8 byte-order mark Windows editors put before a file.
 var bom = []byte("\xef\xbb\xbf")
 
-// MaxLine is the longest line [ReadLog] reads, in bytes: far above any
+// MaxLine is the longest line [ReadLog] reads, in bytes, not counting
+// its line end ("\n" or "\r\n") or a byte-order mark: far above any
 // event (a profile and a few answers), and low enough that a file that
 // is not a log fails at once rather than filling memory.
 const MaxLine = 1 << 20
@@ -44,9 +45,10 @@ func ReadLog(r io.Reader) iter.Seq2[lead.Event, error] {
 			line, err := br.ReadSlice('\n')
 			for errors.Is(err, bufio.ErrBufferFull) {
 				long = append(long, line...)
-				if len(long) > MaxLine {
-					yield(lead.Event{}, &leaderr.FieldError{Field: "event", Line: n,
-						Err: fmt.Errorf("line longer than %d bytes: not an event log", MaxLine)})
+				// Stop gathering once the line cannot fit, whatever
+				// its ending; the exact check is below.
+				if len(long) > MaxLine+len(bom)+len("\r") {
+					yield(lead.Event{}, tooLong(n))
 					return
 				}
 				line, err = br.ReadSlice('\n')
@@ -56,6 +58,10 @@ func ReadLog(r io.Reader) iter.Seq2[lead.Event, error] {
 			}
 			if n == 1 {
 				line = bytes.TrimPrefix(line, bom) // a log saved by a Windows editor
+			}
+			if lineLen(line) > MaxLine { // the last piece counts too
+				yield(lead.Event{}, tooLong(n))
+				return
 			}
 			if len(line) == 0 && err != nil {
 				if err != io.EOF {
@@ -77,6 +83,20 @@ func ReadLog(r io.Reader) iter.Seq2[lead.Event, error] {
 			}
 		}
 	}
+}
+
+// tooLong is the error for line n, longer than MaxLine.
+func tooLong(n int) error {
+	return &leaderr.FieldError{Field: "event", Line: n,
+		Err: fmt.Errorf("line longer than %d bytes: not an event log", MaxLine)}
+}
+
+// lineLen is the length of line without its line end, "\n" or "\r\n".
+func lineLen(line []byte) int {
+	if b, ok := bytes.CutSuffix(line, []byte("\n")); ok {
+		return len(bytes.TrimSuffix(b, []byte("\r")))
+	}
+	return len(line)
 }
 
 // lineParser decodes lines as events, strictly, with one json.Decoder

@@ -83,6 +83,50 @@ func TestReadLog_tooLong(t *testing.T) {
 	}
 }
 
+// TestReadLog_maxLine checks the bound at the byte: an event of MaxLine
+// bytes is read, whatever its line end, and one byte more is refused,
+// however the reader's buffer cut the line.
+func TestReadLog_maxLine(t *testing.T) {
+	t.Parallel()
+	good := `{"id":"e1","kind":"created","lead":"L-1","at":"2026-04-06T09:00:00Z"}`
+	first := `{"id":"e0","kind":"created","lead":"L-0","at":"2026-04-06T08:00:00Z"}` + "\n"
+	// event returns good padded with spaces inside the object to n bytes.
+	event := func(n int) string {
+		return good[:len(good)-1] + strings.Repeat(" ", n-len(good)) + "}"
+	}
+	for _, end := range []string{"", "\n", "\r\n"} {
+		for _, pre := range []string{"", "\ufeff", first} {
+			in := pre + event(replay.MaxLine) + end
+			var ids []string
+			for ev, err := range replay.ReadLog(strings.NewReader(in)) {
+				if err != nil {
+					t.Fatalf("ReadLog of a line of MaxLine bytes (before it %q, end %q): %v", pre, end, err)
+				}
+				ids = append(ids, ev.ID)
+			}
+			if want := map[bool][]string{false: {"e1"}, true: {"e0", "e1"}}[pre == first]; !slices.Equal(ids, want) {
+				t.Errorf("ReadLog of a line of MaxLine bytes (before it %q, end %q) read %v, want %v", pre, end, ids, want)
+			}
+
+			in = pre + event(replay.MaxLine+1) + end
+			wantLine := map[bool]int{false: 1, true: 2}[pre == first]
+			var errs []error
+			for _, err := range replay.ReadLog(strings.NewReader(in)) {
+				if err != nil {
+					errs = append(errs, err)
+				}
+			}
+			if len(errs) != 1 {
+				t.Fatalf("ReadLog of a line of MaxLine+1 bytes (before it %q, end %q): errors %v, want one", pre, end, errs)
+			}
+			fe, ok := errors.AsType[*leaderr.FieldError](errs[0])
+			if !ok || fe.Line != wantLine || !strings.Contains(fe.Error(), "line longer than 1048576 bytes") {
+				t.Errorf("ReadLog of a line of MaxLine+1 bytes (before it %q, end %q): %v, want line %d longer than 1048576 bytes", pre, end, errs[0], wantLine)
+			}
+		}
+	}
+}
+
 func TestWriteLog_roundTrip(t *testing.T) {
 	t.Parallel()
 	evs := slices.Collect(synth(2000, 3))
