@@ -34,6 +34,18 @@ const (
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// kept, when set, keeps standard input as a replay of "-" reads
+	// it, so that a command that replays that log twice (diff) reads
+	// it whole the second time: standard input can be read only once.
+	kept *keptStdin
+}
+
+// keptStdin is standard input kept in a temporary file: a log may be
+// larger than memory should hold (replay.MaxLine bounds a line, not a
+// log).
+type keptStdin struct {
+	f    *os.File
+	full bool // f holds all of standard input
 }
 
 // command is one subcommand.
@@ -321,10 +333,39 @@ func (f *replayFlags) define(fs *flag.FlagSet) {
 	fs.BoolVar(&f.json, "json", false, "write the result as JSON, for machines")
 }
 
+// keepStdin makes the replays of "-" that follow read standard input
+// once: the first keeps what it reads in a temporary file, as it reads
+// (so that a file that is not a log fails at its first bad line, not
+// after a copy of it all), and the later ones read that file. The
+// returned func removes the file.
+func (e *env) keepStdin() (cleanup func(), err error) {
+	f, err := os.CreateTemp("", "leadline-stdin-*.jsonl")
+	if err != nil {
+		return nil, fmt.Errorf("events: keep standard input to replay it twice: %w", err)
+	}
+	e.kept = &keptStdin{f: f}
+	return func() {
+		f.Close()
+		os.Remove(f.Name())
+	}, nil
+}
+
 // replayOnce replays the log at path (or stdin for "-") under pol.
 func (e *env) replayOnce(ctx context.Context, path string, pol rules.Policy, setup *replay.Setup, label string) (*replay.Outcome, error) {
 	cr := &countingReader{r: e.stdin}
-	if path != "-" {
+	keeping := false
+	switch {
+	case path == "-" && e.kept != nil && e.kept.full:
+		if _, err := e.kept.f.Seek(0, io.SeekStart); err != nil {
+			return nil, fmt.Errorf("events: standard input: %w", err)
+		}
+		cr.r = e.kept.f
+		if fi, err := e.kept.f.Stat(); err == nil {
+			cr.size = fi.Size()
+		}
+	case path == "-" && e.kept != nil:
+		cr.r, keeping = io.TeeReader(e.stdin, e.kept.f), true
+	case path != "-":
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("events: %w", err)
@@ -342,6 +383,14 @@ func (e *env) replayOnce(ctx context.Context, path string, pol rules.Policy, set
 	bar.done()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if keeping {
+		// Keep whatever the replay did not read, so that the next one
+		// reads standard input whole.
+		if _, err := io.Copy(e.kept.f, e.stdin); err != nil {
+			return nil, fmt.Errorf("events: keep standard input: %w", err)
+		}
+		e.kept.full = true
 	}
 	return out, nil
 }
@@ -458,12 +507,22 @@ func cmdDiff(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var outs [2]*replay.Outcome
+	var pols [2]rules.Policy
 	for i, p := range ps {
-		pol, err := loadPolicy(p)
+		if pols[i], err = loadPolicy(p); err != nil {
+			return err
+		}
+	}
+	if fs.Arg(0) == "-" {
+		// Both replays read the one log standard input holds.
+		cleanup, err := e.keepStdin()
 		if err != nil {
 			return err
 		}
+		defer cleanup()
+	}
+	var outs [2]*replay.Outcome
+	for i, pol := range pols {
 		if outs[i], err = e.replayOnce(ctx, fs.Arg(0), pol, setup, fmt.Sprintf("replay %d/2", i+1)); err != nil {
 			return err
 		}
