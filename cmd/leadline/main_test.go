@@ -49,6 +49,14 @@ func TestRun(t *testing.T) {
 		// (E6).
 		{name: "validate -json gives a syntax error its line and column (E6)", args: []string{"validate", "-json", "testdata/bad-syntax.json"}, wantCode: 1,
 			wantIsJSON: true, wantOut: "\"line\": 3,\n      \"column\": 21,"},
+		// A language that is not built in needs templates, which the
+		// command cannot take: validate says so, as replay would (E10).
+		{name: "validate what the engine refuses (E10)", args: []string{"validate", "testdata/lang-fr.json"}, wantCode: 1,
+			wantOut: `testdata/lang-fr.json: leadline: config.templates.`, wantErr: "1 problem(s)"},
+		{name: "validate -json what the engine refuses (E10)", args: []string{"validate", "-json", "testdata/lang-fr.json"}, wantCode: 1,
+			wantIsJSON: true, wantOut: "\"valid\": false,\n  \"problems\": [\n    {\n      \"field\": \"config.templates."},
+		{name: "replay refuses what validate does (E10)", args: []string{"replay", "-policy", "testdata/lang-fr.json", "-roster", setup, events}, wantCode: 1,
+			wantErr: `language "fr" is not built in`},
 		{name: "validate needs a file", args: []string{"validate"}, wantCode: 2, wantErr: "missing argument"},
 		{name: "validate a missing file", args: []string{"validate", "testdata/nope.json"}, wantCode: 1, wantErr: "nope.json"},
 		{name: "replay the insidesales log (V9)", args: []string{"replay", "-roster", setup, events}, golden: "replay.golden", wantNoErr: true},

@@ -198,7 +198,10 @@ func cmdValidate(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	path := fs.Arg(0)
-	_, err := policyfile.LoadFile(path)
+	pol, err := policyfile.LoadFile(path)
+	if err == nil {
+		err = engineProblems(pol)
+	}
 	problems := splitErrors(err)
 	if *asJSON {
 		// A field's problem has its field and line, a syntax error its
@@ -237,6 +240,18 @@ func cmdValidate(_ context.Context, e *env, args []string) error {
 		return fmt.Errorf("%s: %d problem(s); fix them and run validate again", path, len(problems))
 	}
 	return nil
+}
+
+// engineProblems returns what the engine refuses pol for as replay, diff
+// and explain build it (replay.Run's leadline.Config: the policy, and no
+// templates, which the command cannot take), so that validate calls
+// valid only a policy they run under: a language that is not built in,
+// say, needs templates (E10). A roster is not the policy file's, so it
+// is not checked here.
+func engineProblems(pol rules.Policy) error {
+	opts := (&replay.Setup{}).Options(pol)
+	cfg := leadline.Config{Policy: opts.Policy, Templates: opts.Templates}
+	return cfg.Validate()
 }
 
 // splitErrors returns the errors joined in err, or err alone.
