@@ -57,6 +57,7 @@ func TestRun(t *testing.T) {
 			wantIsJSON: true, wantOut: "\"valid\": false,\n  \"problems\": [\n    {\n      \"field\": \"config.templates."},
 		{name: "replay refuses what validate does (E10)", args: []string{"replay", "-policy", "testdata/lang-fr.json", "-roster", setup, events}, wantCode: 1,
 			wantErr: `language "fr" is not built in`},
+		{name: "validate -h names -json", args: []string{"validate", "-h"}, wantOut: "usage: leadline validate [-json] POLICY\n"},
 		{name: "validate needs a file", args: []string{"validate"}, wantCode: 2, wantErr: "missing argument"},
 		{name: "validate a missing file", args: []string{"validate", "testdata/nope.json"}, wantCode: 1, wantErr: "nope.json"},
 		{name: "replay the insidesales log (V9)", args: []string{"replay", "-roster", setup, events}, golden: "replay.golden", wantNoErr: true},
@@ -149,6 +150,34 @@ func TestRun_help(t *testing.T) {
 		}
 		if want := "usage: leadline " + c.name; !strings.HasPrefix(stdout.String(), want) {
 			t.Errorf("%s -h printed %q, want it to start with %q", c.name, stdout.String(), want)
+		}
+	}
+}
+
+// TestRun_usageFlags: each subcommand's usage line names every flag it
+// takes, and the package documentation gives the same usage.
+func TestRun_usageFlags(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range commands() {
+		var stdout, stderr bytes.Buffer
+		run([]string{c.name, "-h"}, strings.NewReader(""), &stdout, &stderr)
+		usage, _, _ := strings.Cut(stdout.String(), "\n")
+		for _, line := range strings.Split(stdout.String(), "\n") {
+			name, ok := strings.CutPrefix(line, "  -")
+			if !ok {
+				continue
+			}
+			name, _, _ = strings.Cut(name, " ")
+			if !strings.Contains(usage, "-"+name) {
+				t.Errorf("%s takes -%s, but its usage line does not say so: %q", c.name, name, usage)
+			}
+		}
+		if want := strings.TrimSpace("//\tleadline " + c.name + " " + c.args); !bytes.Contains(doc, []byte(want+" ")) && !bytes.Contains(doc, []byte(want+"\n")) {
+			t.Errorf("main.go's documentation lacks the usage %q", want)
 		}
 	}
 }

@@ -58,7 +58,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"policy", "", "print the default policy file, the rule book, to edit", cmdPolicy},
-		{"validate", "POLICY", "check a policy file and list every problem with its line", cmdValidate},
+		{"validate", "[-json] POLICY", "check a policy file and list every problem with its line", cmdValidate},
 		{"replay", "[-policy P] [-roster R] [-json] EVENTS", "replay an event log under a policy and count what happened", cmdReplay},
 		{"diff", "-policy A -policy B [-roster R] [-lang en|ja] [-leads N] [-json] EVENTS", "replay under two policies and say what changed", cmdDiff},
 		{"explain", "-lead ID [-policy P] [-roster R] [-lang en|ja] [-json] EVENTS", "replay, then list the rules' decisions about one lead", cmdExplain},
