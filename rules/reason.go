@@ -8,6 +8,7 @@ import (
 
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/stage"
 )
 
 // This file holds the reason catalogue of E3 and E10: every kind of
@@ -639,6 +640,45 @@ func ChangeText(c lead.Change, lang Language, zone *time.Location) string {
 		b.WriteString("（" + c.Actor + "）")
 	}
 	return b.String()
+}
+
+// ValueText words a value of a lead's field f, by the key its type's
+// MarshalText writes, in lang (E10): a status ([lead.FieldStatus], "new"),
+// a stage ([lead.FieldStage], "untouched"), a desk ([lead.FieldRoute],
+// "inside"), a request state ([lead.FieldRequest], "open") or a
+// hand-off state ([lead.FieldHandoff], "pre_sql"). Japanese uses the rule
+// book's words, as [ChangeText] does: 新規, 未着手, 内勤, 未対応, Pre-SQL.
+// English, and a language without built-in texts, gives a status or a
+// stage its display name ("New", "Untouched") and any other value its
+// key. A key the rule book does not word, or another field, reads as it
+// is.
+func ValueText(f lead.Field, key string, lang Language) string {
+	if lang == Japanese {
+		switch f {
+		case lead.FieldStatus:
+			return wordOne(key, jaStatusKeys)
+		case lead.FieldStage:
+			return wordOne(key, jaStageKeys)
+		case lead.FieldRoute:
+			return wordOne(key, jaDesks)
+		case lead.FieldRequest:
+			return wordOne(key, jaRequestStates)
+		case lead.FieldHandoff:
+			return wordOne(key, jaHandoffs)
+		}
+		return key
+	}
+	switch f {
+	case lead.FieldStatus:
+		if s, err := lead.ParseStatus(key); err == nil && s.Key() == key {
+			return s.String()
+		}
+	case lead.FieldStage:
+		if s, err := stage.ParseStage(key); err == nil && s.Key() == key {
+			return s.String()
+		}
+	}
+	return key
 }
 
 // jaChange words what entry c changed in Japanese.

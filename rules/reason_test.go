@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"maps"
+	"strings"
 	"testing"
 
 	"github.com/leadline/leadline/lead"
@@ -193,6 +194,62 @@ func TestChangeText_E10(t *testing.T) {
 	want = "M10: 予算・決裁権・ニーズ が判明した状態で field-1 に Pre-SQL を引き渡し。引き渡し なし → Pre-SQL（rep-a）"
 	if got := rules.ChangeText(person, rules.Japanese, jst); got != want {
 		t.Errorf("ChangeText(ja) = %q, want %q", got, want)
+	}
+}
+
+// TestValueText_E10 checks the words of a lead's own values (E10): in
+// Japanese the rule book's (stages 未着手 and 接続, desks 内勤 and
+// フィールド, statuses, request and hand-off states), in English a status's
+// and a stage's display names and the other values' keys; and that each
+// reads as a history entry on the same field words it.
+func TestValueText_E10(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		field  lead.Field
+		key    string
+		en, ja string
+	}{
+		{lead.FieldStatus, "new", "New", "新規"},
+		{lead.FieldStatus, "disqualified_mktg", "Disqualified (mktg)", "対象外（マーケティング）"},
+		{lead.FieldStage, "untouched", "Untouched", "未着手"},
+		{lead.FieldStage, "stage2", "Stage2", "Stage2"},
+		{lead.FieldStage, "connected", "Connected", "接続"},
+		{lead.FieldRoute, "inside", "inside", "内勤"},
+		{lead.FieldRoute, "field", "field", "フィールド"},
+		{lead.FieldRequest, "open", "open", "未対応"},
+		{lead.FieldRequest, "overdue", "overdue", "期限超過"},
+		{lead.FieldHandoff, "pre_sql", "pre_sql", "Pre-SQL"},
+		{lead.FieldHandoff, "accepted", "accepted", "フィールド受入"},
+		{lead.FieldStatus, "New", "New", "New"},         // a display name is not a key: as it is
+		{lead.FieldStage, "stage9", "stage9", "stage9"}, // nor an unknown key
+		{lead.FieldOwner, "rep-a", "rep-a", "rep-a"},    // nor another field's value
+	}
+	for _, tt := range tests {
+		if got := rules.ValueText(tt.field, tt.key, rules.English); got != tt.en {
+			t.Errorf("ValueText(%s, %q, en) = %q, want %q", tt.field, tt.key, got, tt.en)
+		}
+		if got := rules.ValueText(tt.field, tt.key, rules.Japanese); got != tt.ja {
+			t.Errorf("ValueText(%s, %q, ja) = %q, want %q", tt.field, tt.key, got, tt.ja)
+		}
+	}
+	keys := map[lead.Field][]string{
+		lead.FieldStatus:  {"new", "lead", "recycled", "customer", "partner", "disqualified_mktg", "disqualified_sales"},
+		lead.FieldStage:   {"untouched", "stage1", "stage2", "stage3", "stage4", "connected"},
+		lead.FieldRoute:   {"inside", "field"},
+		lead.FieldRequest: {"none", "open", "done", "overdue", "cancelled"},
+		lead.FieldHandoff: {"none", "pre_sql", "accepted", "rejected"},
+	}
+	for f, ks := range keys {
+		for _, k := range ks {
+			ja := rules.ValueText(f, k, rules.Japanese)
+			if ja == k && k != "stage1" && k != "stage2" && k != "stage3" && k != "stage4" {
+				t.Errorf("ValueText(%s, %q, ja) has no Japanese word", f, k)
+			}
+			same := rules.ChangeText(lead.Change{Field: f, From: k, To: k, Actor: lead.ActorEngine}, rules.Japanese, jst)
+			if !strings.HasSuffix(same, "は"+ja+"のまま") {
+				t.Errorf("ValueText(%s, %q, ja) = %q, but history words it %q", f, k, ja, same)
+			}
+		}
 	}
 }
 
