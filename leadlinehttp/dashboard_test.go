@@ -2,9 +2,12 @@ package leadlinehttp_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"html"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -322,6 +325,100 @@ func TestDashboard_unavailable(t *testing.T) {
 		rec := call(t, h, "GET", target, asOps, nil)
 		if rec.Code != 503 || rec.Header().Get("Retry-After") != want || strings.Contains(rec.Body.String(), "db.internal") {
 			t.Errorf("GET %s = %d, Retry-After %q (want %q)", target, rec.Code, rec.Header().Get("Retry-After"), want)
+		}
+	}
+}
+
+// TestDashboard_pageTakesItsReportParameters checks that a page renders
+// the report its JSON route gives for the same query (package doc: "the
+// pages under it render the same reports as HTML"): the funnel's and the
+// SLA's period, from and to inclusive (V7, V9), and the score jumps'
+// days, last and jump (V2). A value the route refuses with 400 (E6) the
+// page refuses too, as an HTML page.
+func TestDashboard_pageTakesItsReportParameters(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	cells := regexp.MustCompile(`<td class="num">([^<]*)</td>`)
+	for _, c := range []struct {
+		name, route, page string
+		want              func(rows []map[string]any) []string // the page's table cells, from the route's rows
+		pageRows          *regexp.Regexp
+	}{
+		{"V7 funnel", "/reports/funnel", "/dashboard/funnel", func(rows []map[string]any) []string {
+			var out []string
+			for _, r := range rows {
+				for _, k := range []string{"mql", "approached", "connected", "pre_sql", "accepted", "opportunity"} {
+					out = append(out, fmt.Sprint(r[k]))
+				}
+			}
+			return out
+		}, regexp.MustCompile(`(?s)<table id="funnel">.*</table>`)},
+		{"V9 SLA", "/reports/sla", "/dashboard/sla", func(rows []map[string]any) []string {
+			var out []string
+			for _, r := range rows {
+				out = append(out, fmt.Sprint(r["requests"]), fmt.Sprint(r["attempted"]))
+			}
+			return out
+		}, nil},
+	} {
+		for _, q := range []string{"", "?from=2026-04-06&to=2026-04-06", "?from=2026-04-06&to=2026-04-07"} {
+			rec := call(t, tm.h, "GET", c.route+q, asManager, nil)
+			var rows []map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &rows); err != nil || rec.Code != 200 || len(rows) == 0 {
+				t.Fatalf("GET %s%s: %d %s (%v)", c.route, q, rec.Code, rec.Body, err)
+			}
+			page := call(t, tm.h, "GET", c.page+q, asManager, nil, "Accept-Language", "en")
+			var got []string
+			switch c.page {
+			case "/dashboard/funnel":
+				for _, m := range cells.FindAllStringSubmatch(c.pageRows.FindString(page.Body.String()), -1) {
+					got = append(got, m[1])
+				}
+			case "/dashboard/sla":
+				// Requests and Attempted, the first two numbers of each row.
+				for _, row := range regexp.MustCompile(`<tr(?: class="team")?><td>[^<]*</td><td>[^<]*</td>(.*)</tr>`).FindAllStringSubmatch(page.Body.String(), -1) {
+					m := cells.FindAllStringSubmatch(row[1], 2)
+					got = append(got, m[0][1], m[1][1])
+				}
+			}
+			if want := c.want(rows); page.Code != 200 || !slices.Equal(got, want) {
+				t.Errorf("%s: GET %s%s = %d showing %v; GET %s%s gives %v", c.name, c.page, q, page.Code, got, c.route, q, want)
+			}
+		}
+	}
+	// V2: the page lists the route's leads, in its order.
+	for _, q := range []string{"", "?days=3", "?days=3&jump=20", "?last=2026-04-08"} {
+		rec := call(t, tm.h, "GET", "/reports/score-jumps"+q, asManager, nil)
+		var rows []struct{ Lead string }
+		if err := json.Unmarshal(rec.Body.Bytes(), &rows); err != nil {
+			t.Fatalf("GET /reports/score-jumps%s: %d %s", q, rec.Code, rec.Body)
+		}
+		var want, got []string
+		for _, r := range rows {
+			want = append(want, r.Lead)
+		}
+		page := call(t, tm.h, "GET", "/dashboard/jumps"+q, asManager, nil)
+		for _, m := range regexp.MustCompile(`<tr data-lead="([^"]*)">`).FindAllStringSubmatch(page.Body.String(), -1) {
+			got = append(got, m[1])
+		}
+		if page.Code != 200 || !slices.Equal(got, want) {
+			t.Errorf("GET /dashboard/jumps%s = %d showing %v; GET /reports/score-jumps%s gives %v", q, page.Code, got, q, want)
+		}
+	}
+	// E6: what the route refuses, the page refuses, in HTML.
+	for _, c := range []struct{ route, page string }{
+		{"/reports/funnel?from=2026-13-01&to=2026-04-30", "/dashboard/funnel?from=2026-13-01&to=2026-04-30"},
+		{"/reports/funnel?from=2026-04-01", "/dashboard/funnel?from=2026-04-01"},
+		{"/reports/sla?from=2026-04-30&to=2026-04-01", "/dashboard/sla?from=2026-04-30&to=2026-04-01"},
+		{"/reports/score-jumps?days=0", "/dashboard/jumps?days=0"},
+		{"/reports/score-jumps?days=32", "/dashboard/jumps?days=32"},
+		{"/reports/score-jumps?jump=-5", "/dashboard/jumps?jump=-5"},
+		{"/reports/score-jumps?last=yesterday", "/dashboard/jumps?last=yesterday"},
+	} {
+		route := call(t, tm.h, "GET", c.route, asManager, nil)
+		page := call(t, tm.h, "GET", c.page+"&lang=en", asManager, nil)
+		if route.Code != 400 || page.Code != 400 || !strings.HasPrefix(page.Header().Get("Content-Type"), "text/html") ||
+			!strings.Contains(page.Body.String(), "The request has a bad parameter") {
+			t.Errorf("GET %s = %d, GET %s = %d %s; want both 400, the page in HTML", c.route, route.Code, c.page, page.Code, page.Header().Get("Content-Type"))
 		}
 	}
 }

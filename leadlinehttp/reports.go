@@ -165,44 +165,76 @@ func (s *server) reports() map[string]reportFunc {
 			return report.Overdue(ctx, rd, v, report.OverdueParams{Frame: p.frame, Owners: p.owners})
 		},
 		"/reports/funnel": func(ctx context.Context, v routing.Viewer, p *params) (any, error) {
-			per, err := p.period()
+			fp, err := p.funnel()
 			if err != nil {
 				return nil, err
 			}
-			return report.Funnel(ctx, rd, v, report.FunnelParams{Frame: p.frame, Period: per})
+			return report.Funnel(ctx, rd, v, fp)
 		},
 		"/reports/sla": func(ctx context.Context, v routing.Viewer, p *params) (any, error) {
-			per, err := p.period()
+			sp, err := s.sla(p)
 			if err != nil {
 				return nil, err
 			}
-			return report.SLA(ctx, rd, v, report.SLAParams{Frame: p.frame, Period: per, Teams: s.opt.Teams})
+			return report.SLA(ctx, rd, v, sp)
 		},
 		"/reports/credits": s.credits,
 	}
 }
 
-// scoreJumps is V2: days (1 to 31, default 1) ending with last (a date,
-// default today), rises of at least jump (default 10).
-func (s *server) scoreJumps(ctx context.Context, v routing.Viewer, p *params) (any, error) {
+// funnel reads V7's parameters: the period, from and to. The JSON route
+// and the dashboard's page both read them here, so that a page shows the
+// rows its route gives and refuses what it refuses.
+func (p *params) funnel() (report.FunnelParams, error) {
+	per, err := p.period()
+	if err != nil {
+		return report.FunnelParams{}, err
+	}
+	return report.FunnelParams{Frame: p.frame, Period: per}, nil
+}
+
+// sla reads V9's parameters: the period, from and to, over the host's
+// teams. The JSON route and the dashboard's page both read them here.
+func (s *server) sla(p *params) (report.SLAParams, error) {
+	per, err := p.period()
+	if err != nil {
+		return report.SLAParams{}, err
+	}
+	return report.SLAParams{Frame: p.frame, Period: per, Teams: s.opt.Teams}, nil
+}
+
+// scoreJumps reads V2's parameters: days (1 to 31, default 1)
+// ending with last (a date, default today), rises of at least jump
+// (default 10). The JSON route and the dashboard's page both read them
+// here.
+func (p *params) scoreJumps() (report.ScoreJumpsParams, error) {
 	days, err := p.positive("days", 1, 31)
 	if err != nil {
-		return nil, err
+		return report.ScoreJumpsParams{}, err
 	}
 	sp := report.ScoreJumpsParams{Frame: p.frame, Days: days}
 	if j := p.q.Get("jump"); j != "" {
 		d, err := lead.ParseScore(j) // one rule for a score's text (E6)
 		if err != nil || !d.IsPositive() {
-			return nil, leaderr.Errorf("jump", "want a positive score rise such as 10, got %s", leaderr.Quote(j))
+			return report.ScoreJumpsParams{}, leaderr.Errorf("jump", "want a positive score rise such as 10, got %s", leaderr.Quote(j))
 		}
 		sp.Jump = d
 	}
 	if l := p.q.Get("last"); l != "" {
 		t, err := time.ParseInLocation(time.DateOnly, l, p.frame.Zone)
 		if err != nil {
-			return nil, leaderr.Errorf("last", "want a date such as 2026-04-17, got %s", leaderr.Quote(l))
+			return report.ScoreJumpsParams{}, leaderr.Errorf("last", "want a date such as 2026-04-17, got %s", leaderr.Quote(l))
 		}
 		sp.Last = t.Add(12 * time.Hour)
+	}
+	return sp, nil
+}
+
+// scoreJumps is V2, with the parameters of [params.scoreJumps].
+func (s *server) scoreJumps(ctx context.Context, v routing.Viewer, p *params) (any, error) {
+	sp, err := p.scoreJumps()
+	if err != nil {
+		return nil, err
 	}
 	return report.ScoreJumps(ctx, s.opt.Reader, v, sp)
 }

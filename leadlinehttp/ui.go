@@ -430,7 +430,11 @@ func (s *server) topPage(ctx context.Context, v routing.Viewer, p *params, d *pa
 }
 
 func (s *server) jumpsPage(ctx context.Context, v routing.Viewer, p *params, d *pageData) error {
-	rows, err := report.ScoreJumps(ctx, s.opt.Reader, v, report.ScoreJumpsParams{Frame: p.frame})
+	sp, err := p.scoreJumps() // the JSON route's parameters: days, last, jump (V2)
+	if err != nil {
+		return err
+	}
+	rows, err := report.ScoreJumps(ctx, s.opt.Reader, v, sp)
 	if err != nil {
 		return err
 	}
@@ -476,7 +480,11 @@ func (s *server) overduePage(ctx context.Context, v routing.Viewer, p *params, d
 }
 
 func (s *server) funnelPage(ctx context.Context, v routing.Viewer, p *params, d *pageData) error {
-	rows, err := report.Funnel(ctx, s.opt.Reader, v, report.FunnelParams{Frame: p.frame})
+	fp, err := p.funnel() // the JSON route's period, from and to (V7)
+	if err != nil {
+		return err
+	}
+	rows, err := report.Funnel(ctx, s.opt.Reader, v, fp)
 	if err != nil {
 		return err
 	}
@@ -500,7 +508,11 @@ type slaRow struct {
 }
 
 func (s *server) slaPage(ctx context.Context, v routing.Viewer, p *params, d *pageData) error {
-	rows, err := report.SLA(ctx, s.opt.Reader, v, report.SLAParams{Frame: p.frame, Teams: s.opt.Teams})
+	sp, err := s.sla(p) // the JSON route's period, from and to (V9)
+	if err != nil {
+		return err
+	}
+	rows, err := report.SLA(ctx, s.opt.Reader, v, sp)
 	if err != nil {
 		return err
 	}
