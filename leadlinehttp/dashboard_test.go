@@ -422,3 +422,100 @@ func TestDashboard_pageTakesItsReportParameters(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboard_topScreenSubjectsInJapanese checks the Japanese top
+// screen's request subjects (A9, E10): the rule book's own trigger rows
+// read in Japanese, as Explain and the notifications word them, each
+// part of a request a further trigger joined (A6) on its own.
+func TestDashboard_topScreenSubjectsInJapanese(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	// L-m: an MQL's inquiry (A1), then its download joins the open
+	// request (A6).
+	body := "[" + event("m/c", "created", "L-m", `,"score":"150","profile":{"company":"東都商事"}`) + "," +
+		event("m/i", "inquiry", "L-m", `,"topic":"価格"`) + "," + event("m/d", "download", "L-m", `,"topic":"事例集"`) + "]"
+	if rec := call(t, tm.h, "POST", "/events", asOps, []byte(body)); rec.Code != 202 {
+		t.Fatalf("L-m: %d %s", rec.Code, rec.Body)
+	}
+	subject := func(lang, id string) string {
+		t.Helper()
+		page := call(t, tm.h, "GET", "/dashboard?lang="+lang, asManager, nil).Body.String()
+		m := regexp.MustCompile(`(?s)<tr class="request[^"]*" data-lead="` + id + `">.*?<td>([^<]*)</td></tr>`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("/dashboard?lang=%s has no request row for %s", lang, id)
+		}
+		return html.UnescapeString(m[1])
+	}
+	for _, c := range []struct{ id, en, ja string }{
+		{"L-10", "Inquiry from an MQL (score at or above the threshold)", "MQL からの問い合わせ（スコアが閾値以上）"},
+		{"L-m", "Inquiry from an MQL (score at or above the threshold); Document download by an MQL",
+			"MQL からの問い合わせ（スコアが閾値以上）; MQL による資料ダウンロード"},
+	} {
+		if got := subject("en", c.id); got != c.en {
+			t.Errorf("%s's subject in English: %q, want %q", c.id, got, c.en)
+		}
+		if got := subject("ja", c.id); got != c.ja {
+			t.Errorf("%s's subject in Japanese: %q, want %q", c.id, got, c.ja)
+		}
+	}
+}
+
+// TestDashboard_scoresExact checks that the dashboard writes a score as
+// the decimal it is (E7): 99.5 is below the threshold of 100 (A1, A2),
+// and a page that rounded it to "100" would show an MQL that is not one.
+func TestDashboard_scoresExact(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	body := "[" + event("h/c", "created", "L-h", `,"score":"99.5","profile":{"company":"東都商事","name":"山田 太郎"}`) + "," +
+		event("h/i", "inquiry", "L-h", `,"topic":"価格"`) + "]"
+	if rec := call(t, tm.h, "POST", "/events", asOps, []byte(body)); rec.Code != 202 {
+		t.Fatalf("L-h: %d %s", rec.Code, rec.Body)
+	}
+	lead := call(t, tm.h, "GET", "/dashboard/leads/L-h?lang=en", asManager, nil).Body.String()
+	if m := regexp.MustCompile(`<th>Score</th><td class="num">([^<]*)</td>`).FindStringSubmatch(lead); m == nil || m[1] != "99.5" {
+		t.Errorf("L-h (score 99.5) shows score %v on its page, want 99.5", m)
+	}
+	// L-11 rose today from 109, at the end of yesterday, to 122 (V2), and
+	// is on rep-sato's worklist (V1): at 119.5 its rise is 10.5.
+	if rec := call(t, tm.h, "POST", "/events", asOps, []byte(event("h/s", "score_changed", "L-11", `,"score":"119.5"`))); rec.Code != 202 {
+		t.Fatalf("L-11: %d %s", rec.Code, rec.Body)
+	}
+	jumps := call(t, tm.h, "GET", "/dashboard/jumps?lang=en", asManager, nil).Body.String()
+	row := regexp.MustCompile(`<tr data-lead="L-11">.*</tr>`).FindString(jumps)
+	if !strings.Contains(row, `<td class="num">109</td><td class="num">119.5</td><td class="num">+10.5</td>`) {
+		t.Errorf("L-11's score jump (109 to 119.5) reads %q, want 109, 119.5, +10.5", row)
+	}
+	top := call(t, tm.h, "GET", "/dashboard?lang=en", asManager, nil).Body.String()
+	row = regexp.MustCompile(`(?s)<tr class="work[^"]*" data-lead="L-11">.*?</tr>`).FindString(top)
+	if !strings.Contains(row, `<td class="num">119.5</td>`) {
+		t.Errorf("L-11's worklist row (score 119.5) reads %q", row)
+	}
+}
+
+// TestDashboard_leadPageValuesInJapanese checks that a lead's page words
+// its status and stage in the page's language (E10): the rule book's
+// words on a Japanese page, New and Untouched on an English one.
+func TestDashboard_leadPageValuesInJapanese(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	createLead(t, tm, "L-u") // New, and Untouched: nobody has called it
+	for _, c := range []struct{ lang, status, stage string }{
+		{"en", "New", "Untouched"},
+		{"ja", "新規", "未着手"},
+	} {
+		body := call(t, tm.h, "GET", "/dashboard/leads/L-u?lang="+c.lang, asManager, nil).Body.String()
+		for _, want := range []string{"<td>" + c.status + "</td><th>", "<td>" + c.stage + "</td><th>"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("L-u's page in %s has no %s", c.lang, want)
+			}
+		}
+	}
+	// The other pages word them alike: the score jumps' statuses (V2),
+	// and what an overdue row was due for (V6).
+	for _, c := range []struct{ target, ja, en string }{
+		{"/dashboard/jumps?lang=ja&days=3", "<td>新規</td>", "<td>New</td>"},
+		{"/dashboard/overdue?lang=ja", "<td>ケイデンス</td>", "<td>cadence</td>"},
+	} {
+		body := call(t, tm.h, "GET", c.target, asManager, nil).Body.String()
+		if !strings.Contains(body, c.ja) || strings.Contains(body, c.en) {
+			t.Errorf("%s shows %s, want %s", c.target, c.en, c.ja)
+		}
+	}
+}

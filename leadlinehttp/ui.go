@@ -20,6 +20,7 @@ import (
 	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/rules"
+	"github.com/leadline/leadline/stage"
 )
 
 //go:embed templates/*.html templates/style.css
@@ -153,6 +154,8 @@ var messages = map[string][2]string{
 	"at":            {"When", "日時"},
 	"rules":         {"Rules", "ルール"},
 	"decision":      {"Decision", "判断"},
+	"kind_request":  {"request", "アプローチ依頼"},
+	"kind_cadence":  {"cadence", "ケイデンス"},
 }
 
 // pageData is what every page's template reads.
@@ -534,6 +537,37 @@ func (s *server) slaPage(ctx context.Context, v routing.Viewer, p *params, d *pa
 		Chart chart
 	}{out, newChart(labels, values, func(f float64) string { return fmt.Sprintf("%.0f%%", f) })}
 	return nil
+}
+
+// Status words a lead's status in the page's language, as the rule book
+// does (E10): "New", 「新規」.
+func (d *pageData) Status(s lead.Status) string {
+	return rules.ValueText(lead.FieldStatus, s.Key(), d.Lang)
+}
+
+// Stage words a cadence stage in the page's language, as the rule book
+// does (E10): "Untouched", 「未着手」.
+func (d *pageData) Stage(s stage.Stage) string {
+	return rules.ValueText(lead.FieldStage, s.Key(), d.Lang)
+}
+
+// Kind words what an overdue row was due for (V6): a request (A4) or a
+// cadence step.
+func (d *pageData) Kind(k lead.DeadlineKind) string {
+	return d.T("kind_" + k.String())
+}
+
+// Subject words an approach request's subject in the page's language:
+// the rule book's own trigger subjects as the rules word them (E10), a
+// policy's own as sales ops wrote them. A request a further trigger was
+// added to joins their subjects with "; " (A6); each is worded alone.
+func (d *pageData) Subject(s string) string {
+	parts := strings.Split(s, "; ")
+	for i, p := range parts {
+		// A subject holds no instant: no zone to move it to.
+		parts[i] = rules.Reason{Key: "request-opened", Values: map[string]string{"subject": p}}.Text(d.Lang, nil)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // stateName words an approach request's state (A4).
