@@ -52,7 +52,7 @@ func (s *server) postEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if p := s.mayRecord(ctx, v, evs); p != nil {
+	if p := s.mayRecord(ctx, v, evs, batch); p != nil {
 		s.problem(w, r, p)
 		return
 	}
@@ -126,8 +126,10 @@ func (s *server) repeats(ctx context.Context, evs []lead.Event, res []EventResul
 // mayRecord says whether v may post evs, and if not the problem to
 // answer: who may write, M2 applied to writes ([routing.Rules.MayRecord]).
 // A hidden lead and a new one a field rep may not create answer as a
-// read of a missing lead does (404); a rep naming another actor, 403.
-func (s *server) mayRecord(ctx context.Context, v routing.Viewer, evs []lead.Event) *problem {
+// read of a missing lead does (404); a rep naming another actor, 403,
+// naming the field as the body spells it: "actor" in a lone event,
+// "events[0].actor" in an array, even an array of one.
+func (s *server) mayRecord(ctx context.Context, v routing.Viewer, evs []lead.Event, batch bool) *problem {
 	rules := &s.pol.Routing
 	var l *lead.Lead
 	for i := range evs {
@@ -144,7 +146,7 @@ func (s *server) mayRecord(ctx context.Context, v routing.Viewer, evs []lead.Eve
 		switch rules.MayRecord(v, l, evs[i].Actor) {
 		case routing.RecordNotYours:
 			field := "actor"
-			if len(evs) > 1 {
+			if batch {
 				field = "events[" + strconv.Itoa(i) + "].actor"
 			}
 			return &problem{Type: typeForbidden, Title: "Not yours to record", Status: http.StatusForbidden,

@@ -342,6 +342,7 @@ func TestHandler_EventsWhoMayRecord(t *testing.T) {
 		{"own lead, another's name", asField, event("x-3", "outbound", "L-f", `,"actor":"rep-ito","channels":"call"`), 403, "actor"},
 		{"batch names another in its second event", asField, "[" + event("x-4", "web_activity", "L-f", `,"topic":"/a"`) + "," +
 			event("x-5", "outbound", "L-f", `,"actor":"field-mgr","channels":"email"`) + "]", 403, "events[1].actor"},
+		{"batch of one names another", asField, "[" + event("x-9", "outbound", "L-f", `,"actor":"rep-ito","channels":"call"`) + "]", 403, "events[0].actor"},
 		{"field manager on the field desk", asFieldManager, event("x-6", "outbound", "L-f", `,"actor":"field-mori","channels":"meeting"`), 202, ""},
 		{"inside rep in another inside rep's name", asIto, event("x-7", "outbound", "L-01", `,"actor":"rep-kato","channels":"call"`), 403, "actor"},
 		{"inside rep creates a lead", asIto, event("x-8", "created", "L-ito", `,"score":"10","profile":{"company":"南海物産"}`), 202, ""},
