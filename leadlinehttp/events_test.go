@@ -248,6 +248,29 @@ func TestHandler_FeedbackTrip(t *testing.T) {
 	}
 }
 
+// TestHandler_FeedbackZone checks that the feedback sheet writes its
+// instants in the asked zone (V8: "times in RFC 3339 in the zone"), and
+// without tz as the lead's response was recorded: L-f responded at
+// 2026-04-09 16:00 in Tokyo.
+func TestHandler_FeedbackZone(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	fieldLead(t, tm)
+	for _, c := range []struct{ tz, want string }{
+		{"", "2026-04-09T16:00:00+09:00"},
+		{"Asia/Tokyo", "2026-04-09T16:00:00+09:00"},
+		{"UTC", "2026-04-09T07:00:00Z"},
+		{"America/New_York", "2026-04-09T03:00:00-04:00"}, // daylight saving time since March
+	} {
+		rec := call(t, tm.h, "GET", "/feedback?campaign=uc-2026&bom=0&tz="+url.QueryEscape(c.tz), asOps, nil)
+		if want := "\nL-f,北斗製作所,uc-2026," + c.want + ","; rec.Code != 200 || !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("GET /feedback?tz=%s: %d, want responded_at %s\n%s", c.tz, rec.Code, c.want, rec.Body)
+		}
+	}
+	if rec := call(t, tm.h, "GET", "/feedback?campaign=uc-2026&tz=Mars/Olympus", asOps, nil); rec.Code != 400 {
+		t.Errorf("GET /feedback?tz=Mars/Olympus: %d, want 400", rec.Code)
+	}
+}
+
 // fieldLead adds the user conference uc-2026, a high-engagement event
 // agreed at kickoff (M7, M13), and L-f, a lead field-mori invited to it
 // and who attended, so that it routes to them (M4).

@@ -17,6 +17,7 @@ import (
 	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/routing"
+	"github.com/leadline/leadline/rules"
 )
 
 // params are a report request's query parameters, parsed (V8).
@@ -340,7 +341,7 @@ func (s *server) getFeedback(w http.ResponseWriter, r *http.Request) {
 		b.WriteString("\uFEFF")
 	}
 	campaign := r.URL.Query().Get("campaign")
-	if _, err := s.eng.ExportFeedback(r.Context(), v, &b, campaign); err != nil {
+	if err := s.writeFeedback(r.Context(), v, &b, campaign, p); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -355,6 +356,29 @@ func (s *server) getFeedback(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
 	w.Write(b.Bytes())
+}
+
+// writeFeedback writes v's feedback sheet for campaign to w, as
+// [leadline.Engine.ExportFeedback] does, with each row's responded_at in
+// the asked zone when the request names one (tz, V8: "RFC 3339 in the
+// zone"); without tz each instant keeps its own zone, as before.
+func (s *server) writeFeedback(ctx context.Context, v routing.Viewer, w io.Writer, campaign string, p *params) error {
+	leads, err := s.eng.Leads(ctx, v, leadline.Query{Campaign: campaign})
+	if err != nil {
+		return err
+	}
+	rows := rules.FeedbackRows(leads, campaign)
+	if p.q.Get("tz") != "" {
+		for i := range rows {
+			if !rows[i].Responded.IsZero() {
+				rows[i].Responded = rows[i].Responded.In(p.frame.Zone)
+			}
+		}
+	}
+	if err := routing.WriteFeedbackCSV(w, rows); err != nil {
+		return fmt.Errorf("leadlinehttp: export feedback: %w", err)
+	}
+	return nil
 }
 
 // attachment is the Content-Disposition of a download named name: its
