@@ -210,6 +210,12 @@ func TestHandler_FeedbackDownload(t *testing.T) {
 	for _, c := range []struct{ campaign, want string }{
 		{"uc-2026", `attachment; filename="feedback-uc-2026-2026-04-09.csv"`},
 		{"秋の展示会", `attachment; filename="feedback--2026-04-09.csv"; filename*=UTF-8''feedback-%E7%A7%8B%E3%81%AE%E5%B1%95%E7%A4%BA%E4%BC%9A-2026-04-09.csv`},
+		// RFC 8187's ext-value: every byte but an attr-char (ALPHA DIGIT
+		// !#$&+-.^_`|~) percent-encoded, in upper-case hex.
+		{"秋:セミナー@東京=1", `attachment; filename="feedback-1-2026-04-09.csv"; filename*=UTF-8''feedback-%E7%A7%8B%3A%E3%82%BB%E3%83%9F%E3%83%8A%E3%83%BC%40%E6%9D%B1%E4%BA%AC%3D1-2026-04-09.csv`},
+		{`a b;c,d'e(f)%*"g?`, `attachment; filename="feedback-abcdefg-2026-04-09.csv"; filename*=UTF-8''feedback-a%20b%3Bc%2Cd%27e%28f%29%25%2A%22g%3F-2026-04-09.csv`},
+		{"x!#$&+^_`|~y", "attachment; filename=\"feedback-x_y-2026-04-09.csv\"; filename*=UTF-8''feedback-x!#$&+^_`|~y-2026-04-09.csv"},
+		{"a/b\\c[d]{e}<f>", `attachment; filename="feedback-abcdef-2026-04-09.csv"; filename*=UTF-8''feedback-a-b-c%5Bd%5D%7Be%7D%3Cf%3E-2026-04-09.csv`},
 	} {
 		rec := call(t, tm.h, "GET", "/feedback?campaign="+url.QueryEscape(c.campaign), asOps, nil)
 		if got := rec.Header().Get("Content-Disposition"); rec.Code != 200 || got != c.want {

@@ -388,9 +388,29 @@ func (s *server) writeFeedback(ctx context.Context, v routing.Viewer, w io.Write
 func attachment(name string) string {
 	v := fmt.Sprintf(`attachment; filename="%s"`, safeName(name))
 	if safeName(name) != name {
-		v += "; filename*=UTF-8''" + url.PathEscape(strings.NewReplacer("/", "-", "\\", "-").Replace(name))
+		v += "; filename*=UTF-8''" + extValue(strings.NewReplacer("/", "-", "\\", "-").Replace(name))
 	}
 	return v
+}
+
+// extValue percent-encodes s for an RFC 8187 ext-value: every byte but
+// an attr-char (ALPHA, DIGIT and !#$&+-.^_`|~) becomes %XX, in upper-case
+// hex. url.PathEscape is not that: it leaves ':', '=', '@' and others as
+// they are.
+func extValue(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }
 
 // safeName keeps the letters, digits, '-', '_' and '.' of s, for a file
