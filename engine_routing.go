@@ -222,15 +222,24 @@ func (e *Engine) CallList(ctx context.Context, v routing.Viewer, campaign string
 // to campaign unless it is "". It returns the number of rows. Write
 // "\ufeff" to w first if the sheet is for Excel.
 func (e *Engine) ExportFeedback(ctx context.Context, v routing.Viewer, w io.Writer, campaign string) (int, error) {
-	leads, err := e.Leads(ctx, v, Query{Campaign: campaign})
+	rows, err := e.FeedbackRows(ctx, v, campaign)
 	if err != nil {
 		return 0, err
 	}
-	rows := rules.FeedbackRows(leads, campaign)
 	if err := routing.WriteFeedbackCSV(w, rows); err != nil {
 		return 0, fmt.Errorf("leadline: export feedback: %w", err)
 	}
 	return len(rows), nil
+}
+
+// FeedbackRows returns the rows of ExportFeedback's sheet (M5), for a
+// host that writes them its own way: in another zone, or as JSON.
+func (e *Engine) FeedbackRows(ctx context.Context, v routing.Viewer, campaign string) ([]routing.FeedbackRow, error) {
+	leads, err := e.Leads(ctx, v, Query{Campaign: campaign})
+	if err != nil {
+		return nil, err
+	}
+	return rules.FeedbackRows(leads, campaign), nil
 }
 
 // ImportFeedback reads a field feedback sheet (M5) and records each row

@@ -17,7 +17,6 @@ import (
 	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/report"
 	"github.com/leadline/leadline/routing"
-	"github.com/leadline/leadline/rules"
 )
 
 // params are a report request's query parameters, parsed (V8).
@@ -359,15 +358,14 @@ func (s *server) getFeedback(w http.ResponseWriter, r *http.Request) {
 }
 
 // writeFeedback writes v's feedback sheet for campaign to w, as
-// [leadline.Engine.ExportFeedback] does, with each row's responded_at in
+// [leadline.Engine.ExportFeedback] does (its rows from Engine.FeedbackRows), with each row's responded_at in
 // the asked zone when the request names one (tz, V8: "RFC 3339 in the
 // zone"); without tz each instant keeps its own zone, as before.
 func (s *server) writeFeedback(ctx context.Context, v routing.Viewer, w io.Writer, campaign string, p *params) error {
-	leads, err := s.eng.Leads(ctx, v, leadline.Query{Campaign: campaign})
+	rows, err := s.eng.FeedbackRows(ctx, v, campaign)
 	if err != nil {
 		return err
 	}
-	rows := rules.FeedbackRows(leads, campaign)
 	if p.q.Get("tz") != "" {
 		for i := range rows {
 			if !rows[i].Responded.IsZero() {
