@@ -561,14 +561,7 @@ func (d *pageData) Kind(k lead.DeadlineKind) string {
 // the rule book's own trigger subjects as the rules word them (E10), a
 // policy's own as sales ops wrote them. A request a further trigger was
 // added to joins their subjects with "; " (A6); each is worded alone.
-func (d *pageData) Subject(s string) string {
-	parts := strings.Split(s, "; ")
-	for i, p := range parts {
-		// A subject holds no instant: no zone to move it to.
-		parts[i] = rules.Reason{Key: "request-opened", Values: map[string]string{"subject": p}}.Text(d.Lang, nil)
-	}
-	return strings.Join(parts, "; ")
-}
+func (d *pageData) Subject(s string) string { return rules.SubjectText(s, d.Lang) }
 
 // stateName words an approach request's state (A4).
 func (d *pageData) State(s lead.RequestState) string {

@@ -133,8 +133,8 @@ func (t *Texts) data(n Notification) TextData {
 	case NoteApproachRequest, NoteRequestUpdated:
 		// The rule book's own trigger subjects read in the team's
 		// language; a policy's own are shown as sales ops wrote them.
-		if w, ok := jaSubjects[n.Detail]; ok && ja {
-			d.Detail = w
+		if ja {
+			d.Detail = SubjectText(n.Detail, t.lang)
 		}
 	}
 	if d.Recipient == "" {
@@ -147,6 +147,23 @@ func (t *Texts) data(n Notification) TextData {
 }
 
 var jaWeekdays = [7]string{"日", "月", "火", "水", "木", "金", "土"}
+
+// SubjectText words an approach request's subject in lang: the rule
+// book's own trigger subjects (A1-A3, M1) and A8's score jump in the
+// catalogue's words, a policy's own subject as sales ops wrote it (E10).
+// A subject that joins several (A6: "a; b") is worded part by part.
+func SubjectText(subject string, lang Language) string {
+	parts := strings.Split(subject, "; ")
+	for i, p := range parts {
+		r := ParseReason(lead.Change{Field: lead.FieldRequest, Rule: "A8", To: lead.RequestOpen.String(), Reason: p})
+		if r.Key == "target-jump" {
+			parts[i] = r.Text(lang, nil) // a rise holds no instant
+		} else if w, ok := jaSubjects[p]; ok && lang == Japanese {
+			parts[i] = w
+		}
+	}
+	return strings.Join(parts, "; ")
+}
 
 // followUpFrom words what sent a field follow-up: the Detail of one is
 // the kind of the lead's own activity that sent it (M11: an inquiry, a

@@ -86,3 +86,26 @@ func TestTexts_E10(t *testing.T) {
 		}
 	})
 }
+
+// TestSubjectText: an approach request's subject reads in the team's
+// language where the rule book wrote it (A1-A3, M1, A8's jump), joined
+// subjects part by part (A6), a policy's own as written (E10).
+func TestSubjectText(t *testing.T) {
+	for _, c := range []struct {
+		subject string
+		lang    rules.Language
+		want    string
+	}{
+		{"Inquiry from an MQL (score at or above the threshold)", rules.English, "Inquiry from an MQL (score at or above the threshold)"},
+		{"Inquiry from an MQL (score at or above the threshold)", rules.Japanese, "MQL からの問い合わせ（スコアが閾値以上）"},
+		{"target account's score rose 30 since yesterday", rules.Japanese, "ターゲット企業のスコアが前日から 30 上昇"},
+		{"Inquiry (score below the threshold); target account's score rose 12.5 since yesterday", rules.Japanese,
+			"問い合わせ（スコアが閾値未満）; ターゲット企業のスコアが前日から 12.5 上昇"},
+		{"展示会の資料請求", rules.Japanese, "展示会の資料請求"},
+		{"Pricing page visit", rules.Japanese, "Pricing page visit"},
+	} {
+		if got := rules.SubjectText(c.subject, c.lang); got != c.want {
+			t.Errorf("SubjectText(%q, %s) = %q, want %q", c.subject, c.lang, got, c.want)
+		}
+	}
+}
