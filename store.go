@@ -129,6 +129,18 @@ type LeadStore interface {
 // Outbox holds the notifications written by [LeadStore.Apply] until a
 // notifier accepts them (E4, E9), and those it kept refusing aside, in a
 // dead-letter list a host reads and retries.
+//
+// A store may also offer
+//
+//	ReleaseOutbox(ctx context.Context, keys []string, until time.Time) error
+//
+// which ends the claims made until until on the notifications with keys,
+// uncounted in their Attempts and claimable at once, leaving alone any
+// claimed again since (its claim ends at another instant). A Deliver cut
+// short calls it for what it claimed and never handed to the notifier,
+// so that a shutdown does not spend their attempts; without it their
+// claims lapse after the lease, counted. memstore and postgres offer it,
+// and storetest checks it where offered.
 type Outbox interface {
 	// ClaimOutbox returns up to limit notifications that are not hidden by
 	// an earlier claim or a failure's retry instant at now, in the order
