@@ -132,9 +132,18 @@ func (c *Config) Validate() error {
 	if o, ok := c.Roster.(*routing.Org); ok && o != nil {
 		// A static roster is checked once here; any roster's teams are
 		// checked again each time the engine reads them.
-		for name, t := range map[string]*routing.Team{"inside": &o.Inside, "field": &o.Field} {
-			if err := t.Validate(); err != nil {
-				errs = append(errs, leaderr.Prefix("config.roster."+name+".", err))
+		for _, team := range [...]struct {
+			name string
+			t    routing.Team
+		}{{"inside", o.Inside}, {"field", o.Field}} {
+			// Named by the roster's own field, not by the team's id too.
+			t := team.t
+			id := t.ID
+			t.ID = ""
+			if err := lead.CheckID("config.roster."+team.name+".id", id); err != nil {
+				errs = append(errs, err)
+			} else if err := t.Validate(); err != nil {
+				errs = append(errs, leaderr.Prefix("config.roster."+team.name+".", err))
 			}
 		}
 	}

@@ -181,7 +181,7 @@ func (e *Event) Validate() error {
 		return leaderr.Errorf("lead", "required")
 	case e.At.IsZero():
 		return leaderr.Errorf("at", "required: when the %s happened", e.Kind)
-	case e.At.Year() < EarliestYear:
+	case e.At.UTC().Year() < EarliestYear: // the instant's year, whatever offset wrote it
 		// The Unix epoch and year 1 are what an integration sends for an
 		// unset timestamp; taken as real, they would fire every deadline
 		// at once (E6, E9).

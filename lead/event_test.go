@@ -277,3 +277,47 @@ func TestEvent_UnmarshalJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestEvent_Validate_yearOfTheInstant: "2000 or later" is a rule on the
+// instant, whatever offset the sender wrote it in (E6).
+func TestEvent_Validate_yearOfTheInstant(t *testing.T) {
+	for _, c := range []struct {
+		at string
+		ok bool
+	}{
+		{"1999-12-31T20:00:00-05:00", true}, // 2000-01-01T01:00Z
+		{"2000-01-01T01:00:00Z", true},
+		{"2000-01-01T08:00:00+09:00", false}, // 1999-12-31T23:00Z
+		{"1999-12-31T23:59:59Z", false},
+	} {
+		var e lead.Event
+		if err := json.Unmarshal([]byte(`{"id":"e1","kind":"inquiry","lead":"L-1","at":"`+c.at+`"}`), &e); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Validate(); (err == nil) != c.ok {
+			t.Errorf("at %s: Validate = %v; want ok %v", c.at, err, c.ok)
+		}
+	}
+}
+
+// TestEvent_scoreTextLimit: a score's text holds at most MaxScoreText
+// characters whether it comes as a JSON number or a JSON string (E6, E9).
+func TestEvent_scoreTextLimit(t *testing.T) {
+	hundred := func(n int) string { return "1E" + strings.Repeat("0", n-3) + "2" } // 100, n characters
+	for _, c := range []struct {
+		score string
+		ok    bool
+	}{
+		{hundred(lead.MaxScoreText), true},
+		{`"` + hundred(lead.MaxScoreText) + `"`, true},
+		{hundred(lead.MaxScoreText + 1), false},
+		{hundred(lead.MaxScoreText + 2), false},
+		{`"` + hundred(lead.MaxScoreText+1) + `"`, false},
+	} {
+		var e lead.Event
+		err := json.Unmarshal([]byte(`{"id":"e1","kind":"inquiry","lead":"L-1","at":"2026-04-08T10:00:00+09:00","score":`+c.score+`}`), &e)
+		if (err == nil) != c.ok {
+			t.Errorf("score of %d characters: %v; want ok %v", len(c.score), err, c.ok)
+		}
+	}
+}

@@ -63,8 +63,12 @@ func errScoreText(n int) error {
 // CheckScoreText refuses a score's text, as it came (JSON's quotes
 // included), that is too long to be a score, before it is parsed (E6).
 func CheckScoreText(b []byte) error {
-	if len(b) > MaxScoreText+2 {
-		return errScoreText(len(b))
+	n := len(b)
+	if n >= 2 && b[0] == '"' && b[n-1] == '"' {
+		n -= 2 // a JSON string's quotes are not the score's
+	}
+	if n > MaxScoreText {
+		return errScoreText(n)
 	}
 	return nil
 }

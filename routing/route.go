@@ -258,6 +258,9 @@ func (r Rules) Normalize(threshold lead.Threshold) Rules {
 		r.InsideTypes = slices.Clone(r.InsideTypes)
 	}
 	r.Survey = slices.Clone(r.Survey)
+	for i := range r.Survey {
+		r.Survey[i].AnyOf = slices.Clone(r.Survey[i].AnyOf) // the answers too: the engine's own
+	}
 	if r.Handoff == 0 {
 		r.Handoff = lead.BANTNeed | lead.BANTTimeline
 	}

@@ -102,15 +102,20 @@ func (t *Team) Has(rep string) bool {
 	return rep != "" && (rep == t.Manager || slices.ContainsFunc(t.Reps, func(r Rep) bool { return r.ID == rep }))
 }
 
-// Validate reports an empty, malformed ([lead.CheckID]) or duplicated
-// rep id, a malformed manager id, or a negative capacity, as a
+// Validate reports a malformed team id ([lead.CheckID]: it names the
+// team's round-robin sequence in the store), an empty, malformed or
+// duplicated rep id, a malformed manager id, or a negative capacity, as a
 // [*leaderr.FieldError]: a roster that lists a rep twice would give that
 // rep a double share of the round robin (M9). It allocates nothing for a
-// good team, so the engine checks every team it is handed.
+// good team of up to 32 reps, and one set for a larger one, so the
+// engine checks every team it is handed.
 func (t *Team) Validate() error {
 	// The engine checks each team it is handed (M9): the prefix and the
 	// field names are built on the way to an error only, so that a valid
 	// team costs no allocation.
+	if err := lead.CheckID("id", t.ID); err != nil {
+		return err
+	}
 	if err := lead.CheckID("manager", t.Manager); err != nil {
 		return leaderr.Prefix(t.prefix(), err)
 	}

@@ -322,6 +322,17 @@ func (c *BusinessCalendar) at(date bizDate, tod time.Duration) time.Time {
 	s, ns := tod/time.Second, tod%time.Second
 	r := time.Date(date.y, date.m, date.d, int(h), int(m), int(s), int(ns), c.loc)
 	if rh, rm, rs := r.Clock(); (date == bizDateOf(r) && rh == int(h) && rm == int(m) && rs == int(s)) || tod == 0 && h == 24 {
+		// A wall time the clocks show twice (they fall back) is reached
+		// at its first showing; time.Date returns either, by zone (T14).
+		if start, _ := r.ZoneBounds(); !start.IsZero() {
+			_, was := start.Add(-time.Nanosecond).Zone()
+			if _, now := r.Zone(); was > now {
+				first := r.Add(-time.Duration(was-now) * time.Second)
+				if fh, fm, fs := first.Clock(); first.Before(start) && bizDateOf(first) == bizDateOf(r) && fh == rh && fm == rm && fs == rs {
+					return first
+				}
+			}
+		}
 		return r
 	}
 	// The wall time does not exist: it falls in a gap where the clocks

@@ -575,3 +575,68 @@ func TestWorking_V6(t *testing.T) {
 		t.Errorf("stage.Working(nil) = %v, want wall-clock 3h", got)
 	}
 }
+
+// A wall time the clocks show twice is reached at its first showing
+// (T14), in zones east of UTC as west of it.
+var everyDay = []time.Weekday{time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday}
+
+
+// ---------------------------------------------------------------------
+// Finding: a repeated wall time (DST fall-back) is reached at its SECOND
+// showing in zones at or east of UTC (Europe/London, Australia/Sydney),
+// though T14 says "one that occurs twice (the repeated hour) at its first
+// showing".
+// ---------------------------------------------------------------------
+
+// TestBusinessCalendar_repeatedHourCountDays_T14: CountDays lands "at the same clock
+// time" one working day later; when that clock time occurs twice, T14
+// says the first showing.
+func TestBusinessCalendar_repeatedHourCountDays_T14(t *testing.T) {
+	for _, tc := range []struct {
+		zone       string
+		start      time.Time // local, unambiguous, the day before the change
+		wantUTC    time.Time // the first showing of the same clock time the next day
+		secondsUTC time.Time // the second showing, for the message
+	}{
+		// London: 2026-10-25 02:00 BST -> 01:00 GMT; 01:30 occurs at 00:30Z and 01:30Z.
+		{"Europe/London", time.Date(2026, 10, 24, 1, 30, 0, 0, mustLoad(t, "Europe/London")),
+			time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC), time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC)},
+		// Sydney: 2026-04-05 03:00 AEDT -> 02:00 AEST; 02:30 occurs at 15:30Z and 16:30Z on 04-04.
+		{"Australia/Sydney", time.Date(2026, 4, 4, 2, 30, 0, 0, mustLoad(t, "Australia/Sydney")),
+			time.Date(2026, 4, 4, 15, 30, 0, 0, time.UTC), time.Date(2026, 4, 4, 16, 30, 0, 0, time.UTC)},
+		// New York (west of UTC): 2026-11-01 02:00 EDT -> 01:00 EST; 01:30 at 05:30Z and 06:30Z.
+		{"America/New_York", time.Date(2026, 10, 31, 1, 30, 0, 0, mustLoad(t, "America/New_York")),
+			time.Date(2026, 11, 1, 5, 30, 0, 0, time.UTC), time.Date(2026, 11, 1, 6, 30, 0, 0, time.UTC)},
+	} {
+		c := mustCalendar(t, stage.BusinessHours{Zone: tc.zone, Start: stage.At(0, 0), End: stage.At(24, 0),
+			Workdays: everyDay, CountDays: true})
+		got := c.Add(tc.start, 24*time.Hour)
+		if !got.Equal(tc.wantUTC) {
+			t.Errorf("%s: CountDays Add(%v, 24h) = %v (%v); want the first showing %v (second showing is %v) (T14)",
+				tc.zone, tc.start, got, got.UTC(), tc.wantUTC, tc.secondsUTC)
+		}
+	}
+}
+
+// TestBusinessCalendar_openingInRepeatedHour_T14: a business that opens at 01:30 in
+// London opens, on the fall-back Sunday, at the first 01:30 (T14).
+func TestBusinessCalendar_openingInRepeatedHour_T14(t *testing.T) {
+	lon := mustLoad(t, "Europe/London")
+	c := mustCalendar(t, stage.BusinessHours{Zone: "Europe/London", Start: stage.At(1, 30), End: stage.At(18, 0), Workdays: everyDay})
+	firstOpening := time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC) // 01:30 BST
+	// Saturday 17:00 + 1h ends exactly at Saturday's closing: the deadline
+	// is the next opening (T14), Sunday's 01:30, first showing.
+	sat := time.Date(2026, 10, 24, 17, 0, 0, 0, lon)
+	if got := c.Add(sat, time.Hour); !got.Equal(firstOpening) {
+		t.Errorf("Add(%v, 1h) = %v (%v); want the next opening at the first 01:30, %v (T14)", sat, got, got.UTC(), firstOpening)
+	}
+	// 01:45 BST (00:45Z) is after the first 01:30: open.
+	if at := time.Date(2026, 10, 25, 0, 45, 0, 0, time.UTC); !c.IsOpen(at) {
+		t.Errorf("IsOpen(%v = %v) = false; the business opened at the first 01:30 (T14)", at, at.In(lon))
+	}
+	// Sunday's working time is 01:30 BST (00:30Z) to 18:00 GMT (18:00Z): 17h30m.
+	from, to := time.Date(2026, 10, 24, 18, 0, 0, 0, lon), time.Date(2026, 10, 26, 0, 0, 0, 0, lon)
+	if got := stage.Working(c, from, to); got != 17*time.Hour+30*time.Minute {
+		t.Errorf("Working over the fall-back Sunday = %v, want 17h30m", got)
+	}
+}
