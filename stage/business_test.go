@@ -580,7 +580,6 @@ func TestWorking_V6(t *testing.T) {
 // (T14), in zones east of UTC as west of it.
 var everyDay = []time.Weekday{time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday}
 
-
 // ---------------------------------------------------------------------
 // Finding: a repeated wall time (DST fall-back) is reached at its SECOND
 // showing in zones at or east of UTC (Europe/London, Australia/Sydney),
