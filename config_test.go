@@ -57,6 +57,10 @@ func TestConfig_Validate(t *testing.T) {
 			[]string{"policy.cadence.stage1.template"}},
 		{"NUL in a survey question", leadline.Config{Policy: leadline.Policy{Routing: routing.Rules{
 			Survey: []routing.Predicate{{Question: "q\x00", AnyOf: []string{"a"}}}}}}, []string{"policy.routing.survey[0].question"}},
+		{"a roster's bad reps, named by the roster's fields once each", leadline.Config{Roster: &routing.Org{
+			Inside: routing.Team{ID: "inside", Reps: []routing.Rep{{ID: "a"}, {ID: ""}}},
+			Field:  routing.Team{ID: "field\x00", Reps: []routing.Rep{{ID: "f"}}}}},
+			[]string{"config.roster.inside.reps[1].id", "config.roster.field.id"}},
 		{"a nil business calendar", leadline.Config{Policy: leadline.Policy{Cadence: stage.Policy{Calendar: (*stage.BusinessCalendar)(nil)}}},
 			[]string{"policy.cadence.calendar"}},
 	}
@@ -159,13 +163,20 @@ func TestEngine_Deliver_textInTheTeamsLanguage(t *testing.T) {
 // returned, leaves the running engine's as they were validated.
 func TestEngine_Policy_ownsItsRows(t *testing.T) {
 	pol := leadline.DefaultPolicy()
+	pol.Routing.Survey = []routing.Predicate{{Question: "budget", AnyOf: []string{"yes"}}}
 	eng, err := leadline.New(memstore.New(), leadline.Config{Policy: pol})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pol.Triggers.Rules[0].Priority = 0
-	eng.Policy().Triggers.Rules[0].Priority = 9
+	pol.Routing.Survey[0].AnyOf[0] = "no"
+	cp := eng.Policy()
+	cp.Triggers.Rules[0].Priority = 9
+	cp.Routing.Survey[0].AnyOf[0] = "maybe"
 	if got := eng.Policy().Triggers.Rules[0].Priority; got != 1 {
 		t.Errorf("the running engine's A1 priority is %d after editing copies of its policy; want 1", got)
+	}
+	if got := eng.Policy().Routing.Survey[0].AnyOf[0]; got != "yes" {
+		t.Errorf("the running engine's survey answer is %q after editing copies of its policy; want yes", got)
 	}
 }

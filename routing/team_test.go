@@ -394,3 +394,21 @@ func TestOrg_Team(t *testing.T) {
 		}
 	}
 }
+
+// TestTeam_Validate_teamID: a team's id names its round-robin sequence
+// in the store, so it follows the one rule for ids (E6, M9).
+func TestTeam_Validate_teamID(t *testing.T) {
+	t.Parallel()
+	for _, id := range []string{"in\x00side", "inside\n", " inside", "in\xffside", strings.Repeat("x", 200)} {
+		tm := routing.Team{ID: id, Manager: "m", Reps: []routing.Rep{{ID: "a"}}}
+		if fe, ok := errors.AsType[*leaderr.FieldError](tm.Validate()); !ok || fe.Field != "id" {
+			t.Errorf("team id %q: Validate() = %v, want a FieldError for id", id, tm.Validate())
+		}
+	}
+	for _, id := range []string{"", "inside", "内勤チーム"} {
+		tm := routing.Team{ID: id, Manager: "m", Reps: []routing.Rep{{ID: "a"}}}
+		if err := tm.Validate(); err != nil {
+			t.Errorf("team id %q: Validate() = %v, want nil", id, err)
+		}
+	}
+}
