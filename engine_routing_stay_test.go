@@ -10,6 +10,7 @@ import (
 	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/routing"
 	"github.com/leadline/leadline/rules"
+	"github.com/leadline/leadline/stage"
 )
 
 // noInsideWork fails t when lead id runs an inside cadence, has an
@@ -268,5 +269,26 @@ func TestEngine_E10_fieldFollowUpText(t *testing.T) {
 	ns := h.take(t)
 	if len(ns) != 1 || !strings.Contains(ns[0].Text, "MQL からの問い合わせ（スコアが閾値以上）") {
 		t.Errorf("Japanese approach request %v; want the A1 subject in Japanese (E10)", ns)
+	}
+}
+
+// TestEngine_M1_insideTypeMakesARequest: a response that its campaign's
+// type sends to inside sales below the threshold makes an approach
+// request, as M1 says of any response the model sends there, with the
+// policy's response row's priority and a subject that says why.
+func TestEngine_M1_insideTypeMakesARequest(t *testing.T) {
+	pol := leadline.DefaultPolicy()
+	pol.Routing.InsideTypes = []routing.CampaignType{routing.WebInquiry, routing.ExternalSeminar}
+	pol.Language = rules.Japanese
+	h := newRouting(t, leadline.Config{Policy: pol})
+	h.create(t, "L-1", score("40"), "")
+	h.respond(t, "L-1", webinar.ID, lead.ResponseAttended, nil)
+	l := h.lead(t, "L-1")
+	if !l.Request.Outstanding() || l.Request.Priority != 2 || l.Owner == "" || l.Track.Stage != stage.Untouched {
+		t.Fatalf("request %+v owner %q stage %v; want an open priority-2 request, an owner and a cadence from Untouched (M1, T1)", l.Request, l.Owner, l.Track.Stage)
+	}
+	ns := h.take(t)
+	if len(ns) != 1 || ns[0].Kind != leadline.NoteApproachRequest || !strings.Contains(ns[0].Text, "内勤がフォローする種別のキャンペーン反応") {
+		t.Errorf("notifications %v; want the approach request, its subject in Japanese", ns)
 	}
 }

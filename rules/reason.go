@@ -588,6 +588,7 @@ var (
 		"Inquiry (score below the threshold)":                   "問い合わせ（スコアが閾値未満）",
 		"Document download by an MQL":                           "MQL による資料ダウンロード",
 		"Campaign response from an MQL":                         "MQL のキャンペーン反応",
+		insideTypeSubject:                                       "内勤がフォローする種別のキャンペーン反応",
 	}
 	// jaRoutingReasons words routing's reasons (M1-M8, M12, S5), by their
 	// English text.

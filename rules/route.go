@@ -149,8 +149,27 @@ func (s *Step) route(d routing.Decision, ev *lead.Event, c *routing.Campaign, at
 		return nil
 	}
 	s.record(at, lead.ActorEngine, lead.FieldRoute, s.Lead.Desk.String(), lead.DeskInside.String(), rule, reason)
-	return s.request(triggerKind(c.Type, ev.Response), at)
+	kind := triggerKind(c.Type, ev.Response)
+	row, ok := s.Policy.Triggers.Match(kind, s.Lead.Score)
+	if !ok && kind == lead.EventResponse && d.Why&routing.BecauseInsideType != 0 {
+		// Sent to inside sales by its campaign type whatever the score
+		// (M1): the policy's first response row makes the request, with
+		// the subject saying why, as a below-threshold inquiry makes one
+		// (A2).
+		for i := range s.Policy.Triggers.Rules {
+			if r := s.Policy.Triggers.Rules[i]; r.On == lead.EventResponse {
+				r.Subject = insideTypeSubject
+				row, ok = &r, true
+				break
+			}
+		}
+	}
+	return s.requestRow(row, ok, at)
 }
+
+// insideTypeSubject is the subject of a request made for a response that
+// its campaign's type sends to inside sales below the threshold (M1).
+const insideTypeSubject = "Campaign response of a type inside sales follows up"
 
 // triggerKind maps a response routed to inside sales onto the trigger
 // table (A1-A3, A7): an inquiry is an inquiry, a download a download,
