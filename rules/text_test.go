@@ -109,3 +109,35 @@ func TestSubjectText(t *testing.T) {
 		}
 	}
 }
+
+// TestTexts_handOnSaysTheStep: a lead handed on mid-cadence (T13) is not
+// called untouched: the text names its stage and the step now due; a T1
+// reassignment still says the first attempt (E10).
+func TestTexts_handOnSaysTheStep(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Date(2026, 4, 16, 13, 0, 0, 0, tokyo)
+	for _, c := range []struct {
+		lang  rules.Language
+		kind  rules.NotificationKind
+		stage stage.Stage
+		want  string
+	}{
+		{rules.English, rules.NoteReassigned, stage.Stage2, "Lead L-1 (Stage2) reassigned to you from aiko; the Stage3 attempt is due 2026-04-16 13:00 JST"},
+		{rules.English, rules.NoteReassigned, stage.Untouched, "Untouched lead L-1 reassigned to you from aiko; first attempt due 2026-04-16 13:00 JST"},
+		{rules.Japanese, rules.NoteReassigned, stage.Stage2, "リード L-1（Stage2）が aiko さんからあなたに再割り当てされました。Stage3のアプローチの期限は 4月16日(木) 13:00 JST です"},
+		{rules.English, rules.NoteEscalated, stage.Stage1, "Lead L-1 (Stage1) handed to you after its reassignments (last owner aiko)"},
+		{rules.Japanese, rules.NoteEscalated, stage.Untouched, "未着手のリード L-1 は再割り当ての上限に達したため、あなたに引き渡されました（前の担当：aiko）"},
+	} {
+		tx, err := rules.NewTexts(c.lang, tokyo, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := rules.Notification{Kind: c.kind, Lead: "L-1", To: "ben", Rule: "T13", Stage: c.stage, Due: due, Detail: "aiko"}
+		if got := tx.Render(n); got != c.want {
+			t.Errorf("%s %s at %v:\n got %q\nwant %q", c.lang, c.kind, c.stage, got, c.want)
+		}
+	}
+}
