@@ -51,7 +51,7 @@
 // # Why, and what the team sees
 //
 // [Engine.Explain] lists the decisions the rules made about a lead, each
-// with its rule ids ("T1: untouched past the Stage1 window"), its reason as
+// with its rule ids ("T1: no attempt within the Stage1 window (48h)"), its reason as
 // values, and its text in the team's language and zone; [Decision.TextIn]
 // writes it in a reader's. Package
 // report computes the team's daily views from the store's read side:

@@ -79,7 +79,8 @@ type Config struct {
 	// DeliveryAttempts is how many times Deliver tries a notification
 	// before it sets it aside in the dead-letter list ([Engine.DeadLetters],
 	// [Engine.Retry]), so that the rest of the outbox flows: with the
-	// default backoff, 10 attempts span about 4.5 hours. Defaults to 10.
+	// default backoff, 10 attempts span about 4 hours (1+2+4+...+60+60+60
+	// minutes). Defaults to 10.
 	DeliveryAttempts int
 	// Interval is how often [Engine.Run] sweeps and delivers. Defaults to
 	// 1 minute.

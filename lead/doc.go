@@ -2,7 +2,8 @@
 // statuses of docs/RULES.md section 1 and their transitions (S1-S5), the [Lead]
 // value with its approach [Request] and touch [stage.Track], the [Event]s
 // a host reports, the history of changes (E3), scores as decimals (E7),
-// and the sentinel errors every store and the engine share.
+// and the checks every string and score takes where it enters (E6); the
+// errors they return are in package leaderr.
 //
 // # Statuses
 //

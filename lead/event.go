@@ -215,7 +215,7 @@ func (e *Event) Validate() error {
 			// yet, and the response routes nowhere that met_by could
 			// change (M4, E9).
 			if e.MetBy != "" {
-				return leaderr.Errorf("met_by", "a %s response does not read it: nobody meets the person before the event; leave it empty (E9)", e.Response)
+				return leaderr.Errorf("met_by", "%s %s response does not read it: nobody meets the person before the event; leave it empty (E9)", article(e.Response.String()), e.Response)
 			}
 		}
 	case EventBANT, EventHandoff, EventAccept, EventFeedback:
@@ -335,7 +335,7 @@ func (e *Event) checkReads() error {
 		{e.Feedback != (Feedback{}), readsFeedback, "feedback"},
 	} {
 		if f.set && r&f.bit == 0 {
-			return leaderr.Errorf(f.field, "a %s event does not read it; leave it empty (E9)", e.Kind)
+			return leaderr.Errorf(f.field, "%s %s event does not read it; leave it empty (E9)", article(e.Kind.String()), e.Kind)
 		}
 	}
 	return nil
@@ -364,4 +364,12 @@ func (s scoreJSON) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	return s.d.UnmarshalJSON(b)
+}
+
+// article is the English article before word: "an inquiry", "a download".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

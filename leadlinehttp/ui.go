@@ -92,7 +92,7 @@ func AcceptLanguage(header string) (rules.Language, bool) {
 
 // messages are the dashboard's words in English and Japanese.
 var messages = map[string][2]string{
-	"title":         {"Leads", "リード"},
+	"title":         {"leadline", "leadline"},
 	"top":           {"Top screen", "トップ画面"},
 	"requests":      {"Open approach requests", "未対応のアプローチ依頼"},
 	"worklist":      {"Worklist (Stage1-4)", "ワークリスト（Stage1〜4）"},

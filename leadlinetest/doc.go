@@ -4,7 +4,8 @@
 // notification the engine delivers.
 //
 // A test reports events, moves the clock, sweeps and delivers itself, and
-// looks at what was delivered; nothing waits on real time (E1):
+// looks at what was delivered; no deadline waits on real time (E1), and
+// a move of the clock costs about a real millisecond (clock.Mock's):
 //
 //	k := leadlinetest.New(t, leadline.Config{Roster: org})
 //	k.Handle(lead.Event{Kind: lead.EventCreated, Lead: "L-1", Score: decimal.NewFromInt(120)})

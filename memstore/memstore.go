@@ -15,7 +15,7 @@
 // # Costs
 //
 // One mutex guards the store. [Store.Lead], [Store.Seen],
-// [Store.Ticket] and [Store.Load] cost O(1) per id or rep, and Lead
+// [Store.NextTicket] and [Store.Load] cost O(1) per id or rep, and Lead
 // allocates nothing for a lead without Passed or Responses.
 // [Store.Apply] costs O(log n) in the number of pending deadlines, plus its
 // history and outbox. [Store.ClaimDue] costs O((k+e) log n) for k claimed

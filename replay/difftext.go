@@ -77,7 +77,7 @@ var english = diffTexts{
 var japaneseNouns = map[string]string{
 	"requests": "アプローチ依頼", "attempted": "初回アプローチ済みの依頼", "late": "期限後のステップ",
 	"reassignments": "再割り当て", "reminders": "リマインダー", "escalations": "マネージャーへのエスカレーション",
-	"recycles": "リサイクル", "connections": "コネクト", "breaches": "SLA 違反", "handoffs": "フィールドセールスへの引き渡し",
+	"recycles": "リサイクル", "connections": "接続", "breaches": "SLA 違反", "handoffs": "フィールドセールスへの引き渡し",
 }
 
 var japanese = diffTexts{

@@ -15,14 +15,17 @@
 //
 // # Where each rule lives
 //
-//	request.go       A1-A7   approach requests: triggers, priorities, merging, re-engagement;
-//	                         M9 staffing when a cadence starts
+//	step.go          E8, E9  a step: an event or a firing, its history, scores, notifications
+//	request.go       A1-A8   approach requests: triggers, priorities, merging, re-engagement,
+//	                         target-account jumps; M11 the follow-up model of every trigger;
+//	                         M9 staffing when a cadence starts; S5 suppression
 //	status.go        S1-S5   a person's status decisions, protected statuses
-//	cadence.go       T1-T10  attempts, contact, deadlines, reassignment, escalation, recycling
-//	route.go         M1-M4, M8  campaign responses routed by engagement and follow-up model
+//	cadence.go       T1-T14  attempts, contact, deadlines, reassignment, escalation, recycling
+//	                         (S3), repeated reminders; A4 request deadlines; E5 firing order
+//	route.go         M1-M4, M8, M11  campaign responses routed by engagement and follow-up model
 //	handoff.go       M5, M10 BANT, the hand-off to field sales, field feedback and its sheet
 //	calllist.go      M6      inside sales' call list of a hybrid campaign
-//	campaign.go      M7      the follow-up model agreed at kickoff
+//	campaign.go      M7, M13 the follow-up model agreed at kickoff, and who agreed it
 //	notification.go  E4      notifications, their kinds and idempotency keys
 //	text.go          E10     notification texts in the team's language and zone
 //	reason.go        E3, E10 the reason catalogue: every kind of decision history records,

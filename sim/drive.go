@@ -14,7 +14,7 @@ import (
 
 // Drive is the invitation drive of a hybrid campaign (M6): field reps
 // invite the people they know ([Drive.Invite]), inside reps call the rest
-// from the campaign's call list ([Drive.CallList], [Drive.Call]) and invite
+// from the campaign's call list ([Drive.CallList], [Drive.CallsDone]) and invite
 // those they reach, and the invited register ([Drive.Register]) by the
 // time registration closes. The engine credits whoever invited them. The
 // drive logs its days to Log.

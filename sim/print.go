@@ -104,8 +104,8 @@ func (s *Sim) PrintCredits(ctx context.Context, p *Printer, v routing.Viewer, ca
 	}
 	p.Printf(row, "total", "", total.Registrations, total.Attendance, total.PreSQLs, total.Opportunities)
 	// Feedback that confirms an opportunity continues through the hand-off
-	// (M5) with no inside rep behind it; the library credits its Pre-SQL
-	// to nobody, the marketing row. Say so.
+	// (M5) with no inside rep behind it: no Pre-SQL is credited for it, to
+	// anyone (Credits). Say so.
 	leads, err := s.eng.Leads(ctx, Ops, leadline.Query{Campaign: campaign})
 	if err != nil {
 		return err
@@ -119,7 +119,7 @@ func (s *Sim) PrintCredits(ctx context.Context, p *Printer, v routing.Viewer, ca
 		}
 	}
 	if orphan > 0 {
-		p.Printf("  (marketing's %d Pre-SQLs are opportunities field confirmed in its feedback (M5), which no inside rep handed off)\n", orphan)
+		p.Printf("  (%d opportunities field confirmed in its feedback (M5) carry no Pre-SQL: no inside rep handed them off)\n", orphan)
 	}
 	reached := map[bool]string{true: "reached", false: "not reached"}[progress.Reached()]
 	p.Printf("  inside sales against its targets: registrations %d of %d, attendance %d of %d: %s\n",
