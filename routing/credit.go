@@ -60,20 +60,28 @@ func Credits(campaign string, leads []lead.Lead) []Credit {
 	}
 	for i := range leads {
 		l := &leads[i]
-		responded, registered, attended := false, false, false
-		for _, t := range l.Responses {
+		// The oldest registration and attendance, whatever order they
+		// were recorded in (a late delivery appends an older one).
+		responded := false
+		var registered, attended *lead.Touch
+		for j := range l.Responses {
+			t := &l.Responses[j]
 			if t.Campaign != campaign || t.Kind == lead.ResponseListed {
 				continue
 			}
 			responded = true
 			switch {
-			case t.Kind == lead.ResponseRegistered && !registered:
-				registered = true
-				credit(t.By).Registrations++
-			case t.Kind == lead.ResponseAttended && !attended:
-				attended = true
-				credit(t.By).Attendance++
+			case t.Kind == lead.ResponseRegistered && (registered == nil || t.At.Before(registered.At)):
+				registered = t
+			case t.Kind == lead.ResponseAttended && (attended == nil || t.At.Before(attended.At)):
+				attended = t
 			}
+		}
+		if registered != nil {
+			credit(registered.By).Registrations++
+		}
+		if attended != nil {
+			credit(attended.By).Attendance++
 		}
 		if !responded {
 			continue

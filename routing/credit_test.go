@@ -217,3 +217,19 @@ func TestInsideProgress_M6(t *testing.T) {
 		}
 	}
 }
+
+// TestCredits_oldestFirst: a lead with two registrations of one campaign
+// credits the oldest, whatever order they were recorded in (M6).
+func TestCredits_oldestFirst(t *testing.T) {
+	t0 := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	leads := []lead.Lead{{ID: "1", Responses: []lead.Touch{
+		{Campaign: "conf", Kind: lead.ResponseRegistered, At: t0.Add(time.Hour), By: "ito"},
+		{Campaign: "conf", Kind: lead.ResponseRegistered, At: t0, By: "abe"},
+		{Campaign: "conf", Kind: lead.ResponseAttended, At: t0.Add(48 * time.Hour), By: "ito"},
+	}}}
+	got := routing.Credits("conf", leads)
+	want := []routing.Credit{{Rep: "abe", Registrations: 1}, {Rep: "ito", Attendance: 1}}
+	if !slices.Equal(got, want) {
+		t.Errorf("Credits = %+v, want %+v (abe's registration is the oldest)", got, want)
+	}
+}
