@@ -519,3 +519,17 @@ func TestDashboard_leadPageValuesInJapanese(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboard_worklistActivityInJapanese: the worklist's main
+// activities read in the page's language (V1, E10).
+func TestDashboard_worklistActivityInJapanese(t *testing.T) {
+	tm := newTeam(t, leadlinehttp.Options{})
+	ja := call(t, tm.h, "GET", "/dashboard?lang=ja", asManager, nil).Body.String()
+	en := call(t, tm.h, "GET", "/dashboard?lang=en", asManager, nil).Body.String()
+	if !strings.Contains(en, " inquir") {
+		t.Fatalf("the English worklist shows no inquiry; the team's leads changed")
+	}
+	if !regexp.MustCompile(`問い合わせ\d+件`).MatchString(ja) || strings.Contains(ja, "1 inquiry") || strings.Contains(ja, "; last: ") {
+		t.Errorf("the Japanese worklist's activities are not in Japanese")
+	}
+}

@@ -545,6 +545,10 @@ func (d *pageData) Status(s lead.Status) string {
 	return rules.ValueText(lead.FieldStatus, s.Key(), d.Lang)
 }
 
+// Activities words a lead's main activities in the page's language (V1,
+// E10).
+func (d *pageData) Activities(a lead.Activity) string { return rules.ActivityText(a, d.Lang) }
+
 // Stage words a cadence stage in the page's language, as the rule book
 // does (E10): "Untouched", 「未着手」.
 func (d *pageData) Stage(s stage.Stage) string {

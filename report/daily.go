@@ -31,6 +31,10 @@ type WorklistRow struct {
 	Score    decimal.Decimal `json:"score"`
 	MASystem string          `json:"ma_system"`
 	Activity string          `json:"activity"`
+	// Activities are the counts Activity sums up in English, for a host
+	// that words them in the team's language
+	// ([github.com/leadline/leadline/rules.ActivityText], E10).
+	Activities lead.Activity `json:"-"`
 	// Due is the deadline of the next step; Overdue says it passed, and
 	// Late by how much, in wall-clock time (T8, T9).
 	Due     time.Time     `json:"due"`
@@ -62,7 +66,7 @@ func Worklist(ctx context.Context, r Reader, v routing.Viewer, p WorklistParams)
 			continue
 		}
 		row := WorklistRow{Owner: l.Owner, Lead: l.ID, Stage: l.Track.Stage, Company: l.Company, Name: l.Name,
-			Score: l.Score, MASystem: l.MASystem, Activity: l.Activity.Summary()}
+			Score: l.Score, MASystem: l.MASystem, Activity: l.Activity.Summary(), Activities: l.Activity}
 		if !l.Track.Due.IsZero() {
 			row.Due = p.in(l.Track.Due.Time())
 			row.Overdue = l.Track.Overdue || row.Due.Before(p.Now)

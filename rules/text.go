@@ -165,6 +165,32 @@ func SubjectText(subject string, lang Language) string {
 	return strings.Join(parts, "; ")
 }
 
+// ActivityText words a lead's main activities for the worklist (V1) in
+// lang: [lead.Activity.Summary] in English, "問い合わせ2件、資料ダウンロード1件
+// （最終：料金表.pdf）" in Japanese; "" when there was none.
+func ActivityText(a lead.Activity, lang Language) string {
+	if lang != Japanese {
+		return a.Summary()
+	}
+	var parts []string
+	for _, c := range [...]struct {
+		n    int32
+		what string
+	}{{a.Inquiries, "問い合わせ"}, {a.Downloads, "資料ダウンロード"}, {a.PageViews, "ページ閲覧"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%s%d件", c.what, c.n))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	s := strings.Join(parts, "、")
+	if a.LastTopic != "" {
+		s += "（最終：" + a.LastTopic + "）"
+	}
+	return s
+}
+
 // followUpFrom words what sent a field follow-up: the Detail of one is
 // the kind of the lead's own activity that sent it (M11: an inquiry, a
 // download, a target account's score jump, a web visit a policy row

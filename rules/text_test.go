@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leadline/leadline/lead"
 	"github.com/leadline/leadline/leaderr"
 	"github.com/leadline/leadline/rules"
 	"github.com/leadline/leadline/stage"
@@ -138,6 +139,26 @@ func TestTexts_handOnSaysTheStep(t *testing.T) {
 		n := rules.Notification{Kind: c.kind, Lead: "L-1", To: "ben", Rule: "T13", Stage: c.stage, Due: due, Detail: "aiko"}
 		if got := tx.Render(n); got != c.want {
 			t.Errorf("%s %s at %v:\n got %q\nwant %q", c.lang, c.kind, c.stage, got, c.want)
+		}
+	}
+}
+
+// TestActivityText: the worklist's summary of a lead's activities reads in
+// the team's language (V1, E10).
+func TestActivityText(t *testing.T) {
+	a := lead.Activity{Inquiries: 2, Downloads: 1, LastTopic: "料金表.pdf"}
+	for _, c := range []struct {
+		a    lead.Activity
+		lang rules.Language
+		want string
+	}{
+		{a, rules.English, "2 inquiries, 1 download; last: 料金表.pdf"},
+		{a, rules.Japanese, "問い合わせ2件、資料ダウンロード1件（最終：料金表.pdf）"},
+		{lead.Activity{PageViews: 3}, rules.Japanese, "ページ閲覧3件"},
+		{lead.Activity{}, rules.Japanese, ""},
+	} {
+		if got := rules.ActivityText(c.a, c.lang); got != c.want {
+			t.Errorf("ActivityText(%+v, %s) = %q, want %q", c.a, c.lang, got, c.want)
 		}
 	}
 }
