@@ -545,6 +545,10 @@ func (d *pageData) Status(s lead.Status) string {
 	return rules.ValueText(lead.FieldStatus, s.Key(), d.Lang)
 }
 
+// Channels words a playbook step's channels in the page's language
+// (T12, E10).
+func (d *pageData) Channels(c stage.Channels) string { return rules.ChannelsText(c, d.Lang) }
+
 // Activities words a lead's main activities in the page's language (V1,
 // E10).
 func (d *pageData) Activities(a lead.Activity) string { return rules.ActivityText(a, d.Lang) }

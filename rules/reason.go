@@ -643,6 +643,19 @@ func ChangeText(c lead.Change, lang Language, zone *time.Location) string {
 	return b.String()
 }
 
+// ChannelsText words a playbook step's channels (T12) in lang:
+// "call,email" in English, 「電話、メール」 in Japanese.
+func ChannelsText(c stage.Channels, lang Language) string {
+	if lang != Japanese || c == 0 {
+		return c.String()
+	}
+	keys := strings.Split(c.String(), ",")
+	for i, k := range keys {
+		keys[i] = wordOne(k, jaChannels)
+	}
+	return strings.Join(keys, "、")
+}
+
 // ValueText words a value of a lead's field f, by the key its type's
 // MarshalText writes, in lang (E10): a status ([lead.FieldStatus], "new"),
 // a stage ([lead.FieldStage], "untouched"), a desk ([lead.FieldRoute],

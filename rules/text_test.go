@@ -162,3 +162,22 @@ func TestActivityText(t *testing.T) {
 		}
 	}
 }
+
+// TestChannelsText: a playbook step's channels read in the team's
+// language (T12, E10).
+func TestChannelsText(t *testing.T) {
+	for _, c := range []struct {
+		ch   stage.Channels
+		lang rules.Language
+		want string
+	}{
+		{stage.Call | stage.Email, rules.English, "call,email"},
+		{stage.Call | stage.Email, rules.Japanese, "電話、メール"},
+		{stage.Voicemail, rules.Japanese, "留守電"},
+		{0, rules.Japanese, ""},
+	} {
+		if got := rules.ChannelsText(c.ch, c.lang); got != c.want {
+			t.Errorf("ChannelsText(%v, %s) = %q, want %q", c.ch, c.lang, got, c.want)
+		}
+	}
+}
