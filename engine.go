@@ -316,7 +316,12 @@ func (e *Engine) now() time.Time { return e.clock.Now().Truncate(time.Microsecon
 
 // Policy returns the engine's policy with its defaults written out: a
 // copy, whose lists a caller may edit without changing the engine's.
-func (e *Engine) Policy() Policy { return e.pol.Normalize() }
+func (e *Engine) Policy() Policy {
+	p := e.pol
+	p.Triggers = p.Triggers.Normalize() // each clones its lists
+	p.Routing = p.Routing.Normalize(p.Triggers.Threshold)
+	return p
+}
 
 // Handle applies one event (E2, E6):
 //
