@@ -108,17 +108,10 @@ const (
 // names reports whether err, or one of the errors it joins, is a
 // [*FieldError] for field.
 func names(err error, field string) bool {
-	switch e := err.(type) {
-	case *FieldError:
-		return e.Field == field
-	case interface{ Unwrap() []error }:
-		for _, x := range e.Unwrap() {
-			if names(x, field) {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(leaderr.Flat(err), func(e error) bool {
+		fe, ok := e.(*FieldError)
+		return ok && fe.Field == field
+	})
 }
 
 // Validate reports every bad field of c, each a [*FieldError] named as

@@ -82,10 +82,17 @@ func errScoreTooPrecise() error {
 }
 
 // CheckScore refuses a score no event may carry, as a
-// [*leaderr.FieldError] for "score": 1e15 or more in magnitude, or more
-// than [ScorePlaces] decimal places (E6, E7). A policy's threshold and A8
-// rise are read by the same rule (A7).
-func CheckScore(d decimal.Decimal) error { return checkScore(d) }
+// [*leaderr.FieldError] for field, as [CheckID] and [CheckText] name
+// theirs: 1e15 or more in magnitude, or more than [ScorePlaces] decimal
+// places (E6, E7). A policy's threshold and A8 rise are read by the same
+// rule (A7).
+func CheckScore(field string, d decimal.Decimal) error {
+	err := checkScore(d)
+	if fe, ok := err.(*leaderr.FieldError); ok && field != fe.Field {
+		return &leaderr.FieldError{Field: field, Err: fe.Err}
+	}
+	return err
+}
 
 func checkScore(d decimal.Decimal) error {
 	e := d.Exponent()

@@ -131,8 +131,8 @@ func (t Triggers) Normalize() Triggers {
 func (t *Triggers) Validate() error {
 	var errs []error
 	if t.Threshold.IsSet() {
-		if err := lead.CheckScore(t.Threshold.Decimal()); err != nil {
-			errs = append(errs, renamed("triggers.threshold", err))
+		if err := lead.CheckScore("triggers.threshold", t.Threshold.Decimal()); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	for i, r := range t.Rules {
@@ -161,15 +161,6 @@ func (t *Triggers) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// renamed returns err, a FieldError from a shared check ("score"),
-// naming field instead.
-func renamed(field string, err error) error {
-	if fe, ok := errors.AsType[*leaderr.FieldError](err); ok {
-		return &leaderr.FieldError{Field: field, Err: fe.Err}
-	}
-	return err
 }
 
 // Match returns the first row that matches activity on with score, and

@@ -122,14 +122,10 @@ func (p *Policy) Validate() error {
 	if p.Retention.Events < 0 {
 		add(leaderr.Errorf("retention.events", "must not be negative, got %v", p.Retention.Events))
 	}
-	switch err := lead.CheckScore(p.TargetJump.Rise); {
-	case p.TargetJump.Rise.IsNegative():
+	if p.TargetJump.Rise.IsNegative() {
 		add(leaderr.Errorf("target_jump.rise", "must not be negative, got %v", p.TargetJump.Rise))
-	case err != nil:
-		// A rise is a difference of scores: read by their rule (A7, E6).
-		if fe, ok := errors.AsType[*leaderr.FieldError](err); ok {
-			add(&leaderr.FieldError{Field: "target_jump.rise", Err: fe.Err})
-		}
+	} else {
+		add(lead.CheckScore("target_jump.rise", p.TargetJump.Rise)) // a difference of scores, read by their rule (A7, E6)
 	}
 	if p.TargetJump.Priority < 0 {
 		add(leaderr.Errorf("target_jump.priority", "must be 1 or more (0 for the default), got %d", p.TargetJump.Priority))

@@ -155,8 +155,7 @@ var jaWeekdays = [7]string{"日", "月", "火", "水", "木", "金", "土"}
 func SubjectText(subject string, lang Language) string {
 	parts := strings.Split(subject, "; ")
 	for i, p := range parts {
-		r := ParseReason(lead.Change{Field: lead.FieldRequest, Rule: "A8", To: lead.RequestOpen.String(), Reason: p})
-		if r.Key == "target-jump" {
+		if r, ok := matchReason(rTargetJump, lead.Change{Field: lead.FieldRequest, To: lead.RequestOpen.String(), Reason: p}); ok {
 			parts[i] = r.Text(lang, nil) // a rise holds no instant
 		} else if w, ok := jaSubjects[p]; ok && lang == Japanese {
 			parts[i] = w
